@@ -29,7 +29,17 @@ EXTRACTION_COMPONENTS: tuple[str, ...] = (
 
 #: Token attributes kept in the doc cache; everything the extractors read.
 DOC_ATTRS = (
-    "ORTH", "SPACY", "TAG", "POS", "MORPH", "LEMMA", "DEP", "HEAD", "ENT_IOB", "ENT_TYPE", "SENT_START",
+    "ORTH",
+    "SPACY",
+    "TAG",
+    "POS",
+    "MORPH",
+    "LEMMA",
+    "DEP",
+    "HEAD",
+    "ENT_IOB",
+    "ENT_TYPE",
+    "SENT_START",
 )
 
 

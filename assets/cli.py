@@ -1,0 +1,226 @@
+"""The ``newsledger`` command: a thin layer over Dagster's in-process execution.
+
+``run`` materialises the whole asset graph on a real Dagster instance (``DAGSTER_HOME``, default
+``./dagster_home``), so CLI runs show up in the UI's run history like scheduled ones.
+"""
+
+import argparse
+import json
+import logging
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+PROJECT_HOME = Path("dagster_home")
+_DAGSTER_YAML = """# Local Dagster instance for newsledger (created by the CLI).
+telemetry:
+  enabled: false
+"""
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``newsledger`` command."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "command", None):
+        parser.print_help()
+        return 2
+    return int(args.handler(args) or 0)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="newsledger", description="Turn news articles into a validated, versioned dataset."
+    )
+    sub = parser.add_subparsers(dest="command")
+
+    run = sub.add_parser("run", help="materialise the whole graph: input to warehouse to release")
+    run.add_argument(
+        "--input",
+        nargs="+",
+        metavar="PATH",
+        help="files or folders to ingest (default: the bundled sample in data/sample)",
+    )
+    run.add_argument(
+        "--warehouse", metavar="FILE", help="DuckDB file (default data/warehouse.duckdb)"
+    )
+    run.add_argument("--releases", metavar="DIR", help="releases folder (default data/releases)")
+    run.add_argument(
+        "--field",
+        action="append",
+        default=[],
+        metavar="NAME=FIELD",
+        help="JSON field mapping, e.g. text=content_original (repeatable)",
+    )
+    run.add_argument("--no-release", action="store_true", help="refresh the warehouse only")
+    run.set_defaults(handler=_run)
+
+    ui = sub.add_parser("ui", help="start the Dagster UI (and daemon) on 127.0.0.1")
+    ui.add_argument("--port", type=int, default=3000)
+    ui.add_argument("--host", default="127.0.0.1")
+    ui.set_defaults(handler=_ui)
+
+    ev = sub.add_parser("eval", help="measure extraction quality against gold files")
+    ev.add_argument("kind", choices=["figures", "locations", "claims", "html"])
+    ev.add_argument("--gold", required=True, type=Path, help="gold JSONL file")
+    ev.add_argument("--limit", type=int, help="only the first N gold records")
+    ev.add_argument("--json", type=Path, help="also write the metrics to this JSON file")
+    ev.set_defaults(handler=_eval)
+
+    verify = sub.add_parser("verify", help="recompute a release's checksums and contracts")
+    verify.add_argument("release", type=Path, help="release folder (or the releases root: LATEST)")
+    verify.set_defaults(handler=_verify)
+    return parser
+
+
+def _instance():
+    """The local Dagster instance: ``$DAGSTER_HOME`` or ``./dagster_home``, telemetry off."""
+    import dagster as dg
+
+    os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "1")
+    home = Path(os.environ.get("DAGSTER_HOME") or PROJECT_HOME).resolve()
+    home.mkdir(parents=True, exist_ok=True)
+    config = home / "dagster.yaml"
+    if not config.exists():
+        config.write_text(_DAGSTER_YAML)
+    os.environ["DAGSTER_HOME"] = str(home)
+    return dg.DagsterInstance.get()
+
+
+def _run(args: argparse.Namespace) -> int:
+    from assets.definitions import build_definitions
+    from assets.resources import WarehouseResource
+
+    fields = dict(_split_field(item) for item in args.field)
+    defs = build_definitions(
+        warehouse=args.warehouse, inputs=args.input, fields=fields, releases=args.releases
+    )
+    defs = _with_progress(defs)
+    job = defs.resolve_job_def("warehouse" if args.no_release else "build")
+    warehouse = defs.resources["warehouse"]
+    assert isinstance(warehouse, WarehouseResource)
+    started = time.perf_counter()
+    with warehouse.hold():
+        result = job.execute_in_process(
+            instance=_instance(),
+            run_config={"loggers": {"progress": {}}},
+            raise_on_error=False,
+        )
+    seconds = time.perf_counter() - started
+    releases = None if args.no_release else defs.resources["releases"].root
+    _print_summary(warehouse, releases, seconds, result.success)
+    return 0 if result.success else 1
+
+
+def _split_field(item: str) -> tuple[str, str]:
+    name, sep, field = item.partition("=")
+    if not sep or not name or not field:
+        raise SystemExit(f"--field takes NAME=FIELD (e.g. text=content_original), got {item!r}")
+    return name.strip(), field.strip()
+
+
+def _with_progress(defs):
+    """Attach the progress logger: one line per step and per check."""
+    import dagster as dg
+
+    @dg.logger(description="Compact progress lines for the terminal.")
+    def progress(_init_context):
+        logger = logging.Logger("newsledger.progress", level=logging.DEBUG)
+        logger.addHandler(_ProgressHandler())
+        return logger
+
+    return dg.Definitions.merge(defs, dg.Definitions(loggers={"progress": progress}))
+
+
+class _ProgressHandler(logging.Handler):
+    """Turns Dagster step and check events into short terminal lines."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.started: dict[str, float] = {}
+
+    def emit(self, record: logging.LogRecord) -> None:
+        event = getattr(record, "dagster_event", None)
+        if event is None:
+            return
+        kind = event.event_type_value
+        step = event.step_key or ""
+        if kind == "STEP_START":
+            self.started[step] = time.perf_counter()
+            _say(f"  ... {step}")
+        elif kind == "STEP_SUCCESS":
+            took = time.perf_counter() - self.started.get(step, time.perf_counter())
+            _say(f"  ok  {step} ({took:.1f}s)")
+        elif kind == "STEP_FAILURE":
+            data = event.event_specific_data
+            error = getattr(getattr(data, "error", None), "message", "") or ""
+            _say(f"  FAIL {step}: {error.strip().splitlines()[-1] if error.strip() else ''}")
+        elif kind == "ASSET_CHECK_EVALUATION":
+            data = event.event_specific_data
+            status = "pass" if data.passed else "FAIL"
+            _say(f"       check {data.check_name}: {status}")
+
+
+def _say(line: str) -> None:
+    print(line, flush=True)
+
+
+def _print_summary(warehouse, releases: str | None, seconds: float, success: bool) -> None:
+    from pipeline.release import latest
+
+    with warehouse.open() as wh:
+        counts = {
+            table: wh.count(table)
+            for table in ("articles", "rejected", "sources", "claims", "figures", "locations")
+        }
+    print(f"\n{'done' if success else 'FAILED'} in {seconds:.1f}s  warehouse: {warehouse.path}")
+    print("  " + "  ".join(f"{table}={count}" for table, count in counts.items()))
+    current = latest(Path(releases)) if releases else None
+    if current is not None:
+        print(f"  release: {current}")
+
+
+def _ui(args: argparse.Namespace) -> int:
+    _instance()
+    command = [
+        sys.executable,
+        "-m",
+        "dagster",
+        "dev",
+        "-w",
+        "workspace.yaml",
+        "-h",
+        args.host,
+        "-p",
+        str(args.port),
+    ]
+    return subprocess.call(command)
+
+
+def _eval(args: argparse.Namespace) -> int:
+    import importlib
+
+    module = importlib.import_module(f"pipeline.evaluate.{args.kind}")
+    metrics = module.run(args.gold, limit=args.limit)
+    if args.json:
+        args.json.write_text(json.dumps(metrics, indent=2, sort_keys=True) + "\n")
+    return 0
+
+
+def _verify(args: argparse.Namespace) -> int:
+    from pipeline.release import latest, verify_release
+
+    path = args.release
+    if not (path / "manifest.json").exists():
+        path = latest(path) or path
+    problems = verify_release(path)
+    for problem in problems:
+        print(f"  {problem}")
+    print(f"{path}: {'intact' if not problems else f'{len(problems)} problems'}")
+    return 0 if not problems else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

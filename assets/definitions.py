@@ -1,0 +1,52 @@
+"""The newsledger code location: assets, contract checks, jobs and resources."""
+
+import dagster as dg
+
+from assets import extract, ingest, nlp, publish, reference
+from assets.common import contract_check
+from assets.resources import build_resources
+
+ALL_ASSETS = [
+    ingest.articles,
+    reference.gazetteer,
+    nlp.nlp_docs,
+    extract.claims,
+    extract.sources,
+    extract.figures,
+    extract.locations,
+    publish.release,
+]
+
+CONTRACT_CHECKS = [
+    contract_check(table, table)
+    for table in ("articles", "rejected", "sources", "claims", "figures", "locations")
+]
+
+#: The main job: every asset, from landed files to a release.
+build_job = dg.define_asset_job(
+    "build",
+    selection=dg.AssetSelection.all(),
+    description="Ingest, parse, extract, link, validate and release.",
+)
+
+#: Everything but the release: refresh the warehouse only.
+warehouse_job = dg.define_asset_job(
+    "warehouse",
+    selection=dg.AssetSelection.all() - dg.AssetSelection.assets("release"),
+    description="Refresh the warehouse tables without writing a release.",
+)
+
+
+def build_definitions(**resource_options: object) -> dg.Definitions:
+    """Definitions with resources from :func:`~assets.resources.build_resources`."""
+    return dg.Definitions(
+        assets=ALL_ASSETS,
+        asset_checks=CONTRACT_CHECKS,
+        jobs=[build_job, warehouse_job],
+        resources=build_resources(**resource_options),  # type: ignore[arg-type]
+        # One DuckDB writer at a time: steps run one after another in the run's process.
+        executor=dg.in_process_executor,
+    )
+
+
+defs = build_definitions()

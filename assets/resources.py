@@ -1,0 +1,122 @@
+"""Dagster resources: where the warehouse, inputs, gazetteer and releases live.
+
+One builder, :func:`build_resources`, makes every environment's resources (UI, CLI, tests), so
+there are no copied dicts per environment. Values come from arguments or ``NEWSLEDGER_*``
+environment variables.
+"""
+
+import contextlib
+import os
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import dagster as dg
+
+from pipeline.warehouse import Warehouse, connect, writer_lock
+
+DEFAULT_WAREHOUSE = "data/warehouse.duckdb"
+DEFAULT_INPUTS = ("data/sample",)
+DEFAULT_GAZETTEER = "data/cache/gazetteer.parquet"
+DEFAULT_RELEASES = "data/releases"
+
+_held: dict[str, int] = {}
+_held_guard = threading.Lock()
+
+
+@contextlib.contextmanager
+def _process_lock(path: str) -> Iterator[None]:
+    """The writer lock, re-entrant within one process (the CLI holds it around a whole run)."""
+    with _held_guard:
+        depth = _held.get(path, 0)
+        _held[path] = depth + 1
+    try:
+        if depth:
+            yield
+        else:
+            with writer_lock(path):
+                yield
+    finally:
+        with _held_guard:
+            _held[path] -= 1
+
+
+class WarehouseResource(dg.ConfigurableResource):
+    """The DuckDB warehouse file; one writer at a time."""
+
+    path: str = DEFAULT_WAREHOUSE
+
+    @contextlib.contextmanager
+    def open(self) -> Iterator[Warehouse]:
+        """Lock the file, connect, and hand out a :class:`Warehouse`."""
+        with _process_lock(str(Path(self.path).resolve())):
+            con = connect(self.path)
+            try:
+                yield Warehouse(con)
+            finally:
+                con.close()
+
+    def hold(self) -> contextlib.AbstractContextManager[None]:
+        """Hold the writer lock across several steps (used by the CLI around a whole run)."""
+        return _process_lock(str(Path(self.path).resolve()))
+
+
+class InputsResource(dg.ConfigurableResource):
+    """What to ingest: files or folders, and a field-name mapping for JSON records."""
+
+    paths: list[str] = list(DEFAULT_INPUTS)
+    fields: dict[str, str] = {}
+
+    def resolved(self) -> list[Path]:
+        """Input paths as given (relative paths are relative to the working directory)."""
+        return [Path(p) for p in self.paths]
+
+
+class GazetteerResource(dg.ConfigurableResource):
+    """The built gazetteer file, and an optional full GeoNames dump to build it from."""
+
+    path: str = DEFAULT_GAZETTEER
+    geonames_dir: str = "data/gazetteer"
+    all_countries: str | None = None
+
+
+class ReleaseResource(dg.ConfigurableResource):
+    """Where releases are written (one immutable folder per release)."""
+
+    root: str = DEFAULT_RELEASES
+
+
+def build_resources(
+    *,
+    warehouse: str | None = None,
+    inputs: list[str] | None = None,
+    fields: dict[str, str] | None = None,
+    releases: str | None = None,
+    gazetteer: str | None = None,
+) -> dict[str, dg.ConfigurableResource]:
+    """Resources for any environment: arguments first, then ``NEWSLEDGER_*`` variables.
+
+    Args:
+        warehouse: DuckDB file (``NEWSLEDGER_WAREHOUSE``).
+        inputs: Files or folders to ingest (``NEWSLEDGER_INPUTS``, separated by ``os.pathsep``).
+        fields: JSON field mapping, e.g. ``{"text": "content_original"}``.
+        releases: Releases folder (``NEWSLEDGER_RELEASES``).
+        gazetteer: Built gazetteer file (``NEWSLEDGER_GAZETTEER``); a full GeoNames
+            ``allCountries.txt`` can be named with ``NEWSLEDGER_GEONAMES_ALL_COUNTRIES``.
+    """
+    env = os.environ.get
+    env_inputs = env("NEWSLEDGER_INPUTS")
+    return {
+        "warehouse": WarehouseResource(
+            path=warehouse or env("NEWSLEDGER_WAREHOUSE", DEFAULT_WAREHOUSE)
+        ),
+        "inputs": InputsResource(
+            paths=inputs or (env_inputs.split(os.pathsep) if env_inputs else list(DEFAULT_INPUTS)),
+            fields=fields or {},
+        ),
+        "gazetteer": GazetteerResource(
+            path=gazetteer or env("NEWSLEDGER_GAZETTEER", DEFAULT_GAZETTEER),
+            all_countries=env("NEWSLEDGER_GEONAMES_ALL_COUNTRIES"),
+        ),
+        "releases": ReleaseResource(root=releases or env("NEWSLEDGER_RELEASES", DEFAULT_RELEASES)),
+    }

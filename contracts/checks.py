@@ -1,0 +1,120 @@
+"""Run a table's contract: its Pandera model plus the checks that need other tables.
+
+A row is verifiable when ``articles.body[start:end]`` equals its text, and when the keys it
+points to exist. Those checks need the articles (and sources, claims) beside the table, so they
+run here rather than inside the single-frame Pandera model.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandera.errors
+import polars as pl
+
+from contracts.models import MODELS
+
+#: Span columns per table: (text column, start column, end column).
+SPANS: dict[str, tuple[tuple[str, str, str], ...]] = {
+    "claims": (
+        ("content", "content_start", "content_end"),
+        ("cue", "cue_start", "cue_end"),
+        ("speaker", "speaker_start", "speaker_end"),
+    ),
+    "figures": (("text", "start", "end"),),
+    "locations": (("text", "start", "end"),),
+}
+
+#: Foreign keys checked by contracts: (column, referenced table, referenced column).
+REFERENCES: dict[str, tuple[tuple[str, str, str], ...]] = {
+    "claims": (
+        ("article_id", "articles", "article_id"),
+        ("source_id", "sources", "source_id"),
+        ("via_source_id", "sources", "source_id"),
+    ),
+    "figures": (("article_id", "articles", "article_id"), ("claim_id", "claims", "claim_id")),
+    "locations": (("article_id", "articles", "article_id"),),
+}
+
+
+@dataclass(frozen=True)
+class ContractResult:
+    """Outcome of one table's contract."""
+
+    table: str
+    rows: int
+    problems: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def passed(self) -> bool:
+        """True when every check held."""
+        return not self.problems
+
+
+def check_table(
+    table: str, frame: pl.DataFrame, related: dict[str, pl.DataFrame] | None = None
+) -> ContractResult:
+    """Validate ``frame`` against the contract of ``table``.
+
+    Args:
+        table: Table name (a key of :data:`contracts.models.MODELS`).
+        frame: The table's rows.
+        related: Other tables by name (``articles`` for spans; ``sources``/``claims`` for keys);
+            the checks that need a missing table are skipped.
+    """
+    related = related or {}
+    problems: list[str] = []
+    try:
+        MODELS[table].validate(frame, lazy=True)
+    except pandera.errors.SchemaErrors as errors:
+        cases = errors.failure_cases
+        for row in cases.head(20).iter_rows(named=True):
+            problems.append(
+                f"{row.get('column')}: {row.get('check')} failed for {row.get('failure_case')!r}"
+            )
+        if cases.height > 20:
+            problems.append(f"... and {cases.height - 20} more schema failures")
+    if "articles" in related and table in SPANS:
+        problems.extend(span_problems(table, frame, related["articles"]))
+    for column, other, key in REFERENCES.get(table, ()):
+        if other in related and column in frame.columns:
+            problems.extend(_dangling(frame, column, related[other], key, other))
+    return ContractResult(table=table, rows=frame.height, problems=tuple(problems))
+
+
+def span_problems(table: str, frame: pl.DataFrame, articles: pl.DataFrame) -> list[str]:
+    """Rows whose text is not ``body[start:end]`` of their article."""
+    problems: list[str] = []
+    if frame.is_empty():
+        return problems
+    bodies = articles.select("article_id", "body")
+    joined = frame.join(bodies, on="article_id", how="left")
+    for text, start, end in SPANS.get(table, ()):
+        present = joined.filter(pl.col(start).is_not_null())
+        sliced = present.with_columns(
+            _slice=pl.col("body").str.slice(pl.col(start), pl.col(end) - pl.col(start))
+        )
+        bad = sliced.filter(
+            pl.col("body").is_null()
+            | (pl.col(end) > pl.col("body").str.len_chars())
+            | (pl.col("_slice") != pl.col(text))
+        )
+        for row in bad.head(10).iter_rows(named=True):
+            problems.append(
+                f"{table}.{text} {row[text]!r} != body[{row[start]}:{row[end]}] "
+                f"{row['_slice']!r} in {row['article_id']}"
+            )
+        if bad.height > 10:
+            problems.append(f"... and {bad.height - 10} more {table}.{text} span mismatches")
+    return problems
+
+
+def _dangling(
+    frame: pl.DataFrame, column: str, other: pl.DataFrame, key: str, other_name: str
+) -> list[str]:
+    values = frame.select(pl.col(column).drop_nulls().unique())
+    missing = values.join(other.select(pl.col(key).alias(column)), on=column, how="anti")
+    if missing.is_empty():
+        return []
+    sample = ", ".join(missing[column].head(5).to_list())
+    return [f"{column}: {missing.height} values not in {other_name}.{key} (e.g. {sample})"]

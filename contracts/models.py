@@ -1,0 +1,215 @@
+"""Contract v1: one Pandera model per published table, on a shared strict base.
+
+Downstream users rely on these column names, types and meanings; the dataset card and the
+Dagster column schemas are generated from the descriptions here. A breaking change (a column
+removed, renamed or retyped) bumps the table's major version in :data:`CONTRACT_VERSIONS`.
+"""
+
+from __future__ import annotations
+
+import pandera.polars as pa
+import polars as pl
+
+SOURCE_KINDS = (
+    "news_agency",
+    "media",
+    "government",
+    "military",
+    "politician",
+    "official",
+    "organisation",
+    "international_org",
+    "ngo",
+    "person",
+    "anonymous",
+    "document",
+)
+FIGURE_CHANGES = ("=", "~", ">", "<", "up", "down")
+FIGURE_KINDS = (
+    "count",
+    "percent",
+    "currency",
+    "length",
+    "area",
+    "mass",
+    "duration",
+    "speed",
+    "temperature",
+    "other",
+)
+
+CONTRACT_VERSIONS: dict[str, str] = {
+    "articles": "1.0.0",
+    "sources": "1.0.0",
+    "claims": "1.0.0",
+    "figures": "1.0.0",
+    "locations": "1.0.0",
+    "rejected": "1.0.0",
+}
+
+_TEXT = pl.String
+_OFFSET = pl.Int32
+
+
+class StrictModel(pa.DataFrameModel):
+    """Shared base: exact columns, exact types, nothing coerced silently."""
+
+    class Config:
+        strict = True
+        coerce = False
+
+
+class _Spanned(StrictModel):
+    """A row that points at ``text`` inside an article body."""
+
+    article_id: _TEXT = pa.Field(description="The article the row was extracted from.")
+    text: _TEXT = pa.Field(description="The mention as written; equals body[start:end].")
+    start: _OFFSET = pa.Field(ge=0, description="Start character offset into articles.body.")
+    end: _OFFSET = pa.Field(ge=1, description="End character offset (exclusive).")
+
+    @pa.dataframe_check
+    def span_is_ordered(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        """``start < end``: an empty span points at nothing."""
+        return data.lazyframe.select(pl.col("start") < pl.col("end"))
+
+
+class Articles(StrictModel):
+    """One row per article: parsed, normalised text and its metadata."""
+
+    article_id: _TEXT = pa.Field(
+        unique=True, description="Stable id: hash of the input namespace and external_id."
+    )
+    external_id: _TEXT = pa.Field(description="The record's own id, else its file name.")
+    source_uri: _TEXT = pa.Field(description="Where the record was read (file, #line).")
+    outlet: _TEXT = pa.Field(nullable=True, description="Publishing outlet, as given.")
+    url: _TEXT = pa.Field(nullable=True, description="Canonical URL, when known.")
+    title: _TEXT = pa.Field(nullable=True, description="Headline (not part of body).")
+    authors: pl.List(pl.String) = pa.Field(description="Bylines, in order; may be empty.")
+    published_at: pl.Datetime("us", "UTC") = pa.Field(
+        nullable=True, description="Publication time in UTC (midnight when only a date)."
+    )
+    language: _TEXT = pa.Field(nullable=True, description="ISO 639-1 language guess.")
+    body: _TEXT = pa.Field(
+        str_length={"min_value": 1},
+        description="Normalised main text (NFC, boilerplate removed, paragraphs split by a "
+        "blank line). All offsets in other tables index into it.",
+    )
+    word_count: pl.Int32 = pa.Field(ge=0, description="Words in body.")
+    content_hash: _TEXT = pa.Field(
+        str_length={"min_value": 64, "max_value": 64}, description="sha256 of body."
+    )
+    duplicate_of: _TEXT = pa.Field(
+        nullable=True, description="article_id of the earliest copy when this is a duplicate."
+    )
+
+
+class Sources(StrictModel):
+    """Who is cited: one canonical entity across the corpus."""
+
+    source_id: _TEXT = pa.Field(unique=True, description="Stable id of the canonical entity.")
+    name: _TEXT = pa.Field(description="Canonical name (AP -> The Associated Press).")
+    kind: _TEXT = pa.Field(isin=list(SOURCE_KINDS), description="What sort of source it is.")
+    description: _TEXT = pa.Field(
+        nullable=True, description="Role as described in the text (apposition)."
+    )
+    aliases: pl.List(pl.String) = pa.Field(description="Surface forms seen in the corpus.")
+
+
+class Claims(StrictModel):
+    """Attributed statements: who said what, with cue and relay."""
+
+    claim_id: _TEXT = pa.Field(unique=True, description="Id from (article, content span).")
+    article_id: _TEXT = pa.Field(description="The article the claim is in.")
+    source_id: _TEXT = pa.Field(nullable=True, description="The speaker as a canonical source.")
+    speaker: _TEXT = pa.Field(
+        nullable=True, description="Speaker mention in the claim's sentence (may be 'he')."
+    )
+    speaker_start: _OFFSET = pa.Field(nullable=True, ge=0, description="Speaker mention start.")
+    speaker_end: _OFFSET = pa.Field(nullable=True, ge=1, description="Speaker mention end.")
+    cue: _TEXT = pa.Field(description="Reporting verb or phrase ('said', 'according to').")
+    cue_start: _OFFSET = pa.Field(ge=0, description="Cue start offset.")
+    cue_end: _OFFSET = pa.Field(ge=1, description="Cue end offset.")
+    content: _TEXT = pa.Field(description="What was said (inside the quote marks if direct).")
+    content_start: _OFFSET = pa.Field(ge=0, description="Content start offset.")
+    content_end: _OFFSET = pa.Field(ge=1, description="Content end offset.")
+    is_direct: bool = pa.Field(description="True for a direct quote, false for reported speech.")
+    via_source_id: _TEXT = pa.Field(
+        nullable=True, description="Source that relayed the claim ('told AP')."
+    )
+
+    @pa.dataframe_check
+    def speaker_span_complete(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        """Speaker offsets are both set or both null."""
+        return data.lazyframe.select(
+            pl.col("speaker_start").is_null() == pl.col("speaker_end").is_null()
+        )
+
+
+class Figures(_Spanned):
+    """Numbers in the text: value or range, unit, what is counted, qualifier."""
+
+    figure_id: _TEXT = pa.Field(unique=True, description="Id from (article, span).")
+    claim_id: _TEXT = pa.Field(
+        nullable=True, description="The claim whose content contains the figure."
+    )
+    value: pl.Float64 = pa.Field(nullable=True, description="The value; null for a range.")
+    value_low: pl.Float64 = pa.Field(nullable=True, description="Range low end.")
+    value_high: pl.Float64 = pa.Field(nullable=True, description="Range high end.")
+    change: _TEXT = pa.Field(
+        isin=list(FIGURE_CHANGES),
+        description="Qualifier: = exact, ~ about, > more than, < less than, up/down a change.",
+    )
+    unit: _TEXT = pa.Field(
+        nullable=True, description="Lowercase singular unit (percentage, dollar, kilometre)."
+    )
+    kind: _TEXT = pa.Field(isin=list(FIGURE_KINDS), description="What the figure measures.")
+    counted: _TEXT = pa.Field(nullable=True, description="What is counted ('U.S. troops').")
+
+    @pa.dataframe_check
+    def value_or_range(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        """Exactly one of: a value, or both ends of a range."""
+        single = pl.col("value").is_not_null() & pl.col("value_low").is_null()
+        ranged = (
+            pl.col("value").is_null()
+            & pl.col("value_low").is_not_null()
+            & pl.col("value_high").is_not_null()
+        )
+        return data.lazyframe.select(single | ranged)
+
+
+class Locations(_Spanned):
+    """Place mentions resolved to GeoNames."""
+
+    location_id: _TEXT = pa.Field(unique=True, description="Id from (article, span).")
+    geonameid: pl.Int64 = pa.Field(
+        nullable=True, gt=0, description="GeoNames id; null when unresolvable."
+    )
+    name: _TEXT = pa.Field(nullable=True, description="GeoNames name of the resolved place.")
+    feature_code: _TEXT = pa.Field(nullable=True, description="GeoNames feature code.")
+    country_code: _TEXT = pa.Field(
+        nullable=True, str_matches=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2."
+    )
+    admin1: _TEXT = pa.Field(nullable=True, description="First-level division name.")
+    latitude: pl.Float64 = pa.Field(nullable=True, ge=-90, le=90, description="WGS84 latitude.")
+    longitude: pl.Float64 = pa.Field(nullable=True, ge=-180, le=180, description="WGS84 longitude.")
+    confidence: pl.Float64 = pa.Field(ge=0, le=1, description="Resolver confidence, 0 to 1.")
+
+
+class Rejected(StrictModel):
+    """Input records that could not become articles, with the reason."""
+
+    rejection_id: _TEXT = pa.Field(unique=True, description="Id from (source_uri, id, reason).")
+    source_uri: _TEXT = pa.Field(description="Where the record was read.")
+    external_id: _TEXT = pa.Field(nullable=True, description="The record's id, when it had one.")
+    reason: _TEXT = pa.Field(description="Short machine-readable reason code.")
+    detail: _TEXT = pa.Field(description="A clear human-readable explanation.")
+
+
+MODELS: dict[str, type[StrictModel]] = {
+    "articles": Articles,
+    "sources": Sources,
+    "claims": Claims,
+    "figures": Figures,
+    "locations": Locations,
+    "rejected": Rejected,
+}

@@ -1,0 +1,330 @@
+"""The pipeline's stages as plain functions over a :class:`~pipeline.warehouse.Warehouse`.
+
+Each Dagster asset calls exactly one of these, so the whole pipeline also runs (and is tested)
+without Dagster. Every stage is incremental: it handles only articles whose body or stage code
+changed since it last ran, and writes their rows in one transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from types import ModuleType
+
+import polars as pl
+from spacy.tokens import Doc
+
+from pipeline import ids, nlp
+from pipeline.tables import to_frame
+from pipeline.warehouse import Warehouse
+
+#: How many articles are parsed, extracted and written at a time: bounds memory on any corpus.
+CHUNK_SIZE = 256
+
+
+def code_version(*modules: ModuleType) -> str:
+    """Fingerprint of the source of ``modules``: a stage reruns when its code changes."""
+    digest = hashlib.sha256()
+    for module in modules:
+        digest.update(inspect.getsource(module).encode("utf-8"))
+    return digest.hexdigest()[:16]
+
+
+# -- ingest ------------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class IngestReport:
+    """Accounting of one ingest: ``records == articles + rejected``."""
+
+    records: int
+    articles: int
+    duplicates: int
+    rejected: int
+    new_or_changed: int
+    rejected_by_reason: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+
+
+def ingest(
+    warehouse: Warehouse,
+    paths: Sequence[Path],
+    *,
+    field_map: Mapping[str, str] | None = None,
+) -> IngestReport:
+    """Read inputs, mark exact duplicates, and upsert articles and rejections.
+
+    Every input record ends up as an article (possibly marked ``duplicate_of`` the earliest copy
+    with the same body) or as a rejection with a reason.
+    """
+    from pipeline.ingest import Article, Rejection, read_articles
+
+    started = time.perf_counter()
+    articles: list[Article] = []
+    rejections: list[Rejection] = []
+    for item in read_articles(list(paths), field_map=dict(field_map or {})):
+        (articles if isinstance(item, Article) else rejections).append(item)
+
+    duplicate_of = _exact_duplicates(articles)
+    article_rows = [
+        {**_article_row(article), "duplicate_of": duplicate_of.get(article.article_id)}
+        for article in articles
+    ]
+    boilerplate_rows = [
+        {"article_id": article.article_id, "position": position, **asdict(removal)}
+        for article in articles
+        for position, removal in enumerate(article.removed)
+    ]
+    rejected_rows = [
+        {
+            "rejection_id": "r_" + ids.stable_id(r.source_uri, r.external_id, r.reason),
+            **asdict(r),
+        }
+        for r in rejections
+    ]
+    upsert = warehouse.upsert_articles(
+        to_frame("articles", article_rows), to_frame("boilerplate", boilerplate_rows)
+    )
+    warehouse.upsert_rejected(to_frame("rejected", rejected_rows))
+    by_reason: dict[str, int] = {}
+    for rejection in rejections:
+        by_reason[rejection.reason] = by_reason.get(rejection.reason, 0) + 1
+    report = IngestReport(
+        records=len(articles) + len(rejections),
+        articles=len(articles),
+        duplicates=len(duplicate_of),
+        rejected=len(rejections),
+        new_or_changed=upsert.new_or_changed,
+        rejected_by_reason=dict(sorted(by_reason.items())),
+        seconds=round(time.perf_counter() - started, 3),
+    )
+    warehouse.record_ingest_run(
+        {
+            "run_key": ids.stable_id(
+                *sorted(str(p) for p in paths), *sorted(r["article_id"] for r in article_rows)
+            ),
+            "inputs": [str(p) for p in paths],
+            "records": report.records,
+            "articles": report.articles,
+            "duplicates": report.duplicates,
+            "rejected": report.rejected,
+            "new_or_changed": report.new_or_changed,
+        }
+    )
+    return report
+
+
+def _article_row(article: object) -> dict[str, object]:
+    row = asdict(article)  # type: ignore[call-overload]
+    row.pop("removed", None)
+    row["authors"] = list(row["authors"])
+    return row
+
+
+def _exact_duplicates(articles: Sequence[object]) -> dict[str, str]:
+    """Map each exact copy's id to the earliest article with the same body.
+
+    Earliest means first published, ties broken by id, so the choice does not depend on the
+    order in which files were read.
+    """
+    earliest: dict[str, object] = {}
+    for article in sorted(articles, key=_publication_order):
+        earliest.setdefault(article.content_hash, article)  # type: ignore[attr-defined]
+    return {
+        article.article_id: earliest[article.content_hash].article_id  # type: ignore[attr-defined]
+        for article in articles
+        if earliest[article.content_hash].article_id != article.article_id  # type: ignore[attr-defined]
+    }
+
+
+def _publication_order(article: object) -> tuple[str, str]:
+    published = getattr(article, "published_at", None)
+    return (published.isoformat() if published else "9999", getattr(article, "article_id", ""))
+
+
+# -- nlp -----------------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class ParseReport:
+    """What the NLP stage did."""
+
+    parsed: int
+    cached: int
+    words: int
+    seconds: float
+
+
+def parse_pending(warehouse: Warehouse, *, batch_size: int = 32, n_process: int = 1) -> ParseReport:
+    """Parse every article body not yet in the doc cache, chunk by chunk.
+
+    The cache is keyed by ``content_hash``: changing an extractor never re-runs spaCy, and an
+    unchanged body (or an exact duplicate) is parsed once.
+    """
+    started = time.perf_counter()
+    todo = warehouse.frame(
+        """
+        SELECT DISTINCT a.content_hash, a.body FROM articles a
+        LEFT JOIN nlp_docs d USING (content_hash)
+        WHERE d.content_hash IS NULL ORDER BY a.content_hash
+        """
+    )
+    cached = warehouse.count("nlp_docs")
+    words = 0
+    model = _model_name()
+    for chunk in todo.iter_slices(CHUNK_SIZE):
+        hashes = chunk["content_hash"].to_list()
+        docs = nlp.parse(chunk["body"].to_list(), batch_size=batch_size, n_process=n_process)
+        blobs = []
+        for doc in docs:
+            words += sum(1 for token in doc if not token.is_space and not token.is_punct)
+            blobs.append(nlp.docs_to_bytes([doc]))
+        warehouse.store_docs(
+            pl.DataFrame(
+                {"content_hash": hashes, "model": [model] * len(hashes), "doc": blobs},
+                schema={"content_hash": pl.String, "model": pl.String, "doc": pl.Binary},
+            )
+        )
+    return ParseReport(
+        parsed=todo.height,
+        cached=cached,
+        words=words,
+        seconds=round(time.perf_counter() - started, 3),
+    )
+
+
+def _model_name() -> str:
+    meta = nlp.load_nlp().meta
+    return f"{meta['lang']}_{meta['name']}-{meta['version']}"
+
+
+def iter_docs(warehouse: Warehouse, pending: pl.DataFrame) -> Iterator[tuple[str, str, Doc]]:
+    """Yield ``(article_id, content_hash, doc)`` for pending articles from the doc cache."""
+    vocab_nlp = nlp.load_nlp()
+    for chunk in pending.iter_slices(CHUNK_SIZE):
+        blobs = warehouse.frame(
+            "SELECT content_hash, doc FROM nlp_docs WHERE content_hash IN (SELECT unnest(?))",
+            [chunk["content_hash"].unique().to_list()],
+        )
+        by_hash = dict(zip(blobs["content_hash"], blobs["doc"], strict=True))
+        for article_id, content_hash, body in chunk.iter_rows():
+            blob = by_hash.get(content_hash)
+            if blob is None:  # not parsed yet (stage run out of order): parse now
+                doc = next(nlp.parse([body]))
+            else:
+                doc = nlp.docs_from_bytes(blob, vocab_nlp)[0]
+            yield article_id, content_hash, doc
+
+
+# -- extraction ----------------------------------------------------------------------------------
+#: An extractor turns one article's doc into rows per warehouse table.
+Extractor = Callable[[str, Doc, Warehouse], Mapping[str, Iterable[Mapping[str, object]]]]
+
+
+@dataclass(frozen=True, slots=True)
+class StageReport:
+    """What an extraction stage did."""
+
+    stage: str
+    articles: int
+    rows: dict[str, int]
+    seconds: float
+
+
+def run_extraction(
+    warehouse: Warehouse,
+    stage: str,
+    version: str,
+    extractor: Extractor,
+    tables: Sequence[str],
+) -> StageReport:
+    """Run ``extractor`` over the articles ``stage`` has not processed, chunk by chunk."""
+    started = time.perf_counter()
+    pending = warehouse.pending(stage, version)
+    totals = {table: 0 for table in tables}
+    for chunk in pending.iter_slices(CHUNK_SIZE):
+        rows: dict[str, list[Mapping[str, object]]] = {table: [] for table in tables}
+        for article_id, _, doc in iter_docs(warehouse, chunk):
+            for table, table_rows in extractor(article_id, doc, warehouse).items():
+                rows[table].extend(table_rows)
+        frames = {table: to_frame(table, rows[table]) for table in tables}
+        warehouse.replace_stage_rows(stage, version, chunk, frames)
+        for table in tables:
+            totals[table] += frames[table].height
+    return StageReport(
+        stage=stage,
+        articles=pending.height,
+        rows=totals,
+        seconds=round(time.perf_counter() - started, 3),
+    )
+
+
+def extract_claims(warehouse: Warehouse) -> StageReport:
+    """Claims and the source mentions behind them, for articles not yet processed."""
+    from pipeline import assemble
+    from pipeline.extract import claims as claims_module
+    from pipeline.link import sources as sources_module
+
+    outlets = dict(warehouse.frame("SELECT article_id, outlet FROM articles").iter_rows())
+    version = code_version(claims_module, sources_module, assemble)
+
+    def extractor(article_id: str, doc: Doc, _: Warehouse) -> Mapping[str, list]:
+        return assemble.claim_rows(article_id, doc, outlet=outlets.get(article_id))
+
+    return run_extraction(warehouse, "claims", version, extractor, ("claims", "source_mentions"))
+
+
+def extract_figures(warehouse: Warehouse) -> StageReport:
+    """Figures, linked to the claim whose content contains them."""
+    from pipeline import assemble
+    from pipeline.extract import claims as claims_module
+    from pipeline.extract import figures as figures_module
+    from pipeline.extract import numbers as numbers_module
+
+    spans: dict[str, list[assemble.ClaimSpan]] = {}
+    claims = warehouse.frame("SELECT claim_id, article_id, content_start, content_end FROM claims")
+    for claim_id, article_id, start, end in claims.iter_rows():
+        spans.setdefault(article_id, []).append(assemble.ClaimSpan(claim_id, start, end))
+    # Figures depend on the claims they fall in: new claims code means new claim ids.
+    version = code_version(figures_module, numbers_module, claims_module, assemble)
+
+    def extractor(article_id: str, doc: Doc, _: Warehouse) -> Mapping[str, list]:
+        return {"figures": assemble.figure_rows(article_id, doc, spans.get(article_id, []))}
+
+    return run_extraction(warehouse, "figures", version, extractor, ("figures",))
+
+
+def extract_locations(warehouse: Warehouse, gazetteer_path: Path) -> StageReport:
+    """Place mentions resolved against the gazetteer."""
+    from pipeline import assemble
+    from pipeline.extract import locations as locations_module
+    from pipeline.link import gazetteer as gazetteer_module
+    from pipeline.link import geocode as geocode_module
+
+    gazetteer = gazetteer_module.load_gazetteer(gazetteer_path)
+    version = code_version(locations_module, geocode_module, gazetteer_module, assemble)
+    version += "-" + _file_digest(gazetteer_path)
+
+    def extractor(article_id: str, doc: Doc, _: Warehouse) -> Mapping[str, list]:
+        return {"locations": assemble.location_rows(article_id, doc, gazetteer)}
+
+    return run_extraction(warehouse, "locations", version, extractor, ("locations",))
+
+
+def build_sources(warehouse: Warehouse) -> int:
+    """Rebuild the corpus-wide ``sources`` table from all source mentions; returns its rows."""
+    from pipeline import assemble
+
+    mentions = warehouse.frame("SELECT * FROM source_mentions ORDER BY claim_id, role")
+    frame = to_frame("sources", assemble.source_rows(mentions.iter_rows(named=True)))
+    warehouse.replace_table("sources", frame)
+    return frame.height
+
+
+def _file_digest(path: Path) -> str:
+    """Short digest of a file's bytes (a rebuilt gazetteer re-resolves every place)."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()[:12]

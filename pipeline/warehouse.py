@@ -1,0 +1,433 @@
+"""The DuckDB warehouse: DDL, bulk writes from Polars, and incremental bookkeeping.
+
+SQL lives in :class:`Warehouse`, which receives its connection, so the same code serves the
+Dagster resource, the CLI and tests. Writes are bulk (Polars/Arrow frames, never row by row)
+and each stage's write is one transaction: a crash or a kill leaves the previous state intact.
+
+Incremental processing: every extraction stage records, per article, the ``content_hash`` and
+the stage's ``code_version`` it last processed (table ``stage_state``). A stage processes only
+articles whose body or code changed, and replaces their rows atomically; so running twice on the
+same input leaves the same rows, not doubled ones.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+#: Bumped when the DDL changes in a way that needs a rebuild.
+SCHEMA_VERSION = 1
+
+_DDL = """
+CREATE TABLE IF NOT EXISTS articles (
+    article_id    VARCHAR PRIMARY KEY,
+    external_id   VARCHAR NOT NULL,
+    source_uri    VARCHAR NOT NULL,
+    outlet        VARCHAR,
+    url           VARCHAR,
+    title         VARCHAR,
+    authors       VARCHAR[] NOT NULL,
+    published_at  TIMESTAMPTZ,
+    language      VARCHAR,
+    body          VARCHAR NOT NULL,
+    word_count    INTEGER NOT NULL,
+    content_hash  VARCHAR NOT NULL,
+    duplicate_of  VARCHAR
+);
+CREATE TABLE IF NOT EXISTS rejected (
+    rejection_id  VARCHAR PRIMARY KEY,
+    source_uri    VARCHAR NOT NULL,
+    external_id   VARCHAR,
+    reason        VARCHAR NOT NULL,
+    detail        VARCHAR NOT NULL
+);
+CREATE TABLE IF NOT EXISTS boilerplate (
+    article_id    VARCHAR NOT NULL REFERENCES articles (article_id),
+    position      INTEGER NOT NULL,
+    kind          VARCHAR NOT NULL,
+    text          VARCHAR NOT NULL,
+    reason        VARCHAR NOT NULL,
+    PRIMARY KEY (article_id, position)
+);
+CREATE TABLE IF NOT EXISTS ingest_runs (
+    run_key       VARCHAR PRIMARY KEY,
+    inputs        VARCHAR[] NOT NULL,
+    records       INTEGER NOT NULL,
+    articles      INTEGER NOT NULL,
+    duplicates    INTEGER NOT NULL,
+    rejected      INTEGER NOT NULL,
+    new_or_changed INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS nlp_docs (
+    content_hash  VARCHAR PRIMARY KEY,
+    model         VARCHAR NOT NULL,
+    doc           BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS stage_state (
+    stage         VARCHAR NOT NULL,
+    article_id    VARCHAR NOT NULL,
+    content_hash  VARCHAR NOT NULL,
+    code_version  VARCHAR NOT NULL,
+    PRIMARY KEY (stage, article_id)
+);
+CREATE TABLE IF NOT EXISTS claims (
+    claim_id      VARCHAR PRIMARY KEY,
+    article_id    VARCHAR NOT NULL REFERENCES articles (article_id),
+    source_id     VARCHAR,
+    speaker       VARCHAR,
+    speaker_start INTEGER,
+    speaker_end   INTEGER,
+    cue           VARCHAR NOT NULL,
+    cue_start     INTEGER NOT NULL,
+    cue_end       INTEGER NOT NULL,
+    content       VARCHAR NOT NULL,
+    content_start INTEGER NOT NULL,
+    content_end   INTEGER NOT NULL,
+    is_direct     BOOLEAN NOT NULL,
+    via_source_id VARCHAR
+);
+CREATE TABLE IF NOT EXISTS source_mentions (
+    claim_id      VARCHAR NOT NULL,
+    role          VARCHAR NOT NULL,
+    article_id    VARCHAR NOT NULL REFERENCES articles (article_id),
+    source_id     VARCHAR NOT NULL,
+    name          VARCHAR NOT NULL,
+    kind          VARCHAR NOT NULL,
+    description   VARCHAR,
+    surface       VARCHAR NOT NULL,
+    PRIMARY KEY (claim_id, role)
+);
+CREATE TABLE IF NOT EXISTS sources (
+    source_id     VARCHAR PRIMARY KEY,
+    name          VARCHAR NOT NULL,
+    kind          VARCHAR NOT NULL,
+    description   VARCHAR,
+    aliases       VARCHAR[] NOT NULL
+);
+CREATE TABLE IF NOT EXISTS figures (
+    figure_id     VARCHAR PRIMARY KEY,
+    article_id    VARCHAR NOT NULL REFERENCES articles (article_id),
+    claim_id      VARCHAR,
+    text          VARCHAR NOT NULL,
+    "start"       INTEGER NOT NULL,
+    "end"         INTEGER NOT NULL,
+    value         DOUBLE,
+    value_low     DOUBLE,
+    value_high    DOUBLE,
+    change        VARCHAR NOT NULL,
+    unit          VARCHAR,
+    kind          VARCHAR NOT NULL,
+    counted       VARCHAR
+);
+CREATE TABLE IF NOT EXISTS locations (
+    location_id   VARCHAR PRIMARY KEY,
+    article_id    VARCHAR NOT NULL REFERENCES articles (article_id),
+    text          VARCHAR NOT NULL,
+    "start"       INTEGER NOT NULL,
+    "end"         INTEGER NOT NULL,
+    geonameid     BIGINT,
+    name          VARCHAR,
+    feature_code  VARCHAR,
+    country_code  VARCHAR,
+    admin1        VARCHAR,
+    latitude      DOUBLE,
+    longitude     DOUBLE,
+    confidence    DOUBLE NOT NULL
+);
+"""
+
+#: Tables that hold rows extracted from one article, keyed by ``article_id``.
+EXTRACTION_TABLES = ("claims", "source_mentions", "figures", "locations")
+
+#: Tables published in a release, with their primary key (the sort order of the files).
+RELEASE_TABLES: dict[str, tuple[str, ...]] = {
+    "articles": ("article_id",),
+    "sources": ("source_id",),
+    "claims": ("claim_id",),
+    "figures": ("figure_id",),
+    "locations": ("location_id",),
+    "rejected": ("rejection_id",),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleUpsert:
+    """What an articles write changed."""
+
+    inserted: int
+    changed: int
+    unchanged: int
+
+    @property
+    def new_or_changed(self) -> int:
+        """Articles whose extracted rows must be (re)computed."""
+        return self.inserted + self.changed
+
+
+def connect(path: Path | str, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse with settings that keep results reproducible.
+
+    Args:
+        path: DuckDB file; its folder is created if missing.
+        read_only: Open without taking the write lock (readers, checks).
+    """
+    path = Path(path)
+    if not read_only:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(path), read_only=read_only)
+    # Timestamps are stored and returned in UTC whatever the machine's zone is.
+    con.execute("SET TimeZone = 'UTC'")
+    if not read_only:
+        Warehouse(con).ensure_schema()
+    return con
+
+
+@contextlib.contextmanager
+def writer_lock(path: Path | str, *, wait: bool = True) -> Iterator[None]:
+    """Hold an exclusive lock beside the warehouse file: one writer at a time.
+
+    Dagster's concurrency limit serialises runs launched by the daemon; this lock also covers
+    the CLI and anything else that opens the file.
+
+    Args:
+        path: The warehouse file; the lock is ``<path>.lock``.
+        wait: Block until the other writer is done, else fail at once with a clear message.
+
+    Raises:
+        RuntimeError: When ``wait`` is false and another process holds the lock.
+    """
+    lock_path = Path(str(path) + ".lock")
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        flags = fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB)
+        try:
+            fcntl.flock(fd, flags)
+        except BlockingIOError as exc:
+            raise RuntimeError(
+                f"Another newsledger run is writing to {path}; wait for it to finish."
+            ) from exc
+        yield
+    finally:
+        os.close(fd)
+
+
+class Warehouse:
+    """All SQL that reads or writes the warehouse; receives an open connection."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self.con = con
+
+    def ensure_schema(self) -> None:
+        """Create missing tables (idempotent)."""
+        self.con.execute(_DDL)
+
+    # -- generic -------------------------------------------------------------------------
+    def frame(self, sql: str, params: Sequence[object] | None = None) -> pl.DataFrame:
+        """Run a query and return a Polars frame."""
+        return self.con.execute(sql, params or []).pl()
+
+    def table(self, name: str) -> pl.DataFrame:
+        """A whole table, in primary-key order."""
+        order = ", ".join(f'"{column}"' for column in RELEASE_TABLES.get(name, ()))
+        order_by = f" ORDER BY {order}" if order else ""
+        return self.frame(f'SELECT * FROM "{_checked(name)}"{order_by}')
+
+    def count(self, name: str) -> int:
+        """Rows in a table."""
+        row = self.con.execute(f'SELECT count(*) FROM "{_checked(name)}"').fetchone()
+        return int(row[0]) if row else 0
+
+    # -- articles ------------------------------------------------------------------------
+    def upsert_articles(self, articles: pl.DataFrame, boilerplate: pl.DataFrame) -> ArticleUpsert:
+        """Insert new articles and replace changed ones; unchanged ones are not touched.
+
+        A changed article (any column differs) first loses its extracted rows and stage markers,
+        so every stage recomputes it. That happens in its own transaction before the article
+        rows are replaced: DuckDB's foreign-key check rejects replacing a parent whose children
+        were deleted in the same transaction. A kill between the two steps is harmless: the next
+        run sees the same change and finishes it. Articles are never deleted otherwise.
+        """
+        incoming_ids = articles["article_id"].to_list()
+        existing = self.frame(
+            "SELECT * FROM articles WHERE article_id IN (SELECT unnest(?::VARCHAR[]))",
+            [incoming_ids],
+        )
+        fingerprints = dict(
+            zip(existing["article_id"], _row_hashes(existing.select(articles.columns)), strict=True)
+        )
+        incoming_hashes = _row_hashes(articles)
+        is_new = [aid not in fingerprints for aid in incoming_ids]
+        is_changed = [
+            aid in fingerprints and fingerprints[aid] != digest
+            for aid, digest in zip(incoming_ids, incoming_hashes, strict=True)
+        ]
+        changed_ids = [aid for aid, flag in zip(incoming_ids, is_changed, strict=True) if flag]
+        write = articles.filter(pl.Series(is_new) | pl.Series(is_changed))
+        write_ids = write["article_id"].to_list()
+        if changed_ids:
+            with self.transaction():
+                self._forget_articles(changed_ids)
+        with self.transaction():
+            self.con.execute(
+                "DELETE FROM articles WHERE article_id IN (SELECT unnest(?::VARCHAR[]))",
+                [changed_ids],
+            )
+            self._insert("articles", write)
+            self._replace_by_article(
+                "boilerplate",
+                boilerplate.filter(pl.col("article_id").is_in(write_ids)),
+                write_ids,
+            )
+        inserted = sum(is_new)
+        return ArticleUpsert(
+            inserted=inserted,
+            changed=len(changed_ids),
+            unchanged=articles.height - inserted - len(changed_ids),
+        )
+
+    def upsert_rejected(self, rejected: pl.DataFrame) -> None:
+        """Record rejections (idempotent: a rejection's id is derived from what it is)."""
+        if rejected.is_empty():
+            return
+        with self.transaction():
+            self._insert("rejected", rejected, replace=True)
+
+    def record_ingest_run(self, row: dict[str, object]) -> None:
+        """Keep the accounting of one ingest (records in = articles + rejected)."""
+        with self.transaction():
+            self._insert("ingest_runs", pl.DataFrame([row]), replace=True)
+
+    # -- stages --------------------------------------------------------------------------
+    def pending(self, stage: str, code_version: str) -> pl.DataFrame:
+        """Articles that ``stage`` has not processed with this body and this code."""
+        return self.frame(
+            """
+            SELECT a.article_id, a.content_hash, a.body
+            FROM articles a
+            LEFT JOIN stage_state s
+              ON s.stage = ? AND s.article_id = a.article_id
+            WHERE s.article_id IS NULL
+               OR s.content_hash <> a.content_hash
+               OR s.code_version <> ?
+            ORDER BY a.article_id
+            """,
+            [stage, code_version],
+        )
+
+    def replace_stage_rows(
+        self,
+        stage: str,
+        code_version: str,
+        processed: pl.DataFrame,
+        tables: dict[str, pl.DataFrame],
+    ) -> None:
+        """Atomically replace the rows of ``processed`` articles and mark them done.
+
+        Args:
+            stage: Stage name recorded in ``stage_state``.
+            code_version: Fingerprint of the stage's code.
+            processed: ``article_id`` and ``content_hash`` of every article the stage handled,
+                including those that yielded no rows (so they are not retried forever).
+            tables: Table name to the new rows of those articles.
+        """
+        article_ids = processed["article_id"].to_list()
+        markers = processed.select("article_id", "content_hash").with_columns(
+            stage=pl.lit(stage), code_version=pl.lit(code_version)
+        )
+        with self.transaction():
+            for name, rows in tables.items():
+                self._replace_by_article(name, rows, article_ids)
+            self._insert("stage_state", markers, replace=True)
+
+    def store_docs(self, docs: pl.DataFrame) -> None:
+        """Cache parsed docs by ``content_hash`` (``content_hash``, ``model``, ``doc``)."""
+        if docs.is_empty():
+            return
+        with self.transaction():
+            self._insert("nlp_docs", docs, replace=True)
+
+    def replace_table(self, name: str, rows: pl.DataFrame) -> None:
+        """Replace a whole derived table (for corpus-wide aggregates such as ``sources``)."""
+        with self.transaction():
+            self.con.execute(f'DELETE FROM "{_checked(name)}"')
+            self._insert(name, rows)
+
+    # -- internals -----------------------------------------------------------------------
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One atomic unit of work: committed whole or not at all."""
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            yield
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+        self.con.execute("COMMIT")
+
+    def _insert(self, name: str, rows: pl.DataFrame, *, replace: bool = False) -> None:
+        """Bulk-insert a frame (Arrow, zero-copy) into a table, matching columns by name."""
+        if rows.is_empty():
+            return
+        verb = "INSERT OR REPLACE" if replace else "INSERT"
+        self.con.register("_incoming", rows)
+        try:
+            self.con.execute(f'{verb} INTO "{_checked(name)}" BY NAME SELECT * FROM _incoming')
+        finally:
+            self.con.unregister("_incoming")
+
+    def _replace_by_article(self, name: str, rows: pl.DataFrame, article_ids: list[str]) -> None:
+        self.con.execute(
+            f'DELETE FROM "{_checked(name)}" WHERE article_id IN (SELECT unnest(?::VARCHAR[]))',
+            [article_ids],
+        )
+        self._insert(name, rows)
+
+    def _forget_articles(self, article_ids: list[str]) -> None:
+        for name in (*EXTRACTION_TABLES, "boilerplate"):
+            self.con.execute(
+                f'DELETE FROM "{name}" WHERE article_id IN (SELECT unnest(?::VARCHAR[]))',
+                [article_ids],
+            )
+        self.con.execute(
+            "DELETE FROM stage_state WHERE article_id IN (SELECT unnest(?::VARCHAR[]))",
+            [article_ids],
+        )
+
+
+def _row_hashes(frame: pl.DataFrame) -> list[int]:
+    """A hash per row over every column, to tell changed records from unchanged ones."""
+    if frame.is_empty():
+        return []
+    return frame.hash_rows(seed=0, seed_1=1, seed_2=2, seed_3=3).to_list()
+
+
+_KNOWN_TABLES = frozenset(
+    {
+        "articles",
+        "rejected",
+        "boilerplate",
+        "ingest_runs",
+        "nlp_docs",
+        "stage_state",
+        "claims",
+        "source_mentions",
+        "sources",
+        "figures",
+        "locations",
+    }
+)
+
+
+def _checked(name: str) -> str:
+    """Table names are interpolated into SQL, so only known names pass."""
+    if name not in _KNOWN_TABLES:
+        raise ValueError(f"unknown warehouse table: {name!r}")
+    return name

@@ -1,0 +1,170 @@
+"""A passing and a failing frame for every contract."""
+
+from datetime import UTC, datetime
+
+import polars as pl
+import pytest
+
+from contracts.checks import check_table
+from contracts.models import MODELS
+from pipeline.tables import SCHEMAS, to_frame
+
+BODY = "Over 5,000 U.S. troops are in Mosul, Col. Ryan Dillon said."
+
+
+def _article(**overrides):
+    row = {
+        "article_id": "a_1",
+        "external_id": "x.txt",
+        "source_uri": "seeds/x.txt",
+        "outlet": None,
+        "url": None,
+        "title": "Title",
+        "authors": [],
+        "published_at": datetime(2017, 2, 6, tzinfo=UTC),
+        "language": "en",
+        "body": BODY,
+        "word_count": 11,
+        "content_hash": "0" * 64,
+        "duplicate_of": None,
+    }
+    return {**row, **overrides}
+
+
+def _span(text):
+    start = BODY.index(text)
+    return start, start + len(text)
+
+
+VALID = {
+    "articles": [_article()],
+    "rejected": [
+        {
+            "rejection_id": "r_1",
+            "source_uri": "x.jsonl#L3",
+            "external_id": None,
+            "reason": "invalid_json",
+            "detail": "line 3 is not JSON",
+        }
+    ],
+    "sources": [
+        {
+            "source_id": "s_1",
+            "name": "Ryan Dillon",
+            "kind": "military",
+            "description": "a spokesman",
+            "aliases": ["Col. Ryan Dillon"],
+        }
+    ],
+    "claims": [
+        {
+            "claim_id": "c_1",
+            "article_id": "a_1",
+            "source_id": "s_1",
+            "speaker": "Col. Ryan Dillon",
+            "speaker_start": _span("Col. Ryan Dillon")[0],
+            "speaker_end": _span("Col. Ryan Dillon")[1],
+            "cue": "said",
+            "cue_start": _span("said")[0],
+            "cue_end": _span("said")[1],
+            "content": "Over 5,000 U.S. troops are in Mosul",
+            "content_start": 0,
+            "content_end": _span("Over 5,000 U.S. troops are in Mosul")[1],
+            "is_direct": False,
+            "via_source_id": None,
+        }
+    ],
+    "figures": [
+        {
+            "figure_id": "f_1",
+            "article_id": "a_1",
+            "claim_id": "c_1",
+            "text": "Over 5,000",
+            "start": 0,
+            "end": 10,
+            "value": 5000.0,
+            "value_low": None,
+            "value_high": None,
+            "change": ">",
+            "unit": "troop",
+            "kind": "count",
+            "counted": "U.S. troops",
+        }
+    ],
+    "locations": [
+        {
+            "location_id": "l_1",
+            "article_id": "a_1",
+            "text": "Mosul",
+            "start": _span("Mosul")[0],
+            "end": _span("Mosul")[1],
+            "geonameid": 99072,
+            "name": "Mosul",
+            "feature_code": "PPLA",
+            "country_code": "IQ",
+            "admin1": "Nineveh",
+            "latitude": 36.335,
+            "longitude": 43.119,
+            "confidence": 0.9,
+        }
+    ],
+}
+
+#: One way to break each contract.
+BROKEN = {
+    "articles": {"content_hash": "short"},
+    "rejected": {"detail": None},
+    "sources": {"kind": "alien"},
+    "claims": {"speaker_end": None},  # start set, end missing
+    "figures": {"change": "maybe"},
+    "locations": {"latitude": 123.0},
+}
+
+
+def _frames(table, rows):
+    related = {name: to_frame(name, VALID[name]) for name in ("articles", "sources", "claims")}
+    return to_frame(table, rows), related
+
+
+@pytest.mark.parametrize("table", sorted(MODELS))
+def test_valid_frame_passes(table):
+    frame, related = _frames(table, VALID[table])
+    result = check_table(table, frame, related)
+    assert result.passed, result.problems
+
+
+@pytest.mark.parametrize("table", sorted(MODELS))
+def test_broken_frame_fails(table):
+    frame, related = _frames(table, [{**VALID[table][0], **BROKEN[table]}])
+    assert not check_table(table, frame, related).passed
+
+
+@pytest.mark.parametrize("table", ["claims", "figures", "locations"])
+def test_offsets_must_match_body(table):
+    row = dict(VALID[table][0])
+    if table == "claims":
+        row["content_end"] -= 1
+    else:
+        row["start"] += 1
+    frame, related = _frames(table, [row])
+    result = check_table(table, frame, related)
+    assert any("body[" in problem for problem in result.problems)
+
+
+def test_dangling_keys_fail():
+    frame, related = _frames("figures", [{**VALID["figures"][0], "claim_id": "c_missing"}])
+    result = check_table("figures", frame, related)
+    assert any("claim_id" in problem for problem in result.problems)
+
+
+def test_strict_rejects_unknown_columns():
+    frame = to_frame("articles", VALID["articles"]).with_columns(extra=pl.lit(1))
+    assert not check_table("articles", frame).passed
+
+
+@pytest.mark.parametrize("table", sorted(MODELS))
+def test_contract_matches_warehouse_schema(table):
+    contract = MODELS[table].to_schema().columns
+    assert set(contract) == set(SCHEMAS[table])
+    for name, dtype in SCHEMAS[table].items():
+        assert str(contract[name].dtype) == str(pl.DataFrame(schema={name: dtype}).schema[name])
