@@ -1,0 +1,558 @@
+"""Normalise article text and strip scraped boilerplate.
+
+Pure functions. ``clean_text`` repairs characters (Unicode NFC, mojibake, odd whitespace,
+control characters); ``normalise_body`` also splits paragraphs and removes scraped boilerplate,
+returning a :class:`Removal` for every piece it removed so nothing disappears silently.
+
+Boilerplate rules are deliberately narrow: every rule matches a *whole line* (or a whole
+paragraph that ends in a photo credit) and is bounded in length, so a real article sentence
+that merely mentions Twitter or newsletters is never removed.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import ftfy
+
+
+@dataclass(frozen=True, slots=True)
+class Removal:
+    """A piece of boilerplate removed from a body.
+
+    Attributes:
+        kind: What it was: "repeated_title", "photo_caption", "related_links", "more_news",
+            "comment_prompt", "share_prompt", "newsletter", "advertisement", "dateline",
+            "copyright", "media_label", "navigation".
+        text: The removed text, as it stood after character repair.
+        reason: Why it was removed (which rule).
+    """
+
+    kind: str
+    text: str
+    reason: str
+
+
+# Conservative ftfy: repair mojibake and broken characters, but never rewrite characters
+# that are valid (curly quotes, ligatures, full-width forms) or unescape HTML-looking text.
+_FTFY = ftfy.TextFixerConfig(
+    unescape_html=False,
+    uncurl_quotes=False,
+    fix_latin_ligatures=False,
+    fix_character_width=False,
+    explain=False,
+)
+
+# Spaces that are not U+0020, and line/paragraph separators.
+_SPACE_CHARS = (
+    "\u00a0\u1680" + "".join(map(chr, range(0x2000, 0x200B))) + "\u202f\u205f\u3000\t\v\f"
+)
+_WHITESPACE_TABLE = {ord(c): " " for c in _SPACE_CHARS}
+_WHITESPACE_TABLE |= {ord("\u2028"): "\n", ord("\u2029"): "\n\n", ord("\x85"): "\n"}
+# Invisible characters that only get in the way (zero-width space, word joiner, BOM, soft
+# hyphen). Zero-width (non-)joiners are kept: they carry meaning in some scripts.
+_WHITESPACE_TABLE |= {ord(c): None for c in "\u200b\u2060\ufeff\u00ad"}
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_SPACES_RE = re.compile(r" {2,}")
+
+
+def clean_text(text: str) -> str:
+    r"""Repair characters and whitespace, keeping line structure.
+
+    Unicode NFC, conservative mojibake repair (ftfy), NUL and other control characters
+    removed, non-breaking and other odd spaces turned into plain spaces, runs of spaces
+    collapsed, every line trimmed, ``\r\n`` and ``\r`` turned into ``\n``.
+
+    Args:
+        text: Raw text.
+
+    Returns:
+        The repaired text (line breaks kept, blank lines kept).
+    """
+    if not text:
+        return ""
+    text = text.replace("\x00", "").replace("\r\n", "\n").replace("\r", "\n")
+    text = ftfy.fix_text(text, _FTFY)
+    text = text.translate(_WHITESPACE_TABLE)
+    text = _CONTROL_RE.sub("", text)
+    text = unicodedata.normalize("NFC", text)
+    return "\n".join(_SPACES_RE.sub(" ", line).strip() for line in text.split("\n"))
+
+
+def clean_line(text: str | None) -> str | None:
+    """Clean a one-line field (title, author, outlet): repaired, single-spaced, or None."""
+    if text is None:
+        return None
+    line = " ".join(clean_text(text).split())
+    return line or None
+
+
+# --- boilerplate rules ------------------------------------------------------------------
+
+_MAX_RULE_LINE = 220  # line-level rules never touch a line longer than this
+
+
+def _full(pattern: str) -> re.Pattern[str]:
+    return re.compile(rf"^(?:{pattern})$", re.IGNORECASE)
+
+
+# (kind, compiled whole-line pattern, reason)
+_LINE_RULES: tuple[tuple[str, re.Pattern[str], str], ...] = (
+    (
+        "more_news",
+        _full(r"more (?:news|stories)\s*:.{0,200}|more (?:from|on) [\w .'&-]{1,40}\s*:"),
+        "'More news:' cross-promotion line",
+    ),
+    (
+        "related_links",
+        _full(
+            r"(?:related|more|recommended|further|suggested)"
+            r"(?: (?:articles?|stories|story|coverage|content|links|reading|videos?))?\s*:?"
+            r"|related\s*:\s*.{1,200}"
+            r"|more on this(?:\.{3}|…)?|read more\s*:?(?:\s+.{1,200})?|see also\s*:\s*.{0,200}"
+            r"|special coverage\s*:\s*.{1,150}"
+            r"|you (?:may|might) also (?:like|be interested in)\s*:?"
+        ),
+        "related-links heading or link line",
+    ),
+    (
+        "comment_prompt",
+        _full(
+            r"please let us know if you['’]re having (?:any )?issues with commenting\.?"
+            r"|(?:join|start) the (?:conversation|discussion)\.?|leave a comment\.?"
+            r"|(?:click|tap) here to comment\.?|(?:view|show|read|hide) (?:all )?comments?"
+            r"|comments? \(\d+\)|\d+ comments?|comments are closed\.?"
+        ),
+        "comment-section prompt",
+    ),
+    (
+        "share_prompt",
+        _full(
+            r"[-•*–—]?\s*follow (?!the money\b).{1,80} on (?:twitter|facebook|instagram|linkedin"
+            r"|threads|bluesky|x|tiktok|youtube)\b\s*[:.]?\s*(?:@\w+\.?)?"
+            r"|[-•*–—]?\s*follow (?:us )?(?:on \w+ )?@\w+\.?"
+            r"|share this (?:article|story|page|post)\b.{0,80}"
+            r"|share (?:on )?(?:facebook|twitter)\b.{0,40}"
+            r"|share\s+tweet\b.{0,60}|(?:click|tap) (?:here )?to share\b.{0,60}|share|tweet|email"
+        ),
+        "share or follow prompt",
+    ),
+    (
+        "newsletter",
+        _full(
+            r"sign up (?:for|to) .{0,80}newsletters?\b.{0,60}|manage newsletters"
+            r"|subscribe (?:to|for) (?:our|the|daily|weekly) .{0,100}"
+            r"|(?:sign up|subscribe) (?:now|today|here)\.?"
+            r"|get breaking news alerts and special reports\b.{0,200}"
+            r"|thank you for signing up\b.{0,200}"
+        ),
+        "newsletter or subscription prompt",
+    ),
+    (
+        "advertisement",
+        _full(
+            r"advertisement\s*:?|ad|sponsored|story continue[sd] below(?: advertisement)?"
+            r"|(?:advertisement )?continue reading the main story|close|skip (?:this )?ad"
+        ),
+        "advertisement marker",
+    ),
+    (
+        "photo_caption",
+        _full(
+            r"(?:enlarge this image\s+)?toggle caption\b.{0,200}"
+            r"|\(?(?:[\w.&-]{1,20} ){0,2}photo\s*/\s*[^/]{1,100}\)?"
+            r"|\(?(?:photo(?:graph)?|image|picture)s?\s*(?:by|credit|courtesy(?: of)?|source)\s*:?"
+            r"(?:\s+\S+){1,8}\)?"
+            r"|slideshow \(\d+ images?\)"
+        ),
+        "photo caption or credit line",
+    ),
+    (
+        "media_label",
+        _full(r"(?:photo|video|watch|image|audio|listen|gallery)s?\s*:?"),
+        "media widget label",
+    ),
+    (
+        "copyright",
+        _full(r"(?:copyright\s*)?(?:©|\(c\)|copyright)\s*\d{4}\b.{0,150}|all rights reserved\.?"),
+        "copyright notice",
+    ),
+    (
+        "navigation",
+        _full(r"(?:take me )?back to (?:the )?top(?: of (?:this|the) (?:post|page|article))?\.?"),
+        "page navigation link",
+    ),
+)
+
+# Lines that can head a trailing list of related links.
+_RELATED_HEADING = _full(
+    r"(?:related|more|recommended|suggested)"
+    r"(?: (?:articles?|stories|coverage|content|links|reading))?"
+    r"\s*:?|you (?:may|might) also (?:like|be interested in)\s*:?|read more\s*:?"
+)
+_MAX_LINK_LIST = 15
+_MAX_LINK_WORDS = 20
+
+# A credit as the last line of a caption paragraph, or a parenthetical credit ending one.
+_CREDIT_LINE = re.compile(
+    r"^\(?(?:[\w.&-]{1,20} ){0,2}photo\s*/\s*[^/]{1,100}\)?$"
+    r"|^\(?(?:photo(?:graph)?|image)s?\s*(?:by|credit|courtesy(?: of)?)\s*:?(?:\s+\S+){1,8}\)?$",
+    re.IGNORECASE,
+)
+_CREDIT_TAIL = re.compile(
+    r"\((?:[\w.&-]{1,20} ){0,2}photo\s*(?:/|:|by )\s*[^()]{1,100}\)$", re.IGNORECASE
+)
+
+# Relative datelines and age notices scraped from the top of a page.
+_DATELINE = _full(
+    r"(?:updated|published|posted)?\s*(?:\d+|an?) (?:second|minute|hour|day|week|month|year)s? ago"
+    r"|this (?:article|story) is more than \d+ (?:years?|months?|days?) old"
+)
+
+
+def _key(text: str) -> str:
+    """Comparison key: case-folded letters and digits only."""
+    return "".join(ch for ch in text.casefold() if ch.isalnum())
+
+
+def split_blocks(text: str) -> list[list[str]]:
+    """Split cleaned text into paragraphs, each a list of its non-empty lines.
+
+    Blank lines separate paragraphs. Text without any blank line (as extractors emit it)
+    has one paragraph per line.
+    """
+    lines = text.split("\n")
+    if not any(not line for line in _strip_edges(lines)):
+        return [[line] for line in lines if line]
+    blocks: list[list[str]] = []
+    current: list[str] = []
+    for line in lines:
+        if line:
+            current.append(line)
+        elif current:
+            blocks.append(current)
+            current = []
+    if current:
+        blocks.append(current)
+    return blocks
+
+
+def _strip_edges(lines: list[str]) -> list[str]:
+    start, end = 0, len(lines)
+    while start < end and not lines[start]:
+        start += 1
+    while end > start and not lines[end - 1]:
+        end -= 1
+    return lines[start:end]
+
+
+def _line_rule(line: str) -> tuple[str, str] | None:
+    if len(line) > _MAX_RULE_LINE:
+        return None
+    for kind, pattern, reason in _LINE_RULES:
+        if pattern.match(line):
+            return kind, reason
+    return None
+
+
+def _is_link_line(line: str) -> bool:
+    return len(line.split()) <= _MAX_LINK_WORDS and not line.rstrip("”\"'’)").endswith(
+        (".", "!", "?")
+    )
+
+
+def _strip_related_tail(blocks: list[list[str]], removed: list[Removal]) -> list[list[str]]:
+    """Remove a related-links heading near the end and the short link lines under it."""
+    flat = [(b, i) for b, block in enumerate(blocks) for i in range(len(block))]
+    for pos, (b, i) in enumerate(flat):
+        if not _RELATED_HEADING.match(blocks[b][i]):
+            continue
+        tail = flat[pos + 1 :]
+        if len(tail) > _MAX_LINK_LIST or not all(_is_link_line(blocks[tb][ti]) for tb, ti in tail):
+            continue
+        removed.append(Removal("related_links", blocks[b][i], "related-links heading at the end"))
+        removed.extend(
+            Removal("related_links", blocks[tb][ti], "link line under a related-links heading")
+            for tb, ti in tail
+        )
+        drop = set(flat[pos:])
+        kept = [
+            [line for i2, line in enumerate(block) if (b2, i2) not in drop]
+            for b2, block in enumerate(blocks)
+        ]
+        return [block for block in kept if block]
+    return blocks
+
+
+def _strip_lead(
+    title: str | None, blocks: list[list[str]], removed: list[Removal]
+) -> list[list[str]]:
+    """Remove a repeated title and relative datelines from the start of the body."""
+    title_key = _key(title) if title else ""
+    changed = True
+    while blocks and changed:
+        changed = False
+        first = blocks[0]
+        head = first[0]
+        if title_key and _key(head) == title_key and (len(first) > 1 or len(blocks) > 1):
+            # (a body that is nothing but its title keeps it: a one-line brief)
+            removed.append(Removal("repeated_title", head, "first paragraph repeats the title"))
+            changed = True
+        elif len(head) <= _MAX_RULE_LINE and _DATELINE.match(head):
+            removed.append(Removal("dateline", head, "relative dateline at the start"))
+            changed = True
+        if changed:
+            blocks = [first[1:], *blocks[1:]] if len(first) > 1 else blocks[1:]
+    return blocks
+
+
+def _strip_captions(blocks: list[list[str]], removed: list[Removal]) -> list[list[str]]:
+    kept: list[list[str]] = []
+    for block in blocks:
+        if len(block) > 1 and len(block[-1]) <= _MAX_RULE_LINE and _CREDIT_LINE.match(block[-1]):
+            removed.append(
+                Removal(
+                    "photo_caption", "\n".join(block), "paragraph ending in a photo credit line"
+                )
+            )
+        elif len(block) == 1 and len(block[0]) <= 600 and _CREDIT_TAIL.search(block[0]):
+            removed.append(
+                Removal(
+                    "photo_caption", block[0], "paragraph ending in a parenthetical photo credit"
+                )
+            )
+        else:
+            kept.append(block)
+    return kept
+
+
+def _strip_lines(blocks: list[list[str]], removed: list[Removal]) -> list[list[str]]:
+    kept: list[list[str]] = []
+    for block in blocks:
+        lines = []
+        for line in block:
+            hit = _line_rule(line)
+            if hit is None:
+                lines.append(line)
+            else:
+                removed.append(Removal(hit[0], line, hit[1]))
+        if lines:
+            kept.append(lines)
+    return kept
+
+
+def normalise_body(title: str | None, text: str) -> tuple[str, tuple[Removal, ...]]:
+    r"""Normalise an article body and strip scraped boilerplate.
+
+    Args:
+        title: The article's title (already known; it is never part of the body). A first
+            paragraph equal to it is removed as ``repeated_title``.
+        text: The raw body text.
+
+    Returns:
+        The body (paragraphs separated by exactly ``"\n\n"``, lines inside a paragraph
+        joined by a space) and the boilerplate removed from it, in order of the rules.
+    """
+    removed: list[Removal] = []
+    blocks = split_blocks(clean_text(text))
+    blocks = _strip_lead(clean_line(title), blocks, removed)
+    blocks = _strip_captions(blocks, removed)
+    blocks = _strip_related_tail(blocks, removed)
+    blocks = _strip_lines(blocks, removed)
+    # Removing lines can uncover a repeated title or dateline (e.g. after an ad marker).
+    blocks = _strip_lead(clean_line(title), blocks, removed)
+    body = "\n\n".join(" ".join(block) for block in blocks)
+    return body, tuple(removed)
+
+
+def word_count(body: str) -> int:
+    """Number of whitespace-separated words."""
+    return len(body.split())
+
+
+_STOPWORDS: dict[str, frozenset[str]] = {
+    "en": frozenset(
+        [
+            "the",
+            "and",
+            "of",
+            "to",
+            "in",
+            "is",
+            "that",
+            "for",
+            "it",
+            "was",
+            "on",
+            "with",
+            "as",
+            "he",
+            "said",
+            "by",
+            "at",
+            "from",
+            "his",
+        ]
+    ),
+    "es": frozenset(
+        [
+            "el",
+            "la",
+            "de",
+            "que",
+            "y",
+            "en",
+            "los",
+            "del",
+            "se",
+            "las",
+            "por",
+            "un",
+            "una",
+            "para",
+            "con",
+            "no",
+            "su",
+            "al",
+            "es",
+        ]
+    ),
+    "fr": frozenset(
+        [
+            "le",
+            "la",
+            "les",
+            "de",
+            "des",
+            "et",
+            "en",
+            "un",
+            "une",
+            "du",
+            "est",
+            "que",
+            "pour",
+            "dans",
+            "qui",
+            "au",
+            "sur",
+            "pas",
+        ]
+    ),
+    "de": frozenset(
+        [
+            "der",
+            "die",
+            "und",
+            "das",
+            "den",
+            "von",
+            "zu",
+            "ist",
+            "nicht",
+            "mit",
+            "sich",
+            "des",
+            "auf",
+            "für",
+            "im",
+            "dem",
+            "ein",
+        ]
+    ),
+    "it": frozenset(
+        [
+            "il",
+            "di",
+            "che",
+            "e",
+            "la",
+            "per",
+            "un",
+            "del",
+            "non",
+            "della",
+            "sono",
+            "le",
+            "si",
+            "da",
+            "al",
+            "una",
+            "nel",
+            "gli",
+        ]
+    ),
+    "pt": frozenset(
+        [
+            "o",
+            "a",
+            "de",
+            "que",
+            "e",
+            "do",
+            "da",
+            "em",
+            "um",
+            "para",
+            "com",
+            "não",
+            "uma",
+            "os",
+            "no",
+            "se",
+            "na",
+            "por",
+            "mais",
+        ]
+    ),
+    "nl": frozenset(
+        [
+            "de",
+            "het",
+            "een",
+            "van",
+            "en",
+            "in",
+            "is",
+            "dat",
+            "op",
+            "te",
+            "zijn",
+            "met",
+            "voor",
+            "niet",
+            "die",
+            "aan",
+            "er",
+        ]
+    ),
+}
+_WORD_RE = re.compile(r"[^\W\d_]+")
+
+
+def guess_language(text: str, *, min_hits: int = 5) -> str | None:
+    """Cheap stopword-based language guess ("en", "es", "fr", "de", "it", "pt", "nl").
+
+    Args:
+        text: Body text; only the first 3,000 words are looked at.
+        min_hits: Fewest stopword hits needed before guessing at all.
+
+    Returns:
+        The ISO 639-1 code with the most stopword hits, or None when too little evidence.
+    """
+    words = [w.casefold() for w in _WORD_RE.findall(text[:30000])][:3000]
+    if not words:
+        return None
+    scores = {lang: sum(w in stops for w in words) for lang, stops in _STOPWORDS.items()}
+    best = max(scores, key=lambda lang: (scores[lang], lang == "en"))
+    if scores[best] < min_hits or scores[best] < 0.1 * len(words):
+        return None
+    return best
+
+
+def removal_kinds(removed: Iterable[Removal]) -> tuple[str, ...]:
+    """Kinds of removals in order, for quick assertions and logs."""
+    return tuple(r.kind for r in removed)

@@ -1,0 +1,141 @@
+from pipeline.normalise import (
+    clean_line,
+    clean_text,
+    guess_language,
+    normalise_body,
+    removal_kinds,
+    split_blocks,
+    word_count,
+)
+
+
+def test_clean_text_repairs_characters_and_whitespace():
+    raw = "It\u00e2\u20ac\u2122s\u00a0here\u200b \t now\r\nCafe\u0301\x00 \x07ok  "
+    assert clean_text(raw) == "It’s here now\nCafé ok"
+
+
+def test_clean_text_keeps_valid_typography():
+    text = "“Quoted” — ﬁne ’tis ＡＢＣ"
+    assert clean_text(text) == text
+
+
+def test_clean_line_collapses_and_blanks():
+    assert clean_line("  A\n  title\u00a0 ") == "A title"
+    assert clean_line("  \n ") is None
+    assert clean_line(None) is None
+
+
+def test_paragraphs_are_separated_by_exactly_two_newlines():
+    body, removed = normalise_body("T", "First line\nsame para.\n\n\n\nSecond para.\n\n")
+    assert body == "First line same para.\n\nSecond para."
+    assert removed == ()
+
+
+def test_text_without_blank_lines_has_a_paragraph_per_line():
+    assert split_blocks("a\nb\nc") == [["a"], ["b"], ["c"]]
+    assert split_blocks("\na\n\nb\nc\n") == [["a"], ["b", "c"]]
+
+
+def test_repeated_title_removed_once():
+    body, removed = normalise_body("Big News Today", "Big news today!\n\nThe story.")
+    assert body == "The story."
+    assert removal_kinds(removed) == ("repeated_title",)
+
+
+def test_body_that_is_only_the_title_keeps_it():
+    body, removed = normalise_body("Suit aims to stop move.", "Suit aims to stop move.")
+    assert body == "Suit aims to stop move." and removed == ()
+
+
+def test_title_mentioned_later_is_kept():
+    body, _ = normalise_body("Big News", "The story.\n\nBig News")
+    assert body == "The story.\n\nBig News"
+
+
+def test_caption_with_credit_line_removed_as_a_whole():
+    text = (
+        "Soldiers move through a base in Qayara, Iraq, Nov. 9, 2016. The town is\n"
+        "AP Photo/Marko Drobnjakovic, File\n\nThe United States has begun to leave."
+    )
+    body, removed = normalise_body("Title", text)
+    assert body == "The United States has begun to leave."
+    assert removed[0].kind == "photo_caption"
+    assert "AP Photo/" in removed[0].text and "Qayara" in removed[0].text
+
+
+def test_parenthetical_credit_caption_removed():
+    text = "President speaks in Washington on Monday. (AP Photo/Evan Vucci)\n\nReal text."
+    body, removed = normalise_body(None, text)
+    assert body == "Real text."
+    assert removal_kinds(removed) == ("photo_caption",)
+
+
+def test_line_rules():
+    text = "\n\n".join(
+        [
+            "7 years ago",
+            "Real first paragraph.",
+            "More news: North Korea arming Syria, Myanmar",
+            "- Follow the Ticker on Twitter: @PoliticalTicker",
+            "Advertisement",
+            "Sign up for Daily Newsletters Manage Newsletters",
+            "SHARE THIS ARTICLE Share Tweet Post Email",
+            "Copyright © 2019 The Washington Times, LLC. Click here for reprint permission.",
+            "Enlarge this image toggle caption Evan Vucci/AP Evan Vucci/AP",
+            "Real last paragraph.",
+            "Please let us know if you're having issues with commenting.",
+        ]
+    )
+    body, removed = normalise_body("A title", text)
+    assert body == "Real first paragraph.\n\nReal last paragraph."
+    assert set(removal_kinds(removed)) == {
+        "dateline",
+        "more_news",
+        "share_prompt",
+        "advertisement",
+        "newsletter",
+        "copyright",
+        "photo_caption",
+        "comment_prompt",
+    }
+
+
+def test_related_articles_tail_removed_with_its_links():
+    text = "Body sentence one.\n\nRelated Articles\n\nTrump visits Iraq\n\nOil prices fall"
+    body, removed = normalise_body("T", text)
+    assert body == "Body sentence one."
+    assert removal_kinds(removed) == ("related_links",) * 3
+
+
+def test_related_heading_followed_by_prose_keeps_the_prose():
+    text = "Intro.\n\nRelated\n\nThis is a real sentence that continues the story at length."
+    body, _ = normalise_body("T", text)
+    assert body == "Intro.\n\nThis is a real sentence that continues the story at length."
+
+
+def test_real_sentences_mentioning_boilerplate_words_are_kept():
+    sentences = [
+        "Follow-up talks on Twitter's future were held on Monday.",
+        "He said more news would come later in the week, according to aides.",
+        "Advertisement revenue fell 5 percent, the company said.",
+        "Related issues were raised by the committee: taxes, debt and jobs, officials said, "
+        "in a long statement that ran for pages and pages.",
+        "Photos by the dozens circulated online after the attack, witnesses said on Monday.",
+        "The photo was taken by AP photographer Evan Vucci in 2019.",
+        "Share prices rose 3 percent.",
+        "Readers can follow the case on Twitter, the court said in a statement.",
+        "Years ago, the town was deserted.",
+    ]
+    body, removed = normalise_body("Title", "\n\n".join(sentences))
+    assert removed == ()
+    assert body == "\n\n".join(sentences)
+
+
+def test_word_count_and_language():
+    assert word_count("one two\n\nthree") == 3
+    assert guess_language("The cat sat on the mat and it was said that he is at home.") == "en"
+    assert (
+        guess_language("El gato está en la casa y los perros de la calle no son del barrio.")
+        == "es"
+    )
+    assert guess_language("1234 5678") is None
