@@ -4,7 +4,7 @@ import dagster as dg
 import polars as pl
 
 from assets.resources import WarehouseResource
-from contracts.checks import REFERENCES, SPANS, check_table
+from contracts.checks import REFERENCES, REFERRED_BY, SPANS, check_table
 from contracts.models import MODELS
 from pipeline.warehouse import Warehouse
 
@@ -38,6 +38,7 @@ def contract_check(table: str, asset: str | dg.AssetKey) -> dg.AssetChecksDefini
     """A blocking asset check that runs ``table``'s contract against the warehouse."""
     related = {"articles"} if table in SPANS else set()
     related |= {other for _, other, _ in REFERENCES.get(table, ())}
+    related |= {referring for referring, _, _ in REFERRED_BY.get(table, ())}
 
     @dg.asset_check(
         asset=asset,

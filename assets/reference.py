@@ -5,7 +5,7 @@ from pathlib import Path
 import dagster as dg
 
 from assets.resources import GazetteerResource
-from pipeline.link.gazetteer import build_gazetteer
+from pipeline.stages import ensure_gazetteer
 
 
 @dg.asset(
@@ -15,9 +15,9 @@ from pipeline.link.gazetteer import build_gazetteer
     "GeoNames, geonames.org, CC-BY 4.0.",
 )
 def gazetteer(gazetteer: GazetteerResource) -> dg.MaterializeResult:
-    """Build the gazetteer file (atomically) from the bundled GeoNames sources."""
+    """Build the gazetteer file (atomically) unless it is up to date."""
     all_countries = Path(gazetteer.all_countries) if gazetteer.all_countries else None
-    stats = build_gazetteer(
+    stats = ensure_gazetteer(
         Path(gazetteer.path),
         geonames_dir=Path(gazetteer.geonames_dir),
         all_countries=all_countries,

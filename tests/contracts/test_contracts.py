@@ -157,6 +157,12 @@ def test_dangling_keys_fail():
     assert any("claim_id" in problem for problem in result.problems)
 
 
+def test_sources_must_cover_every_cited_source():
+    claims = to_frame("claims", [{**VALID["claims"][0], "via_source_id": "s_unknown"}])
+    result = check_table("sources", to_frame("sources", VALID["sources"]), {"claims": claims})
+    assert any("via_source_id" in problem for problem in result.problems)
+
+
 def test_strict_rejects_unknown_columns():
     frame = to_frame("articles", VALID["articles"]).with_columns(extra=pl.lit(1))
     assert not check_table("articles", frame).passed
