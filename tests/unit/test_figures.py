@@ -1,0 +1,242 @@
+"""Unit tests for the figures extractor (pipeline.extract.figures) and its evaluation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from spacy.tokens import Doc
+
+from pipeline.evaluate.figures import Quantity, max_matching, score, values_equal
+from pipeline.extract.figures import CHANGES, KINDS, Figure, extract_figures
+from pipeline.extract.numbers import fraction_value, glued_unit, parse_digits, word_value
+from pipeline.nlp import load_nlp
+
+SEEDS = Path(__file__).resolve().parents[2] / "data" / "sample" / "seeds"
+SEED_IRAQ = SEEDS / "000_8a6a88420e78db9b.txt"
+SEED_AFGHAN = SEEDS / "003_09058b23c26e11f3.txt"
+
+#: Short sentences for forms the seeds do not use; parsed once with the seeds.
+SENTENCES = {
+    "scaled": "The fund raised $2bn last year and 1.5 million people signed up, about 40k more.",
+    "ranges": "Prices rose between 5 and 10 percent; 5-10 people came; it costs $10 to $15 bn.",
+    "currency": "It cost HK $5.4m (PS21,700), or 7,199 Chinese yuan, at US $58.24 per barrel.",
+    "changes": "Shares fell 0.4 per cent to 13176 while sales increased by 2 percent.",
+    "less": "Just under 20 percent agreed, and less than 3 km separate them.",
+    "words": "A dozen ships and two-thirds of voters saw tens of thousands of dollars spent.",
+    "ids": "See Section 427 Row 21, the F-35 and COVID-19 on Nov. 9, 2016 at 5:25 a.m.",
+    "phones": "Call 555-0199 or (212) 555-0143 in San Francisco, CA 94103, at 1.56pm.",
+    "units": "The 640bhp car weighs 1,500 kg, does 87 mph (140 km/h) and costs $72,370.",
+}
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return load_nlp()
+
+
+@pytest.fixture(scope="module")
+def seed_figures(nlp) -> dict[str, list[Figure]]:
+    docs = {path.name: nlp(path.read_text(encoding="utf-8")) for path in (SEED_IRAQ, SEED_AFGHAN)}
+    return {name: list(extract_figures(doc)) for name, doc in docs.items()} | {
+        f"_doc_{name}": docs[name]
+        for name in docs  # type: ignore[dict-item]
+    }
+
+
+@pytest.fixture(scope="module")
+def sentence_figures(nlp) -> dict[str, tuple[Doc, list[Figure]]]:
+    docs = dict(zip(SENTENCES, nlp.pipe(SENTENCES.values()), strict=True))
+    return {key: (doc, list(extract_figures(doc))) for key, doc in docs.items()}
+
+
+def _find(figures: list[Figure], text: str) -> Figure:
+    matches = [f for f in figures if f.text == text]
+    assert matches, f"no figure {text!r} in {[f.text for f in figures]}"
+    return matches[0]
+
+
+# --- seeds -----------------------------------------------------------------------------------
+
+
+def test_iraq_seed_figures(seed_figures):
+    figs = seed_figures[SEED_IRAQ.name]
+    over = _find(figs, "Over 5,000")
+    assert (over.value, over.change, over.counted, over.kind) == (5000, ">", "USA troops", "count")
+    some = _find(figs, "some 4,000")
+    assert (some.value, some.change, some.counted) == (4000, "~", "U.S. troops")
+    more = _find(figs, "more than 5,000")
+    assert (more.value, more.change, more.counted) == (5000, ">", "troops")
+    hundreds = _find(figs, "hundreds")
+    assert (hundreds.value_low, hundreds.value_high, hundreds.counted) == (100, 1000, "detainees")
+    assert hundreds.value is None
+    third = _find(figs, "almost a third")
+    assert third.value == pytest.approx(1 / 3) and third.change == "~"
+    assert third.counted == "Iraqi territory"
+    forty = _find(figs, "40,000")
+    assert (forty.value, forty.change) == (40000, "=")
+
+
+def test_iraq_seed_has_no_dates(seed_figures):
+    values = {f.value for f in seed_figures[SEED_IRAQ.name]}
+    assert not values & {2014.0, 2017.0, 2011.0}
+    assert len(seed_figures[SEED_IRAQ.name]) == 6
+
+
+def test_afghan_seed_figures(seed_figures):
+    figs = seed_figures[SEED_AFGHAN.name]
+    km = _find(figs, "some 50 kilometers")
+    assert (km.value, km.unit, km.change, km.kind) == (50, "kilometre", "~", "length")
+    km13 = _find(figs, "some 13 kilometers")
+    assert (km13.value, km13.unit, km13.change) == (13, "kilometre", "~")
+    miles = _find(figs, "8 miles")
+    assert (miles.value, miles.unit) == (8, "mile")
+    years = _find(figs, "more than three years")
+    assert (years.value, years.unit, years.change, years.kind) == (3, "year", ">", "duration")
+    dozens = _find(figs, "Dozens")
+    assert (dozens.value_low, dozens.value_high, dozens.counted) == (12, 120, "U.S. soldiers")
+    pct = _find(figs, "60 percent")
+    assert (pct.value, pct.unit, pct.kind, pct.change) == (60, "percentage", "percent", "=")
+    about = _find(figs, "about 4,000")
+    assert (about.value, about.change, about.counted) == (4000, "~", "troops")
+    rng = _find(figs, "1,000 to 1,500")
+    assert (rng.value, rng.value_low, rng.value_high, rng.change) == (None, 1000, 1500, "=")
+    closer = _find(figs, "closer to 10,000")
+    assert (closer.value, closer.change) == (10000, "~")
+    est = _find(figs, "an estimated 200")
+    assert (est.value, est.change, est.counted, est.unit) == (200, "~", "people", "people")
+    age = _find(figs, "more than 16-year-old")
+    assert (age.value, age.unit, age.change, age.kind) == (16, "year of age", ">", "duration")
+    seven = _find(figs, "seven")
+    assert (seven.value, seven.counted, seven.unit) == (7, "Afghan provinces", "afghan province")
+
+
+def test_afghan_seed_has_no_dates(seed_figures):
+    values = {f.value for f in seed_figures[SEED_AFGHAN.name]}
+    assert not values & {9.0, 2016.0}
+    assert len(seed_figures[SEED_AFGHAN.name]) == 12
+
+
+def test_offsets_and_enums_hold(seed_figures, sentence_figures):
+    pairs = [
+        (seed_figures[f"_doc_{p.name}"], seed_figures[p.name]) for p in (SEED_IRAQ, SEED_AFGHAN)
+    ]
+    pairs += list(sentence_figures.values())
+    for doc, figs in pairs:
+        for f in figs:
+            assert doc.text[f.start : f.end] == f.text
+            assert f.change in CHANGES and f.kind in KINDS
+            assert (f.value is None) == (f.value_low is not None) == (f.value_high is not None)
+
+
+# --- forms -----------------------------------------------------------------------------------
+
+
+def test_scaled_numbers(sentence_figures):
+    _, figs = sentence_figures["scaled"]
+    assert _find(figs, "$2bn").value == 2e9 and _find(figs, "$2bn").unit == "dollar"
+    million = _find(figs, "1.5 million")
+    assert million.value == 1.5e6 and million.unit == "people"
+    assert _find(figs, "about 40k").value == 40000
+
+
+def test_ranges(sentence_figures):
+    _, figs = sentence_figures["ranges"]
+    between = _find(figs, "between 5 and 10 percent")
+    assert (between.value_low, between.value_high, between.unit) == (5, 10, "percentage")
+    assert between.change == "up"
+    dash = _find(figs, "5-10")
+    assert (dash.value_low, dash.value_high, dash.unit) == (5, 10, "people")
+    money = _find(figs, "$10 to $15 bn")
+    assert (money.value_low, money.value_high, money.unit) == (1e10, 1.5e10, "dollar")
+
+
+def test_currencies(sentence_figures):
+    _, figs = sentence_figures["currency"]
+    assert [(f.value, f.unit) for f in figs] == [
+        (5.4e6, "hong kong dollar"),
+        (21700, "pound sterling"),
+        (7199, "chinese yuan"),
+        (58.24, "dollar per barrel"),
+    ]
+
+
+def test_changes_from_verbs(sentence_figures):
+    _, figs = sentence_figures["changes"]
+    assert [(f.value, f.change) for f in figs] == [(0.4, "down"), (13176, "="), (2, "up")]
+
+
+def test_less_than(sentence_figures):
+    _, figs = sentence_figures["less"]
+    assert [(f.value, f.unit, f.change) for f in figs] == [
+        (20, "percentage", "<"),
+        (3, "kilometre", "<"),
+    ]
+
+
+def test_spelled_out(sentence_figures):
+    _, figs = sentence_figures["words"]
+    dozen = _find(figs, "A dozen")
+    assert (dozen.value, dozen.unit) == (12, "ship")
+    thirds = _find(figs, "two-thirds")
+    assert thirds.value == pytest.approx(2 / 3) and thirds.counted == "voters"
+    tens = _find(figs, "tens of thousands")
+    assert (tens.value_low, tens.value_high, tens.unit) == (1e4, 1e5, "dollar")
+
+
+def test_identifiers_dates_times_are_not_figures(sentence_figures):
+    _, figs = sentence_figures["ids"]
+    values = {f.value for f in figs} | {f.value_low for f in figs}
+    assert not values & {427.0, 21.0, 35.0, 19.0, 9.0, 2016.0, 5.0, 25.0}
+
+
+def test_phone_zip_and_clock_are_not_figures(sentence_figures):
+    _, figs = sentence_figures["phones"]
+    assert figs == []
+
+
+def test_units(sentence_figures):
+    _, figs = sentence_figures["units"]
+    assert [(f.value, f.unit) for f in figs] == [
+        (640, "brake horsepower"),
+        (1500, "kilogram"),
+        (87, "mile per hour"),
+        (140, "kilometre per hour"),
+        (72370, "dollar"),
+    ]
+
+
+def test_ordinals_only_on_request(nlp):
+    doc = nlp("It was the 10th record and the third win.")
+    assert list(extract_figures(doc)) == []
+    ordinals = list(extract_figures(doc, include_ordinals=True))
+    assert [f.value for f in ordinals] == [10, 3]
+
+
+# --- lexicon -----------------------------------------------------------------------------------
+
+
+def test_lexicon():
+    assert parse_digits("5,000").value == 5000
+    assert parse_digits("-5").value == -5
+    assert parse_digits("12,34") is None
+    assert word_value("twenty-five") == 25
+    assert fraction_value("two-thirds") == pytest.approx(2 / 3)
+    assert glued_unit("bn") == (1e9, None)
+    assert glued_unit("th") is None
+    assert glued_unit("kWh")[1].name == "kilowatt hour"
+
+
+# --- evaluation --------------------------------------------------------------------------------
+
+
+def test_matching_is_one_to_one():
+    five = Quantity(5.0, None, "percentage", "=")
+    pred = [five, five]
+    gold = [Quantity(5.000001, None, "percentage", "up")]
+    assert max_matching(pred, gold, values_equal) == 1
+    assert values_equal(Quantity(1.0, 2.0, None, "="), Quantity(2.0, 1.0, None, "="))
+    assert not values_equal(Quantity(1.0, 2.0, None, "="), Quantity(1.0, None, None, "="))
+    scores = score([(pred, gold)])
+    assert scores["value"]["p"] == 0.5 and scores["value"]["r"] == 1.0
+    assert scores["value+change"]["f1"] == 0.0
