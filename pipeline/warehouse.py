@@ -143,6 +143,10 @@ CREATE TABLE IF NOT EXISTS locations (
 );
 """
 
+#: Article columns set by corpus-wide stages (duplicates, stories), not by ingest: a change
+#: there is not a change of the article.
+DERIVED_ARTICLE_COLUMNS = ("duplicate_of",)
+
 #: Tables that hold rows extracted from one article, keyed by ``article_id``.
 EXTRACTION_TABLES = ("claims", "source_mentions", "figures", "locations")
 
@@ -249,7 +253,7 @@ class Warehouse:
     def upsert_articles(self, articles: pl.DataFrame, boilerplate: pl.DataFrame) -> ArticleUpsert:
         """Insert new articles and replace changed ones; unchanged ones are not touched.
 
-        A changed article (any column differs) first loses its extracted rows and stage markers,
+        A changed article (any ingested column differs) first loses its extracted rows and stage markers,
         so every stage recomputes it. That happens in its own transaction before the article
         rows are replaced: DuckDB's foreign-key check rejects replacing a parent whose children
         were deleted in the same transaction. A kill between the two steps is harmless: the next
@@ -260,10 +264,11 @@ class Warehouse:
             "SELECT * FROM articles WHERE article_id IN (SELECT unnest(?::VARCHAR[]))",
             [incoming_ids],
         )
+        compared = [c for c in articles.columns if c not in DERIVED_ARTICLE_COLUMNS]
         fingerprints = dict(
-            zip(existing["article_id"], _row_hashes(existing.select(articles.columns)), strict=True)
+            zip(existing["article_id"], _row_hashes(existing.select(compared)), strict=True)
         )
-        incoming_hashes = _row_hashes(articles)
+        incoming_hashes = _row_hashes(articles.select(compared))
         is_new = [aid not in fingerprints for aid in incoming_ids]
         is_changed = [
             aid in fingerprints and fingerprints[aid] != digest
