@@ -51,14 +51,15 @@ def test_seed_000_title_once_and_boilerplate_recorded(seeds):
     assert kinds["more_news"].startswith("More news: North Korea")
 
 
-def test_seed_003_caption_and_comment_prompt_gone(seeds):
+def test_seed_003_caption_credit_and_comment_prompt_gone(seeds):
     a = seeds["003"]
     assert "AP Photo/" not in a.body
-    assert "Qayara West" not in a.body
     assert "commenting" not in a.body
-    assert a.body.startswith("The United States has begun to diminish")
+    # The caption's text stays: it is the seed's only mention of Mosul, Qayara and Bashiqa.
+    assert a.body.startswith("U.S. Army soldiers move through Qayara West Coalition base")
+    assert "\n\nThe United States has begun to diminish" in a.body
     assert a.body.endswith("epicenter of terrorist activity.")
-    assert {r.kind for r in a.removed} == {"photo_caption", "comment_prompt"}
+    assert {r.kind for r in a.removed} == {"photo_credit", "comment_prompt"}
     assert "\u00a0" not in a.body and "\n\n\n" not in a.body
     assert all(p and p == p.strip() for p in a.body.split("\n\n"))
 

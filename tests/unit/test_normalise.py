@@ -1,4 +1,5 @@
 from pipeline.normalise import (
+    Removal,
     clean_line,
     clean_text,
     guess_language,
@@ -52,22 +53,27 @@ def test_title_mentioned_later_is_kept():
     assert body == "The story.\n\nBig News"
 
 
-def test_caption_with_credit_line_removed_as_a_whole():
+def test_caption_keeps_its_text_and_loses_its_credit_line():
     text = (
         "Soldiers move through a base in Qayara, Iraq, Nov. 9, 2016. The town is\n"
         "AP Photo/Marko Drobnjakovic, File\n\nThe United States has begun to leave."
     )
     body, removed = normalise_body("Title", text)
-    assert body == "The United States has begun to leave."
-    assert removed[0].kind == "photo_caption"
-    assert "AP Photo/" in removed[0].text and "Qayara" in removed[0].text
+    assert body == (
+        "Soldiers move through a base in Qayara, Iraq, Nov. 9, 2016. The town is\n\n"
+        "The United States has begun to leave."
+    )
+    assert removed == (
+        Removal("photo_credit", "AP Photo/Marko Drobnjakovic, File", removed[0].reason),
+    )
 
 
-def test_parenthetical_credit_caption_removed():
+def test_parenthetical_credit_is_cut_from_its_caption():
     text = "President speaks in Washington on Monday. (AP Photo/Evan Vucci)\n\nReal text."
     body, removed = normalise_body(None, text)
-    assert body == "Real text."
-    assert removal_kinds(removed) == ("photo_caption",)
+    assert body == "President speaks in Washington on Monday.\n\nReal text."
+    assert removal_kinds(removed) == ("photo_credit",)
+    assert removed[0].text == "(AP Photo/Evan Vucci)"
 
 
 def test_line_rules():
