@@ -1,0 +1,304 @@
+"""Place mentions: recognition (spaCy entities + gazetteer matching) and GeoNames resolution.
+
+Recognition takes spaCy's GPE/LOC/FAC entities, then adds what NER misses or mislabels: ORG or
+PERSON entities and untagged proper-noun runs whose whole text is a gazetteer name that is a
+country, a first-level division, a continent, a large city, or a place in a country the article
+already talks about ("Nineveh", "Bashiqa"). Demonyms (NORP: "Iraqi", "Americans") are place
+mentions only with ``demonyms=True`` (the GeoWebNews and LGL gold count them, resolved to the
+country). Resolution is :func:`pipeline.link.geocode.resolve`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span
+
+from pipeline.link.gazetteer import Gazetteer, name_key
+from pipeline.link.geocode import ADMIN_WORDS, Mention, candidate_rows, resolve
+
+#: spaCy labels taken as place mentions.
+PLACE_LABELS: tuple[str, ...] = ("GPE", "LOC", "FAC")
+
+#: Words that make an ORG/untagged span an organisation rather than a place.
+_ORG_WORDS = frozenset({
+    "university", "college", "school", "party", "council", "committee", "ministry", "department",
+    "bank", "church", "company", "corp", "inc", "news", "times", "post", "police", "army",
+    "force", "forces", "association", "institute", "club", "hospital", "board", "agency", "union",
+    "group", "state", "islamic", "team", "fc", "league", "court", "media", "press", "network",
+    "radio", "tv", "airlines", "airways",
+})
+#: Words never taken as gazetteer-only mentions on their own (sentence-initial capitals etc.).
+_STOP = frozenset({
+    "daesh", "isis", "isil", "is", "taliban", "god", "mr", "mrs", "ms", "dr", "president",
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january",
+    "february", "march", "april", "may", "june", "july", "august", "september", "october",
+    "november", "december", "a", "an", "the", "this", "that", "he", "she", "it", "we", "they",
+    "but", "and", "or", "in", "on", "at", "of", "for", "as", "if", "so", "all", "more", "most",
+    "after", "before", "over", "under", "about", "some", "many", "one", "two", "new", "north",
+    "south", "east", "west", "central", "western", "eastern", "northern", "southern", "said",
+    "also", "then", "there", "here", "when", "while", "what", "who", "why", "how", "meanwhile",
+})
+_TITLES = frozenset({
+    "mr", "mrs", "ms", "dr", "sen", "rep", "gov", "gen", "col", "capt", "sgt", "lt", "prof",
+    "president", "judge", "coach", "officer", "deputy", "chief", "pastor", "rev", "st",
+})
+_CONTAINER = re.compile(r",\s*((?:[A-Z][\w\.\-’']*\.?)(?:\s+[A-Z][\w\.\-’']*)*)")
+_STRIP_LEFT = ("the ", "The ")
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """One resolved (or unresolvable) place mention; ``doc.text[start:end] == text``."""
+
+    text: str
+    start: int
+    end: int
+    geonameid: int | None
+    name: str | None
+    feature_code: str | None
+    country_code: str | None
+    admin1: str | None
+    latitude: float | None
+    longitude: float | None
+    confidence: float
+
+
+def _trim(span: Span) -> tuple[int, int] | None:
+    """Char offsets of a span without a leading article or a trailing possessive."""
+    start, end = span.start_char, span.end_char
+    text = span.doc.text
+    for prefix in _STRIP_LEFT:
+        if text.startswith(prefix, start, end):
+            start += len(prefix)
+    while end > start and text[end - 1] in ",;:'’ ":
+        end -= 1
+    if text[start:end].endswith(("'s", "’s")):
+        end -= 2
+    return (start, end) if end > start else None
+
+
+def _admin_hint(doc: Doc, span: Span) -> bool:
+    after = doc[span.end].lower_ if span.end < len(doc) else ""
+    before = doc[span.start - 2: span.start] if span.start >= 2 else None
+    if after in ADMIN_WORDS:
+        return True
+    return bool(before is not None and before[1].lower_ == "of" and before[0].lower_ in ADMIN_WORDS)
+
+
+def _container(text: str, end: int) -> str | None:
+    match = _CONTAINER.match(text, end, min(len(text), end + 40))
+    return match.group(1).rstrip(",") if match else None
+
+
+def _gazetteer_worthy(
+    gazetteer: Gazetteer, text: str, countries: set[str], admin1: set[str], *, local: bool
+) -> bool:
+    """Whether a span that NER did not call a place is a place name worth taking.
+
+    Countries, continents, first-level divisions and large cities always are; with ``local``,
+    so is a place of >= 1,000 inhabitants in a country the document mentions and in a
+    first-level division it mentions (or, for countries with few mentions, the country alone).
+    """
+    key = name_key(text)
+    if not key or key in _STOP or len(key) < 3:
+        return False
+    if set(key.split()) & _ORG_WORDS:
+        return False
+    for row in gazetteer.rows_for(key)[:20]:
+        kind = int(gazetteer.kind[row])
+        if kind not in (0, 1, 2):
+            continue
+        code = gazetteer.feature_code(row)
+        pop = int(gazetteer.population[row])
+        if code in ("PCLI", "CONT") or (code == "ADM1" and kind != 1):
+            return True
+        if not code.startswith("PPL") or kind == 1:
+            continue
+        if pop >= 200_000:
+            return True
+        cc = gazetteer.country_code(row)
+        if local and pop >= 1_000 and cc in countries:
+            a1 = f"{cc}.{gazetteer.admin1_code(row)}"
+            if a1 in admin1 or not any(a.startswith(cc + ".") for a in admin1):
+                return True
+    return False
+
+
+def _doc_places(gazetteer: Gazetteer, spans: list[Span]) -> tuple[set[str], set[str]]:
+    """Countries and admin1 codes ("US.MN") that the NER place mentions point to."""
+    countries: set[str] = set()
+    admin1: set[str] = set()
+    for span in spans:
+        for row in gazetteer.lookup(span.text)[:1]:
+            cc = gazetteer.country_code(row)
+            if not cc:
+                continue
+            countries.add(cc)
+            if gazetteer.feature_code(row) != "PCLI":
+                admin1.add(f"{cc}.{gazetteer.admin1_code(row)}")
+    return countries, admin1
+
+
+def _embedded(
+    doc: Doc, gazetteer: Gazetteer, taken: set[int], demonyms: bool
+) -> list[tuple[Span, bool, bool]]:
+    """Country, division and continent names inside other entities ("US Special Forces")."""
+    out: list[tuple[Span, bool, bool]] = []
+    for ent in doc.ents:
+        if ent.label_ in PLACE_LABELS or ent.label_ in ("PERSON", "NORP", "CARDINAL", "DATE"):
+            continue
+        if taken.intersection(range(ent.start, ent.end)):
+            continue
+        i = ent.start
+        while i < ent.end:
+            hit = None
+            for j in range(min(ent.end, i + 3), i, -1):
+                span = doc[i:j]
+                if not span[0].is_title and not span[0].is_upper:
+                    continue
+                for row in gazetteer.lookup(span.text)[:3]:
+                    kind = int(gazetteer.kind[row])
+                    code = gazetteer.feature_code(row)
+                    if kind == 3 and not demonyms:
+                        continue
+                    if kind in (0, 2, 3) and code in ("PCLI", "CONT", "ADM1"):
+                        hit = span
+                        break
+                if hit is not None:
+                    break
+            if hit is not None:
+                out.append((hit, int(gazetteer.kind[gazetteer.lookup(hit.text)[0]]) == 3
+                            and demonyms, True))
+                taken.update(range(hit.start, hit.end))
+                i = hit.end
+            else:
+                i += 1
+    return out
+
+
+def _spans(doc: Doc, gazetteer: Gazetteer, labels: tuple[str, ...], demonyms: bool,
+           gazetteer_match: bool, embedded: bool = True) -> list[tuple[Span, bool, bool]]:
+    """(span, is_demonym, gazetteer_only) candidates, in text order, non-overlapping."""
+    found: list[tuple[Span, bool, bool]] = []
+    taken: set[int] = set()
+    for ent in doc.ents:
+        if ent.label_ in labels:
+            found.append((ent, False, False))
+            taken.update(range(ent.start, ent.end))
+        elif ent.label_ == "NORP" and demonyms:
+            found.append((ent, True, False))
+            taken.update(range(ent.start, ent.end))
+    if gazetteer_match:
+        countries, admin1 = _doc_places(gazetteer, [s for s, dem, _ in found if not dem])
+        person_words = {
+            t.lower_ for ent in doc.ents if ent.label_ == "PERSON" for t in ent
+        }
+        for ent in doc.ents:
+            if ent.label_ in ("ORG", "PERSON") and not taken.intersection(
+                range(ent.start, ent.end)
+            ):
+                local = ent.label_ == "ORG" and ent.text.lower() not in person_words
+                if _gazetteer_worthy(gazetteer, ent.text, countries, admin1, local=local):
+                    found.append((ent, False, True))
+                    taken.update(range(ent.start, ent.end))
+        if embedded:
+            found.extend(_embedded(doc, gazetteer, taken, demonyms))
+        i = 0
+        while i < len(doc):
+            tok = doc[i]
+            if i in taken or tok.ent_type_ or not tok.is_title or tok.pos_ != "PROPN":
+                i += 1
+                continue
+            j = i + 1
+            while j < len(doc) and doc[j].is_title and doc[j].pos_ == "PROPN" and j not in taken \
+                    and not doc[j].ent_type_:
+                j += 1
+            span = doc[i:j]
+            local = span.text.lower() not in person_words and not (
+                i > 0 and doc[i - 1].lower_.rstrip(".") in _TITLES
+            )
+            if _gazetteer_worthy(gazetteer, span.text, countries, admin1, local=local):
+                found.append((span, False, True))
+                taken.update(range(i, j))
+            i = j
+    found.sort(key=lambda item: item[0].start)
+    return found
+
+
+def find_mentions(
+    doc: Doc,
+    gazetteer: Gazetteer,
+    *,
+    labels: tuple[str, ...] = PLACE_LABELS,
+    demonyms: bool = False,
+    gazetteer_match: bool = True,
+) -> list[Mention]:
+    """Recognition only: the place mentions of ``doc`` (see :func:`extract_locations`)."""
+    text = doc.text
+    mentions: list[Mention] = []
+    for span, is_demonym, gaz_only in _spans(doc, gazetteer, labels, demonyms, gazetteer_match):
+        trimmed = _trim(span)
+        if trimmed is None:
+            continue
+        start, end = trimmed
+        surface = text[start:end]
+        if name_key(surface) in _STOP and not is_demonym:
+            continue
+        mentions.append(Mention(
+            text=surface, start=start, end=end, container=_container(text, end),
+            admin_hint=_admin_hint(doc, span), demonym=is_demonym, gazetteer_only=gaz_only,
+        ))
+    return mentions
+
+
+def to_locations(
+    gazetteer: Gazetteer, mentions: list[Mention], *, keep_unresolved: bool = True
+) -> Iterator[Location]:
+    """Resolve recognised mentions (one document) into :class:`Location` records."""
+    resolutions = resolve(gazetteer, mentions)
+    for mention, res in zip(mentions, resolutions, strict=True):
+        if res.row is None:
+            if not keep_unresolved or mention.demonym or mention.gazetteer_only:
+                continue
+            yield Location(mention.text, mention.start, mention.end, None, None, None, None,
+                           None, None, None, 0.0)
+            continue
+        place = gazetteer.place(res.row)
+        yield Location(
+            text=mention.text, start=mention.start, end=mention.end, geonameid=place.geonameid,
+            name=place.name, feature_code=place.feature_code,
+            country_code=place.country_code or None, admin1=place.admin1,
+            latitude=place.latitude, longitude=place.longitude, confidence=res.confidence,
+        )
+
+
+def extract_locations(
+    doc: Doc,
+    gazetteer: Gazetteer,
+    *,
+    labels: tuple[str, ...] = PLACE_LABELS,
+    demonyms: bool = False,
+    gazetteer_match: bool = True,
+    keep_unresolved: bool = True,
+) -> Iterator[Location]:
+    """Yield the place mentions of ``doc``, each resolved to GeoNames when possible.
+
+    Args:
+        doc: A parsed document (entities, POS tags).
+        gazetteer: A loaded :class:`~pipeline.link.gazetteer.Gazetteer`.
+        labels: spaCy entity labels taken as places.
+        demonyms: Also yield demonyms ("Iraqi", "Americans"), resolved to their country.
+        gazetteer_match: Add gazetteer names that NER missed or mislabelled.
+        keep_unresolved: Yield NER place mentions that no gazetteer entry fits (null id).
+    """
+    mentions = find_mentions(
+        doc, gazetteer, labels=labels, demonyms=demonyms, gazetteer_match=gazetteer_match
+    )
+    yield from to_locations(gazetteer, mentions, keep_unresolved=keep_unresolved)
+
+
+__all__ = ["PLACE_LABELS", "Location", "candidate_rows", "extract_locations", "find_mentions",
+           "to_locations"]

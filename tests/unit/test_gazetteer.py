@@ -1,0 +1,96 @@
+"""Gazetteer build, load and lookups (one build per test session)."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from pipeline.link.gazetteer import (
+    Gazetteer,
+    build_gazetteer,
+    fuzzy_key,
+    load_gazetteer,
+    name_key,
+)
+
+GEONAMES_DIR = Path(__file__).resolve().parents[2] / "data" / "gazetteer"
+
+
+@pytest.fixture(scope="session")
+def gazetteer_file(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
+    """Build the gazetteer once per session into a temporary folder."""
+    path = tmp_path_factory.mktemp("gazetteer") / "gazetteer.parquet"
+    stats = build_gazetteer(path, geonames_dir=GEONAMES_DIR)
+    return path, stats
+
+
+@pytest.fixture(scope="session")
+def gazetteer(gazetteer_file: tuple[Path, dict]) -> Gazetteer:
+    """The loaded session gazetteer."""
+    return load_gazetteer(gazetteer_file[0])
+
+
+def test_name_key_folds_case_accents_and_punctuation() -> None:
+    assert name_key("Qayyārah") == "qayyarah"
+    assert name_key("U.S.") == "us"
+    assert name_key("Al-Asad") == "al asad"
+    assert name_key("Martha’s Vineyard") == "marthas vineyard"
+
+
+def test_fuzzy_key_joins_transliteration_variants() -> None:
+    assert fuzzy_key("qayara") == fuzzy_key("qayyarah") == fuzzy_key("al qayyarah")
+
+
+def test_build_stats_and_atomic_write(gazetteer_file: tuple[Path, dict]) -> None:
+    path, stats = gazetteer_file
+    assert path.exists() and not list(path.parent.glob("*.tmp"))
+    assert stats["places_per_feature_class"]["P"] > 100_000
+    assert stats["places_per_feature_class"]["A"] > 3_000
+    assert stats["seconds"] > 0
+
+
+def test_load_is_fast_and_cached(gazetteer_file: tuple[Path, dict]) -> None:
+    started = time.perf_counter()
+    first = load_gazetteer(gazetteer_file[0])
+    assert load_gazetteer(gazetteer_file[0]) is first
+    assert time.perf_counter() - started < 2.0
+
+
+@pytest.mark.parametrize(
+    ("surface", "geonameid", "code"),
+    [
+        ("Iraq", 99237, "PCLI"),
+        ("U.S.", 6252001, "PCLI"),
+        ("UK", 2635167, "PCLI"),
+        ("Mosul", 99072, "PPL"),
+        ("Nineveh", 92877, "ADM1"),
+    ],
+)
+def test_lookup_reaches_expected_place(
+    gazetteer: Gazetteer, surface: str, geonameid: int, code: str
+) -> None:
+    places = [gazetteer.place(r) for r in gazetteer.lookup(surface)]
+    match = [p for p in places if p.geonameid == geonameid]
+    assert match and match[0].feature_code == code
+    assert match[0].latitude is not None and match[0].longitude is not None
+
+
+def test_country_points_and_capitals(gazetteer: Gazetteer) -> None:
+    iraq = next(gazetteer.place(r) for r in gazetteer.lookup("Iraq")
+                if gazetteer.feature_code(r) == "PCLI")
+    assert (iraq.latitude, iraq.longitude) == (33, 44)
+    baghdad = [gazetteer.place(r) for r in gazetteer.lookup("Baghdad")]
+    assert any(p.feature_code == "PPLC" and p.country_code == "IQ" for p in baghdad)
+
+
+def test_spelling_variant_reaches_qayyarah(gazetteer: Gazetteer) -> None:
+    ids = {int(gazetteer.geonameid[r]) for r in gazetteer.fuzzy("Qayara")}
+    names = {gazetteer.place(r).name for r in gazetteer.fuzzy("Qayara")}
+    assert ids and any("Qayy" in n for n in names)
+
+
+def test_demonyms_and_aliases(gazetteer: Gazetteer) -> None:
+    assert any(gazetteer.place(r).country_code == "IQ" for r in gazetteer.lookup("Iraqi"))
+    assert any(gazetteer.place(r).geonameid == 6252001 for r in gazetteer.lookup("America"))

@@ -1,0 +1,115 @@
+"""Place recognition and resolution on the seed articles (spaCy model: marked slow)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from pipeline.extract.locations import Location, extract_locations
+from pipeline.link.gazetteer import Gazetteer, build_gazetteer, load_gazetteer
+from pipeline.link.geocode import Mention, resolve
+
+ROOT = Path(__file__).resolve().parents[2]
+SEEDS = sorted((ROOT / "data" / "sample" / "seeds").glob("*.txt"))
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="session")
+def gazetteer(tmp_path_factory: pytest.TempPathFactory) -> Gazetteer:
+    """Build the gazetteer once per session into a temporary folder."""
+    path = tmp_path_factory.mktemp("gazetteer-loc") / "gazetteer.parquet"
+    build_gazetteer(path, geonames_dir=ROOT / "data" / "gazetteer")
+    return load_gazetteer(path)
+
+
+@pytest.fixture(scope="session")
+def seed_locations(gazetteer: Gazetteer) -> list[tuple[str, list[Location]]]:
+    """(text, locations) for every seed article."""
+    from pipeline.nlp import parse
+
+    texts = [p.read_text(encoding="utf-8") for p in SEEDS]
+    return [
+        (doc.text, list(extract_locations(doc, gazetteer)))
+        for doc in parse(texts)
+    ]
+
+
+def _by_surface(seed_locations) -> dict[str, list[Location]]:
+    out: dict[str, list[Location]] = {}
+    for _, locs in seed_locations:
+        for loc in locs:
+            out.setdefault(loc.text, []).append(loc)
+    return out
+
+
+def test_offsets_match_text(seed_locations) -> None:
+    for text, locs in seed_locations:
+        assert locs
+        for loc in locs:
+            assert text[loc.start:loc.end] == loc.text
+            assert 0.0 <= loc.confidence <= 1.0
+
+
+@pytest.mark.parametrize(
+    ("surface", "geonameid", "code"),
+    [
+        ("Iraq", 99237, "PCLI"),
+        ("Afghanistan", 1149361, "PCLI"),
+        ("Syria", 163843, "PCLI"),
+        ("Mosul", 99072, None),
+        ("Baghdad", 98182, None),
+        ("Nineveh", 92877, "ADM1"),
+    ],
+)
+def test_seed_places_resolve(seed_locations, surface: str, geonameid: int, code: str | None):
+    found = _by_surface(seed_locations).get(surface)
+    assert found, f"{surface} not recognised"
+    assert all(loc.geonameid == geonameid for loc in found), [loc.name for loc in found]
+    if code:
+        assert found[0].feature_code == code
+
+
+def test_kirkuk_resolves_to_the_city(gazetteer: Gazetteer) -> None:
+    text = "Iraqi forces entered Kirkuk, north of Baghdad."
+    res = resolve(gazetteer, [Mention("Kirkuk", 21, 27), Mention("Baghdad", 38, 45)])
+    place = gazetteer.place(res[0].row)
+    assert text[21:27] == "Kirkuk"
+    assert place.name == "Kirkuk" and place.feature_code.startswith("PPL")
+    assert place.country_code == "IQ"
+
+
+def test_qayara_resolves_near_mosul(seed_locations) -> None:
+    found = _by_surface(seed_locations).get("Qayara")
+    assert found, "Qayara not recognised"
+    assert all(loc.country_code == "IQ" for loc in found)
+    assert all(abs(loc.latitude - 35.8) < 0.3 and abs(loc.longitude - 43.3) < 0.3 for loc in found)
+
+
+def test_organisations_are_not_places(seed_locations) -> None:
+    surfaces = {loc.text for _, locs in seed_locations for loc in locs}
+    assert "Daesh" not in surfaces
+    assert not any("Islamic State" in s for s in surfaces)
+
+
+def test_demonyms_only_on_request(gazetteer: Gazetteer) -> None:
+    from pipeline.nlp import parse
+
+    doc = next(parse(["Iraqi officials met American diplomats in Baghdad."]))
+    plain = {loc.text for loc in extract_locations(doc, gazetteer)}
+    with_demonyms = {loc.text: loc for loc in extract_locations(doc, gazetteer, demonyms=True)}
+    assert "Iraqi" not in plain and "Baghdad" in plain
+    assert with_demonyms["Iraqi"].country_code == "IQ"
+
+
+def test_unresolvable_mentions_keep_null_id(gazetteer: Gazetteer) -> None:
+    res = resolve(gazetteer, [Mention("Xqzvbnr Wkplm", 0, 13)])
+    assert res[0].row is None and res[0].confidence == 0.0
+
+
+def test_records_are_json_serialisable(seed_locations) -> None:
+    from dataclasses import asdict
+
+    json.dumps([asdict(loc) for _, locs in seed_locations for loc in locs])
