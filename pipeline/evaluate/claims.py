@@ -1,0 +1,210 @@
+r"""Evaluate claim extraction on PolNeAR-style gold, beside textacy's ``direct_quotations``.
+
+Protocol (eval README): a predicted claim matches a gold attribution when their content spans
+overlap by at least half of the longer one. Gold spans may be discontinuous; we use the gold
+**covering span** (first piece start to last piece end), which is also what our extractor
+returns for a quote split by an interposed "he said". Precision is the share of predictions
+that match some gold attribution, recall the share of gold attributions matched by some
+prediction (not one-to-one). A gold attribution is *direct* when its content (covering span,
+stripped) opens with a double quotation mark and closes with one (closing punctuation after
+the mark allowed). Speaker accuracy is measured over matched pairs (each gold attribution with
+its best-overlapping prediction): correct when the predicted speaker span overlaps a gold
+source piece, or when both are empty.
+
+Usage::
+
+    cd /work/main && uv run --frozen python -m pipeline.evaluate.claims \
+        --gold /work/shared/eval/claims/polnear-dev.jsonl
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from spacy.tokens import Doc
+
+from pipeline.extract.claims import extract_claims
+from pipeline.nlp import parse
+
+_OPEN = '"“'
+_CLOSE = '"”'
+
+
+@dataclass(frozen=True, slots=True)
+class Pred:
+    """A prediction reduced to what the protocol needs."""
+
+    content: tuple[int, int]
+    speaker: tuple[int, int] | None
+
+
+@dataclass(frozen=True, slots=True)
+class Gold:
+    """A gold attribution reduced to its covering content span and source pieces."""
+
+    content: tuple[int, int]
+    sources: tuple[tuple[int, int], ...]
+    direct: bool
+
+
+def load_gold(path: Path, *, limit: int | None = None) -> list[dict]:
+    """Read the gold JSONL file (first ``limit`` articles)."""
+    rows = []
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            if line.strip():
+                rows.append(json.loads(line))
+            if limit is not None and len(rows) >= limit:
+                break
+    return rows
+
+
+def gold_attributions(row: dict) -> list[Gold]:
+    """Gold attributions with content, as covering spans, flagged direct or not."""
+    text = row["text"]
+    out = []
+    for attr in row["attributions"]:
+        pieces = sorted(tuple(p) for p in attr["content"])
+        if not pieces:
+            continue
+        start, end = pieces[0][0], pieces[-1][1]
+        body = text[start:end].strip()
+        direct = bool(body) and body[0] in _OPEN and body.rstrip(".,;:!?)")[-1:] in _CLOSE
+        sources = tuple(tuple(p) for p in attr["source"])
+        out.append(Gold((start, end), sources, direct))  # type: ignore[arg-type]
+    return out
+
+
+def _overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
+    return max(0, min(a[1], b[1]) - max(a[0], b[0]))
+
+
+def matches(pred: tuple[int, int], gold: tuple[int, int]) -> bool:
+    """True when the spans overlap by at least half of the longer one."""
+    longer = max(pred[1] - pred[0], gold[1] - gold[0])
+    return longer > 0 and _overlap(pred, gold) * 2 >= longer
+
+
+def score(golds: Sequence[Sequence[Gold]], preds: Sequence[Sequence[Pred]]) -> dict:
+    """Content P/R/F1, direct-quote recall and speaker accuracy over matched claims."""
+    n_pred = n_pred_ok = n_gold = n_gold_ok = n_direct = n_direct_ok = 0
+    n_speaker = n_speaker_ok = 0
+    for gold, pred in zip(golds, preds, strict=True):
+        n_pred += len(pred)
+        n_pred_ok += sum(any(matches(p.content, g.content) for g in gold) for p in pred)
+        for g in gold:
+            n_gold += 1
+            n_direct += g.direct
+            hits = [p for p in pred if matches(p.content, g.content)]
+            if not hits:
+                continue
+            n_gold_ok += 1
+            n_direct_ok += g.direct
+            best = max(hits, key=lambda p: _overlap(p.content, g.content))
+            n_speaker += 1
+            if best.speaker is None or not g.sources:
+                n_speaker_ok += best.speaker is None and not g.sources
+            else:
+                n_speaker_ok += any(_overlap(best.speaker, s) > 0 for s in g.sources)
+    precision = n_pred_ok / n_pred if n_pred else 0.0
+    recall = n_gold_ok / n_gold if n_gold else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {
+        "predicted": n_pred,
+        "gold": n_gold,
+        "precision": round(precision, 4),
+        "recall": round(recall, 4),
+        "f1": round(f1, 4),
+        "gold_direct": n_direct,
+        "direct_recall": round(n_direct_ok / n_direct, 4) if n_direct else 0.0,
+        "matched": n_speaker,
+        "speaker_accuracy": round(n_speaker_ok / n_speaker, 4) if n_speaker else 0.0,
+    }
+
+
+def ours(doc: Doc) -> list[Pred]:
+    """Our extractor's predictions for one doc."""
+    out = []
+    for claim in extract_claims(doc):
+        speaker = (
+            (claim.speaker_start, claim.speaker_end)
+            if claim.speaker_start is not None and claim.speaker_end is not None
+            else None
+        )
+        out.append(Pred((claim.content_start, claim.content_end), speaker))
+    return out
+
+
+def textacy_baseline(doc: Doc) -> list[Pred]:
+    """Textacy's ``direct_quotations`` as predictions (speaker = first speaker token)."""
+    from textacy.extract.triples import direct_quotations
+
+    out = []
+    try:
+        triples = list(direct_quotations(doc))
+    except Exception:  # textacy raises on some unbalanced quote layouts
+        return out
+    for triple in triples:
+        content = triple.content
+        if not content:
+            continue
+        start = content[0].idx
+        end = content[-1].idx + len(content[-1])
+        speaker = None
+        if triple.speaker:
+            tok = triple.speaker[0]
+            speaker = (tok.idx, tok.idx + len(tok))
+        out.append(Pred((start, end), speaker))
+    return out
+
+
+def _timed(fn: Callable[[Doc], list[Pred]], docs: Iterable[Doc]) -> tuple[list[list[Pred]], float]:
+    t0 = time.perf_counter()
+    preds = [fn(doc) for doc in docs]
+    return preds, time.perf_counter() - t0
+
+
+def run(gold: Path, *, limit: int | None = None) -> dict:
+    """Score our extractor and the textacy baseline on ``gold``; print and return the result.
+
+    Args:
+        gold: PolNeAR-format JSONL.
+        limit: Only the first ``limit`` articles.
+    """
+    rows = load_gold(Path(gold), limit=limit)
+    t0 = time.perf_counter()
+    docs = list(parse([row["text"] for row in rows]))
+    parse_seconds = time.perf_counter() - t0
+    golds = [gold_attributions(row) for row in rows]
+    our_preds, our_seconds = _timed(ours, docs)
+    base_preds, base_seconds = _timed(textacy_baseline, docs)
+    result = {
+        "gold_file": str(gold),
+        "articles": len(rows),
+        "protocol": "content overlap >= 1/2 of longer span; gold covering span; not one-to-one",
+        "ours": score(golds, our_preds)
+        | {"articles_per_second": round(len(rows) / max(our_seconds, 1e-9), 1)},
+        "textacy_direct_quotations": score(golds, base_preds)
+        | {"articles_per_second": round(len(rows) / max(base_seconds, 1e-9), 1)},
+        "spacy_parse_seconds": round(parse_seconds, 2),
+    }
+    print(json.dumps(result, indent=2))
+    return result
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Command-line entry point."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--gold", type=Path, required=True, help="PolNeAR-format JSONL file")
+    parser.add_argument("--limit", type=int, default=None, help="only the first N articles")
+    args = parser.parse_args(argv)
+    run(args.gold, limit=args.limit)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,502 @@
+"""Canonical sources: who is cited, as one entity across the corpus.
+
+A :class:`SourceRef` is one mention of a source inside one article, already canonicalised
+within that article (surname -> full name, pronoun -> antecedent, "AP" -> "The Associated
+Press"). Its ``source_id`` depends only on the canonical key (kind family + normalised
+name), so the same entity gets the same id in every article without a corpus pass.
+:func:`merge_sources` folds the mentions of a whole corpus into the rows of the ``sources``
+table.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from pipeline.ids import stable_id
+
+SOURCE_KINDS = (
+    "news_agency",
+    "media",
+    "government",
+    "military",
+    "politician",
+    "official",
+    "organisation",
+    "international_org",
+    "ngo",
+    "person",
+    "anonymous",
+    "document",
+)
+
+#: Personal pronouns: resolved to an antecedent, never kept as an alias.
+PRONOUNS = frozenset(
+    {"he", "she", "they", "it", "him", "her", "them", "we", "i", "you", "us", "who", "which"}
+)
+
+#: Kinds that name an individual; the rest name a body (or a text).
+PERSON_KINDS = frozenset({"politician", "official", "person"})
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRef:
+    """One mention of a source, canonicalised within its article.
+
+    Attributes:
+        source_id: Stable id derived from the canonical key only.
+        name: Canonical display name.
+        kind: One of :data:`SOURCE_KINDS`.
+        description: Role from an apposition or the anonymous description, if any.
+        surface: The text as written in the article ("AP", "he", "the spokesman").
+    """
+
+    source_id: str
+    name: str
+    kind: str
+    description: str | None
+    surface: str
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """One row of the ``sources`` table (corpus-wide aggregate of :class:`SourceRef`)."""
+
+    source_id: str
+    name: str
+    kind: str
+    description: str | None
+    aliases: tuple[str, ...]
+
+
+# --------------------------------------------------------------------------------------------
+# Alias table: agencies, major outlets and international bodies.
+# --------------------------------------------------------------------------------------------
+
+_ALIAS_TABLE: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("The Associated Press", "news_agency", ("ap", "associated press", "the ap", "a.p.")),
+    ("Reuters", "news_agency", ("reuters", "thomson reuters")),
+    (
+        "Agence France-Presse",
+        "news_agency",
+        ("afp", "agence france-presse", "agence france presse"),
+    ),
+    ("United Press International", "news_agency", ("upi", "united press international")),
+    ("Bloomberg", "news_agency", ("bloomberg", "bloomberg news")),
+    ("Xinhua", "news_agency", ("xinhua", "xinhua news agency")),
+    ("TASS", "news_agency", ("tass", "itar-tass")),
+    ("Interfax", "news_agency", ("interfax",)),
+    ("NBC News", "media", ("nbc", "nbc news")),
+    ("CBS News", "media", ("cbs", "cbs news")),
+    ("ABC News", "media", ("abc news",)),
+    ("CNN", "media", ("cnn",)),
+    ("Fox News", "media", ("fox news", "fox")),
+    ("MSNBC", "media", ("msnbc",)),
+    ("NPR", "media", ("npr", "national public radio")),
+    ("BBC", "media", ("bbc", "bbc news", "british broadcasting corporation")),
+    ("Al Jazeera", "media", ("al jazeera", "al-jazeera", "aljazeera")),
+    ("The New York Times", "media", ("new york times", "nyt")),
+    ("The Washington Post", "media", ("washington post",)),
+    ("The Wall Street Journal", "media", ("wall street journal", "wsj")),
+    ("New York Post", "media", ("new york post",)),
+    ("Politico", "media", ("politico",)),
+    ("The Guardian", "media", ("guardian",)),
+    ("Breitbart News", "media", ("breitbart", "breitbart news")),
+    ("Oil Price", "media", ("oil price", "oilprice", "oilprice.com")),
+    ("United Nations", "international_org", ("un", "u.n.", "united nations")),
+    ("NATO", "international_org", ("nato", "north atlantic treaty organization")),
+    ("European Union", "international_org", ("eu", "e.u.", "european union")),
+    ("World Health Organization", "international_org", ("who", "world health organization")),
+    ("International Monetary Fund", "international_org", ("imf", "international monetary fund")),
+    ("World Bank", "international_org", ("world bank",)),
+    ("Human Rights Watch", "ngo", ("hrw", "human rights watch")),
+    ("Amnesty International", "ngo", ("amnesty", "amnesty international")),
+    ("International Committee of the Red Cross", "ngo", ("icrc", "red cross")),
+    ("The White House", "government", ("white house",)),
+    ("The Pentagon", "military", ("pentagon",)),
+    ("U.S. State Department", "government", ("state department", "us state department")),
+    ("The Kremlin", "government", ("kremlin",)),
+)
+
+_QUOTE_TRANS = str.maketrans({"’": "'", "‘": "'", "`": "'", "–": "-", "—": "-", "‐": "-"})
+_TITLES = (
+    "mr",
+    "mrs",
+    "ms",
+    "miss",
+    "dr",
+    "prof",
+    "sir",
+    "dame",
+    "lord",
+    "rev",
+    "president",
+    "vice",
+    "prime",
+    "minister",
+    "sen",
+    "senator",
+    "rep",
+    "representative",
+    "gov",
+    "governor",
+    "secretary",
+    "gen",
+    "general",
+    "col",
+    "colonel",
+    "lt",
+    "maj",
+    "major",
+    "capt",
+    "captain",
+    "adm",
+    "admiral",
+    "sgt",
+    "army",
+    "navy",
+    "air",
+    "force",
+    "marine",
+    "brig",
+    "lieutenant",
+    "mayor",
+    "judge",
+    "justice",
+    "chancellor",
+    "king",
+    "queen",
+    "prince",
+    "ambassador",
+    "spokesman",
+    "spokeswoman",
+    "attorney",
+    "former",
+    "u.s",
+    "us",
+    "state",
+    "foreign",
+    "defense",
+    "defence",
+    "chief",
+    "sheikh",
+    "ayatollah",
+    "speaker",
+    "leader",
+    "gop",
+)
+_MILITARY_TITLES = frozenset(
+    {
+        "gen",
+        "general",
+        "col",
+        "colonel",
+        "lt",
+        "maj",
+        "major",
+        "capt",
+        "captain",
+        "adm",
+        "admiral",
+        "sgt",
+        "army",
+        "navy",
+        "marine",
+        "brig",
+        "lieutenant",
+    }
+)
+_POLITICIAN_TITLES = frozenset(
+    {
+        "president",
+        "prime",
+        "sen",
+        "senator",
+        "rep",
+        "representative",
+        "gov",
+        "governor",
+        "mayor",
+        "chancellor",
+        "king",
+        "queen",
+        "prince",
+        "speaker",
+    }
+)
+_OFFICIAL_TITLES = frozenset(
+    {
+        "minister",
+        "secretary",
+        "ambassador",
+        "spokesman",
+        "spokeswoman",
+        "attorney",
+        "judge",
+        "justice",
+        "chief",
+    }
+)
+
+
+def normalise_name(text: str) -> str:
+    """Key for comparing names: accents, case, dots, quotes, leading "the" and spacing removed.
+
+    Args:
+        text: A name as written ("The Associated Press", "U.S.-led coalition").
+    """
+    folded = unicodedata.normalize("NFKD", text.translate(_QUOTE_TRANS))
+    folded = "".join(ch for ch in folded if not unicodedata.combining(ch)).casefold()
+    folded = folded.replace(".", "")
+    folded = re.sub(r"['\"(),]", " ", folded)
+    folded = re.sub(r"\s+", " ", folded).strip()
+    folded = re.sub(r"^the ", "", folded)
+    return re.sub(r"'s$", "", folded).strip()
+
+
+_ALIASES: dict[str, tuple[str, str]] = {}
+for _canonical, _kind, _names in _ALIAS_TABLE:
+    for _alias in (*_names, _canonical):
+        _ALIASES[normalise_name(_alias)] = (_canonical, _kind)
+
+
+def lookup_alias(text: str) -> tuple[str, str] | None:
+    """Canonical name and kind of a known agency, outlet or body, or ``None``.
+
+    Args:
+        text: A surface form ("AP", "the Associated Press (AP)", "U.N.").
+    """
+    key = normalise_name(re.sub(r"\s*\([^)]*\)\s*$", "", text))
+    return _ALIASES.get(key)
+
+
+def strip_titles(name: str) -> tuple[str, tuple[str, ...]]:
+    """Split leading honorifics and ranks off a personal name.
+
+    Returns:
+        The bare name ("Ryan Dillon") and the lower-cased titles removed (("army", "col")).
+    """
+    words = name.split()
+    titles: list[str] = []
+    while len(words) > 1 and words[0].rstrip(".").casefold() in _TITLES:
+        titles.append(words.pop(0).rstrip(".").casefold())
+    return " ".join(words), tuple(titles)
+
+
+def person_kind(titles: Sequence[str], description: str | None) -> str:
+    """Kind of a named individual from its titles and role description."""
+    words = set(titles)
+    if description:
+        words |= {w.strip(".,").casefold() for w in description.split()}
+    if words & _MILITARY_TITLES:
+        return "official" if not set(titles) & _MILITARY_TITLES else "military"
+    if words & _POLITICIAN_TITLES or words & {
+        "senator",
+        "congressman",
+        "congresswoman",
+        "lawmaker",
+        "candidate",
+        "nominee",
+    }:
+        return "politician"
+    if words & _OFFICIAL_TITLES or words & {
+        "official",
+        "adviser",
+        "advisor",
+        "director",
+        "spokesperson",
+        "envoy",
+    }:
+        return "official"
+    return "person"
+
+
+_GOVERNMENT_WORDS = frozenset(
+    {
+        "government",
+        "ministry",
+        "department",
+        "administration",
+        "cabinet",
+        "parliament",
+        "congress",
+        "senate",
+        "house",
+        "agency",
+        "council",
+        "office",
+        "authorities",
+        "police",
+        "court",
+        "commission",
+        "kremlin",
+        "municipality",
+        "embassy",
+        "bureau",
+    }
+)
+_MILITARY_WORDS = frozenset(
+    {
+        "military",
+        "army",
+        "coalition",
+        "forces",
+        "force",
+        "command",
+        "navy",
+        "pentagon",
+        "troops",
+        "militia",
+        "militias",
+    }
+)
+_MEDIA_WORDS = frozenset(
+    {
+        "news",
+        "times",
+        "post",
+        "journal",
+        "tribune",
+        "herald",
+        "gazette",
+        "magazine",
+        "radio",
+        "television",
+        "tv",
+        "newspaper",
+        "channel",
+        "press",
+        "daily",
+        "telegraph",
+        "report",
+    }
+)
+_NGO_WORDS = frozenset({"watch", "amnesty", "foundation", "charity", "rights", "institute"})
+_DOCUMENT_WORDS = frozenset(
+    {
+        "statement",
+        "release",
+        "report",
+        "document",
+        "letter",
+        "memo",
+        "study",
+        "survey",
+        "poll",
+        "analysis",
+        "filing",
+        "transcript",
+        "tweet",
+        "post",
+        "article",
+        "data",
+        "figures",
+        "record",
+        "records",
+        "cable",
+        "email",
+        "emails",
+        "video",
+        "book",
+        "ad",
+    }
+)
+
+
+def organisation_kind(name: str) -> str:
+    """Kind of a named body from the words of its name."""
+    words = {w.strip(".,()").casefold() for w in name.split()}
+    if words & _MEDIA_WORDS and not words & _GOVERNMENT_WORDS:
+        return "media"
+    if words & _MILITARY_WORDS:
+        return "military"
+    if words & _GOVERNMENT_WORDS:
+        return "government"
+    if words & _NGO_WORDS:
+        return "ngo"
+    return "organisation"
+
+
+def kind_family(kind: str) -> str:
+    """Coarse family that keys the id: persons, bodies, anonymous sources and documents."""
+    if kind in PERSON_KINDS:
+        return "person"
+    if kind in ("anonymous", "document"):
+        return kind
+    return "body"
+
+
+def source_id_for(kind: str, name: str) -> str:
+    """Stable id of a canonical source: ``"src_" + stable_id(family, normalised name)``."""
+    return "src_" + stable_id(kind_family(kind), normalise_name(name))
+
+
+def make_ref(name: str, kind: str, description: str | None, surface: str) -> SourceRef:
+    """Build a :class:`SourceRef`, checking the kind and deriving the id.
+
+    Args:
+        name: Canonical display name.
+        kind: One of :data:`SOURCE_KINDS`.
+        description: Role, if any.
+        surface: Text as written in the article.
+    """
+    if kind not in SOURCE_KINDS:
+        raise ValueError(f"unknown source kind {kind!r}")
+    return SourceRef(source_id_for(kind, name), name, kind, description or None, surface)
+
+
+def expand_surname(name: str, known_full_names: Iterable[str]) -> str:
+    """Map a short name ("al-Abadi", "Mr. Obama") to a fuller name seen in the same article.
+
+    A known name matches when its last tokens equal ``name``'s (after titles are stripped);
+    the longest such name wins, ties broken alphabetically so the result is deterministic.
+
+    Args:
+        name: The name as cited, titles allowed.
+        known_full_names: Canonical person names already seen in the article.
+    """
+    bare, _ = strip_titles(name)
+    key = normalise_name(bare).split()
+    if not key:
+        return bare
+    best: str | None = None
+    for full in known_full_names:
+        words = normalise_name(full).split()
+        if (
+            len(words) > len(key)
+            and words[-len(key) :] == key
+            and (best is None or (len(full), full) > (len(best), best))
+        ):
+            best = full
+    return best or bare
+
+
+def merge_sources(refs: Iterable[SourceRef]) -> list[Source]:
+    """Aggregate mentions into ``sources`` rows, one per ``source_id``, sorted by id.
+
+    The name is the most frequent canonical name (ties: the longest, then alphabetical); the
+    kind is the most frequent kind (ties: alphabetical); the description is the most frequent
+    non-null description (ties: alphabetical); aliases are the sorted distinct surfaces and
+    names other than the chosen name.
+    """
+    by_id: dict[str, list[SourceRef]] = defaultdict(list)
+    for ref in refs:
+        by_id[ref.source_id].append(ref)
+    rows: list[Source] = []
+    for source_id in sorted(by_id):
+        group = by_id[source_id]
+        names = Counter(r.name for r in group)
+        name = min(names, key=lambda n: (-names[n], -len(n), n))
+        kinds = Counter(r.kind for r in group)
+        kind = min(kinds, key=lambda k: (-kinds[k], k))
+        descriptions = Counter(r.description for r in group if r.description)
+        description = (
+            min(descriptions, key=lambda d: (-descriptions[d], d)) if descriptions else None
+        )
+        aliases = {r.surface for r in group if r.surface.casefold() not in PRONOUNS}
+        aliases = (aliases | set(names)) - {name}
+        rows.append(Source(source_id, name, kind, description, tuple(sorted(aliases))))
+    return rows

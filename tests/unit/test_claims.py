@@ -1,0 +1,101 @@
+from pathlib import Path
+
+import pytest
+
+from pipeline.extract.claims import extract_claims, find_quotes
+
+SEEDS = Path(__file__).resolve().parents[2] / "data" / "sample" / "seeds"
+
+
+@pytest.fixture(scope="module")
+def claims():
+    from pipeline.nlp import load_nlp
+
+    nlp = load_nlp()
+    out = {}
+    for path in sorted(SEEDS.glob("*.txt")):
+        doc = nlp(path.read_text(encoding="utf-8"))
+        out[path.name[:3]] = (doc, list(extract_claims(doc)))
+    return out
+
+
+def _find(claims, seed, needle):
+    _doc, found = claims[seed]
+    hits = [c for c in found if needle in c.content]
+    assert hits, f"no claim containing {needle!r}"
+    return hits[0]
+
+
+def test_find_quotes_pairs_curly_straight_and_multi_paragraph():
+    text = '“One,” he said. "Two" and ''three''.\n\n“First para\n\n“second para.”'
+    inner = [text[q.start : q.end] for q in find_quotes(text)]
+    assert inner[:2] == ["One,", "Two"]
+    assert inner[-1].startswith("First para") and inner[-1].endswith("second para.")
+
+
+@pytest.mark.slow
+def test_offsets_always_match_text(claims):
+    for doc, found in claims.values():
+        for c in found:
+            assert doc.text[c.content_start : c.content_end] == c.content
+            assert doc.text[c.cue_start : c.cue_end] == c.cue
+            if c.speaker_start is not None:
+                assert doc.text[c.speaker_start : c.speaker_end] == c.speaker
+
+
+@pytest.mark.slow
+def test_direct_quote_with_apposition_and_relay(claims):
+    c = _find(claims, "003", "The battle against Daesh [ISIS] has ended")
+    assert c.is_direct and c.cue == "told"
+    assert c.source.name == "Saad al-Hadithi"
+    assert c.source.description == "a spokesman for the Iraqi government"
+    assert c.via.name == "The Associated Press"
+
+
+@pytest.mark.slow
+def test_quote_before_inverted_cue(claims):
+    c = _find(claims, "003", "Continued coalition presence in Iraq")
+    assert c.is_direct and c.cue == "added"
+    assert c.source.name == "Ryan Dillon" and c.speaker == "Army Col. Ryan Dillon"
+    assert "spokesman for the U.S-led coalition" in c.source.description
+
+
+@pytest.mark.slow
+def test_learned_from_relay(claims):
+    c = _find(claims, "003", "active fighters on the battlefield")
+    assert " ".join(c.cue.split()) == "learned from" and c.source.name == "Hisham al-Hashimi"
+    assert c.via.name == "NBC News"
+
+
+@pytest.mark.slow
+def test_anonymous_official_told_ap(claims):
+    c = _find(claims, "003", "expected to reach 60 percent")
+    assert not c.is_direct and c.cue == "told"
+    assert c.source.kind == "anonymous"
+    expected = "anonymous senior official close to Iraqi Prime Minister Haider al-Abadi"
+    assert c.source.name == expected
+    assert c.via.name == "The Associated Press"
+
+
+@pytest.mark.slow
+def test_according_to(claims):
+    un = _find(claims, "003", "ISIS expanded")
+    assert un.cue == "According to" and un.source.name == "United Nations"
+    officials = _find(claims, "000", "ISIS remains a threat")
+    assert officials.cue == "according to" and officials.source.kind == "anonymous"
+
+
+@pytest.mark.slow
+def test_seed_000_reported_speech(claims):
+    spokesman = _find(claims, "000", "USA forces were drawing down")
+    assert spokesman.source.kind == "anonymous" and spokesman.via.name == "The Associated Press"
+    contractors = _find(claims, "000", "American troops are leaving Iraq")
+    assert contractors.cue == "told" and contractors.via.name == "The Associated Press"
+    coalition = _find(claims, "000", "shift its focus")
+    assert coalition.cue == "says" and "coalition" in coalition.speaker
+    hrw = _find(claims, "000", "hundreds of detainees")
+    assert hrw.cue == "said" and hrw.source.name == "Human Rights Watch"
+    usa = _find(claims, "000", "while Islamic State has lost")
+    assert usa.cue == "say" and usa.speaker == "USA officials"
+    pledged = _find(claims, "000", "continue US support")
+    assert pledged.speaker == "he" and pledged.source.name == "Donald Trump"

@@ -1,0 +1,49 @@
+from pipeline.link.sources import (
+    SOURCE_KINDS,
+    SourceRef,
+    expand_surname,
+    lookup_alias,
+    make_ref,
+    merge_sources,
+    normalise_name,
+)
+
+
+def test_agency_aliases_share_one_id():
+    names = ["AP", "The Associated Press", "Associated Press", "the Associated Press (AP)"]
+    refs = [make_ref(*lookup_alias(n), None, n) for n in names]
+    assert {r.name for r in refs} == {"The Associated Press"}
+    assert len({r.source_id for r in refs}) == 1
+    assert refs[0].kind == "news_agency" and refs[0].source_id.startswith("src_")
+
+
+def test_surname_expands_to_full_name_within_article():
+    assert expand_surname("al-Abadi", ["Haider al-Abadi"]) == "Haider al-Abadi"
+    assert expand_surname("Mr. Obama", ["Barack Obama", "Michelle Obama"]) == "Michelle Obama"
+    assert expand_surname("Dillon", []) == "Dillon"
+
+
+def test_normalise_name():
+    assert normalise_name("The U.S.-led Coalition") == normalise_name("US-led coalition")
+
+
+def test_make_ref_rejects_unknown_kind():
+    try:
+        make_ref("x", "alien", None, "x")
+    except ValueError:
+        return
+    raise AssertionError("expected ValueError")
+
+
+def test_merge_sources_is_deterministic():
+    a = make_ref("Haider al-Abadi", "politician", None, "al-Abadi")
+    b = make_ref("Haider al-Abadi", "politician", "Iraqi Prime Minister", "Haider al-Abadi")
+    c = SourceRef(a.source_id, a.name, a.kind, "Iraqi Prime Minister", "he")
+    ap = make_ref("The Associated Press", "news_agency", None, "AP")
+    rows = merge_sources([ap, c, b, a])
+    assert [r.source_id for r in rows] == sorted(r.source_id for r in rows)
+    row = next(r for r in rows if r.name == "Haider al-Abadi")
+    assert row.description == "Iraqi Prime Minister"
+    assert row.aliases == ("al-Abadi",)  # pronouns are never aliases
+    assert merge_sources([a, b, c, ap]) == rows
+    assert all(r.kind in SOURCE_KINDS for r in rows)
