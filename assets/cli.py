@@ -14,9 +14,14 @@ import time
 from pathlib import Path
 
 PROJECT_HOME = Path("dagster_home")
-_DAGSTER_YAML = """# Local Dagster instance for newsledger (created by the CLI).
+_DAGSTER_YAML = """# Local Dagster instance for newsledger (created by the CLI; see dagster_home/).
 telemetry:
   enabled: false
+concurrency:
+  runs:
+    tag_concurrency_limits:
+      - key: newsledger/warehouse
+        limit: 1
 """
 
 
@@ -56,6 +61,15 @@ def _parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--no-release", action="store_true", help="refresh the warehouse only")
     run.set_defaults(handler=_run)
+
+    rel = sub.add_parser(
+        "release", help="write a release of the warehouse as it is (expectations, then publish)"
+    )
+    rel.add_argument(
+        "--warehouse", metavar="FILE", help="DuckDB file (default data/warehouse.duckdb)"
+    )
+    rel.add_argument("--releases", metavar="DIR", help="releases folder (default data/releases)")
+    rel.set_defaults(handler=_release)
 
     ui = sub.add_parser("ui", help="start the Dagster UI (and daemon) on 127.0.0.1")
     ui.add_argument("--port", type=int, default=3000)
@@ -111,6 +125,30 @@ def _run(args: argparse.Namespace) -> int:
     seconds = time.perf_counter() - started
     releases = None if args.no_release else defs.resources["releases"].root
     _print_summary(warehouse, releases, seconds, result.success)
+    return 0 if result.success else 1
+
+
+def _release(args: argparse.Namespace) -> int:
+    """Materialise only the ``release`` asset (through Dagster, so it shows in the UI)."""
+    import dagster as dg
+
+    from assets.definitions import build_definitions
+    from assets.resources import WarehouseResource
+
+    defs = _with_progress(build_definitions(warehouse=args.warehouse, releases=args.releases))
+    job = defs.resolve_job_def("build")
+    warehouse = defs.resources["warehouse"]
+    assert isinstance(warehouse, WarehouseResource)
+    started = time.perf_counter()
+    with warehouse.hold():
+        result = job.execute_in_process(
+            instance=_instance(),
+            run_config={"loggers": {"progress": {}}},
+            asset_selection=[dg.AssetKey("release")],
+            raise_on_error=False,
+        )
+    seconds = time.perf_counter() - started
+    _print_summary(warehouse, defs.resources["releases"].root, seconds, result.success)
     return 0 if result.success else 1
 
 
@@ -210,12 +248,22 @@ def _eval(args: argparse.Namespace) -> int:
 
 
 def _verify(args: argparse.Namespace) -> int:
+    import tempfile
+
+    from assets.publish import check_release_folder
     from pipeline.release import latest, verify_release
 
     path = args.release
     if not (path / "manifest.json").exists():
         path = latest(path) or path
     problems = verify_release(path)
+    if (path / "manifest.json").exists():
+        # The expectations again, on the published Parquet (Data Docs to a scratch folder:
+        # the release itself is immutable).
+        with tempfile.TemporaryDirectory(prefix="newsledger-verify-") as scratch:
+            gate = check_release_folder(path, docs=Path(scratch) / "docs")
+        problems += [f"expectation failed: {failure}" for failure in gate.failures]
+        print(f"  {gate.evaluated} expectations in {gate.suites} suites re-run on the Parquet")
     for problem in problems:
         print(f"  {problem}")
     print(f"{path}: {'intact' if not problems else f'{len(problems)} problems'}")

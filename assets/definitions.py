@@ -2,7 +2,8 @@
 
 import dagster as dg
 
-from assets import extract, ingest, nlp, publish, reference
+from assets import across, extract, ingest, nlp, publish, reference
+from assets.automation import WRITER_TAG, daily_release_schedule, landing_sensor_for
 from assets.common import contract_check
 from assets.resources import build_resources
 
@@ -14,12 +15,20 @@ ALL_ASSETS = [
     extract.sources,
     extract.figures,
     extract.locations,
+    across.duplicates,
+    across.stories,
+    across.claim_groups,
+    across.figure_conflicts,
     publish.release,
 ]
 
 CONTRACT_CHECKS = [
     contract_check(table, table)
     for table in ("articles", "rejected", "sources", "claims", "figures", "locations")
+] + [
+    # duplicate_of is rewritten corpus-wide after ingest: check the articles contract again.
+    contract_check("articles", "duplicates"),
+    *(contract_check(table, table) for table in ("stories", "claim_groups", "figure_conflicts")),
 ]
 
 #: The main job: every asset, from landed files to a release.
@@ -27,6 +36,7 @@ build_job = dg.define_asset_job(
     "build",
     selection=dg.AssetSelection.all(),
     description="Ingest, parse, extract, link, validate and release.",
+    tags=WRITER_TAG,
 )
 
 #: Everything but the release: refresh the warehouse only.
@@ -34,6 +44,15 @@ warehouse_job = dg.define_asset_job(
     "warehouse",
     selection=dg.AssetSelection.all() - dg.AssetSelection.assets("release"),
     description="Refresh the warehouse tables without writing a release.",
+    tags=WRITER_TAG,
+)
+
+#: The daily release: only the release asset (it reads the warehouse as it is).
+release_job = dg.define_asset_job(
+    "publish",
+    selection=dg.AssetSelection.assets("release"),
+    description="Publish the warehouse as an immutable release.",
+    tags=WRITER_TAG,
 )
 
 
@@ -42,7 +61,9 @@ def build_definitions(**resource_options: object) -> dg.Definitions:
     return dg.Definitions(
         assets=ALL_ASSETS,
         asset_checks=CONTRACT_CHECKS,
-        jobs=[build_job, warehouse_job],
+        jobs=[build_job, warehouse_job, release_job],
+        sensors=[landing_sensor_for(warehouse_job.name)],
+        schedules=[daily_release_schedule(release_job.name)],
         resources=build_resources(**resource_options),  # type: ignore[arg-type]
         # One DuckDB writer at a time: steps run one after another in the run's process.
         executor=dg.in_process_executor,
