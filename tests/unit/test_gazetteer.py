@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -51,11 +50,10 @@ def test_build_stats_and_atomic_write(gazetteer_file: tuple[Path, dict]) -> None
     assert stats["seconds"] > 0
 
 
-def test_load_is_fast_and_cached(gazetteer_file: tuple[Path, dict]) -> None:
-    started = time.perf_counter()
+def test_load_is_cached_per_path(gazetteer_file: tuple[Path, dict]) -> None:
+    # Load time is reported by `newsledger eval locations`, not asserted: tests check correctness.
     first = load_gazetteer(gazetteer_file[0])
     assert load_gazetteer(gazetteer_file[0]) is first
-    assert time.perf_counter() - started < 2.0
 
 
 @pytest.mark.parametrize(
