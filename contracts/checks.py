@@ -30,12 +30,27 @@ REFERENCES: dict[str, tuple[tuple[str, str, str], ...]] = {
     "claims": (("article_id", "articles", "article_id"),),
     "figures": (("article_id", "articles", "article_id"), ("claim_id", "claims", "claim_id")),
     "locations": (("article_id", "articles", "article_id"),),
+    "articles": (("duplicate_of", "articles", "article_id"),),
+    "claim_groups": (
+        ("claim_id", "claims", "claim_id"),
+        ("article_id", "articles", "article_id"),
+        ("source_id", "sources", "source_id"),
+        ("via_source_id", "sources", "source_id"),
+    ),
+    "figure_conflicts": (
+        ("story_id", "stories", "story_id"),
+        ("figure_id_a", "figures", "figure_id"),
+        ("figure_id_b", "figures", "figure_id"),
+        ("article_id_a", "articles", "article_id"),
+        ("article_id_b", "articles", "article_id"),
+    ),
 }
 
 #: Keys that point *into* a table, checked with that table because it is built after the
 #: referring one (``sources`` is canonicalised from the claims): (referring table, column, key).
 REFERRED_BY: dict[str, tuple[tuple[str, str, str], ...]] = {
     "sources": (("claims", "source_id", "source_id"), ("claims", "via_source_id", "source_id")),
+    "stories": (("articles", "story_id", "story_id"),),
 }
 
 

@@ -39,12 +39,15 @@ FIGURE_KINDS = (
 )
 
 CONTRACT_VERSIONS: dict[str, str] = {
-    "articles": "1.0.0",
+    "articles": "1.1.0",
     "sources": "1.0.0",
     "claims": "1.0.0",
     "figures": "1.0.0",
     "locations": "1.0.0",
     "rejected": "1.0.0",
+    "stories": "1.0.0",
+    "claim_groups": "1.0.0",
+    "figure_conflicts": "1.0.0",
 }
 
 _TEXT = pl.String
@@ -99,7 +102,16 @@ class Articles(StrictModel):
         str_length={"min_value": 64, "max_value": 64}, description="sha256 of body."
     )
     duplicate_of: _TEXT = pa.Field(
-        nullable=True, description="article_id of the earliest copy when this is a duplicate."
+        nullable=True,
+        description="article_id of the earliest copy when this is an exact or near duplicate "
+        "(syndicated or re-published; word-shingle Jaccard >= 0.7). Rows extracted from a "
+        "duplicate are repeats: join claims/figures/locations on article_id and skip rows "
+        "whose article has duplicate_of set to count each statement once.",
+    )
+    story_id: _TEXT = pa.Field(
+        nullable=True,
+        description="The story (same event across outlets) the article belongs to; null "
+        "when no other article tells the same event. Copies share their original's story.",
     )
 
 
@@ -205,6 +217,109 @@ class Rejected(StrictModel):
     detail: _TEXT = pa.Field(description="A clear human-readable explanation.")
 
 
+class Stories(StrictModel):
+    """Articles about one event across outlets (articles.story_id points here)."""
+
+    story_id: _TEXT = pa.Field(
+        unique=True, description="Stable id, derived from the story's earliest article."
+    )
+    label: _TEXT = pa.Field(nullable=True, description="Title of the earliest titled article.")
+    first_published: pl.Datetime("us", "UTC") = pa.Field(
+        nullable=True, description="Earliest publication time among its articles (UTC)."
+    )
+    last_published: pl.Datetime("us", "UTC") = pa.Field(
+        nullable=True, description="Latest publication time among its articles (UTC)."
+    )
+    article_count: pl.Int32 = pa.Field(
+        ge=2, description="Articles in the story, copies (duplicate_of) included."
+    )
+    outlet_count: pl.Int32 = pa.Field(ge=0, description="Distinct named outlets.")
+    outlets: pl.List(pl.String) = pa.Field(description="Distinct named outlets, sorted.")
+
+    @pa.dataframe_check
+    def published_in_order(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        """``first_published <= last_published`` when both are known."""
+        return data.lazyframe.select(
+            pl.col("first_published").is_null()
+            | pl.col("last_published").is_null()
+            | (pl.col("first_published") <= pl.col("last_published"))
+        )
+
+
+class ClaimGroups(StrictModel):
+    """The same statement by the same source carried by several articles."""
+
+    claim_group_id: _TEXT = pa.Field(
+        description="Id of the group, derived from its earliest claim."
+    )
+    claim_id: _TEXT = pa.Field(unique=True, description="A claim of the group (claims.claim_id).")
+    article_id: _TEXT = pa.Field(description="The claim's article.")
+    source_id: _TEXT = pa.Field(description="The speaker, shared by every claim of the group.")
+    via_source_id: _TEXT = pa.Field(
+        nullable=True, description="Who relayed this copy of the statement ('told AP')."
+    )
+    is_representative: bool = pa.Field(
+        description="True for the group's earliest claim, the one others are compared with."
+    )
+    similarity: pl.Float64 = pa.Field(
+        ge=0, le=1, description="Normalised token-sort similarity to the representative, 0-1."
+    )
+    from_duplicate: bool = pa.Field(
+        description="True when the claim's article is a copy (articles.duplicate_of is set)."
+    )
+
+    @pa.dataframe_check
+    def one_representative(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        """Each group has exactly one representative claim."""
+        return data.lazyframe.select(
+            pl.col("is_representative").cast(pl.Int32).sum().over("claim_group_id") == 1
+        )
+
+
+class FigureConflicts(StrictModel):
+    """Figures in one story about the same counted thing whose values cannot both hold."""
+
+    conflict_id: _TEXT = pa.Field(unique=True, description="Id from the two figure ids.")
+    story_id: _TEXT = pa.Field(description="The story both articles belong to.")
+    counted: _TEXT = pa.Field(
+        description="Normalised counted thing: modifiers and head lemma ('us troop')."
+    )
+    figure_id_a: _TEXT = pa.Field(description="First figure (earlier article).")
+    article_id_a: _TEXT = pa.Field(description="Article of the first figure.")
+    source_id_a: _TEXT = pa.Field(
+        nullable=True, description="Speaker of the first figure's claim, when it is in one."
+    )
+    text_a: _TEXT = pa.Field(description="The first figure as written.")
+    value_a: pl.Float64 = pa.Field(nullable=True, description="figures.value of the first.")
+    low_a: pl.Float64 = pa.Field(
+        nullable=True, description="Low end of the values it allows; null when unbounded."
+    )
+    high_a: pl.Float64 = pa.Field(
+        nullable=True, description="High end of the values it allows; null when unbounded."
+    )
+    figure_id_b: _TEXT = pa.Field(description="Second figure (later article).")
+    article_id_b: _TEXT = pa.Field(description="Article of the second figure.")
+    source_id_b: _TEXT = pa.Field(
+        nullable=True, description="Speaker of the second figure's claim, when it is in one."
+    )
+    text_b: _TEXT = pa.Field(description="The second figure as written.")
+    value_b: pl.Float64 = pa.Field(nullable=True, description="figures.value of the second.")
+    low_b: pl.Float64 = pa.Field(
+        nullable=True, description="Low end of the values it allows; null when unbounded."
+    )
+    high_b: pl.Float64 = pa.Field(
+        nullable=True, description="High end of the values it allows; null when unbounded."
+    )
+    reason: _TEXT = pa.Field(
+        description="Both intervals (about = +-10%, more than = open above) and why they clash."
+    )
+
+    @pa.dataframe_check
+    def two_articles(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        """A conflict is between two different articles."""
+        return data.lazyframe.select(pl.col("article_id_a") != pl.col("article_id_b"))
+
+
 MODELS: dict[str, type[StrictModel]] = {
     "articles": Articles,
     "sources": Sources,
@@ -212,4 +327,7 @@ MODELS: dict[str, type[StrictModel]] = {
     "figures": Figures,
     "locations": Locations,
     "rejected": Rejected,
+    "stories": Stories,
+    "claim_groups": ClaimGroups,
+    "figure_conflicts": FigureConflicts,
 }

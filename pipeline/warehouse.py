@@ -39,7 +39,8 @@ CREATE TABLE IF NOT EXISTS articles (
     body          VARCHAR NOT NULL,
     word_count    INTEGER NOT NULL,
     content_hash  VARCHAR NOT NULL,
-    duplicate_of  VARCHAR
+    duplicate_of  VARCHAR,
+    story_id      VARCHAR
 );
 CREATE TABLE IF NOT EXISTS rejected (
     rejection_id  VARCHAR PRIMARY KEY,
@@ -141,11 +142,56 @@ CREATE TABLE IF NOT EXISTS locations (
     longitude     DOUBLE,
     confidence    DOUBLE NOT NULL
 );
+-- Corpus-wide tables (pipeline.across): rebuilt whole on every run, so no foreign keys (they
+-- would block the per-article replacement of claims and figures); the contracts check keys.
+CREATE TABLE IF NOT EXISTS stories (
+    story_id        VARCHAR PRIMARY KEY,
+    label           VARCHAR,
+    first_published TIMESTAMPTZ,
+    last_published  TIMESTAMPTZ,
+    article_count   INTEGER NOT NULL,
+    outlet_count    INTEGER NOT NULL,
+    outlets         VARCHAR[] NOT NULL
+);
+CREATE TABLE IF NOT EXISTS claim_groups (
+    claim_group_id    VARCHAR NOT NULL,
+    claim_id          VARCHAR PRIMARY KEY,
+    article_id        VARCHAR NOT NULL,
+    source_id         VARCHAR NOT NULL,
+    via_source_id     VARCHAR,
+    is_representative BOOLEAN NOT NULL,
+    similarity        DOUBLE NOT NULL,
+    from_duplicate    BOOLEAN NOT NULL
+);
+CREATE TABLE IF NOT EXISTS figure_conflicts (
+    conflict_id   VARCHAR PRIMARY KEY,
+    story_id      VARCHAR NOT NULL,
+    counted       VARCHAR NOT NULL,
+    figure_id_a   VARCHAR NOT NULL,
+    article_id_a  VARCHAR NOT NULL,
+    source_id_a   VARCHAR,
+    text_a        VARCHAR NOT NULL,
+    value_a       DOUBLE,
+    low_a         DOUBLE,
+    high_a        DOUBLE,
+    figure_id_b   VARCHAR NOT NULL,
+    article_id_b  VARCHAR NOT NULL,
+    source_id_b   VARCHAR,
+    text_b        VARCHAR NOT NULL,
+    value_b       DOUBLE,
+    low_b         DOUBLE,
+    high_b        DOUBLE,
+    reason        VARCHAR NOT NULL
+);
 """
+
+#: Columns added to existing tables after their first release: warehouses built before them
+#: gain them in place (nullable, so no rebuild is needed).
+_MIGRATIONS = ("ALTER TABLE articles ADD COLUMN IF NOT EXISTS story_id VARCHAR",)
 
 #: Article columns set by corpus-wide stages (duplicates, stories), not by ingest: a change
 #: there is not a change of the article.
-DERIVED_ARTICLE_COLUMNS = ("duplicate_of",)
+DERIVED_ARTICLE_COLUMNS = ("duplicate_of", "story_id")
 
 #: Tables that hold rows extracted from one article, keyed by ``article_id``.
 EXTRACTION_TABLES = ("claims", "source_mentions", "figures", "locations")
@@ -158,6 +204,9 @@ RELEASE_TABLES: dict[str, tuple[str, ...]] = {
     "figures": ("figure_id",),
     "locations": ("location_id",),
     "rejected": ("rejection_id",),
+    "stories": ("story_id",),
+    "claim_groups": ("claim_group_id", "claim_id"),
+    "figure_conflicts": ("conflict_id",),
 }
 
 
@@ -232,6 +281,8 @@ class Warehouse:
     def ensure_schema(self) -> None:
         """Create missing tables (idempotent)."""
         self.con.execute(_DDL)
+        for statement in _MIGRATIONS:
+            self.con.execute(statement)
 
     # -- generic -------------------------------------------------------------------------
     def frame(self, sql: str, params: Sequence[object] | None = None) -> pl.DataFrame:
@@ -365,6 +416,40 @@ class Warehouse:
             self.con.execute(f'DELETE FROM "{_checked(name)}"')
             self._insert(name, rows)
 
+    def set_article_column(self, column: str, values: pl.DataFrame) -> int:
+        """Set a derived article column for every article; returns how many rows changed.
+
+        Articles absent from ``values`` get null. Only rows whose value differs are updated
+        (an in-place UPDATE of a VARCHAR column, which DuckDB's foreign keys allow; list
+        columns of ``articles`` must never be updated this way).
+
+        Args:
+            column: One of :data:`DERIVED_ARTICLE_COLUMNS`.
+            values: ``article_id`` and ``value`` (a string or null).
+        """
+        if column not in DERIVED_ARTICLE_COLUMNS:
+            raise ValueError(f"not a derived article column: {column!r}")
+        incoming = values.select(
+            pl.col("article_id").cast(pl.String), pl.col("value").cast(pl.String)
+        )
+        self.con.register("_incoming_values", incoming)
+        try:
+            with self.transaction():
+                row = self.con.execute(
+                    f"""
+                    UPDATE articles SET "{column}" = wanted.value
+                    FROM (
+                        SELECT a.article_id, i.value
+                        FROM articles a LEFT JOIN _incoming_values i USING (article_id)
+                    ) AS wanted
+                    WHERE articles.article_id = wanted.article_id
+                      AND articles."{column}" IS DISTINCT FROM wanted.value
+                    """
+                ).fetchone()
+        finally:
+            self.con.unregister("_incoming_values")
+        return int(row[0]) if row else 0
+
     # -- internals -----------------------------------------------------------------------
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:
@@ -427,6 +512,9 @@ _KNOWN_TABLES = frozenset(
         "sources",
         "figures",
         "locations",
+        "stories",
+        "claim_groups",
+        "figure_conflicts",
     }
 )
 

@@ -27,6 +27,7 @@ def _article(**overrides):
         "word_count": 11,
         "content_hash": "0" * 64,
         "duplicate_of": None,
+        "story_id": None,
     }
     return {**row, **overrides}
 
@@ -37,7 +38,7 @@ def _span(text):
 
 
 VALID = {
-    "articles": [_article()],
+    "articles": [_article(), _article(article_id="a_2", external_id="y.txt", duplicate_of="a_1")],
     "rejected": [
         {
             "rejection_id": "r_1",
@@ -108,6 +109,51 @@ VALID = {
             "confidence": 0.9,
         }
     ],
+    "stories": [
+        {
+            "story_id": "st_1",
+            "label": "Title",
+            "first_published": datetime(2017, 2, 6, tzinfo=UTC),
+            "last_published": datetime(2017, 2, 7, tzinfo=UTC),
+            "article_count": 2,
+            "outlet_count": 1,
+            "outlets": ["AP"],
+        }
+    ],
+    "claim_groups": [
+        {
+            "claim_group_id": "g_1",
+            "claim_id": "c_1",
+            "article_id": "a_1",
+            "source_id": "s_1",
+            "via_source_id": None,
+            "is_representative": True,
+            "similarity": 1.0,
+            "from_duplicate": False,
+        }
+    ],
+    "figure_conflicts": [
+        {
+            "conflict_id": "x_1",
+            "story_id": "st_1",
+            "counted": "us troop",
+            "figure_id_a": "f_1",
+            "article_id_a": "a_1",
+            "source_id_a": "s_1",
+            "text_a": "Over 5,000",
+            "value_a": 5000.0,
+            "low_a": 5000.0,
+            "high_a": None,
+            "figure_id_b": "f_1",
+            "article_id_b": "a_2",
+            "source_id_b": None,
+            "text_b": "about 4,000",
+            "value_b": 4000.0,
+            "low_b": 3600.0,
+            "high_b": 4400.0,
+            "reason": "(5000, inf) and [3600, 4400] do not overlap",
+        }
+    ],
 }
 
 #: One way to break each contract.
@@ -118,6 +164,9 @@ BROKEN = {
     "claims": {"speaker_end": None},  # start set, end missing
     "figures": {"change": "maybe"},
     "locations": {"latitude": 123.0},
+    "stories": {"article_count": 1},
+    "claim_groups": {"is_representative": False},
+    "figure_conflicts": {"article_id_b": "a_1"},
 }
 
 

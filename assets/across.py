@@ -1,0 +1,66 @@
+"""Across group: copies, stories, repeated claims and conflicting figures, corpus-wide."""
+
+import dagster as dg
+
+from assets.common import column_schema, table_metadata
+from assets.resources import WarehouseResource
+from pipeline.across import stages
+
+
+def _result(wh, table: str, report: stages.AcrossReport) -> dg.MaterializeResult:
+    extra = {"changed": report.changed, **report.details, "seconds": report.seconds}
+    return dg.MaterializeResult(metadata=table_metadata(wh, table, **extra))
+
+
+@dg.asset(
+    group_name="across",
+    deps=["articles"],
+    description="articles.duplicate_of for exact and near copies (MinHash/LSH on word "
+    "shingles, Jaccard >= 0.7), pointing at the earliest copy.",
+)
+def duplicates(warehouse: WarehouseResource) -> dg.MaterializeResult:
+    """Mark syndicated and re-published copies across the whole corpus."""
+    with warehouse.open() as wh:
+        report = stages.mark_duplicates(wh)
+        return dg.MaterializeResult(
+            metadata={"duplicates": report.rows, "changed": report.changed, **report.details}
+        )
+
+
+@dg.asset(
+    group_name="across",
+    deps=["duplicates", "claims", "figures", "locations"],
+    description="Articles about the same event across outlets (TF-IDF of title and lead within "
+    "a day, plus shared sources, places and counted things); sets articles.story_id.",
+    metadata={"dagster/column_schema": column_schema("stories")},
+)
+def stories(warehouse: WarehouseResource) -> dg.MaterializeResult:
+    """Cluster articles into stories."""
+    with warehouse.open() as wh:
+        return _result(wh, "stories", stages.build_stories(wh))
+
+
+@dg.asset(
+    group_name="across",
+    deps=["duplicates", "claims", "sources"],
+    description="The same statement by the same source in several articles, with who "
+    "relayed each copy.",
+    metadata={"dagster/column_schema": column_schema("claim_groups")},
+)
+def claim_groups(warehouse: WarehouseResource) -> dg.MaterializeResult:
+    """Group repeated and paraphrased claims."""
+    with warehouse.open() as wh:
+        return _result(wh, "claim_groups", stages.build_claim_groups(wh))
+
+
+@dg.asset(
+    group_name="across",
+    deps=["stories", "figures", "claims", "locations"],
+    description="Figures in one story about the same counted thing whose intervals (about = "
+    "+-10%, more than = open above) do not overlap.",
+    metadata={"dagster/column_schema": column_schema("figure_conflicts")},
+)
+def figure_conflicts(warehouse: WarehouseResource) -> dg.MaterializeResult:
+    """Find figures that disagree across the articles of a story."""
+    with warehouse.open() as wh:
+        return _result(wh, "figure_conflicts", stages.build_figure_conflicts(wh))

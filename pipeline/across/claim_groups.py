@@ -1,0 +1,167 @@
+"""The same claim across articles: one statement by one source, carried by several outlets.
+
+Claims are compared only within one canonical source (``claims.source_id``; a claim without a
+resolved speaker is never grouped: "the same source" cannot be shown) and within a time window
+(unknown dates are compatible with any). Two claims match when their normalised contents are
+identical or a close paraphrase: rapidfuzz ``token_sort_ratio`` at least
+:attr:`ClaimGroupSettings.min_ratio`, or, for quotes one outlet trimmed, one content contained
+in the other (``partial_ratio``) when the shorter has enough words to be specific. Matches are
+joined transitively (single link) and a group needs claims from two or more articles.
+
+Who relayed each copy stays on the claim (``via_source_id``), so a group answers "how many
+outlets carried this, and through whom".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+
+import numpy as np
+import polars as pl
+from rapidfuzz import fuzz, process
+
+from pipeline import ids
+from pipeline.across.duplicates import publication_order
+
+_ALIASES = (
+    (re.compile(r"\b(u\.s\.a\.?|usa|u\.s\.|united states)(?=\W|$)"), "us"),
+    (re.compile(r"\b(u\.k\.|united kingdom)(?=\W|$)"), "uk"),
+)
+_NON_WORD = re.compile(r"[^\w\s]+")
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimGroupSettings:
+    """Tuning of claim matching.
+
+    Attributes:
+        min_ratio: Minimum ``token_sort_ratio`` (0-100) of two normalised contents.
+        min_words: Contents shorter than this are too generic to match ("No", "we will see").
+        contained_ratio: Minimum ``partial_ratio`` for a trimmed quote inside a longer one.
+        contained_words: The shorter content needs this many words to count as contained.
+        window: Maximum gap between the two articles' publication times.
+    """
+
+    min_ratio: float = 85.0
+    min_words: int = 5
+    contained_ratio: float = 95.0
+    contained_words: int = 10
+    window: timedelta = timedelta(days=3)
+
+
+def normalise(content: str) -> str:
+    """Lowercase, country spellings unified, punctuation removed, spaces collapsed."""
+    text = content.lower().replace("’", "'")
+    for pattern, replacement in _ALIASES:
+        text = pattern.sub(replacement, text)
+    return _SPACE.sub(" ", _NON_WORD.sub(" ", text)).strip()
+
+
+def group_claims(
+    claims: pl.DataFrame,
+    articles: pl.DataFrame,
+    settings: ClaimGroupSettings = ClaimGroupSettings(),
+) -> pl.DataFrame:
+    """Group repeated claims.
+
+    Args:
+        claims: ``claim_id``, ``article_id``, ``source_id``, ``via_source_id``, ``content``.
+        articles: ``article_id``, ``published_at``, ``duplicate_of`` of the claims' articles.
+        settings: Thresholds and window.
+
+    Returns:
+        The ``claim_groups`` rows (see :data:`pipeline.tables.SCHEMAS`), one per grouped claim.
+    """
+    from pipeline.tables import SCHEMAS
+
+    meta = {
+        row[0]: (row[1], row[2])
+        for row in articles.select("article_id", "published_at", "duplicate_of").iter_rows()
+    }
+    usable = claims.filter(pl.col("source_id").is_not_null()).with_columns(
+        norm=pl.col("content").map_elements(normalise, return_dtype=pl.String)
+    )
+    usable = usable.filter(pl.col("norm").str.count_matches(" ") + 1 >= settings.min_words)
+    records: list[dict[str, object]] = []
+    for (source_id,), block in usable.sort("claim_id").group_by(["source_id"], maintain_order=True):
+        if block["article_id"].n_unique() < 2:
+            continue
+        records.extend(_group_block(str(source_id), block, meta, settings))
+    schema = SCHEMAS["claim_groups"]
+    if not records:
+        return pl.DataFrame(schema=schema)
+    return pl.DataFrame(records, schema=schema).sort("claim_group_id", "claim_id")
+
+
+def _group_block(source_id, block: pl.DataFrame, meta: dict, settings: ClaimGroupSettings):
+    """Groups of one source's claims."""
+    rows = sorted(
+        block.iter_rows(named=True),
+        key=lambda r: (
+            *publication_order(meta.get(r["article_id"], (None,))[0], r["article_id"]),
+            r["claim_id"],
+        ),
+    )
+    texts = [r["norm"] for r in rows]
+    score = np.asarray(
+        process.cdist(texts, texts, scorer=fuzz.token_sort_ratio, workers=1), dtype=np.float64
+    )
+    similar = score >= settings.min_ratio
+    words = np.array([t.count(" ") + 1 for t in texts])
+    specific = words >= settings.contained_words
+    if specific.sum() >= 2:
+        partial = np.asarray(
+            process.cdist(texts, texts, scorer=fuzz.partial_ratio, workers=1), dtype=np.float64
+        )
+        similar |= (partial >= settings.contained_ratio) & np.outer(specific, specific)
+    parent = list(range(len(rows)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, j in zip(*np.nonzero(np.triu(similar, k=1)), strict=True):
+        if rows[i]["article_id"] == rows[j]["article_id"]:
+            continue
+        if not _within(meta, rows[i], rows[j], settings.window):
+            continue
+        root_i, root_j = find(int(i)), find(int(j))
+        if root_i != root_j:
+            parent[max(root_i, root_j)] = min(root_i, root_j)
+    groups: dict[int, list[int]] = {}
+    for i in range(len(rows)):
+        groups.setdefault(find(i), []).append(i)
+    out = []
+    for root, members in sorted(groups.items()):
+        if len({rows[m]["article_id"] for m in members}) < 2:
+            continue
+        representative = rows[root]  # the earliest claim (rows are in publication order)
+        group_id = "g_" + ids.stable_id(representative["claim_id"])
+        for m in members:
+            row = rows[m]
+            out.append(
+                {
+                    "claim_group_id": group_id,
+                    "claim_id": row["claim_id"],
+                    "article_id": row["article_id"],
+                    "source_id": source_id,
+                    "via_source_id": row["via_source_id"],
+                    "is_representative": m == root,
+                    "similarity": round(float(score[root, m]) / 100.0, 4),
+                    "from_duplicate": meta.get(row["article_id"], (None, None))[1] is not None,
+                }
+            )
+    return out
+
+
+def _within(meta: dict, a: dict, b: dict, window: timedelta) -> bool:
+    time_a = meta.get(a["article_id"], (None,))[0]
+    time_b = meta.get(b["article_id"], (None,))[0]
+    if time_a is None or time_b is None:
+        return True
+    return abs(time_a - time_b) <= window

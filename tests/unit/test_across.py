@@ -1,0 +1,271 @@
+"""Across articles without Dagster: copies, stories, repeated claims, conflicting figures."""
+
+import math
+from datetime import UTC, datetime, timedelta
+
+import polars as pl
+import pytest
+
+from pipeline.across.claim_groups import group_claims, normalise
+from pipeline.across.conflicts import (
+    Interval,
+    counted_key,
+    figure_places,
+    find_conflicts,
+    interval,
+)
+from pipeline.across.duplicates import find_duplicates, shingles
+from pipeline.across.stories import cluster_stories, story_rows
+from pipeline.ids import content_hash
+from pipeline.tables import SCHEMAS
+
+DAY = datetime(2018, 2, 5, tzinfo=UTC)
+TEXT = (
+    "The United States has begun to diminish its military presence in Iraq in response to "
+    "Baghdad's declaration of victory over the Islamic State. Saad al-Hadithi, a spokesman for "
+    "the Iraqi government, said the battle against Daesh has ended and so the level of the "
+    "American presence will be reduced. Dozens of soldiers have been transported from Iraq to "
+    "Afghanistan on daily flights in the past week, along with weapons and equipment. An "
+    "anonymous senior official said the withdrawal is expected to reach 60 percent of all "
+    "American forces, leaving behind about 4,000 troops to continue training."
+)
+
+
+def _articles(rows):
+    return pl.DataFrame(
+        [{"title": None, **row, "content_hash": content_hash(row["body"])} for row in rows],
+        schema={
+            "article_id": pl.String,
+            "published_at": pl.Datetime("us", "UTC"),
+            "body": pl.String,
+            "title": pl.String,
+            "content_hash": pl.String,
+        },
+    )
+
+
+def _edited(text):
+    sentences = text.split(". ")
+    del sentences[2]  # drop a sentence
+    return ". ".join(sentences).replace("diminish", "reduce").replace("daily", "regular")
+
+
+def test_shingles_are_lowercase_word_ngrams():
+    assert shingles("A b c", 2) == frozenset({"a b", "b c"})
+    assert shingles("Short", 5) == frozenset({"short"})
+
+
+def test_edited_copy_points_at_earliest_original(seeds_dir):
+    body = (seeds_dir / "000_8a6a88420e78db9b.txt").read_text(encoding="utf-8")
+    trimmed = body[: int(len(body) * 0.7)]
+    frame = _articles(
+        [
+            {"article_id": "a_late", "published_at": DAY + timedelta(hours=5), "body": body},
+            {
+                "article_id": "a_copy",
+                "published_at": DAY + timedelta(hours=9),
+                "body": _edited(body),
+            },
+            {"article_id": "a_trim", "published_at": DAY + timedelta(hours=9), "body": trimmed},
+            {"article_id": "a_orig", "published_at": DAY, "body": body},
+            {"article_id": "a_other", "published_at": DAY, "body": TEXT},
+        ]
+    )
+    found = dict(find_duplicates(frame).select("article_id", "duplicate_of").iter_rows())
+    assert found == {
+        "a_orig": None,
+        "a_late": "a_orig",
+        "a_copy": "a_orig",
+        "a_trim": "a_orig",
+        "a_other": None,
+    }
+
+
+def test_duplicates_do_not_depend_on_row_order(seeds_dir):
+    body = (seeds_dir / "000_8a6a88420e78db9b.txt").read_text(encoding="utf-8")
+    rows = [
+        {"article_id": f"a_{i}", "published_at": None, "body": body if i % 2 else _edited(body)}
+        for i in range(4)
+    ]
+    forward = find_duplicates(_articles(rows))
+    backward = find_duplicates(_articles(rows[::-1]))
+    assert forward.equals(backward)
+    assert forward.filter(pl.col("duplicate_of").is_null())["article_id"].to_list() == ["a_0"]
+
+
+def test_stories_link_same_event_within_window_only():
+    iraq = "US troops drawdown Iraq Afghanistan redeploy coalition Islamic State defeat"
+    frame = _articles(
+        [
+            {
+                "article_id": "a_1",
+                "published_at": DAY,
+                "title": "US draws down troops in Iraq",
+                "body": iraq + " Baghdad spokesman",
+            },
+            {
+                "article_id": "a_2",
+                "published_at": DAY + timedelta(hours=6),
+                "title": "Troops leave Iraq for Afghanistan",
+                "body": iraq + " contractors said",
+            },
+            {
+                "article_id": "a_3",
+                "published_at": DAY + timedelta(days=9),
+                "title": "US draws down troops in Iraq",
+                "body": iraq + " again",
+            },
+            {
+                "article_id": "a_4",
+                "published_at": DAY,
+                "title": "Saturn moon Titan mapped",
+                "body": "Scientists publish the first geological map of Titan, moon of Saturn.",
+            },
+        ]
+    )
+    assignment = dict(cluster_stories(frame).iter_rows())
+    assert assignment["a_1"] == assignment["a_2"] is not None
+    assert assignment["a_3"] is None and assignment["a_4"] is None
+    table = story_rows(
+        frame.with_columns(outlet=pl.Series(["AP", "Reuters", None, "AP"])),
+        pl.DataFrame({"article_id": list(assignment), "story_id": list(assignment.values())}),
+    )
+    assert table.schema == pl.Schema(SCHEMAS["stories"])
+    row = table.row(0, named=True)
+    assert row["article_count"] == 2 and row["outlets"] == ["AP", "Reuters"]
+    assert row["label"] == "US draws down troops in Iraq"
+
+
+def test_claims_by_one_source_across_articles_form_a_group():
+    claims = pl.DataFrame(
+        {
+            "claim_id": ["c_1", "c_2", "c_3", "c_4"],
+            "article_id": ["a_1", "a_2", "a_2", "a_3"],
+            "source_id": ["s_off", "s_off", "s_other", "s_off"],
+            "via_source_id": [None, "s_ap", None, None],
+            "content": [
+                "Despite the reduced number of U.S. troops, ISIS remains a threat",
+                "Despite the reduced number of USA troops, ISIS remains a threat",
+                "Despite the reduced number of U.S. troops, ISIS remains a threat",
+                "The weather in Baghdad will be sunny all week long",
+            ],
+        }
+    )
+    articles = pl.DataFrame(
+        {
+            "article_id": ["a_1", "a_2", "a_3"],
+            "published_at": [None, None, None],
+            "duplicate_of": [None, None, None],
+        },
+        schema={
+            "article_id": pl.String,
+            "published_at": pl.Datetime("us", "UTC"),
+            "duplicate_of": pl.String,
+        },
+    )
+    groups = group_claims(claims, articles)
+    assert groups.schema == pl.Schema(SCHEMAS["claim_groups"])
+    assert sorted(groups["claim_id"]) == ["c_1", "c_2"]  # c_3 is another source, c_4 differs
+    assert groups.filter(pl.col("claim_id") == "c_2")["via_source_id"].item() == "s_ap"
+    assert groups["is_representative"].sum() == 1
+    assert normalise("U.S. troops") == normalise("USA troops") == "us troops"
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        ("USA troops", "U.S. troops", True),
+        ("U.S. troops", "troops", True),
+        ("American forces", "U.S. troops", True),
+        ("Iraqi troops", "U.S. troops", False),
+        ("U.S. soldiers", "troops", False),
+    ],
+)
+def test_counted_things_match_conservatively(a, b, same):
+    assert counted_key(a).matches(counted_key(b)) is same
+
+
+def test_delta_and_multiplier_counted_things_are_not_levels():
+    assert counted_key("fewer jobs") is None
+    assert counted_key("K jobs") is None
+
+
+def test_intervals_follow_the_qualifier():
+    assert interval(5000.0, None, None, ">", 0.1) == Interval(5000.0, math.inf, low_open=True)
+    about = interval(4000.0, None, None, "~", 0.1)
+    assert (about.low, about.high) == pytest.approx((3600.0, 4400.0))
+    assert interval(None, 1000.0, 1500.0, "=", 0.1) == Interval(1000.0, 1500.0)
+    assert interval(3.0, None, None, "up", 0.1) is None
+    assert not about.intersects(interval(5000.0, None, None, ">", 0.1))
+    assert about.intersects(interval(4300.0, None, None, "=", 0.1))
+    # "more than 5,000" excludes exactly 5,000
+    assert not Interval(5000.0, 5000.0).intersects(Interval(5000.0, math.inf, low_open=True))
+
+
+def _figure(figure_id, article_id, text, value, change, counted, claim_id=None, start=0):
+    return {
+        "figure_id": figure_id,
+        "article_id": article_id,
+        "claim_id": claim_id,
+        "text": text,
+        "start": start,
+        "end": start + len(text),
+        "value": value,
+        "value_low": None,
+        "value_high": None,
+        "change": change,
+        "unit": "troop",
+        "kind": "count",
+        "counted": counted,
+    }
+
+
+def test_figures_that_disagree_across_a_story_conflict():
+    figures = pl.DataFrame(
+        [
+            _figure("f_1", "a_1", "Over 5,000", 5000.0, ">", "USA troops"),
+            _figure("f_2", "a_1", "some 4,000", 4000.0, "~", "U.S. troops"),  # same article
+            _figure("f_3", "a_2", "about 4,000", 4000.0, "~", "troops", claim_id="c_9"),
+            _figure("f_4", "a_2", "4,000", 4000.0, "=", "Iraqi troops"),
+            _figure("f_5", "a_3", "3,000", 3000.0, "=", "troops"),  # another story
+        ],
+        schema={k: v for k, v in SCHEMAS["figures"].items()},
+    )
+    articles = pl.DataFrame(
+        {
+            "article_id": ["a_1", "a_2", "a_3"],
+            "published_at": [DAY, DAY, DAY],
+            "duplicate_of": [None, None, None],
+            "story_id": ["st_1", "st_1", "st_2"],
+        },
+        schema={
+            "article_id": pl.String,
+            "published_at": pl.Datetime("us", "UTC"),
+            "duplicate_of": pl.String,
+            "story_id": pl.String,
+        },
+    )
+    conflicts = find_conflicts(figures, articles, {"c_9": "s_official"}, {})
+    assert conflicts.schema == pl.Schema(SCHEMAS["figure_conflicts"])
+    assert conflicts.height == 1
+    row = conflicts.row(0, named=True)
+    assert {row["figure_id_a"], row["figure_id_b"]} == {"f_1", "f_3"}
+    assert row["counted"] == "us troop"
+    assert "do not overlap" in row["reason"]
+    assert row["source_id_b" if row["figure_id_b"] == "f_3" else "source_id_a"] == "s_official"
+
+
+def test_places_count_only_after_a_locative_preposition():
+    body = "Over 5,000 U.S. troops are in Iraq. About 4,000 American troops remain."
+    figures = pl.DataFrame(
+        {"figure_id": ["f_1", "f_2"], "article_id": ["a", "a"], "start": [0, body.index("About")]}
+    )
+    locations = pl.DataFrame(
+        {
+            "article_id": ["a", "a", "a"],
+            "start": [body.index("U.S."), body.index("Iraq"), body.index("American")],
+            "geonameid": [6252001, 99237, 6252001],
+        }
+    )
+    places = figure_places(figures, locations, {"a": body})
+    assert places == {"f_1": frozenset({99237}), "f_2": frozenset()}
