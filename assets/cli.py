@@ -60,6 +60,11 @@ def _parser() -> argparse.ArgumentParser:
         help="JSON field mapping, e.g. text=content_original (repeatable)",
     )
     run.add_argument("--no-release", action="store_true", help="refresh the warehouse only")
+    run.add_argument(
+        "--no-wait",
+        action="store_true",
+        help="if another run is writing the warehouse, stop at once instead of waiting",
+    )
     run.set_defaults(handler=_run)
 
     rel = sub.add_parser(
@@ -116,12 +121,17 @@ def _run(args: argparse.Namespace) -> int:
     warehouse = defs.resources["warehouse"]
     assert isinstance(warehouse, WarehouseResource)
     started = time.perf_counter()
-    with warehouse.hold():
-        result = job.execute_in_process(
-            instance=_instance(),
-            run_config={"loggers": {"progress": {}}},
-            raise_on_error=False,
-        )
+    waiting = f"another run is writing {warehouse.path}; waiting for it to finish ..."
+    try:
+        with warehouse.hold(wait=not args.no_wait, on_wait=lambda: _say(waiting)):
+            result = job.execute_in_process(
+                instance=_instance(),
+                run_config={"loggers": {"progress": {}}},
+                raise_on_error=False,
+            )
+    except RuntimeError as exc:
+        print(f"newsledger: {exc}", file=sys.stderr)
+        return 3
     seconds = time.perf_counter() - started
     releases = None if args.no_release else defs.resources["releases"].root
     _print_summary(warehouse, releases, seconds, result.success)
@@ -148,6 +158,12 @@ def _release(args: argparse.Namespace) -> int:
             raise_on_error=False,
         )
     seconds = time.perf_counter() - started
+    for event in result.all_events:  # say why in full (a refused release lists what failed)
+        if event.is_step_failure and event.step_failure_data.error is not None:
+            error = event.step_failure_data.error
+            while error.cause is not None:
+                error = error.cause
+            print(error.message.strip())
     _print_summary(warehouse, defs.resources["releases"].root, seconds, result.success)
     return 0 if result.success else 1
 
@@ -260,10 +276,14 @@ def _verify(args: argparse.Namespace) -> int:
     if (path / "manifest.json").exists():
         # The expectations again, on the published Parquet (Data Docs to a scratch folder:
         # the release itself is immutable).
-        with tempfile.TemporaryDirectory(prefix="newsledger-verify-") as scratch:
-            gate = check_release_folder(path, docs=Path(scratch) / "docs")
-        problems += [f"expectation failed: {failure}" for failure in gate.failures]
-        print(f"  {gate.evaluated} expectations in {gate.suites} suites re-run on the Parquet")
+        try:
+            with tempfile.TemporaryDirectory(prefix="newsledger-verify-") as scratch:
+                gate = check_release_folder(path, docs=Path(scratch) / "docs")
+        except Exception as exc:  # unreadable files (already listed above): report, go on
+            problems.append(f"expectations could not run: {exc}")
+        else:
+            problems += [f"expectation failed: {failure}" for failure in gate.failures]
+            print(f"  {gate.evaluated} expectations in {gate.suites} suites re-run on the Parquet")
     for problem in problems:
         print(f"  {problem}")
     print(f"{path}: {'intact' if not problems else f'{len(problems)} problems'}")

@@ -1,10 +1,18 @@
-"""The dataset card: a release's README, generated from the contracts."""
+"""The dataset card: a release's README, generated from its manifest.
+
+Everything a data scientist needs before trusting the files is on the card: what each table
+and column means (the descriptions come from the Pandera contracts through the manifest), how
+the rows were made, licenses and attribution, known limits, and loading examples. The examples
+use paths relative to the release folder and assert the row counts, so a test can run them
+exactly as printed, from inside the release.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
-from pipeline.release import ColumnDoc
+from pipeline.release import CHANGELOG, MANIFEST, table_paths
 
 TABLE_PURPOSE = {
     "articles": "One row per article: normalised body (all offsets index into it) and metadata.",
@@ -15,62 +23,189 @@ TABLE_PURPOSE = {
     "rejected": "Input records that could not become articles, with the reason.",
 }
 
-LOADING = """## Loading
-
-```python
-import polars as pl
-claims = pl.scan_parquet("data/claims.parquet").collect()
-```
-
-```python
-import pandas as pd
-figures = pd.read_parquet("data/figures.parquet")
-```
-
-```python
-import duckdb
-duckdb.sql("SELECT count(*) FROM read_parquet('data/locations.parquet')").fetchall()
-```
-"""
+#: How the rows of each table were made (provenance, not implementation detail).
+TABLE_METHOD = {
+    "articles": "Read from plain text, HTML (trafilatura main-text extraction) or JSONL "
+    "records; Unicode NFC, boilerplate (repeated titles, captions, 'Related Articles', comment "
+    "prompts) removed. `article_id` hashes the input namespace and the record's own id, so an "
+    "edited article keeps its id. Copies of an earlier article are kept and marked in "
+    "`duplicate_of` (see the column for how copies are detected).",
+    "sources": "Speakers and relays of the claims, canonicalised across the corpus (surname to "
+    "full name, pronoun to antecedent, 'AP' to 'The Associated Press'); `source_id` hashes the "
+    "canonical key, so the same entity has the same id in every article and release.",
+    "claims": "Rule-based over spaCy `en_core_web_sm` 3.8: quotation spans paired on the raw "
+    "text, reporting cues from dependency patterns ('said', 'according to', 'told AP'), the "
+    "speaker resolved to a source and a relaying source when there is one.",
+    "figures": "Numbers, number words, ranges and scales ('1.5 million') parsed with their "
+    "unit, qualifier ('about', 'more than', 'up') and the counted noun; linked to the claim "
+    "whose content contains them.",
+    "locations": "Place mentions (spaCy GPE/LOC/FAC entities, plus proper nouns that are "
+    "gazetteer names) resolved "
+    "offline against a GeoNames gazetteer, ranked by name match, population, feature class, "
+    "document context and distance to the other places of the article.",
+    "rejected": "Every input record that did not become an article (empty body, unreadable "
+    "file, undecodable bytes, ...): a bad record never stops a run, it lands here.",
+}
 
 ATTRIBUTION = """## Licenses and attribution
 
-- Place data: GeoNames, geonames.org, licensed CC-BY 4.0.
+- Place data (`locations.geonameid`, `name`, `feature_code`, `country_code`, `admin1`,
+  coordinates): **GeoNames, geonames.org**, licensed CC-BY 4.0
+  (<https://creativecommons.org/licenses/by/4.0/>). Keep this attribution in anything you
+  derive from the `locations` table.
+- Demonyms used to resolve countries: Wikipedia "Lists of people by nationality" (CC-BY-SA).
 - Article texts belong to their publishers; check the terms of each source before reuse.
 """
 
 LIMITS = """## Known limits
 
-- Extraction is rule-based over spaCy's small English model; see `newsledger eval` figures.
-- Offsets are Unicode code points into `articles.body` (Python `str` indexing).
+- Extraction is rule-based over spaCy's small English model: claims, figures and places are
+  missed or mis-typed at the rates `newsledger eval` reports; treat counts as estimates.
+- `claims.speaker` may be a pronoun ('he'); `source_id` is its resolved entity, null when the
+  speaker could not be resolved. Anonymous sources ('officials said') have kind `anonymous`.
+- Places resolve to the bundled GeoNames cities (500 inhabitants or more), countries,
+  continents and admin divisions unless the release was built from a full GeoNames dump;
+  smaller places have a null `geonameid`. Coordinates of countries and divisions are
+  representative points, not centroids.
+- Offsets are Unicode code points into `articles.body` (Python `str` indexing), not bytes.
+- `published_at` is midnight UTC when the source only gave a date; it is null when unknown.
+- Copies are detected by text overlap (see `articles.duplicate_of`); a heavily edited reprint
+  is a separate article, so its claims and figures count twice.
 """
 
 
-def render_card(
-    version: str,
-    rows: Mapping[str, int],
-    columns: Mapping[str, list[ColumnDoc]],
-    contract_versions: Mapping[str, str],
-) -> str:
-    """Markdown describing every table and column of a release."""
+def render_card(manifest: Mapping[str, Any]) -> str:
+    """Markdown describing every table and column of a release.
+
+    Args:
+        manifest: The release's manifest (before its ``documents`` entry is added): version,
+            tables with rows, layout, schema and contract versions.
+    """
+    version = manifest["version"]
+    tables: Mapping[str, Any] = manifest["tables"]
     lines = [
         f"# newsledger release {version}",
         "",
         "A versioned dataset extracted from news articles. Every extracted row carries "
-        "`article_id` and character offsets: `body[start:end]` equals its text.",
+        "`article_id` and character offsets: `articles.body[start:end]` equals its text.",
         "",
-        "## Tables",
+        f"- Code version: `{manifest['code_version']}`",
+        f"- Created: {manifest['created_at']}",
+        f"- Input fingerprint (articles' source_uri + content_hash): "
+        f"`{manifest['input_fingerprint']['sha256'][:16]}…` "
+        f"({manifest['input_fingerprint']['articles']} articles)",
+        f"- Data fingerprint: `{manifest['data_fingerprint'][:16]}…`",
+        f"- Previous release: `{manifest.get('previous_version') or 'none'}` "
+        f"(see [{CHANGELOG}]({CHANGELOG}))",
         "",
+        "## Files",
+        "",
+        f"- `{MANIFEST}`: version, contract version per table, schema, row counts, and every "
+        "file with its size and sha256. Check them with `newsledger verify <this folder>`, "
+        "which also re-runs the expectations.",
+        "- `data/`: Parquet (zstd), sorted by the primary key. A table with "
+        f"{manifest['partition_min_rows']:,} rows or more is a folder with one file per month "
+        "of publication (`data/<table>/<YYYY-MM>.parquet`, `unknown.parquet` when undated).",
+        f"- `{CHANGELOG}`: rows added, removed and changed per table, and schema changes, "
+        "against the previous release.",
     ]
-    for table, docs in columns.items():
+    gate = manifest.get("expectations")
+    if gate:
+        lines.append(
+            f"- `{gate['docs']}`: Great Expectations Data Docs of the {gate['evaluated']} "
+            f"expectations ({gate['suites']} suites) this release passed before it was "
+            "published (keys, nulls, ranges, allowed values, references between tables, "
+            "offsets into bodies)."
+        )
+    lines += ["", "## Tables", ""]
+    for table, entry in tables.items():
+        location = table_paths(entry)["glob"]
         lines += [
-            f"### `{table}` ({rows.get(table, 0)} rows, contract {contract_versions.get(table)})",
+            f"### `{table}`",
             "",
-            TABLE_PURPOSE.get(table, ""),
+            f"{entry.get('description') or TABLE_PURPOSE.get(table, '')} {entry['rows']} rows "
+            f"in `{location}`; primary key "
+            f"`{', '.join(entry['primary_key'])}`; contract {entry['contract_version']}.",
             "",
+            *(
+                [f"How the rows were made: {TABLE_METHOD[table]}", ""]
+                if table in TABLE_METHOD
+                else []
+            ),
             "| column | type | meaning |",
             "|---|---|---|",
-            *(f"| `{c.name}` | {c.type} | {c.description} |" for c in docs),
+            *(
+                f"| `{c['column']}` | {c['type']} | {_cell(c['description'])} |"
+                for c in entry["schema"]
+            ),
             "",
         ]
-    return "\n".join(lines) + "\n" + LOADING + "\n" + ATTRIBUTION + "\n" + LIMITS
+    return "\n".join(lines) + "\n" + _loading(tables) + "\n" + ATTRIBUTION + "\n" + LIMITS
+
+
+def _loading(tables: Mapping[str, Any]) -> str:
+    """Loading examples that run from inside the release folder, as printed."""
+
+    def path(table: str, kind: str) -> str:
+        return table_paths(tables[table])[kind]
+
+    def rows(table: str) -> int:
+        return int(tables[table]["rows"])
+
+    return f"""## Loading
+
+Run these from inside the release folder (paths are relative to it).
+
+Polars (lazy: only the columns and row groups a query needs are read):
+
+```python
+import polars as pl
+
+claims = pl.scan_parquet("{path("claims", "glob")}")
+sources = pl.scan_parquet("{path("sources", "glob")}")
+who = (
+    claims.join(sources, on="source_id", how="left")
+    .group_by("name")
+    .agg(pl.len().alias("claims"))
+    .sort("claims", descending=True)
+    .collect()
+)
+assert claims.select(pl.len()).collect().item() == {rows("claims")}
+```
+
+pandas:
+
+```python
+import pandas as pd
+
+figures = pd.read_parquet("{path("figures", "folder")}")
+articles = pd.read_parquet("{path("articles", "folder")}", columns=["article_id", "title", "body"])
+assert len(figures) == {rows("figures")}
+# Offsets index into the article body:
+if len(figures):
+    row = figures.merge(articles, on="article_id").iloc[0]
+    assert row["body"][row["start"] : row["end"]] == row["text"]
+```
+
+DuckDB:
+
+```python
+import duckdb
+
+places = duckdb.sql(
+    \"\"\"
+    SELECT l.name, l.country_code, count(*) AS mentions
+    FROM read_parquet('{path("locations", "glob")}') l
+    JOIN read_parquet('{path("articles", "glob")}') a USING (article_id)
+    WHERE l.geonameid IS NOT NULL
+    GROUP BY ALL ORDER BY mentions DESC
+    \"\"\"
+).fetchall()
+total = duckdb.sql("SELECT count(*) FROM read_parquet('{path("locations", "glob")}')")
+assert total.fetchone()[0] == {rows("locations")}
+```
+"""
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")

@@ -1,30 +1,61 @@
-"""Releases: immutable folders of Parquet files with a manifest and a dataset card.
+"""Releases: immutable folders of Parquet files with a manifest, a dataset card and a changelog.
 
-A release is written into a hidden temporary folder and renamed into place, so a crash never
-leaves a visible partial release; ``LATEST`` is replaced atomically afterwards. Data files hold
-no wall-clock times or random ids, so the same inputs and code give byte-identical Parquet.
-The version is content-addressed: releasing unchanged data again returns the existing release.
+A release is written into a hidden staging folder (``.tmp-<version>-<pid>``) and renamed into
+place only once every file, the expectation gate and the manifest are done, so a crash or a
+``kill -9`` never leaves a visible partial release; ``LATEST`` is replaced atomically afterwards.
+``manifest.json`` is the last file written into the staging folder, so a release folder with a
+manifest is complete by construction.
+
+Data files hold no wall-clock times or random ids and are written in primary-key order with a
+row-group size derived from the data alone, so the same inputs and code give byte-identical
+Parquet. The version is content-addressed: releasing unchanged data again returns the existing
+release instead of writing a copy.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import json
 import os
 import shutil
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 import pyarrow.parquet as pq
 
 from pipeline.warehouse import RELEASE_TABLES, Warehouse
 
-ROW_GROUP_SIZE = 64_000
+#: A table with at least this many rows is split into one file per month of publication
+#: (``data/<table>/<YYYY-MM>.parquet``): scans that filter by date read only their months, and
+#: no single file grows past what a laptop can rewrite. Smaller tables stay one file.
+PARTITION_MIN_ROWS = 1_000_000
+#: Uncompressed bytes aimed at per row group: big enough for fast sequential scans and good
+#: compression, small enough that DuckDB and Polars can parallelise within a file.
+TARGET_ROW_GROUP_BYTES = 64 * 1024 * 1024
+MIN_ROW_GROUP_ROWS = 8_192
+MAX_ROW_GROUP_ROWS = 1_048_576
+#: Large tables with an ``article_id`` column (and ``articles``) are partitioned by the month
+#: of ``articles.published_at`` of the row's article. Tables without one (``sources``,
+#: ``rejected``, ``stories``) have no publication date and stay one file.
+UNKNOWN_MONTH = "unknown"
+
 MANIFEST = "manifest.json"
 LATEST = "LATEST"
+CARD = "README.md"
+CHANGELOG = "CHANGELOG.md"
+DOCS = "docs"
+STAGING_PREFIX = ".tmp-"
+REFUSED = ".refused"
+MANIFEST_FORMAT = 2
+#: Test hook: seconds to sleep after each staged file, so a test can kill a release mid-write.
+SLOW_ENV = "NEWSLEDGER_RELEASE_SLOW_SECONDS"
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +75,78 @@ class ReleaseInfo:
     path: Path
     rows: dict[str, int]
     created: bool
+    previous: str | None = None
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class GateResult:
+    """What the expectation gate found in a staged release.
+
+    The gate lives outside this module (Great Expectations is a contracts concern); this is the
+    small part of its answer the writer needs to publish or refuse.
+    """
+
+    failures: tuple[str, ...]
+    warnings: tuple[str, ...] = ()
+    evaluated: int = 0
+    suites: int = 0
+    docs: str | None = None
+
+    @property
+    def passed(self) -> bool:
+        """True when no blocking expectation failed."""
+        return not self.failures
+
+
+#: Runs the expectations on a staged release folder (given its manifest's ``tables``) and
+#: writes their Data Docs inside it.
+Gate = Callable[[Path, Mapping[str, Any]], GateResult]
+
+
+class ReleaseRefused(RuntimeError):
+    """Blocking expectations failed: the release was not published."""
+
+    def __init__(self, version: str, gate: GateResult, report: Path | None) -> None:
+        self.version = version
+        self.gate = gate
+        self.report = report
+        lines = [
+            f"release {version} refused: {len(gate.failures)} blocking expectation(s) failed",
+            *(f"  - {failure}" for failure in gate.failures),
+        ]
+        if report is not None:
+            lines.append(f"  validation report: {report}")
+        super().__init__("\n".join(lines))
+
+
+@dataclass(frozen=True, slots=True)
+class TableDiff:
+    """How one table changed against the previous release (rows compared by primary key)."""
+
+    table: str
+    added: int
+    removed: int
+    changed: int
+    unchanged: int
+    columns_added: tuple[str, ...] = ()
+    columns_removed: tuple[str, ...] = ()
+    columns_retyped: tuple[tuple[str, str, str], ...] = ()
+    contract_before: str | None = None
+    contract_after: str | None = None
+    examples: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @property
+    def breaking(self) -> bool:
+        """A column removed or retyped: users' code may break."""
+        return bool(self.columns_removed or self.columns_retyped)
+
+    @property
+    def unbumped_break(self) -> bool:
+        """A breaking schema change whose contract major version did not move."""
+        if not self.breaking or self.contract_before is None or self.contract_after is None:
+            return False
+        return _major(self.contract_before) == _major(self.contract_after)
 
 
 def write_release(
@@ -53,8 +156,11 @@ def write_release(
     code_version: str,
     contract_versions: Mapping[str, str],
     columns: Mapping[str, list[ColumnDoc]],
-    card: Callable[[str, Mapping[str, int]], str] | None = None,
+    descriptions: Mapping[str, str] | None = None,
+    card: Callable[[Mapping[str, Any]], str] | None = None,
+    gate: Gate | None = None,
     now: datetime | None = None,
+    partition_min_rows: int = PARTITION_MIN_ROWS,
 ) -> ReleaseInfo:
     """Write the warehouse's published tables as a new release under ``root``.
 
@@ -64,67 +170,160 @@ def write_release(
         code_version: Version of the code that built the data (goes into the manifest).
         contract_versions: Contract version per table.
         columns: Documented columns per table (schema in the manifest).
-        card: Renders the dataset card (Markdown, the release's ``README.md``) from the
-            version and row counts; written inside the staged folder, before the rename.
+        descriptions: What each table is (from its contract), for the manifest and the card.
+        card: Renders the dataset card (the release's ``README.md``) from the manifest.
+        gate: Runs the expectations on the staged files; a release with blocking failures is
+            refused (:class:`ReleaseRefused`) and nothing is renamed into place.
         now: Creation time for the manifest (tests pass a fixed one).
+        partition_min_rows: Row count from which a table is split by month of publication.
+
+    Raises:
+        ReleaseRefused: When the gate reports blocking failures.
     """
     root.mkdir(parents=True, exist_ok=True)
-    frames = {name: warehouse.table(name) for name in RELEASE_TABLES}
-    fingerprint = _fingerprint(frames)
-    version = f"{fingerprint[:12]}"
-    final = root / version
-    if final.exists() and (final / MANIFEST).exists():
-        _point_latest(root, version)
-        return ReleaseInfo(version, final, {n: f.height for n, f in frames.items()}, False)
+    with _root_lock(root):
+        _remove_stale_staging(root)
+        frames = {name: warehouse.table(name) for name in RELEASE_TABLES}
+        rows = {name: frame.height for name, frame in frames.items()}
+        fingerprint = data_fingerprint(frames)
+        version = fingerprint[:12]
+        final = root / version
+        previous = latest(root)
+        previous_version = previous.name if previous is not None else None
+        if (final / MANIFEST).exists():
+            _point_latest(root, version)
+            return ReleaseInfo(version, final, rows, False, previous_version)
+        if final.exists():  # not made by this writer (it renames complete folders only)
+            os.replace(final, root / f".broken-{version}-{os.getpid()}")
 
-    staging = root / f".tmp-{version}-{os.getpid()}"
-    shutil.rmtree(staging, ignore_errors=True)
-    (staging / "data").mkdir(parents=True)
-    tables: dict[str, object] = {}
-    for name, frame in frames.items():
-        relative = f"data/{name}.parquet"
-        _write_parquet(frame, staging / relative)
-        tables[name] = {
-            "rows": frame.height,
-            "contract_version": contract_versions.get(name),
-            "primary_key": list(RELEASE_TABLES[name]),
-            "schema": [
-                {"column": c.name, "type": c.type, "description": c.description}
-                for c in columns.get(name, [])
-            ],
-            "files": [_file_entry(staging, relative)],
-        }
-    manifest = {
-        "version": version,
-        "created_at": (now or datetime.now(UTC)).isoformat(timespec="seconds"),
-        "code_version": code_version,
-        "data_fingerprint": fingerprint,
-        "tables": tables,
-    }
-    (staging / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
-    if card is not None:
-        (staging / "README.md").write_text(card(version, {n: f.height for n, f in frames.items()}))
-    _fsync_tree(staging)
-    os.replace(staging, final)
-    _point_latest(root, version)
-    return ReleaseInfo(version, final, {n: f.height for n, f in frames.items()}, True)
+        staging = root / f"{STAGING_PREFIX}{version}-{os.getpid()}"
+        shutil.rmtree(staging, ignore_errors=True)
+        try:
+            (staging / "data").mkdir(parents=True)
+            months = _article_months(frames["articles"])
+            tables: dict[str, dict[str, Any]] = {}
+            for name, frame in frames.items():
+                tables[name] = {
+                    "description": (descriptions or {}).get(name, ""),
+                    "rows": frame.height,
+                    "contract_version": contract_versions.get(name),
+                    "primary_key": list(RELEASE_TABLES[name]),
+                    "sorted_by": list(RELEASE_TABLES[name]),
+                    "schema": [
+                        {"column": c.name, "type": c.type, "description": c.description}
+                        for c in columns.get(name, [])
+                    ],
+                    **_stage_table(staging, name, frame, months, partition_min_rows),
+                }
+
+            result = gate(staging, tables) if gate is not None else None
+            if result is not None and not result.passed:
+                report = _keep_refused_report(root, staging, version, result)
+                shutil.rmtree(staging, ignore_errors=True)
+                raise ReleaseRefused(version, result, report)
+
+            diff = None
+            if previous is not None and (previous / MANIFEST).exists():
+                diff = diff_releases(previous, frames, tables)
+            manifest: dict[str, Any] = {
+                "format": MANIFEST_FORMAT,
+                "version": version,
+                "previous_version": previous_version,
+                "created_at": (now or datetime.now(UTC)).isoformat(timespec="seconds"),
+                "code_version": code_version,
+                "data_fingerprint": fingerprint,
+                "input_fingerprint": input_fingerprint(frames["articles"]),
+                "partition_min_rows": partition_min_rows,
+                "tables": tables,
+                "expectations": _gate_summary(result),
+            }
+            if diff is not None:
+                for name, table_diff in diff.items():
+                    tables[name]["changes"] = {
+                        "added": table_diff.added,
+                        "removed": table_diff.removed,
+                        "changed": table_diff.changed,
+                    }
+            if card is not None:
+                _write_text(staging / CARD, card(manifest))
+            _write_text(staging / CHANGELOG, render_changelog(manifest, diff))
+            manifest["documents"] = [_file_entry(staging, path) for path in _documents(staging)]
+            _write_text(staging / MANIFEST, json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+            _fsync_tree(staging)
+        except BaseException:
+            # A failure (not a kill: that leaves a hidden folder the next run removes) cleans
+            # up at once; a refused release has already moved its report out.
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        os.replace(staging, final)
+        _fsync_dir(root)
+        _point_latest(root, version)
+        warnings = result.warnings if result is not None else ()
+        return ReleaseInfo(version, final, rows, True, previous_version, warnings)
+
+
+def read_manifest(path: Path) -> dict[str, Any]:
+    """A release's manifest."""
+    return json.loads((path / MANIFEST).read_text())
+
+
+def read_tables(
+    path: Path, tables: Mapping[str, Any] | None = None, *, names: Sequence[str] | None = None
+) -> dict[str, pl.DataFrame]:
+    """Load a release's (or a staged release's) tables, whole, in primary-key order.
+
+    Args:
+        path: Release folder.
+        tables: The manifest's ``tables`` (read from ``path`` when omitted).
+        names: Only these tables.
+    """
+    listed = tables if tables is not None else read_manifest(path)["tables"]
+    frames: dict[str, pl.DataFrame] = {}
+    for name, table in listed.items():
+        if names is not None and name not in names:
+            continue
+        files = [str(path / entry["path"]) for entry in table["files"]]
+        frame = pl.read_parquet(files) if files else pl.DataFrame()
+        if len(files) > 1:
+            frame = frame.sort(table["primary_key"])
+        frames[name] = frame
+    return frames
 
 
 def verify_release(path: Path) -> list[str]:
-    """Recompute every checksum of a release; returns problems (empty when intact)."""
-    manifest = json.loads((path / MANIFEST).read_text())
+    """Recompute every checksum, row count and column type of a release.
+
+    Returns problems (empty when intact). The expectations are re-run separately (they need
+    Great Expectations, which this module does not import).
+    """
+    if not (path / MANIFEST).exists():
+        return [f"{path}: no {MANIFEST} (not a release, or a partial one)"]
+    manifest = read_manifest(path)
     problems: list[str] = []
     for name, table in manifest["tables"].items():
+        total = 0
         for entry in table["files"]:
             file = path / entry["path"]
             if not file.exists():
                 problems.append(f"{name}: missing {entry['path']}")
                 continue
-            if _sha256(file) != entry["sha256"]:
-                problems.append(f"{name}: checksum mismatch for {entry['path']}")
-            rows = pq.ParquetFile(file).metadata.num_rows
-            if rows != table["rows"]:
-                problems.append(f"{name}: {rows} rows in file, manifest says {table['rows']}")
+            problems.extend(_checksum_problems(name, path, entry))
+            try:
+                total += pq.ParquetFile(file).metadata.num_rows
+                problems.extend(_schema_problems(name, entry["path"], file, table["schema"]))
+            except (OSError, ValueError, pl.exceptions.PolarsError) as exc:  # corrupt bytes
+                problems.append(f"{name}: {entry['path']} is not readable Parquet ({exc})")
+        if total != table["rows"]:
+            problems.append(f"{name}: {total} rows in files, manifest says {table['rows']}")
+    for entry in manifest.get("documents", []):
+        if not (path / entry["path"]).exists():
+            problems.append(f"document: missing {entry['path']}")
+        else:
+            problems.extend(_checksum_problems("document", path, entry))
+    listed = {e["path"] for t in manifest["tables"].values() for e in t["files"]}
+    for file in sorted((path / "data").rglob("*.parquet")):
+        if file.relative_to(path).as_posix() not in listed:
+            problems.append(f"data: {file.relative_to(path)} is not in the manifest")
     return problems
 
 
@@ -136,18 +335,8 @@ def latest(root: Path) -> Path | None:
     return root / pointer.read_text().strip()
 
 
-def _write_parquet(frame: pl.DataFrame, path: Path) -> None:
-    pq.write_table(
-        frame.to_arrow(),
-        path,
-        compression="zstd",
-        row_group_size=ROW_GROUP_SIZE,
-        write_statistics=True,
-    )
-
-
-def _fingerprint(frames: Mapping[str, pl.DataFrame]) -> str:
-    """Hash of the published rows: equal data, equal version."""
+def data_fingerprint(frames: Mapping[str, pl.DataFrame]) -> str:
+    """Hash of the published rows and their types: equal data, equal version."""
     digest = hashlib.sha256()
     for name in sorted(frames):
         digest.update(name.encode())
@@ -160,7 +349,329 @@ def _fingerprint(frames: Mapping[str, pl.DataFrame]) -> str:
     return digest.hexdigest()
 
 
-def _file_entry(base: Path, relative: str) -> dict[str, object]:
+def input_fingerprint(articles: pl.DataFrame) -> dict[str, Any]:
+    """What went in: the set of (``source_uri``, ``content_hash``) of the articles.
+
+    Independent of the code, so two releases with the same input fingerprint and different
+    data fingerprints differ because of the code (see ``code_version``).
+    """
+    digest = hashlib.sha256()
+    if articles.height:
+        pairs = articles.select("source_uri", "content_hash").sort("source_uri", "content_hash")
+        for uri, content_hash in pairs.iter_rows():
+            digest.update(f"{uri}\t{content_hash}\n".encode())
+    return {
+        "sha256": digest.hexdigest(),
+        "articles": articles.height,
+        "method": "sha256 of sorted 'source_uri<TAB>content_hash' lines of the articles",
+    }
+
+
+def diff_releases(
+    previous: Path, frames: Mapping[str, pl.DataFrame], tables: Mapping[str, Any]
+) -> dict[str, TableDiff]:
+    """Changes from the release at ``previous`` to ``frames`` (described by ``tables``)."""
+    old_manifest = read_manifest(previous)
+    old_frames = read_tables(previous, old_manifest["tables"])
+    diffs: dict[str, TableDiff] = {}
+    for name, frame in frames.items():
+        old = old_frames.get(name)
+        old_table = old_manifest["tables"].get(name, {})
+        diffs[name] = diff_table(
+            name,
+            old if old is not None else frame.clear(),
+            frame,
+            tuple(tables[name]["primary_key"]),
+            contract_before=old_table.get("contract_version"),
+            contract_after=tables[name].get("contract_version"),
+        )
+    return diffs
+
+
+def diff_table(
+    table: str,
+    old: pl.DataFrame,
+    new: pl.DataFrame,
+    key: Sequence[str],
+    *,
+    contract_before: str | None = None,
+    contract_after: str | None = None,
+    examples: int = 5,
+) -> TableDiff:
+    """Rows added, removed and changed (same key, different row) between two versions.
+
+    Rows are compared on the columns both versions have with the same type, so a schema change
+    shows once as a schema change instead of marking every row changed.
+    """
+    key = list(key)
+    old_types, new_types = dict(old.schema), dict(new.schema)
+    added_cols = tuple(c for c in new_types if c not in old_types)
+    removed_cols = tuple(c for c in old_types if c not in new_types)
+    retyped = tuple(
+        (c, str(old_types[c]), str(new_types[c]))
+        for c in new_types
+        if c in old_types and old_types[c] != new_types[c]
+    )
+    if not set(key) <= set(old_types) & set(new_types):
+        return TableDiff(
+            table,
+            new.height,
+            old.height,
+            0,
+            0,
+            added_cols,
+            removed_cols,
+            retyped,
+            contract_before,
+            contract_after,
+        )
+    compared = [c for c in new_types if c in old_types and old_types[c] == new_types[c]]
+
+    def hashed(frame: pl.DataFrame) -> pl.DataFrame:
+        return frame.select(
+            *key, _row=frame.select(compared).hash_rows(seed=0, seed_1=1, seed_2=2, seed_3=3)
+        )
+
+    old_h, new_h = hashed(old), hashed(new)
+    added = new_h.join(old_h, on=key, how="anti").sort(key)
+    removed = old_h.join(new_h, on=key, how="anti").sort(key)
+    both = new_h.join(old_h, on=key, how="inner", suffix="_old")
+    changed = both.filter(pl.col("_row") != pl.col("_row_old")).sort(key)
+
+    def sample(frame: pl.DataFrame) -> tuple[str, ...]:
+        return tuple(
+            "/".join(str(v) for v in row) for row in frame.select(key).head(examples).iter_rows()
+        )
+
+    return TableDiff(
+        table=table,
+        added=added.height,
+        removed=removed.height,
+        changed=changed.height,
+        unchanged=both.height - changed.height,
+        columns_added=added_cols,
+        columns_removed=removed_cols,
+        columns_retyped=retyped,
+        contract_before=contract_before,
+        contract_after=contract_after,
+        examples={"added": sample(added), "removed": sample(removed), "changed": sample(changed)},
+    )
+
+
+def render_changelog(manifest: Mapping[str, Any], diff: Mapping[str, TableDiff] | None) -> str:
+    """``CHANGELOG.md``: what changed against the release ``LATEST`` pointed to before."""
+    version = manifest["version"]
+    lines = [f"# Changelog of release {version}", ""]
+    if diff is None:
+        lines += [
+            "First release in this folder: every row is new.",
+            "",
+            "| table | rows |",
+            "|---|---:|",
+            *(f"| `{name}` | {t['rows']} |" for name, t in manifest["tables"].items()),
+        ]
+        return "\n".join(lines) + "\n"
+    lines += [
+        f"Against release `{manifest['previous_version']}` (what `LATEST` pointed to before). "
+        "Rows are matched by primary key; *changed* means same key, different row.",
+        "",
+        "| table | added | removed | changed | unchanged | contract |",
+        "|---|---:|---:|---:|---:|---|",
+    ]
+    for name, d in diff.items():
+        if d.contract_before is None:
+            contract = f"new table ({d.contract_after})"
+        elif d.contract_before != d.contract_after:
+            contract = f"{d.contract_before} → {d.contract_after}"
+        else:
+            contract = str(d.contract_after)
+        lines.append(
+            f"| `{name}` | {d.added} | {d.removed} | {d.changed} | {d.unchanged} | {contract} |"
+        )
+    lines += ["", "## Schema changes", ""]
+    schema_lines = []
+    for name, d in diff.items():
+        schema_lines += [f"- `{name}`: column `{c}` added" for c in d.columns_added]
+        schema_lines += [f"- `{name}`: column `{c}` removed (breaking)" for c in d.columns_removed]
+        schema_lines += [
+            f"- `{name}`: column `{c}` retyped {old} → {new} (breaking)"
+            for c, old, new in d.columns_retyped
+        ]
+        if d.unbumped_break:
+            schema_lines.append(
+                f"- **`{name}`: breaking change without a major contract version bump "
+                f"({d.contract_before} → {d.contract_after})**"
+            )
+    lines += schema_lines or ["None."]
+    examples = [
+        f"- `{name}` {kind}: " + ", ".join(f"`{key}`" for key in keys)
+        for name, d in diff.items()
+        for kind, keys in d.examples.items()
+        if keys
+    ]
+    if examples:
+        lines += ["", "## Examples (first keys)", "", *examples]
+    return "\n".join(lines) + "\n"
+
+
+def table_paths(table: Mapping[str, Any]) -> dict[str, str]:
+    """How to point each reader at a table's files, relative to the release folder.
+
+    Polars and DuckDB take a glob for a partitioned table; pandas (pyarrow) takes its folder.
+    """
+    location = table["location"]
+    if location.endswith("/"):
+        return {"glob": f"{location}*.parquet", "folder": location.rstrip("/")}
+    return {"glob": location, "folder": location}
+
+
+# -- internals -------------------------------------------------------------------------------
+def _stage_table(
+    staging: Path,
+    name: str,
+    frame: pl.DataFrame,
+    months: pl.DataFrame,
+    partition_min_rows: int,
+) -> dict[str, Any]:
+    """Write one table's files into the staging folder; its manifest layout entries."""
+    row_group = row_group_rows(frame)
+    if "article_id" not in frame.columns or frame.height < partition_min_rows:
+        relative = f"data/{name}.parquet"
+        _write_parquet(frame, staging / relative, row_group)
+        return {
+            "location": relative,
+            "partitioned_by": None,
+            "row_group_rows": row_group,
+            "files": [{**_file_entry(staging, relative), "rows": frame.height}],
+        }
+    (staging / "data" / name).mkdir()
+    keyed = frame.join(months, on="article_id", how="left", maintain_order="left")
+    labels = keyed["_month"].fill_null(UNKNOWN_MONTH)
+    files = []
+    for month in sorted(labels.unique().to_list()):
+        part = frame.filter(labels == month)  # keeps key order
+        relative = f"data/{name}/{month}.parquet"
+        _write_parquet(part, staging / relative, row_group)
+        files.append({**_file_entry(staging, relative), "rows": part.height, "partition": month})
+    return {
+        "location": f"data/{name}/",
+        "partitioned_by": "month of articles.published_at (UTC, YYYY-MM; 'unknown' when null)",
+        "row_group_rows": row_group,
+        "files": files,
+    }
+
+
+def _documents(folder: Path) -> list[str]:
+    """Files besides the data that the manifest checksums: card, changelog, Data Docs pages.
+
+    The Data Docs' ``static/`` assets (fonts, images, CSS shipped by Great Expectations) are
+    the same in every release and are left out to keep the manifest readable.
+    """
+    found = []
+    for path in folder.rglob("*"):
+        relative = path.relative_to(folder).as_posix()
+        if (
+            path.is_file()
+            and relative != MANIFEST
+            and not relative.startswith(("data/", f"{DOCS}/static/"))
+        ):
+            found.append(relative)
+    return sorted(found)
+
+
+def _article_months(articles: pl.DataFrame) -> pl.DataFrame:
+    return articles.select(
+        "article_id", _month=pl.col("published_at").dt.convert_time_zone("UTC").dt.strftime("%Y-%m")
+    )
+
+
+def row_group_rows(frame: pl.DataFrame) -> int:
+    """Rows per row group for ``frame``, from its data alone (so it is reproducible)."""
+    if frame.height == 0:
+        return MIN_ROW_GROUP_ROWS
+    size = 0
+    for name, dtype in frame.schema.items():
+        column = frame[name]
+        if dtype == pl.String:
+            size += int(column.str.len_bytes().sum() or 0) + 4 * frame.height
+        elif isinstance(dtype, pl.List) and dtype.inner == pl.String:
+            size += int(column.explode().str.len_bytes().sum() or 0) + 8 * frame.height
+        else:
+            size += 8 * frame.height
+    per_row = max(1, size // frame.height)
+    return max(MIN_ROW_GROUP_ROWS, min(MAX_ROW_GROUP_ROWS, TARGET_ROW_GROUP_BYTES // per_row))
+
+
+def _write_parquet(frame: pl.DataFrame, path: Path, row_group_size: int) -> None:
+    pq.write_table(
+        frame.rechunk().to_arrow(),
+        path,
+        compression="zstd",
+        row_group_size=row_group_size,
+        write_statistics=True,
+    )
+    _test_pause()
+
+
+def _test_pause() -> None:
+    seconds = float(os.environ.get(SLOW_ENV) or 0)
+    if seconds > 0:
+        time.sleep(seconds)
+
+
+def _gate_summary(result: GateResult | None) -> dict[str, Any] | None:
+    if result is None:
+        return None
+    return {
+        "suites": result.suites,
+        "evaluated": result.evaluated,
+        "failed_blocking": len(result.failures),
+        "warnings": list(result.warnings),
+        "docs": result.docs,
+    }
+
+
+def _keep_refused_report(
+    root: Path, staging: Path, version: str, result: GateResult
+) -> Path | None:
+    """Move a refused release's Data Docs to ``root/.refused/<version>`` for inspection."""
+    if not (staging / DOCS).exists():
+        return None
+    target = root / REFUSED / version
+    shutil.rmtree(target, ignore_errors=True)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(staging / DOCS, target)
+    return target / "index.html" if (target / "index.html").exists() else target
+
+
+def _checksum_problems(name: str, base: Path, entry: Mapping[str, Any]) -> list[str]:
+    file = base / entry["path"]
+    problems = []
+    if file.stat().st_size != entry["bytes"]:
+        problems.append(f"{name}: size mismatch for {entry['path']}")
+    if _sha256(file) != entry["sha256"]:
+        problems.append(f"{name}: checksum mismatch for {entry['path']}")
+    return problems
+
+
+def _schema_problems(
+    name: str, relative: str, file: Path, schema: Sequence[Mapping[str, str]]
+) -> list[str]:
+    """Columns and types of a Parquet file against the manifest (which mirrors the contract)."""
+    if not schema:
+        return []
+    found = pl.read_parquet_schema(file)
+    expected = {c["column"]: c["type"] for c in schema}
+    if list(found) != list(expected):
+        return [f"{name}: {relative} has columns {list(found)}, manifest says {list(expected)}"]
+    return [
+        f"{name}: {relative} column {column} is {found[column]}, manifest says {kind}"
+        for column, kind in expected.items()
+        if str(found[column]) != kind
+    ]
+
+
+def _file_entry(base: Path, relative: str) -> dict[str, Any]:
     file = base / relative
     return {"path": relative, "bytes": file.stat().st_size, "sha256": _sha256(file)}
 
@@ -173,10 +684,44 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _write_text(path: Path, text: str) -> None:
+    path.write_text(text, encoding="utf-8")
+    _test_pause()
+
+
+def _major(version: str) -> str:
+    return version.split(".", 1)[0]
+
+
+@contextlib.contextmanager
+def _root_lock(root: Path) -> Iterator[None]:
+    """One release writer per releases folder, so cleaning stale staging folders is safe."""
+    fd = os.open(root / ".lock", os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
+def _remove_stale_staging(root: Path) -> None:
+    """Staging folders left by killed writers (we hold the folder's lock, so none is live)."""
+    for leftover in root.glob(f"{STAGING_PREFIX}*"):
+        if leftover.is_dir():
+            shutil.rmtree(leftover, ignore_errors=True)
+    for leftover in root.glob(f".{LATEST}.tmp-*"):
+        leftover.unlink(missing_ok=True)
+
+
 def _point_latest(root: Path, version: str) -> None:
+    """Replace ``LATEST`` atomically: readers see the old or the new pointer, never half."""
     tmp = root / f".{LATEST}.tmp-{os.getpid()}"
-    tmp.write_text(version + "\n")
+    with tmp.open("w") as handle:
+        handle.write(version + "\n")
+        handle.flush()
+        os.fsync(handle.fileno())
     os.replace(tmp, root / LATEST)
+    _fsync_dir(root)
 
 
 def _fsync_tree(folder: Path) -> None:
@@ -185,3 +730,13 @@ def _fsync_tree(folder: Path) -> None:
         if file.is_file():
             with file.open("rb") as handle:
                 os.fsync(handle.fileno())
+    for sub in [folder, *(p for p in folder.rglob("*") if p.is_dir())]:
+        _fsync_dir(sub)
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
