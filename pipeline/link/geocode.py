@@ -5,6 +5,11 @@ alias, spelling skeleton), population, feature class, the countries and admin1 d
 document talks about, an explicit container ("Qayara, Iraq", "Springfield, Ill.", "the province
 of Nineveh") and distance to the other places resolved in the same document. Resolution runs in
 two passes: the first without document context, the second with the context the first produced.
+
+Names are grouped by the key that reached the gazetteer ("Paris City Hall" is "Paris"), share one
+container per document (one sense per discourse), and a country's own name excludes its cities'
+alternate names ("Mexico"). Points: counties (no offline coordinates) take the median of the
+document's same-state towns; recognised names with no candidate take the document's focus.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from pipeline.link.gazetteer import (
     KIND_ABBREV,
@@ -33,6 +38,7 @@ COUNTRY_SHARE_WEIGHT = 3.0
 COUNTRY_SEEN_WEIGHT = 1.0
 ADMIN1_SHARE_WEIGHT = 2.0
 ADMIN1_SEEN_WEIGHT = 1.0
+PROMINENT_CONTEXT_BONUS = 1.5
 _KIND_SCORE = {0: 0.0, KIND_ALT: -1.2, KIND_ALIAS: 0.3, KIND_DEMONYM: 0.0, KIND_FUZZY: -2.5,
                KIND_ABBREV: -9.0}
 _CODE_SCORE = {"PCLI": 2.0, "CONT": 2.5, "RGN": 1.5, "GULF": 1.0, "ADM1": 0.8, "PPLC": 2.0,
@@ -74,10 +80,18 @@ class Mention:
 
 @dataclass(frozen=True, slots=True)
 class Resolution:
-    """The chosen gazetteer row (``row`` is None when unresolved) and a 0..1 confidence."""
+    """The chosen gazetteer row (``row`` is None when unresolved), a 0..1 confidence and a point.
+
+    The point is the row's, except where the gazetteer has only a guess (``approx``, e.g. a
+    county) and the document locates it better; an unmatched local name ("Kingsley Road")
+    gets the document's focus point with ``row`` None.
+    """
 
     row: int | None
     confidence: float
+    latitude: float | None = None
+    longitude: float | None = None
+    approx: bool = False
 
 
 def _haversine(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -95,30 +109,110 @@ _QUALIFIERS = re.compile(
 _GENERIC_TAIL = re.compile(r" (?:city|state|province|area|region|metro|town|village)$")
 
 
+_HEAD_ABBREVIATIONS = {"st": "saint", "ste": "sainte", "mt": "mount", "ft": "fort", "pt": "point"}
+
+
 def lookup_keys(text: str) -> list[str]:
     """The lookup keys of a surface: itself, then without qualifiers ("Northeast Georgia")."""
     key = name_key(text)
     keys = [key]
+    # Abbreviated generic heads: GeoNames spells "Saint Paul", news writes "St. Paul".
+    head, _, rest = key.partition(" ")
+    if rest and head in _HEAD_ABBREVIATIONS:
+        keys.append(f"{_HEAD_ABBREVIATIONS[head]} {rest}")
     bare = _GENERIC_TAIL.sub("", _QUALIFIERS.sub("", key))
     if bare and bare != key:
         keys.append(bare)
     return keys
 
 
-def candidate_rows(gazetteer: Gazetteer, mention: Mention) -> list[int]:
-    """Rows that could be the referent of ``mention`` (exact key, else spelling skeleton)."""
+#: Words of an organisation or building named after its place ("Paris City Hall", "Titus
+#: County Sheriff's Office", "Honolulu Star-Advertiser"): the head name locates it.
+_FACILITY_TAIL = frozenset({
+    "hall", "office", "offices", "jail", "police", "sheriff", "sheriffs", "department", "court",
+    "courthouse", "council", "councils", "school", "schools", "district", "center", "centre",
+    "civic", "recreation", "station", "fire", "chamber", "commerce", "airport", "marina",
+    "library", "museum", "hospital", "board", "commission", "elections", "ordinance",
+    "committee", "clerk", "clerks", "attorney", "authority", "metropolitan", "central",
+    "democrats", "republicans", "government", "city", "town", "star", "advertiser", "times",
+    "post", "news", "tribune", "herald", "gazette", "journal", "of", "the", "and", "area",
+    "education", "special", "public", "municipal", "regional", "international", "county",
+})
+#: Words before a place name that do not change where it is ("Historic Dublin", "Town of
+#: Groton", "Port of Los Angeles").
+_LOCATOR_HEAD = frozenset({
+    "local", "historic", "downtown", "greater", "nazi", "town", "city", "village", "port",
+    "borough", "of", "the", "building", "metro", "county",
+})
+
+
+def _part_keys(key: str) -> list[str]:
+    """Shorter keys inside an unmatched name, longest first: heads, then tails.
+
+    Only parts whose dropped words are facility words (a tail: "Paris City Hall") or locator
+    words (a head: "Town of Groton") are tried: "Red River" is not in the town of Red.
+    """
+    words = key.split()
+    out = []
+    for i in range(len(words) - 1, 0, -1):
+        if all(w in _FACILITY_TAIL or w.isdigit() for w in words[i:]):
+            out.append(" ".join(words[:i]))
+    for i in range(1, len(words)):
+        if all(w in _LOCATOR_HEAD for w in words[:i]):
+            out.append(" ".join(words[i:]))
+    return [k for k in out if len(k) >= 4 and k.split()[0] not in _LOCATOR_HEAD]
+
+
+def matched_rows(
+    gazetteer: Gazetteer, mention: Mention, prefer: frozenset[str] = frozenset()
+) -> tuple[str, list[int]]:
+    """The key that reached the gazetteer and its candidate rows ("", [] when none did).
+
+    Order: the surface, the surface without qualifiers, its spelling skeleton, then the
+    parts of the surface (:func:`_part_keys`) for names that NER extended past the place
+    ("Paris City Hall") and names split by a comma ("Thruxton, Hampshire"). A part in
+    ``prefer`` (names the document uses on their own) goes first: "Hanover Town Hall" beside
+    "Hanover" is in Hanover, not in Hanover Town.
+    """
     keys = lookup_keys(mention.text)
-    rows: list[int] = []
-    for key in keys:
+    for i, key in enumerate(keys):
         rows = list(gazetteer.rows_for(key)[:MAX_CANDIDATES])
+        if i == 0 and len(keys) > 1 and key.partition(" ")[0] in _HEAD_ABBREVIATIONS:
+            # "St. Paul" is both an entry of its own (Alberta) and "Saint Paul" (Minnesota).
+            rows += [r for r in gazetteer.rows_for(keys[1])[:MAX_CANDIDATES] if r not in rows]
         if rows:
-            break
+            return key, _demonym_filter(gazetteer, mention, rows)
     key = keys[-1]
-    if not rows and len(key) >= 5:
+    if len(key) >= 5:
         rows = list(gazetteer.rows_for(fuzzy_key(key))[:MAX_CANDIDATES])
+        if rows:
+            return key, _demonym_filter(gazetteer, mention, rows)
     if mention.demonym:
-        rows = [r for r in rows if gazetteer.feature_code(r) in ("PCLI", "CONT")]
+        return "", []
+    pieces = [p for p in mention.text.split(",") if p.strip()]
+    parts = [name_key(p) for p in pieces] if len(pieces) > 1 else []
+    candidates = [*parts, *_part_keys(name_key(mention.text))]
+    candidates.sort(key=lambda part: part not in prefer)
+    for part in candidates:
+        for key in lookup_keys(part):
+            rows = [
+                r for r in gazetteer.rows_for(key)[:MAX_CANDIDATES]
+                if int(gazetteer.kind[r]) in (0, 1, 2)
+            ]
+            if rows:
+                return key, rows
+    return "", []
+
+
+def _demonym_filter(gazetteer: Gazetteer, mention: Mention, rows: list[int]) -> list[int]:
+    if mention.demonym:
+        return [r for r in rows if gazetteer.feature_code(r) in ("PCLI", "CONT", "RGN")]
     return rows
+
+
+def candidate_rows(gazetteer: Gazetteer, mention: Mention) -> list[int]:
+    """Rows that could be the referent of ``mention`` (see :func:`matched_rows`)."""
+    return matched_rows(gazetteer, mention)[1]
 
 
 def _container_rows(gazetteer: Gazetteer, text: str) -> list[int]:
@@ -157,9 +251,14 @@ def _score(
         code_score -= 1.0
     score += code_score
     total = sum(context.countries.values())
-    if total and cc:
-        share = context.countries.get(cc, 0) / total
-        score += COUNTRY_SHARE_WEIGHT * share + (COUNTRY_SEEN_WEIGHT if share > 0 else 0.0)
+    if total:
+        share = context.countries.get(cc, 0) / total if cc else 0.0
+        bonus = COUNTRY_SHARE_WEIGHT * share + (COUNTRY_SEEN_WEIGHT if share > 0 else 0.0)
+        if code in ("PCLI", "CONT", "RGN"):
+            # News names foreign countries and regions without being about them: a country
+            # is not outvoted by a same-named village of the document's country ("Greece").
+            bonus = max(bonus, PROMINENT_CONTEXT_BONUS)
+        score += bonus
     a1 = gazetteer.admin1_code(row)
     a1_total = sum(context.admin1.values())
     if a1 and a1_total and code not in ("PCLI", "CONT"):
@@ -194,22 +293,33 @@ def _best(
     containers: Sequence[int],
 ) -> tuple[int | None, float, float]:
     best, best_score, second = None, -math.inf, -math.inf
-    seen: set[int] = set()
     # A city inside its namesake division ("Kirkuk" in Kirkuk governorate) is the default
     # reading of the bare name; a division word ("Kirkuk province") reverses it.
     namesakes = {
         (gazetteer.country_code(r), gazetteer.admin1_code(r))
         for r in rows if gazetteer.feature_code(r) == "ADM1"
     }
+    # One place can be reached by several rows (a city and a region sharing an id): it keeps
+    # its best row, and the runner-up must be another place.
+    # A country's own name means the country, not one of its cities that has the name as an
+    # alternate ("Mexico" is not Mexico City).
+    named_countries = {
+        gazetteer.country_code(r) for r in rows
+        if gazetteer.feature_code(r) == "PCLI" and int(gazetteer.kind[r]) in (0, KIND_ALIAS)
+    }
+    by_place: dict[int, tuple[float, int]] = {}
     for row in rows:
-        gid = int(gazetteer.geonameid[row])
-        if gid in seen:
+        if (named_countries and gazetteer.country_code(row) in named_countries
+                and int(gazetteer.kind[row]) in (KIND_ALT, KIND_FUZZY)):
             continue
-        seen.add(gid)
+        gid = int(gazetteer.geonameid[row])
         s = _score(gazetteer, row, mention, context, containers)
         if (namesakes and not mention.admin_hint and gazetteer.feature_code(row).startswith("PPL")
                 and (gazetteer.country_code(row), gazetteer.admin1_code(row)) in namesakes):
             s += 1.0
+        if gid not in by_place or s > by_place[gid][0]:
+            by_place[gid] = (s, row)
+    for s, row in by_place.values():
         if s > best_score:
             best, best_score, second = row, s, best_score
         elif s > second:
@@ -241,6 +351,58 @@ def _contribution(
     return countries, admin1, points
 
 
+def _median_point(points: Sequence[tuple[float, float]]) -> tuple[float, float]:
+    lats = sorted(p[0] for p in points)
+    lons = sorted(p[1] for p in points)
+    mid = len(points) // 2
+    if len(points) % 2:
+        return lats[mid], lons[mid]
+    return (lats[mid - 1] + lats[mid]) / 2, (lons[mid - 1] + lons[mid]) / 2
+
+
+def _located(
+    gazetteer: Gazetteer, keys: Sequence[str], mentions: Sequence[Mention],
+    chosen: Sequence[tuple[int | None, float, float]], min_score: float,
+) -> list[tuple[str, str, float, float, str]]:
+    """(country, "CC.A1", lat, lon, key) of the confidently resolved, truly located places."""
+    out = []
+    for key, m, (row, score, _) in zip(keys, mentions, chosen, strict=True):
+        if row is None or score < min_score or m.demonym or bool(gazetteer.approx[row]):
+            continue
+        if not gazetteer.feature_code(row).startswith("PPL"):
+            continue
+        cc = gazetteer.country_code(row)
+        out.append((cc, f"{cc}.{gazetteer.admin1_code(row)}", float(gazetteer.latitude[row]),
+                    float(gazetteer.longitude[row]), key))
+    return out
+
+
+_FOCUS_LEVEL = {"PCLI": 3, "CONT": 4, "RGN": 3, "ADM1": 2, "ADM2": 1}
+
+
+def _focus(
+    gazetteer: Gazetteer, mentions: Sequence[Mention],
+    chosen: Sequence[tuple[int | None, float, float]], min_score: float,
+) -> tuple[float, float] | None:
+    """The document's focus: the point of its most often mentioned place (any level).
+
+    Ties go to the finer place (a town before its country), then to the earlier one.
+    Approximate points (counties) and demonyms do not count.
+    """
+    counts: Counter = Counter()
+    first: dict[int, int] = {}
+    for i, (m, (row, score, _)) in enumerate(zip(mentions, chosen, strict=True)):
+        if row is None or score < min_score or m.demonym or bool(gazetteer.approx[row]):
+            continue
+        counts[row] += 1
+        first.setdefault(row, i)
+    if not counts:
+        return None
+    row = min(counts, key=lambda r: (-counts[r], _FOCUS_LEVEL.get(gazetteer.feature_code(r), 0),
+                                     first[r]))
+    return float(gazetteer.latitude[row]), float(gazetteer.longitude[row])
+
+
 def resolve(
     gazetteer: Gazetteer, mentions: Sequence[Mention], *, min_score: float = 1.5,
     iterations: int = 2,
@@ -251,21 +413,50 @@ def resolve(
     that the previous pass's choices for the *other* surface names give, so repeated mentions
     of one ambiguous name cannot vote for themselves.
 
+    After the passes, a chosen place whose gazetteer point is only a guess (a county: the
+    offline sources have no county coordinates) takes the median point of the document's
+    located places in the same first-level division, and a recognised name with no candidate
+    at all takes the document's focus point: local news names streets, parks and townships of
+    the town it reports on.
+
     Args:
         gazetteer: A loaded gazetteer.
         mentions: The document's mentions, in text order.
-        min_score: Below this score the best candidate is rejected (the mention stays
-            unresolved rather than guessed).
+        min_score: Below this score a gazetteer-only mention is rejected (it was recognised
+            only because it looked like a place) and no choice feeds the document context.
+            NER mentions keep their best candidate: a guess beats no answer.
         iterations: Context passes after the context-free first pass.
 
     Returns:
         One :class:`Resolution` per mention, in the same order.
     """
-    rows = [candidate_rows(gazetteer, m) for m in mentions]
+    matched = [matched_rows(gazetteer, m) for m in mentions]
+    direct = frozenset(
+        key for m, (key, _) in zip(mentions, matched, strict=True)
+        if key and key in lookup_keys(m.text)
+    )
+    matched = [
+        (key, r) if not key or key in direct else matched_rows(gazetteer, m, direct)
+        for m, (key, r) in zip(mentions, matched, strict=True)
+    ]
+    rows = [r for _, r in matched]
+    mentions = [
+        replace(m, admin_hint=True)
+        if not m.admin_hint and key and key.rsplit(" ", 1)[-1] in ADMIN_WORDS else m
+        for m, (key, _) in zip(mentions, matched, strict=True)
+    ]
     containers = [
         _container_rows(gazetteer, m.container) if m.container else _NO_CONTAINER for m in mentions
     ]
-    keys = [name_key(m.text) for m in mentions]
+    # Mentions are grouped by the name that reached the gazetteer: "Paris City Hall" and
+    # "Paris" are one name and must not vote for each other.
+    keys = [key or name_key(m.text) for m, (key, _) in zip(mentions, matched, strict=True)]
+    # One sense per discourse: "Springfield, Ohio" settles every later bare "Springfield".
+    named: dict[str, list[int]] = {}
+    for key, c in zip(keys, containers, strict=True):
+        if c:
+            named.setdefault(key, []).extend(c)
+    containers = [c or named.get(k, _NO_CONTAINER) for k, c in zip(keys, containers, strict=True)]
     chosen = [
         _best(gazetteer, m, r, _EMPTY, c)
         for m, r, c in zip(mentions, rows, containers, strict=True)
@@ -290,12 +481,28 @@ def resolve(
             _best(gazetteer, m, r, contexts[k], c)
             for k, m, r, c in zip(keys, mentions, rows, containers, strict=True)
         ]
+    located = _located(gazetteer, keys, mentions, chosen, min_score)
+    focus = _focus(gazetteer, mentions, chosen, min_score)
     out = []
-    for row, score, second in chosen:
-        if row is None or score < min_score:
+    for key, m, (row, score, second) in zip(keys, mentions, chosen, strict=True):
+        if row is None:
+            if focus is not None and not m.gazetteer_only and not m.demonym:
+                out.append(Resolution(None, 0.1, focus[0], focus[1], approx=True))
+            else:
+                out.append(Resolution(None, 0.0))
+            continue
+        if m.gazetteer_only and score < min_score:
             out.append(Resolution(None, 0.0))
             continue
         margin = score - second if second > -math.inf else 5.0
-        confidence = 1.0 / (1.0 + math.exp(-(margin - 0.5)))
-        out.append(Resolution(row, round(min(1.0, max(0.0, confidence)), 3)))
+        confidence = round(min(1.0, max(0.0, 1.0 / (1.0 + math.exp(-(margin - 0.5))))), 3)
+        lat, lon = float(gazetteer.latitude[row]), float(gazetteer.longitude[row])
+        approx = bool(gazetteer.approx[row])
+        if approx:
+            cc = gazetteer.country_code(row)
+            a1 = f"{cc}.{gazetteer.admin1_code(row)}"
+            near = [(p[2], p[3]) for p in located if p[4] != key and p[1] == a1]
+            if near:
+                lat, lon = _median_point(near)
+        out.append(Resolution(row, confidence, lat, lon, approx))
     return out

@@ -113,3 +113,55 @@ def test_records_are_json_serialisable(seed_locations) -> None:
     from dataclasses import asdict
 
     json.dumps([asdict(loc) for _, locs in seed_locations for loc in locs])
+
+
+def _resolved(gazetteer: Gazetteer, surfaces: list[str], containers: dict[int, str] | None = None):
+    containers = containers or {}
+    mentions, pos = [], 0
+    for i, s in enumerate(surfaces):
+        mentions.append(Mention(s, pos, pos + len(s), container=containers.get(i)))
+        pos += len(s) + 2
+    return [
+        (gazetteer.place(r.row) if r.row is not None else None, r)
+        for r in resolve(gazetteer, mentions)
+    ]
+
+
+def test_facility_names_resolve_to_their_place(gazetteer: Gazetteer) -> None:
+    # NER often takes "Paris City Hall" or "Titus County Sheriff's Office" as one place name.
+    (hall, _), (jail, _) = _resolved(gazetteer, ["Houston Police Department", "Titus County Jail"])
+    assert hall is not None and hall.name == "Houston" and hall.country_code == "US"
+    assert jail is not None and jail.name == "Titus County" and jail.feature_code == "ADM2"
+
+
+def test_natural_features_do_not_fall_back_to_namesakes(gazetteer: Gazetteer) -> None:
+    ((river, _),) = _resolved(gazetteer, ["Red River"])
+    assert river is None or "Red River" in river.name
+
+
+def test_one_sense_per_discourse(gazetteer: Gazetteer) -> None:
+    out = _resolved(gazetteer, ["Springfield", "Ohio", "Springfield"], {0: "Ohio"})
+    assert out[0][0].admin1_code == "OH" and out[2][0].admin1_code == "OH"
+
+
+def test_saint_abbreviation_and_country_names(gazetteer: Gazetteer) -> None:
+    (paul, _), (mexico, _) = _resolved(gazetteer, ["St. Paul", "Mexico"])
+    assert paul.name == "Saint Paul" and paul.country_code == "US"
+    assert mexico.feature_code == "PCLI"
+
+
+def test_county_point_comes_from_the_document(gazetteer: Gazetteer) -> None:
+    # Offline sources have no county coordinates: a county takes the document's same-state
+    # towns (Gainesville is in Hall County, Georgia).
+    out = _resolved(gazetteer, ["Hall County", "Gainesville", "Georgia", "Gainesville"],
+                    {1: "Georgia"})
+    county, res = out[0]
+    assert county.feature_code == "ADM2" and county.admin1_code == "GA"
+    assert res.approx and abs(res.latitude - 34.3) < 0.3 and abs(res.longitude + 83.8) < 0.3
+
+
+def test_unmatched_local_names_take_the_document_focus(gazetteer: Gazetteer) -> None:
+    out = _resolved(gazetteer, ["Mosul", "Mosul", "Xqzvbnr Street"])
+    place, res = out[2]
+    assert place is None and res.approx and res.confidence <= 0.2
+    assert abs(res.latitude - 36.3) < 0.3
