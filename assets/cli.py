@@ -88,6 +88,24 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("--json", type=Path, help="also write the metrics to this JSON file")
     ev.set_defaults(handler=_eval)
 
+    bench = sub.add_parser(
+        "bench", help="time the whole job against spaCy alone on the first N articles"
+    )
+    bench.add_argument("--input", required=True, type=Path, metavar="PATH", help="file or folder")
+    bench.add_argument(
+        "--field",
+        action="append",
+        default=[],
+        metavar="NAME=FIELD",
+        help="JSON field mapping, e.g. text=content_original (repeatable)",
+    )
+    bench.add_argument("--limit", type=int, default=60, help="N, the first N articles")
+    bench.add_argument("--keep", type=Path, metavar="DIR", help="work in DIR and keep it")
+    bench.add_argument(
+        "--update-readme", action="store_true", help="rewrite the README's benchmark block"
+    )
+    bench.set_defaults(handler=_bench)
+
     verify = sub.add_parser("verify", help="recompute a release's checksums and contracts")
     verify.add_argument("release", type=Path, help="release folder (or the releases root: LATEST)")
     verify.set_defaults(handler=_verify)
@@ -261,6 +279,26 @@ def _eval(args: argparse.Namespace) -> int:
     if args.json:
         args.json.write_text(json.dumps(metrics, indent=2, sort_keys=True) + "\n")
     return 0
+
+
+def _bench(args: argparse.Namespace) -> int:
+    from assets.bench import run_bench
+    from pipeline import bench
+
+    os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "1")
+    fields = bench.field_map(args.field)
+    result = run_bench(args.input, args.limit, fields, keep=args.keep)
+    for line in bench.report_lines(result):
+        print(line)
+    if args.update_readme:
+        command = f"newsledger bench --input {args.input.name} " + " ".join(
+            [*(f"--field {f}" for f in args.field), f"--limit {args.limit}"]
+        )
+        readme = Path("README.md")
+        if not bench.update_readme(readme, bench.readme_block(result, command)):
+            print(f"  (no {bench.README_START} block in {readme}: not updated)")
+    print(bench.json_line(result), flush=True)
+    return 0 if result.first.success and result.rerun.success else 1
 
 
 def _verify(args: argparse.Namespace) -> int:

@@ -1,0 +1,112 @@
+"""Drive the real Dagster job for ``newsledger bench`` (the measurements are in pipeline.bench).
+
+Each run materialises the ``build`` job in-process, exactly like ``newsledger run``, into a
+temporary warehouse and releases folder, on a temporary (SQLite-backed) Dagster instance so
+benchmark runs do not clutter the project's run history. Step times come from the instance's
+event log (STEP_START to STEP_SUCCESS/STEP_FAILURE timestamps).
+"""
+
+import tempfile
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import dagster as dg
+
+from assets.definitions import build_definitions
+from assets.resources import WarehouseResource
+from pipeline import bench
+from pipeline.warehouse import connect
+
+
+def run_once(
+    instance: dg.DagsterInstance,
+    input_path: Path,
+    workdir: Path,
+    fields: Mapping[str, str],
+    *,
+    job_name: str = "build",
+) -> bench.RunTiming:
+    """Materialise ``job_name`` on ``input_path`` into ``workdir``; time it and its steps."""
+    import time
+
+    defs = build_definitions(
+        warehouse=str(workdir / "warehouse.duckdb"),
+        inputs=[str(input_path)],
+        fields=dict(fields),
+        releases=str(workdir / "releases"),
+    )
+    job = defs.resolve_job_def(job_name)
+    warehouse = defs.resources["warehouse"]
+    assert isinstance(warehouse, WarehouseResource)
+    started = time.perf_counter()
+    with warehouse.hold():
+        result = job.execute_in_process(instance=instance, raise_on_error=False)
+    seconds = time.perf_counter() - started
+    with warehouse.open() as wh:
+        articles = wh.count("articles")
+    return bench.RunTiming(articles, seconds, result.success, _step_seconds(instance, result))
+
+
+def _step_seconds(instance: dg.DagsterInstance, result) -> dict[str, float]:
+    starts: dict[str, float] = {}
+    steps: dict[str, float] = {}
+    for entry in instance.all_logs(result.run_id):
+        event = entry.dagster_event
+        if event is None or not event.step_key:
+            continue
+        kind = event.event_type_value
+        if kind == "STEP_START":
+            starts[event.step_key] = entry.timestamp
+        elif kind in ("STEP_SUCCESS", "STEP_FAILURE") and event.step_key in starts:
+            steps[event.step_key] = entry.timestamp - starts[event.step_key]
+    return steps
+
+
+def run_bench(
+    source: Path,
+    limit: int,
+    fields: Mapping[str, str],
+    *,
+    keep: Path | None = None,
+) -> bench.BenchResult:
+    """Bench the pipeline on the first ``limit`` records of ``source`` (see pipeline.bench).
+
+    Args:
+        source: Input file or folder.
+        limit: N.
+        fields: JSON field mapping (``--field``).
+        keep: Work in this folder and keep it, instead of a temporary one.
+    """
+    with tempfile.TemporaryDirectory(prefix="newsledger-bench-") as tmp:
+        root = Path(keep) if keep else Path(tmp)
+        root.mkdir(parents=True, exist_ok=True)
+        home = root / "dagster_home"
+        home.mkdir(exist_ok=True)
+        instance = dg.DagsterInstance.local_temp(
+            tempdir=str(home), overrides={"telemetry": {"enabled": False}}
+        )
+        inputs: dict[int, Path] = {}
+
+        def run(n: int, name: str) -> bench.RunTiming:
+            if n not in inputs:
+                inputs[n] = bench.slice_input(source, n, root / "inputs" / f"n{n}")
+            return run_once(instance, inputs[n], root / name, fields)
+
+        def warehouse_rows(sql: str) -> list[tuple]:
+            con = connect(root / f"n{limit}" / "warehouse.duckdb", read_only=True)
+            try:
+                return con.execute(sql).fetchall()
+            finally:
+                con.close()
+
+        def texts() -> Sequence[str]:
+            rows = warehouse_rows("SELECT body FROM articles ORDER BY source_uri, external_id")
+            return [body for (body,) in rows]
+
+        def words() -> int:
+            return int(warehouse_rows("SELECT coalesce(sum(word_count), 0) FROM articles")[0][0])
+
+        try:
+            return bench.run_bench(limit, texts=texts, run=run, words=words)
+        finally:
+            instance.dispose()

@@ -1,0 +1,306 @@
+"""Benchmark measurements that need no Dagster: input slicing, the spaCy floor, peak memory.
+
+The bench (``newsledger bench``) compares the whole pipeline, end to end, against the cheapest
+thing that could replace it: spaCy's full small pipeline alone on the same texts. Everything
+here is plain functions and frozen dataclasses; driving the Dagster job lives in
+``assets/bench.py``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import threading
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+#: Markers around the generated block in README.md.
+README_START = "<!-- bench:start -->"
+README_END = "<!-- bench:end -->"
+
+
+@dataclass(frozen=True, slots=True)
+class RunTiming:
+    """One end-to-end run of the job.
+
+    Attributes:
+        articles: Articles in the warehouse after the run.
+        seconds: Wall time of the run, Dagster start-up included.
+        success: Whether every step and blocking check passed.
+        steps: Seconds per step (asset or check), in start order.
+    """
+
+    articles: int
+    seconds: float
+    success: bool
+    steps: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Floor:
+    """spaCy's full small pipeline alone on the same texts (model load excluded)."""
+
+    articles: int
+    words: int
+    seconds: float
+    batch_size: int
+
+
+@dataclass(frozen=True, slots=True)
+class BenchResult:
+    """Everything the bench reports; :meth:`summary` is the JSON line."""
+
+    limit: int
+    words: int
+    first: RunTiming
+    rerun: RunTiming
+    floor: Floor
+    scaling: dict[int, float]
+    peak_rss_mb: float
+    load_average: tuple[float, float, float]
+
+    def summary(self) -> dict[str, object]:
+        """The machine-readable result (the bench's last output line)."""
+        articles_per_s = self.first.articles / self.first.seconds
+        floor_per_s = self.floor.articles / self.floor.seconds
+        per_article = list(self.scaling.values())
+        return {
+            "articles": self.first.articles,
+            "words": self.words,
+            "seconds": round(self.first.seconds, 2),
+            "articles_per_s": round(articles_per_s, 3),
+            "words_per_s": round(self.words / self.first.seconds, 1),
+            "floor_articles_per_s": round(floor_per_s, 3),
+            "floor_words_per_s": round(self.floor.words / self.floor.seconds, 1),
+            "ratio": round(articles_per_s / floor_per_s, 3),
+            "rerun_seconds": round(self.rerun.seconds, 2),
+            "rerun_fraction": round(self.rerun.seconds / self.first.seconds, 3),
+            "peak_rss_mb": round(self.peak_rss_mb, 1),
+            "scaling_s_per_article": {str(n): round(s, 4) for n, s in self.scaling.items()},
+            "scaling_spread": round(max(per_article) / min(per_article) - 1, 3),
+            "stage_seconds": {k: round(v, 2) for k, v in self.first.steps.items()},
+            "success": self.first.success and self.rerun.success,
+            "load_average": [round(x, 2) for x in self.load_average],
+        }
+
+
+def slice_input(source: Path, limit: int, target_dir: Path) -> Path:
+    """The first ``limit`` records of ``source`` as a new input in ``target_dir``.
+
+    JSONL files keep their first ``limit`` non-empty lines; folders their first ``limit`` files
+    in sorted order (the order the readers walk them); any other file is taken whole.
+    """
+    target_dir.mkdir(parents=True, exist_ok=True)
+    if source.is_dir():
+        out = target_dir / source.name
+        out.mkdir()
+        files = sorted(p for p in source.rglob("*") if p.is_file())[:limit]
+        for file in files:
+            dest = out / file.relative_to(source)
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(file, dest)
+        return out
+    out = target_dir / source.name
+    if source.suffix.lower() in (".jsonl", ".json"):
+        kept = 0
+        with source.open("rb") as src, out.open("wb") as dst:
+            for line in src:
+                if kept >= limit:
+                    break
+                if line.strip():
+                    dst.write(line)
+                    kept += 1
+        return out
+    shutil.copyfile(source, out)
+    return out
+
+
+def measure_floor(texts: Sequence[str], *, n_process: int = 2) -> Floor:
+    """Time spaCy's full small pipeline (every component, lemmatizer included) on ``texts``.
+
+    ``nlp.pipe`` hands whole batches to its workers, so the default batch size (256) would
+    leave the second process idle on a few hundred texts; the batch is sized to split the texts
+    evenly, which is the fastest way to run spaCy alone here (the honest floor).
+    """
+    import spacy
+
+    from pipeline.nlp import MODEL_PACKAGE
+
+    nlp = spacy.load(MODEL_PACKAGE)
+    batch_size = max(1, min(64, -(-len(texts) // (n_process * 4))))
+    started = time.perf_counter()
+    words = 0
+    procs = n_process if len(texts) >= n_process * 2 else 1
+    for doc in nlp.pipe(texts, n_process=procs, batch_size=batch_size):
+        words += sum(1 for t in doc if not t.is_space and not t.is_punct)
+    return Floor(len(texts), words, time.perf_counter() - started, batch_size)
+
+
+class PeakRss:
+    """Peak resident memory of this process plus its children, sampled in a thread.
+
+    ``ru_maxrss`` alone misses forked workers that are still alive, and RUSAGE_CHILDREN reports
+    the largest single child, not the sum; sampling the live tree catches both.
+    """
+
+    def __init__(self, interval: float = 0.1) -> None:
+        self.interval = interval
+        self.peak_bytes = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, daemon=True)
+
+    def __enter__(self) -> PeakRss:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self._sample()
+
+    def _sample(self) -> None:
+        import psutil
+
+        me = psutil.Process()
+        total = me.memory_info().rss
+        for child in me.children(recursive=True):
+            try:
+                total += child.memory_info().rss
+            except psutil.Error:
+                continue
+        self.peak_bytes = max(self.peak_bytes, total)
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            self._sample()
+            self._stop.wait(self.interval)
+
+    @property
+    def peak_mb(self) -> float:
+        """Peak in MiB."""
+        return self.peak_bytes / (1 << 20)
+
+
+def scaling_sizes(limit: int) -> list[int]:
+    """N/4, N/2, N (at least one article each, no repeats)."""
+    return sorted({max(1, limit // 4), max(1, limit // 2), limit})
+
+
+def run_bench(
+    limit: int,
+    *,
+    texts: Callable[[], Sequence[str]],
+    run: Callable[[int, str], RunTiming],
+    words: Callable[[], int],
+) -> BenchResult:
+    """Orchestrate the measurements; the callables hide Dagster and the files.
+
+    Args:
+        limit: N, the number of articles.
+        texts: The bodies of the first N articles (for the floor).
+        run: ``run(n, name)`` runs the job on the first ``n`` articles into warehouse ``name``
+            (a name seen before means a re-run on the same warehouse).
+        words: Words in the N-article warehouse.
+    """
+    scaling: dict[int, float] = {}
+    with PeakRss() as rss:
+        first = run(limit, f"n{limit}")
+        rerun = run(limit, f"n{limit}")
+        scaling[limit] = first.seconds / max(1, first.articles)
+        for n in scaling_sizes(limit):
+            if n == limit:
+                continue
+            timing = run(n, f"n{n}")
+            scaling[n] = timing.seconds / max(1, timing.articles)
+    floor = measure_floor(texts())
+    return BenchResult(
+        limit=limit,
+        words=words(),
+        first=first,
+        rerun=rerun,
+        floor=floor,
+        scaling=dict(sorted(scaling.items())),
+        peak_rss_mb=rss.peak_mb,
+        load_average=os.getloadavg(),
+    )
+
+
+def report_lines(result: BenchResult) -> list[str]:
+    """The human-readable report."""
+    s = result.summary()
+    lines = [
+        f"bench: {s['articles']} articles, {s['words']} words "
+        f"(load average {' '.join(str(x) for x in s['load_average'])}, {os.cpu_count()} cores)",
+        f"  end to end   {s['seconds']:>8.2f} s  {s['articles_per_s']:>8.3f} articles/s  "
+        f"{s['words_per_s']:>9.1f} words/s  ({'ok' if result.first.success else 'FAILED'})",
+        f"  spaCy floor  {result.floor.seconds:>8.2f} s  {s['floor_articles_per_s']:>8.3f} "
+        f"articles/s  {s['floor_words_per_s']:>9.1f} words/s  (full en_core_web_sm, n_process=2, "
+        f"batch {result.floor.batch_size})",
+        f"  ratio        {s['ratio']:>8.3f}   (end to end / floor; >= 1.0 beats spaCy alone)",
+        f"  re-run       {s['rerun_seconds']:>8.2f} s  = "
+        f"{s['rerun_fraction']:.3f} of the first run",
+        f"  peak RSS     {s['peak_rss_mb']:>8.1f} MiB (process + children)",
+        "  scaling      "
+        + "  ".join(f"N={n}: {v * 1000:.0f} ms/article" for n, v in result.scaling.items())
+        + f"  (spread {s['scaling_spread']:.1%})",
+        "  stages (first run, seconds):",
+    ]
+    for step, seconds in result.first.steps.items():
+        lines.append(f"    {step:<48} {seconds:>7.2f}")
+    lines.append("  stages (re-run, seconds):")
+    for step, seconds in result.rerun.steps.items():
+        lines.append(f"    {step:<48} {seconds:>7.2f}")
+    return lines
+
+
+def readme_block(result: BenchResult, command: str) -> str:
+    """The Markdown table written between the README markers."""
+    s = result.summary()
+    rows = [
+        ("articles (words)", f"{s['articles']} ({s['words']})"),
+        ("end to end", f"{s['articles_per_s']} articles/s, {s['words_per_s']} words/s"),
+        ("spaCy full pipeline alone (n_process=2)", f"{s['floor_articles_per_s']} articles/s"),
+        ("ratio end to end / spaCy alone", f"{s['ratio']}"),
+        ("no-op re-run / first run", f"{s['rerun_fraction']} ({s['rerun_seconds']} s)"),
+        ("peak RSS (with workers)", f"{s['peak_rss_mb']} MiB"),
+        (
+            "seconds per article at N/4, N/2, N",
+            ", ".join(f"{v:.3f}" for v in result.scaling.values()),
+        ),
+        ("load average during the run", " ".join(str(x) for x in s["load_average"])),
+    ]
+    table = "\n".join(f"| {k} | {v} |" for k, v in rows)
+    return (
+        f"{README_START}\n`{command}` (machine: {os.cpu_count()} cores, shared):\n\n"
+        f"| measure | value |\n|---|---|\n{table}\n{README_END}"
+    )
+
+
+def update_readme(readme: Path, block: str) -> bool:
+    """Replace the block between the markers; returns False when the markers are missing."""
+    text = readme.read_text(encoding="utf-8")
+    pattern = re.compile(re.escape(README_START) + r".*?" + re.escape(README_END), re.S)
+    if not pattern.search(text):
+        return False
+    readme.write_text(pattern.sub(lambda _: block, text, count=1), encoding="utf-8")
+    return True
+
+
+def json_line(result: BenchResult) -> str:
+    """The last output line: one JSON object."""
+    return json.dumps(result.summary(), sort_keys=True)
+
+
+def field_map(items: Sequence[str]) -> Mapping[str, str]:
+    """``NAME=FIELD`` arguments to a mapping."""
+    out = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not name or not value:
+            raise ValueError(f"--field takes NAME=FIELD, got {item!r}")
+        out[name.strip()] = value.strip()
+    return out

@@ -1,0 +1,71 @@
+"""The bench's plumbing: input slicing, the JSON line's shape, the README block (no timings)."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from pipeline import bench
+
+
+def _records(path: Path, n: int) -> Path:
+    lines = [json.dumps({"id": i, "text": f"Article {i} said 3 things."}) for i in range(n)]
+    path.write_text("\n".join(lines) + "\n\n", encoding="utf-8")
+    return path
+
+
+def test_slice_input_keeps_the_first_records(tmp_path: Path) -> None:
+    source = _records(tmp_path / "in.jsonl", 5)
+    sliced = bench.slice_input(source, 3, tmp_path / "out")
+    lines = sliced.read_text(encoding="utf-8").splitlines()
+    assert [json.loads(line)["id"] for line in lines] == [0, 1, 2]
+
+
+def test_scaling_sizes() -> None:
+    assert bench.scaling_sizes(300) == [75, 150, 300]
+    assert bench.scaling_sizes(3) == [1, 3]
+
+
+def test_json_line_shape_on_three_articles(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The orchestration with a fake job and floor: every promised key, sane values."""
+    texts = ["Officials said 3 people left.", "Nothing here.", "“Yes,” she said."]
+    calls: list[tuple[int, str]] = []
+
+    def run(n: int, name: str) -> bench.RunTiming:
+        calls.append((n, name))
+        rerun = (n, name) in calls[:-1]
+        return bench.RunTiming(n, 0.1 if rerun else 1.0 * n, True, {"nlp_docs": 0.5})
+
+    monkeypatch.setattr(
+        bench, "measure_floor", lambda t: bench.Floor(len(t), 12, 2.0, batch_size=1)
+    )
+    result = bench.run_bench(3, texts=lambda: texts, run=run, words=lambda: 12)
+    assert calls[:2] == [(3, "n3"), (3, "n3")]  # the re-run reuses the warehouse
+    line = bench.json_line(result)
+    summary = json.loads(line)
+    for key in ("articles_per_s", "floor_articles_per_s", "ratio", "rerun_fraction", "peak_rss_mb"):
+        assert isinstance(summary[key], int | float)
+    assert summary["articles"] == 3
+    assert summary["rerun_fraction"] == pytest.approx(0.1 / 3.0, abs=1e-3)
+    assert summary["ratio"] == pytest.approx((3 / 3.0) / (3 / 2.0), abs=1e-3)
+    assert set(summary["scaling_s_per_article"]) == {"1", "3"}
+    assert summary["peak_rss_mb"] > 0
+    assert "\n" not in line
+    assert bench.report_lines(result)[0].startswith("bench: 3 articles")
+
+
+def test_update_readme_rewrites_only_the_block(tmp_path: Path) -> None:
+    readme = tmp_path / "README.md"
+    readme.write_text(f"intro\n{bench.README_START}\nold\n{bench.README_END}\nafter\n")
+    block = f"{bench.README_START}\nnew\n{bench.README_END}"
+    assert bench.update_readme(readme, block)
+    assert readme.read_text() == f"intro\n{block}\nafter\n"
+    other = tmp_path / "OTHER.md"
+    other.write_text("no markers\n")
+    assert not bench.update_readme(other, block)
+
+
+def test_field_map_rejects_malformed() -> None:
+    assert bench.field_map(["text=content_original"]) == {"text": "content_original"}
+    with pytest.raises(ValueError):
+        bench.field_map(["text"])
