@@ -29,7 +29,7 @@ def articles(
 ):
     """Read every input record; each becomes an article or a rejection (nothing lost)."""
     with warehouse.open() as wh:
-        report = ingest(wh, inputs.resolved(), field_map=inputs.fields)
+        report = ingest(wh, inputs.resolved(), field_map=inputs.fields, max_bytes=inputs.max_bytes)
         context.log.info(
             f"{report.records} records: {report.articles} articles "
             f"({report.duplicates} duplicates, {report.new_or_changed} new or changed), "
@@ -40,6 +40,12 @@ def articles(
             metadata=table_metadata(
                 wh,
                 "articles",
+                accounting={
+                    "records": report.records,
+                    "articles": report.articles,
+                    "rejected": report.rejected,
+                    "duplicates": report.duplicates,
+                },
                 records=report.records,
                 duplicates=report.duplicates,
                 new_or_changed=report.new_or_changed,

@@ -8,7 +8,7 @@ environment variables.
 import contextlib
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import dagster as dg
@@ -25,7 +25,9 @@ _held_guard = threading.Lock()
 
 
 @contextlib.contextmanager
-def _process_lock(path: str) -> Iterator[None]:
+def _process_lock(
+    path: str, *, wait: bool = True, on_wait: Callable[[], None] | None = None
+) -> Iterator[None]:
     """The writer lock, re-entrant within one process (the CLI holds it around a whole run)."""
     with _held_guard:
         depth = _held.get(path, 0)
@@ -34,7 +36,7 @@ def _process_lock(path: str) -> Iterator[None]:
         if depth:
             yield
         else:
-            with writer_lock(path):
+            with writer_lock(path, wait=wait, on_wait=on_wait):
                 yield
     finally:
         with _held_guard:
@@ -56,9 +58,16 @@ class WarehouseResource(dg.ConfigurableResource):
             finally:
                 con.close()
 
-    def hold(self) -> contextlib.AbstractContextManager[None]:
-        """Hold the writer lock across several steps (used by the CLI around a whole run)."""
-        return _process_lock(str(Path(self.path).resolve()))
+    def hold(
+        self, *, wait: bool = True, on_wait: Callable[[], None] | None = None
+    ) -> contextlib.AbstractContextManager[None]:
+        """Hold the writer lock across several steps (used by the CLI around a whole run).
+
+        Args:
+            wait: Wait for another writer to finish, else raise ``RuntimeError`` at once.
+            on_wait: Called once if the lock is busy and we wait.
+        """
+        return _process_lock(str(Path(self.path).resolve()), wait=wait, on_wait=on_wait)
 
 
 class InputsResource(dg.ConfigurableResource):
@@ -66,6 +75,8 @@ class InputsResource(dg.ConfigurableResource):
 
     paths: list[str] = list(DEFAULT_INPUTS)
     fields: dict[str, str] = {}
+    #: Size cap per file (per line for JSON lines); larger records are quarantined as too_large.
+    max_bytes: int = 20_000_000
 
     def resolved(self) -> list[Path]:
         """Input paths as given (relative paths are relative to the working directory)."""

@@ -53,18 +53,27 @@ def ingest(
     paths: Sequence[Path],
     *,
     field_map: Mapping[str, str] | None = None,
+    max_bytes: int | None = None,
 ) -> IngestReport:
     """Read inputs, mark exact duplicates, and upsert articles and rejections.
 
     Every input record ends up as an article (possibly marked ``duplicate_of`` the earliest copy
     with the same body) or as a rejection with a reason.
+
+    Args:
+        warehouse: Where articles and rejections are written.
+        paths: Files or folders to read.
+        field_map: JSON field mapping, e.g. ``{"text": "content_original"}``.
+        max_bytes: Size cap per file (per line for JSON lines); larger records are rejected as
+            ``too_large``. ``None`` keeps the readers' default (20 MB).
     """
     from pipeline.ingest import Article, Rejection, read_articles
 
     started = time.perf_counter()
     articles: list[Article] = []
     rejections: list[Rejection] = []
-    for item in read_articles(list(paths), field_map=dict(field_map or {})):
+    limits = {} if max_bytes is None else {"max_bytes": max_bytes}
+    for item in read_articles(list(paths), field_map=dict(field_map or {}), **limits):
         (articles if isinstance(item, Article) else rejections).append(item)
 
     duplicate_of = _exact_duplicates(articles)

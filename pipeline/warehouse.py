@@ -15,7 +15,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -243,7 +243,9 @@ def connect(path: Path | str, *, read_only: bool = False) -> duckdb.DuckDBPyConn
 
 
 @contextlib.contextmanager
-def writer_lock(path: Path | str, *, wait: bool = True) -> Iterator[None]:
+def writer_lock(
+    path: Path | str, *, wait: bool = True, on_wait: Callable[[], None] | None = None
+) -> Iterator[None]:
     """Hold an exclusive lock beside the warehouse file: one writer at a time.
 
     Dagster's concurrency limit serialises runs launched by the daemon; this lock also covers
@@ -252,6 +254,7 @@ def writer_lock(path: Path | str, *, wait: bool = True) -> Iterator[None]:
     Args:
         path: The warehouse file; the lock is ``<path>.lock``.
         wait: Block until the other writer is done, else fail at once with a clear message.
+        on_wait: Called once when the lock is busy and we are about to wait for it.
 
     Raises:
         RuntimeError: When ``wait`` is false and another process holds the lock.
@@ -260,13 +263,16 @@ def writer_lock(path: Path | str, *, wait: bool = True) -> Iterator[None]:
     lock_path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
-        flags = fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB)
         try:
-            fcntl.flock(fd, flags)
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError as exc:
-            raise RuntimeError(
-                f"Another newsledger run is writing to {path}; wait for it to finish."
-            ) from exc
+            if not wait:
+                raise RuntimeError(
+                    f"Another newsledger run is writing to {path}; wait for it to finish."
+                ) from exc
+            if on_wait is not None:
+                on_wait()
+            fcntl.flock(fd, fcntl.LOCK_EX)
         yield
     finally:
         os.close(fd)
@@ -304,11 +310,12 @@ class Warehouse:
     def upsert_articles(self, articles: pl.DataFrame, boilerplate: pl.DataFrame) -> ArticleUpsert:
         """Insert new articles and replace changed ones; unchanged ones are not touched.
 
-        A changed article (any ingested column differs) first loses its extracted rows and stage markers,
-        so every stage recomputes it. That happens in its own transaction before the article
-        rows are replaced: DuckDB's foreign-key check rejects replacing a parent whose children
-        were deleted in the same transaction. A kill between the two steps is harmless: the next
-        run sees the same change and finishes it. Articles are never deleted otherwise.
+        A changed article (any ingested column differs) first loses its extracted rows and
+        stage markers, so every stage recomputes it. That happens in its own transaction before
+        the article rows are replaced: DuckDB's foreign-key check rejects replacing a parent
+        whose children were deleted in the same transaction. A kill between the two steps is
+        harmless: the next run sees the same change and finishes it. Articles are never deleted
+        otherwise.
         """
         incoming_ids = articles["article_id"].to_list()
         existing = self.frame(
