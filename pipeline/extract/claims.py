@@ -14,7 +14,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
+from spacy.language import Language
 from spacy.tokens import Doc, Token
 
 from pipeline.link.sources import (
@@ -292,6 +294,31 @@ _TRIM_CHARS = " \t\r\n,;:—–-."
 
 
 # --------------------------------------------------------------------------------------------
+# Paragraph boundaries (a pipeline component; see the module docstring)
+# --------------------------------------------------------------------------------------------
+
+
+@Language.component("paragraph_boundaries")
+def paragraph_boundaries(doc: Doc) -> Doc:
+    """Start a sentence after every line break, before the parser runs.
+
+    Why: the parser happily joins a dateline or a heading to the next paragraph's first
+    sentence ("The Latest on the race (all times EDT): 7 p.m. Donald Trump is ..."), which
+    hands the wrong subject to the cue. Preset starts are respected by the parser. Place it
+    with ``nlp.add_pipe("paragraph_boundaries", before="parser")``.
+    """
+    newline = False
+    for tok in doc:
+        if tok.is_space:
+            newline = newline or "\n" in tok.text
+            continue
+        if newline and tok.i > 0:
+            tok.is_sent_start = True
+        newline = "\n" in tok.whitespace_
+    return doc
+
+
+# --------------------------------------------------------------------------------------------
 # Quotation pairing on the raw text
 # --------------------------------------------------------------------------------------------
 
@@ -378,8 +405,24 @@ def find_quotes(text: str, *, min_chars: int = 1) -> list[Quote]:
 
 def _same_para(a: Token, b: Token) -> bool:
     """True when no newline separates the two tokens."""
-    lo, hi = (a.i, b.i) if a.i <= b.i else (b.i, a.i)
-    return not any("\n" in t.text_with_ws for t in a.doc[lo:hi])
+    ids = _para_ids(a.doc)
+    return ids[a.i] == ids[b.i]
+
+
+@lru_cache(maxsize=4)
+def _para_ids(doc: Doc) -> tuple[int, ...]:
+    """Paragraph number of every token (a newline in a token or its trailing space ends one).
+
+    Memoised for the few docs in flight: ``_same_para`` runs for every token of every subtree,
+    and rebuilding ``doc.text`` or scanning tokens there made extraction quadratic.
+    """
+    ids = []
+    para = 0
+    for tok in doc:
+        ids.append(para)
+        if "\n" in tok.text_with_ws:
+            para += 1
+    return tuple(ids)
 
 
 def _subtree(tok: Token, anchor: Token | None = None) -> list[Token]:
@@ -412,8 +455,8 @@ def _mention_tokens(head: Token) -> list[Token]:
     skip = {"appos", "relcl", "punct", "cc", "conj", "acl", "advcl", "parataxis"}
     keep = [head]
     for child in head.children:
-        if child.dep_ in skip:
-            continue
+        if child.dep_ in skip and not (child.i < head.i and child.text in "[]"):
+            continue  # but keep brackets of an editor's insertion: "the [Western] contractors"
         keep.extend(_subtree(child, head))
     keep.sort(key=lambda t: t.i)
     lo = hi = keep.index(head)
@@ -549,6 +592,7 @@ def _resolve(
                 return replace(ref, surface=surface)
     if lemma in _DOCUMENT_HEADS:
         return make_ref(bare_np, "document", description, surface)
+    bare_np = " ".join(bare_np.replace("[", " ").replace("]", " ").split())
     if lemma in ANONYMOUS_HEADS or (head.tag_ == "NNS" and organisation_kind(bare_np) != "media"):
         return make_ref(bare_np, "anonymous", description or bare_np, surface)
     return make_ref(bare_np, organisation_kind(bare_np), description, surface)
@@ -575,6 +619,9 @@ class _Cue:
     content: tuple[int, int] | None  # reported content, if the pattern gives one
     verb: Token
     weak: bool  # only a cue when a quotation is attached to it
+    frame: str = "comp"  # which pattern matched (see :class:`Lexicon`)
+    key: str = ""  # the lexicon key: lemma, or "lemma prep"
+    seed: bool = True  # a hand-listed cue: only these take quotations
 
 
 def _is_media_like(token: Token) -> bool:
@@ -590,11 +637,14 @@ def _complement(verb: Token) -> Token | None:
     """The clausal complement of a cue: after it ("said that ..."), else before ("..., X said")."""
     before = None
     for child in verb.children:
-        if child.dep_ in ("ccomp", "xcomp") and _same_para(child, verb):
-            if child.i > verb.i:
-                return child
-            if child.dep_ == "ccomp":
-                before = child
+        if child.dep_ not in ("ccomp", "xcomp"):
+            continue
+        if child.i > verb.i and _same_para(child, verb):
+            return child
+        if child.dep_ == "ccomp" and child.i < verb.i:
+            # a complement rooted in an earlier paragraph ("AP reports:\n\n..., X said") is
+            # a parse across the break: its part in the verb's paragraph is the content
+            before = child
     return before
 
 
@@ -603,7 +653,7 @@ def _pruned(root: Token, anchor: Token) -> list[Token]:
     doc = root.doc
     cut = len(doc)
     for tok in root.subtree:
-        if tok is root or tok.i <= tok.head.i or not tok.i > root.i:
+        if tok == root or tok.i <= tok.head.i or not tok.i > root.i:
             continue
         after_comma = doc[tok.left_edge.i - 1].text in (",", ";", "--", "—") or (
             doc[tok.left_edge.i - 1].dep_ == "cc" and doc[tok.left_edge.i - 2].text == ","
@@ -639,7 +689,7 @@ def _span_of(tokens: list[Token], doc: Doc) -> tuple[int, int] | None:
 def _outer_content(verb: Token) -> tuple[int, int] | None:
     """Content that governs the cue: "X is so, he said", "X, he said, is Y", "As X writes, Y"."""
     head = verb.head
-    if head is verb or not _same_para(head, verb):
+    if head == verb or not _same_para(head, verb):
         return None
     is_as = any(c.dep_ == "mark" and c.lower_ == "as" for c in verb.children)
     if verb.dep_ == "advcl" and not is_as:
@@ -675,8 +725,8 @@ def _outer_content(verb: Token) -> tuple[int, int] | None:
 def _according_content(tok: Token) -> tuple[int, int] | None:
     """Content of "according to X": the rest of the clause on the longer side."""
     sub = {t.i for t in tok.subtree}
-    anchor = tok.head if tok.head is not tok else tok
-    while anchor.dep_ not in ("ROOT",) and anchor.head is not anchor and anchor.pos_ != "VERB":
+    anchor = tok.head if tok.head != tok else tok
+    while anchor.dep_ not in ("ROOT",) and anchor.head != anchor and anchor.pos_ != "VERB":
         anchor = anchor.head
     tokens = [t for t in _subtree(anchor, tok) if t.i not in sub]
     before = [t for t in tokens if t.i < tok.i]
@@ -685,8 +735,108 @@ def _according_content(tok: Token) -> tuple[int, int] | None:
     return _span_of(side, tok.doc) if len(side) >= 3 else None
 
 
-def _match_cues(doc: Doc) -> list[_Cue]:
-    """Find reporting cues with their speaker, relay and reported content."""
+#: Prepositions whose object can be a cue's content ("called for X", "talked about X").
+_CONTENT_PREPS = frozenset({"for", "about", "to", "on", "of", "against", "over", "as", "with"})
+#: Relative pronouns that stand for the head noun of their clause ("officials who said ...").
+_RELATIVE = frozenset({"who", "that", "which", "whom"})
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    """Which (frame, lemma) pairs count as cues.
+
+    Frames: ``comp`` (verb with a clausal complement, or governing one as in "X, he said"),
+    ``obj`` (verb whose object is the content), ``prep:<p>`` (verb whose prepositional object
+    is the content), ``pass`` (passive verb: "it was reported that", "X is expected to"),
+    ``noun`` (nominal cue with a clause or prepositional object: "the claim that", "concerns
+    about"). ``admit_all`` turns every candidate into a cue: it is how the learned tables are
+    measured on training data (see :mod:`pipeline.evaluate.claims`).
+    """
+
+    comp: frozenset[str]
+    obj: frozenset[str]
+    prep: frozenset[str]  # "lemma prep"
+    passive: frozenset[str]
+    noun: frozenset[str]  # "lemma" or "lemma prep"
+    admit_all: bool = False
+
+    def admits(self, frame: str, key: str) -> bool:
+        """True when ``key`` (a lemma, or "lemma prep") is a cue in ``frame``."""
+        if self.admit_all:
+            return True
+        table = {
+            "comp": self.comp,
+            "obj": self.obj,
+            "prep": self.prep,
+            "pass": self.passive,
+            "noun": self.noun,
+        }[frame]
+        return key in table
+
+
+def _agent(verb: Token) -> Token | None:
+    """The "by" object of a passive verb ("is supported by X")."""
+    for child in verb.children:
+        if child.dep_ == "agent":
+            return next((c for c in child.children if c.dep_ == "pobj"), None)
+    return None
+
+
+def _speaker_of(tok: Token) -> Token | None:
+    """The speaker of a verb cue: its subject, or its governor's ("..., saying that")."""
+    speaker = _subject(tok)
+    if speaker is None and tok.dep_ in ("advcl", "xcomp", "conj", "pcomp", "acl"):
+        governor = tok.head.head if tok.head.dep_ == "prep" else tok.head
+        if _same_para(governor, tok):
+            speaker = _subject(governor)
+    return speaker
+
+
+def _prep_content(tok: Token) -> tuple[str, Token] | None:
+    """The first content-bearing prepositional object after a verb or noun ("for X")."""
+    for child in tok.children:
+        if child.dep_ == "prep" and child.i > tok.i and child.lower_ in _CONTENT_PREPS:
+            obj = next((c for c in child.children if c.dep_ in ("pobj", "pcomp")), None)
+            if obj is not None and _same_para(obj, tok):
+                return child.lower_, obj
+    return None
+
+
+def _noun_cue(tok: Token, lex: Lexicon) -> _Cue | None:
+    """A nominal cue: "Trump's claim that ...", "concerns about X" voiced by a verb's subject."""
+    lemma = tok.lemma_.casefold()
+    content_tok: Token | None = None
+    key = lemma
+    for child in tok.children:
+        if child.dep_ in ("acl", "ccomp") and child.i > tok.i and _same_para(child, tok):
+            content_tok = child
+            break
+    if content_tok is None:
+        found = _prep_content(tok)
+        if found is None:
+            return None
+        key = f"{lemma} {found[0]}"
+        content_tok = found[1]
+    if not lex.admits("noun", key):
+        return None
+    speaker = next((c for c in tok.children if c.dep_ == "poss"), None)
+    if speaker is None and tok.dep_ in ("dobj", "nsubj", "attr"):
+        head = tok.head
+        speaker = _agent(head) if tok.dep_ == "nsubj" else _subject(head)
+    if speaker is not None and (speaker.lower_ in _RELATIVE or not _same_para(speaker, tok)):
+        speaker = None
+    content = _span_of(_pruned(content_tok, tok), tok.doc)
+    return _Cue((tok.idx, tok.idx + len(tok)), speaker, None, content, tok, False, "noun", key)
+
+
+def _match_cues(doc: Doc, lex: Lexicon | None = None) -> list[_Cue]:
+    """Find reporting cues with their speaker, relay and reported content.
+
+    Args:
+        doc: The parsed article.
+        lex: Which cues count; default :data:`LEXICON`.
+    """
+    lex = lex or LEXICON
     found: list[_Cue] = []
     for tok in doc:
         lemma = tok.lemma_.casefold()
@@ -696,17 +846,44 @@ def _match_cues(doc: Doc) -> list[_Cue]:
             if pobj is not None:
                 found.append(
                     _Cue(
-                        (tok.idx, to.idx + len(to)), pobj, None, _according_content(tok), tok, False
+                        (tok.idx, to.idx + len(to)),
+                        pobj,
+                        None,
+                        _according_content(tok),
+                        tok,
+                        False,
+                        "according",
+                        "accord",
                     )
                 )
             continue
-        if tok.pos_ != "VERB" or (lemma not in CUE_LEMMAS and lemma not in OBJECT_CUE_LEMMAS):
+        if tok.pos_ == "NOUN":
+            if (cue := _noun_cue(tok, lex)) is not None:
+                found.append(cue)
+            continue
+        if tok.pos_ != "VERB":
             continue
         if any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children):
+            if (cue := _passive_cue(tok, lemma, lex)) is not None:
+                found.append(cue)
+            continue
+        seed = lemma in CUE_LEMMAS or lemma in OBJECT_CUE_LEMMAS
+        comp_ok = seed or lex.admits("comp", lemma)
+        obj_ok = lemma in OBJECT_CUE_LEMMAS or lex.admits("obj", lemma)
+        prep = _prep_content(tok)
+        prep_ok = prep is not None and lex.admits("prep", f"{lemma} {prep[0]}")
+        if not (comp_ok or obj_ok or prep_ok):
             continue
         cue = (tok.idx, tok.idx + len(tok))
         speaker = _subject(tok)
         via: Token | None = None
+        if speaker is None and tok.dep_ in ("advcl", "xcomp", "pcomp"):
+            # "AP quoted an official as saying ...": the object speaks, the subject relays
+            governor = tok.head.head if tok.head.dep_ == "prep" else tok.head
+            dobj = next((c for c in governor.children if c.dep_ == "dobj"), None)
+            if governor.lemma_ == "quote" and dobj is not None:
+                speaker, via = dobj, _subject(governor)
+        speaker = speaker or _speaker_of(tok)
         if lemma == "learn":
             frm = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == "from"), None)
             source = next((c for c in frm.children if c.dep_ == "pobj"), None) if frm else None
@@ -714,13 +891,6 @@ def _match_cues(doc: Doc) -> list[_Cue]:
                 continue
             via, speaker = speaker, source
             cue = (tok.idx, frm.idx + len(frm))
-        if speaker is None and tok.dep_ in ("advcl", "xcomp", "conj", "pcomp", "acl"):
-            governor = tok.head.head if tok.head.dep_ == "prep" else tok.head
-            dobj = next((c for c in governor.children if c.dep_ == "dobj"), None)
-            if governor.lemma_ == "quote" and dobj is not None:
-                speaker, via = dobj, _subject(governor)
-            elif _same_para(governor, tok):
-                speaker = _subject(governor)
         if speaker is None:
             # inverted "..., said X" parsed with X as an object
             speaker = next(
@@ -742,10 +912,12 @@ def _match_cues(doc: Doc) -> list[_Cue]:
                 via = recipient
         weak = lemma in _WEAK_CUES
         content: tuple[int, int] | None = None
-        comp = _complement(tok)
+        frame, key = "comp", lemma
+        comp = _complement(tok) if comp_ok else None
         if comp is not None and not weak:
             content = _span_of(_pruned(comp, tok), doc)
-        elif lemma in OBJECT_CUE_LEMMAS and (obj := _object(tok)) is not None:
+        elif obj_ok and (obj := _object(tok)) is not None:
+            frame = "obj"
             tokens = _pruned(obj, tok)
             for child in tok.children:
                 if child.i > obj.i and child.dep_ in ("prep", "oprd", "xcomp", "ccomp", "advcl"):
@@ -753,10 +925,306 @@ def _match_cues(doc: Doc) -> list[_Cue]:
                         break
                     tokens.extend(_pruned(child, tok))
             content = _span_of(sorted(tokens, key=lambda t: t.i), doc)
-        elif tok.dep_ in ("ccomp", "parataxis", "advcl", "conj", "ROOT") and not weak:
+        elif prep_ok and prep is not None and _object(tok) is None:
+            frame, key = "prep", f"{lemma} {prep[0]}"
+            content = _span_of(_pruned(prep[1], tok), doc)
+        elif comp_ok and tok.dep_ in ("ccomp", "parataxis", "advcl", "conj", "ROOT") and not weak:
             content = _outer_content(tok)
-        found.append(_Cue(cue, speaker, via, content, tok, weak))
+        elif not seed:
+            continue
+        if content is not None and content[0] <= speaker.idx < content[1]:
+            # the "speaker" is what was said ("questioning the integrity of ..."): the subject
+            # of an enclosing clause speaks, if any
+            speaker = _outer_subject(tok, content)
+            if speaker is None and not seed:
+                continue
+        found.append(_Cue(cue, speaker, via, content, tok, weak, frame, key, seed))
     return found
+
+
+def _outer_subject(tok: Token, content: tuple[int, int]) -> Token | None:
+    """The nearest subject of an enclosing clause that lies outside ``content``."""
+    node = tok
+    for _ in range(4):
+        if node.head == node or not _same_para(node.head, tok):
+            return None
+        node = node.head
+        subj = _subject(node)
+        if subj is not None and not content[0] <= subj.idx < content[1]:
+            return subj
+    return None
+
+
+def _passive_cue(tok: Token, lemma: str, lex: Lexicon) -> _Cue | None:
+    """A passive cue: "it was reported that ...", "X is expected to ...", "backed by X"."""
+    if not lex.admits("pass", lemma):
+        return None
+    doc = tok.doc
+    speaker = _agent(tok)
+    comp = next(
+        (c for c in tok.children if c.dep_ in ("ccomp", "xcomp") and _same_para(c, tok)), None
+    )
+    subj = next((c for c in tok.children if c.dep_ == "nsubjpass"), None)
+    if comp is not None and comp.dep_ == "ccomp":
+        tokens = _pruned(comp, tok)
+    elif subj is not None and subj.lower_ not in _RELATIVE and subj.lower_ != "it":
+        tokens = _pruned(subj, tok)
+        if comp is not None:
+            tokens = sorted([*tokens, *_pruned(comp, tok)], key=lambda t: t.i)
+    else:
+        return None
+    content = _span_of(tokens, doc)
+    cue = (tok.idx, tok.idx + len(tok))
+    return _Cue(cue, speaker, None, content, tok, False, "pass", lemma, False)
+
+
+#: Cue tables learned from PolNeAR training articles 200-839 (``python -m
+#: pipeline.evaluate.claims --gold polnear-train.jsonl --learn``, min_lower 0.26): the (frame,
+#: lemma) pairs whose candidate claims match a gold attribution often enough (see
+#: ``learn_lexicon`` there for the filter). The hand-listed
+#: :data:`CUE_LEMMAS` and :data:`OBJECT_CUE_LEMMAS` count on top of them.
+_LEARNED_COMP: frozenset[str] = frozenset(
+    [
+        "accept",
+        "aim",
+        "allow",
+        "battle",
+        "believe",
+        "bother",
+        "calculate",
+        "consider",
+        "convince",
+        "create",
+        "decide",
+        "determine",
+        "doubt",
+        "encourage",
+        "enjoy",
+        "expect",
+        "fear",
+        "forget",
+        "guess",
+        "hint",
+        "hop",
+        "intend",
+        "join",
+        "oppose",
+        "order",
+        "plan",
+        "prefer",
+        "press",
+        "proclaim",
+        "push",
+        "question",
+        "realize",
+        "recognize",
+        "recommend",
+        "seek",
+        "sense",
+        "signal",
+        "speculate",
+        "support",
+        "suspect",
+        "think",
+        "threaten",
+        "wonder",
+        "worry",
+    ]
+)
+_LEARNED_OBJ: frozenset[str] = frozenset(
+    [
+        "address",
+        "admire",
+        "affirm",
+        "attack",
+        "attribute",
+        "back",
+        "bar",
+        "block",
+        "boycott",
+        "brush",
+        "champion",
+        "characterize",
+        "circulate",
+        "commit",
+        "compare",
+        "consider",
+        "contemplate",
+        "contradict",
+        "convince",
+        "credit",
+        "decry",
+        "detail",
+        "devote",
+        "ease",
+        "echo",
+        "expect",
+        "fear",
+        "hail",
+        "ignore",
+        "issue",
+        "lambast",
+        "lay",
+        "liken",
+        "list",
+        "name",
+        "nominate",
+        "oppose",
+        "outline",
+        "portray",
+        "prefer",
+        "press",
+        "prohibit",
+        "question",
+        "quote",
+        "rank",
+        "reassure",
+        "rebuke",
+        "rebut",
+        "recognize",
+        "reference",
+        "reject",
+        "release",
+        "repeat",
+        "repudiate",
+        "retweete",
+        "risk",
+        "see",
+        "seek",
+        "sign",
+        "spotlight",
+        "support",
+        "underscore",
+        "view",
+        "voice",
+        "want",
+        "welcome",
+        "witness",
+    ]
+)
+_LEARNED_PREP: frozenset[str] = frozenset(
+    [
+        "advocate for",
+        "agree on",
+        "ask about",
+        "blame for",
+        "boast of",
+        "call for",
+        "campaign for",
+        "comment on",
+        "describe as",
+        "double on",
+        "focus on",
+        "hop for",
+        "look to",
+        "point to",
+        "push for",
+        "rail against",
+        "refer to",
+        "respond to",
+        "say for",
+        "speak about",
+        "speak of",
+        "talk about",
+        "think about",
+        "warn against",
+        "warn of",
+    ]
+)
+_LEARNED_PASS: frozenset[str] = frozenset(
+    [
+        "disclose",
+        "expect",
+        "mention",
+        "permit",
+        "report",
+        "say",
+        "share",
+    ]
+)
+_LEARNED_NOUN: frozenset[str] = frozenset(
+    [
+        "accusation",
+        "accusation of",
+        "admission",
+        "agreement",
+        "anxiety about",
+        "appearance of",
+        "assertion",
+        "attack as",
+        "belief",
+        "call for",
+        "case",
+        "charge",
+        "claim",
+        "comment",
+        "complaint",
+        "concern",
+        "concern about",
+        "confidence",
+        "critic of",
+        "criticism of",
+        "criticism over",
+        "decision",
+        "decision on",
+        "defense of",
+        "desire",
+        "detail about",
+        "doubt",
+        "doubt about",
+        "enthusiasm for",
+        "failure",
+        "footage of",
+        "idea",
+        "idea for",
+        "inclination",
+        "intention",
+        "joke about",
+        "line",
+        "message of",
+        "notion",
+        "plan",
+        "pledge",
+        "point",
+        "promise",
+        "proposal",
+        "proposal for",
+        "question about",
+        "reluctance",
+        "report",
+        "report about",
+        "report on",
+        "request",
+        "rumor",
+        "slate of",
+        "speculation",
+        "speech",
+        "spot",
+        "statement",
+        "story",
+        "story about",
+        "suggestion",
+        "talk of",
+        "thought on",
+        "voter of",
+        "word about",
+        "word for",
+    ]
+)
+
+#: The cues :func:`extract_claims` uses.
+LEXICON = Lexicon(_LEARNED_COMP, _LEARNED_OBJ, _LEARNED_PREP, _LEARNED_PASS, _LEARNED_NOUN)
+
+
+def selection_lemmas() -> frozenset[str]:
+    """Every lemma that can head a cue, for selective parsing (``pipeline.nlp``).
+
+    Why: the selective annotator parses only sentences with a cue lemma; it reads
+    :data:`CUE_LEMMAS` alone, so sentences whose only cue is learned ("hopes", "the claim
+    that") stay unparsed there until it reads this set instead.
+    """
+    keys = (*LEXICON.comp, *LEXICON.obj, *LEXICON.prep, *LEXICON.passive, *LEXICON.noun)
+    return CUE_LEMMAS | OBJECT_CUE_LEMMAS | {key.split()[0] for key in keys}
 
 
 # --------------------------------------------------------------------------------------------
@@ -820,7 +1288,7 @@ def _attach_quotes(
         best: tuple[int, int, int] | None = None  # (priority, distance, cue index)
         for ci, cue in enumerate(cues):
             verb = cue.verb
-            if ci in skip or quote.open <= verb.idx < quote.close:
+            if ci in skip or not cue.seed or quote.open <= verb.idx < quote.close:
                 continue
             clause = _cue_clause(cue, quote)
             if verb.idx >= quote.close:
@@ -860,7 +1328,14 @@ def extract_claims(doc: Doc, *, outlet: str | None = None) -> Iterator[Claim]:
     quotes = find_quotes(text, min_chars=2)
     cues = _match_cues(doc)
     relays = _relays(cues)
-    attached = _attach_quotes(doc, quotes, cues, skip=frozenset(relays))
+    attached = _attach_quotes(doc, quotes, cues)
+    for qi, ci in list(attached.items()):
+        if ci in relays:  # "He emphasized that “...,” notes AP": the quote is He's, AP relays
+            inner = _inner_cue(ci, cues, relays)
+            if inner is None:
+                del attached[qi]
+            else:
+                attached[qi] = inner
 
     raw: list[tuple[int, int, bool, _Cue]] = []  # (content start, end, direct, cue)
     used_cues: set[int] = set()
@@ -975,7 +1450,9 @@ def _dash_byline(doc: Doc, quote: Quote) -> _Cue | None:
 def _preceding_cue(cues: list[_Cue], quote: Quote, *, window: int = 400) -> _Cue | None:
     """The nearest cue with a speaker before a stand-alone quotation (the running speaker)."""
     before = [
-        c for c in cues if c.speaker is not None and quote.open - window < c.cue[1] <= quote.open
+        c
+        for c in cues
+        if c.seed and c.speaker is not None and quote.open - window < c.cue[1] <= quote.open
     ]
     return max(before, key=lambda c: c.cue[1]) if before else None
 
@@ -1005,8 +1482,8 @@ def _relays(cues: list[_Cue]) -> dict[int, Token]:
             if other is not cue
             and other.speaker is not None
             and (
-                other.verb.head is verb
-                or verb.head is other.verb
+                other.verb.head == verb
+                or verb.head == other.verb
                 or (cue.content and cue.content[0] <= other.verb.idx < cue.content[1])
             )
         ]
@@ -1016,12 +1493,23 @@ def _relays(cues: list[_Cue]) -> dict[int, Token]:
     return out
 
 
+def _inner_cue(ri: int, cues: list[_Cue], relays: dict[int, Token]) -> int | None:
+    """The cue a relay reports: one with a speaker, governing or governed by the relay verb."""
+    verb = cues[ri].verb
+    for ci, other in enumerate(cues):
+        if ci == ri or ci in relays or other.speaker is None:
+            continue
+        if other.verb.head == verb or verb.head == other.verb:
+            return ci
+    return None
+
+
 def _relay_of(cue: _Cue, cues: list[_Cue], relays: dict[int, Token]) -> Token | None:
     """The outlet relaying ``cue``: a relay cue governing it, or an "X reports:" intro."""
     text = cue.verb.doc.text
     for ri, outlet in relays.items():
         relay = cues[ri]
-        if relay.verb.head is cue.verb or cue.verb.head is relay.verb:
+        if relay.verb.head == cue.verb or cue.verb.head == relay.verb:
             return outlet
         if relay.content and relay.content[0] <= cue.verb.idx < relay.content[1]:
             return outlet
