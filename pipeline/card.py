@@ -71,6 +71,10 @@ LIMITS = """## Known limits
 - `published_at` is midnight UTC when the source only gave a date; it is null when unknown.
 - Copies are detected by text overlap (see `articles.duplicate_of`); a heavily edited reprint
   is a separate article, so its claims and figures count twice.
+- With pandas and pyarrow, a script that calls `pd.read_parquet` can abort at exit
+  ("terminate called without an active exception") after all its work is done, on a busy
+  machine: Arrow's I/O threads outlive interpreter shutdown (apache/arrow#34314). The data read
+  is complete; `pyarrow.parquet.read_table(path).to_pandas()` avoids it.
 """
 
 
