@@ -10,33 +10,12 @@ from __future__ import annotations
 import pandera.polars as pa
 import polars as pl
 
-SOURCE_KINDS = (
-    "news_agency",
-    "media",
-    "government",
-    "military",
-    "politician",
-    "official",
-    "organisation",
-    "international_org",
-    "ngo",
-    "person",
-    "anonymous",
-    "document",
-)
-FIGURE_CHANGES = ("=", "~", ">", "<", "up", "down")
-FIGURE_KINDS = (
-    "count",
-    "percent",
-    "currency",
-    "length",
-    "area",
-    "mass",
-    "duration",
-    "speed",
-    "temperature",
-    "other",
-)
+from pipeline.extract.figures import CHANGES, KINDS
+from pipeline.link.sources import SOURCE_KINDS
+
+# The allowed values are defined once, where the rows are made.
+FIGURE_CHANGES = CHANGES
+FIGURE_KINDS = KINDS
 
 CONTRACT_VERSIONS: dict[str, str] = {
     "articles": "1.1.0",

@@ -7,6 +7,7 @@ inputs gives the same ids and the release files stay byte-identical.
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 
 _SEPARATOR = "\x1f"  # ASCII unit separator: cannot appear in a path or a field name.
 
@@ -26,6 +27,15 @@ def stable_id(*parts: object, length: int = 16) -> str:
 def content_hash(text: str) -> str:
     """Hash of an article body; an unchanged body is never parsed twice."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def file_sha256(path: Path) -> str:
+    """sha256 of a file's bytes, read in 1 MiB blocks (files may be large)."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def article_id(namespace: str, external_id: str) -> str:

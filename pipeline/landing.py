@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline.ids import file_sha256
+
 #: Extensions the readers understand; anything else in the folder is ignored.
 LANDING_EXTENSIONS = frozenset({".txt", ".html", ".htm", ".jsonl", ".json"})
 
@@ -81,16 +83,8 @@ def scan(root: Path, previous: Mapping[str, LandedFile]) -> Scan:
         if before and before.size == stat.st_size and before.mtime_ns == stat.st_mtime_ns:
             seen[key] = before
             continue
-        landed = LandedFile(key, stat.st_size, stat.st_mtime_ns, _sha256(file))
+        landed = LandedFile(key, stat.st_size, stat.st_mtime_ns, file_sha256(file))
         seen[key] = landed
         if before is None or before.sha256 != landed.sha256:
             changed.append(landed)
     return Scan(tuple(changed), seen)
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()

