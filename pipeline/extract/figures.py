@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Token
 
 from pipeline.extract import numbers as nb
+from pipeline.extract.doccache import doc_text
 
 CHANGES = ("=", "~", ">", "<", "up", "down")
 KINDS = (
@@ -837,7 +838,7 @@ def _build(doc: Doc, num: _Num, last: Figure | None, last_end_i: int) -> tuple[F
     n = len(doc)
     if _is_one_pronoun(doc, num):
         return None, num.j
-    phone = _PHONE.match(doc.text, doc[num.i].idx)
+    phone = _PHONE.match(doc_text(doc), doc[num.i].idx)
     if phone is not None and num.digits:  # "555-0199", "(212) 555-0143": not figures
         k = num.i
         while k < n and doc[k].idx < phone.end():
@@ -984,7 +985,7 @@ def _build(doc: Doc, num: _Num, last: Figure | None, last_end_i: int) -> tuple[F
         and last is not None
         and last.unit
         and not num.fraction
-        and (second is None and doc.text[last.start - 1 : last.start] != "(")
+        and (second is None and doc_text(doc)[last.start - 1 : last.start] != "(")
         and (last.kind != "percent" or doc[num.i].head.lower_ not in ("to", "at"))
         and last.unit != "year of age"
         and doc[num.i].dep_ != "nummod"
@@ -1035,7 +1036,7 @@ def _build(doc: Doc, num: _Num, last: Figure | None, last_end_i: int) -> tuple[F
         gap = doc[last_end_i:q_start]
         if 0 < len(gap) <= 2 and all(t.text in ("(", "/", "[") for t in gap):
             change = last.change
-    text = doc.text[start:end]
+    text = doc_text(doc)[start:end]
     if is_range:
         lo, hi = sorted((low_v, high_v))  # type: ignore[type-var]
         return Figure(text, start, end, None, lo, hi, change, unit_out, kind, counted_surface), j

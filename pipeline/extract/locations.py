@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span
 
+from pipeline.extract.doccache import doc_ents, doc_text
 from pipeline.link.gazetteer import Gazetteer, name_key
 from pipeline.link.geocode import ADMIN_WORDS, Mention, candidate_rows, resolve
 
@@ -23,28 +24,167 @@ from pipeline.link.geocode import ADMIN_WORDS, Mention, candidate_rows, resolve
 PLACE_LABELS: tuple[str, ...] = ("GPE", "LOC", "FAC")
 
 #: Words that make an ORG/untagged span an organisation rather than a place.
-_ORG_WORDS = frozenset({
-    "university", "college", "school", "party", "council", "committee", "ministry", "department",
-    "bank", "church", "company", "corp", "inc", "news", "times", "post", "police", "army",
-    "force", "forces", "association", "institute", "club", "hospital", "board", "agency", "union",
-    "group", "state", "islamic", "team", "fc", "league", "court", "media", "press", "network",
-    "radio", "tv", "airlines", "airways",
-})
+_ORG_WORDS = frozenset(
+    {
+        "university",
+        "college",
+        "school",
+        "party",
+        "council",
+        "committee",
+        "ministry",
+        "department",
+        "bank",
+        "church",
+        "company",
+        "corp",
+        "inc",
+        "news",
+        "times",
+        "post",
+        "police",
+        "army",
+        "force",
+        "forces",
+        "association",
+        "institute",
+        "club",
+        "hospital",
+        "board",
+        "agency",
+        "union",
+        "group",
+        "state",
+        "islamic",
+        "team",
+        "fc",
+        "league",
+        "court",
+        "media",
+        "press",
+        "network",
+        "radio",
+        "tv",
+        "airlines",
+        "airways",
+    }
+)
 #: Words never taken as gazetteer-only mentions on their own (sentence-initial capitals etc.).
-_STOP = frozenset({
-    "daesh", "isis", "isil", "is", "taliban", "god", "mr", "mrs", "ms", "dr", "president",
-    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january",
-    "february", "march", "april", "may", "june", "july", "august", "september", "october",
-    "november", "december", "a", "an", "the", "this", "that", "he", "she", "it", "we", "they",
-    "but", "and", "or", "in", "on", "at", "of", "for", "as", "if", "so", "all", "more", "most",
-    "after", "before", "over", "under", "about", "some", "many", "one", "two", "new", "north",
-    "south", "east", "west", "central", "western", "eastern", "northern", "southern", "said",
-    "also", "then", "there", "here", "when", "while", "what", "who", "why", "how", "meanwhile",
-})
-_TITLES = frozenset({
-    "mr", "mrs", "ms", "dr", "sen", "rep", "gov", "gen", "col", "capt", "sgt", "lt", "prof",
-    "president", "judge", "coach", "officer", "deputy", "chief", "pastor", "rev", "st",
-})
+_STOP = frozenset(
+    {
+        "daesh",
+        "isis",
+        "isil",
+        "is",
+        "taliban",
+        "god",
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "president",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "a",
+        "an",
+        "the",
+        "this",
+        "that",
+        "he",
+        "she",
+        "it",
+        "we",
+        "they",
+        "but",
+        "and",
+        "or",
+        "in",
+        "on",
+        "at",
+        "of",
+        "for",
+        "as",
+        "if",
+        "so",
+        "all",
+        "more",
+        "most",
+        "after",
+        "before",
+        "over",
+        "under",
+        "about",
+        "some",
+        "many",
+        "one",
+        "two",
+        "new",
+        "north",
+        "south",
+        "east",
+        "west",
+        "central",
+        "western",
+        "eastern",
+        "northern",
+        "southern",
+        "said",
+        "also",
+        "then",
+        "there",
+        "here",
+        "when",
+        "while",
+        "what",
+        "who",
+        "why",
+        "how",
+        "meanwhile",
+    }
+)
+_TITLES = frozenset(
+    {
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "sen",
+        "rep",
+        "gov",
+        "gen",
+        "col",
+        "capt",
+        "sgt",
+        "lt",
+        "prof",
+        "president",
+        "judge",
+        "coach",
+        "officer",
+        "deputy",
+        "chief",
+        "pastor",
+        "rev",
+        "st",
+    }
+)
 _CONTAINER = re.compile(r",\s*((?:[A-Z][\w\.\-’']*\.?)(?:\s+[A-Z][\w\.\-’']*)*)")
 _STRIP_LEFT = ("the ", "The ")
 
@@ -69,7 +209,7 @@ class Location:
 def _trim(span: Span) -> tuple[int, int] | None:
     """Char offsets of a span without a leading article or a trailing possessive."""
     start, end = span.start_char, span.end_char
-    text = span.doc.text
+    text = doc_text(span.doc)
     for prefix in _STRIP_LEFT:
         if text.startswith(prefix, start, end):
             start += len(prefix)
@@ -82,7 +222,7 @@ def _trim(span: Span) -> tuple[int, int] | None:
 
 def _admin_hint(doc: Doc, span: Span) -> bool:
     after = doc[span.end].lower_ if span.end < len(doc) else ""
-    before = doc[span.start - 2: span.start] if span.start >= 2 else None
+    before = doc[span.start - 2 : span.start] if span.start >= 2 else None
     if after in ADMIN_WORDS:
         return True
     return bool(before is not None and before[1].lower_ == "of" and before[0].lower_ in ADMIN_WORDS)
@@ -147,7 +287,7 @@ def _embedded(
 ) -> list[tuple[Span, bool, bool]]:
     """Country, division and continent names inside other entities ("US Special Forces")."""
     out: list[tuple[Span, bool, bool]] = []
-    for ent in doc.ents:
+    for ent in doc_ents(doc):
         if ent.label_ in PLACE_LABELS or ent.label_ in ("PERSON", "NORP", "CARDINAL", "DATE"):
             continue
         if taken.intersection(range(ent.start, ent.end)):
@@ -179,12 +319,18 @@ def _embedded(
     return out
 
 
-def _spans(doc: Doc, gazetteer: Gazetteer, labels: tuple[str, ...], demonyms: bool,
-           gazetteer_match: bool, embedded: bool = True) -> list[tuple[Span, bool, bool]]:
+def _spans(
+    doc: Doc,
+    gazetteer: Gazetteer,
+    labels: tuple[str, ...],
+    demonyms: bool,
+    gazetteer_match: bool,
+    embedded: bool = True,
+) -> list[tuple[Span, bool, bool]]:
     """(span, is_demonym, gazetteer_only) candidates, in text order, non-overlapping."""
     found: list[tuple[Span, bool, bool]] = []
     taken: set[int] = set()
-    for ent in doc.ents:
+    for ent in doc_ents(doc):
         if ent.label_ in labels:
             found.append((ent, False, False))
             taken.update(range(ent.start, ent.end))
@@ -193,10 +339,8 @@ def _spans(doc: Doc, gazetteer: Gazetteer, labels: tuple[str, ...], demonyms: bo
             taken.update(range(ent.start, ent.end))
     if gazetteer_match:
         countries, admin1 = _doc_places(gazetteer, [s for s, dem, _ in found if not dem])
-        person_words = {
-            t.lower_ for ent in doc.ents if ent.label_ == "PERSON" for t in ent
-        }
-        for ent in doc.ents:
+        person_words = {t.lower_ for ent in doc_ents(doc) if ent.label_ == "PERSON" for t in ent}
+        for ent in doc_ents(doc):
             if ent.label_ in ("ORG", "PERSON") and not taken.intersection(
                 range(ent.start, ent.end)
             ):
@@ -213,8 +357,13 @@ def _spans(doc: Doc, gazetteer: Gazetteer, labels: tuple[str, ...], demonyms: bo
                 i += 1
                 continue
             j = i + 1
-            while j < len(doc) and doc[j].is_title and doc[j].pos_ == "PROPN" and j not in taken \
-                    and not doc[j].ent_type_:
+            while (
+                j < len(doc)
+                and doc[j].is_title
+                and doc[j].pos_ == "PROPN"
+                and j not in taken
+                and not doc[j].ent_type_
+            ):
                 j += 1
             span = doc[i:j]
             local = span.text.lower() not in person_words and not (
@@ -237,7 +386,7 @@ def find_mentions(
     gazetteer_match: bool = True,
 ) -> list[Mention]:
     """Recognition only: the place mentions of ``doc`` (see :func:`extract_locations`)."""
-    text = doc.text
+    text = doc_text(doc)
     mentions: list[Mention] = []
     for span, is_demonym, gaz_only in _spans(doc, gazetteer, labels, demonyms, gazetteer_match):
         trimmed = _trim(span)
@@ -247,10 +396,17 @@ def find_mentions(
         surface = text[start:end]
         if name_key(surface) in _STOP and not is_demonym:
             continue
-        mentions.append(Mention(
-            text=surface, start=start, end=end, container=_container(text, end),
-            admin_hint=_admin_hint(doc, span), demonym=is_demonym, gazetteer_only=gaz_only,
-        ))
+        mentions.append(
+            Mention(
+                text=surface,
+                start=start,
+                end=end,
+                container=_container(text, end),
+                admin_hint=_admin_hint(doc, span),
+                demonym=is_demonym,
+                gazetteer_only=gaz_only,
+            )
+        )
     return mentions
 
 
@@ -264,15 +420,33 @@ def to_locations(
             if not keep_unresolved or mention.demonym or mention.gazetteer_only:
                 continue
             # No gazetteer entry; the point, if any, is the document's focus (low confidence).
-            yield Location(mention.text, mention.start, mention.end, None, None, None, None,
-                           None, res.latitude, res.longitude, res.confidence)
+            yield Location(
+                mention.text,
+                mention.start,
+                mention.end,
+                None,
+                None,
+                None,
+                None,
+                None,
+                res.latitude,
+                res.longitude,
+                res.confidence,
+            )
             continue
         place = gazetteer.place(res.row)
         yield Location(
-            text=mention.text, start=mention.start, end=mention.end, geonameid=place.geonameid,
-            name=place.name, feature_code=place.feature_code,
-            country_code=place.country_code or None, admin1=place.admin1,
-            latitude=res.latitude, longitude=res.longitude, confidence=res.confidence,
+            text=mention.text,
+            start=mention.start,
+            end=mention.end,
+            geonameid=place.geonameid,
+            name=place.name,
+            feature_code=place.feature_code,
+            country_code=place.country_code or None,
+            admin1=place.admin1,
+            latitude=res.latitude,
+            longitude=res.longitude,
+            confidence=res.confidence,
         )
 
 
@@ -301,5 +475,11 @@ def extract_locations(
     yield from to_locations(gazetteer, mentions, keep_unresolved=keep_unresolved)
 
 
-__all__ = ["PLACE_LABELS", "Location", "candidate_rows", "extract_locations", "find_mentions",
-           "to_locations"]
+__all__ = [
+    "PLACE_LABELS",
+    "Location",
+    "candidate_rows",
+    "extract_locations",
+    "find_mentions",
+    "to_locations",
+]
