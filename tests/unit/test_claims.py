@@ -31,9 +31,9 @@ def _find(claims, seed, needle):
 
 
 def test_find_quotes_pairs_curly_straight_and_multi_paragraph():
-    text = '“One,” he said. "Two" and ''three''.\n\n“First para\n\n“second para.”'
+    text = "“One,” he said. \"Two\" and ''three''.\n\n“First para\n\n“second para.”"
     inner = [text[q.start : q.end] for q in find_quotes(text)]
-    assert inner[:2] == ["One,", "Two"]
+    assert inner[:3] == ["One,", "Two", "three"]
     assert inner[-1].startswith("First para") and inner[-1].endswith("second para.")
 
 
@@ -143,3 +143,35 @@ def test_quoted_as_saying_and_agency_intro(claims):
 def test_document_source(claims):
     c = _find(claims, "000", "enduring US military presence")
     assert c.cue == "According to" and c.source.kind == "document"
+
+
+def _claims_of(text):
+    from pipeline.nlp import load_nlp
+
+    return list(extract_claims(load_nlp()(text)))
+
+
+@pytest.mark.slow
+def test_parenthetical_cue_takes_the_whole_sentence():
+    text = "The museum, Mr. Bush said, celebrated several of his heroes, including Chuck Berry."
+    (c,) = [c for c in _claims_of(text) if c.cue == "said"]
+    assert c.content.startswith("The museum") and c.content.endswith("Chuck Berry")
+    assert c.speaker == "Mr. Bush" and not c.is_direct
+
+
+@pytest.mark.slow
+def test_headline_name_colon_is_a_claim():
+    text = "Sanders: Clinton needs to get away from personality stuff.\n\nThe senator spoke."
+    c = next(c for c in _claims_of(text) if c.cue == ":")
+    assert c.speaker == "Sanders"
+    assert c.content == "Clinton needs to get away from personality stuff"
+
+
+@pytest.mark.slow
+def test_quotation_resumed_after_an_aside_is_one_claim():
+    text = (
+        "“Every time you say that,” Tester said, referring to the excuse, “you give "
+        "ammunition to the people who want to break up the big banks.”"
+    )
+    (c,) = [c for c in _claims_of(text) if c.is_direct]
+    assert c.content.startswith("Every time") and c.content.endswith("big banks.")
