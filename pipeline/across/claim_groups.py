@@ -106,17 +106,8 @@ def _group_block(source_id, block: pl.DataFrame, meta: dict, settings: ClaimGrou
         ),
     )
     texts = [r["norm"] for r in rows]
-    score = np.asarray(
-        process.cdist(texts, texts, scorer=fuzz.token_sort_ratio, workers=1), dtype=np.float64
-    )
-    similar = score >= settings.min_ratio
     words = np.array([t.count(" ") + 1 for t in texts])
     specific = words >= settings.contained_words
-    if specific.sum() >= 2:
-        partial = np.asarray(
-            process.cdist(texts, texts, scorer=fuzz.partial_ratio, workers=1), dtype=np.float64
-        )
-        similar |= (partial >= settings.contained_ratio) & np.outer(specific, specific)
     parent = list(range(len(rows)))
 
     def find(i: int) -> int:
@@ -125,14 +116,17 @@ def _group_block(source_id, block: pl.DataFrame, meta: dict, settings: ClaimGrou
             i = parent[i]
         return i
 
-    for i, j in zip(*np.nonzero(np.triu(similar, k=1)), strict=True):
-        if rows[i]["article_id"] == rows[j]["article_id"]:
-            continue
-        if not _within(meta, rows[i], rows[j], settings.window):
-            continue
-        root_i, root_j = find(int(i)), find(int(j))
-        if root_i != root_j:
-            parent[max(root_i, root_j)] = min(root_i, root_j)
+    for left, right in _candidate_blocks(rows, meta, settings.window):
+        similar = _similar(texts, left, right, specific, settings)
+        for a, b in zip(*np.nonzero(similar), strict=True):
+            i, j = left[a], right[b]
+            if i >= j or rows[i]["article_id"] == rows[j]["article_id"]:
+                continue
+            if not _within(meta, rows[i], rows[j], settings.window):
+                continue
+            root_i, root_j = find(i), find(j)
+            if root_i != root_j:
+                parent[max(root_i, root_j)] = min(root_i, root_j)
     groups: dict[int, list[int]] = {}
     for i in range(len(rows)):
         groups.setdefault(find(i), []).append(i)
@@ -152,11 +146,58 @@ def _group_block(source_id, block: pl.DataFrame, meta: dict, settings: ClaimGrou
                     "source_id": source_id,
                     "via_source_id": row["via_source_id"],
                     "is_representative": m == root,
-                    "similarity": round(float(score[root, m]) / 100.0, 4),
+                    "similarity": round(fuzz.token_sort_ratio(texts[root], texts[m]) / 100.0, 4),
                     "from_duplicate": meta.get(row["article_id"], (None, None))[1] is not None,
                 }
             )
     return out
+
+
+def _candidate_blocks(
+    rows: list[dict], meta: dict, window: timedelta
+) -> list[tuple[list[int], list[int]]]:
+    """Pairs of row-index blocks that can hold two claims within ``window`` of each other.
+
+    Dated claims fall into buckets one window wide; two claims within the window are in the same
+    or adjacent buckets, so only those blocks are compared (all pairs of one prolific source
+    were millions of comparisons). Undated claims are compared with every claim, as
+    :func:`_within` allows.
+    """
+    times = [meta.get(r["article_id"], (None,))[0] for r in rows]
+    undated = [i for i, t in enumerate(times) if t is None]
+    dated = [i for i, t in enumerate(times) if t is not None]
+    blocks: list[tuple[list[int], list[int]]] = []
+    if undated:
+        blocks.append((undated, list(range(len(rows)))))
+    if dated:
+        origin = min(times[i] for i in dated)
+        buckets: dict[int, list[int]] = {}
+        for i in dated:
+            buckets.setdefault(int((times[i] - origin) / window), []).append(i)
+        for key in sorted(buckets):
+            blocks.append((buckets[key], buckets[key] + buckets.get(key + 1, [])))
+    return blocks
+
+
+def _similar(
+    texts: list[str],
+    left: list[int],
+    right: list[int],
+    specific: np.ndarray,
+    settings: ClaimGroupSettings,
+) -> np.ndarray:
+    """Which (left, right) pairs say the same thing: near-equal, or one contained in the other."""
+    left_texts = [texts[i] for i in left]
+    right_texts = [texts[j] for j in right]
+    score = process.cdist(left_texts, right_texts, scorer=fuzz.token_sort_ratio, workers=1)
+    similar = np.asarray(score, dtype=np.float64) >= settings.min_ratio
+    both_specific = np.outer(specific[left], specific[right])
+    if both_specific.any():
+        partial = process.cdist(left_texts, right_texts, scorer=fuzz.partial_ratio, workers=1)
+        similar |= (np.asarray(partial, dtype=np.float64) >= settings.contained_ratio) & (
+            both_specific
+        )
+    return similar
 
 
 def _within(meta: dict, a: dict, b: dict, window: timedelta) -> bool:
