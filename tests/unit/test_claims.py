@@ -175,3 +175,76 @@ def test_quotation_resumed_after_an_aside_is_one_claim():
     )
     (c,) = [c for c in _claims_of(text) if c.is_direct]
     assert c.content.startswith("Every time") and c.content.endswith("big banks.")
+
+
+@pytest.mark.slow
+def test_name_between_quotation_and_cue_is_the_speaker():
+    text = (
+        "Flynn said Trump was right.\n\n“He's absolutely right. There's a severe disconnect "
+        "between this White House and our military,” Flynn, a top Trump surrogate, said "
+        "Thursday morning on Fox News’s “Fox and Friends.” “I mean, there's a lot of "
+        "frustration within the ranks.”"
+    )
+    (c,) = [c for c in _claims_of(text) if c.is_direct]
+    assert c.content.startswith("He's absolutely") and c.content.endswith("the ranks.")
+    assert c.speaker.startswith("Flynn")
+
+
+@pytest.mark.slow
+def test_quoted_show_title_is_no_content():
+    text = (
+        "On this weekend’s broadcast of “Fox News Sunday,” Gov. Mike Pence said his running "
+        "mate's tweet was only meant to mock Hillary Clinton."
+    )
+    (c,) = [c for c in _claims_of(text) if c.cue == "said"]
+    assert not c.is_direct and c.content.startswith("his running mate")
+
+
+@pytest.mark.slow
+def test_coordinated_that_clauses_stay_one_content():
+    text = (
+        "She added that the race can’t just be about reacting to Trump, and that the election "
+        "will be about national security."
+    )
+    (c,) = [c for c in _claims_of(text) if c.cue == "added"]
+    assert c.content.endswith("national security")
+
+
+@pytest.mark.slow
+def test_sentence_opening_poll_is_the_source():
+    text = "The race tightened.\n\nIn a CBS News poll, she led Mr. Sanders by 24 points."
+    (c,) = [c for c in _claims_of(text) if c.cue == "In"]
+    assert c.speaker.endswith("poll") and c.content == "she led Mr. Sanders by 24 points"
+
+
+@pytest.mark.slow
+def test_quotation_after_a_no_break_space_continues_the_speaker():
+    text = (
+        "“Let’s just boil it down to the bare essentials,” he continued.\u00a0 “I’ve met "
+        "Mr. Trump on more than one occasion and I am disturbed by his lack of background.”"
+    )
+    (c,) = [c for c in _claims_of(text) if c.is_direct]
+    assert c.content.startswith("Let’s just") and c.content.endswith("background.")
+
+
+@pytest.mark.slow
+def test_second_cue_in_a_coordination_is_its_own_claim():
+    text = (
+        "Trump, speaking to a veterans group in Virginia, said he would order a thorough review "
+        "of the nation’s computer defenses and warned against potential hackers from China."
+    )
+    found = _claims_of(text)
+    said = next(c for c in found if c.cue == "said")
+    assert said.content.endswith("computer defenses")
+    warned = next(c for c in found if c.cue == "warned")
+    assert warned.speaker == "Trump"
+
+
+@pytest.mark.slow
+def test_mid_sentence_apposition_stays_in_the_content():
+    text = (
+        "Officials said China plans to make the Scarborough Shoal, an atoll Beijing grabbed "
+        "from the Philippines, into a fortress."
+    )
+    (c,) = [c for c in _claims_of(text) if c.cue == "said"]
+    assert c.content.endswith("into a fortress")
