@@ -62,6 +62,8 @@ class BenchResult:
     scaling: dict[int, float]
     peak_rss_mb: float
     load_average: tuple[float, float, float]
+    peak_pss_mb: float = 0.0
+    peak_main_rss_mb: float = 0.0
 
     def summary(self) -> dict[str, object]:
         """The machine-readable result (the bench's last output line)."""
@@ -80,6 +82,8 @@ class BenchResult:
             "rerun_seconds": round(self.rerun.seconds, 2),
             "rerun_fraction": round(self.rerun.seconds / self.first.seconds, 3),
             "peak_rss_mb": round(self.peak_rss_mb, 1),
+            "peak_pss_mb": round(self.peak_pss_mb, 1),
+            "peak_main_rss_mb": round(self.peak_main_rss_mb, 1),
             "scaling_s_per_article": {str(n): round(s, 4) for n, s in self.scaling.items()},
             "scaling_spread": round(max(per_article) / min(per_article) - 1, 3),
             "stage_seconds": {k: round(v, 2) for k, v in self.first.steps.items()},
@@ -141,15 +145,20 @@ def measure_floor(texts: Sequence[str], *, n_process: int = 2) -> Floor:
 
 
 class PeakRss:
-    """Peak resident memory of this process plus its children, sampled in a thread.
+    """Peak memory of this process plus its children, sampled in a thread.
 
     ``ru_maxrss`` alone misses forked workers that are still alive, and RUSAGE_CHILDREN reports
-    the largest single child, not the sum; sampling the live tree catches both.
+    the largest single child, not the sum; sampling the live tree catches both. Three figures:
+    the summed RSS of the tree (counts the model pages that forked workers share with the parent
+    once per process, so it overstates), the summed PSS (shared pages divided among the processes
+    sharing them: the memory the run really holds), and the main process's own RSS.
     """
 
     def __init__(self, interval: float = 0.1) -> None:
         self.interval = interval
         self.peak_bytes = 0
+        self.peak_pss_bytes = 0
+        self.peak_main_bytes = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, daemon=True)
 
@@ -166,13 +175,18 @@ class PeakRss:
         import psutil
 
         me = psutil.Process()
-        total = me.memory_info().rss
+        main = me.memory_full_info()
+        total, pss = main.rss, getattr(main, "pss", main.rss)
         for child in me.children(recursive=True):
             try:
-                total += child.memory_info().rss
+                info = child.memory_full_info()
             except psutil.Error:
                 continue
+            total += info.rss
+            pss += getattr(info, "pss", info.rss)
         self.peak_bytes = max(self.peak_bytes, total)
+        self.peak_pss_bytes = max(self.peak_pss_bytes, pss)
+        self.peak_main_bytes = max(self.peak_main_bytes, main.rss)
 
     def _loop(self) -> None:
         while not self._stop.is_set():
@@ -181,8 +195,18 @@ class PeakRss:
 
     @property
     def peak_mb(self) -> float:
-        """Peak in MiB."""
+        """Peak summed RSS in MiB."""
         return self.peak_bytes / (1 << 20)
+
+    @property
+    def peak_pss_mb(self) -> float:
+        """Peak summed PSS in MiB."""
+        return self.peak_pss_bytes / (1 << 20)
+
+    @property
+    def peak_main_mb(self) -> float:
+        """Peak RSS of the main process alone, in MiB."""
+        return self.peak_main_bytes / (1 << 20)
 
 
 def scaling_sizes(limit: int) -> list[int]:
@@ -225,6 +249,8 @@ def run_bench(
         floor=floor,
         scaling=dict(sorted(scaling.items())),
         peak_rss_mb=rss.peak_mb,
+        peak_pss_mb=rss.peak_pss_mb,
+        peak_main_rss_mb=rss.peak_main_mb,
         load_average=os.getloadavg(),
     )
 
@@ -243,7 +269,9 @@ def report_lines(result: BenchResult) -> list[str]:
         f"  ratio        {s['ratio']:>8.3f}   (end to end / floor; >= 1.0 beats spaCy alone)",
         f"  re-run       {s['rerun_seconds']:>8.2f} s  = "
         f"{s['rerun_fraction']:.3f} of the first run",
-        f"  peak RSS     {s['peak_rss_mb']:>8.1f} MiB (process + children)",
+        f"  peak RSS     {s['peak_rss_mb']:>8.1f} MiB (process + children, shared pages counted "
+        f"per process); PSS {s['peak_pss_mb']:.1f} MiB; "
+        f"main process {s['peak_main_rss_mb']:.1f} MiB",
         "  scaling      "
         + "  ".join(f"N={n}: {v * 1000:.0f} ms/article" for n, v in result.scaling.items())
         + f"  (spread {s['scaling_spread']:.1%})",
@@ -266,7 +294,12 @@ def readme_block(result: BenchResult, command: str) -> str:
         ("spaCy full pipeline alone (n_process=2)", f"{s['floor_articles_per_s']} articles/s"),
         ("ratio end to end / spaCy alone", f"{s['ratio']}"),
         ("no-op re-run / first run", f"{s['rerun_fraction']} ({s['rerun_seconds']} s)"),
-        ("peak RSS (with workers)", f"{s['peak_rss_mb']} MiB"),
+        (
+            "peak RSS, process + workers (shared pages counted per process)",
+            f"{s['peak_rss_mb']} MiB",
+        ),
+        ("peak PSS, process + workers (memory actually held)", f"{s['peak_pss_mb']} MiB"),
+        ("peak RSS, main process", f"{s['peak_main_rss_mb']} MiB"),
         (
             "seconds per article at N/4, N/2, N",
             ", ".join(f"{v:.3f}" for v in result.scaling.values()),
