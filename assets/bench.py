@@ -13,7 +13,7 @@ from pathlib import Path
 import dagster as dg
 
 from assets.definitions import build_definitions
-from assets.resources import WarehouseResource
+from assets.resources import WarehouseResource, resource_of
 from pipeline import bench
 from pipeline.warehouse import connect
 
@@ -36,8 +36,7 @@ def run_once(
         releases=str(workdir / "releases"),
     )
     job = defs.resolve_job_def(job_name)
-    warehouse = defs.resources["warehouse"]
-    assert isinstance(warehouse, WarehouseResource)
+    warehouse = resource_of(defs, "warehouse", WarehouseResource)
     started = time.perf_counter()
     with warehouse.hold():
         result = job.execute_in_process(instance=instance, raise_on_error=False)

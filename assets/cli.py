@@ -128,7 +128,7 @@ def _instance():
 
 def _run(args: argparse.Namespace) -> int:
     from assets.definitions import build_definitions
-    from assets.resources import WarehouseResource
+    from assets.resources import ReleaseResource, WarehouseResource, resource_of
 
     fields = dict(_split_field(item) for item in args.field)
     defs = build_definitions(
@@ -136,8 +136,7 @@ def _run(args: argparse.Namespace) -> int:
     )
     defs = _with_progress(defs)
     job = defs.resolve_job_def("warehouse" if args.no_release else "build")
-    warehouse = defs.resources["warehouse"]
-    assert isinstance(warehouse, WarehouseResource)
+    warehouse = resource_of(defs, "warehouse", WarehouseResource)
     started = time.perf_counter()
     waiting = f"another run is writing {warehouse.path}; waiting for it to finish ..."
     try:
@@ -151,7 +150,7 @@ def _run(args: argparse.Namespace) -> int:
         print(f"newsledger: {exc}", file=sys.stderr)
         return 3
     seconds = time.perf_counter() - started
-    releases = None if args.no_release else defs.resources["releases"].root
+    releases = None if args.no_release else resource_of(defs, "releases", ReleaseResource).root
     _print_summary(warehouse, releases, seconds, result.success)
     return 0 if result.success else 1
 
@@ -161,12 +160,11 @@ def _release(args: argparse.Namespace) -> int:
     import dagster as dg
 
     from assets.definitions import build_definitions
-    from assets.resources import WarehouseResource
+    from assets.resources import ReleaseResource, WarehouseResource, resource_of
 
     defs = _with_progress(build_definitions(warehouse=args.warehouse, releases=args.releases))
     job = defs.resolve_job_def("build")
-    warehouse = defs.resources["warehouse"]
-    assert isinstance(warehouse, WarehouseResource)
+    warehouse = resource_of(defs, "warehouse", WarehouseResource)
     started = time.perf_counter()
     with warehouse.hold():
         result = job.execute_in_process(
@@ -182,7 +180,8 @@ def _release(args: argparse.Namespace) -> int:
             while error.cause is not None:
                 error = error.cause
             print(error.message.strip())
-    _print_summary(warehouse, defs.resources["releases"].root, seconds, result.success)
+    releases = resource_of(defs, "releases", ReleaseResource).root
+    _print_summary(warehouse, releases, seconds, result.success)
     return 0 if result.success else 1
 
 

@@ -1,5 +1,7 @@
 """Shared pieces of the asset wrappers: table metadata and the contract check factory."""
 
+from typing import Any
+
 import dagster as dg
 import polars as pl
 
@@ -23,7 +25,7 @@ def column_schema(table: str) -> dg.TableSchema:
     )
 
 
-def table_metadata(warehouse: Warehouse, table: str, **extra: object) -> dict[str, object]:
+def table_metadata(warehouse: Warehouse, table: str, **extra: object) -> dict[str, Any]:
     """Row count and a short preview of ``table`` after a write."""
     preview = warehouse.frame(f'SELECT * FROM "{table}" ORDER BY 1 LIMIT {PREVIEW_ROWS}')
     preview = preview.drop([c for c in _PREVIEW_DROP if c in preview.columns])

@@ -10,10 +10,13 @@ import os
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
 import dagster as dg
 
 from pipeline.warehouse import Warehouse, connect, writer_lock
+
+R = TypeVar("R", bound=dg.ConfigurableResource)
 
 DEFAULT_WAREHOUSE = "data/warehouse.duckdb"
 DEFAULT_INPUTS = ("data/sample",)
@@ -95,6 +98,14 @@ class ReleaseResource(dg.ConfigurableResource):
     """Where releases are written (one immutable folder per release)."""
 
     root: str = DEFAULT_RELEASES
+
+
+def resource_of(defs: dg.Definitions, key: str, kind: type[R]) -> R:
+    """The resource ``key`` of ``defs``, typed (the CLI and the bench read their settings)."""
+    resource = (defs.resources or {})[key]
+    if not isinstance(resource, kind):
+        raise TypeError(f"resource {key!r} is {type(resource).__name__}, not {kind.__name__}")
+    return resource
 
 
 def build_resources(

@@ -74,7 +74,10 @@ def ingest(
     rejections: list[Rejection] = []
     limits = {} if max_bytes is None else {"max_bytes": max_bytes}
     for item in read_articles(list(paths), field_map=dict(field_map or {}), **limits):
-        (articles if isinstance(item, Article) else rejections).append(item)
+        if isinstance(item, Article):
+            articles.append(item)
+        else:
+            rejections.append(item)
 
     duplicate_of = _exact_duplicates(articles)
     article_rows = [
