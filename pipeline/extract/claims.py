@@ -26,6 +26,12 @@ Decisions measured on PolNeAR (train[200:840] to learn, train[:200] and dev to c
 * A no-break space (U+00A0) before a quotation is a space: Breitbart writes one after
   "he said.", and treating it as text split every such run of quotations.
 * A sentence-opening "In <poll/survey/average>, ..." is a cue with the poll as source.
+* "according to X" on the second of two coordinated clauses takes both clauses. A reporting
+  verb the parser left subjectless takes the name or pronoun right before it as speaker.
+* Measured and rejected (train[200:]): keeping a trailing "although/though/even if" clause
+  in the content, adding fronted modifiers ("Even in Miami, X said ...") to it, cutting a
+  date phrase off an object cue's content, and dropping claims whose speaker is a relative
+  "that" (precision 0.39, above the F1/2 break-even).
 """
 
 from __future__ import annotations
@@ -811,10 +817,17 @@ def _parenthetical_content(verb: Token) -> tuple[int, int] | None:
 
 
 def _according_content(tok: Token) -> tuple[int, int] | None:
-    """Content of "according to X": the rest of the clause on the longer side."""
+    """Content of "according to X": the rest of the clause on the longer side.
+
+    Why: when the phrase hangs on the second of two coordinated clauses ("A, while B,
+    according to X"), the gold takes both: climbing from the conjunct to the first clause
+    recovered 12 claims in train[200:] and lost none on dev or train[:200].
+    """
     sub = {t.i for t in tok.subtree}
     anchor = tok.head if tok.head != tok else tok
     while anchor.dep_ not in ("ROOT",) and anchor.head != anchor and anchor.pos_ != "VERB":
+        anchor = anchor.head
+    while anchor.dep_ == "conj" and anchor.head.pos_ in ("VERB", "AUX"):
         anchor = anchor.head
     tokens = [t for t in _subtree(anchor, tok) if t.i not in sub]
     before = [t for t in tokens if t.i < tok.i]
@@ -1033,6 +1046,8 @@ def _match_cues(doc: Doc, lex: Lexicon | None = None) -> list[_Cue]:
                 ),
                 None,
             )
+        if speaker is None and lemma in CUE_LEMMAS:
+            speaker = _adjacent_name(tok)
         if speaker is None:
             continue
         if lemma == "tell":
@@ -1074,6 +1089,29 @@ def _match_cues(doc: Doc, lex: Lexicon | None = None) -> list[_Cue]:
                 continue
         found.append(_Cue(cue, speaker, via, content, tok, weak, frame, key, seed))
     return found
+
+
+_NAME_SUBJECTS = frozenset({"he", "she", "they", "i", "we"})
+
+
+def _adjacent_name(verb: Token) -> Token | None:
+    """A name or pronoun right before a finite reporting verb the parser left subjectless.
+
+    Why: the parser sometimes hangs the speaker elsewhere ("“Look at ...,” Conway notes."
+    parses "notes" with no subject, so the quotation went to a verb inside it) and the cue is
+    then dropped for want of a subject; the token pattern "<PROPN> said" still names who
+    spoke. In train[200:] this recovers few claims (most misparsed "X said" still
+    get some subject, if the wrong one) but costs none; excluding dates ("who Beck on
+    Wednesday called ...") cost a match on train[:200] and train[200:].
+    """
+    if verb.i == 0 or verb.tag_ not in ("VBD", "VBZ", "VBP"):
+        return None
+    prev = verb.doc[verb.i - 1]
+    if not _same_para(prev, verb):
+        return None
+    if prev.pos_ == "PROPN" or prev.lower_ in _NAME_SUBJECTS:
+        return prev
+    return None
 
 
 def _outer_subject(tok: Token, content: tuple[int, int]) -> Token | None:

@@ -248,3 +248,26 @@ def test_mid_sentence_apposition_stays_in_the_content():
     )
     (c,) = [c for c in _claims_of(text) if c.cue == "said"]
     assert c.content.endswith("into a fortress")
+
+
+@pytest.mark.slow
+def test_according_to_on_a_second_conjunct_takes_both_clauses():
+    text = (
+        "Trump International was paid $29,715, and Trump Restaurants LLC was paid $125,080, "
+        "according to FEC records."
+    )
+    (c,) = [c for c in _claims_of(text) if c.cue == "according to"]
+    assert c.speaker == "FEC records"
+    assert c.content.startswith("Trump International") and c.content.endswith("$125,080")
+
+
+@pytest.mark.slow
+def test_name_right_before_a_subjectless_cue_is_the_speaker():
+    # the parser leaves "notes" without a subject; the quotation is Conway's, not Trump's
+    text = (
+        '"Look at the statement Mr. Trump put out after the Dallas shootings," Conway notes. '
+        '"It was very different in tone."'
+    )
+    (c,) = [c for c in _claims_of(text) if c.is_direct]
+    assert c.cue == "notes" and c.speaker == "Conway"
+    assert c.content.startswith("Look at") and c.content.endswith("different in tone.")
