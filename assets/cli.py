@@ -275,6 +275,8 @@ def _eval(args: argparse.Namespace) -> int:
 
     module = importlib.import_module(f"pipeline.evaluate.{args.kind}")
     metrics = module.run(args.gold, limit=args.limit)
+    if args.kind == "html":  # the HTML scorer returns its report; the others print as they go
+        print(module.format_report(metrics))
     if args.json:
         args.json.write_text(json.dumps(metrics, indent=2, sort_keys=True) + "\n")
     return 0
