@@ -20,8 +20,9 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from pipeline.extract.locations import find_mentions
-from pipeline.link.gazetteer import build_gazetteer, load_gazetteer
+from pipeline.link.gazetteer import load_gazetteer
 from pipeline.link.geocode import resolve
+from pipeline.stages import ensure_gazetteer
 
 DEFAULT_GAZETTEER = Path("data/cache/gazetteer.parquet")
 KM = 161.0
@@ -132,7 +133,7 @@ def run(
     Args:
         gold: JSONL gold file.
         limit: Only the first ``limit`` articles.
-        gazetteer_path: Gazetteer file; built at :data:`DEFAULT_GAZETTEER` when missing.
+        gazetteer_path: Gazetteer file (default :data:`DEFAULT_GAZETTEER`); rebuilt when stale.
         demonyms: Count demonyms as place mentions (both gold sets annotate them).
         doc_cache: Optional DocBin cache of the parsed articles.
         show_misses: Print this many misses of each kind.
@@ -142,9 +143,10 @@ def run(
     if limit is not None:
         rows = rows[:limit]
     path = Path(gazetteer_path) if gazetteer_path else DEFAULT_GAZETTEER
-    build_stats = None
-    if not path.exists():
-        build_stats = build_gazetteer(path)
+    # Rebuilt whenever its sources or builder code changed, as in the pipeline: a stale file
+    # would score an older gazetteer than the code under test.
+    ensured = ensure_gazetteer(path, geonames_dir=Path("data/gazetteer"))
+    build_stats = ensured if ensured.get("built") else None
     started = time.perf_counter()
     gazetteer = load_gazetteer(path)
     load_seconds = time.perf_counter() - started

@@ -481,10 +481,14 @@ def build_rows(geonames_dir: Path, all_countries: Path | None = None) -> pl.Data
         kind=pl.lit(KIND_FUZZY, dtype=pl.Int8),
     ).filter(pl.col("key") != "")
     rows = pl.concat([names, fuzzy]).select("key", "kind", "pidx")
-    rows = rows.sort("kind").unique(subset=["key", "pidx"], keep="first")
+    rows = rows.sort("kind", "key", "pidx").unique(
+        subset=["key", "pidx"], keep="first", maintain_order=True
+    )
     frame = rows.join(place_frame, on="pidx", how="left").drop("pidx")
+    # A total order (ties on population broken by id): candidates are ranked in file order, so
+    # the same sources must give the same file on every machine, or locations would differ.
     return frame.select(list(_SCHEMA)).sort(
-        ["key", "kind", "population"], descending=[False, False, True]
+        ["key", "kind", "population", "geonameid"], descending=[False, False, True, False]
     )
 
 

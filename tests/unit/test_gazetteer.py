@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -92,3 +95,20 @@ def test_spelling_variant_reaches_qayyarah(gazetteer: Gazetteer) -> None:
 def test_demonyms_and_aliases(gazetteer: Gazetteer) -> None:
     assert any(gazetteer.place(r).country_code == "IQ" for r in gazetteer.lookup("Iraqi"))
     assert any(gazetteer.place(r).geonameid == 6252001 for r in gazetteer.lookup("America"))
+
+
+@pytest.mark.slow
+def test_build_is_byte_identical_across_processes(tmp_path: Path) -> None:
+    # Candidates are ranked in file order, so the file must not depend on the hash seed.
+    script = (
+        "import sys; from pathlib import Path; from pipeline.link.gazetteer import build_gazetteer;"
+        " build_gazetteer(Path(sys.argv[1]), geonames_dir=Path('data/gazetteer'))"
+    )
+    root = Path(__file__).resolve().parents[2]
+    outputs = []
+    for seed in ("1", "2"):
+        out = tmp_path / f"gazetteer-{seed}.parquet"
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        subprocess.run([sys.executable, "-c", script, str(out)], cwd=root, env=env, check=True)
+        outputs.append(out.read_bytes())
+    assert outputs[0] == outputs[1]
