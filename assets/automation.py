@@ -10,6 +10,7 @@ from pathlib import Path
 
 import dagster as dg
 
+from assets.resources import InputsResource
 from pipeline.landing import parse_cursor, scan
 
 DEFAULT_LANDING = "data/landing"
@@ -33,16 +34,19 @@ def landing_sensor_for(job: str) -> dg.SensorDefinition:
         description="Watches the landing folder (NEWSLEDGER_LANDING) and ingests new or "
         "changed files; unchanged articles are skipped by content hash.",
     )
-    def landing_sensor(context: dg.SensorEvaluationContext):
+    def landing_sensor(context: dg.SensorEvaluationContext, inputs: InputsResource):
         root = landing_root()
         result = scan(root, parse_cursor(context.cursor))
         context.update_cursor(result.cursor())
         if not result.changed:
             return dg.SkipReason(f"nothing new in {root}")
         paths = [str(root / landed.path) for landed in result.changed]
+        # Run config replaces a resource's whole config: carry the configured field mapping and
+        # size cap along with the paths, or sensor runs would fall back to the defaults.
+        config = {"paths": paths, "fields": dict(inputs.fields), "max_bytes": inputs.max_bytes}
         return dg.RunRequest(
             run_key=result.batch_key(),
-            run_config={"resources": {"inputs": {"config": {"paths": paths}}}},
+            run_config={"resources": {"inputs": {"config": config}}},
             tags={**WRITER_TAG, "newsledger/landed_files": str(len(paths))},
         )
 

@@ -42,7 +42,9 @@ def landed(tmp_path, monkeypatch, gazetteer_path):
 
 def _tick(defs, instance, cursor):
     sensor = defs.resolve_sensor_def("landing_sensor")
-    context = dg.build_sensor_context(instance=instance, cursor=cursor, definitions=defs)
+    context = dg.build_sensor_context(
+        instance=instance, cursor=cursor, definitions=defs, resources=defs.resources
+    )
     return sensor.evaluate_tick(context)
 
 
@@ -98,6 +100,33 @@ def test_one_new_article_is_the_only_one_processed(landed):
     processed = _run(defs, instance, second.run_requests[0])
     assert processed == {"articles": 1, "nlp_docs": 1, "claims": 1, "figures": 1, "locations": 1}
     assert _counts(warehouse)["articles"] == 101
+
+
+def test_sensor_runs_keep_the_configured_field_mapping(tmp_path, monkeypatch, gazetteer_path):
+    landing = tmp_path / "landing"
+    landing.mkdir()
+    (landing / "export.jsonl").write_text(
+        '{"ID": "x1", "headline": "Convoy reaches Basra", '
+        '"content_original": "More than 40 trucks reached Basra, officials said."}\n'
+    )
+    monkeypatch.setenv("NEWSLEDGER_LANDING", str(landing))
+    defs = build_definitions(
+        warehouse=str(tmp_path / "w.duckdb"),
+        fields={"title": "headline"},
+        gazetteer=str(gazetteer_path),
+    )
+    (tmp_path / "dagster").mkdir()
+    with dg.instance_for_test(temp_dir=str(tmp_path / "dagster")) as instance:
+        request = _tick(defs, instance, None).run_requests[0]
+        config = request.run_config["resources"]["inputs"]["config"]
+        assert config["fields"] == {"title": "headline"}
+        _run(defs, instance, request)
+    con = connect(tmp_path / "w.duckdb")
+    try:
+        titles = Warehouse(con).frame("SELECT title FROM articles")["title"].to_list()
+    finally:
+        con.close()
+    assert titles == ["Convoy reaches Basra"]
 
 
 def test_rematerialising_unchanged_input_changes_nothing(landed):
