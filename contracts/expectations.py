@@ -240,7 +240,8 @@ def validate_tables(
                 "show_how_to_buttons": False,
                 "store_backend": {
                     "class_name": "TupleFilesystemStoreBackend",
-                    "base_directory": str(docs),
+                    # GX requires an absolute path here; releases roots are often relative.
+                    "base_directory": str(Path(docs).resolve()),
                 },
                 "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
             },

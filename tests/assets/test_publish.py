@@ -122,3 +122,14 @@ def test_failing_expectations_refuse_the_release(built, tmp_path, capsys):
     assert "content_span_matches" in capsys.readouterr().out
     assert [p.name for p in releases.iterdir() if not p.name.startswith(".")] == []
     assert list((releases / ".refused").glob("*/index.html"))  # the report is kept, hidden
+
+
+def test_release_into_a_relative_folder(built, tmp_path, monkeypatch):
+    # The default releases root is relative (data/releases); GX's Data Docs need an absolute path.
+    root, _, _ = built
+    monkeypatch.chdir(tmp_path)
+    args = ["release", "--warehouse", str(root / "w.duckdb"), "--releases", "relative/releases"]
+    assert main(args) == 0
+    release = latest(tmp_path / "relative" / "releases")
+    assert release is not None
+    assert (release / "docs" / "index.html").exists()
