@@ -128,31 +128,12 @@ def _instance():
 
 def _run(args: argparse.Namespace) -> int:
     from assets.definitions import build_definitions
-    from assets.resources import ReleaseResource, WarehouseResource, resource_of
 
     fields = dict(_split_field(item) for item in args.field)
     defs = build_definitions(
         warehouse=args.warehouse, inputs=args.input, fields=fields, releases=args.releases
     )
-    defs = _with_progress(defs)
-    job = defs.resolve_job_def("warehouse" if args.no_release else "build")
-    warehouse = resource_of(defs, "warehouse", WarehouseResource)
-    started = time.perf_counter()
-    waiting = f"another run is writing {warehouse.path}; waiting for it to finish ..."
-    try:
-        with warehouse.hold(wait=not args.no_wait, on_wait=lambda: _say(waiting)):
-            result = job.execute_in_process(
-                instance=_instance(),
-                run_config={"loggers": {"progress": {}}},
-                raise_on_error=False,
-            )
-    except RuntimeError as exc:
-        print(f"newsledger: {exc}", file=sys.stderr)
-        return 3
-    seconds = time.perf_counter() - started
-    releases = None if args.no_release else resource_of(defs, "releases", ReleaseResource).root
-    _print_summary(warehouse, releases, seconds, result.success)
-    return 0 if result.success else 1
+    return _execute(defs, "warehouse" if args.no_release else "build", wait=not args.no_wait)
 
 
 def _release(args: argparse.Namespace) -> int:
@@ -160,19 +141,38 @@ def _release(args: argparse.Namespace) -> int:
     import dagster as dg
 
     from assets.definitions import build_definitions
+
+    defs = build_definitions(warehouse=args.warehouse, releases=args.releases)
+    return _execute(defs, "build", selection=[dg.AssetKey("release")])
+
+
+def _execute(defs, job_name: str, *, wait: bool = True, selection=None) -> int:
+    """Run a job in-process on the local instance under the writer lock, then summarise.
+
+    Args:
+        defs: Definitions whose resources say where the warehouse and releases are.
+        job_name: The job to run.
+        wait: Wait for another writer, else stop at once (exit 3) with a clear message.
+        selection: Only these asset keys of the job (default: all of it).
+    """
     from assets.resources import ReleaseResource, WarehouseResource, resource_of
 
-    defs = _with_progress(build_definitions(warehouse=args.warehouse, releases=args.releases))
-    job = defs.resolve_job_def("build")
+    defs = _with_progress(defs)
+    job = defs.resolve_job_def(job_name)
     warehouse = resource_of(defs, "warehouse", WarehouseResource)
     started = time.perf_counter()
-    with warehouse.hold():
-        result = job.execute_in_process(
-            instance=_instance(),
-            run_config={"loggers": {"progress": {}}},
-            asset_selection=[dg.AssetKey("release")],
-            raise_on_error=False,
-        )
+    waiting = f"another run is writing {warehouse.path}; waiting for it to finish ..."
+    try:
+        with warehouse.hold(wait=wait, on_wait=lambda: _say(waiting)):
+            result = job.execute_in_process(
+                instance=_instance(),
+                run_config={"loggers": {"progress": {}}},
+                asset_selection=selection,
+                raise_on_error=False,
+            )
+    except RuntimeError as exc:
+        print(f"newsledger: {exc}", file=sys.stderr)
+        return 3
     seconds = time.perf_counter() - started
     for event in result.all_events:  # say why in full (a refused release lists what failed)
         if event.is_step_failure and event.step_failure_data.error is not None:
@@ -180,7 +180,8 @@ def _release(args: argparse.Namespace) -> int:
             while error.cause is not None:
                 error = error.cause
             print(error.message.strip())
-    releases = resource_of(defs, "releases", ReleaseResource).root
+    publishes = job_name != "warehouse"
+    releases = resource_of(defs, "releases", ReleaseResource).root if publishes else None
     _print_summary(warehouse, releases, seconds, result.success)
     return 0 if result.success else 1
 
