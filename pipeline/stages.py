@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from types import ModuleType
+from typing import TYPE_CHECKING
 
 import polars as pl
 from spacy.tokens import Doc
@@ -21,6 +22,9 @@ from spacy.tokens import Doc
 from pipeline import ids, nlp
 from pipeline.tables import to_frame
 from pipeline.warehouse import Warehouse
+
+if TYPE_CHECKING:
+    from pipeline.ingest import Article
 
 #: How many articles are parsed, extracted and written at a time: bounds memory on any corpus.
 CHUNK_SIZE = 256
@@ -135,25 +139,22 @@ def _article_row(article: object) -> dict[str, object]:
     return row
 
 
-def _exact_duplicates(articles: Sequence[object]) -> dict[str, str]:
+def _exact_duplicates(articles: Sequence[Article]) -> dict[str, str]:
     """Map each exact copy's id to the earliest article with the same body.
 
-    Earliest means first published, ties broken by id, so the choice does not depend on the
-    order in which files were read.
+    Earliest in the order the corpus-wide duplicates stage uses (first published, undated last,
+    ties by id), so the choice does not depend on the order in which files were read.
     """
-    earliest: dict[str, object] = {}
-    for article in sorted(articles, key=_publication_order):
-        earliest.setdefault(article.content_hash, article)  # type: ignore[attr-defined]
+    from pipeline.across.duplicates import publication_order
+
+    earliest: dict[str, Article] = {}
+    for article in sorted(articles, key=lambda a: publication_order(a.published_at, a.article_id)):
+        earliest.setdefault(article.content_hash, article)
     return {
-        article.article_id: earliest[article.content_hash].article_id  # type: ignore[attr-defined]
+        article.article_id: earliest[article.content_hash].article_id
         for article in articles
-        if earliest[article.content_hash].article_id != article.article_id  # type: ignore[attr-defined]
+        if earliest[article.content_hash].article_id != article.article_id
     }
-
-
-def _publication_order(article: object) -> tuple[str, str]:
-    published = getattr(article, "published_at", None)
-    return (published.isoformat() if published else "9999", getattr(article, "article_id", ""))
 
 
 # -- nlp -----------------------------------------------------------------------------------------
