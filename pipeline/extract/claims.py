@@ -1388,17 +1388,6 @@ _LEARNED_NOUN: frozenset[str] = frozenset(
 LEXICON = Lexicon(_LEARNED_COMP, _LEARNED_OBJ, _LEARNED_PREP, _LEARNED_PASS, _LEARNED_NOUN)
 
 
-def selection_lemmas() -> frozenset[str]:
-    """Every lemma that can head a cue, for selective parsing (``pipeline.nlp``).
-
-    Why: the selective annotator parses only sentences with a cue lemma; it reads
-    :data:`CUE_LEMMAS` alone, so sentences whose only cue is learned ("hopes", "the claim
-    that") stay unparsed there until it reads this set instead.
-    """
-    keys = (*LEXICON.comp, *LEXICON.obj, *LEXICON.prep, *LEXICON.passive, *LEXICON.noun)
-    return CUE_LEMMAS | OBJECT_CUE_LEMMAS | {key.split()[0] for key in keys}
-
-
 # --------------------------------------------------------------------------------------------
 # Extraction
 # --------------------------------------------------------------------------------------------

@@ -663,11 +663,6 @@ def fraction_value(word: str) -> float | None:
     return None
 
 
-def lookup_unit(words: tuple[str, ...]) -> UnitInfo | None:
-    """The unit written by a lowercase token sequence, if any."""
-    return UNIT_PHRASES.get(words)
-
-
 def glued_unit(suffix: str) -> tuple[float, UnitInfo | None] | None:
     """Split a suffix glued to digits into a scale and a unit ("bn" -> 1e9, "kWh" -> kWh).
 
