@@ -8,7 +8,8 @@ annotations (speaker mention, resolved :class:`~pipeline.link.sources.SourceRef`
 All offsets are character offsets into ``doc.text``; ``doc.text[start:end]`` equals the text
 field they bound.
 
-Decisions measured on PolNeAR (train[200:840] to learn, train[:200] and dev to check):
+Decisions measured on PolNeAR (train[200:840] to learn, train[:200] and dev to check; the cue
+tables were then relearned on all 840 training articles, see :data:`LEXICON`):
 
 * A cue set off by commas mid-sentence ("The museum, Mr. Bush said, celebrated ...") takes
   the whole sentence minus the attribution as content (:func:`_parenthetical_content`).
@@ -28,6 +29,9 @@ Decisions measured on PolNeAR (train[200:840] to learn, train[:200] and dev to c
 * A sentence-opening "In <poll/survey/average>, ..." is a cue with the poll as source.
 * "according to X" on the second of two coordinated clauses takes both clauses. A reporting
   verb the parser left subjectless takes the name or pronoun right before it as speaker.
+* An adverbial clause after a comma is an aside, except one opened by "when", "because",
+  "if", "since" or "unless": those qualify the claim ("there remains a difference, when it
+  comes to ..."), and keeping them gained on dev, train[:200] and train[200:] alike.
 * Measured and rejected (train[200:]): keeping a trailing "although/though/even if" clause
   in the content, adding fronted modifiers ("Even in Miami, X said ...") to it, cutting a
   date phrase off an object cue's content, and dropping claims whose speaker is a relative
@@ -707,6 +711,7 @@ def _pruned(root: Token, anchor: Token) -> list[Token]:
             or (
                 tok.dep_ in ("relcl", "appos", "acl", "advcl")
                 and after_comma
+                and not (tok.dep_ == "advcl" and _qualifies(tok))
                 and not (tok.dep_ != "advcl" and tok.right_edge.i < last - 1)
             )
         ):
@@ -715,6 +720,14 @@ def _pruned(root: Token, anchor: Token) -> list[Token]:
     while tokens and (tokens[-1].is_punct or tokens[-1].dep_ == "cc"):
         tokens.pop()
     return tokens or [root]
+
+
+_QUALIFYING_MARKS = frozenset({"when", "because", "if", "since", "unless"})
+
+
+def _qualifies(clause: Token) -> bool:
+    """An adverbial clause that qualifies the claim ("..., when it comes to ...")."""
+    return any(c.dep_ == "mark" and c.lower_ in _QUALIFYING_MARKS for c in clause.children)
 
 
 def _object(verb: Token) -> Token | None:
@@ -1150,24 +1163,28 @@ def _passive_cue(tok: Token, lemma: str, lex: Lexicon) -> _Cue | None:
     return _Cue(cue, speaker, None, content, tok, False, "pass", lemma, False)
 
 
-#: Cue tables learned from PolNeAR training articles 200-839 (``python -m
-#: pipeline.evaluate.claims --gold polnear-train.jsonl --learn``, min_lower 0.26): the (frame,
+#: Cue tables learned from all 840 PolNeAR training articles (``python -m
+#: pipeline.evaluate.claims --gold polnear-train.jsonl --learn --holdout 0``, min_lower 0.26,
+#: min_count 4). Articles 200-839 alone gave dev F1 0.693; all 840 give 0.698 with the same
+#: filter, so the extra articles were worth more than a second held-out split: the (frame,
 #: lemma) pairs whose candidate claims match a gold attribution often enough (see
 #: ``learn_lexicon`` there for the filter). The hand-listed
 #: :data:`CUE_LEMMAS` and :data:`OBJECT_CUE_LEMMAS` count on top of them.
 _LEARNED_COMP: frozenset[str] = frozenset(
     [
         "accept",
+        "adopt",
         "aim",
         "allow",
+        "assume",
         "battle",
         "believe",
-        "bother",
         "calculate",
+        "clarify",
         "consider",
         "convince",
-        "create",
         "decide",
+        "demonstrate",
         "determine",
         "doubt",
         "encourage",
@@ -1175,52 +1192,51 @@ _LEARNED_COMP: frozenset[str] = frozenset(
         "expect",
         "fear",
         "forget",
-        "guess",
         "hint",
         "hop",
         "intend",
-        "join",
         "oppose",
         "order",
         "plan",
         "prefer",
         "press",
-        "proclaim",
         "push",
         "question",
         "realize",
         "recognize",
         "recommend",
+        "rule",
         "seek",
         "sense",
         "signal",
         "speculate",
         "support",
         "suspect",
-        "think",
         "threaten",
+        "welcome",
         "wonder",
         "worry",
     ]
 )
 _LEARNED_OBJ: frozenset[str] = frozenset(
     [
-        "address",
         "admire",
         "affirm",
         "attack",
         "attribute",
         "back",
-        "bar",
+        "bemoan",
         "block",
         "boycott",
         "brush",
+        "care",
+        "cast",
+        "challenge",
         "champion",
         "characterize",
         "circulate",
         "commit",
         "compare",
-        "consider",
         "contemplate",
         "contradict",
         "convince",
@@ -1232,17 +1248,20 @@ _LEARNED_OBJ: frozenset[str] = frozenset(
         "echo",
         "expect",
         "fear",
+        "float",
         "hail",
         "ignore",
         "issue",
+        "label",
         "lambast",
         "lay",
         "liken",
         "list",
         "name",
-        "nominate",
         "oppose",
+        "order",
         "outline",
+        "pitch",
         "portray",
         "prefer",
         "press",
@@ -1255,18 +1274,20 @@ _LEARNED_OBJ: frozenset[str] = frozenset(
         "rebut",
         "recognize",
         "reference",
+        "regard",
         "reject",
         "release",
         "repeat",
         "repudiate",
+        "resist",
         "retweete",
-        "risk",
         "see",
-        "seek",
         "sign",
         "spotlight",
         "support",
+        "surprise",
         "underscore",
+        "veto",
         "view",
         "voice",
         "want",
@@ -1278,40 +1299,49 @@ _LEARNED_PREP: frozenset[str] = frozenset(
     [
         "advocate for",
         "agree on",
+        "argue for",
         "ask about",
-        "blame for",
         "boast of",
         "call for",
+        "campaign against",
         "campaign for",
         "comment on",
-        "describe as",
+        "complain about",
         "double on",
         "focus on",
         "hop for",
         "look to",
+        "open about",
         "point to",
         "push for",
         "rail against",
         "refer to",
         "respond to",
+        "respond with",
         "say for",
         "speak about",
         "speak of",
         "talk about",
         "think about",
+        "touch on",
         "warn against",
         "warn of",
     ]
 )
 _LEARNED_PASS: frozenset[str] = frozenset(
     [
+        "announce",
+        "ask",
         "disclose",
+        "echo",
         "expect",
+        "intend",
         "mention",
         "permit",
         "report",
         "say",
         "share",
+        "support",
     ]
 )
 _LEARNED_NOUN: frozenset[str] = frozenset(
@@ -1320,22 +1350,26 @@ _LEARNED_NOUN: frozenset[str] = frozenset(
         "accusation of",
         "admission",
         "agreement",
+        "announcement",
         "anxiety about",
-        "appearance of",
+        "argument",
         "assertion",
         "attack as",
         "belief",
         "call for",
         "case",
+        "chant of",
         "charge",
         "claim",
         "comment",
+        "comment about",
         "complaint",
         "concern",
         "concern about",
         "confidence",
         "critic of",
         "criticism of",
+        "criticism on",
         "criticism over",
         "decision",
         "decision on",
@@ -1344,17 +1378,23 @@ _LEARNED_NOUN: frozenset[str] = frozenset(
         "detail about",
         "doubt",
         "doubt about",
+        "endorsement of",
         "enthusiasm for",
         "failure",
-        "footage of",
+        "favor of",
+        "hope of",
         "idea",
         "idea for",
         "inclination",
-        "intention",
+        "instance of",
         "joke about",
         "line",
+        "mention of",
         "message of",
+        "need for",
         "notion",
+        "opinion of",
+        "opinion on",
         "plan",
         "pledge",
         "point",
@@ -1365,20 +1405,20 @@ _LEARNED_NOUN: frozenset[str] = frozenset(
         "reluctance",
         "report",
         "report about",
-        "report on",
         "request",
         "rumor",
         "slate of",
         "speculation",
-        "speech",
         "spot",
         "statement",
         "story",
         "story about",
         "suggestion",
+        "talk about",
         "talk of",
         "thought on",
-        "voter of",
+        "trump",
+        "warning",
         "word about",
         "word for",
     ]
