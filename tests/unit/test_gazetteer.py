@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.link.gazetteer import (
+    KIND_ALIAS,
     Gazetteer,
     build_gazetteer,
     fuzzy_key,
@@ -112,3 +113,20 @@ def test_build_is_byte_identical_across_processes(tmp_path: Path) -> None:
         subprocess.run([sys.executable, "-c", script, str(out)], cwd=root, env=env, check=True)
         outputs.append(out.read_bytes())
     assert outputs[0] == outputs[1]
+
+
+def test_large_division_point_spans_its_towns(gazetteer: Gazetteer) -> None:
+    # Manitoba's towns crowd in the south; the GeoNames point (55.0, -97.0) is mid-province.
+    manitoba = next(gazetteer.place(r) for r in gazetteer.lookup("Manitoba")
+                    if gazetteer.feature_code(r) == "ADM1")
+    assert manitoba.latitude is not None and manitoba.latitude > 53.5
+
+
+def test_curated_alias_outranks_alternate_name(gazetteer: Gazetteer) -> None:
+    rows = [r for r in gazetteer.lookup("New York") if int(gazetteer.geonameid[r]) == 5128581]
+    assert rows and all(int(gazetteer.kind[r]) == KIND_ALIAS for r in rows)
+
+
+def test_well_known_regions(gazetteer: Gazetteer) -> None:
+    places = [gazetteer.place(r) for r in gazetteer.lookup("Korean Peninsula")]
+    assert any(p.geonameid == 11494804 for p in places)

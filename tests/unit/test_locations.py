@@ -165,3 +165,60 @@ def test_unmatched_local_names_take_the_document_focus(gazetteer: Gazetteer) -> 
     place, res = out[2]
     assert place is None and res.approx and res.confidence <= 0.2
     assert abs(res.latitude - 36.3) < 0.3
+
+
+def _mentions(*specs: tuple[str, dict]) -> list[Mention]:
+    """Mentions two characters apart, each with its keyword fields."""
+    out, pos = [], 0
+    for text, fields in specs:
+        out.append(Mention(text, pos, pos + len(text), **fields))
+        pos += len(text) + 2
+    return out
+
+
+def _places(gazetteer: Gazetteer, mentions: list[Mention]):
+    return [
+        (gazetteer.place(r.row) if r.row is not None else None, r)
+        for r in resolve(gazetteer, mentions)
+    ]
+
+
+def test_bare_new_york_is_the_city(gazetteer: Gazetteer) -> None:
+    ((place, _),) = _places(gazetteer, _mentions(("New York", {})))
+    assert place.geonameid == 5128581
+
+
+def test_name_and_container_read_as_one_name(gazetteer: Gazetteer) -> None:
+    # "Washington, D.C." is one name: "D.C." does not contain a place called Washington.
+    out = _places(gazetteer, _mentions(("Washington", {"container": "D.C."}), ("D.C.", {})))
+    assert all(p.country_code == "US" and p.admin1_code == "DC" for p, _ in out)
+
+
+def test_container_running_into_the_next_sentence(gazetteer: Gazetteer) -> None:
+    ((county, _),) = _places(gazetteer, _mentions(("Jefferson County", {"container": "Colo. A"})))
+    assert county.feature_code == "ADM2" and county.admin1_code == "CO"
+
+
+def test_listed_places_are_of_one_kind(gazetteer: Gazetteer) -> None:
+    # "England and Wales": Wales is the division, not the village of Wales in Yorkshire.
+    out = _places(gazetteer, _mentions(("England", {}), ("Wales", {"listed": True})))
+    assert out[1][0].feature_code == "ADM1" and out[1][0].admin1_code == "WLS"
+    state = _places(gazetteer, _mentions(("Texas", {}), ("Georgia", {"listed": True})))
+    country = _places(gazetteer, _mentions(("Syria", {}), ("Georgia", {"listed": True})))
+    assert state[1][0].country_code == "US" and country[1][0].country_code == "GE"
+
+
+def test_division_named_in_another_form(gazetteer: Gazetteer) -> None:
+    # "Lakewood, Wash." and "Wash." name the state: a bare "Washington" is the state too.
+    out = _places(gazetteer, _mentions(
+        ("Lakewood", {"container": "Wash."}), ("Wash.", {}), ("Washington", {})
+    ))
+    assert out[2][0].feature_code == "ADM1" and out[2][0].admin1_code == "WA"
+
+
+def test_spelling_guess_outside_the_document_stays_unresolved(gazetteer: Gazetteer) -> None:
+    # Only "Portree" (Skye) is near "Portroe" in spelling; the story is in Ireland.
+    out = _places(gazetteer, _mentions(("Nenagh", {}), ("Nenagh", {}), ("Portroe", {})))
+    place, res = out[2]
+    assert place is None and res.confidence <= 0.2
+    assert abs(res.latitude - 52.9) < 0.3 and abs(res.longitude + 8.2) < 0.3
