@@ -2,34 +2,34 @@
 
 ``Doc.text`` joins every token and ``Doc.ents`` walks every token each time they are read. An
 extractor that reads them per mention is quadratic in the article's length (a 12,000-token
-article took 18 s in claims). The caches are keyed weakly by the doc, so they vanish with it and
-the extractors stay pure functions of their doc.
+article took 18 s in claims). The extractors work on one doc at a time, so the caches keep only
+the last few docs; the extractors stay pure functions of their doc.
+
+The caches are bounded rather than keyed weakly by the doc: a cached entity is a ``Span``, which
+holds its doc, so a weak-keyed entry never expired and every doc of a run stayed in memory (three
+per article: claims, figures and locations each load their own).
 """
 
 from __future__ import annotations
 
-from weakref import WeakKeyDictionary
+from functools import lru_cache
 
 from spacy.tokens import Doc, Span, Token
 
-_TEXT: WeakKeyDictionary[Doc, str] = WeakKeyDictionary()
-_ENTS: WeakKeyDictionary[Doc, tuple[tuple[Span, ...], dict[int, Span]]] = WeakKeyDictionary()
+#: Docs whose properties are kept (the current one, and a few an extractor may look back at).
+_DOCS = 8
 
 
+@lru_cache(maxsize=_DOCS)
 def doc_text(doc: Doc) -> str:
     """``doc.text``, built once per doc."""
-    text = _TEXT.get(doc)
-    if text is None:
-        text = _TEXT[doc] = doc.text
-    return text
+    return doc.text
 
 
+@lru_cache(maxsize=_DOCS)
 def _entity_index(doc: Doc) -> tuple[tuple[Span, ...], dict[int, Span]]:
-    cached = _ENTS.get(doc)
-    if cached is None:
-        ents = tuple(doc.ents)
-        cached = _ENTS[doc] = (ents, {i: ent for ent in ents for i in range(ent.start, ent.end)})
-    return cached
+    ents = tuple(doc.ents)
+    return ents, {i: ent for ent in ents for i in range(ent.start, ent.end)}
 
 
 def doc_ents(doc: Doc) -> tuple[Span, ...]:
