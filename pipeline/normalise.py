@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -51,6 +52,30 @@ _FTFY = ftfy.TextFixerConfig(
     explain=False,
 )
 
+#: A line of printable ASCII (tabs allowed), with its newline: ftfy with ``_FTFY`` returns it
+#: unchanged (mojibake, C1 and other control characters, escape sequences, odd line breaks and
+#: non-NFC text all need other characters), so :func:`_fix_text` does not hand it to ftfy.
+_PLAIN_LINE = re.compile(r"[\t\x20-\x7e]*\n?")
+
+
+def _fix_text(text: str) -> str:
+    """``ftfy.fix_text(text, _FTFY)``, with plain ASCII lines passed through untouched.
+
+    ftfy fixes text one line (with its newline) at a time, independently; most lines of news in
+    English are plain ASCII, which ftfy would scan through every fixer just to return them as
+    they are, and that was most of the time an unchanged ingest spent. Segmenting the same way
+    and sending only the other lines to ftfy gives the same text (a test compares the two).
+    """
+    out: list[str] = []
+    pos = 0
+    while pos < len(text):
+        end = text.find("\n", pos) + 1 or len(text)
+        segment = text[pos:end]
+        out.append(segment if _PLAIN_LINE.fullmatch(segment) else ftfy.fix_text(segment, _FTFY))
+        pos = end
+    return "".join(out)
+
+
 # Spaces that are not U+0020, and line/paragraph separators.
 _SPACE_CHARS = (
     "\u00a0\u1680" + "".join(map(chr, range(0x2000, 0x200B))) + "\u202f\u205f\u3000\t\v\f"
@@ -80,7 +105,7 @@ def clean_text(text: str) -> str:
     if not text:
         return ""
     text = text.replace("\x00", "").replace("\r\n", "\n").replace("\r", "\n")
-    text = ftfy.fix_text(text, _FTFY)
+    text = _fix_text(text)
     text = text.translate(_WHITESPACE_TABLE)
     text = _CONTROL_RE.sub("", text)
     text = unicodedata.normalize("NFC", text)
@@ -552,7 +577,10 @@ def guess_language(text: str, *, min_hits: int = 5) -> str | None:
     words = [w.casefold() for w in _WORD_RE.findall(text[:30000])][:3000]
     if not words:
         return None
-    scores = {lang: sum(w in stops for w in words) for lang, stops in _STOPWORDS.items()}
+    counts = Counter(words)  # count each word once, then look up only the stopwords
+    scores = {
+        lang: sum(counts[w] for w in stops if w in counts) for lang, stops in _STOPWORDS.items()
+    }
     best = max(scores, key=lambda lang: (scores[lang], lang == "en"))
     if scores[best] < min_hits or scores[best] < 0.1 * len(words):
         return None

@@ -145,3 +145,28 @@ def test_word_count_and_language():
         == "es"
     )
     assert guess_language("1234 5678") is None
+
+
+def test_plain_ascii_lines_skip_ftfy_with_the_same_result(sample_dir, seeds_dir):
+    import ftfy
+
+    from pipeline.normalise import _FTFY, _fix_text
+
+    crafted = [
+        "",
+        "\n",
+        "plain\n\nlines\tand tabs\n",
+        "It\u00e2\u20ac\u2122s mojibake\nthen plain\n",
+        "x\x1b[31mred\x1b[0m\n",
+        "a\x00b\x07c\x0bd\x0ce\x7f\n",
+        "next\x85line\u2028and\u2029para",
+        "c1 \x9c quote\n",
+        "Cafe\u0301 decomposed\nplain ending without newline",
+        "lone \ud800 surrogate\n",
+        "ﬁne “typography” — ＡＢＣ\n",
+        "A" * 50 + "\n" * 3 + "CafÃ©",
+    ]
+    files = [*seeds_dir.glob("*.txt"), *(sample_dir / "jsonl").glob("*.jsonl")]
+    texts = crafted + [path.read_text(encoding="utf-8") for path in files]
+    for text in texts:
+        assert _fix_text(text) == ftfy.fix_text(text, _FTFY), text[:60]
