@@ -8,8 +8,18 @@ from pipeline.across import stages
 
 
 def _result(wh, table: str, report: stages.AcrossReport) -> dg.MaterializeResult:
-    extra = {"changed": report.changed, **report.details, "seconds": report.seconds}
-    return dg.MaterializeResult(metadata=table_metadata(wh, table, **extra))
+    return dg.MaterializeResult(metadata=table_metadata(wh, table, **_extra(report)))
+
+
+def _extra(report: stages.AcrossReport) -> dict[str, int | float | bool | str]:
+    """The report as metadata; ``recomputed`` is false when unchanged inputs were skipped."""
+    return {
+        "changed": report.changed,
+        **report.details,
+        "seconds": report.seconds,
+        "recomputed": report.recomputed,
+        "fingerprint": report.fingerprint[:16],
+    }
 
 
 @dg.asset(
@@ -22,9 +32,7 @@ def duplicates(warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Mark syndicated and re-published copies across the whole corpus."""
     with warehouse.open() as wh:
         report = stages.mark_duplicates(wh)
-        return dg.MaterializeResult(
-            metadata={"duplicates": report.rows, "changed": report.changed, **report.details}
-        )
+        return dg.MaterializeResult(metadata={"duplicates": report.rows, **_extra(report)})
 
 
 @dg.asset(

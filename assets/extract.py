@@ -37,8 +37,12 @@ def claims(warehouse: WarehouseResource) -> dg.MaterializeResult:
 def sources(warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Canonicalise the speakers and relays of all claims."""
     with warehouse.open() as wh:
-        stages.build_sources(wh)
-        return dg.MaterializeResult(metadata=table_metadata(wh, "sources"))
+        run = stages.build_sources(wh)
+        return dg.MaterializeResult(
+            metadata=table_metadata(
+                wh, "sources", recomputed=run.recomputed, fingerprint=run.fingerprint[:16]
+            )
+        )
 
 
 @dg.asset(

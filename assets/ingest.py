@@ -49,6 +49,7 @@ def articles(
                 records=report.records,
                 duplicates=report.duplicates,
                 new_or_changed=report.new_or_changed,
+                reused=report.reused,
                 seconds=report.seconds,
             ),
         )

@@ -9,22 +9,27 @@ from __future__ import annotations
 
 import hashlib
 import inspect
+import itertools
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
+from datetime import datetime
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import polars as pl
 from spacy.tokens import Doc
 
 from pipeline import ids, nlp
 from pipeline.tables import to_frame
-from pipeline.warehouse import Warehouse
+from pipeline.version import modules_version
+from pipeline.warehouse import Rebuild, Warehouse
 
 if TYPE_CHECKING:
     from pipeline.ingest import Article
+
+T = TypeVar("T")
 
 #: How many articles are parsed, extracted and written at a time: bounds memory on any corpus.
 CHUNK_SIZE = 256
@@ -50,6 +55,44 @@ class IngestReport:
     new_or_changed: int
     rejected_by_reason: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
+    #: Records read before and unchanged, whose stored article was kept without converting.
+    reused: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class KnownArticle:
+    """An input record already stored as this article (see :meth:`Warehouse.known_records`)."""
+
+    article_id: str
+    content_hash: str
+    published_at: datetime | None
+
+
+def ingest_version() -> str:
+    """Version of the code (and libraries) that turns a record into an article.
+
+    Recorded in every record's digest: new conversion code converts every record again.
+    """
+    import unicodedata
+
+    from pipeline import ingest as ingest_package
+    from pipeline import normalise
+    from pipeline.ingest import decode, fields, html, jsonl, txt
+
+    return (
+        modules_version(
+            ingest_package,
+            decode,
+            fields,
+            html,
+            jsonl,
+            txt,
+            normalise,
+            ids,
+            libraries=("ftfy", "trafilatura", "lxml", "justext", "htmldate"),
+        )
+        + f"-unicode{unicodedata.unidata_version}"
+    )
 
 
 def ingest(
@@ -62,7 +105,9 @@ def ingest(
     """Read inputs, mark exact duplicates, and upsert articles and rejections.
 
     Every input record ends up as an article (possibly marked ``duplicate_of`` the earliest copy
-    with the same body) or as a rejection with a reason.
+    with the same body) or as a rejection with a reason. A record read before, unchanged, whose
+    article is stored unchanged (same record digest, same row: the warehouse keeps both) is not
+    converted again: extracting HTML and normalising text are most of an unchanged ingest.
 
     Args:
         warehouse: Where articles and rejections are written.
@@ -71,19 +116,39 @@ def ingest(
         max_bytes: Size cap per file (per line for JSON lines); larger records are rejected as
             ``too_large``. ``None`` keeps the readers' default (20 MB).
     """
-    from pipeline.ingest import Article, Rejection, read_articles
+    from pipeline.ingest import Article, Rejection, convert, read_records, record_digest
 
     started = time.perf_counter()
+    version = ingest_version()
     articles: list[Article] = []
+    known: list[KnownArticle] = []
     rejections: list[Rejection] = []
+    digests: dict[str, str] = {}
     limits = {} if max_bytes is None else {"max_bytes": max_bytes}
-    for item in read_articles(list(paths), field_map=dict(field_map or {}), **limits):
-        if isinstance(item, Article):
-            articles.append(item)
-        else:
-            rejections.append(item)
+    records = read_records(list(paths), field_map=dict(field_map or {}), **limits)
+    for chunk in _batched(records, CHUNK_SIZE):
+        batch = {
+            ids.article_id(item.namespace, item.external_id): record_digest(item, version)
+            for item in chunk
+            if not isinstance(item, Rejection)
+        }
+        stored = {row[0]: KnownArticle(*row) for row in warehouse.known_records(batch).iter_rows()}
+        for item in chunk:
+            if isinstance(item, Rejection):
+                rejections.append(item)
+                continue
+            aid = ids.article_id(item.namespace, item.external_id)
+            if aid in stored:
+                known.append(stored[aid])
+                continue
+            converted = convert(item)
+            if isinstance(converted, Article):
+                articles.append(converted)
+                digests[aid] = batch[aid]
+            else:
+                rejections.append(converted)
 
-    duplicate_of = _exact_duplicates(articles)
+    duplicate_of = _exact_duplicates([*articles, *known])
     article_rows = [
         {**_article_row(article), "duplicate_of": duplicate_of.get(article.article_id)}
         for article in articles
@@ -101,26 +166,26 @@ def ingest(
         for r in rejections
     ]
     upsert = warehouse.upsert_articles(
-        to_frame("articles", article_rows), to_frame("boilerplate", boilerplate_rows)
+        to_frame("articles", article_rows), to_frame("boilerplate", boilerplate_rows), digests
     )
     warehouse.upsert_rejected(to_frame("rejected", rejected_rows))
     by_reason: dict[str, int] = {}
     for rejection in rejections:
         by_reason[rejection.reason] = by_reason.get(rejection.reason, 0) + 1
+    article_ids = [a.article_id for a in articles] + [a.article_id for a in known]
     report = IngestReport(
-        records=len(articles) + len(rejections),
-        articles=len(articles),
+        records=len(article_ids) + len(rejections),
+        articles=len(article_ids),
         duplicates=len(duplicate_of),
         rejected=len(rejections),
         new_or_changed=upsert.new_or_changed,
         rejected_by_reason=dict(sorted(by_reason.items())),
         seconds=round(time.perf_counter() - started, 3),
+        reused=len(known),
     )
     warehouse.record_ingest_run(
         {
-            "run_key": ids.stable_id(
-                *sorted(str(p) for p in paths), *sorted(r["article_id"] for r in article_rows)
-            ),
+            "run_key": ids.stable_id(*sorted(str(p) for p in paths), *sorted(article_ids)),
             "inputs": [str(p) for p in paths],
             "records": report.records,
             "articles": report.articles,
@@ -132,6 +197,13 @@ def ingest(
     return report
 
 
+def _batched(items: Iterable[T], size: int) -> Iterator[tuple[T, ...]]:
+    """Consecutive tuples of ``size`` items (the last may be shorter): itertools.batched."""
+    iterator = iter(items)
+    while chunk := tuple(itertools.islice(iterator, size)):
+        yield chunk
+
+
 def _article_row(article: object) -> dict[str, object]:
     row = asdict(article)  # type: ignore[call-overload]
     row.pop("removed", None)
@@ -139,7 +211,7 @@ def _article_row(article: object) -> dict[str, object]:
     return row
 
 
-def _exact_duplicates(articles: Sequence[Article]) -> dict[str, str]:
+def _exact_duplicates(articles: Sequence[Article | KnownArticle]) -> dict[str, str]:
     """Map each exact copy's id to the earliest article with the same body.
 
     Earliest in the order the corpus-wide duplicates stage uses (first published, undated last,
@@ -147,7 +219,7 @@ def _exact_duplicates(articles: Sequence[Article]) -> dict[str, str]:
     """
     from pipeline.across.duplicates import publication_order
 
-    earliest: dict[str, Article] = {}
+    earliest: dict[str, Article | KnownArticle] = {}
     for article in sorted(articles, key=lambda a: publication_order(a.published_at, a.article_id)):
         earliest.setdefault(article.content_hash, article)
     return {
@@ -341,14 +413,27 @@ def extract_locations(warehouse: Warehouse, gazetteer_path: Path) -> StageReport
     return run_extraction(warehouse, "locations", version, extractor, ("locations",))
 
 
-def build_sources(warehouse: Warehouse) -> int:
-    """Rebuild the corpus-wide ``sources`` table from all source mentions; returns its rows."""
-    from pipeline import assemble
+#: What the ``sources`` stage reads and writes: unchanged, it is not rebuilt.
+SOURCES_COLUMNS: dict[str, tuple[str, ...]] = {"source_mentions": ("*",), "sources": ("*",)}
 
-    mentions = warehouse.frame("SELECT * FROM source_mentions ORDER BY claim_id, role")
-    frame = to_frame("sources", assemble.source_rows(mentions.iter_rows(named=True)))
-    warehouse.replace_table("sources", frame)
-    return frame.height
+
+def build_sources(warehouse: Warehouse) -> Rebuild:
+    """Rebuild the corpus-wide ``sources`` table from all source mentions.
+
+    Skipped (see :meth:`Warehouse.rebuild`) when the mentions and the table are unchanged
+    since it last wrote, and its code is the same.
+    """
+    from pipeline import assemble, tables
+    from pipeline.link import sources as sources_module
+
+    def build() -> dict[str, int]:
+        mentions = warehouse.frame("SELECT * FROM source_mentions ORDER BY claim_id, role")
+        frame = to_frame("sources", assemble.source_rows(mentions.iter_rows(named=True)))
+        warehouse.replace_table("sources", frame)
+        return {"rows": frame.height}
+
+    version = modules_version(assemble, sources_module, tables, ids)
+    return warehouse.rebuild("sources", SOURCES_COLUMNS, version, build)
 
 
 def ensure_gazetteer(

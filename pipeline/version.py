@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import inspect
+from collections.abc import Sequence
 from importlib import metadata
 from pathlib import Path
+from types import ModuleType
 
 _ROOT = Path(__file__).resolve().parent.parent
 
@@ -29,3 +32,22 @@ def code_version() -> str:
             digest.update(file.relative_to(_ROOT).as_posix().encode())
             digest.update(file.read_bytes())
     return f"{package_version()}+{digest.hexdigest()[:12]}"
+
+
+def modules_version(*modules: ModuleType, libraries: Sequence[str] = ()) -> str:
+    """Digest of the source of ``modules`` and the versions of ``libraries``.
+
+    Stages record it with what they wrote, so new code (ours, or a library whose results they
+    depend on) redoes their work even when the data did not change.
+    """
+    digest = hashlib.sha256()
+    for module in modules:
+        digest.update(module.__name__.encode())
+        digest.update(inspect.getsource(module).encode("utf-8"))
+    for library in libraries:
+        try:
+            version = metadata.version(library)
+        except metadata.PackageNotFoundError:
+            version = "missing"
+        digest.update(f"{library}=={version}".encode())
+    return digest.hexdigest()[:16]

@@ -8,16 +8,26 @@ Incremental processing: every extraction stage records, per article, the ``conte
 the stage's ``code_version`` it last processed (table ``stage_state``). A stage processes only
 articles whose body or code changed, and replaces their rows atomically; so running twice on the
 same input leaves the same rows, not doubled ones.
+
+Corpus-wide stages (sources, duplicates, stories, ...) rebuild their whole result, so they
+record instead one fingerprint per stage (table ``stage_runs``) of every column they read and
+write, taken right after their write and in the same transaction: when the fingerprint is the
+same on the next run, nothing they depend on changed and their rows are still right. Ingest
+likewise records per article the digest of the input record it came from (``ingest_state``), so
+an unchanged record is not extracted and normalised again.
 """
 
 from __future__ import annotations
 
 import contextlib
 import fcntl
+import hashlib
+import json
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import polars as pl
@@ -65,6 +75,13 @@ CREATE TABLE IF NOT EXISTS ingest_runs (
     duplicates    INTEGER NOT NULL,
     rejected      INTEGER NOT NULL,
     new_or_changed INTEGER NOT NULL
+);
+-- Per article: the digest of the input record (and ingest code) it was last read from, and of
+-- its stored row then. Both unchanged: the record need not be converted again.
+CREATE TABLE IF NOT EXISTS ingest_state (
+    article_id    VARCHAR PRIMARY KEY,
+    record_digest VARCHAR NOT NULL,
+    row_digest    VARCHAR NOT NULL
 );
 CREATE TABLE IF NOT EXISTS nlp_docs (
     content_hash  VARCHAR PRIMARY KEY,
@@ -142,6 +159,13 @@ CREATE TABLE IF NOT EXISTS locations (
     longitude     DOUBLE,
     confidence    DOUBLE NOT NULL
 );
+-- One row per corpus-wide stage: the fingerprint of what it read and wrote, taken in the
+-- transaction of its last write, and what that run reported.
+CREATE TABLE IF NOT EXISTS stage_runs (
+    stage         VARCHAR PRIMARY KEY,
+    fingerprint   VARCHAR NOT NULL,
+    report        VARCHAR NOT NULL
+);
 -- Corpus-wide tables (pipeline.across): rebuilt whole on every run, so no foreign keys (they
 -- would block the per-article replacement of claims and figures); the contracts check keys.
 CREATE TABLE IF NOT EXISTS stories (
@@ -193,6 +217,22 @@ _MIGRATIONS = ("ALTER TABLE articles ADD COLUMN IF NOT EXISTS story_id VARCHAR",
 #: there is not a change of the article.
 DERIVED_ARTICLE_COLUMNS = ("duplicate_of", "story_id")
 
+#: Article columns that ingest writes (all but the derived ones): what a record becomes.
+INGESTED_ARTICLE_COLUMNS = (
+    "article_id",
+    "external_id",
+    "source_uri",
+    "outlet",
+    "url",
+    "title",
+    "authors",
+    "published_at",
+    "language",
+    "body",
+    "word_count",
+    "content_hash",
+)
+
 #: Tables that hold rows extracted from one article, keyed by ``article_id``.
 EXTRACTION_TABLES = ("claims", "source_mentions", "figures", "locations")
 
@@ -211,6 +251,30 @@ RELEASE_TABLES: dict[str, tuple[str, ...]] = {
 
 
 @dataclass(frozen=True, slots=True)
+class StageRun:
+    """The last recorded run of a corpus-wide stage (table ``stage_runs``)."""
+
+    stage: str
+    fingerprint: str
+    report: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Rebuild:
+    """What :meth:`Warehouse.rebuild` did.
+
+    Attributes:
+        report: The stage's report: this run's, or the recorded one when skipped.
+        recomputed: False when the inputs and rows were unchanged and nothing ran.
+        fingerprint: The fingerprint now recorded for the stage.
+    """
+
+    report: dict[str, Any]
+    recomputed: bool
+    fingerprint: str
+
+
+@dataclass(frozen=True, slots=True)
 class ArticleUpsert:
     """What an articles write changed."""
 
@@ -224,20 +288,25 @@ class ArticleUpsert:
         return self.inserted + self.changed
 
 
-def connect(path: Path | str, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+def connect(
+    path: Path | str, *, read_only: bool = False, ensure_schema: bool = True
+) -> duckdb.DuckDBPyConnection:
     """Open the warehouse with settings that keep results reproducible.
 
     Args:
         path: DuckDB file; its folder is created if missing.
         read_only: Open without taking the write lock (readers, checks).
+        ensure_schema: Create missing tables (writers). A caller that keeps another connection
+            to the same file open, which already did, skips it.
     """
     path = Path(path)
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(path), read_only=read_only)
-    # Timestamps are stored and returned in UTC whatever the machine's zone is.
+    # Timestamps are stored and returned in UTC whatever the machine's zone is (a session
+    # setting: every connection sets it).
     con.execute("SET TimeZone = 'UTC'")
-    if not read_only:
+    if ensure_schema and not read_only:
         Warehouse(con).ensure_schema()
     return con
 
@@ -283,6 +352,7 @@ class Warehouse:
 
     def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
         self.con = con
+        self._in_transaction = False
 
     def ensure_schema(self) -> None:
         """Create missing tables (idempotent)."""
@@ -307,7 +377,12 @@ class Warehouse:
         return int(row[0]) if row else 0
 
     # -- articles ------------------------------------------------------------------------
-    def upsert_articles(self, articles: pl.DataFrame, boilerplate: pl.DataFrame) -> ArticleUpsert:
+    def upsert_articles(
+        self,
+        articles: pl.DataFrame,
+        boilerplate: pl.DataFrame,
+        record_digests: Mapping[str, str] | None = None,
+    ) -> ArticleUpsert:
         """Insert new articles and replace changed ones; unchanged ones are not touched.
 
         A changed article (any ingested column differs) first loses its extracted rows and
@@ -316,6 +391,12 @@ class Warehouse:
         whose children were deleted in the same transaction. A kill between the two steps is
         harmless: the next run sees the same change and finishes it. Articles are never deleted
         otherwise.
+
+        Args:
+            articles: Rows of ``articles``.
+            boilerplate: Rows of ``boilerplate`` of those articles.
+            record_digests: Article id to the digest of the record it was converted from (see
+                :meth:`known_records`); recorded with the row's digest in the same transaction.
         """
         incoming_ids = articles["article_id"].to_list()
         existing = self.frame(
@@ -333,7 +414,9 @@ class Warehouse:
             for aid, digest in zip(incoming_ids, incoming_hashes, strict=True)
         ]
         changed_ids = [aid for aid, flag in zip(incoming_ids, is_changed, strict=True) if flag]
-        write = articles.filter(pl.Series(is_new) | pl.Series(is_changed))
+        write = articles.filter(
+            pl.Series(is_new, dtype=pl.Boolean) | pl.Series(is_changed, dtype=pl.Boolean)
+        )
         write_ids = write["article_id"].to_list()
         if changed_ids:
             with self.transaction():
@@ -349,12 +432,62 @@ class Warehouse:
                 boilerplate.filter(pl.col("article_id").is_in(write_ids)),
                 write_ids,
             )
+            if record_digests:
+                self._record_digests(record_digests)
         inserted = sum(is_new)
         return ArticleUpsert(
             inserted=inserted,
             changed=len(changed_ids),
             unchanged=articles.height - inserted - len(changed_ids),
         )
+
+    def known_records(self, record_digests: Mapping[str, str]) -> pl.DataFrame:
+        """Articles already stored from exactly these records, so converting them is not needed.
+
+        An article counts when the digest of its record is the one recorded when it was last
+        ingested and its stored row is still the row recorded then (so nothing rewrote it since).
+
+        Args:
+            record_digests: Article id to the digest of the record just read.
+
+        Returns:
+            ``article_id``, ``content_hash`` and ``published_at`` of those articles.
+        """
+        wanted = pl.DataFrame(
+            {"article_id": list(record_digests), "record_digest": list(record_digests.values())},
+            schema={"article_id": pl.String, "record_digest": pl.String},
+        )
+        self.con.register("_wanted_records", wanted)
+        try:
+            return self.frame(
+                f"""
+                SELECT a.article_id, a.content_hash, a.published_at
+                FROM _wanted_records w
+                JOIN ingest_state s USING (article_id, record_digest)
+                JOIN articles a USING (article_id)
+                WHERE s.row_digest = {_ROW_DIGEST}
+                ORDER BY a.article_id
+                """
+            )
+        finally:
+            self.con.unregister("_wanted_records")
+
+    def _record_digests(self, record_digests: Mapping[str, str]) -> None:
+        incoming = pl.DataFrame(
+            {"article_id": list(record_digests), "record_digest": list(record_digests.values())},
+            schema={"article_id": pl.String, "record_digest": pl.String},
+        )
+        self.con.register("_incoming_records", incoming)
+        try:
+            self.con.execute(
+                f"""
+                INSERT OR REPLACE INTO ingest_state
+                SELECT a.article_id, i.record_digest, {_ROW_DIGEST}
+                FROM _incoming_records i JOIN articles a USING (article_id)
+                """
+            )
+        finally:
+            self.con.unregister("_incoming_records")
 
     def upsert_rejected(self, rejected: pl.DataFrame) -> None:
         """Record rejections (idempotent: a rejection's id is derived from what it is)."""
@@ -457,17 +590,106 @@ class Warehouse:
             self.con.unregister("_incoming_values")
         return int(row[0]) if row else 0
 
+    # -- corpus-wide stages --------------------------------------------------------------
+    def fingerprint(self, columns: Mapping[str, Sequence[str]], salt: str = "") -> str:
+        """A digest of the rows of ``columns`` (table to column names), plus ``salt``.
+
+        Each row's listed columns (``("*",)``: all of them) are serialised as JSON, which is
+        typed and escaped (no two different rows give the same text; doubles print exactly),
+        and hashed with MD5; per table the sorted row digests are hashed with SHA-256, so the
+        fingerprint depends on the multiset of rows and not on their physical order. It runs
+        inside DuckDB: no rows travel to Python, so an unchanged stage is cheap to recognise.
+
+        Args:
+            columns: Table name to the columns that matter; list the key too, so that equal
+                projections of different rows still count separately.
+            salt: What else decides the result (the stage's code version and settings).
+        """
+        digest = hashlib.sha256(f"stage_runs v1\x1f{salt}".encode())
+        for table in sorted(columns):
+            names = tuple(columns[table])
+            if names == ("*",):
+                row_json = "to_json(t)"
+            else:
+                row_json = f"to_json(struct_pack({', '.join(_quoted_column(c) for c in names)}))"
+            row = self.con.execute(
+                f"""
+                SELECT count(*), sha256(coalesce(string_agg(h, '' ORDER BY h), ''))
+                FROM (SELECT md5({row_json}) AS h FROM "{_checked(table)}" t)
+                """
+            ).fetchone()
+            count, table_digest = row if row else (0, "")
+            digest.update(f"\x1e{table}\x1f{','.join(names)}\x1f{count}\x1f{table_digest}".encode())
+        return digest.hexdigest()
+
+    def rebuild(
+        self,
+        stage: str,
+        columns: Mapping[str, Sequence[str]],
+        salt: str,
+        build: Callable[[], Mapping[str, Any]],
+    ) -> Rebuild:
+        """Run a corpus-wide stage's ``build`` unless nothing it reads or writes has changed.
+
+        ``columns`` must name every column the stage reads and every one it writes. The
+        fingerprint of those rows (and of ``salt``) is compared with the one recorded when the
+        stage last wrote; equal means the stage's rows are what ``build`` would write again, so
+        it is skipped and its recorded report returned. Otherwise ``build`` runs, and its writes,
+        the new fingerprint (taken after them) and its report are committed in one transaction:
+        a kill before the commit leaves the old rows with the old fingerprint, so the next run
+        rebuilds.
+
+        Args:
+            stage: Name recorded in ``stage_runs``.
+            columns: Table to columns, as for :meth:`fingerprint`.
+            salt: The stage's code version and settings.
+            build: Reads, computes and writes (through this warehouse's methods, which join the
+                transaction); returns a JSON-serialisable report.
+        """
+        before = self.fingerprint(columns, salt)
+        last = self.last_run(stage)
+        if last is not None and last.fingerprint == before:
+            return Rebuild(report=last.report, recomputed=False, fingerprint=before)
+        with self.transaction():
+            report = dict(build())
+            after = self.fingerprint(columns, salt)
+            self.con.execute(
+                "INSERT OR REPLACE INTO stage_runs VALUES (?, ?, ?)",
+                [stage, after, json.dumps(report, sort_keys=True)],
+            )
+        return Rebuild(report=report, recomputed=True, fingerprint=after)
+
+    def last_run(self, stage: str) -> StageRun | None:
+        """What ``stage`` recorded at its last write, if it ever wrote."""
+        row = self.con.execute(
+            "SELECT fingerprint, report FROM stage_runs WHERE stage = ?", [stage]
+        ).fetchone()
+        if row is None:
+            return None
+        return StageRun(stage=stage, fingerprint=row[0], report=json.loads(row[1]))
+
     # -- internals -----------------------------------------------------------------------
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:
-        """One atomic unit of work: committed whole or not at all."""
-        self.con.execute("BEGIN TRANSACTION")
-        try:
+        """One atomic unit of work: committed whole or not at all.
+
+        Re-entrant: inside an open transaction it joins it, so a stage can put several writes
+        (its rows and its ``stage_runs`` fingerprint) into one commit.
+        """
+        if self._in_transaction:
             yield
-        except BaseException:
-            self.con.execute("ROLLBACK")
-            raise
-        self.con.execute("COMMIT")
+            return
+        self._in_transaction = True
+        try:
+            self.con.execute("BEGIN TRANSACTION")
+            try:
+                yield
+            except BaseException:
+                self.con.execute("ROLLBACK")
+                raise
+            self.con.execute("COMMIT")
+        finally:
+            self._in_transaction = False
 
     def _insert(self, name: str, rows: pl.DataFrame, *, replace: bool = False) -> None:
         """Bulk-insert a frame (Arrow, zero-copy) into a table, matching columns by name."""
@@ -499,6 +721,14 @@ class Warehouse:
         )
 
 
+#: SQL for the digest of an article's ingested columns (table alias ``a``).
+_ROW_DIGEST = (
+    "md5(to_json(struct_pack("
+    + ", ".join(f'a."{column}"' for column in INGESTED_ARTICLE_COLUMNS)
+    + ")))"
+)
+
+
 def _row_hashes(frame: pl.DataFrame) -> list[int]:
     """A hash per row over every column, to tell changed records from unchanged ones."""
     if frame.is_empty():
@@ -512,8 +742,10 @@ _KNOWN_TABLES = frozenset(
         "rejected",
         "boilerplate",
         "ingest_runs",
+        "ingest_state",
         "nlp_docs",
         "stage_state",
+        "stage_runs",
         "claims",
         "source_mentions",
         "sources",
@@ -531,3 +763,10 @@ def _checked(name: str) -> str:
     if name not in _KNOWN_TABLES:
         raise ValueError(f"unknown warehouse table: {name!r}")
     return name
+
+
+def _quoted_column(name: str) -> str:
+    """Column names are interpolated into SQL, so only plain identifiers pass (quoted)."""
+    if not (name.isascii() and name.replace("_", "").isalnum()):
+        raise ValueError(f"not a plain column name: {name!r}")
+    return f'"{name}"'

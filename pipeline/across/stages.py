@@ -4,20 +4,71 @@ Each Dagster asset of the ``across`` group calls one of these. They are corpus-w
 added today can be a copy of, or join the story of, any earlier one, so each stage recomputes
 its whole result (seconds for thousands of articles; no spaCy) and replaces it in one
 transaction. Running twice leaves the same rows: every id is derived from the rows it groups.
+
+A stage whose inputs and rows are unchanged since it last wrote (same fingerprint of the
+columns it reads and writes, same code, same settings: :meth:`Warehouse.rebuild`) is not
+recomputed; it reports what its last run found. The ``*_COLUMNS`` maps below name every column
+each stage reads or writes and must follow its queries (a test rewrites every other column and
+expects the same rows).
 """
 
 from __future__ import annotations
 
+import functools
+import sys
 import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import polars as pl
 
+from pipeline import ids, tables
+from pipeline.across import claim_groups as claim_groups_module
+from pipeline.across import conflicts as conflicts_module
+from pipeline.across import duplicates as duplicates_module
+from pipeline.across import stories as stories_module
 from pipeline.across.claim_groups import ClaimGroupSettings, group_claims
 from pipeline.across.conflicts import ConflictSettings, figure_places, find_conflicts
 from pipeline.across.duplicates import DuplicateSettings, find_duplicates
 from pipeline.across.stories import StorySettings, cluster_stories, story_rows
+from pipeline.version import modules_version
 from pipeline.warehouse import Warehouse
+
+#: Columns each stage reads or writes, per table (``*``: every column).
+DUPLICATES_COLUMNS: dict[str, tuple[str, ...]] = {
+    "articles": ("article_id", "published_at", "body", "content_hash", "duplicate_of"),
+}
+STORIES_COLUMNS: dict[str, tuple[str, ...]] = {
+    "articles": (
+        "article_id",
+        "published_at",
+        "title",
+        "body",
+        "outlet",
+        "duplicate_of",
+        "story_id",
+    ),
+    "claims": ("claim_id", "article_id", "source_id"),
+    "locations": ("location_id", "article_id", "geonameid"),
+    "figures": ("figure_id", "article_id", "counted"),
+    "stories": ("*",),
+}
+CLAIM_GROUPS_COLUMNS: dict[str, tuple[str, ...]] = {
+    "claims": ("claim_id", "article_id", "source_id", "via_source_id", "content"),
+    "articles": ("article_id", "published_at", "duplicate_of"),
+    "claim_groups": ("*",),
+}
+FIGURE_CONFLICTS_COLUMNS: dict[str, tuple[str, ...]] = {
+    "articles": ("article_id", "published_at", "duplicate_of", "story_id", "body"),
+    "figures": ("*",),
+    "locations": ("location_id", "article_id", "start", "geonameid"),
+    "claims": ("claim_id", "source_id"),
+    "figure_conflicts": ("*",),
+}
+
+#: Libraries whose results the stages depend on (a new version rebuilds them).
+_LIBRARIES = ("datasketch", "rapidfuzz", "numpy", "polars", "duckdb")
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +80,48 @@ class AcrossReport:
     changed: int = 0
     details: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
+    #: False when the stage's inputs and rows were unchanged, so nothing was recomputed.
+    recomputed: bool = True
+    fingerprint: str = ""
+
+
+@functools.cache
+def _code_version() -> str:
+    """Every across module (they share helpers such as ``publication_order``) and this one.
+
+    Cached: it describes the code this process runs, which does not change under it.
+    """
+    return modules_version(
+        sys.modules[__name__],
+        duplicates_module,
+        stories_module,
+        claim_groups_module,
+        conflicts_module,
+        ids,
+        tables,
+        libraries=_LIBRARIES,
+    )
+
+
+def _rebuild(
+    warehouse: Warehouse,
+    stage: str,
+    columns: Mapping[str, tuple[str, ...]],
+    settings: object,
+    build: Callable[[], Mapping[str, Any]],
+) -> AcrossReport:
+    """Run ``build`` through :meth:`Warehouse.rebuild`; an unchanged stage changes nothing."""
+    started = time.perf_counter()
+    run = warehouse.rebuild(stage, columns, f"{_code_version()}\x1f{settings!r}", build)
+    return AcrossReport(
+        stage=stage,
+        rows=int(run.report["rows"]),
+        changed=int(run.report.get("changed", 0)) if run.recomputed else 0,
+        details={k: int(v) for k, v in run.report.get("details", {}).items()},
+        seconds=round(time.perf_counter() - started, 3),
+        recomputed=run.recomputed,
+        fingerprint=run.fingerprint,
+    )
 
 
 def mark_duplicates(
@@ -39,21 +132,23 @@ def mark_duplicates(
     Ingest already marks exact copies within one batch; this stage sees every article, so a
     copy arriving in a later run, or a lightly edited one, is marked too.
     """
-    started = time.perf_counter()
-    articles = warehouse.frame(
-        "SELECT article_id, published_at, body, content_hash FROM articles ORDER BY article_id"
-    )
-    found = find_duplicates(articles, settings or DuplicateSettings())
-    changed = warehouse.set_article_column(
-        "duplicate_of", found.select("article_id", pl.col("duplicate_of").alias("value"))
-    )
-    return AcrossReport(
-        stage="duplicates",
-        rows=int(found["duplicate_of"].is_not_null().sum()),
-        changed=changed,
-        details={"near": int((found["similarity"] < 1.0).sum())},
-        seconds=round(time.perf_counter() - started, 3),
-    )
+    settings = settings or DuplicateSettings()
+
+    def build() -> dict[str, Any]:
+        articles = warehouse.frame(
+            "SELECT article_id, published_at, body, content_hash FROM articles ORDER BY article_id"
+        )
+        found = find_duplicates(articles, settings)
+        changed = warehouse.set_article_column(
+            "duplicate_of", found.select("article_id", pl.col("duplicate_of").alias("value"))
+        )
+        return {
+            "rows": int(found["duplicate_of"].is_not_null().sum()),
+            "changed": changed,
+            "details": {"near": int((found["similarity"] < 1.0).sum())},
+        }
+
+    return _rebuild(warehouse, "duplicates", DUPLICATES_COLUMNS, settings, build)
 
 
 def article_entities(warehouse: Warehouse) -> dict[str, frozenset[str]]:
@@ -81,98 +176,96 @@ def article_entities(warehouse: Warehouse) -> dict[str, frozenset[str]]:
 def build_stories(warehouse: Warehouse, settings: StorySettings | None = None) -> AcrossReport:
     """Cluster originals into stories; copies inherit their original's story.
 
-    Writes ``articles.story_id`` and replaces the ``stories`` table, in one transaction each
-    (the table first, so a story id never points at nothing for long; the contract checks both
-    after the asset).
+    Replaces the ``stories`` table and writes ``articles.story_id`` in one transaction (the
+    contract checks both after the asset).
     """
-    started = time.perf_counter()
-    articles = warehouse.frame(
-        "SELECT article_id, published_at, title, body, outlet, duplicate_of FROM articles"
-    )
-    originals = articles.filter(pl.col("duplicate_of").is_null())
-    assignment = cluster_stories(
-        originals, article_entities(warehouse), settings or StorySettings()
-    )
-    of_copies = (
-        articles.filter(pl.col("duplicate_of").is_not_null())
-        .select("article_id", "duplicate_of")
-        .join(assignment.rename({"article_id": "duplicate_of"}), on="duplicate_of", how="left")
-        .select("article_id", "story_id")
-    )
-    assignment = pl.concat([assignment, of_copies]).sort("article_id")
-    stories = story_rows(
-        articles.select("article_id", "outlet", "title", "published_at"), assignment
-    )
-    warehouse.replace_table("stories", stories)
-    changed = warehouse.set_article_column(
-        "story_id", assignment.select("article_id", pl.col("story_id").alias("value"))
-    )
-    return AcrossReport(
-        stage="stories",
-        rows=stories.height,
-        changed=changed,
-        details={"articles_in_stories": int(assignment["story_id"].is_not_null().sum())},
-        seconds=round(time.perf_counter() - started, 3),
-    )
+    settings = settings or StorySettings()
+
+    def build() -> dict[str, Any]:
+        articles = warehouse.frame(
+            "SELECT article_id, published_at, title, body, outlet, duplicate_of FROM articles"
+        )
+        originals = articles.filter(pl.col("duplicate_of").is_null())
+        assignment = cluster_stories(originals, article_entities(warehouse), settings)
+        of_copies = (
+            articles.filter(pl.col("duplicate_of").is_not_null())
+            .select("article_id", "duplicate_of")
+            .join(assignment.rename({"article_id": "duplicate_of"}), on="duplicate_of", how="left")
+            .select("article_id", "story_id")
+        )
+        assignment = pl.concat([assignment, of_copies]).sort("article_id")
+        stories = story_rows(
+            articles.select("article_id", "outlet", "title", "published_at"), assignment
+        )
+        warehouse.replace_table("stories", stories)
+        changed = warehouse.set_article_column(
+            "story_id", assignment.select("article_id", pl.col("story_id").alias("value"))
+        )
+        return {
+            "rows": stories.height,
+            "changed": changed,
+            "details": {"articles_in_stories": int(assignment["story_id"].is_not_null().sum())},
+        }
+
+    return _rebuild(warehouse, "stories", STORIES_COLUMNS, settings, build)
 
 
 def build_claim_groups(
     warehouse: Warehouse, settings: ClaimGroupSettings | None = None
 ) -> AcrossReport:
     """Replace ``claim_groups``: statements by one source carried by several articles."""
-    started = time.perf_counter()
-    claims = warehouse.frame(
-        "SELECT claim_id, article_id, source_id, via_source_id, content FROM claims"
-    )
-    articles = warehouse.frame("SELECT article_id, published_at, duplicate_of FROM articles")
-    groups = group_claims(claims, articles, settings or ClaimGroupSettings())
-    warehouse.replace_table("claim_groups", groups)
-    return AcrossReport(
-        stage="claim_groups",
-        rows=groups.height,
-        details={"groups": groups["claim_group_id"].n_unique()},
-        seconds=round(time.perf_counter() - started, 3),
-    )
+    settings = settings or ClaimGroupSettings()
+
+    def build() -> dict[str, Any]:
+        claims = warehouse.frame(
+            "SELECT claim_id, article_id, source_id, via_source_id, content FROM claims"
+        )
+        articles = warehouse.frame("SELECT article_id, published_at, duplicate_of FROM articles")
+        groups = group_claims(claims, articles, settings)
+        warehouse.replace_table("claim_groups", groups)
+        return {"rows": groups.height, "details": {"groups": groups["claim_group_id"].n_unique()}}
+
+    return _rebuild(warehouse, "claim_groups", CLAIM_GROUPS_COLUMNS, settings, build)
 
 
 def build_figure_conflicts(
     warehouse: Warehouse, settings: ConflictSettings | None = None
 ) -> AcrossReport:
     """Replace ``figure_conflicts``: figures of one story whose values cannot both hold."""
-    started = time.perf_counter()
-    articles = warehouse.frame(
-        "SELECT article_id, published_at, duplicate_of, story_id FROM articles "
-        "WHERE story_id IS NOT NULL AND duplicate_of IS NULL"
-    )
-    story_articles = articles["article_id"].to_list()
-    figures = warehouse.frame(
-        "SELECT * FROM figures WHERE article_id IN (SELECT unnest(?::VARCHAR[]))"
-        " AND counted IS NOT NULL ORDER BY figure_id",
-        [story_articles],
-    )
-    locations = warehouse.frame(
-        "SELECT article_id, start, geonameid FROM locations"
-        " WHERE article_id IN (SELECT unnest(?::VARCHAR[]))",
-        [figures["article_id"].unique().to_list()],
-    )
-    bodies = dict(
-        warehouse.frame(
-            "SELECT article_id, body FROM articles"
+    settings = settings or ConflictSettings()
+
+    def build() -> dict[str, Any]:
+        articles = warehouse.frame(
+            "SELECT article_id, published_at, duplicate_of, story_id FROM articles "
+            "WHERE story_id IS NOT NULL AND duplicate_of IS NULL"
+        )
+        story_articles = articles["article_id"].to_list()
+        figures = warehouse.frame(
+            "SELECT * FROM figures WHERE article_id IN (SELECT unnest(?::VARCHAR[]))"
+            " AND counted IS NOT NULL ORDER BY figure_id",
+            [story_articles],
+        )
+        locations = warehouse.frame(
+            "SELECT article_id, start, geonameid FROM locations"
             " WHERE article_id IN (SELECT unnest(?::VARCHAR[]))",
             [figures["article_id"].unique().to_list()],
-        ).iter_rows()
-    )
-    speakers = dict(warehouse.frame("SELECT claim_id, source_id FROM claims").iter_rows())
-    conflicts = find_conflicts(
-        figures,
-        articles,
-        speakers,
-        figure_places(figures, locations, bodies),
-        settings or ConflictSettings(),
-    )
-    warehouse.replace_table("figure_conflicts", conflicts)
-    return AcrossReport(
-        stage="figure_conflicts",
-        rows=conflicts.height,
-        seconds=round(time.perf_counter() - started, 3),
-    )
+        )
+        bodies = dict(
+            warehouse.frame(
+                "SELECT article_id, body FROM articles"
+                " WHERE article_id IN (SELECT unnest(?::VARCHAR[]))",
+                [figures["article_id"].unique().to_list()],
+            ).iter_rows()
+        )
+        speakers = dict(warehouse.frame("SELECT claim_id, source_id FROM claims").iter_rows())
+        conflicts = find_conflicts(
+            figures,
+            articles,
+            speakers,
+            figure_places(figures, locations, bodies),
+            settings,
+        )
+        warehouse.replace_table("figure_conflicts", conflicts)
+        return {"rows": conflicts.height}
+
+    return _rebuild(warehouse, "figure_conflicts", FIGURE_CONFLICTS_COLUMNS, settings, build)

@@ -10,6 +10,8 @@ are streamed and the cap applies to each line.
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import os
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -32,10 +34,14 @@ from pipeline.normalise import Removal, clean_line, guess_language, normalise_bo
 __all__ = [
     "DEFAULT_MAX_BYTES",
     "Article",
+    "RawRecord",
     "Rejection",
     "Removal",
+    "convert",
     "parse_field_spec",
     "read_articles",
+    "read_records",
+    "record_digest",
     "to_article",
 ]
 
@@ -211,30 +217,18 @@ def _walk(paths: Sequence[Path]) -> Iterator[tuple[Path, str] | Rejection]:
             yield Rejection(path.name, None, "unreadable", "no such file or folder")
 
 
-def read_articles(
+def read_records(
     paths: Sequence[Path],
     *,
     field_map: Mapping[str, str] | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
-) -> Iterator[Article | Rejection]:
-    """Read articles from files and folders.
+) -> Iterator[RawRecord | Rejection]:
+    """Read the records of files and folders, before extraction and normalisation.
 
-    Every input record yields exactly one Article or one Rejection (nothing lost). Folders
-    are walked recursively in sorted order (deterministic); files are read by extension:
-    .txt, .html/.htm, .jsonl/.json (a JSON array, one object, or JSON lines). Bad input never
-    raises: a bad record becomes a Rejection and the run goes on. The second record with an
-    article id already seen in this run is rejected as "duplicate_id".
-
-    Args:
-        paths: Files and folders.
-        field_map: Canonical field -> the records' key, e.g. ``{"text": "content_original"}``.
-        max_bytes: Size cap per document file, JSON document, or JSON line.
-
-    Yields:
-        Articles and rejections, in input order.
-
-    Raises:
-        ValueError: When ``field_map`` names an unknown field (a caller error, not input).
+    The first half of :func:`read_articles` (which see): each record yields a
+    :class:`RawRecord` for :func:`convert`, or a rejection (unreadable file, bad JSON, a
+    second record with an article id already seen, ...). Kept apart so that the ingest stage
+    can recognise records it has already turned into stored articles, and skip converting them.
     """
     fmap = canonical_field_map(field_map)
     seen: dict[str, str] = {}
@@ -260,17 +254,71 @@ def read_articles(
                     )
                     continue
                 seen[aid] = raw.source_uri
-                try:
-                    yield to_article(raw)
-                except Exception as exc:
-                    yield Rejection(
-                        raw.source_uri,
-                        raw.external_id,
-                        "unreadable",
-                        f"processing failed: {type(exc).__name__}: {exc}",
-                    )
+                yield raw
         except Exception as exc:
             where = f" after {count} record(s)" if count else ""
             yield Rejection(
                 uri, None, "unreadable", f"reading stopped{where}: {type(exc).__name__}: {exc}"
             )
+
+
+def convert(raw: RawRecord) -> Article | Rejection:
+    """:func:`to_article`, with a failure turned into an ``unreadable`` rejection."""
+    try:
+        return to_article(raw)
+    except Exception as exc:
+        return Rejection(
+            raw.source_uri,
+            raw.external_id,
+            "unreadable",
+            f"processing failed: {type(exc).__name__}: {exc}",
+        )
+
+
+def record_digest(raw: RawRecord, version: str) -> str:
+    """SHA-256 of a record as read, and of the version of the code that converts it.
+
+    Every field goes in, typed and length-prefixed, so equal digests mean the same record and
+    the same code: :func:`convert` would return the same article.
+    """
+    digest = hashlib.sha256(version.encode())
+    for item in dataclasses.fields(raw):  # (``fields`` here is the submodule)
+        value = getattr(raw, item.name)
+        if isinstance(value, bytes):
+            kind, data = "b", value
+        elif isinstance(value, str):
+            kind, data = "s", value.encode("utf-8", "surrogatepass")
+        else:  # None, a tuple of strings, a datetime: their repr is exact
+            kind, data = "r", repr(value).encode("utf-8", "surrogatepass")
+        digest.update(f"\x1e{item.name}:{kind}:{len(data)}:".encode())
+        digest.update(data)
+    return digest.hexdigest()
+
+
+def read_articles(
+    paths: Sequence[Path],
+    *,
+    field_map: Mapping[str, str] | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> Iterator[Article | Rejection]:
+    """Read articles from files and folders.
+
+    Every input record yields exactly one Article or one Rejection (nothing lost). Folders
+    are walked recursively in sorted order (deterministic); files are read by extension:
+    .txt, .html/.htm, .jsonl/.json (a JSON array, one object, or JSON lines). Bad input never
+    raises: a bad record becomes a Rejection and the run goes on. The second record with an
+    article id already seen in this run is rejected as "duplicate_id".
+
+    Args:
+        paths: Files and folders.
+        field_map: Canonical field -> the records' key, e.g. ``{"text": "content_original"}``.
+        max_bytes: Size cap per document file, JSON document, or JSON line.
+
+    Yields:
+        Articles and rejections, in input order.
+
+    Raises:
+        ValueError: When ``field_map`` names an unknown field (a caller error, not input).
+    """
+    for item in read_records(paths, field_map=field_map, max_bytes=max_bytes):
+        yield item if isinstance(item, Rejection) else convert(item)

@@ -4,7 +4,7 @@ import dagster as dg
 import pytest
 
 from assets.definitions import build_definitions
-from pipeline.warehouse import Warehouse, connect
+from pipeline.warehouse import RELEASE_TABLES, Warehouse, connect
 
 pytestmark = pytest.mark.slow
 
@@ -137,3 +137,66 @@ def test_rematerialising_unchanged_input_changes_nothing(landed):
     processed = _run(defs, instance, request)
     assert processed == {"articles": 0, "nlp_docs": 0, "claims": 0, "figures": 0, "locations": 0}
     assert _counts(warehouse) == before
+
+
+CORPUS_WIDE = ("sources", "duplicates", "stories", "claim_groups", "figure_conflicts")
+
+
+def _metadata(defs, instance, request, warehouse=None):
+    if warehouse is not None:  # the same landed files into another warehouse
+        defs = build_definitions(
+            warehouse=str(warehouse),
+            inputs=request.run_config["resources"]["inputs"]["config"]["paths"],
+            gazetteer=defs.resources["gazetteer"].path,
+        )
+        request = dg.RunRequest()
+    job = defs.resolve_job_def("warehouse")
+    result = job.execute_in_process(
+        instance=instance, run_config=request.run_config, tags=request.tags
+    )
+    assert result.success
+    found = {}
+    for event in result.get_asset_materialization_events():
+        materialization = event.step_materialization_data.materialization
+        found[materialization.asset_key.to_user_string()] = {
+            name: value.value for name, value in materialization.metadata.items()
+        }
+    return found
+
+
+def _published(path):
+    con = connect(path)
+    try:
+        wh = Warehouse(con)
+        return {table: wh.table(table) for table in RELEASE_TABLES}
+    finally:
+        con.close()
+
+
+def test_corpus_wide_stages_skip_unchanged_input_and_rebuild_on_a_change(landed, tmp_path):
+    defs, instance, landing, warehouse = landed
+    request = _tick(defs, instance, None).run_requests[0]
+    first = _metadata(defs, instance, request)
+    assert all(first[asset]["recomputed"] for asset in CORPUS_WIDE)
+    built = _published(warehouse)
+
+    again = _metadata(defs, instance, request)
+    assert not any(again[asset]["recomputed"] for asset in CORPUS_WIDE)
+    assert again["articles"]["reused"] == 100 and again["articles"]["new_or_changed"] == 0
+    for asset in CORPUS_WIDE:
+        assert again[asset]["fingerprint"] == first[asset]["fingerprint"], asset
+    for table, frame in _published(warehouse).items():
+        assert frame.equals(built[table]), table
+
+    edited = landing / "article_007.txt"
+    edited.write_text(edited.read_text().replace("tonnes of food", "tonnes of flour"))
+    changed = _metadata(defs, instance, request)
+    assert changed["articles"]["new_or_changed"] == 1 and changed["articles"]["reused"] == 99
+    assert all(changed[asset]["recomputed"] for asset in CORPUS_WIDE)
+
+    fresh = tmp_path / "fresh.duckdb"
+    _metadata(defs, instance, request, warehouse=fresh)
+    incremental, rebuilt = _published(warehouse), _published(fresh)
+    assert not incremental["claims"].equals(built["claims"])  # the edit reached the claims
+    for table, frame in rebuilt.items():
+        assert incremental[table].equals(frame), table

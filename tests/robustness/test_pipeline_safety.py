@@ -25,6 +25,8 @@ pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[2]
 NEWSLEDGER = Path(sys.executable).parent / "newsledger"
 TABLES = ("articles", "rejected", "sources", "claims", "figures", "locations")
+#: Rebuilt corpus-wide (or skipped when unchanged): a kill must not leave them stale either.
+CORPUS_WIDE = ("stories", "claim_groups", "figure_conflicts")
 
 
 def test_hostile_corpus_runs_through_the_whole_pipeline(hostile, tmp_path, gazetteer_path):
@@ -91,7 +93,7 @@ def _tables(path: Path) -> dict[str, pl.DataFrame]:
     con = connect(path)
     try:
         wh = Warehouse(con)
-        return {table: wh.table(table) for table in TABLES}
+        return {table: wh.table(table) for table in (*TABLES, *CORPUS_WIDE)}
     finally:
         con.close()
 
