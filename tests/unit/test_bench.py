@@ -52,6 +52,10 @@ def test_json_line_shape_on_three_articles(monkeypatch: pytest.MonkeyPatch) -> N
     assert summary["peak_rss_mb"] > 0
     assert "\n" not in line
     assert bench.report_lines(result)[0].startswith("bench: 3 articles")
+    block = bench.readme_block(result, "newsledger bench --limit 3")
+    assert block.startswith(bench.README_START) and block.endswith(bench.README_END)
+    for measure in ("ratio end to end / spaCy alone", "of which our spaCy step", "spread"):
+        assert measure in block
 
 
 def test_update_readme_rewrites_only_the_block(tmp_path: Path) -> None:
