@@ -260,7 +260,7 @@ def report_lines(result: BenchResult) -> list[str]:
     s = result.summary()
     lines = [
         f"bench: {s['articles']} articles, {s['words']} words "
-        f"(load average {' '.join(str(x) for x in s['load_average'])}, {os.cpu_count()} cores)",
+        f"(load average {' '.join(str(x) for x in result.load_average)}, {os.cpu_count()} cores)",
         f"  end to end   {s['seconds']:>8.2f} s  {s['articles_per_s']:>8.3f} articles/s  "
         f"{s['words_per_s']:>9.1f} words/s  ({'ok' if result.first.success else 'FAILED'})",
         f"  spaCy floor  {result.floor.seconds:>8.2f} s  {s['floor_articles_per_s']:>8.3f} "
@@ -313,7 +313,7 @@ def readme_block(result: BenchResult, command: str) -> str:
             ", ".join(f"{v:.3f}" for v in result.scaling.values())
             + f" (spread {s['scaling_spread']:.1%})",
         ),
-        ("load average during the run", " ".join(str(x) for x in s["load_average"])),
+        ("load average during the run", " ".join(str(x) for x in result.load_average)),
     ]
     table = "\n".join(f"| {k} | {v} |" for k, v in rows)
     return (

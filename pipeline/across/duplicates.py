@@ -153,7 +153,7 @@ def find_duplicates(
 
 def _original(rows: Sequence[tuple], position: int, duplicate_of: dict[str, str]) -> str:
     """The original of the article at ``position`` (itself unless it is a copy)."""
-    article_id = rows[position][0]
+    article_id: str = rows[position][0]
     return duplicate_of.get(article_id, article_id)
 
 

@@ -254,7 +254,7 @@ def run(gold: Path, *, limit: int | None = None) -> dict:
 
 def main(argv: Sequence[str] | None = None) -> None:
     """Command-line entry point."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--gold", type=Path, required=True, help="PolNeAR-format JSONL file")
     parser.add_argument("--limit", type=int, default=None, help="only the first N articles")
     parser.add_argument(

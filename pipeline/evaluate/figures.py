@@ -209,7 +209,7 @@ def _print(result: dict) -> None:
 
 def main(argv: Sequence[str] | None = None) -> None:
     """Command line entry point."""
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     ap.add_argument("--gold", type=Path, required=True)
     ap.add_argument("--limit", type=int, default=None)
     ap.add_argument("--errors", action="store_true", help="print our per-sentence errors")

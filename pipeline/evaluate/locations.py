@@ -210,7 +210,7 @@ def run(
 
 def main(argv: list[str] | None = None) -> None:
     """Command line entry point."""
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--gold", type=Path, required=True)
     parser.add_argument("--limit", type=int, default=None)
     parser.add_argument("--gazetteer", type=Path, default=None)

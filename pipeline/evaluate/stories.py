@@ -138,7 +138,7 @@ def run(
     if threshold is not None:
         settings = replace(settings, threshold=threshold)
     predicted = predict(articles, settings)
-    metrics: dict[str, object] = pairwise(predicted, groups)
+    metrics: dict[str, object] = dict(pairwise(predicted, groups))
     stories = {s for s in predicted.values() if s is not None}
     metrics.update(
         stories=len(stories),
@@ -154,7 +154,7 @@ def run(
 
 def main(argv: Sequence[str] | None = None) -> None:
     """Command line entry point."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--gold", type=Path, required=True)
     parser.add_argument("--limit", type=int, default=None)
     parser.add_argument("--threshold", type=float, default=None)
