@@ -49,19 +49,12 @@ def _tick(defs, instance, cursor):
 
 
 def _run(defs, instance, request):
-    job = defs.resolve_job_def("warehouse")
-    result = job.execute_in_process(
-        instance=instance, run_config=request.run_config, tags=request.tags
-    )
-    assert result.success
+    """Run the warehouse job; per asset, how many articles it (re)processed."""
     processed = {}
-    for event in result.get_asset_materialization_events():
-        materialization = event.step_materialization_data.materialization
-        metadata = materialization.metadata
-        key = materialization.asset_key.to_user_string()
+    for key, metadata in _metadata(defs, instance, request).items():
         for name in ("processed", "parsed", "new_or_changed"):
             if name in metadata:
-                processed[key] = metadata[name].value
+                processed[key] = metadata[name]
     return processed
 
 
