@@ -32,6 +32,11 @@ tables were then relearned on all 840 training articles, see :data:`LEXICON`):
 * An adverbial clause after a comma is an aside, except one opened by "when", "because",
   "if", "since" or "unless": those qualify the claim ("there remains a difference, when it
   comes to ..."), and keeping them gained on dev, train[:200] and train[200:] alike.
+* "according to X" set off by commas mid-clause ("A, according to X, and B") takes both
+  sides, like a parenthetical verb cue. A second "that" clause ("said that A, but that B")
+  or bare verb ("declined to A or B") that the parser hung on the cue joins the content. A
+  participial cue between two pieces of one quotation run ("“A,” X said, emphasizing B.
+  “C.”") keeps its own claim. Each gained (or tied) on dev, train[:200] and train[200:].
 * Measured and rejected (train[200:]): keeping a trailing "although/though/even if" clause
   in the content, adding fronted modifiers ("Even in Miami, X said ...") to it, cutting a
   date phrase off an object cue's content, and dropping claims whose speaker is a relative
@@ -730,6 +735,38 @@ def _qualifies(clause: Token) -> bool:
     return any(c.dep_ == "mark" and c.lower_ in _QUALIFYING_MARKS for c in clause.children)
 
 
+def _to_verb_pair(comp: Token, conj: Token) -> bool:
+    """A bare verb paired with a "to" complement: "declined to threaten Moscow or declare ..."."""
+    return (
+        comp.dep_ == "xcomp"
+        and comp.tag_ == conj.tag_ == "VB"
+        and not any(c.dep_ in ("nsubj", "nsubjpass") for c in conj.children)
+    )
+
+
+def _second_complement(verb: Token, comp: Token) -> list[Token]:
+    """A second clause coordinated with the first: "said that A, but that B", "to A or B".
+
+    Why: the parser often hangs "but that B" (or "or B" after "to A") on the reporting verb
+    instead of on A, which cut the content at the comma; the gold takes both. Keeping it
+    gained on dev, train[:200] and train[200:] alike.
+    """
+    doc = verb.doc
+    for conj in verb.children:
+        if (
+            conj.dep_ == "conj"
+            and conj.i > comp.i
+            and _same_para(conj, verb)
+            and doc[conj.left_edge.i - 1].dep_ == "cc"
+            and (
+                any(c.dep_ == "mark" and c.lower_ == "that" for c in conj.children)
+                or _to_verb_pair(comp, conj)
+            )
+        ):
+            return _pruned(conj, verb)
+    return []
+
+
 def _object(verb: Token) -> Token | None:
     for child in verb.children:
         if child.dep_ == "dobj" and child.i > verb.i and _same_para(child, verb):
@@ -845,6 +882,11 @@ def _according_content(tok: Token) -> tuple[int, int] | None:
     tokens = [t for t in _subtree(anchor, tok) if t.i not in sub]
     before = [t for t in tokens if t.i < tok.i]
     after = [t for t in tokens if t.i > tok.i]
+    doc = tok.doc
+    lo, hi = tok.i, max(sub)
+    aside = lo > 0 and doc[lo - 1].text == "," and hi + 1 < len(doc) and doc[hi + 1].text == ","
+    if aside and len(before) >= 3 and len([t for t in after if not t.is_punct]) >= 3:
+        return _span_of(before + after, doc)
     side = before if len(before) >= len(after) else after
     return _span_of(side, tok.doc) if len(side) >= 3 else None
 
@@ -1076,7 +1118,7 @@ def _match_cues(doc: Doc, lex: Lexicon | None = None) -> list[_Cue]:
         if paren is not None:
             content, outer = paren, True
         elif comp is not None and not weak:
-            content = _span_of(_pruned(comp, tok), doc)
+            content = _span_of(_pruned(comp, tok) + _second_complement(tok, comp), doc)
         elif obj_ok and (obj := _object(tok)) is not None:
             frame = "obj"
             tokens = _pruned(obj, tok)
@@ -1652,7 +1694,9 @@ def extract_claims(doc: Doc, *, outlet: str | None = None) -> Iterator[Claim]:
         start, end = cue.content
         if end - start < 8:
             continue
-        if any(s <= start and end <= e for s, e, _, _ in raw):
+        if any(s <= start and end <= e for s, e, _, _ in raw) and not _aside_between_quotes(
+            cue, raw, quotes
+        ):
             continue
         raw.append((start, end, False, cue))
     raw.sort(key=lambda r: (r[0], r[1]))
@@ -1685,6 +1729,23 @@ def extract_claims(doc: Doc, *, outlet: str | None = None) -> Iterator[Claim]:
             source=source,
             via=via_ref,
         )
+
+
+def _aside_between_quotes(
+    cue: _Cue, raw: list[tuple[int, int, bool, _Cue]], quotes: list[Quote]
+) -> bool:
+    """A participial cue in the narration between two pieces of one quotation run.
+
+    Why: in "“A,” X said, emphasizing B. “C.”" the run A..C is one direct claim, and B lies
+    inside its span without being quoted: it is a claim of its own, not a repeat of the quote.
+    Only a participle ("emphasizing", "adding", "referring to") counts: other contents inside
+    a run were mostly its own words reported again.
+    """
+    if cue.content is None or cue.verb.tag_ != "VBG":
+        return False
+    start, end = cue.content
+    runs = [direct for s, e, direct, _ in raw if s <= start and end <= e]
+    return all(runs) and not any(q.open < end and start < q.close for q in quotes)
 
 
 def _names_in_clause(doc: Doc, quote: Quote, verb: Token) -> bool:

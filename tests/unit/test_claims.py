@@ -271,3 +271,39 @@ def test_name_right_before_a_subjectless_cue_is_the_speaker():
     (c,) = [c for c in _claims_of(text) if c.is_direct]
     assert c.cue == "notes" and c.speaker == "Conway"
     assert c.content.startswith("Look at") and c.content.endswith("different in tone.")
+
+
+@pytest.mark.slow
+def test_according_to_set_off_by_commas_takes_both_sides():
+    text = (
+        "The top 1 percent paid 25.4 percent of all federal taxes in 2013, according to the "
+        "Congressional Budget Office, and the top 10 percent paid 69 percent of all taxes."
+    )
+    (c,) = [c for c in _claims_of(text) if c.cue == "according to"]
+    assert c.content.startswith("The top 1 percent") and c.content.endswith("of all taxes")
+    assert c.speaker == "the Congressional Budget Office"
+
+
+@pytest.mark.slow
+def test_second_that_clause_joins_the_content():
+    text = (
+        "The mayor said that the new bridge would open in May, but that the old one would "
+        "stay closed for repairs."
+    )
+    (c,) = [c for c in _claims_of(text) if c.cue == "said"]
+    assert c.content.endswith("but that the old one would stay closed for repairs")
+
+
+@pytest.mark.slow
+def test_participial_cue_between_quotation_pieces_keeps_its_claim():
+    text = (
+        "“You can’t talk about change if you don’t know what we’re changing,” DuVernay said, "
+        "emphasizing why understanding our past is crucial to our present. “What we need to "
+        "change is our overall culture.”"
+    )
+    claims = _claims_of(text)
+    (quote,) = [c for c in claims if c.is_direct]
+    assert quote.content.endswith("our overall culture.")
+    (aside,) = [c for c in claims if c.cue == "emphasizing"]
+    assert aside.content == "why understanding our past is crucial to our present"
+    assert aside.speaker == "DuVernay" and not aside.is_direct
