@@ -15,6 +15,7 @@ from typing import TypeVar
 import dagster as dg
 import duckdb
 
+from pipeline.link.gazetteer import BUNDLED_GEONAMES
 from pipeline.warehouse import Warehouse, connect, writer_lock
 
 R = TypeVar("R", bound=dg.ConfigurableResource)
@@ -126,7 +127,7 @@ class GazetteerResource(dg.ConfigurableResource):
     """The built gazetteer file, and an optional full GeoNames dump to build it from."""
 
     path: str = DEFAULT_GAZETTEER
-    geonames_dir: str = "data/gazetteer"
+    geonames_dir: str = str(BUNDLED_GEONAMES)
     all_countries: str | None = None
 
 

