@@ -1,6 +1,9 @@
 """Shared fixtures: the project's own data only (data/sample), so a plain clone can test."""
 
 import os
+import subprocess
+import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -30,3 +33,21 @@ def gazetteer_path(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("gazetteer") / "gazetteer.parquet"
     ensure_gazetteer(path, geonames_dir=ROOT / "data" / "gazetteer")
     return path
+
+
+@pytest.fixture
+def run_example() -> Callable[[str, Path], subprocess.CompletedProcess[str]]:
+    """Run a documented Python example (the release card's) in a subprocess inside ``cwd``.
+
+    Every statement and assertion of the example runs; the process then leaves without
+    interpreter teardown, where pandas.read_parquet's Arrow I/O threads can abort on a busy
+    machine after the work is done (apache/arrow#34314, documented in the card).
+    """
+
+    def run(code: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+        script = code + "\nimport os, sys\nsys.stdout.flush()\nos._exit(0)\n"
+        return subprocess.run(
+            [sys.executable, "-c", script], cwd=cwd, capture_output=True, text=True
+        )
+
+    return run

@@ -6,8 +6,6 @@ tmp_path); the other tests reuse that warehouse and release.
 
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -66,7 +64,7 @@ def test_run_goes_from_input_to_a_verified_release(built):
         con.close()
 
 
-def test_card_examples_run_inside_the_release(built):
+def test_card_examples_run_inside_the_release(built, run_example):
     root, _, _ = built
     release = latest(root / "releases")
     blocks = re.findall(r"```python\n(.*?)```", (release / CARD).read_text(), flags=re.S)
@@ -76,13 +74,7 @@ def test_card_examples_run_inside_the_release(built):
         (False, False, True),
     ]
     for code in blocks:
-        # Every statement and assertion of the block runs; the process then leaves without
-        # interpreter teardown, where pandas.read_parquet's Arrow I/O threads can abort on a busy
-        # machine after the work is done (apache/arrow#34314, documented in the card).
-        script = code + "\nimport os, sys\nsys.stdout.flush()\nos._exit(0)\n"
-        done = subprocess.run(
-            [sys.executable, "-c", script], cwd=release, capture_output=True, text=True
-        )
+        done = run_example(code, release)
         assert done.returncode == 0, done.stderr
 
 

@@ -200,17 +200,11 @@ def _python_blocks(markdown: str) -> list[str]:
     return re.findall(r"```python\n(.*?)```", markdown, flags=re.S)
 
 
-def _run_card_examples(release: Path) -> None:
+def _run_card_examples(release: Path, run_example) -> None:
     blocks = _python_blocks((release / CARD).read_text())
     assert len(blocks) == 3
     for code in blocks:
-        # Every statement and assertion of the block runs; the process then leaves without
-        # interpreter teardown, where pandas.read_parquet's Arrow I/O threads can abort on a busy
-        # machine after the work is done (apache/arrow#34314, documented in the card).
-        script = code + "\nimport os, sys\nsys.stdout.flush()\nos._exit(0)\n"
-        done = subprocess.run(
-            [sys.executable, "-c", script], cwd=release, capture_output=True, text=True
-        )
+        done = run_example(code, release)
         assert done.returncode == 0, done.stderr
 
 
@@ -291,7 +285,9 @@ def test_input_fingerprint_ignores_extraction_but_data_fingerprint_does_not(tmp_
 
 
 # -- partitioning and the card -----------------------------------------------------------------
-def test_large_tables_are_split_by_month_and_load_as_the_card_says(warehouse, tmp_path):
+def test_large_tables_are_split_by_month_and_load_as_the_card_says(
+    warehouse, tmp_path, run_example
+):
     info = _release(warehouse, tmp_path / "r", partition_min_rows=1)
     manifest = read_manifest(info.path)
     articles = manifest["tables"]["articles"]
@@ -305,10 +301,10 @@ def test_large_tables_are_split_by_month_and_load_as_the_card_says(warehouse, tm
     assert manifest["tables"]["sources"]["location"] == "data/sources.parquet"  # no dates
     assert read_tables(info.path)["locations"].equals(warehouse.table("locations"))
     assert verify_release(info.path) == []
-    _run_card_examples(info.path)
+    _run_card_examples(info.path, run_example)
 
 
-def test_card_names_every_column_and_the_geonames_attribution(warehouse, tmp_path):
+def test_card_names_every_column_and_the_geonames_attribution(warehouse, tmp_path, run_example):
     info = _release(warehouse, tmp_path / "r")
     card = (info.path / CARD).read_text()
     assert "GeoNames, geonames.org" in card
@@ -317,7 +313,7 @@ def test_card_names_every_column_and_the_geonames_attribution(warehouse, tmp_pat
         assert f"### `{table}`" in card
         for column in columns:
             assert f"| `{column.name}` |" in card
-    _run_card_examples(info.path)
+    _run_card_examples(info.path, run_example)
 
 
 # -- changelog -----------------------------------------------------------------------------------
