@@ -117,17 +117,15 @@ def ingest(
     limits = {} if max_bytes is None else {"max_bytes": max_bytes}
     records = read_records(list(paths), field_map=dict(field_map or {}), **limits)
     for chunk in _batched(records, CHUNK_SIZE):
-        batch = {
-            ids.article_id(item.namespace, item.external_id): record_digest(item, version)
+        rejections.extend(item for item in chunk if isinstance(item, Rejection))
+        by_id = {  # read_records rejects a repeated id, so ids are unique
+            ids.article_id(item.namespace, item.external_id): item
             for item in chunk
             if not isinstance(item, Rejection)
         }
+        batch = {aid: record_digest(item, version) for aid, item in by_id.items()}
         stored = {row[0]: KnownArticle(*row) for row in warehouse.known_records(batch).iter_rows()}
-        for item in chunk:
-            if isinstance(item, Rejection):
-                rejections.append(item)
-                continue
-            aid = ids.article_id(item.namespace, item.external_id)
+        for aid, item in by_id.items():
             if aid in stored:
                 known.append(stored[aid])
                 continue

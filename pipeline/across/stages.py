@@ -245,16 +245,17 @@ def build_figure_conflicts(
             " AND counted IS NOT NULL ORDER BY figure_id",
             [story_articles],
         )
+        with_figures = figures["article_id"].unique().to_list()
         locations = warehouse.frame(
             "SELECT article_id, start, geonameid FROM locations"
             " WHERE article_id IN (SELECT unnest(?::VARCHAR[]))",
-            [figures["article_id"].unique().to_list()],
+            [with_figures],
         )
         bodies = dict(
             warehouse.frame(
                 "SELECT article_id, body FROM articles"
                 " WHERE article_id IN (SELECT unnest(?::VARCHAR[]))",
-                [figures["article_id"].unique().to_list()],
+                [with_figures],
             ).iter_rows()
         )
         speakers = dict(warehouse.frame("SELECT claim_id, source_id FROM claims").iter_rows())
