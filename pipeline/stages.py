@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import multiprocessing
+import multiprocessing.pool
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
@@ -17,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 import polars as pl
+from spacy.language import Language
 from spacy.tokens import Doc
 
 from pipeline import ids, nlp
@@ -292,23 +295,132 @@ def iter_docs(warehouse: Warehouse, pending: pl.DataFrame) -> Iterator[tuple[str
     """Yield ``(article_id, content_hash, doc)`` for pending articles from the doc cache."""
     vocab_nlp = nlp.load_nlp()
     for chunk in pending.iter_slices(CHUNK_SIZE):
-        blobs = warehouse.frame(
-            "SELECT content_hash, doc FROM nlp_docs WHERE content_hash IN (SELECT unnest(?))",
-            [chunk["content_hash"].unique().to_list()],
-        )
-        by_hash = dict(zip(blobs["content_hash"], blobs["doc"], strict=True))
-        for article_id, content_hash, body in chunk.iter_rows():
-            blob = by_hash.get(content_hash)
-            if blob is None:  # not parsed yet (stage run out of order): parse now
-                doc = nlp.annotate([body])[0]
-            else:
-                doc = nlp.docs_from_bytes(blob, vocab_nlp)[0]
-            yield article_id, content_hash, doc
+        for article_id, content_hash, body, blob in _doc_work(warehouse, chunk):
+            yield article_id, content_hash, _restore_doc(body, blob, vocab_nlp)
+
+
+#: One article for extraction: ``(article_id, content_hash, body, cached DocBin or None)``.
+DocWork = tuple[str, str, str, bytes | None]
+
+
+def _doc_work(warehouse: Warehouse, chunk: pl.DataFrame) -> list[DocWork]:
+    """The pending articles of ``chunk`` with their cached doc blobs, in ``chunk`` order.
+
+    Read in the process that owns the warehouse: what it returns is plain data, so worker
+    processes can rebuild the docs without touching the DuckDB connection.
+    """
+    blobs = warehouse.frame(
+        "SELECT content_hash, doc FROM nlp_docs WHERE content_hash IN (SELECT unnest(?))",
+        [chunk["content_hash"].unique().to_list()],
+    )
+    by_hash = dict(zip(blobs["content_hash"], blobs["doc"], strict=True))
+    return [
+        (article_id, content_hash, body, by_hash.get(content_hash))
+        for article_id, content_hash, body in chunk.iter_rows()
+    ]
+
+
+def _restore_doc(body: str, blob: bytes | None, vocab_nlp: Language) -> Doc:
+    """The cached doc of an article, or a fresh parse when it has none yet."""
+    if blob is None:  # not parsed yet (stage run out of order): parse now
+        return nlp.annotate([body])[0]
+    return nlp.docs_from_bytes(blob, vocab_nlp)[0]
 
 
 # -- extraction ----------------------------------------------------------------------------------
-#: An extractor turns one article's doc into rows per warehouse table.
-Extractor = Callable[[str, Doc, Warehouse], Mapping[str, Iterable[Mapping[str, object]]]]
+#: An extractor turns one article's doc into rows per warehouse table. The warehouse is
+#: ``None`` when it runs in a worker process: the DuckDB connection is not fork-safe.
+Extractor = Callable[[str, Doc, Warehouse | None], Mapping[str, Iterable[Mapping[str, object]]]]
+
+#: Rows per table of one article, as an extractor returns them (lists, so they pickle).
+ArticleRows = dict[str, list[Mapping[str, object]]]
+
+#: Articles per worker task: small enough that both workers stay busy to the end of a chunk,
+#: big enough that the task round trip is negligible next to extracting them.
+EXTRACT_BATCH = 8
+
+#: Below this many pending articles in a chunk, extraction stays in-process: forking and
+#: sending the rows back cost more than a second core saves.
+MIN_PARALLEL_ARTICLES = 16
+
+#: The extractor of the current stage, in worker processes only (see :class:`_Extractions`).
+_worker_extractor: Extractor | None = None
+
+
+def _set_worker_extractor(extractor: Extractor) -> None:
+    """Pool initializer: make the stage's extractor reachable by :func:`_extract_batch`."""
+    global _worker_extractor
+    _worker_extractor = extractor
+
+
+def _extract_batch(work: Sequence[DocWork]) -> list[ArticleRows]:
+    """Worker task: rebuild each article's doc and extract its rows (no warehouse here)."""
+    extractor = _worker_extractor
+    if extractor is None:  # only a pool made by _Extractions sets it
+        raise RuntimeError("extraction worker started without an extractor")
+    return _extract_all(extractor, work, None)
+
+
+def _extract_all(
+    extractor: Extractor, work: Sequence[DocWork], warehouse: Warehouse | None
+) -> list[ArticleRows]:
+    """Rows of each article of ``work``, in order."""
+    vocab_nlp = nlp.load_nlp()
+    out: list[ArticleRows] = []
+    for article_id, _, body, blob in work:
+        doc = _restore_doc(body, blob, vocab_nlp)
+        rows = extractor(article_id, doc, warehouse)
+        out.append({table: list(table_rows) for table, table_rows in rows.items()})
+    return out
+
+
+class _Extractions:
+    """Runs one stage's extractor over chunks of articles, on both cores when it pays off.
+
+    Small chunks are extracted in-process, exactly as a serial run. Otherwise a pool is forked
+    at the first big chunk and kept for the rest of the stage; the parent reads the doc blobs
+    from DuckDB and workers only get plain data (ids, body, blob) and return plain rows, in
+    input order. Workers never see the warehouse: a forked DuckDB connection is not safe to use.
+
+    The extractor is a closure (over the stage's outlets, claim spans or gazetteer), which
+    cannot be pickled into a task. With the ``fork`` start method nothing given to a worker at
+    creation is pickled, so the pool's initializer stores it in a module global of each worker
+    (:data:`_worker_extractor`), a worker the pool replaces included; the parent's global stays
+    unset. Everything the extractor needs (the spaCy vocabulary, the gazetteer) is loaded in
+    the parent before the fork (see :func:`run_extraction`), so workers share it copy-on-write
+    instead of each loading it. Use as a context manager: the pool lives as long as the stage.
+    """
+
+    def __init__(self, extractor: Extractor, warehouse: Warehouse, n_process: int) -> None:
+        self.extractor = extractor
+        self.warehouse = warehouse
+        self.n_process = n_process
+        self._pool: multiprocessing.pool.Pool | None = None
+
+    def __enter__(self) -> _Extractions:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, *exc: object) -> None:
+        if self._pool is not None:
+            if exc_type is None:
+                self._pool.close()
+            else:  # do not finish the queued tasks of a failed stage
+                self._pool.terminate()
+            self._pool.join()
+            self._pool = None
+
+    def rows(self, work: Sequence[DocWork]) -> Iterator[ArticleRows]:
+        """Rows of each article of ``work``, in order."""
+        if self.n_process < 2 or len(work) < MIN_PARALLEL_ARTICLES:
+            yield from _extract_all(self.extractor, work, self.warehouse)
+            return
+        if self._pool is None:
+            self._pool = multiprocessing.get_context("fork").Pool(
+                self.n_process, initializer=_set_worker_extractor, initargs=(self.extractor,)
+            )
+        batches = [work[i : i + EXTRACT_BATCH] for i in range(0, len(work), EXTRACT_BATCH)]
+        for part in self._pool.imap(_extract_batch, batches, chunksize=1):
+            yield from part
 
 
 @dataclass(frozen=True, slots=True)
@@ -327,20 +439,43 @@ def run_extraction(
     version: str,
     extractor: Extractor,
     tables: Sequence[str],
+    *,
+    n_process: int = 2,
+    prepare: Callable[[], None] | None = None,
 ) -> StageReport:
-    """Run ``extractor`` over the articles ``stage`` has not processed, chunk by chunk."""
+    """Run ``extractor`` over the articles ``stage`` has not processed, chunk by chunk.
+
+    The rows, and their order, are the same whatever ``n_process`` is.
+
+    Args:
+        warehouse: The warehouse; only this process reads and writes it.
+        stage: Stage name recorded in ``stage_state``.
+        version: Fingerprint of the stage's code.
+        extractor: Rows per table of one article (see :data:`Extractor`).
+        tables: The tables the stage writes.
+        n_process: Processes extracting at once; 2 uses both cores of the reference machine
+            (chunks of fewer than :data:`MIN_PARALLEL_ARTICLES` articles stay in-process).
+        prepare: Loads what the extractor needs (the gazetteer, say). Called once, only when
+            something is pending (a no-op re-run does not pay for it), and before workers are
+            forked, so they share what it loaded instead of each loading it.
+    """
     started = time.perf_counter()
     pending = warehouse.pending(stage, version)
     totals = {table: 0 for table in tables}
-    for chunk in pending.iter_slices(CHUNK_SIZE):
-        rows: dict[str, list[Mapping[str, object]]] = {table: [] for table in tables}
-        for article_id, _, doc in iter_docs(warehouse, chunk):
-            for table, table_rows in extractor(article_id, doc, warehouse).items():
-                rows[table].extend(table_rows)
-        frames = {table: to_frame(table, rows[table]) for table in tables}
-        warehouse.replace_stage_rows(stage, version, chunk, frames)
-        for table in tables:
-            totals[table] += frames[table].height
+    if pending.height:
+        nlp.load_nlp()  # before any fork: workers share the vocabulary and model
+        if prepare is not None:
+            prepare()
+    with _Extractions(extractor, warehouse, n_process) as extractions:
+        for chunk in pending.iter_slices(CHUNK_SIZE):
+            rows: dict[str, list[Mapping[str, object]]] = {table: [] for table in tables}
+            for article_rows in extractions.rows(_doc_work(warehouse, chunk)):
+                for table, table_rows in article_rows.items():
+                    rows[table].extend(table_rows)
+            frames = {table: to_frame(table, rows[table]) for table in tables}
+            warehouse.replace_stage_rows(stage, version, chunk, frames)
+            for table in tables:
+                totals[table] += frames[table].height
     return StageReport(
         stage=stage,
         articles=pending.height,
@@ -349,8 +484,13 @@ def run_extraction(
     )
 
 
-def extract_claims(warehouse: Warehouse) -> StageReport:
-    """Claims and the source mentions behind them, for articles not yet processed."""
+def extract_claims(warehouse: Warehouse, *, n_process: int = 2) -> StageReport:
+    """Claims and the source mentions behind them, for articles not yet processed.
+
+    Args:
+        warehouse: The warehouse.
+        n_process: Processes extracting at once (see :func:`run_extraction`).
+    """
     from pipeline import assemble
     from pipeline.extract import claims as claims_module
     from pipeline.link import sources as sources_module
@@ -358,14 +498,26 @@ def extract_claims(warehouse: Warehouse) -> StageReport:
     outlets = dict(warehouse.frame("SELECT article_id, outlet FROM articles").iter_rows())
     version = modules_version(claims_module, sources_module, assemble)
 
-    def extractor(article_id: str, doc: Doc, _: Warehouse) -> Mapping[str, list]:
+    def extractor(article_id: str, doc: Doc, _: Warehouse | None) -> Mapping[str, list]:
         return assemble.claim_rows(article_id, doc, outlet=outlets.get(article_id))
 
-    return run_extraction(warehouse, "claims", version, extractor, ("claims", "source_mentions"))
+    return run_extraction(
+        warehouse,
+        "claims",
+        version,
+        extractor,
+        ("claims", "source_mentions"),
+        n_process=n_process,
+    )
 
 
-def extract_figures(warehouse: Warehouse) -> StageReport:
-    """Figures, linked to the claim whose content contains them."""
+def extract_figures(warehouse: Warehouse, *, n_process: int = 2) -> StageReport:
+    """Figures, linked to the claim whose content contains them.
+
+    Args:
+        warehouse: The warehouse.
+        n_process: Processes extracting at once (see :func:`run_extraction`).
+    """
     from pipeline import assemble
     from pipeline.extract import claims as claims_module
     from pipeline.extract import figures as figures_module
@@ -378,14 +530,24 @@ def extract_figures(warehouse: Warehouse) -> StageReport:
     # Figures depend on the claims they fall in: new claims code means new claim ids.
     version = modules_version(figures_module, numbers_module, claims_module, assemble)
 
-    def extractor(article_id: str, doc: Doc, _: Warehouse) -> Mapping[str, list]:
+    def extractor(article_id: str, doc: Doc, _: Warehouse | None) -> Mapping[str, list]:
         return {"figures": assemble.figure_rows(article_id, doc, spans.get(article_id, []))}
 
-    return run_extraction(warehouse, "figures", version, extractor, ("figures",))
+    return run_extraction(
+        warehouse, "figures", version, extractor, ("figures",), n_process=n_process
+    )
 
 
-def extract_locations(warehouse: Warehouse, gazetteer_path: Path) -> StageReport:
-    """Place mentions resolved against the gazetteer."""
+def extract_locations(
+    warehouse: Warehouse, gazetteer_path: Path, *, n_process: int = 2
+) -> StageReport:
+    """Place mentions resolved against the gazetteer.
+
+    Args:
+        warehouse: The warehouse.
+        gazetteer_path: The gazetteer file (see :func:`ensure_gazetteer`).
+        n_process: Processes extracting at once (see :func:`run_extraction`).
+    """
     from pipeline import assemble
     from pipeline.extract import locations as locations_module
     from pipeline.link import gazetteer as gazetteer_module
@@ -396,14 +558,29 @@ def extract_locations(warehouse: Warehouse, gazetteer_path: Path) -> StageReport
 
     loaded: list[gazetteer_module.Gazetteer] = []
 
-    def extractor(article_id: str, doc: Doc, _: Warehouse) -> Mapping[str, list]:
-        # Loaded at the first pending article: a run with nothing to resolve does not pay
-        # the half second, as the spaCy step skips its model load.
+    def gazetteer() -> gazetteer_module.Gazetteer:
+        # Loaded only when an article is pending: a run with nothing to resolve does not pay
+        # the half second, as the spaCy step skips its model load. run_extraction calls it
+        # before forking, so workers share the loaded gazetteer.
         if not loaded:
             loaded.append(gazetteer_module.load_gazetteer(gazetteer_path))
-        return {"locations": assemble.location_rows(article_id, doc, loaded[0])}
+        return loaded[0]
 
-    return run_extraction(warehouse, "locations", version, extractor, ("locations",))
+    def prepare() -> None:
+        gazetteer()
+
+    def extractor(article_id: str, doc: Doc, _: Warehouse | None) -> Mapping[str, list]:
+        return {"locations": assemble.location_rows(article_id, doc, gazetteer())}
+
+    return run_extraction(
+        warehouse,
+        "locations",
+        version,
+        extractor,
+        ("locations",),
+        n_process=n_process,
+        prepare=prepare,
+    )
 
 
 #: What the ``sources`` stage reads and writes: unchanged, it is not rebuilt.

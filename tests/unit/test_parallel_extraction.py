@@ -1,0 +1,154 @@
+"""Extraction on two processes writes the rows of a serial run, in its order (no Dagster)."""
+
+import multiprocessing
+import shutil
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from pipeline import stages
+from pipeline.link import gazetteer as gazetteer_module
+from pipeline.stages import ingest, parse_pending
+from pipeline.warehouse import Warehouse, connect
+
+pytestmark = pytest.mark.slow
+
+FIELDS = {"text": "content_original"}
+TABLES = ("claims", "source_mentions", "figures", "locations")
+
+
+@pytest.fixture(scope="module")
+def parsed(tmp_path_factory, sample_dir) -> Path:
+    """A warehouse of the bundled sample with every doc cached, but one.
+
+    The JSON slice is read under two file names (new article ids, same bodies), so a chunk holds
+    more than ``MIN_PARALLEL_ARTICLES`` articles and takes the parallel path, while only the
+    distinct bodies are parsed. One body's cached doc is dropped: extraction parses it itself.
+    """
+    root = tmp_path_factory.mktemp("parallel")
+    inputs = [sample_dir / "seeds", sample_dir / "html"]
+    for name in ("first.jsonl", "second.jsonl"):
+        shutil.copy(sample_dir / "jsonl" / "allsides-slice.jsonl", root / name)
+        inputs.append(root / name)
+    path = root / "w.duckdb"
+    con = connect(path)
+    try:
+        wh = Warehouse(con)
+        ingest(wh, inputs, field_map=FIELDS)
+        parse_pending(wh, n_process=1)
+        wh.con.execute(
+            "DELETE FROM nlp_docs WHERE content_hash = (SELECT min(content_hash) FROM nlp_docs)"
+        )
+        assert wh.count("articles") >= stages.MIN_PARALLEL_ARTICLES + stages.EXTRACT_BATCH
+    finally:
+        con.close()
+    return path
+
+
+def _run_stages(path: Path, gazetteer: Path, n_process: int, monkeypatch) -> tuple[dict, dict]:
+    """Run the three stages; return what each wrote per chunk, in order, and the tables."""
+    written: dict[str, list[dict[str, pl.DataFrame]]] = {}
+    con = connect(path)
+    try:
+        wh = Warehouse(con)
+        replace = wh.replace_stage_rows
+
+        def record(stage, version, processed, tables):
+            written.setdefault(stage, []).append(tables)
+            replace(stage, version, processed, tables)
+
+        monkeypatch.setattr(wh, "replace_stage_rows", record)
+        reports = [
+            stages.extract_claims(wh, n_process=n_process),
+            stages.extract_figures(wh, n_process=n_process),
+            stages.extract_locations(wh, gazetteer, n_process=n_process),
+        ]
+        assert all(report.articles == wh.count("articles") for report in reports)
+        # Nothing pending: the gazetteer is not loaded (nor a pool forked).
+        with monkeypatch.context() as patch:
+            patch.setattr(gazetteer_module, "load_gazetteer", pytest.fail)
+            assert stages.extract_locations(wh, gazetteer, n_process=n_process).articles == 0
+        tables = {name: wh.frame(f"SELECT * FROM {name} ORDER BY ALL") for name in TABLES}
+    finally:
+        con.close()
+    return written, tables
+
+
+def test_parallel_extraction_matches_serial(parsed, tmp_path, gazetteer_path, monkeypatch):
+    forks = []
+    get_context = multiprocessing.get_context
+
+    def spy(method=None):
+        forks.append(method)
+        return get_context(method)
+
+    monkeypatch.setattr(multiprocessing, "get_context", spy)
+    results = {}
+    for n_process in (1, 2):
+        copy = tmp_path / f"n{n_process}.duckdb"
+        shutil.copy(parsed, copy)
+        results[n_process] = _run_stages(copy, gazetteer_path, n_process, monkeypatch)
+
+    assert forks == ["fork"] * 3  # one pool per stage, only for n_process=2
+    assert multiprocessing.active_children() == []  # every pool joined
+    (serial_written, serial_tables), (parallel_written, parallel_tables) = results[1], results[2]
+    assert serial_written.keys() == parallel_written.keys() == {"claims", "figures", "locations"}
+    for stage, chunks in serial_written.items():
+        assert len(chunks) == len(parallel_written[stage])
+        for serial, parallel in zip(chunks, parallel_written[stage], strict=True):
+            assert serial.keys() == parallel.keys()
+            for table, frame in serial.items():
+                assert frame.equals(parallel[table]), (stage, table)  # same rows, same order
+    for table in TABLES:
+        assert serial_tables[table].height > 0, table
+        assert serial_tables[table].equals(parallel_tables[table]), table
+
+
+def test_small_chunks_stay_in_process_and_prepare_only_with_work(parsed, tmp_path, monkeypatch):
+    con = connect(shutil.copy(parsed, tmp_path / "w.duckdb"))
+    try:
+        wh = Warehouse(con)
+        monkeypatch.setattr(stages, "MIN_PARALLEL_ARTICLES", wh.count("articles") + 1)
+        monkeypatch.setattr(multiprocessing, "get_context", pytest.fail)  # no fork
+        prepared, seen = [], []
+
+        def extractor(article_id, doc, warehouse):
+            seen.append((article_id, warehouse))
+            return {}
+
+        for _ in range(2):  # the second run has nothing pending
+            stages.run_extraction(
+                wh, "probe", "v1", extractor, (), n_process=2, prepare=lambda: prepared.append(1)
+            )
+        assert prepared == [1]
+        assert {aid for aid, _ in seen} == set(
+            wh.frame("SELECT article_id FROM articles")["article_id"]
+        )
+        assert all(warehouse is wh for _, warehouse in seen)  # in-process: as before
+    finally:
+        con.close()
+
+
+class Boom(Exception):
+    pass
+
+
+def test_worker_error_stops_the_stage_and_its_pool(parsed, tmp_path):
+    con = connect(shutil.copy(parsed, tmp_path / "w.duckdb"))
+    try:
+        wh = Warehouse(con)
+        last = wh.frame("SELECT max(article_id) AS a FROM articles")["a"][0]
+
+        def extractor(article_id, doc, warehouse):
+            assert warehouse is None  # a worker never gets the connection
+            if article_id == last:
+                raise Boom(article_id)
+            return {}
+
+        with pytest.raises(Boom):
+            stages.run_extraction(wh, "probe", "v1", extractor, (), n_process=2)
+        assert multiprocessing.active_children() == []
+        assert wh.pending("probe", "v1").height == wh.count("articles")  # nothing marked done
+    finally:
+        con.close()
