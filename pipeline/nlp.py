@@ -24,13 +24,14 @@ from __future__ import annotations
 
 import multiprocessing
 import multiprocessing.pool
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy
 import spacy
-from spacy.attrs import DEP, LEMMA, MORPH, ORTH, POS, TAG
+from spacy.attrs import DEP, IS_PUNCT, IS_SPACE, LEMMA, LOWER, MORPH, ORTH, POS, TAG
 from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, DocBin
@@ -205,18 +206,24 @@ def _single_blas_thread() -> None:
     threadpool_limits(1, user_api="blas")
 
 
-#: Distinct (word, tag, label) keys kept by :class:`TokenAttributes` (300 articles: ~40,000).
+#: Entries kept by each of :class:`TokenAttributes`'s memos: a bound on memory far above what a
+#: corpus needs (300 articles: ~1,500 ruler keys, ~25,000 lemma keys).
 MEMO_LIMIT = 400_000
+
+#: Token attributes the attribute ruler's patterns may test for the memo to stay exact.
+_RULER_ATTRIBUTES = frozenset({"LOWER", "TAG", "DEP", "IS_SPACE"})
 
 
 class TokenAttributes:
-    """The attribute ruler and the rule lemmatizer, replayed from a memo.
+    """The attribute ruler and the rule lemmatizer, replayed from memos, with their output.
 
-    Both are functions of a token's word, tag and dependency label, plus the multi-token
-    patterns the token takes part in (a handful: "There *is*", "gon na"). The ruler's matcher
-    walks 179 patterns per token (~14 us a token, 10% of the spaCy step) and the lemmatizer
-    walks every token in Python; here each distinct key is computed once, by the real
-    components on a small window of the doc, so the output is theirs exactly.
+    The ruler matches 179 patterns on every token (~14 us a token, a tenth of the spaCy step)
+    and the lemmatizer calls Python per token. But the ruler's result is a function of the
+    token's tag, label and whitespace, its lowercase form only where a pattern names it ("do",
+    "it", "ai") and the multi-token patterns it is the target of ("There *is*", "gon na"); the
+    lemmatizer's is a function of (word, POS, morphology), its own cache key. Each distinct key
+    is computed once, by the real components (the ruler on a window of the doc), so the
+    annotations are theirs exactly; the memos then answer nearly every token.
     """
 
     def __init__(self, nlp: Language) -> None:
@@ -225,12 +232,48 @@ class TokenAttributes:
         self.vocab = nlp.vocab
         self.multi = Matcher(nlp.vocab)
         self.reach = 0
+        self._words: set[str] = set()
+        self._word_patterns: list[re.Pattern[str]] = []
+        self._every_word = False
         for number, entry in enumerate(self.ruler.patterns):
             longer = [pattern for pattern in entry["patterns"] if len(pattern) > 1]
             if longer:
                 self.multi.add(f"{number}:{entry.get('index', 0)}", longer)
                 self.reach = max(self.reach, *(len(pattern) - 1 for pattern in longer))
-        self._memo: dict[tuple[int, int, int, tuple[str, ...]], tuple[int, ...]] = {}
+            for pattern in entry["patterns"]:
+                for spec in pattern:
+                    self._note_words(spec)
+        self._named: dict[int, bool] = {}
+        self._rules: dict[tuple[int, int, int, int, tuple[str, ...]], tuple[int, ...]] = {}
+        self._lemmas: dict[tuple[int, int, int], int] = {}
+
+    def _note_words(self, spec: dict) -> None:
+        """Record the lowercase forms a token pattern names; unknown tests name every word."""
+        if set(spec) - _RULER_ATTRIBUTES:
+            self._every_word = True
+        value = spec.get("LOWER")
+        if isinstance(value, str):
+            self._words.add(value)
+        elif isinstance(value, dict):
+            for op, operand in value.items():
+                if op in ("IN", "NOT_IN"):
+                    self._words.update(operand)
+                elif op == "REGEX":
+                    self._word_patterns.append(re.compile(operand))
+                else:
+                    self._every_word = True
+
+    def _names(self, lower: int) -> bool:
+        """Whether some pattern tests this lowercase form (else the ruler ignores the word)."""
+        named = self._named.get(lower)
+        if named is None:
+            text = self.vocab.strings[lower]
+            named = self._named[lower] = (
+                self._every_word
+                or text in self._words
+                or any(p.search(text) for p in self._word_patterns)
+            )
+        return named
 
     def _multi_matches(self, doc: Doc) -> dict[int, tuple[str, ...]]:
         """Token index -> the multi-token patterns whose target it is."""
@@ -243,8 +286,8 @@ class TokenAttributes:
             found.setdefault(target, []).append(name)
         return {i: tuple(sorted(names)) for i, names in found.items()}
 
-    def _compute(self, doc: Doc, i: int) -> tuple[int, ...]:
-        """Run the real ruler and lemmatizer on the window around token ``i``."""
+    def _rule(self, doc: Doc, i: int) -> tuple[int, ...]:
+        """The real ruler's (POS, MORPH, LEMMA, TAG, DEP) for token ``i``, on its window."""
         start, end = max(0, i - self.reach), min(len(doc), i + self.reach + 1)
         tokens = doc[start:end]
         window = Doc(
@@ -255,31 +298,44 @@ class TokenAttributes:
         for copy, token in zip(window, tokens, strict=True):
             copy.tag = token.tag
             copy.dep = token.dep
-        self.lemmatizer(self.ruler(window))
-        row = window.to_array([POS, MORPH, LEMMA, TAG, DEP])[i - start]
+        row = self.ruler(window).to_array([POS, MORPH, LEMMA, TAG, DEP])[i - start]
         return tuple(int(value) for value in row)
 
     def __call__(self, doc: Doc) -> Doc:
-        """Set POS, morphology and lemmas (and the ruler's tag/dep fixes) on ``doc``."""
+        """Set POS, morphology and lemmas (and the ruler's tag/label fixes) on ``doc``."""
         if not len(doc):
             return doc
-        arr = doc.to_array([ORTH, TAG, DEP])
+        for memo in (self._rules, self._lemmas):
+            if len(memo) > MEMO_LIMIT:
+                memo.clear()
+        arr = doc.to_array([ORTH, LOWER, TAG, DEP, IS_SPACE])
         multi = self._multi_matches(doc) if self.reach else {}
-        memo = self._memo
+        rules, names = self._rules, self._names
         rows = []
-        for i in range(len(doc)):
-            key = (int(arr[i, 0]), int(arr[i, 1]), int(arr[i, 2]), multi.get(i, ()))
-            value = memo.get(key)
+        for i, (_, lower, tag, dep, space) in enumerate(arr.tolist()):
+            key = (lower if names(lower) else 0, tag, dep, space, multi.get(i, ()))
+            value = rules.get(key)
             if value is None:
-                if len(memo) >= MEMO_LIMIT:  # a bound on memory, far above a corpus's needs
-                    memo.clear()
-                value = memo[key] = self._compute(doc, i)
+                value = rules[key] = self._rule(doc, i)
             rows.append(value)
         out = numpy.array(rows, dtype="uint64")
         doc.from_array([POS, MORPH, LEMMA, TAG], numpy.ascontiguousarray(out[:, :4]))
-        for i in numpy.flatnonzero(out[:, 4] != arr[:, 2].astype("uint64")):
+        for i in numpy.flatnonzero(out[:, 4] != arr[:, 3]):
             doc[int(i)].dep = int(out[i, 4])
+        self._lemmatize(doc, arr[:, 0], out)
         return doc
+
+    def _lemmatize(self, doc: Doc, orths: numpy.ndarray, ruled: numpy.ndarray) -> None:
+        """The rule lemmatizer's lemmas where the ruler set none, memoised on its cache key."""
+        lemmas, strings, lemmatize = self._lemmas, self.vocab.strings, self.lemmatizer.lemmatize
+        column = ruled[:, 2].copy()
+        for i in numpy.flatnonzero(column == 0).tolist():
+            key = (int(orths[i]), int(ruled[i, 0]), int(ruled[i, 1]))
+            lemma = lemmas.get(key)
+            if lemma is None:
+                lemma = lemmas[key] = strings.add(lemmatize(doc[i])[0])
+            column[i] = lemma
+        doc.from_array([LEMMA], numpy.ascontiguousarray(column.reshape(-1, 1)))
 
 
 class _Annotator:
@@ -320,7 +376,9 @@ def annotate(texts: Sequence[str]) -> list[Doc]:
 
 
 def _word_count(doc: Doc) -> int:
-    return sum(1 for token in doc if not token.is_space and not token.is_punct)
+    """Tokens that are neither space nor punctuation (vectorised: no Token objects)."""
+    flags = doc.to_array([IS_SPACE, IS_PUNCT])
+    return int(((flags[:, 0] == 0) & (flags[:, 1] == 0)).sum()) if len(doc) else 0
 
 
 def _annotate_blobs(texts: Sequence[str]) -> list[Annotated]:
