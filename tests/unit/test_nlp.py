@@ -64,3 +64,14 @@ def test_openblas_gemm_matches_blis(trans1, trans2):
     numpy.testing.assert_allclose(
         nlp.OpenBlasOps().gemm(x, y, trans1=trans1, trans2=trans2), expected, rtol=1e-5
     )
+
+
+def test_parse_chunks_keeps_keys_and_order_across_queued_chunks(sample_dir):
+    texts = _texts(sample_dir)
+    assert len(texts) >= nlp.MIN_PARALLEL_TEXTS - 4  # the first chunk below goes to the workers
+    chunks = [("a", texts * 2), ("b", texts[:3]), ("c", list(reversed(texts)))]
+    with nlp.BlobParser(n_process=2) as parser:
+        parsed = list(parser.parse_chunks(chunks))
+    assert [key for key, _ in parsed] == ["a", "b", "c"]
+    for (_, chunk), (_, annotated) in zip(chunks, parsed, strict=True):
+        assert [nlp.docs_from_bytes(item.blob)[0].text for item in annotated] == list(chunk)
