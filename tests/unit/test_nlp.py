@@ -75,3 +75,16 @@ def test_parse_chunks_keeps_keys_and_order_across_queued_chunks(sample_dir):
     assert [key for key, _ in parsed] == ["a", "b", "c"]
     for (_, chunk), (_, annotated) in zip(chunks, parsed, strict=True):
         assert [nlp.docs_from_bytes(item.blob)[0].text for item in annotated] == list(chunk)
+
+
+def test_worker_batches_put_long_texts_first_and_alone():
+    texts = ["a" * 10, "b" * (nlp.WORKER_BATCH_CHARS + 5), "c" * 30, *(["d"] * 20)]
+    batches = nlp._batches_longest_first(texts)
+    assert batches[0] == [1]  # longer than a task's budget: alone, and first
+    assert sorted(i for batch in batches for i in batch) == list(range(len(texts)))
+    assert all(len(batch) <= nlp.WORKER_BATCH for batch in batches)
+    assert all(
+        sum(len(texts[i]) for i in batch) <= nlp.WORKER_BATCH_CHARS
+        for batch in batches
+        if len(batch) > 1
+    )
