@@ -40,7 +40,8 @@ def test_json_line_shape_on_three_articles(monkeypatch: pytest.MonkeyPatch) -> N
         bench, "measure_floor", lambda t: bench.Floor(len(t), 12, 2.0, batch_size=1)
     )
     result = bench.run_bench(3, texts=lambda: texts, run=run, words=lambda: 12)
-    assert calls[:2] == [(3, "n3"), (3, "n3")]  # the re-run reuses the warehouse
+    # a warm-up, the scaling series into fresh warehouses, then the re-run on N's warehouse
+    assert calls == [(1, "warm-up"), (1, "n1"), (3, "n3"), (3, "n3")]
     line = bench.json_line(result)
     summary = json.loads(line)
     for key in ("articles_per_s", "floor_articles_per_s", "ratio", "rerun_fraction", "peak_rss_mb"):
@@ -50,11 +51,12 @@ def test_json_line_shape_on_three_articles(monkeypatch: pytest.MonkeyPatch) -> N
     assert summary["ratio"] == pytest.approx((3 / 3.0) / (3 / 2.0), abs=1e-3)
     assert set(summary["scaling_s_per_article"]) == {"1", "3"}
     assert summary["peak_rss_mb"] > 0
+    assert summary["cold_start"] == {"articles": 1, "seconds": 1.0, "s_per_article": 1.0}
     assert "\n" not in line
     assert bench.report_lines(result)[0].startswith("bench: 3 articles")
     block = bench.readme_block(result, "newsledger bench --limit 3")
     assert block.startswith(bench.README_START) and block.endswith(bench.README_END)
-    for measure in ("ratio end to end / spaCy alone", "of which our spaCy step", "spread"):
+    for measure in ("ratio end to end / spaCy alone", "of which our spaCy step", "spread", "cold"):
         assert measure in block
 
 
