@@ -8,6 +8,7 @@ here is plain functions and frozen dataclasses; driving the Dagster job lives in
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
@@ -66,6 +67,9 @@ class BenchResult:
     peak_main_rss_mb: float = 0.0
     #: The warm-up: the first run in this process (imports, model and gazetteer loads).
     cold: RunTiming | None = None
+    #: Seconds per added article between consecutive sizes of the series ("75-150": ...): the
+    #: per-article cost without the fixed cost of a run, flat if nothing grows with N.
+    marginal: dict[str, float] = field(default_factory=dict)
 
     def summary(self) -> dict[str, object]:
         """The machine-readable result (the bench's last output line)."""
@@ -88,6 +92,7 @@ class BenchResult:
             "peak_main_rss_mb": round(self.peak_main_rss_mb, 1),
             "scaling_s_per_article": {str(n): round(s, 4) for n, s in self.scaling.items()},
             "scaling_spread": round(max(per_article) / min(per_article) - 1, 3),
+            "marginal_s_per_article": {k: round(v, 4) for k, v in self.marginal.items()},
             "stage_seconds": {k: round(v, 2) for k, v in self.first.steps.items()},
             "cold_start": None
             if self.cold is None
@@ -263,12 +268,17 @@ def run_bench(
     sizes = scaling_sizes(limit)
     with PeakRss() as rss:
         cold = run(sizes[0], "warm-up")
-        for n in sizes[:-1]:
-            timing = run(n, f"n{n}")
-            scaling[n] = timing.seconds / max(1, timing.articles)
-        first = run(limit, f"n{limit}")
-        scaling[limit] = first.seconds / max(1, first.articles)
+        series: list[RunTiming] = []
+        for n in sizes:
+            series.append(run(n, f"n{n}"))
+            scaling[n] = series[-1].seconds / max(1, series[-1].articles)
+        first = series[-1]
         rerun = run(limit, f"n{limit}")
+    marginal = {
+        f"{a.articles}-{b.articles}": (b.seconds - a.seconds) / (b.articles - a.articles)
+        for a, b in itertools.pairwise(series)
+        if b.articles > a.articles
+    }
     floor = measure_floor(texts())
     return BenchResult(
         limit=limit,
@@ -282,6 +292,7 @@ def run_bench(
         peak_main_rss_mb=rss.peak_main_mb,
         load_average=os.getloadavg(),
         cold=cold,
+        marginal=marginal,
     )
 
 
@@ -307,6 +318,9 @@ def report_lines(result: BenchResult) -> list[str]:
         "  scaling      "
         + "  ".join(f"N={n}: {v * 1000:.0f} ms/article" for n, v in result.scaling.items())
         + f"  (spread {s['scaling_spread']:.1%})",
+        "  marginal     "
+        + "  ".join(f"{k}: {v * 1000:.0f} ms/article" for k, v in result.marginal.items())
+        + "  (added seconds / added articles: the series without a run's fixed cost)",
         "  stages (first run, seconds):",
     ]
     for step, seconds in result.first.steps.items():
@@ -354,6 +368,10 @@ def readme_block(result: BenchResult, command: str) -> str:
             "seconds per article at N/4, N/2, N",
             ", ".join(f"{v:.3f}" for v in result.scaling.values())
             + f" (spread {s['scaling_spread']:.1%})",
+        ),
+        (
+            "seconds per added article, N/4 to N/2 and N/2 to N",
+            ", ".join(f"{v:.3f}" for v in result.marginal.values()),
         ),
         ("load average during the run", " ".join(str(x) for x in result.load_average)),
     ]

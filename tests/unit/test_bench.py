@@ -52,6 +52,7 @@ def test_json_line_shape_on_three_articles(monkeypatch: pytest.MonkeyPatch) -> N
     assert set(summary["scaling_s_per_article"]) == {"1", "3"}
     assert summary["peak_rss_mb"] > 0
     assert summary["cold_start"] == {"articles": 1, "seconds": 1.0, "s_per_article": 1.0}
+    assert summary["marginal_s_per_article"] == {"1-3": pytest.approx(1.0)}
     assert "\n" not in line
     assert bench.report_lines(result)[0].startswith("bench: 3 articles")
     block = bench.readme_block(result, "newsledger bench --limit 3")
