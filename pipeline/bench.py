@@ -355,7 +355,7 @@ def readme_block(result: BenchResult, command: str) -> str:
             f"{s['floor_articles_per_s']} articles/s, {s['floor_words_per_s']} words/s "
             f"({result.floor.seconds:.1f} s)",
         ),
-        ("ratio end to end / spaCy alone", f"{s['ratio']}"),
+        ("ratio end to end / spaCy alone", f"{s['ratio']:.3f}"),
         ("of which our spaCy step", f"{result.first.steps.get('nlp_docs', 0.0):.1f} s"),
         ("no-op re-run / first run", f"{s['rerun_fraction']} ({s['rerun_seconds']} s)"),
         (

@@ -8,7 +8,7 @@ The pipeline's own annotation (:func:`annotate`, :class:`BlobParser`) runs every
 every token, because the extractors need the parse wherever a sentence has a reporting cue, a
 quotation mark or a number, and on news text that is ~88% of tokens (measured on allsides: a
 parser restricted to those sentences saved ~2% and changed some tags). It produces exactly the
-stock pipeline's annotations (tested token by token), for about 30% less CPU:
+stock pipeline's annotations (tested token by token), for about a third less CPU:
 
 - every layer's matrix products go through numpy's OpenBLAS instead of blis
   (:class:`OpenBlasOps`: 3x faster products on the reference machine);
@@ -172,9 +172,10 @@ class OpenBlasOps(NumpyOps):
 
     Every layer of the model calls ``ops.gemm``; on the reference machine (AMD EPYC, one
     thread) blis's sgemm is about 3x slower than OpenBLAS on the model's shapes, and the
-    products are ~70% of the tok2vec and NER time. Same weights, same arithmetic up to
-    summation order: the annotations were identical on 300 allsides articles. The parsers'
-    per-step C loops keep blis (thinc's ``cblas`` pointers cannot be swapped from Python).
+    products were over half of the tok2vec's time and a third of NER's. Same weights, same
+    arithmetic up to summation order: the annotations were identical on 300 allsides articles.
+    The parsers' per-step C loops keep blis (thinc's ``cblas`` pointers cannot be swapped from
+    Python).
     """
 
     def gemm(
@@ -215,7 +216,7 @@ def _single_blas_thread() -> None:
 
 
 #: Entries kept by each of :class:`TokenAttributes`'s memos: a bound on memory far above what a
-#: corpus needs (300 articles: ~1,500 ruler keys, ~25,000 lemma keys).
+#: corpus needs (300 articles: ~1,400 ruler keys, ~20,000 lemma keys).
 MEMO_LIMIT = 400_000
 
 #: Token attributes the attribute ruler's patterns may test for the memo to stay exact.
