@@ -435,10 +435,6 @@ class BlobParser:
             self._pool.join()
             self._pool = None
 
-    def parse(self, texts: Sequence[str]) -> list[Annotated]:
-        """Annotate ``texts``; two processes when there are enough of them to pay off."""
-        return next(self.parse_chunks([(None, texts)]))[1]
-
     def parse_chunks(
         self, chunks: Iterable[tuple[K, Sequence[str]]]
     ) -> Iterator[tuple[K, list[Annotated]]]:

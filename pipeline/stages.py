@@ -295,14 +295,6 @@ def parse_pending(warehouse: Warehouse, *, batch_size: int = 32, n_process: int 
     )
 
 
-def iter_docs(warehouse: Warehouse, pending: pl.DataFrame) -> Iterator[tuple[str, str, Doc]]:
-    """Yield ``(article_id, content_hash, doc)`` for pending articles from the doc cache."""
-    vocab_nlp = nlp.load_nlp()
-    for chunk in pending.iter_slices(CHUNK_SIZE):
-        for article_id, content_hash, body, blob in _doc_work(warehouse, chunk):
-            yield article_id, content_hash, _restore_doc(body, blob, vocab_nlp)
-
-
 #: One article for extraction: ``(article_id, content_hash, body, cached DocBin or None)``.
 DocWork = tuple[str, str, str, bytes | None]
 
