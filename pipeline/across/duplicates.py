@@ -113,7 +113,7 @@ def find_duplicates(
     for pos, minhash in zip(distinct, hashes, strict=True):
         lsh.insert(str(pos), minhash)
     candidates = {
-        pos: sorted(int(key) for key in lsh.query(minhash) if int(key) < pos)
+        pos: sorted(p for p in (int(str(key)) for key in lsh.query(minhash)) if p < pos)
         for pos, minhash in zip(distinct, hashes, strict=True)
     }
 
