@@ -85,6 +85,9 @@ MIN_PARALLEL_TEXTS = 16
 def load_nlp(components: tuple[str, ...] = EXTRACTION_COMPONENTS) -> Language:
     """Load the English model once per process with only ``components`` enabled.
 
+    Its layers multiply matrices through OpenBLAS (:class:`OpenBlasOps`): same annotations as
+    stock spaCy, faster, for every caller of this loader.
+
     Args:
         components: Pipeline components to keep; the others are excluded at load time.
     """
@@ -93,6 +96,7 @@ def load_nlp(components: tuple[str, ...] = EXTRACTION_COMPONENTS) -> Language:
     excluded = [name for name in nlp.pipe_names if name not in components]
     for name in excluded:
         nlp.remove_pipe(name)
+    use_openblas(nlp)
     return nlp
 
 
@@ -352,7 +356,6 @@ class _Annotator:
 
     def __init__(self) -> None:
         self.nlp = load_nlp()
-        use_openblas(self.nlp)
         self.token_attributes = TokenAttributes(self.nlp)
 
     def annotate(self, texts: Sequence[str], batch_size: int = 32) -> list[Doc]:
