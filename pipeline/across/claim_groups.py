@@ -186,16 +186,36 @@ def _similar(
     specific: np.ndarray,
     settings: ClaimGroupSettings,
 ) -> np.ndarray:
-    """Which (left, right) pairs say the same thing: near-equal, or one contained in the other."""
+    """Which (left, right) pairs say the same thing: near-equal, or one contained in the other.
+
+    Both scorers get the threshold as ``score_cutoff``, so rapidfuzz stops on a pair as soon as
+    it cannot reach it (a score below is returned as 0: the same verdict, computed sooner), and
+    the costly ``partial_ratio`` runs only on the rows and columns with specific texts.
+    """
     left_texts = [texts[i] for i in left]
     right_texts = [texts[j] for j in right]
-    score = process.cdist(left_texts, right_texts, scorer=fuzz.token_sort_ratio, workers=1)
+    score = process.cdist(
+        left_texts,
+        right_texts,
+        scorer=fuzz.token_sort_ratio,
+        score_cutoff=settings.min_ratio,
+        workers=1,
+    )
     similar = np.asarray(score, dtype=np.float64) >= settings.min_ratio
     both_specific = np.outer(specific[left], specific[right])
     if both_specific.any():
-        partial = process.cdist(left_texts, right_texts, scorer=fuzz.partial_ratio, workers=1)
-        similar |= (np.asarray(partial, dtype=np.float64) >= settings.contained_ratio) & (
-            both_specific
+        rows = np.flatnonzero(both_specific.any(axis=1))
+        columns = np.flatnonzero(both_specific.any(axis=0))
+        partial = process.cdist(
+            [left_texts[i] for i in rows],
+            [right_texts[j] for j in columns],
+            scorer=fuzz.partial_ratio,
+            score_cutoff=settings.contained_ratio,
+            workers=1,
+        )
+        within = np.ix_(rows, columns)
+        similar[within] |= (np.asarray(partial, dtype=np.float64) >= settings.contained_ratio) & (
+            both_specific[within]
         )
     return similar
 

@@ -3,10 +3,12 @@
 import math
 from datetime import UTC, datetime, timedelta
 
+import numpy as np
 import polars as pl
 import pytest
+from rapidfuzz import fuzz
 
-from pipeline.across.claim_groups import group_claims, normalise
+from pipeline.across.claim_groups import ClaimGroupSettings, _similar, group_claims, normalise
 from pipeline.across.conflicts import (
     Interval,
     counted_key,
@@ -169,6 +171,30 @@ def test_claims_by_one_source_across_articles_form_a_group():
     assert groups.filter(pl.col("claim_id") == "c_2")["via_source_id"].item() == "s_ap"
     assert groups["is_representative"].sum() == 1
     assert normalise("U.S. troops") == normalise("USA troops") == "us troops"
+
+
+def test_claim_similarity_with_cutoffs_equals_full_scores():
+    # The cutoffs only let rapidfuzz stop early: every verdict must equal the full scores'.
+    quote = "the battle against daesh has ended and so the level of the american presence will be"
+    texts = [
+        quote + " reduced",
+        quote + " reduced soon",  # near-equal
+        "so the level of the american presence will be reduced",  # trimmed: contained in 0
+        quote[20:] + " reduced",  # trimmed and specific
+        "we will see what happens next week",  # generic: never a containment
+        "isis remains a threat despite the reduced number of us troops in iraq and syria",
+    ]
+    settings = ClaimGroupSettings()
+    specific = np.array([t.count(" ") + 1 >= settings.contained_words for t in texts])
+    left, right = [0, 2, 4, 5], [0, 1, 2, 3, 4, 5]
+    expected = np.zeros((len(left), len(right)), dtype=bool)
+    for a, i in enumerate(left):
+        for b, j in enumerate(right):
+            near = fuzz.token_sort_ratio(texts[i], texts[j]) >= settings.min_ratio
+            contained = fuzz.partial_ratio(texts[i], texts[j]) >= settings.contained_ratio
+            expected[a, b] = near or (contained and specific[i] and specific[j])
+    assert expected.any() and not expected.all()
+    assert (_similar(texts, left, right, specific, settings) == expected).all()
 
 
 @pytest.mark.parametrize(
