@@ -197,12 +197,14 @@ def _with_progress(defs):
     """Attach the progress logger: one line per step and per check."""
     import dagster as dg
 
-    @dg.logger(description="Compact progress lines for the terminal.")
-    def progress(_init_context):
+    def make_logger(_init_context: dg.InitLoggerContext) -> logging.Logger:
         logger = logging.Logger("newsledger.progress", level=logging.DEBUG)
         logger.addHandler(_ProgressHandler())
         return logger
 
+    progress = dg.LoggerDefinition(
+        logger_fn=make_logger, description="Compact progress lines for the terminal."
+    )
     return dg.Definitions.merge(defs, dg.Definitions(loggers={"progress": progress}))
 
 

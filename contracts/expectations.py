@@ -235,9 +235,10 @@ def validate_tables(
         shutil.rmtree(docs, ignore_errors=True)
         context.add_data_docs_site(
             site_name="release",
-            site_config={  # pyright: ignore[reportArgumentType]
+            site_config={
                 "class_name": "SiteBuilder",
-                "show_how_to_buttons": False,
+                # A real SiteBuilder option, missing from GX's (self-declared incomplete) TypedDict.
+                "show_how_to_buttons": False,  # pyright: ignore[reportArgumentType]
                 "store_backend": {
                     "class_name": "TupleFilesystemStoreBackend",
                     # GX requires an absolute path here; releases roots are often relative.

@@ -7,6 +7,8 @@ removed, renamed or retyped) bumps the table's major version in :data:`CONTRACT_
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import pandera.polars as pa
 import polars as pl
 
@@ -31,6 +33,10 @@ CONTRACT_VERSIONS: dict[str, str] = {
 
 _TEXT = pl.String
 _OFFSET = pl.Int32
+# Parameterised polars dtypes go in ``Annotated`` metadata (Pandera passes it to the dtype
+# positionally): a call such as ``pl.List(pl.String)`` is not a valid type annotation.
+_TEXT_LIST = Annotated[pl.List, pl.String]
+_UTC_TIME = Annotated[pl.Datetime, "us", "UTC"]
 
 
 class StrictModel(pa.DataFrameModel):
@@ -66,8 +72,8 @@ class Articles(StrictModel):
     outlet: _TEXT = pa.Field(nullable=True, description="Publishing outlet, as given.")
     url: _TEXT = pa.Field(nullable=True, description="Canonical URL, when known.")
     title: _TEXT = pa.Field(nullable=True, description="Headline (not part of body).")
-    authors: pl.List(pl.String) = pa.Field(description="Bylines, in order; may be empty.")
-    published_at: pl.Datetime("us", "UTC") = pa.Field(
+    authors: _TEXT_LIST = pa.Field(description="Bylines, in order; may be empty.")
+    published_at: _UTC_TIME = pa.Field(
         nullable=True, description="Publication time in UTC (midnight when only a date)."
     )
     language: _TEXT = pa.Field(nullable=True, description="ISO 639-1 language guess.")
@@ -103,7 +109,7 @@ class Sources(StrictModel):
     description: _TEXT = pa.Field(
         nullable=True, description="Role as described in the text (apposition)."
     )
-    aliases: pl.List(pl.String) = pa.Field(description="Surface forms seen in the corpus.")
+    aliases: _TEXT_LIST = pa.Field(description="Surface forms seen in the corpus.")
 
 
 class Claims(StrictModel):
@@ -203,17 +209,17 @@ class Stories(StrictModel):
         unique=True, description="Stable id, derived from the story's earliest article."
     )
     label: _TEXT = pa.Field(nullable=True, description="Title of the earliest titled article.")
-    first_published: pl.Datetime("us", "UTC") = pa.Field(
+    first_published: _UTC_TIME = pa.Field(
         nullable=True, description="Earliest publication time among its articles (UTC)."
     )
-    last_published: pl.Datetime("us", "UTC") = pa.Field(
+    last_published: _UTC_TIME = pa.Field(
         nullable=True, description="Latest publication time among its articles (UTC)."
     )
     article_count: pl.Int32 = pa.Field(
         ge=2, description="Articles in the story, copies (duplicate_of) included."
     )
     outlet_count: pl.Int32 = pa.Field(ge=0, description="Distinct named outlets.")
-    outlets: pl.List(pl.String) = pa.Field(description="Distinct named outlets, sorted.")
+    outlets: _TEXT_LIST = pa.Field(description="Distinct named outlets, sorted.")
 
     @pa.dataframe_check
     def published_in_order(cls, data: pa.PolarsData) -> pl.LazyFrame:
