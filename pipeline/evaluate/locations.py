@@ -58,13 +58,17 @@ def score(gold_docs: list[dict], predicted: list[list[dict]]) -> dict:
         matched: set[int] = set()
         for p in preds:
             hit = next(
-                (i for i, t in enumerate(with_coords)
-                 if i not in matched and p["start"] < t["end"] and t["start"] < p["end"]),
+                (
+                    i
+                    for i, t in enumerate(with_coords)
+                    if i not in matched and p["start"] < t["end"] and t["start"] < p["end"]
+                ),
                 None,
             )
             if hit is None:
-                if any(p["start"] < t["end"] and t["start"] < p["end"] for t in with_coords) or \
-                        any(p["start"] < t["end"] and t["start"] < p["end"] for t in without):
+                if any(p["start"] < t["end"] and t["start"] < p["end"] for t in with_coords) or any(
+                    p["start"] < t["end"] and t["start"] < p["end"] for t in without
+                ):
                     continue
                 fp += 1
                 misses.append({"doc": gold["id"], "kind": "fp", "surface": p["text"]})
@@ -78,20 +82,39 @@ def score(gold_docs: list[dict], predicted: list[list[dict]]) -> dict:
                 exact_n += 1
                 exact += p.get("geonameid") == t["geonameid"]
             if not ok:
-                misses.append({"doc": gold["id"], "kind": "wrong", "surface": t["surface"],
-                               "gold": t.get("geonameid"), "pred": p.get("geonameid"),
-                               "pred_name": p.get("name")})
+                misses.append(
+                    {
+                        "doc": gold["id"],
+                        "kind": "wrong",
+                        "surface": t["surface"],
+                        "gold": t.get("geonameid"),
+                        "pred": p.get("geonameid"),
+                        "pred_name": p.get("name"),
+                    }
+                )
         for i, t in enumerate(with_coords):
             if i not in matched:
                 fn += 1
-                misses.append({"doc": gold["id"], "kind": "fn", "surface": t["surface"],
-                               "type": t.get("type")})
+                misses.append(
+                    {
+                        "doc": gold["id"],
+                        "kind": "fn",
+                        "surface": t["surface"],
+                        "type": t.get("type"),
+                    }
+                )
     precision = tp / (tp + fp) if tp + fp else 0.0
     recall = tp / (tp + fn) if tp + fn else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return {
-        "recognition": {"precision": round(precision, 4), "recall": round(recall, 4),
-                        "f1": round(f1, 4), "tp": tp, "fp": fp, "fn": fn},
+        "recognition": {
+            "precision": round(precision, 4),
+            "recall": round(recall, 4),
+            "f1": round(f1, 4),
+            "tp": tp,
+            "fp": fp,
+            "fn": fn,
+        },
         "accuracy_161km_recognised": round(correct / tp, 4) if tp else 0.0,
         "accuracy_161km_end_to_end": round(correct / (tp + fn), 4) if tp + fn else 0.0,
         "exact_id_recognised": round(exact / exact_n, 4) if exact_n else 0.0,
@@ -109,12 +132,16 @@ def _baseline(docs: Iterable, gazetteer) -> list[list[dict]]:
                 continue
             rows = list(gazetteer.lookup(ent.text))
             best = max(rows, key=lambda r: int(gazetteer.population[r]), default=None)
-            preds.append({
-                "text": ent.text, "start": ent.start_char, "end": ent.end_char,
-                "lat": float(gazetteer.latitude[best]) if best is not None else None,
-                "lon": float(gazetteer.longitude[best]) if best is not None else None,
-                "geonameid": int(gazetteer.geonameid[best]) if best is not None else None,
-            })
+            preds.append(
+                {
+                    "text": ent.text,
+                    "start": ent.start_char,
+                    "end": ent.end_char,
+                    "lat": float(gazetteer.latitude[best]) if best is not None else None,
+                    "lon": float(gazetteer.longitude[best]) if best is not None else None,
+                    "geonameid": int(gazetteer.geonameid[best]) if best is not None else None,
+                }
+            )
         out.append(preds)
     return out
 
@@ -171,32 +198,45 @@ def run(
         for m, r in zip(ms, rs, strict=True):
             if r.row is None and (m.demonym or m.gazetteer_only):
                 continue
-            preds.append({
-                "text": m.text, "start": m.start, "end": m.end,
-                "lat": r.latitude, "lon": r.longitude,
-                "geonameid": int(gazetteer.geonameid[r.row]) if r.row is not None else None,
-                "name": gazetteer.place(r.row).name if r.row is not None else None,
-            })
+            preds.append(
+                {
+                    "text": m.text,
+                    "start": m.start,
+                    "end": m.end,
+                    "lat": r.latitude,
+                    "lon": r.longitude,
+                    "geonameid": int(gazetteer.geonameid[r.row]) if r.row is not None else None,
+                    "name": gazetteer.place(r.row).name if r.row is not None else None,
+                }
+            )
         predicted.append(preds)
     ours = score(rows, predicted)
     base = score(rows, _baseline(docs, gazetteer))
     misses = ours.pop("_misses")
     base.pop("_misses")
     result = {
-        "gold": str(gold), "articles": len(rows),
+        "gold": str(gold),
+        "articles": len(rows),
         "gold_toponyms_with_coords": sum(
             1 for r in rows for t in r["toponyms"] if t["lat"] is not None
         ),
-        "ours": ours, "baseline": base,
+        "ours": ours,
+        "baseline": base,
         "speed": {
             "mentions": n_mentions,
             "resolution_mentions_per_s": round(n_mentions / resolve_seconds, 1)
-            if resolve_seconds else None,
+            if resolve_seconds
+            else None,
             "recognition_docs_per_s": round(len(docs) / recognise_seconds, 1)
-            if recognise_seconds else None,
+            if recognise_seconds
+            else None,
         },
-        "gazetteer": {"path": str(path), "load_seconds": round(load_seconds, 3),
-                      "bytes": path.stat().st_size, "build": build_stats},
+        "gazetteer": {
+            "path": str(path),
+            "load_seconds": round(load_seconds, 3),
+            "bytes": path.stat().st_size,
+            "build": build_stats,
+        },
     }
     print(json.dumps(result, indent=2))
     if show_misses:
@@ -217,8 +257,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--no-demonyms", action="store_true")
     parser.add_argument("--show-misses", type=int, default=0)
     args = parser.parse_args(argv)
-    run(args.gold, limit=args.limit, gazetteer_path=args.gazetteer,
-        demonyms=not args.no_demonyms, show_misses=args.show_misses)
+    run(
+        args.gold,
+        limit=args.limit,
+        gazetteer_path=args.gazetteer,
+        demonyms=not args.no_demonyms,
+        show_misses=args.show_misses,
+    )
 
 
 if __name__ == "__main__":

@@ -409,7 +409,8 @@ def find_mentions(
                 demonym=is_demonym,
                 gazetteer_only=gaz_only,
                 listed=(
-                    previous_end is not None and not is_demonym
+                    previous_end is not None
+                    and not is_demonym
                     and _LIST_JOINER.fullmatch(text, previous_end, start) is not None
                 ),
             )

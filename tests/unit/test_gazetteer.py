@@ -80,8 +80,9 @@ def test_lookup_reaches_expected_place(
 
 
 def test_country_points_and_capitals(gazetteer: Gazetteer) -> None:
-    iraq = next(gazetteer.place(r) for r in gazetteer.lookup("Iraq")
-                if gazetteer.feature_code(r) == "PCLI")
+    iraq = next(
+        gazetteer.place(r) for r in gazetteer.lookup("Iraq") if gazetteer.feature_code(r) == "PCLI"
+    )
     assert (iraq.latitude, iraq.longitude) == (33, 44)
     baghdad = [gazetteer.place(r) for r in gazetteer.lookup("Baghdad")]
     assert any(p.feature_code == "PPLC" and p.country_code == "IQ" for p in baghdad)
@@ -117,8 +118,11 @@ def test_build_is_byte_identical_across_processes(tmp_path: Path) -> None:
 
 def test_large_division_point_spans_its_towns(gazetteer: Gazetteer) -> None:
     # Manitoba's towns crowd in the south; the GeoNames point (55.0, -97.0) is mid-province.
-    manitoba = next(gazetteer.place(r) for r in gazetteer.lookup("Manitoba")
-                    if gazetteer.feature_code(r) == "ADM1")
+    manitoba = next(
+        gazetteer.place(r)
+        for r in gazetteer.lookup("Manitoba")
+        if gazetteer.feature_code(r) == "ADM1"
+    )
     assert manitoba.latitude is not None and manitoba.latitude > 53.5
 
 

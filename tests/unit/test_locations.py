@@ -31,10 +31,7 @@ def seed_locations(gazetteer: Gazetteer) -> list[tuple[str, list[Location]]]:
     from pipeline.nlp import parse
 
     texts = [p.read_text(encoding="utf-8") for p in SEEDS]
-    return [
-        (doc.text, list(extract_locations(doc, gazetteer)))
-        for doc in parse(texts)
-    ]
+    return [(doc.text, list(extract_locations(doc, gazetteer))) for doc in parse(texts)]
 
 
 def _by_surface(seed_locations) -> dict[str, list[Location]]:
@@ -49,7 +46,7 @@ def test_offsets_match_text(seed_locations) -> None:
     for text, locs in seed_locations:
         assert locs
         for loc in locs:
-            assert text[loc.start:loc.end] == loc.text
+            assert text[loc.start : loc.end] == loc.text
             assert 0.0 <= loc.confidence <= 1.0
 
 
@@ -153,8 +150,9 @@ def test_saint_abbreviation_and_country_names(gazetteer: Gazetteer) -> None:
 def test_county_point_comes_from_the_document(gazetteer: Gazetteer) -> None:
     # Offline sources have no county coordinates: a county takes the document's same-state
     # towns (Gainesville is in Hall County, Georgia).
-    out = _resolved(gazetteer, ["Hall County", "Gainesville", "Georgia", "Gainesville"],
-                    {1: "Georgia"})
+    out = _resolved(
+        gazetteer, ["Hall County", "Gainesville", "Georgia", "Gainesville"], {1: "Georgia"}
+    )
     county, res = out[0]
     assert county.feature_code == "ADM2" and county.admin1_code == "GA"
     assert res.approx and abs(res.latitude - 34.3) < 0.3 and abs(res.longitude + 83.8) < 0.3
@@ -210,9 +208,10 @@ def test_listed_places_are_of_one_kind(gazetteer: Gazetteer) -> None:
 
 def test_division_named_in_another_form(gazetteer: Gazetteer) -> None:
     # "Lakewood, Wash." and "Wash." name the state: a bare "Washington" is the state too.
-    out = _places(gazetteer, _mentions(
-        ("Lakewood", {"container": "Wash."}), ("Wash.", {}), ("Washington", {})
-    ))
+    out = _places(
+        gazetteer,
+        _mentions(("Lakewood", {"container": "Wash."}), ("Wash.", {}), ("Washington", {})),
+    )
     assert out[2][0].feature_code == "ADM1" and out[2][0].admin1_code == "WA"
 
 
