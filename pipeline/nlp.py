@@ -144,9 +144,16 @@ ANNOTATION_VERSION = "2"
 
 
 def model_name() -> str:
-    """The name stored with cached docs: model, version and :data:`ANNOTATION_VERSION`."""
+    """The name stored with cached docs: model, spaCy and :data:`ANNOTATION_VERSION`.
+
+    spaCy's version is part of it because the same model annotates differently across spaCy
+    releases (3.8.7 lemmatises "hopes" as "hope", 3.8.18 as "hop").
+    """
     meta = _model_meta()
-    return f"{meta['lang']}_{meta['name']}-{meta['version']}+a{ANNOTATION_VERSION}"
+    return (
+        f"{meta['lang']}_{meta['name']}-{meta['version']}"
+        f"+spacy{spacy.__version__}+a{ANNOTATION_VERSION}"
+    )
 
 
 @lru_cache(maxsize=1)

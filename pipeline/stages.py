@@ -456,6 +456,8 @@ def run_extraction(
             forked, so they share what it loaded instead of each loading it.
     """
     started = time.perf_counter()
+    # The rows come from the cached docs: new annotations (model or spaCy) redo the stage too.
+    version = f"{version}+{nlp.model_name()}"
     pending = warehouse.pending(stage, version)
     totals = {table: 0 for table in tables}
     if pending.height:
