@@ -276,16 +276,9 @@ def _add_weights(total: _Weights, part: Mapping[str, float]) -> None:
 
 
 def _weights_without(total: Mapping[str, float], part: Mapping[str, float]) -> _Weights:
-    """``total`` less ``part``, keeping positive weights only (``Counter`` subtraction)."""
-    left: _Weights = {}
-    for key, weight in total.items():
-        rest = weight - part.get(key, 0)
-        if rest > 0:
-            left[key] = rest
-    for key, weight in part.items():
-        if key not in total and weight < 0:
-            left[key] = 0 - weight
-    return left
+    """``total`` less ``part``, keeping positive weights only (weights are never negative)."""
+    left = {key: weight - part.get(key, 0) for key, weight in total.items()}
+    return {key: weight for key, weight in left.items() if weight > 0}
 
 
 @dataclass(frozen=True, slots=True)
