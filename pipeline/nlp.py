@@ -28,6 +28,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib import metadata
 from typing import TypeVar, cast
 
 import numpy
@@ -152,7 +153,7 @@ def model_name() -> str:
     meta = _model_meta()
     return (
         f"{meta['lang']}_{meta['name']}-{meta['version']}"
-        f"+spacy{spacy.__version__}+a{ANNOTATION_VERSION}"
+        f"+spacy{metadata.version('spacy')}+a{ANNOTATION_VERSION}"
     )
 
 
