@@ -594,32 +594,33 @@ class Warehouse:
     def fingerprint(self, columns: Mapping[str, Sequence[str]], salt: str = "") -> str:
         """A digest of the rows of ``columns`` (table to column names), plus ``salt``.
 
-        Each row's listed columns (``("*",)``: all of them) are serialised as JSON, which is
-        typed and escaped (no two different rows give the same text; doubles print exactly),
-        and hashed with MD5; per table the sorted row digests are hashed with SHA-256, so the
-        fingerprint depends on the multiset of rows and not on their physical order. It runs
-        inside DuckDB: no rows travel to Python, so an unchanged stage is cheap to recognise.
+        Per table: the row count, and the sum and the XOR of DuckDB's 64-bit hash of each row's
+        listed columns (``("*",)``: all of them) as one struct, so a value's column counts and
+        NULL differs from empty. Sum and XOR do not depend on row order. Nothing is serialised
+        and no rows travel to Python: about a millisecond per table of 300 articles, so an
+        unchanged stage or table is cheap to recognise. (Serialising rows as JSON and hashing
+        them with MD5 cost five to ten times more.) A change goes unseen only if the count,
+        the sum and the XOR of the row hashes all coincide, which takes deliberate
+        construction, not an edit.
 
         Args:
             columns: Table name to the columns that matter; list the key too, so that equal
                 projections of different rows still count separately.
             salt: What else decides the result (the stage's code version and settings).
         """
-        digest = hashlib.sha256(f"stage_runs v1\x1f{salt}".encode())
+        digest = hashlib.sha256(f"stage_runs v2\x1f{salt}".encode())
         for table in sorted(columns):
             names = tuple(columns[table])
-            if names == ("*",):
-                row_json = "to_json(t)"
-            else:
-                row_json = f"to_json(struct_pack({', '.join(_quoted_column(c) for c in names)}))"
-            row = self.con.execute(
+            row = (
+                "t" if names == ("*",) else f"struct_pack({', '.join(map(_quoted_column, names))})"
+            )
+            counts = self.con.execute(
                 f"""
-                SELECT count(*), sha256(coalesce(string_agg(h, '' ORDER BY h), ''))
-                FROM (SELECT md5({row_json}) AS h FROM "{_checked(table)}" t)
+                SELECT count(*), coalesce(sum(h::HUGEINT), 0), coalesce(bit_xor(h), 0)
+                FROM (SELECT hash({row}) AS h FROM "{_checked(table)}" t)
                 """
             ).fetchone()
-            count, table_digest = row if row else (0, "")
-            digest.update(f"\x1e{table}\x1f{','.join(names)}\x1f{count}\x1f{table_digest}".encode())
+            digest.update(f"\x1e{table}\x1f{','.join(names)}\x1f{counts}".encode())
         return digest.hexdigest()
 
     def rebuild(
