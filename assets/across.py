@@ -2,13 +2,16 @@
 
 import dagster as dg
 
-from assets.common import column_schema, table_metadata
+from assets.common import column_schema, contract_result, contract_spec, table_metadata
 from assets.resources import WarehouseResource
 from pipeline.across import stages
 
 
 def _result(wh, table: str, report: stages.AcrossReport) -> dg.MaterializeResult:
-    return dg.MaterializeResult(metadata=table_metadata(wh, table, **_extra(report)))
+    return dg.MaterializeResult(
+        metadata=table_metadata(wh, table, **_extra(report)),
+        check_results=[contract_result(wh, table)],
+    )
 
 
 def _extra(report: stages.AcrossReport) -> dict[str, int | float | bool | str]:
@@ -27,12 +30,17 @@ def _extra(report: stages.AcrossReport) -> dict[str, int | float | bool | str]:
     deps=["articles"],
     description="articles.duplicate_of for exact and near copies (MinHash/LSH on word "
     "shingles, Jaccard >= 0.7), pointing at the earliest copy.",
+    # duplicate_of is rewritten corpus-wide after ingest: check the articles contract again.
+    check_specs=[contract_spec("articles", asset="duplicates")],
 )
 def duplicates(warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Mark syndicated and re-published copies across the whole corpus."""
     with warehouse.open() as wh:
         report = stages.mark_duplicates(wh)
-        return dg.MaterializeResult(metadata={"duplicates": report.rows, **_extra(report)})
+        return dg.MaterializeResult(
+            metadata={"duplicates": report.rows, **_extra(report)},
+            check_results=[contract_result(wh, "articles", asset="duplicates")],
+        )
 
 
 @dg.asset(
@@ -41,6 +49,7 @@ def duplicates(warehouse: WarehouseResource) -> dg.MaterializeResult:
     description="Articles about the same event across outlets (TF-IDF of title and lead within "
     "a day, plus shared sources, places and counted things); sets articles.story_id.",
     metadata={"dagster/column_schema": column_schema("stories")},
+    check_specs=[contract_spec("stories")],
 )
 def stories(warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Cluster articles into stories."""
@@ -54,6 +63,7 @@ def stories(warehouse: WarehouseResource) -> dg.MaterializeResult:
     description="The same statement by the same source in several articles, with who "
     "relayed each copy.",
     metadata={"dagster/column_schema": column_schema("claim_groups")},
+    check_specs=[contract_spec("claim_groups")],
 )
 def claim_groups(warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Group repeated and paraphrased claims."""
@@ -67,6 +77,7 @@ def claim_groups(warehouse: WarehouseResource) -> dg.MaterializeResult:
     description="Figures in one story about the same counted thing whose intervals (about = "
     "+-10%, more than = open above) do not overlap.",
     metadata={"dagster/column_schema": column_schema("figure_conflicts")},
+    check_specs=[contract_spec("figure_conflicts")],
 )
 def figure_conflicts(warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Find figures that disagree across the articles of a story."""

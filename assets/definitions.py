@@ -1,10 +1,9 @@
-"""The newsledger code location: assets, contract checks, jobs and resources."""
+"""The newsledger code location: assets (each with its contract check), jobs and resources."""
 
 import dagster as dg
 
 from assets import across, extract, ingest, nlp, publish, reference
 from assets.automation import WRITER_TAG, daily_release_schedule, landing_sensor_for
-from assets.common import contract_check
 from assets.resources import build_resources
 
 ALL_ASSETS = [
@@ -20,15 +19,6 @@ ALL_ASSETS = [
     across.claim_groups,
     across.figure_conflicts,
     publish.release,
-]
-
-CONTRACT_CHECKS = [
-    contract_check(table, table)
-    for table in ("articles", "rejected", "sources", "claims", "figures", "locations")
-] + [
-    # duplicate_of is rewritten corpus-wide after ingest: check the articles contract again.
-    contract_check("articles", "duplicates"),
-    *(contract_check(table, table) for table in ("stories", "claim_groups", "figure_conflicts")),
 ]
 
 #: The main job: every asset, from landed files to a release.
@@ -60,7 +50,6 @@ def build_definitions(**resource_options: object) -> dg.Definitions:
     """Definitions with resources from :func:`~assets.resources.build_resources`."""
     return dg.Definitions(
         assets=ALL_ASSETS,
-        asset_checks=CONTRACT_CHECKS,
         jobs=[build_job, warehouse_job, release_job],
         sensors=[landing_sensor_for(warehouse_job.name)],
         schedules=[daily_release_schedule(release_job.name)],

@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from assets.common import column_schema, table_metadata
+from assets.common import column_schema, contract_result, contract_spec, table_metadata
 from assets.resources import InputsResource, WarehouseResource
 from pipeline.stages import ingest
 
@@ -23,6 +23,7 @@ from pipeline.stages import ingest
             metadata={"dagster/column_schema": column_schema("rejected")},
         ),
     ],
+    check_specs=[contract_spec("articles"), contract_spec("rejected")],
 )
 def articles(
     context: dg.AssetExecutionContext, inputs: InputsResource, warehouse: WarehouseResource
@@ -52,10 +53,12 @@ def articles(
                 reused=report.reused,
                 seconds=report.seconds,
             ),
+            check_results=[contract_result(wh, "articles")],
         )
         yield dg.MaterializeResult(
             asset_key="rejected",
             metadata=table_metadata(
                 wh, "rejected", rejected=report.rejected, by_reason=report.rejected_by_reason
             ),
+            check_results=[contract_result(wh, "rejected")],
         )

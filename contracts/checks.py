@@ -7,12 +7,18 @@ run here rather than inside the single-frame Pandera model.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import pandera.errors
 import polars as pl
 
 from contracts.models import MODELS
+from pipeline.version import code_version, modules_version
+
+if TYPE_CHECKING:
+    from pipeline.warehouse import Warehouse
 
 #: Span columns per table: (text column, start column, end column).
 SPANS: dict[str, tuple[tuple[str, str, str], ...]] = {
@@ -61,11 +67,46 @@ class ContractResult:
     table: str
     rows: int
     problems: tuple[str, ...] = field(default_factory=tuple)
+    #: True when the verdict is the remembered pass on identical data and code.
+    reused: bool = False
 
     @property
     def passed(self) -> bool:
         """True when every check held."""
         return not self.problems
+
+
+def related_tables(table: str) -> tuple[str, ...]:
+    """The other tables ``table``'s contract reads: articles for spans, and key targets."""
+    related = {"articles"} if table in SPANS else set()
+    related |= {other for _, other, _ in REFERENCES.get(table, ())}
+    related |= {referring for referring, _, _ in REFERRED_BY.get(table, ())}
+    return tuple(sorted(related))
+
+
+def check_warehouse_table(wh: Warehouse, table: str) -> ContractResult:
+    """Run ``table``'s contract on the warehouse, unless it passed on exactly this data.
+
+    Without this, every run would re-validate every table in full, however little changed:
+    on a no-op run that was the largest part of our own work, and it grows with the
+    warehouse. The verdict is reused only when the table, every table its contract reads and
+    the code (ours, Pandera's, Polars', DuckDB's) are all unchanged. Only passes are
+    remembered, so a failing table is checked, and its problems reported, on every run.
+    """
+    names = (table, *related_tables(table))
+    digest = wh.fingerprint(dict.fromkeys(names, ("*",)), salt=_contract_salt())
+    rows = wh.contract_passed(table, digest)
+    if rows is not None:
+        return ContractResult(table=table, rows=rows, reused=True)
+    result = check_table(table, wh.table(table), {name: wh.table(name) for name in names[1:]})
+    if result.passed:
+        wh.record_contract_pass(table, digest, result.rows)
+    return result
+
+
+@functools.cache
+def _contract_salt() -> str:
+    return f"{code_version()}+{modules_version(libraries=('pandera', 'polars', 'duckdb'))}"
 
 
 def check_table(

@@ -166,6 +166,13 @@ CREATE TABLE IF NOT EXISTS stage_runs (
     fingerprint   VARCHAR NOT NULL,
     report        VARCHAR NOT NULL
 );
+-- One row per table: the digest of the data (and code) its contract last passed on, so an
+-- unchanged table is not validated again (contracts.checks.check_warehouse_table).
+CREATE TABLE IF NOT EXISTS contract_passes (
+    table_name    VARCHAR PRIMARY KEY,
+    digest        VARCHAR NOT NULL,
+    row_count     BIGINT NOT NULL
+);
 -- Corpus-wide tables (pipeline.across): rebuilt whole on every run, so no foreign keys (they
 -- would block the per-article replacement of claims and figures); the contracts check keys.
 CREATE TABLE IF NOT EXISTS stories (
@@ -669,6 +676,21 @@ class Warehouse:
             return None
         return StageRun(stage=stage, fingerprint=row[0], report=json.loads(row[1]))
 
+    # -- contracts -----------------------------------------------------------------------
+    def contract_passed(self, table: str, digest: str) -> int | None:
+        """Rows of ``table`` when its contract last passed on data with this digest, else None."""
+        row = self.con.execute(
+            "SELECT row_count FROM contract_passes WHERE table_name = ? AND digest = ?",
+            [table, digest],
+        ).fetchone()
+        return int(row[0]) if row else None
+
+    def record_contract_pass(self, table: str, digest: str, rows: int) -> None:
+        """Remember that ``table``'s contract passed on the data with ``digest``."""
+        self.con.execute(
+            "INSERT OR REPLACE INTO contract_passes VALUES (?, ?, ?)", [table, digest, rows]
+        )
+
     # -- internals -----------------------------------------------------------------------
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:
@@ -747,6 +769,7 @@ _KNOWN_TABLES = frozenset(
         "nlp_docs",
         "stage_state",
         "stage_runs",
+        "contract_passes",
         "claims",
         "source_mentions",
         "sources",

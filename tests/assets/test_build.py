@@ -131,3 +131,28 @@ def test_seed_places_resolve_to_geonames(built, place, geonameid):
     _, _, wh = built
     ids = set(wh.frame("SELECT geonameid FROM locations WHERE text = ?", [place])["geonameid"])
     assert ids == {geonameid}
+
+
+def test_a_broken_contract_blocks_everything_downstream(built, tmp_path, seeds_dir, gazetteer_path):
+    """A claim whose text no longer matches its span stops the run before anything reads it."""
+    root, _, wh = built
+    wh.con.execute("CHECKPOINT")
+    (tmp_path / "warehouse.duckdb").write_bytes((root / "warehouse.duckdb").read_bytes())
+    con = connect(tmp_path / "warehouse.duckdb")
+    con.execute(
+        "UPDATE claims SET content = 'tampered ' || content WHERE claim_id = "
+        "(SELECT min(claim_id) FROM claims)"
+    )
+    con.close()
+
+    result = _materialise(tmp_path, [str(seeds_dir)], gazetteer_path)
+
+    assert not result.success
+    failed = [e for e in result.get_asset_check_evaluations() if not e.passed]
+    assert [e.check_name for e in failed] == ["claims_contract"]
+    assert "tampered" in failed[0].metadata["problems"].value
+    materialised = {
+        event.asset_key.to_user_string() for event in result.get_asset_materialization_events()
+    }
+    assert not materialised & {"sources", "figures", "claim_groups", "stories", "release"}
+    assert latest(tmp_path / "releases") is None

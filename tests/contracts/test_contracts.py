@@ -5,9 +5,10 @@ from datetime import UTC, datetime
 import polars as pl
 import pytest
 
-from contracts.checks import check_table
+from contracts.checks import check_table, check_warehouse_table
 from contracts.models import MODELS
 from pipeline.tables import SCHEMAS, to_frame
+from pipeline.warehouse import Warehouse, connect
 
 BODY = "Over 5,000 U.S. troops are in Mosul, Col. Ryan Dillon said."
 
@@ -223,3 +224,34 @@ def test_contract_matches_warehouse_schema(table):
     assert set(contract) == set(SCHEMAS[table])
     for name, dtype in SCHEMAS[table].items():
         assert str(contract[name].dtype) == str(pl.DataFrame(schema={name: dtype}).schema[name])
+
+
+@pytest.fixture
+def filled_warehouse(tmp_path):
+    con = connect(tmp_path / "w.duckdb")
+    wh = Warehouse(con)
+    for table in ("articles", "sources", "claims"):
+        wh.replace_table(table, to_frame(table, VALID[table]))
+    yield wh
+    con.close()
+
+
+def test_a_pass_is_reused_only_on_identical_data(filled_warehouse):
+    wh = filled_warehouse
+    first, again = check_warehouse_table(wh, "claims"), check_warehouse_table(wh, "claims")
+    assert (first.passed, first.reused) == (True, False)
+    assert (again.passed, again.reused, again.rows) == (True, True, first.rows)
+    # A table the contract reads (articles, for the spans) changed: checked anew.
+    wh.con.execute("UPDATE articles SET title = 'Another title'")
+    changed = check_warehouse_table(wh, "claims")
+    assert (changed.passed, changed.reused) == (True, False)
+
+
+def test_a_failure_is_never_reused(filled_warehouse):
+    wh = filled_warehouse
+    assert check_warehouse_table(wh, "claims").passed
+    wh.con.execute("UPDATE claims SET content = 'edited by hand'")
+    for _ in range(2):
+        result = check_warehouse_table(wh, "claims")
+        assert (result.passed, result.reused) == (False, False)
+        assert any("edited by hand" in problem for problem in result.problems)
