@@ -29,6 +29,7 @@ from pipeline.warehouse import Rebuild, Warehouse
 from pipeline.workers import forked_pool
 
 if TYPE_CHECKING:
+    from pipeline import assemble as assemble_types
     from pipeline.ingest import Article
 
 T = TypeVar("T")
@@ -299,6 +300,9 @@ def parse_pending(warehouse: Warehouse, *, batch_size: int = 32, n_process: int 
 #: One article for extraction: ``(article_id, content_hash, body, cached DocBin or None)``.
 DocWork = tuple[str, str, str, bytes | None]
 
+#: One article and the stages (indices into the pass's stages) that have it pending.
+PassItem = tuple[DocWork, tuple[int, ...]]
+
 
 def _doc_work(warehouse: Warehouse, chunk: pl.DataFrame) -> list[DocWork]:
     """The pending articles of ``chunk`` with their cached doc blobs, in ``chunk`` order.
@@ -313,7 +317,9 @@ def _doc_work(warehouse: Warehouse, chunk: pl.DataFrame) -> list[DocWork]:
     by_hash = dict(zip(blobs["content_hash"], blobs["doc"], strict=True))
     return [
         (article_id, content_hash, body, by_hash.get(content_hash))
-        for article_id, content_hash, body in chunk.iter_rows()
+        for article_id, content_hash, body in chunk.select(
+            "article_id", "content_hash", "body"
+        ).iter_rows()
     ]
 
 
@@ -325,12 +331,39 @@ def _restore_doc(body: str, blob: bytes | None, vocab_nlp: Language) -> Doc:
 
 
 # -- extraction ----------------------------------------------------------------------------------
+#: Rows per table of one article, as an extractor returns them (lists, so they pickle).
+ArticleRows = dict[str, list[Mapping[str, object]]]
+
 #: An extractor turns one article's doc into rows per warehouse table. The warehouse is
 #: ``None`` when it runs in a worker process: the DuckDB connection is not fork-safe.
 Extractor = Callable[[str, Doc, Warehouse | None], Mapping[str, Iterable[Mapping[str, object]]]]
 
-#: Rows per table of one article, as an extractor returns them (lists, so they pickle).
-ArticleRows = dict[str, list[Mapping[str, object]]]
+#: A stage's extractor inside a shared pass: it also gets the rows that the pass's earlier
+#: stages produced for the same article (figures read the claims they fall in).
+PassExtractor = Callable[
+    [str, Doc, Warehouse | None, ArticleRows], Mapping[str, Iterable[Mapping[str, object]]]
+]
+
+
+@dataclass(frozen=True, slots=True)
+class ExtractionStage:
+    """One extraction stage: what it records, what it writes, how it turns a doc into rows.
+
+    Attributes:
+        name: Stage name recorded in ``stage_state``.
+        version: Fingerprint of the stage's code (the model's name is added to it).
+        tables: The tables it writes (no two stages of a pass write the same table).
+        extract: Rows per table of one article.
+        prepare: Loads what ``extract`` needs (the gazetteer, say); called once, only when the
+            stage has something pending, and before workers are forked, so they share it.
+    """
+
+    name: str
+    version: str
+    tables: tuple[str, ...]
+    extract: PassExtractor
+    prepare: Callable[[], None] | None = None
+
 
 #: Articles per worker task: small enough that both workers stay busy to the end of a chunk,
 #: big enough that the task round trip is negligible next to extracting them.
@@ -340,56 +373,61 @@ EXTRACT_BATCH = 8
 #: sending the rows back cost more than a second core saves.
 MIN_PARALLEL_ARTICLES = 16
 
-#: The extractor of the current stage, in worker processes only (see :class:`_Extractions`).
-_worker_extractor: Extractor | None = None
+#: The stages of the current pass, in worker processes only (see :class:`_Extractions`).
+_worker_stages: tuple[ExtractionStage, ...] | None = None
 
 
-def _set_worker_extractor(extractor: Extractor) -> None:
-    """Pool initializer: make the stage's extractor reachable by :func:`_extract_batch`."""
-    global _worker_extractor
-    _worker_extractor = extractor
+def _set_worker_stages(stages: tuple[ExtractionStage, ...]) -> None:
+    """Pool initializer: make the pass's stages reachable by :func:`_extract_batch`."""
+    global _worker_stages
+    _worker_stages = stages
 
 
-def _extract_batch(work: Sequence[DocWork]) -> list[ArticleRows]:
+def _extract_batch(items: Sequence[PassItem]) -> list[ArticleRows]:
     """Worker task: rebuild each article's doc and extract its rows (no warehouse here)."""
-    extractor = _worker_extractor
-    if extractor is None:  # only a pool made by _Extractions sets it
-        raise RuntimeError("extraction worker started without an extractor")
-    return _extract_all(extractor, work, None)
+    stages = _worker_stages
+    if stages is None:  # only a pool made by _Extractions sets it
+        raise RuntimeError("extraction worker started without its stages")
+    return _extract_all(stages, items, None)
 
 
 def _extract_all(
-    extractor: Extractor, work: Sequence[DocWork], warehouse: Warehouse | None
+    stages: Sequence[ExtractionStage], items: Sequence[PassItem], warehouse: Warehouse | None
 ) -> list[ArticleRows]:
-    """Rows of each article of ``work``, in order."""
+    """Rows of each article of ``items``, in order: its doc is rebuilt once for all stages."""
     vocab_nlp = nlp.load_nlp()
     out: list[ArticleRows] = []
-    for article_id, _, body, blob in work:
+    for (article_id, _, body, blob), pending in items:
         doc = _restore_doc(body, blob, vocab_nlp)
-        rows = extractor(article_id, doc, warehouse)
-        out.append({table: list(table_rows) for table, table_rows in rows.items()})
+        rows: ArticleRows = {}
+        for index in pending:
+            produced = stages[index].extract(article_id, doc, warehouse, rows)
+            rows.update({table: list(table_rows) for table, table_rows in produced.items()})
+        out.append(rows)
     return out
 
 
 class _Extractions:
-    """Runs one stage's extractor over chunks of articles, on both cores when it pays off.
+    """Runs a pass's stages over chunks of articles, on both cores when it pays off.
 
     Small chunks are extracted in-process, exactly as a serial run. Otherwise a pool is forked
-    at the first big chunk and kept for the rest of the stage; the parent reads the doc blobs
+    at the first big chunk and kept for the rest of the pass; the parent reads the doc blobs
     from DuckDB and workers only get plain data (ids, body, blob) and return plain rows, in
     input order. Workers never see the warehouse: a forked DuckDB connection is not safe to use.
 
-    The extractor is a closure (over the stage's outlets, claim spans or gazetteer), which
-    cannot be pickled into a task. With the ``fork`` start method nothing given to a worker at
-    creation is pickled, so the pool's initializer stores it in a module global of each worker
-    (:data:`_worker_extractor`), a worker the pool replaces included; the parent's global stays
-    unset. Everything the extractor needs (the spaCy vocabulary, the gazetteer) is loaded in
-    the parent before the fork (see :func:`run_extraction`), so workers share it copy-on-write
-    instead of each loading it. Use as a context manager: the pool lives as long as the stage.
+    The extractors are closures (over the outlets, claim spans or gazetteer), which cannot be
+    pickled into a task. With the ``fork`` start method nothing given to a worker at creation
+    is pickled, so the pool's initializer stores them in a module global of each worker
+    (:data:`_worker_stages`), a worker the pool replaces included; the parent's global stays
+    unset. Everything the extractors need (the spaCy vocabulary, the gazetteer) is loaded in
+    the parent before the fork (see :func:`run_extractions`), so workers share it copy-on-write
+    instead of each loading it. Use as a context manager: the pool lives as long as the pass.
     """
 
-    def __init__(self, extractor: Extractor, warehouse: Warehouse, n_process: int) -> None:
-        self.extractor = extractor
+    def __init__(
+        self, stages: tuple[ExtractionStage, ...], warehouse: Warehouse, n_process: int
+    ) -> None:
+        self.stages = stages
         self.warehouse = warehouse
         self.n_process = n_process
         self._pool: multiprocessing.pool.Pool | None = None
@@ -401,21 +439,21 @@ class _Extractions:
         if self._pool is not None:
             if exc_type is None:
                 self._pool.close()
-            else:  # do not finish the queued tasks of a failed stage
+            else:  # do not finish the queued tasks of a failed pass
                 self._pool.terminate()
             self._pool.join()
             self._pool = None
 
-    def rows(self, work: Sequence[DocWork]) -> Iterator[ArticleRows]:
-        """Rows of each article of ``work``, in order."""
-        if self.n_process < 2 or len(work) < MIN_PARALLEL_ARTICLES:
-            yield from _extract_all(self.extractor, work, self.warehouse)
+    def rows(self, items: Sequence[PassItem]) -> Iterator[ArticleRows]:
+        """Rows of each article of ``items``, in order."""
+        if self.n_process < 2 or len(items) < MIN_PARALLEL_ARTICLES:
+            yield from _extract_all(self.stages, items, self.warehouse)
             return
         if self._pool is None:
             self._pool = forked_pool(
-                self.n_process, initializer=_set_worker_extractor, initargs=(self.extractor,)
+                self.n_process, initializer=_set_worker_stages, initargs=(self.stages,)
             )
-        batches = [work[i : i + EXTRACT_BATCH] for i in range(0, len(work), EXTRACT_BATCH)]
+        batches = [items[i : i + EXTRACT_BATCH] for i in range(0, len(items), EXTRACT_BATCH)]
         for part in self._pool.imap(_extract_batch, batches, chunksize=1):
             yield from part
 
@@ -427,7 +465,75 @@ class StageReport:
     stage: str
     articles: int
     rows: dict[str, int]
+    #: Seconds of the pass the stage ran in (shared by the stages of one pass).
     seconds: float
+
+
+def run_extractions(
+    warehouse: Warehouse, stages: Sequence[ExtractionStage], *, n_process: int = 2
+) -> dict[str, StageReport]:
+    """Run ``stages`` in one pass over the articles any of them has not processed.
+
+    Each article's cached doc is restored once for all the stages that have it pending (a
+    third of the cost of extracting it), in one pool of workers; each stage keeps its own
+    bookkeeping, so a stage whose code changed redoes its articles alone. The rows, and their
+    order, are the same whatever ``n_process`` is, and the same as one stage at a time.
+
+    Args:
+        warehouse: The warehouse; only this process reads and writes it.
+        stages: The stages, in the order they run on an article (a later stage sees what an
+            earlier one produced for it).
+        n_process: Processes extracting at once; 2 uses both cores of the reference machine
+            (chunks of fewer than :data:`MIN_PARALLEL_ARTICLES` articles stay in-process).
+    """
+    started = time.perf_counter()
+    if not stages:
+        return {}
+    # The rows come from the cached docs: new annotations (model or spaCy) redo the stages too.
+    model = nlp.model_name()
+    versions = [f"{stage.version}+{model}" for stage in stages]
+    pending = [
+        warehouse.pending(stage.name, version)
+        for stage, version in zip(stages, versions, strict=True)
+    ]
+    pending_ids = [set(frame["article_id"].to_list()) for frame in pending]
+    todo = pl.concat(pending).unique("article_id").sort("article_id")
+    if todo.height:
+        nlp.load_nlp()  # before any fork: workers share the vocabulary and model
+        for stage, ids_ in zip(stages, pending_ids, strict=True):
+            if ids_ and stage.prepare is not None:
+                stage.prepare()
+    totals = {table: 0 for stage in stages for table in stage.tables}
+    with _Extractions(tuple(stages), warehouse, n_process) as extractions:
+        for chunk in todo.iter_slices(CHUNK_SIZE):
+            work = _doc_work(warehouse, chunk)
+            items = [
+                (item, tuple(i for i, ids_ in enumerate(pending_ids) if item[0] in ids_))
+                for item in work
+            ]
+            rows: dict[str, list[Mapping[str, object]]] = {table: [] for table in totals}
+            for article_rows in extractions.rows(items):
+                for table, table_rows in article_rows.items():
+                    rows[table].extend(table_rows)
+            with warehouse.transaction():
+                for stage, version, ids_ in zip(stages, versions, pending_ids, strict=True):
+                    processed = chunk.filter(pl.col("article_id").is_in(list(ids_)))
+                    if not processed.height:
+                        continue
+                    frames = {table: to_frame(table, rows[table]) for table in stage.tables}
+                    warehouse.replace_stage_rows(stage.name, version, processed, frames)
+                    for table in stage.tables:
+                        totals[table] += frames[table].height
+    seconds = round(time.perf_counter() - started, 3)
+    return {
+        stage.name: StageReport(
+            stage=stage.name,
+            articles=len(ids_),
+            rows={table: totals[table] for table in stage.tables},
+            seconds=seconds,
+        )
+        for stage, ids_ in zip(stages, pending_ids, strict=True)
+    }
 
 
 def run_extraction(
@@ -440,113 +546,79 @@ def run_extraction(
     n_process: int = 2,
     prepare: Callable[[], None] | None = None,
 ) -> StageReport:
-    """Run ``extractor`` over the articles ``stage`` has not processed, chunk by chunk.
+    """Run one extraction stage on its own (see :func:`run_extractions`)."""
 
-    The rows, and their order, are the same whatever ``n_process`` is.
+    def extract(
+        article_id: str, doc: Doc, wh: Warehouse | None, _: ArticleRows
+    ) -> Mapping[str, Iterable[Mapping[str, object]]]:
+        return extractor(article_id, doc, wh)
 
-    Args:
-        warehouse: The warehouse; only this process reads and writes it.
-        stage: Stage name recorded in ``stage_state``.
-        version: Fingerprint of the stage's code.
-        extractor: Rows per table of one article (see :data:`Extractor`).
-        tables: The tables the stage writes.
-        n_process: Processes extracting at once; 2 uses both cores of the reference machine
-            (chunks of fewer than :data:`MIN_PARALLEL_ARTICLES` articles stay in-process).
-        prepare: Loads what the extractor needs (the gazetteer, say). Called once, only when
-            something is pending (a no-op re-run does not pay for it), and before workers are
-            forked, so they share what it loaded instead of each loading it.
-    """
-    started = time.perf_counter()
-    # The rows come from the cached docs: new annotations (model or spaCy) redo the stage too.
-    version = f"{version}+{nlp.model_name()}"
-    pending = warehouse.pending(stage, version)
-    totals = {table: 0 for table in tables}
-    if pending.height:
-        nlp.load_nlp()  # before any fork: workers share the vocabulary and model
-        if prepare is not None:
-            prepare()
-    with _Extractions(extractor, warehouse, n_process) as extractions:
-        for chunk in pending.iter_slices(CHUNK_SIZE):
-            rows: dict[str, list[Mapping[str, object]]] = {table: [] for table in tables}
-            for article_rows in extractions.rows(_doc_work(warehouse, chunk)):
-                for table, table_rows in article_rows.items():
-                    rows[table].extend(table_rows)
-            frames = {table: to_frame(table, rows[table]) for table in tables}
-            warehouse.replace_stage_rows(stage, version, chunk, frames)
-            for table in tables:
-                totals[table] += frames[table].height
-    return StageReport(
-        stage=stage,
-        articles=pending.height,
-        rows=totals,
-        seconds=round(time.perf_counter() - started, 3),
-    )
+    spec = ExtractionStage(stage, version, tuple(tables), extract, prepare)
+    return run_extractions(warehouse, [spec], n_process=n_process)[stage]
 
 
-def extract_claims(warehouse: Warehouse, *, n_process: int = 2) -> StageReport:
-    """Claims and the source mentions behind them, for articles not yet processed.
-
-    Args:
-        warehouse: The warehouse.
-        n_process: Processes extracting at once (see :func:`run_extraction`).
-    """
+def claims_stage(warehouse: Warehouse) -> ExtractionStage:
+    """Claims and the source mentions behind them."""
     from pipeline import assemble
     from pipeline.extract import claims as claims_module
     from pipeline.link import sources as sources_module
 
-    outlets = dict(warehouse.frame("SELECT article_id, outlet FROM articles").iter_rows())
-    version = modules_version(claims_module, sources_module, assemble)
+    outlets: dict[str, str | None] = {}
 
-    def extractor(article_id: str, doc: Doc, _: Warehouse | None) -> Mapping[str, list]:
+    def prepare() -> None:  # only with work, before the fork: a no-op run does not read them
+        outlets.update(warehouse.frame("SELECT article_id, outlet FROM articles").iter_rows())
+
+    def extract(article_id: str, doc: Doc, *_: object) -> Mapping[str, list]:
         return assemble.claim_rows(article_id, doc, outlet=outlets.get(article_id))
 
-    return run_extraction(
-        warehouse,
-        "claims",
-        version,
-        extractor,
-        ("claims", "source_mentions"),
-        n_process=n_process,
-    )
+    version = modules_version(claims_module, sources_module, assemble)
+    return ExtractionStage("claims", version, ("claims", "source_mentions"), extract, prepare)
 
 
-def extract_figures(warehouse: Warehouse, *, n_process: int = 2) -> StageReport:
+def figures_stage(warehouse: Warehouse) -> ExtractionStage:
     """Figures, linked to the claim whose content contains them.
 
-    Args:
-        warehouse: The warehouse.
-        n_process: Processes extracting at once (see :func:`run_extraction`).
+    The claims come from the same pass when it extracted the article's claims too, else from
+    the warehouse.
     """
     from pipeline import assemble
     from pipeline.extract import claims as claims_module
     from pipeline.extract import figures as figures_module
     from pipeline.extract import numbers as numbers_module
 
-    spans: dict[str, list[assemble.ClaimSpan]] = {}
-    claims = warehouse.frame("SELECT claim_id, article_id, content_start, content_end FROM claims")
-    for claim_id, article_id, start, end in claims.iter_rows():
-        spans.setdefault(article_id, []).append(assemble.ClaimSpan(claim_id, start, end))
+    stored: dict[str, list[assemble.ClaimSpan]] = {}
+
+    def prepare() -> None:  # only with work, before the fork: a no-op run does not read them
+        claims = warehouse.frame(
+            "SELECT claim_id, article_id, content_start, content_end FROM claims"
+        )
+        for claim_id, article_id, start, end in claims.iter_rows():
+            stored.setdefault(article_id, []).append(assemble.ClaimSpan(claim_id, start, end))
+
+    def extract(
+        article_id: str, doc: Doc, _: Warehouse | None, earlier: ArticleRows
+    ) -> Mapping[str, list]:
+        if "claims" in earlier:  # extracted in this pass
+            spans = [_claim_span(row) for row in earlier["claims"]]
+        else:
+            spans = stored.get(article_id, [])
+        return {"figures": assemble.figure_rows(article_id, doc, spans)}
+
     # Figures depend on the claims they fall in: new claims code means new claim ids.
     version = modules_version(figures_module, numbers_module, claims_module, assemble)
-
-    def extractor(article_id: str, doc: Doc, _: Warehouse | None) -> Mapping[str, list]:
-        return {"figures": assemble.figure_rows(article_id, doc, spans.get(article_id, []))}
-
-    return run_extraction(
-        warehouse, "figures", version, extractor, ("figures",), n_process=n_process
-    )
+    return ExtractionStage("figures", version, ("figures",), extract, prepare)
 
 
-def extract_locations(
-    warehouse: Warehouse, gazetteer_path: Path, *, n_process: int = 2
-) -> StageReport:
-    """Place mentions resolved against the gazetteer.
+def _claim_span(row: Mapping[str, object]) -> assemble_types.ClaimSpan:
+    from pipeline.assemble import ClaimSpan
 
-    Args:
-        warehouse: The warehouse.
-        gazetteer_path: The gazetteer file (see :func:`ensure_gazetteer`).
-        n_process: Processes extracting at once (see :func:`run_extraction`).
-    """
+    start, end = row["content_start"], row["content_end"]
+    assert isinstance(start, int) and isinstance(end, int)  # claims always have content
+    return ClaimSpan(str(row["claim_id"]), start, end)
+
+
+def locations_stage(gazetteer_path: Path) -> ExtractionStage:
+    """Place mentions resolved against the gazetteer."""
     from pipeline import assemble
     from pipeline.extract import locations as locations_module
     from pipeline.link import gazetteer as gazetteer_module
@@ -559,7 +631,7 @@ def extract_locations(
 
     def gazetteer() -> gazetteer_module.Gazetteer:
         # Loaded only when an article is pending: a run with nothing to resolve does not pay
-        # the half second, as the spaCy step skips its model load. run_extraction calls it
+        # the half second, as the spaCy step skips its model load. run_extractions calls it
         # before forking, so workers share the loaded gazetteer.
         if not loaded:
             loaded.append(gazetteer_module.load_gazetteer(gazetteer_path))
@@ -568,18 +640,57 @@ def extract_locations(
     def prepare() -> None:
         gazetteer()
 
-    def extractor(article_id: str, doc: Doc, _: Warehouse | None) -> Mapping[str, list]:
+    def extract(article_id: str, doc: Doc, *_: object) -> Mapping[str, list]:
         return {"locations": assemble.location_rows(article_id, doc, gazetteer())}
 
-    return run_extraction(
-        warehouse,
-        "locations",
-        version,
-        extractor,
-        ("locations",),
-        n_process=n_process,
-        prepare=prepare,
-    )
+    return ExtractionStage("locations", version, ("locations",), extract, prepare)
+
+
+#: The extraction stages in pass order (figures after the claims they link to).
+EXTRACTION_STAGES = ("claims", "figures", "locations")
+
+
+def extract_all(
+    warehouse: Warehouse,
+    gazetteer_path: Path,
+    *,
+    only: Iterable[str] = EXTRACTION_STAGES,
+    n_process: int = 2,
+) -> dict[str, StageReport]:
+    """Claims, figures and locations of new or changed articles, in one pass (one doc restore).
+
+    Args:
+        warehouse: The warehouse.
+        gazetteer_path: The gazetteer file (see :func:`ensure_gazetteer`).
+        only: The stages to run (of :data:`EXTRACTION_STAGES`).
+        n_process: Processes extracting at once (see :func:`run_extractions`).
+    """
+    builders: dict[str, Callable[[], ExtractionStage]] = {
+        "claims": lambda: claims_stage(warehouse),
+        "figures": lambda: figures_stage(warehouse),
+        "locations": lambda: locations_stage(gazetteer_path),
+    }
+    wanted = set(only)
+    stages = [builders[name]() for name in EXTRACTION_STAGES if name in wanted]
+    return run_extractions(warehouse, stages, n_process=n_process)
+
+
+def extract_claims(warehouse: Warehouse, *, n_process: int = 2) -> StageReport:
+    """Claims and source mentions for articles not yet processed (see :func:`claims_stage`)."""
+    return run_extractions(warehouse, [claims_stage(warehouse)], n_process=n_process)["claims"]
+
+
+def extract_figures(warehouse: Warehouse, *, n_process: int = 2) -> StageReport:
+    """Figures for articles not yet processed (see :func:`figures_stage`)."""
+    return run_extractions(warehouse, [figures_stage(warehouse)], n_process=n_process)["figures"]
+
+
+def extract_locations(
+    warehouse: Warehouse, gazetteer_path: Path, *, n_process: int = 2
+) -> StageReport:
+    """Locations for articles not yet processed (see :func:`locations_stage`)."""
+    stage = locations_stage(gazetteer_path)
+    return run_extractions(warehouse, [stage], n_process=n_process)["locations"]
 
 
 #: What the ``sources`` stage reads and writes: unchanged, it is not rebuilt.
