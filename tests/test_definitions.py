@@ -23,3 +23,17 @@ def test_graph_has_groups_descriptions_and_contract_checks():
     for table in ("stories", "claim_groups", "figure_conflicts"):
         assert f"{table}:{table}_contract" in checks
     assert "duplicates:articles_contract" in checks
+
+
+def test_the_bench_dagster_floor_has_the_build_jobs_shape():
+    """``newsledger bench`` times Dagster alone on a copy of ``build`` whose steps do nothing."""
+    from assets.bench import shape_job
+
+    build, shape = defs.resolve_job_def("build"), shape_job()
+    assert set(shape.graph.node_dict) == set(build.graph.node_dict)  # the same steps
+    build_graph = defs.resolve_asset_graph()
+    shape_graph = shape.asset_layer.asset_graph
+    assert shape_graph.get_all_asset_keys() == build_graph.get_all_asset_keys()
+    assert shape_graph.asset_check_keys == build_graph.asset_check_keys
+    for key in build_graph.get_all_asset_keys():
+        assert shape_graph.get(key).parent_keys == build_graph.get(key).parent_keys

@@ -39,7 +39,9 @@ def test_json_line_shape_on_three_articles(monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.setattr(
         bench, "measure_floor", lambda t: bench.Floor(len(t), 12, 2.0, batch_size=1)
     )
-    result = bench.run_bench(3, texts=lambda: texts, run=run, words=lambda: 12)
+    result = bench.run_bench(
+        3, texts=lambda: texts, run=run, words=lambda: 12, rerun_floor=lambda: 0.05
+    )
     # a warm-up, the scaling series into fresh warehouses, then the re-run on N's warehouse
     assert calls == [(1, "warm-up"), (1, "n1"), (3, "n3"), (3, "n3")]
     line = bench.json_line(result)
@@ -53,11 +55,18 @@ def test_json_line_shape_on_three_articles(monkeypatch: pytest.MonkeyPatch) -> N
     assert summary["peak_rss_mb"] > 0
     assert summary["cold_start"] == {"articles": 1, "seconds": 1.0, "s_per_article": 1.0}
     assert summary["marginal_s_per_article"] == {"1-3": pytest.approx(1.0)}
+    assert summary["rerun_floor_seconds"] == 0.05
     assert "\n" not in line
     assert bench.report_lines(result)[0].startswith("bench: 3 articles")
     block = bench.readme_block(result, "newsledger bench --limit 3")
     assert block.startswith(bench.README_START) and block.endswith(bench.README_END)
-    for measure in ("ratio end to end / spaCy alone", "of which our spaCy step", "spread", "cold"):
+    for measure in (
+        "ratio end to end / spaCy alone",
+        "our spaCy step",
+        "spread",
+        "cold",
+        "Dagster",
+    ):
         assert measure in block
 
 
