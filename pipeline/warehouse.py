@@ -602,13 +602,13 @@ class Warehouse:
         """A digest of the rows of ``columns`` (table to column names), plus ``salt``.
 
         Per table: the row count, and the sum and the XOR of DuckDB's 64-bit hash of each row's
-        listed columns (``("*",)``: all of them) as one struct, so a value's column counts and
-        NULL differs from empty. Sum and XOR do not depend on row order. Nothing is serialised
-        and no rows travel to Python: about a millisecond per table of 300 articles, so an
-        unchanged stage or table is cheap to recognise. (Serialising rows as JSON and hashing
-        them with MD5 cost five to ten times more.) A change goes unseen only if the count,
-        the sum and the XOR of the row hashes all coincide, which takes deliberate
-        construction, not an edit.
+        listed columns (``("*",)``: all of them) as one struct, so moving a value to another
+        column, or NULL to empty, changes it. Sum and XOR do not depend on row order. Nothing
+        is serialised and no rows travel to Python: about a millisecond per table of 300
+        articles, so an unchanged stage or table is cheap to recognise. (Serialising rows as
+        JSON and hashing them with MD5 cost five to ten times more.) A change goes unseen only
+        if the count, the sum and the XOR of the row hashes all coincide, which takes
+        deliberate construction, not an edit.
 
         Args:
             columns: Table name to the columns that matter; list the key too, so that equal
