@@ -334,13 +334,11 @@ def _restore_doc(body: str, blob: bytes | None, vocab_nlp: Language) -> Doc:
 #: Rows per table of one article, as an extractor returns them (lists, so they pickle).
 ArticleRows = dict[str, list[Mapping[str, object]]]
 
-#: An extractor turns one article's doc into rows per warehouse table. The warehouse is
-#: ``None`` when it runs in a worker process: the DuckDB connection is not fork-safe.
-Extractor = Callable[[str, Doc, Warehouse | None], Mapping[str, Iterable[Mapping[str, object]]]]
-
-#: A stage's extractor inside a shared pass: it also gets the rows that the pass's earlier
-#: stages produced for the same article (figures read the claims they fall in).
-PassExtractor = Callable[
+#: An extractor turns one article's doc into rows per warehouse table. It also gets the rows
+#: that the pass's earlier stages produced for the same article (figures read the claims they
+#: fall in). The warehouse is ``None`` when it runs in a worker process: the DuckDB connection
+#: is not fork-safe.
+Extractor = Callable[
     [str, Doc, Warehouse | None, ArticleRows], Mapping[str, Iterable[Mapping[str, object]]]
 ]
 
@@ -361,7 +359,7 @@ class ExtractionStage:
     name: str
     version: str
     tables: tuple[str, ...]
-    extract: PassExtractor
+    extract: Extractor
     prepare: Callable[[], None] | None = None
 
 
@@ -536,27 +534,6 @@ def run_extractions(
     }
 
 
-def run_extraction(
-    warehouse: Warehouse,
-    stage: str,
-    version: str,
-    extractor: Extractor,
-    tables: Sequence[str],
-    *,
-    n_process: int = 2,
-    prepare: Callable[[], None] | None = None,
-) -> StageReport:
-    """Run one extraction stage on its own (see :func:`run_extractions`)."""
-
-    def extract(
-        article_id: str, doc: Doc, wh: Warehouse | None, _: ArticleRows
-    ) -> Mapping[str, Iterable[Mapping[str, object]]]:
-        return extractor(article_id, doc, wh)
-
-    spec = ExtractionStage(stage, version, tuple(tables), extract, prepare)
-    return run_extractions(warehouse, [spec], n_process=n_process)[stage]
-
-
 def claims_stage(warehouse: Warehouse) -> ExtractionStage:
     """Claims and the source mentions behind them."""
     from pipeline import assemble
@@ -673,24 +650,6 @@ def extract_all(
     wanted = set(only)
     stages = [builders[name]() for name in EXTRACTION_STAGES if name in wanted]
     return run_extractions(warehouse, stages, n_process=n_process)
-
-
-def extract_claims(warehouse: Warehouse, *, n_process: int = 2) -> StageReport:
-    """Claims and source mentions for articles not yet processed (see :func:`claims_stage`)."""
-    return run_extractions(warehouse, [claims_stage(warehouse)], n_process=n_process)["claims"]
-
-
-def extract_figures(warehouse: Warehouse, *, n_process: int = 2) -> StageReport:
-    """Figures for articles not yet processed (see :func:`figures_stage`)."""
-    return run_extractions(warehouse, [figures_stage(warehouse)], n_process=n_process)["figures"]
-
-
-def extract_locations(
-    warehouse: Warehouse, gazetteer_path: Path, *, n_process: int = 2
-) -> StageReport:
-    """Locations for articles not yet processed (see :func:`locations_stage`)."""
-    stage = locations_stage(gazetteer_path)
-    return run_extractions(warehouse, [stage], n_process=n_process)["locations"]
 
 
 #: What the ``sources`` stage reads and writes: unchanged, it is not rebuilt.

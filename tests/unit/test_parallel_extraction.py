@@ -59,16 +59,16 @@ def _run_stages(path: Path, gazetteer: Path, n_process: int, monkeypatch) -> tup
             replace(stage, version, processed, tables)
 
         monkeypatch.setattr(wh, "replace_stage_rows", record)
-        reports = [
-            stages.extract_claims(wh, n_process=n_process),
-            stages.extract_figures(wh, n_process=n_process),
-            stages.extract_locations(wh, gazetteer, n_process=n_process),
+        reports = [  # one stage at a time
+            stages.extract_all(wh, gazetteer, only=[name], n_process=n_process)[name]
+            for name in stages.EXTRACTION_STAGES
         ]
         assert all(report.articles == wh.count("articles") for report in reports)
         # Nothing pending: the gazetteer is not loaded (nor a pool forked).
         with monkeypatch.context() as patch:
             patch.setattr(gazetteer_module, "load_gazetteer", pytest.fail)
-            assert stages.extract_locations(wh, gazetteer, n_process=n_process).articles == 0
+            again = stages.extract_all(wh, gazetteer, only=["locations"], n_process=n_process)
+            assert again["locations"].articles == 0
         tables = {name: wh.frame(f"SELECT * FROM {name} ORDER BY ALL") for name in TABLES}
     finally:
         con.close()
@@ -113,14 +113,13 @@ def test_small_chunks_stay_in_process_and_prepare_only_with_work(parsed, tmp_pat
         monkeypatch.setattr(multiprocessing, "get_context", pytest.fail)  # no fork
         prepared, seen = [], []
 
-        def extractor(article_id, doc, warehouse):
+        def extractor(article_id, doc, warehouse, earlier):
             seen.append((article_id, warehouse))
             return {}
 
+        probe = stages.ExtractionStage("probe", "v1", (), extractor, lambda: prepared.append(1))
         for _ in range(2):  # the second run has nothing pending
-            stages.run_extraction(
-                wh, "probe", "v1", extractor, (), n_process=2, prepare=lambda: prepared.append(1)
-            )
+            stages.run_extractions(wh, [probe], n_process=2)
         assert prepared == [1]
         assert {aid for aid, _ in seen} == set(
             wh.frame("SELECT article_id FROM articles")["article_id"]
@@ -140,14 +139,14 @@ def test_worker_error_stops_the_stage_and_its_pool(parsed, tmp_path):
         wh = Warehouse(con)
         last = wh.frame("SELECT max(article_id) AS a FROM articles")["a"][0]
 
-        def extractor(article_id, doc, warehouse):
+        def extractor(article_id, doc, warehouse, earlier):
             assert warehouse is None  # a worker never gets the connection
             if article_id == last:
                 raise Boom(article_id)
             return {}
 
         with pytest.raises(Boom):
-            stages.run_extraction(wh, "probe", "v1", extractor, (), n_process=2)
+            stages.run_extractions(wh, [stages.ExtractionStage("probe", "v1", (), extractor)])
         assert multiprocessing.active_children() == []
         assert wh.pending("probe", "v1").height == wh.count("articles")  # nothing marked done
     finally:
