@@ -472,8 +472,8 @@ def run_extractions(
 ) -> dict[str, StageReport]:
     """Run ``stages`` in one pass over the articles any of them has not processed.
 
-    Each article's cached doc is restored once for all the stages that have it pending (a
-    third of the cost of extracting it), in one pool of workers; each stage keeps its own
+    Each article's cached doc is restored once for all the stages that have it pending (about
+    a fifth of the cost of extracting it), in one pool of workers; each stage keeps its own
     bookkeeping, so a stage whose code changed redoes its articles alone. The rows, and their
     order, are the same whatever ``n_process`` is, and the same as one stage at a time.
 
