@@ -1,6 +1,7 @@
 """Extraction on two processes writes the rows of a serial run, in its order (no Dagster)."""
 
 import multiprocessing
+import os
 import shutil
 from pathlib import Path
 
@@ -185,5 +186,25 @@ def test_one_pass_writes_what_the_stages_write_one_at_a_time(
         ]
         figures = wh.frame("SELECT * FROM figures ORDER BY ALL")
         assert figures.equals(separate["figures"])
+    finally:
+        con.close()
+
+
+def test_locations_redo_when_the_gazetteer_file_is_replaced(parsed, tmp_path, gazetteer_path):
+    gazetteer = tmp_path / "gazetteer.parquet"
+    shutil.copy(gazetteer_path, gazetteer)
+    con = connect(shutil.copy(parsed, tmp_path / "w.duckdb"))
+    try:
+        wh = Warehouse(con)
+
+        def locations() -> int:
+            return stages.extract_all(wh, gazetteer, only=["locations"])["locations"].articles
+
+        assert (locations(), locations()) == (wh.count("articles"), 0)
+        replacement = tmp_path / "new.parquet"
+        shutil.copy(gazetteer_path, replacement)
+        os.utime(replacement, ns=(1, 1))
+        os.replace(replacement, gazetteer)  # the same rows, another file: checked anew
+        assert (locations(), locations()) == (wh.count("articles"), 0)
     finally:
         con.close()
