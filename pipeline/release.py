@@ -53,6 +53,8 @@ CARD = "README.md"
 CHANGELOG = "CHANGELOG.md"
 DOCS = "docs"
 STAGING_PREFIX = ".tmp-"
+#: Beside the releases: which release the warehouse rows with a given digest were published as.
+PUBLISHED = ".published.json"
 REFUSED = ".refused"
 MANIFEST_FORMAT = 2
 #: Test hook: seconds to sleep after each staged file, so a test can kill a release mid-write.
@@ -184,6 +186,10 @@ def write_release(
     root.mkdir(parents=True, exist_ok=True)
     with _root_lock(root):
         _remove_stale_staging(root)
+        source = warehouse.fingerprint(dict.fromkeys(RELEASE_TABLES, ("*",)), salt=code_version)
+        unchanged = _published_from(root, source)
+        if unchanged is not None:
+            return unchanged
         frames = {name: warehouse.table(name) for name in RELEASE_TABLES}
         rows = {name: frame.height for name, frame in frames.items()}
         fingerprint = data_fingerprint(frames)
@@ -193,6 +199,7 @@ def write_release(
         previous_version = previous.name if previous is not None else None
         if (final / MANIFEST).exists():
             _point_latest(root, version)
+            _record_published(root, source, version, rows)
             return ReleaseInfo(version, final, rows, False, previous_version)
         if final.exists():  # not made by this writer (it renames complete folders only)
             os.replace(final, root / f".broken-{version}-{os.getpid()}")
@@ -259,6 +266,7 @@ def write_release(
         os.replace(staging, final)
         _fsync_dir(root)
         _point_latest(root, version)
+        _record_published(root, source, version, rows)
         warnings = result.warnings if result is not None else ()
         return ReleaseInfo(version, final, rows, True, previous_version, warnings)
 
@@ -702,19 +710,53 @@ def _remove_stale_staging(root: Path) -> None:
     for leftover in root.glob(f"{STAGING_PREFIX}*"):
         if leftover.is_dir():
             shutil.rmtree(leftover, ignore_errors=True)
-    for leftover in root.glob(f".{LATEST}.tmp-*"):
-        leftover.unlink(missing_ok=True)
+    for name in (LATEST, PUBLISHED.lstrip(".")):
+        for leftover in root.glob(f".{name}.tmp-*"):
+            leftover.unlink(missing_ok=True)
 
 
 def _point_latest(root: Path, version: str) -> None:
     """Replace ``LATEST`` atomically: readers see the old or the new pointer, never half."""
-    tmp = root / f".{LATEST}.tmp-{os.getpid()}"
+    _replace_file(root / LATEST, version + "\n")
+
+
+def _published_from(root: Path, source: str) -> ReleaseInfo | None:
+    """The release already written from warehouse rows with digest ``source``, if any.
+
+    Found without reading the tables: a run with nothing new would otherwise load the whole
+    warehouse into memory only to learn that its release exists. The digest is salted with
+    the code version, so new code reads the tables once (and, the data being the same, finds
+    the same release by its data fingerprint).
+    """
+    try:
+        record = json.loads((root / PUBLISHED).read_text())
+    except (OSError, ValueError):
+        return None
+    if not isinstance(record, dict) or record.get("source") != source:
+        return None
+    final = root / str(record.get("version"))
+    if not (final / MANIFEST).exists():  # deleted since: write it again
+        return None
+    previous = latest(root)
+    _point_latest(root, final.name)
+    rows = {str(name): int(count) for name, count in dict(record.get("rows") or {}).items()}
+    return ReleaseInfo(final.name, final, rows, False, previous.name if previous else None)
+
+
+def _record_published(root: Path, source: str, version: str, rows: Mapping[str, int]) -> None:
+    record = {"source": source, "version": version, "rows": dict(rows)}
+    _replace_file(root / PUBLISHED, json.dumps(record, sort_keys=True) + "\n")
+
+
+def _replace_file(path: Path, text: str) -> None:
+    """Write ``path`` through a synced temporary file and a rename: never half written."""
+    tmp = path.with_name(f".{path.name.lstrip('.')}.tmp-{os.getpid()}")
     with tmp.open("w") as handle:
-        handle.write(version + "\n")
+        handle.write(text)
         handle.flush()
         os.fsync(handle.fileno())
-    os.replace(tmp, root / LATEST)
-    _fsync_dir(root)
+    os.replace(tmp, path)
+    _fsync_dir(path.parent)
 
 
 def _fsync_tree(folder: Path) -> None:

@@ -8,6 +8,7 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -228,6 +229,23 @@ def test_unchanged_data_returns_the_existing_release(warehouse, tmp_path):
     assert first.created and not again.created
     assert again.path == first.path
     assert latest(tmp_path / "r") == first.path
+
+
+def test_unchanged_data_finds_its_release_without_reading_the_tables(
+    warehouse, tmp_path, monkeypatch
+):
+    first = _release(warehouse, tmp_path / "r")
+    with monkeypatch.context() as patch:
+        patch.setattr(warehouse, "table", pytest.fail)  # no table is loaded
+        again = _release(warehouse, tmp_path / "r")
+    assert (again.version, again.created, again.rows) == (first.version, False, first.rows)
+    shutil.rmtree(first.path)  # deleted by hand: written again, the same
+    rewritten = _release(warehouse, tmp_path / "r")
+    assert (rewritten.version, rewritten.created) == (first.version, True)
+    warehouse.con.execute("UPDATE articles SET title = 'Another title'")
+    changed = _release(warehouse, tmp_path / "r")
+    assert changed.created and changed.version != first.version
+    assert changed.previous == first.version
 
 
 # -- manifest, verify ----------------------------------------------------------------------------
