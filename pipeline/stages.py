@@ -305,21 +305,24 @@ PassItem = tuple[DocWork, tuple[int, ...]]
 
 
 def _doc_work(warehouse: Warehouse, chunk: pl.DataFrame) -> list[DocWork]:
-    """The pending articles of ``chunk`` with their cached doc blobs, in ``chunk`` order.
+    """The pending articles of ``chunk`` with their bodies and cached doc blobs, in order.
 
-    Read in the process that owns the warehouse: what it returns is plain data, so worker
-    processes can rebuild the docs without touching the DuckDB connection.
+    Read chunk by chunk (memory stays bounded by the chunk, however much is pending) in the
+    process that owns the warehouse: what it returns is plain data, so worker processes can
+    rebuild the docs without touching the DuckDB connection.
     """
-    blobs = warehouse.frame(
-        "SELECT content_hash, doc FROM nlp_docs WHERE content_hash IN (SELECT unnest(?))",
-        [chunk["content_hash"].unique().to_list()],
+    found = warehouse.frame(
+        """
+        SELECT a.article_id, a.body, d.doc
+        FROM articles a LEFT JOIN nlp_docs d ON d.content_hash = a.content_hash
+        WHERE a.article_id IN (SELECT unnest(?))
+        """,
+        [chunk["article_id"].to_list()],
     )
-    by_hash = dict(zip(blobs["content_hash"], blobs["doc"], strict=True))
+    by_id = {article_id: (body, doc) for article_id, body, doc in found.iter_rows()}
     return [
-        (article_id, content_hash, body, by_hash.get(content_hash))
-        for article_id, content_hash, body in chunk.select(
-            "article_id", "content_hash", "body"
-        ).iter_rows()
+        (article_id, content_hash, *by_id[article_id])
+        for article_id, content_hash in chunk.select("article_id", "content_hash").iter_rows()
     ]
 
 

@@ -510,10 +510,13 @@ class Warehouse:
 
     # -- stages --------------------------------------------------------------------------
     def pending(self, stage: str, code_version: str) -> pl.DataFrame:
-        """Articles that ``stage`` has not processed with this body and this code."""
+        """Articles that ``stage`` has not processed with this body and this code.
+
+        Only ``article_id`` and ``content_hash``: the stage reads the bodies chunk by chunk.
+        """
         return self.frame(
             """
-            SELECT a.article_id, a.content_hash, a.body
+            SELECT a.article_id, a.content_hash
             FROM articles a
             LEFT JOIN stage_state s
               ON s.stage = ? AND s.article_id = a.article_id
