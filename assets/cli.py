@@ -5,12 +5,15 @@
 """
 
 import argparse
+import contextlib
 import json
 import logging
 import os
+import re
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 PROJECT_HOME = Path("dagster_home")
@@ -157,13 +160,17 @@ def _execute(defs, job_name: str, *, wait: bool = True, selection=None) -> int:
     """
     from assets.resources import ReleaseResource, WarehouseResource, resource_of
 
-    defs = _with_progress(defs)
+    skipped: set[str] = set()
+    defs = _with_progress(defs, skipped)
     job = defs.resolve_job_def(job_name)
     warehouse = resource_of(defs, "warehouse", WarehouseResource)
     started = time.perf_counter()
     waiting = f"another run is writing {warehouse.path}; waiting for it to finish ..."
     try:
-        with warehouse.hold(wait=wait, on_wait=lambda: _say(waiting)):
+        with (
+            warehouse.hold(wait=wait, on_wait=lambda: _say(waiting)),
+            _quiet_about_skipped_checks(skipped),
+        ):
             result = job.execute_in_process(
                 instance=_instance(),
                 run_config={"loggers": {"progress": {}}},
@@ -193,13 +200,16 @@ def _split_field(item: str) -> tuple[str, str]:
     return name.strip(), field.strip()
 
 
-def _with_progress(defs):
-    """Attach the progress logger: one line per step and per check."""
+def _with_progress(defs, skipped: set[str]):
+    """Attach the progress logger: one line per step and per check.
+
+    The steps it sees skipped are added to ``skipped``.
+    """
     import dagster as dg
 
     def make_logger(_init_context: dg.InitLoggerContext) -> logging.Logger:
         logger = logging.Logger("newsledger.progress", level=logging.DEBUG)
-        logger.addHandler(_ProgressHandler())
+        logger.addHandler(_ProgressHandler(skipped))
         return logger
 
     progress = dg.LoggerDefinition(
@@ -211,9 +221,10 @@ def _with_progress(defs):
 class _ProgressHandler(logging.Handler):
     """Turns Dagster step and check events into short terminal lines."""
 
-    def __init__(self) -> None:
+    def __init__(self, skipped: set[str]) -> None:
         super().__init__()
         self.started: dict[str, float] = {}
+        self.skipped = skipped
 
     def emit(self, record: logging.LogRecord) -> None:
         event = getattr(record, "dagster_event", None)
@@ -227,6 +238,9 @@ class _ProgressHandler(logging.Handler):
         elif kind == "STEP_SUCCESS":
             took = time.perf_counter() - self.started.get(step, time.perf_counter())
             _say(f"  ok  {step} ({took:.1f}s)")
+        elif kind == "STEP_SKIPPED":
+            self.skipped.add(step)
+            _say(f"  --  {step} (skipped: nothing new upstream)")
         elif kind == "STEP_FAILURE":
             data = event.event_specific_data
             error = getattr(getattr(data, "error", None), "message", "") or ""
@@ -235,6 +249,29 @@ class _ProgressHandler(logging.Handler):
             data = event.event_specific_data
             status = "pass" if data.passed else "FAIL"
             _say(f"       check {data.check_name}: {status}")
+
+
+@contextlib.contextmanager
+def _quiet_about_skipped_checks(skipped: set[str]) -> Iterator[None]:
+    """Drop Dagster's warning that a skipped step's blocking check "emitted no result".
+
+    When the build seal holds, the steps after ingest are skipped, and Dagster warns once per
+    blocking check of a skipped step and per step downstream of it that the downstream step
+    "will proceed without gating on it", just before skipping that step too. The warning is
+    kept for a step that ran (a check that really emitted nothing).
+    """
+    named_step = re.compile(r"emitted no result in step '([^']+)'")
+
+    def keep(record: logging.LogRecord) -> bool:
+        found = named_step.search(record.getMessage())
+        return found is None or found.group(1) not in skipped
+
+    logger = logging.getLogger("dagster._core.execution.plan.active")
+    logger.addFilter(keep)
+    try:
+        yield
+    finally:
+        logger.removeFilter(keep)
 
 
 def _say(line: str) -> None:

@@ -1,12 +1,15 @@
 """Shared pieces of the asset wrappers: table metadata and the contract checks."""
 
+from pathlib import Path
 from typing import Any
 
 import dagster as dg
 import polars as pl
 
+from assets.resources import GazetteerResource, ReleaseResource
 from contracts.checks import check_warehouse_table
 from contracts.models import MODELS
+from pipeline.seal import build_key
 from pipeline.warehouse import Warehouse
 
 PREVIEW_ROWS = 5
@@ -65,6 +68,30 @@ def contract_result(wh: Warehouse, table: str, asset: str | None = None) -> dg.A
             "reused": result.reused,
         },
     )
+
+
+def seal_key(gazetteer: GazetteerResource, releases: ReleaseResource) -> str:
+    """The build key (:func:`pipeline.seal.build_key`) for these resources."""
+    return build_key(
+        gazetteer=Path(gazetteer.path),
+        geonames_dir=Path(gazetteer.geonames_dir),
+        all_countries=Path(gazetteer.all_countries) if gazetteer.all_countries else None,
+        releases=Path(releases.root),
+    )
+
+
+def runs_every_step(context: dg.AssetExecutionContext) -> bool:
+    """Whether this run executes every asset upstream of this one, and every check.
+
+    Only such a run may seal the build: a run of the release alone, or a subset picked in the
+    UI, says nothing about the steps it left out.
+    """
+    layer = context.job_def.asset_layer
+    graph = layer.asset_graph
+    if not graph.get_ancestor_asset_keys(context.asset_key) <= layer.selected_asset_keys:
+        return False
+    checks = context.run.asset_check_selection
+    return checks is None or set(graph.asset_check_keys) <= checks
 
 
 def _markdown(frame: pl.DataFrame) -> str:

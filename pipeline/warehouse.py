@@ -214,6 +214,15 @@ CREATE TABLE IF NOT EXISTS figure_conflicts (
     high_b        DOUBLE,
     reason        VARCHAR NOT NULL
 );
+-- At most one row: what the last complete build left (pipeline.seal). A run whose first step
+-- finds the same tables, code and settings has nothing to do after it.
+CREATE TABLE IF NOT EXISTS build_seal (
+    one           BOOLEAN PRIMARY KEY DEFAULT true CHECK (one),
+    build_key     VARCHAR NOT NULL,
+    tables_digest VARCHAR NOT NULL,
+    release       VARCHAR NOT NULL,
+    run_id        VARCHAR NOT NULL
+);
 """
 
 #: Columns added to existing tables after their first release: warehouses built before them
@@ -694,6 +703,21 @@ class Warehouse:
             "INSERT OR REPLACE INTO contract_passes VALUES (?, ?, ?)", [table, digest, rows]
         )
 
+    # -- build seal ----------------------------------------------------------------------
+    def seal(self) -> tuple[str, str, str, str] | None:
+        """The build seal (build key, tables digest, release, run id), if a build left one."""
+        row = self.con.execute(
+            "SELECT build_key, tables_digest, release, run_id FROM build_seal"
+        ).fetchone()
+        return (row[0], row[1], row[2], row[3]) if row else None
+
+    def record_seal(self, build_key: str, tables_digest: str, release: str, run_id: str) -> None:
+        """Replace the build seal."""
+        self.con.execute(
+            "INSERT OR REPLACE INTO build_seal VALUES (true, ?, ?, ?, ?)",
+            [build_key, tables_digest, release, run_id],
+        )
+
     # -- internals -----------------------------------------------------------------------
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:
@@ -781,6 +805,7 @@ _KNOWN_TABLES = frozenset(
         "stories",
         "claim_groups",
         "figure_conflicts",
+        "build_seal",
     }
 )
 

@@ -33,14 +33,15 @@ def test_json_line_shape_on_three_articles(monkeypatch: pytest.MonkeyPatch) -> N
 
     def run(n: int, name: str) -> bench.RunTiming:
         calls.append((n, name))
-        rerun = (n, name) in calls[:-1]
-        return bench.RunTiming(n, 0.1 if rerun else 1.0 * n, True, {"nlp_docs": 0.5})
+        if (n, name) in calls[:-1]:  # the re-run: the seal holds, the steps after ingest skip
+            return bench.RunTiming(n, 0.1, True, {"articles": 0.05}, ("nlp_docs", "release"))
+        return bench.RunTiming(n, 1.0 * n, True, {"articles": 0.2, "nlp_docs": 0.5})
 
     monkeypatch.setattr(
         bench, "measure_floor", lambda t: bench.Floor(len(t), 12, 2.0, batch_size=1)
     )
     result = bench.run_bench(
-        3, texts=lambda: texts, run=run, words=lambda: 12, rerun_floor=lambda: 0.05
+        3, texts=lambda: texts, run=run, words=lambda: 12, dagster_alone=lambda: 0.05
     )
     # a warm-up, the scaling series into fresh warehouses, then the re-run on N's warehouse
     assert calls == [(1, "warm-up"), (1, "n1"), (3, "n3"), (3, "n3")]
@@ -55,7 +56,9 @@ def test_json_line_shape_on_three_articles(monkeypatch: pytest.MonkeyPatch) -> N
     assert summary["peak_rss_mb"] > 0
     assert summary["cold_start"] == {"articles": 1, "seconds": 1.0, "s_per_article": 1.0}
     assert summary["marginal_s_per_article"] == {"1-3": pytest.approx(1.0)}
-    assert summary["rerun_floor_seconds"] == 0.05
+    assert summary["dagster_alone_seconds"] == 0.05
+    assert summary["rerun_skipped_steps"] == 2
+    assert "2 of 3 steps skipped" in "\n".join(bench.report_lines(result))
     assert "\n" not in line
     assert bench.report_lines(result)[0].startswith("bench: 3 articles")
     block = bench.readme_block(result, "newsledger bench --limit 3")
