@@ -391,7 +391,7 @@ def readme_block(result: BenchResult, command: str) -> str:
         ("of which our spaCy step", f"{result.first.steps.get('nlp_docs', 0.0):.1f} s"),
         (
             "no-op re-run / first run",
-            f"{s['rerun_fraction']} ({s['rerun_seconds']} s; "
+            f"{s['rerun_fraction']:.3f} ({s['rerun_seconds']} s; "
             f"{s['rerun_skipped_steps']} steps skipped)",
         ),
         *(
