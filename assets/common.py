@@ -83,12 +83,15 @@ def seal_key(gazetteer: GazetteerResource, releases: ReleaseResource) -> str:
 def runs_every_step(context: dg.AssetExecutionContext) -> bool:
     """Whether this run executes every asset upstream of this one, and every check.
 
-    Only such a run may seal the build: a run of the release alone, or a subset picked in the
-    UI, says nothing about the steps it left out.
+    Only such a run may seal the build: a run of the release alone, a subset picked in the UI
+    or a re-execution of some steps (from a failure) says nothing about the steps it left out.
     """
     layer = context.job_def.asset_layer
     graph = layer.asset_graph
     if not graph.get_ancestor_asset_keys(context.asset_key) <= layer.selected_asset_keys:
+        return False
+    steps = context.run.step_keys_to_execute
+    if steps is not None and not set(context.job_def.graph.node_names()) <= set(steps):
         return False
     checks = context.run.asset_check_selection
     return checks is None or set(graph.asset_check_keys) <= checks

@@ -28,6 +28,11 @@ STEPS = {
     "release",
 }
 AFTER_INGEST = STEPS - {"articles", "gazetteer"}
+TAMPER = (
+    "UPDATE claims SET content = 'tampered ' || content "
+    "WHERE claim_id = (SELECT min(claim_id) FROM claims)"
+)
+UNTAMPER = "UPDATE claims SET content = substr(content, 10) WHERE content LIKE 'tampered %'"
 
 
 def _build(root: Path, gazetteer: Path, selection=None) -> dg.ExecuteInProcessResult:
@@ -94,11 +99,7 @@ def test_an_edited_row_runs_every_step_and_undoing_the_edit_restores_the_seal(
     project, gazetteer_path
 ):
     root, _ = project
-    _execute(
-        root,
-        "UPDATE claims SET content = 'tampered ' || content WHERE claim_id = "
-        "(SELECT min(claim_id) FROM claims)",
-    )
+    _execute(root, TAMPER)
 
     broken = _build(root, gazetteer_path)
 
@@ -106,9 +107,7 @@ def test_an_edited_row_runs_every_step_and_undoing_the_edit_restores_the_seal(
     failed = [e.check_name for e in broken.get_asset_check_evaluations() if not e.passed]
     assert failed == ["claims_contract"]
 
-    _execute(
-        root, "UPDATE claims SET content = substr(content, 10) WHERE content LIKE 'tampered %'"
-    )
+    _execute(root, UNTAMPER)
     assert _skipped(_build(root, gazetteer_path)) == AFTER_INGEST
 
 
@@ -129,6 +128,34 @@ def test_a_release_run_alone_does_not_seal(project, gazetteer_path):
     alone = _build(root, gazetteer_path, selection=[dg.AssetKey("release")])
     assert alone.success and not _sealed(alone)
     assert _skipped(_build(root, gazetteer_path)) == AFTER_INGEST  # the build's seal holds
+
+
+def _build_job_from_environment() -> dg.JobDefinition:
+    """The ``build`` job with resources from ``NEWSLEDGER_*`` (reconstructable, to re-execute)."""
+    return build_definitions().resolve_job_def("build")
+
+
+def test_a_reexecution_from_a_failure_does_not_seal(project, gazetteer_path, monkeypatch):
+    root, _ = project
+    monkeypatch.setenv("NEWSLEDGER_WAREHOUSE", str(root / "warehouse.duckdb"))
+    monkeypatch.setenv("NEWSLEDGER_INPUTS", str(root / "inputs"))
+    monkeypatch.setenv("NEWSLEDGER_RELEASES", str(root / "releases"))
+    monkeypatch.setenv("NEWSLEDGER_GAZETTEER", str(gazetteer_path))
+    job = dg.reconstructable(_build_job_from_environment)
+    _execute(root, TAMPER)
+    with dg.instance_for_test(temp_dir=str(root / "dagster")) as instance:
+        failed = dg.execute_job(job, instance, raise_on_error=False)
+        assert not failed.success
+        _execute(root, UNTAMPER)
+
+        options = dg.ReexecutionOptions.from_failure(failed.run_id, instance)
+        again = dg.execute_job(job, instance, reexecution_options=options)
+
+        assert again.success
+        ran = {e.step_key for e in again.all_events if e.event_type_value == "STEP_START"}
+        assert "articles" not in ran and "release" in ran
+        [release] = again.asset_materializations_for_node("release")
+        assert release.metadata["sealed"].value is False
 
 
 def test_a_new_article_runs_the_steps_after_ingest(project, gazetteer_path):
