@@ -25,6 +25,7 @@ import re
 import tempfile
 import time
 import unicodedata
+from array import array
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -717,7 +718,7 @@ class Gazetteer:
         )
         # key -> group number; group g spans rows [bounds[g], bounds[g + 1]). Plain ints and no
         # per-key tuples keep the load near half a second for a million rows.
-        self._bounds: list[int] = [*starts.tolist(), keys.len()]
+        self._bounds = array("q", [*starts.tolist(), keys.len()])
         self._index: dict[str, int] = dict(zip(keys.gather(starts).to_list(), itertools.count()))
         self.kind = frame["kind"].to_numpy()
         self.geonameid = frame["geonameid"].to_numpy()
@@ -727,9 +728,9 @@ class Gazetteer:
         self.approx = frame["approx"].to_numpy()
         self._frame = frame
         self.rows = frame.height
-        self._feature_code = frame["feature_code"].to_list()
-        self._country_code = frame["country_code"].to_list()
-        self._admin1_code = frame["admin1_code"].to_list()
+        self._feature_codes, self._feature_code = _coded(frame["feature_code"])
+        self._country_codes, self._country_code = _coded(frame["country_code"])
+        self._admin1_codes, self._admin1_code = _coded(frame["admin1_code"])
 
     def __len__(self) -> int:
         return self.rows
@@ -755,15 +756,15 @@ class Gazetteer:
 
     def feature_code(self, row: int) -> str:
         """GeoNames feature code of a row."""
-        return self._feature_code[row]
+        return self._feature_codes[self._feature_code[row]]
 
     def country_code(self, row: int) -> str:
         """ISO country code of a row ('' for continents and seas)."""
-        return self._country_code[row]
+        return self._country_codes[self._country_code[row]]
 
     def admin1_code(self, row: int) -> str | None:
         """Admin1 code of a row."""
-        return self._admin1_code[row]
+        return self._admin1_codes[self._admin1_code[row]]
 
     def place(self, row: int) -> Place:
         """The full record of a row."""
@@ -781,6 +782,20 @@ class Gazetteer:
             population=rec["population"],
             approx=rec["approx"],
         )
+
+
+def _coded(column: pl.Series) -> tuple[list[str | None], array]:
+    """A column of few distinct strings as its distinct values and a small code per row.
+
+    ``values[codes[row]]`` is the row's value. A list of a million Python strings (one object
+    per row: Polars does not share equal ones) held about 60 MB per column, and a forked worker
+    reading it copied every page it touched (reading a list item writes its reference count).
+    """
+    values = column.drop_nulls().unique(maintain_order=True)
+    codes = column.replace_strict(
+        values, pl.int_range(values.len(), eager=True), default=values.len(), return_dtype=pl.UInt32
+    )
+    return [*values.to_list(), None], array("I", codes.to_numpy().astype(np.uint32).tobytes())
 
 
 @lru_cache(maxsize=4)
