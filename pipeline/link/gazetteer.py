@@ -793,9 +793,10 @@ def _coded(column: pl.Series) -> tuple[list[str | None], array]:
     """
     values = column.drop_nulls().unique(maintain_order=True)
     codes = column.replace_strict(
-        values, pl.int_range(values.len(), eager=True), default=values.len(), return_dtype=pl.UInt32
+        values, pl.int_range(values.len(), eager=True), default=values.len(), return_dtype=pl.UInt64
     )
-    return [*values.to_list(), None], array("I", codes.to_numpy().astype(np.uint32).tobytes())
+    # "Q" is 8 bytes everywhere ("I" is only usually 4): the bytes must match the item size.
+    return [*values.to_list(), None], array("Q", codes.to_numpy().astype(np.uint64).tobytes())
 
 
 @lru_cache(maxsize=4)
