@@ -269,8 +269,10 @@ def validate_tables(
             )
             result = validation.run(
                 batch_parameters={"dataframe": frame.to_pandas()},
+                # BASIC has the counts and examples that a failure report and the Data Docs
+                # show; SUMMARY also tallies the unexpected values: a sixth of the gate's time.
                 result_format={
-                    "result_format": "SUMMARY",
+                    "result_format": "BASIC",
                     "partial_unexpected_count": REPORT_EXAMPLES,
                 },
                 run_id=run_id,
