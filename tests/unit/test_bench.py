@@ -43,8 +43,9 @@ def test_json_line_shape_on_three_articles(monkeypatch: pytest.MonkeyPatch) -> N
     result = bench.run_bench(
         3, texts=lambda: texts, run=run, words=lambda: 12, dagster_alone=lambda: 0.05
     )
-    # a warm-up, the scaling series into fresh warehouses, then the re-run on N's warehouse
-    assert calls == [(1, "warm-up"), (1, "n1"), (3, "n3"), (3, "n3")]
+    # a warm-up, the scaling series into fresh warehouses, the re-run on N's warehouse, then
+    # the untimed repeat of N that memory is sampled on (nothing timed runs under the sampler)
+    assert calls == [(1, "warm-up"), (1, "n1"), (3, "n3"), (3, "n3"), (3, "n3-memory")]
     line = bench.json_line(result)
     summary = json.loads(line)
     for key in ("articles_per_s", "floor_articles_per_s", "ratio", "rerun_fraction", "peak_rss_mb"):
@@ -54,6 +55,7 @@ def test_json_line_shape_on_three_articles(monkeypatch: pytest.MonkeyPatch) -> N
     assert summary["ratio"] == pytest.approx((3 / 3.0) / (3 / 2.0), abs=1e-3)
     assert set(summary["scaling_s_per_article"]) == {"1", "3"}
     assert summary["peak_rss_mb"] > 0
+    assert summary["floor_peak_pss_mb"] > 0  # the floor is sampled like the runs
     assert summary["cold_start"] == {"articles": 1, "seconds": 1.0, "s_per_article": 1.0}
     assert summary["marginal_s_per_article"] == {"1-3": pytest.approx(1.0)}
     assert summary["dagster_alone_seconds"] == 0.05
