@@ -26,29 +26,13 @@ from pathlib import Path
 from pipeline.release import MANIFEST, latest
 from pipeline.stages import gazetteer_sources, gazetteer_version
 from pipeline.version import sources_digest
-from pipeline.warehouse import Warehouse
+from pipeline.warehouse import TABLES, Warehouse
 
-#: Every table that a step reads or writes as data. Left out: ``ingest_runs`` (a row per run,
-#: even a run that changes nothing), ``contract_passes`` (a memo of checks) and the seal itself.
-SEALED_TABLES = (
-    "articles",
-    "rejected",
-    "boilerplate",
-    "ingest_state",
-    "nlp_docs",
-    "stage_state",
-    "stage_runs",
-    "claims",
-    "source_mentions",
-    "sources",
-    "figures",
-    "locations",
-    "stories",
-    "claim_groups",
-    "figure_conflicts",
-)
-#: Tables that change without the data changing (see :data:`SEALED_TABLES`).
+#: Tables that change without the data changing: ``ingest_runs`` (a row per run, even a run
+#: that changes nothing), ``contract_passes`` (a memo of checks) and the seal itself.
 UNSEALED_TABLES = ("ingest_runs", "contract_passes", "build_seal")
+#: Every other table: what the steps read and write as data (a new table is sealed too).
+SEALED_TABLES = tuple(sorted(TABLES - frozenset(UNSEALED_TABLES)))
 #: Salt of the digests; a new value breaks every existing seal.
 _SALT = "build seal v1"
 

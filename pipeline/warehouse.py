@@ -786,7 +786,8 @@ def _row_hashes(frame: pl.DataFrame) -> list[int]:
     return frame.hash_rows(seed=0, seed_1=1, seed_2=2, seed_3=3).to_list()
 
 
-_KNOWN_TABLES = frozenset(
+#: Every table of the warehouse; names interpolated into SQL must be one of them.
+TABLES = frozenset(
     {
         "articles",
         "rejected",
@@ -812,7 +813,7 @@ _KNOWN_TABLES = frozenset(
 
 def _checked(name: str) -> str:
     """Table names are interpolated into SQL, so only known names pass."""
-    if name not in _KNOWN_TABLES:
+    if name not in TABLES:
         raise ValueError(f"unknown warehouse table: {name!r}")
     return name
 
