@@ -70,6 +70,16 @@ def contract_result(wh: Warehouse, table: str, asset: str | None = None) -> dg.A
     )
 
 
+def selection(context: dg.AssetExecutionContext) -> tuple[set[str], set[str]]:
+    """What a subsettable step is asked for: its assets, and the tables whose contracts run.
+
+    A run from the UI may pick some assets of a multi-asset, or only a contract check.
+    """
+    assets = {key.to_user_string() for key in context.selected_asset_keys}
+    checked = {key.asset_key.to_user_string() for key in context.selected_asset_check_keys}
+    return assets, checked
+
+
 def seal_key(gazetteer: GazetteerResource, releases: ReleaseResource) -> str:
     """The build key (:func:`pipeline.seal.build_key`) for these resources."""
     return build_key(

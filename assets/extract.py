@@ -4,7 +4,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from assets.common import column_schema, contract_result, contract_spec, table_metadata
+from assets.common import column_schema, contract_result, contract_spec, selection, table_metadata
 from assets.resources import GazetteerResource, WarehouseResource
 from pipeline import stages
 
@@ -50,8 +50,7 @@ def extractions(
     own contract: any of them, or any contract alone, can be run from the UI. ``seconds`` is
     the shared pass's.
     """
-    selected = [key.to_user_string() for key in context.selected_asset_keys]
-    checked = {key.asset_key.to_user_string() for key in context.selected_asset_check_keys}
+    selected, checked = selection(context)
     with warehouse.open() as wh:
         reports = stages.extract_all(wh, Path(gazetteer.path), only=selected)
         for table in stages.EXTRACTION_STAGES:

@@ -4,7 +4,14 @@ from pathlib import Path
 
 import dagster as dg
 
-from assets.common import column_schema, contract_result, contract_spec, seal_key, table_metadata
+from assets.common import (
+    column_schema,
+    contract_result,
+    contract_spec,
+    seal_key,
+    selection,
+    table_metadata,
+)
 from assets.resources import GazetteerResource, InputsResource, ReleaseResource, WarehouseResource
 from pipeline.seal import holding_seal
 from pipeline.stages import ingest
@@ -42,8 +49,7 @@ def articles(
     complete build), the two tables are observed instead of materialised, so Dagster skips
     every later step: each would rewrite what is there.
     """
-    selected = {key.to_user_string() for key in context.selected_asset_keys}
-    checked = {key.asset_key.to_user_string() for key in context.selected_asset_check_keys}
+    selected, checked = selection(context)
     with warehouse.open() as wh:
         if not selected:  # a contract run on its own (from the UI): validate, ingest nothing
             yield from (contract_result(wh, table) for table in sorted(checked))
