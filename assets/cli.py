@@ -5,15 +5,11 @@
 """
 
 import argparse
-import contextlib
 import json
-import logging
 import os
-import re
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 PROJECT_HOME = Path("dagster_home")
@@ -158,10 +154,11 @@ def _execute(defs, job_name: str, *, wait: bool = True, selection=None) -> int:
         wait: Wait for another writer, else stop at once (exit 3) with a clear message.
         selection: Only these asset keys of the job (default: all of it).
     """
+    from assets.progress import PROGRESS, quiet_about_skipped_checks, with_progress
     from assets.resources import ReleaseResource, WarehouseResource, resource_of
 
     skipped: set[str] = set()
-    defs = _with_progress(defs, skipped)
+    defs = with_progress(defs, skipped)
     job = defs.resolve_job_def(job_name)
     warehouse = resource_of(defs, "warehouse", WarehouseResource)
     started = time.perf_counter()
@@ -169,11 +166,11 @@ def _execute(defs, job_name: str, *, wait: bool = True, selection=None) -> int:
     try:
         with (
             warehouse.hold(wait=wait, on_wait=lambda: _say(waiting)),
-            _quiet_about_skipped_checks(skipped),
+            quiet_about_skipped_checks(skipped),
         ):
             result = job.execute_in_process(
                 instance=_instance(),
-                run_config={"loggers": {"progress": {}}},
+                run_config=PROGRESS,
                 asset_selection=selection,
                 raise_on_error=False,
             )
@@ -198,80 +195,6 @@ def _split_field(item: str) -> tuple[str, str]:
     if not sep or not name or not field:
         raise SystemExit(f"--field takes NAME=FIELD (e.g. text=content_original), got {item!r}")
     return name.strip(), field.strip()
-
-
-def _with_progress(defs, skipped: set[str]):
-    """Attach the progress logger: one line per step and per check.
-
-    The steps it sees skipped are added to ``skipped``.
-    """
-    import dagster as dg
-
-    def make_logger(_init_context: dg.InitLoggerContext) -> logging.Logger:
-        logger = logging.Logger("newsledger.progress", level=logging.DEBUG)
-        logger.addHandler(_ProgressHandler(skipped))
-        return logger
-
-    progress = dg.LoggerDefinition(
-        logger_fn=make_logger, description="Compact progress lines for the terminal."
-    )
-    return dg.Definitions.merge(defs, dg.Definitions(loggers={"progress": progress}))
-
-
-class _ProgressHandler(logging.Handler):
-    """Turns Dagster step and check events into short terminal lines."""
-
-    def __init__(self, skipped: set[str]) -> None:
-        super().__init__()
-        self.started: dict[str, float] = {}
-        self.skipped = skipped
-
-    def emit(self, record: logging.LogRecord) -> None:
-        event = getattr(record, "dagster_event", None)
-        if event is None:
-            return
-        kind = event.event_type_value
-        step = event.step_key or ""
-        if kind == "STEP_START":
-            self.started[step] = time.perf_counter()
-            _say(f"  ... {step}")
-        elif kind == "STEP_SUCCESS":
-            took = time.perf_counter() - self.started.get(step, time.perf_counter())
-            _say(f"  ok  {step} ({took:.1f}s)")
-        elif kind == "STEP_SKIPPED":
-            self.skipped.add(step)
-            _say(f"  --  {step} (skipped: nothing new upstream)")
-        elif kind == "STEP_FAILURE":
-            data = event.event_specific_data
-            error = getattr(getattr(data, "error", None), "message", "") or ""
-            _say(f"  FAIL {step}: {error.strip().splitlines()[-1] if error.strip() else ''}")
-        elif kind == "ASSET_CHECK_EVALUATION":
-            data = event.event_specific_data
-            status = "pass" if data.passed else "FAIL"
-            _say(f"       check {data.check_name}: {status}")
-
-
-@contextlib.contextmanager
-def _quiet_about_skipped_checks(skipped: set[str]) -> Iterator[None]:
-    """Drop Dagster's warning that a skipped step's blocking check "emitted no result".
-
-    When the build seal holds, the steps after ingest are skipped, and Dagster warns once per
-    blocking check of a skipped step and per step downstream of it that the downstream step
-    "will proceed without gating on it", just before skipping that step too. The warning is
-    kept for a step that ran (a check that really emitted nothing).
-    """
-    named_step = re.compile(r"emitted no result in step '([^']+)'")
-
-    def keep(record: logging.LogRecord) -> bool:
-        found = named_step.search(record.getMessage())
-        return found is None or found.group(1) not in skipped
-
-    logger = logging.getLogger("dagster._core.execution.plan.active")
-    logger.addFilter(keep)
-    try:
-        yield
-    finally:
-        logger.removeFilter(keep)
 
 
 def _say(line: str) -> None:
