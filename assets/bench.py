@@ -165,15 +165,15 @@ def run_bench(
                 inputs[n] = bench.slice_input(source, n, root / "inputs" / f"n{n}")
             return run_once(instance, inputs[n], root / name, fields)
 
-        def warehouse_rows(sql: str) -> list[tuple]:
-            con = connect(root / f"n{limit}" / "warehouse.duckdb", read_only=True)
+        def warehouse_rows(sql: str, n: int = limit) -> list[tuple]:
+            con = connect(root / f"n{n}" / "warehouse.duckdb", read_only=True)
             try:
                 return con.execute(sql).fetchall()
             finally:
                 con.close()
 
-        def texts() -> Sequence[str]:
-            rows = warehouse_rows("SELECT body FROM articles ORDER BY source_uri, external_id")
+        def texts(n: int) -> Sequence[str]:
+            rows = warehouse_rows("SELECT body FROM articles ORDER BY source_uri, external_id", n)
             return [body for (body,) in rows]
 
         def words() -> int:

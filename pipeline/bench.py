@@ -79,12 +79,40 @@ class BenchResult:
     #: Dagster alone: a run of a job of the same shape whose steps all run and do nothing
     #: (median seconds): the floor under any run that executes every step.
     dagster_alone_seconds: float | None = None
+    #: spaCy alone on the texts of each run of the series: seconds per article by size.
+    floor_scaling: dict[int, float] = field(default_factory=dict)
+    #: The runs of the scaling series (N/4, N/2, N), with their step times.
+    series: tuple[RunTiming, ...] = ()
+
+    def fixed_cost(self) -> CostFit:
+        """Our runs' series as a fixed cost per run plus a cost per article."""
+        return CostFit.of(self.scaling)
+
+    def fixed_cost_by_step(self) -> dict[str, float]:
+        """Where the fixed cost sits: each step's series fitted on its own (seconds per run).
+
+        ``(outside steps)`` is Dagster's run around the steps: planning, the run's events.
+        """
+        if len(self.series) < 2:
+            return {}
+        steps = dict.fromkeys(step for run in self.series for step in run.steps)
+        fixed = {
+            step: CostFit.of({r.articles: r.steps.get(step, 0.0) / r.articles for r in self.series})
+            for step in steps
+        }
+        fixed["(outside steps)"] = CostFit.of(
+            {r.articles: (r.seconds - sum(r.steps.values())) / r.articles for r in self.series}
+        )
+        return {step: fit.fixed for step, fit in fixed.items()}
+
+    def floor_fixed_cost(self) -> CostFit:
+        """The floor's series (spaCy alone), fitted the same way."""
+        return CostFit.of(self.floor_scaling)
 
     def summary(self) -> dict[str, object]:
         """The machine-readable result (the bench's last output line)."""
         articles_per_s = self.first.articles / self.first.seconds
         floor_per_s = self.floor.articles / self.floor.seconds
-        per_article = list(self.scaling.values())
         return {
             "articles": self.first.articles,
             "words": self.words,
@@ -105,7 +133,20 @@ class BenchResult:
             "peak_main_rss_mb": round(self.peak_main_rss_mb, 1),
             "floor_peak_pss_mb": round(self.floor_peak_pss_mb, 1),
             "scaling_s_per_article": {str(n): round(s, 4) for n, s in self.scaling.items()},
-            "scaling_spread": round(max(per_article) / min(per_article) - 1, 3),
+            "scaling_spread": spread(self.scaling),
+            "fixed_seconds_per_run": round(self.fixed_cost().fixed, 2),
+            "s_per_article_fitted": round(self.fixed_cost().per_article, 4),
+            "flat_needs_fixed_seconds_at_most": round(
+                self.fixed_cost().flat_limit(list(self.scaling), FLAT_WITHIN), 2
+            ),
+            "fixed_seconds_by_step": {k: round(v, 2) for k, v in self.fixed_cost_by_step().items()},
+            "floor_scaling_s_per_article": {
+                str(n): round(s, 4) for n, s in self.floor_scaling.items()
+            },
+            "floor_scaling_spread": spread(self.floor_scaling) if self.floor_scaling else None,
+            "floor_fixed_seconds": round(self.floor_fixed_cost().fixed, 2)
+            if len(self.floor_scaling) > 1
+            else None,
             "marginal_s_per_article": {k: round(v, 4) for k, v in self.marginal.items()},
             "stage_seconds": {k: round(v, 2) for k, v in self.first.steps.items()},
             "cold_start": None
@@ -120,6 +161,53 @@ class BenchResult:
             and (self.sampled is None or self.sampled.success),
             "load_average": [round(x, 2) for x in self.load_average],
         }
+
+
+#: How flat the scaling series must be (issue 9): the largest over the smallest seconds per
+#: article, minus one.
+FLAT_WITHIN = 0.15
+
+
+def spread(series: Mapping[int, float]) -> float:
+    """How far from flat a series of seconds per article is: largest / smallest - 1."""
+    return round(max(series.values()) / min(series.values()) - 1, 3)
+
+
+@dataclass(frozen=True, slots=True)
+class CostFit:
+    """A run's seconds as ``fixed + per_article * n``: least squares over the series.
+
+    Why the seconds per article of a series fall as n grows, in two numbers: what every run
+    pays whatever its size (Dagster's steps, the Great Expectations gate, starting workers),
+    and what each article adds.
+    """
+
+    fixed: float
+    per_article: float
+
+    @classmethod
+    def of(cls, series: Mapping[int, float]) -> CostFit:
+        """Fit ``series`` (seconds per article by n); one point gives no fixed cost."""
+        points = [(n, s * n) for n, s in series.items()]
+        if len(points) < 2:
+            n, seconds = points[0] if points else (1, 0.0)
+            return cls(0.0, seconds / n)
+        mean_n = sum(n for n, _ in points) / len(points)
+        mean_s = sum(s for _, s in points) / len(points)
+        slope = sum((n - mean_n) * (s - mean_s) for n, s in points) / sum(
+            (n - mean_n) ** 2 for n, _ in points
+        )
+        return cls(mean_s - slope * mean_n, slope)
+
+    def flat_limit(self, sizes: Sequence[int], within: float) -> float:
+        """The largest fixed cost that keeps a series of ``sizes`` flat ``within``.
+
+        With ``within`` 0.15, the smallest run's seconds per article are at most 15% above the
+        largest's: from ``f / n_min + m <= (1 + within) * (f / n_max + m)``.
+        """
+        n_min, n_max = min(sizes), max(sizes)
+        room = 1 / n_min - (1 + within) / n_max
+        return within * self.per_article / room if room > 0 else float("inf")
 
 
 def slice_input(source: Path, limit: int, target_dir: Path) -> Path:
@@ -261,7 +349,7 @@ def scaling_sizes(limit: int) -> list[int]:
 def run_bench(
     limit: int,
     *,
-    texts: Callable[[], Sequence[str]],
+    texts: Callable[[int], Sequence[str]],
     run: Callable[[int, str], RunTiming],
     words: Callable[[], int],
     dagster_alone: Callable[[], float] | None = None,
@@ -272,7 +360,8 @@ def run_bench(
     timer starts, the timed runs then leave out what a process pays once (imports, the spaCy
     model, the gazetteer, Great Expectations). The warm-up is reported as the cold start.
     Then N/4, N/2 and N articles, each into a fresh warehouse (N is the first run the ratio
-    uses), and the no-op re-run of N on its warehouse, then the floor.
+    uses), and the no-op re-run of N on its warehouse, then the floor: on the N texts, then on
+    the texts of the N/4 and N/2 runs, so spaCy alone has a series too.
 
     Nothing timed runs under the memory sampler: reading every process's PSS cost a 300-article
     run about 4% (16.7 s against 17.3 s, three pairs), and the floor, whose spawned workers
@@ -281,7 +370,7 @@ def run_bench(
 
     Args:
         limit: N, the number of articles.
-        texts: The bodies of the first N articles (for the floor).
+        texts: ``texts(n)``: the bodies of the ``n``-article run of the series (for the floor).
         run: ``run(n, name)`` runs the job on the first ``n`` articles into warehouse ``name``
             (a name seen before means a re-run on the same warehouse).
         words: Words in the N-article warehouse.
@@ -303,11 +392,13 @@ def run_bench(
         for a, b in itertools.pairwise(series)
         if b.articles > a.articles
     }
-    floor = measure_floor(texts())
+    floor = measure_floor(texts(limit))
+    floor_scaling = {n: measure_floor(texts(n)).seconds / n for n in sizes[:-1]}
+    floor_scaling[limit] = floor.seconds / max(1, floor.articles)
     with PeakRss() as rss:
         sampled = run(limit, f"n{limit}-memory")
     with PeakRss() as floor_rss:
-        measure_floor(texts())
+        measure_floor(texts(limit))
     alone = dagster_alone() if dagster_alone is not None else None
     return BenchResult(
         limit=limit,
@@ -325,6 +416,8 @@ def run_bench(
         dagster_alone_seconds=alone,
         floor_peak_pss_mb=floor_rss.peak_pss_mb,
         sampled=sampled,
+        floor_scaling=dict(sorted(floor_scaling.items())),
+        series=tuple(series),
     )
 
 
@@ -351,17 +444,49 @@ def report_lines(result: BenchResult) -> list[str]:
         "  scaling      "
         + "  ".join(f"N={n}: {v * 1000:.0f} ms/article" for n, v in result.scaling.items())
         + f"  (spread {s['scaling_spread']:.1%})",
+        "  spaCy alone  "
+        + "  ".join(f"N={n}: {v * 1000:.0f} ms/article" for n, v in result.floor_scaling.items())
+        + f"  (spread {_percent(s['floor_scaling_spread'])})",
+        f"  fixed cost   {s['fixed_seconds_per_run']:>8.2f} s per run + "
+        f"{result.fixed_cost().per_article * 1000:.0f} ms/article (fit of the series; spaCy alone "
+        f"{_seconds(s['floor_fixed_seconds'])}); flat within {FLAT_WITHIN:.0%} needs at most "
+        f"{s['flat_needs_fixed_seconds_at_most']:.2f} s",
+        *_fixed_by_step_lines(result),
         "  marginal     "
         + "  ".join(f"{k}: {v * 1000:.0f} ms/article" for k, v in result.marginal.items())
         + "  (added seconds / added articles: the series without a run's fixed cost)",
-        "  stages (first run, seconds):",
     ]
-    for step, seconds in result.first.steps.items():
-        lines.append(f"    {step:<48} {seconds:>7.2f}")
+    runs = result.series or (result.first,)
+    sizes = "".join(f"{'N=' + str(run.articles):>9}" for run in runs)
+    lines.append(f"  stages (seconds)                                 {sizes}   fixed")
+    fixed = result.fixed_cost_by_step()
+    for step in result.first.steps:
+        times = "".join(f"{run.steps.get(step, 0.0):>9.2f}" for run in runs)
+        fit = f"{fixed[step]:>8.2f}" if step in fixed else ""
+        lines.append(f"    {step:<45}{times}{fit}")
     lines.append("  stages (re-run, seconds):")
     for step, seconds in result.rerun.steps.items():
         lines.append(f"    {step:<48} {seconds:>7.2f}")
     return lines
+
+
+def _largest_fixed(result: BenchResult, *, at_least: float = 0.05) -> str:
+    """The steps whose fixed cost is at least ``at_least`` seconds, largest first."""
+    by_step = sorted(result.fixed_cost_by_step().items(), key=lambda item: -item[1])
+    return ", ".join(f"{step} {seconds:.2f} s" for step, seconds in by_step if seconds >= at_least)
+
+
+def _fixed_by_step_lines(result: BenchResult) -> list[str]:
+    largest = _largest_fixed(result)
+    return [f"  of which      {largest}  (each step's series fitted alone)"] if largest else []
+
+
+def _percent(value: object) -> str:
+    return f"{value:.1%}" if isinstance(value, float) else "n/a"
+
+
+def _seconds(value: object) -> str:
+    return f"{value:.2f} s" if isinstance(value, float) else "n/a"
 
 
 def _skipped_note(run: RunTiming) -> str:
@@ -434,8 +559,23 @@ def readme_block(result: BenchResult, command: str) -> str:
             + f" (spread {s['scaling_spread']:.1%})",
         ),
         (
+            "spaCy alone: seconds per article at N/4, N/2, N",
+            ", ".join(f"{v:.3f}" for v in result.floor_scaling.values())
+            + f" (spread {_percent(s['floor_scaling_spread'])})",
+        ),
+        (
             "seconds per added article, N/4 to N/2 and N/2 to N",
             ", ".join(f"{v:.3f}" for v in result.marginal.values()),
+        ),
+        (
+            "fixed cost of a run, fitted (spaCy alone)",
+            f"{s['fixed_seconds_per_run']:.2f} s + {s['s_per_article_fitted']:.3f} s/article "
+            f"({_seconds(s['floor_fixed_seconds'])})",
+        ),
+        ("fixed cost by step (each step's series fitted alone)", _largest_fixed(result) or "n/a"),
+        (
+            f"largest fixed cost for a series flat within {FLAT_WITHIN:.0%}",
+            f"{s['flat_needs_fixed_seconds_at_most']:.2f} s",
         ),
         ("load average during the run", " ".join(str(x) for x in result.load_average)),
     ]

@@ -41,7 +41,7 @@ def test_json_line_shape_on_three_articles(monkeypatch: pytest.MonkeyPatch) -> N
         bench, "measure_floor", lambda t: bench.Floor(len(t), 12, 2.0, batch_size=1)
     )
     result = bench.run_bench(
-        3, texts=lambda: texts, run=run, words=lambda: 12, dagster_alone=lambda: 0.05
+        3, texts=lambda n: texts[:n], run=run, words=lambda: 12, dagster_alone=lambda: 0.05
     )
     # a warm-up, the scaling series into fresh warehouses, the re-run on N's warehouse, then
     # the untimed repeat of N that memory is sampled on (nothing timed runs under the sampler)
@@ -59,6 +59,18 @@ def test_json_line_shape_on_three_articles(monkeypatch: pytest.MonkeyPatch) -> N
     assert summary["cold_start"] == {"articles": 1, "seconds": 1.0, "s_per_article": 1.0}
     assert summary["marginal_s_per_article"] == {"1-3": pytest.approx(1.0)}
     assert summary["dagster_alone_seconds"] == 0.05
+    # the fake job costs exactly 1 s per article; the fake floor 2 s per call, whatever its size
+    assert summary["fixed_seconds_per_run"] == 0.0
+    assert summary["s_per_article_fitted"] == 1.0
+    assert summary["floor_scaling_s_per_article"] == {"1": 2.0, "3": pytest.approx(0.6667)}
+    assert summary["floor_fixed_seconds"] == 2.0
+    assert summary["floor_scaling_spread"] == 2.0
+    # articles 0.2 s per run: all fixed; nlp_docs 0.5 s too; the rest (n - 0.7 s) is outside
+    assert summary["fixed_seconds_by_step"] == {
+        "articles": 0.2,
+        "nlp_docs": 0.5,
+        "(outside steps)": -0.7,
+    }
     assert summary["rerun_skipped_steps"] == 2
     assert "2 of 3 steps skipped" in "\n".join(bench.report_lines(result))
     assert "\n" not in line
@@ -71,8 +83,23 @@ def test_json_line_shape_on_three_articles(monkeypatch: pytest.MonkeyPatch) -> N
         "spread",
         "cold",
         "Dagster",
+        "spaCy alone: seconds per article",
+        "fixed cost of a run",
     ):
         assert measure in block
+
+
+def test_cost_fit_recovers_a_fixed_cost_and_the_flat_limit() -> None:
+    """2.6 s per run plus 50 ms per article: 44% spread over 75/150/300; flat needs <= 0.79 s."""
+    sizes = (75, 150, 300)
+    fit = bench.CostFit.of({n: (2.6 + 0.05 * n) / n for n in sizes})
+    assert fit.fixed == pytest.approx(2.6)
+    assert fit.per_article == pytest.approx(0.05)
+    limit = fit.flat_limit(sizes, 0.15)
+    assert limit == pytest.approx(0.789, abs=1e-3)
+    at_limit = {n: (limit + 0.05 * n) / n for n in sizes}
+    assert bench.spread(at_limit) == pytest.approx(0.15, abs=1e-3)
+    assert bench.spread({n: (2.6 + 0.05 * n) / n for n in sizes}) == pytest.approx(0.443, abs=1e-3)
 
 
 def test_update_readme_rewrites_only_the_block(tmp_path: Path) -> None:
