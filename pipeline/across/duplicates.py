@@ -20,9 +20,12 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import polars as pl
-from datasketch import MinHash, MinHashLSH
+
+if TYPE_CHECKING:
+    from datasketch import MinHash
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -108,6 +111,10 @@ def find_duplicates(
         first_by_hash.setdefault(content_hash, position)
     distinct = sorted(first_by_hash.values())
     sets = {pos: shingles(rows[pos][2], settings.shingle) for pos in distinct}
+    # Imported here: datasketch imports SciPy's integrate and optimize (about 0.3 s), which a
+    # run with nothing new (the build seal skips this step) and the UI's code server need not pay.
+    from datasketch import MinHashLSH
+
     lsh = MinHashLSH(threshold=settings.lsh_threshold, num_perm=settings.num_perm)
     hashes = _minhashes([sets[pos] for pos in distinct], settings)
     for pos, minhash in zip(distinct, hashes, strict=True):
@@ -159,5 +166,7 @@ def _original(rows: Sequence[tuple], position: int, duplicate_of: dict[str, str]
 
 def _minhashes(sets: Sequence[frozenset[str]], settings: DuplicateSettings) -> list[MinHash]:
     """MinHash of each shingle set, in sorted shingle order (deterministic)."""
+    from datasketch import MinHash
+
     encoded = [[s.encode("utf-8") for s in sorted(shingle_set)] for shingle_set in sets]
     return MinHash.bulk(encoded, num_perm=settings.num_perm, seed=settings.seed)

@@ -21,10 +21,6 @@ from datetime import timedelta
 
 import numpy as np
 import polars as pl
-from scipy.cluster.hierarchy import fcluster, linkage
-from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import connected_components
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from pipeline import ids
 from pipeline.across.duplicates import publication_order
@@ -87,6 +83,10 @@ def cluster_stories(
     n = len(rows)
     story: dict[str, str | None] = {row[0]: None for row in rows}
     if n >= 2:
+        # Imported here: scikit-learn and SciPy take about 0.6 s to import, which a run with
+        # nothing new (the build seal skips this step) and the UI's code server need not pay.
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
         texts = [story_text(title, body, settings.lead_words) for _, _, title, body in rows]
         matrix = TfidfVectorizer(
             sublinear_tf=True,
@@ -172,6 +172,9 @@ def _groups(n: int, pairs: list[tuple[int, int]]) -> list[list[int]]:
     """Connected components of the link graph with two or more members."""
     if not pairs:
         return []
+    from scipy.sparse import csr_matrix  # imported when used, as in stories()
+    from scipy.sparse.csgraph import connected_components
+
     rows, cols = zip(*pairs, strict=True)
     graph = csr_matrix((np.ones(len(pairs)), (rows, cols)), shape=(n, n))
     _, labels = connected_components(graph, directed=False)
@@ -185,6 +188,8 @@ def _cut(members: list[int], matrix, times: list, keys: list, settings: StorySet
     """Split a candidate group with average linkage (out-of-window pairs count as unrelated)."""
     if len(members) == 2:
         return [members]
+    from scipy.cluster.hierarchy import fcluster, linkage  # imported when used, as in stories()
+
     sims = (matrix[members] @ matrix[members].T).toarray()
     sims = _similarity(
         sims, [keys[i] for i in members], [keys[i] for i in members], settings.entity_weight
