@@ -19,16 +19,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 import polars as pl
-from spacy.language import Language
-from spacy.tokens import Doc
 
-from pipeline import ids, nlp
+from pipeline import ids
 from pipeline.tables import to_frame
 from pipeline.version import modules_version
 from pipeline.warehouse import Rebuild, Warehouse
 from pipeline.workers import forked_pool
 
 if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
     from pipeline import assemble as assemble_types
     from pipeline.ingest import Article
 
@@ -248,6 +249,10 @@ def parse_pending(warehouse: Warehouse, *, batch_size: int = 32, n_process: int 
         n_process: Processes annotating at once; 2 uses both cores of the reference machine
             (small inputs stay in-process).
     """
+    # Imported where used, like every spaCy import on the way from the code location: a run
+    # that parses nothing (the build seal skips the steps) and the UI never import spaCy.
+    from pipeline import nlp
+
     del batch_size
     started = time.perf_counter()
     model = nlp.model_name()
@@ -328,6 +333,8 @@ def _doc_work(warehouse: Warehouse, chunk: pl.DataFrame) -> list[DocWork]:
 
 def _restore_doc(body: str, blob: bytes | None, vocab_nlp: Language) -> Doc:
     """The cached doc of an article, or a fresh parse when it has none yet."""
+    from pipeline import nlp
+
     if blob is None:  # not parsed yet (stage run out of order): parse now
         return nlp.annotate([body])[0]
     return nlp.docs_from_bytes(blob, vocab_nlp)[0]
@@ -342,7 +349,7 @@ ArticleRows = dict[str, list[Mapping[str, object]]]
 #: fall in). The warehouse is ``None`` when it runs in a worker process: the DuckDB connection
 #: is not fork-safe.
 Extractor = Callable[
-    [str, Doc, Warehouse | None, ArticleRows], Mapping[str, Iterable[Mapping[str, object]]]
+    [str, "Doc", Warehouse | None, ArticleRows], Mapping[str, Iterable[Mapping[str, object]]]
 ]
 
 
@@ -396,6 +403,8 @@ def _extract_all(
     stages: Sequence[ExtractionStage], items: Sequence[PassItem], warehouse: Warehouse | None
 ) -> list[ArticleRows]:
     """Rows of each article of ``items``, in order: its doc is rebuilt once for all stages."""
+    from pipeline import nlp
+
     vocab_nlp = nlp.load_nlp()
     out: list[ArticleRows] = []
     for (article_id, _, body, blob), pending in items:
@@ -487,6 +496,8 @@ def run_extractions(
         n_process: Processes extracting at once; 2 uses both cores of the reference machine
             (chunks of fewer than :data:`MIN_PARALLEL_ARTICLES` articles stay in-process).
     """
+    from pipeline import nlp
+
     started = time.perf_counter()
     if not stages:
         return {}

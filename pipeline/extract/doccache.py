@@ -13,8 +13,10 @@ per article: claims, figures and locations each load their own).
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from spacy.tokens import Doc, Span, Token
+if TYPE_CHECKING:  # spaCy is imported by whoever makes the docs; loading Dagster need not
+    from spacy.tokens import Doc, Span, Token
 
 #: Docs whose properties are kept (the current one, and a few an extractor may look back at).
 _DOCS = 8

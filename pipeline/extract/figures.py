@@ -13,8 +13,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from spacy.tokens import Doc, Token
+if TYPE_CHECKING:  # the contracts import this module's vocabularies without any doc
+    from spacy.tokens import Doc, Token
 
 from pipeline.extract import numbers as nb
 from pipeline.extract.doccache import doc_text

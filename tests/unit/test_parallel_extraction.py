@@ -8,7 +8,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from pipeline import stages
+from pipeline import nlp, stages
 from pipeline.link import gazetteer as gazetteer_module
 from pipeline.stages import ingest, parse_pending
 from pipeline.warehouse import Warehouse, connect
@@ -165,9 +165,9 @@ def test_one_pass_writes_what_the_stages_write_one_at_a_time(
     try:
         wh = Warehouse(con)
         restored = []
-        docs_from_bytes = stages.nlp.docs_from_bytes
+        docs_from_bytes = nlp.docs_from_bytes  # the stage runner imports pipeline.nlp lazily
         monkeypatch.setattr(
-            stages.nlp, "docs_from_bytes", lambda *a: restored.append(1) or docs_from_bytes(*a)
+            nlp, "docs_from_bytes", lambda *a: restored.append(1) or docs_from_bytes(*a)
         )
         reports = stages.extract_all(wh, gazetteer_path, n_process=1)
         assert {name: report.articles for name, report in reports.items()} == dict.fromkeys(
