@@ -158,3 +158,42 @@ def test_a_broken_contract_blocks_everything_downstream(built, tmp_path, seeds_d
     downstream = {"sources", "claim_groups", "stories", "figure_conflicts", "release"}
     assert "claims" in materialised and not materialised & downstream
     assert latest(tmp_path / "releases") is None
+
+
+def test_subsets_picked_in_the_ui(built, tmp_path, seeds_dir, gazetteer_path):
+    """One asset of a multi-asset step, or contracts alone, as the UI can launch them."""
+    root, _, wh = built
+    wh.con.execute("CHECKPOINT")
+    (tmp_path / "warehouse.duckdb").write_bytes((root / "warehouse.duckdb").read_bytes())
+    contracts = dg.AssetSelection.checks(
+        dg.AssetCheckKey(dg.AssetKey("articles"), "articles_contract"),
+        dg.AssetCheckKey(dg.AssetKey("claims"), "claims_contract"),
+    )
+    defs = build_definitions(
+        warehouse=str(tmp_path / "warehouse.duckdb"),
+        inputs=[str(seeds_dir)],
+        releases=str(tmp_path / "releases"),
+        gazetteer=str(gazetteer_path),
+    )
+    defs = dg.Definitions.merge(
+        defs,
+        dg.Definitions(
+            jobs=[
+                dg.define_asset_job("figures_only", selection=dg.AssetSelection.assets("figures")),
+                dg.define_asset_job("contracts_only", selection=contracts),
+            ]
+        ),
+    )
+    (tmp_path / "dagster").mkdir()
+    with dg.instance_for_test(temp_dir=str(tmp_path / "dagster")) as instance:
+        figures = defs.resolve_job_def("figures_only").execute_in_process(instance=instance)
+        checks = defs.resolve_job_def("contracts_only").execute_in_process(instance=instance)
+
+    materialised = figures.get_asset_materialization_events()
+    assert [e.asset_key.to_user_string() for e in materialised] == ["figures"]
+    assert [(e.check_name, e.passed) for e in figures.get_asset_check_evaluations()] == [
+        ("figures_contract", True)
+    ]
+    assert checks.get_asset_materialization_events() == []
+    evaluated = sorted((e.check_name, e.passed) for e in checks.get_asset_check_evaluations())
+    assert evaluated == [("articles_contract", True), ("claims_contract", True)]
