@@ -1,5 +1,6 @@
 """Shared pieces of the asset wrappers: table metadata and the contract checks."""
 
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -9,7 +10,7 @@ import polars as pl
 from assets.resources import GazetteerResource, ReleaseResource
 from contracts.checks import check_warehouse_table
 from contracts.models import MODELS
-from pipeline.seal import build_key
+from pipeline.seal import BuildSeal, build_key
 from pipeline.warehouse import Warehouse
 
 PREVIEW_ROWS = 5
@@ -68,6 +69,33 @@ def contract_result(wh: Warehouse, table: str, asset: str | None = None) -> dg.A
             "reused": result.reused,
         },
     )
+
+
+def table_results(
+    wh: Warehouse,
+    table: str,
+    metadata: Callable[[], Mapping[str, Any]],
+    *,
+    selected: set[str],
+    checked: set[str],
+    seal: BuildSeal | None = None,
+) -> Iterator[dg.MaterializeResult | dg.AssetObservation | dg.AssetCheckResult]:
+    """What a multi-asset step yields for one of its tables, with the table's contract.
+
+    A table left out of the selection only reports its contract, when that was asked for (a
+    contract run on its own from the UI). Under a holding build seal the table is observed,
+    not materialised, so that Dagster skips the steps downstream: each would rewrite what is
+    there. ``metadata`` is only read for a table the step wrote.
+    """
+    checks = [contract_result(wh, table)] if table in checked else []
+    if table not in selected:
+        yield from checks
+    elif seal is None:
+        yield dg.MaterializeResult(asset_key=table, metadata=metadata(), check_results=checks)
+    else:
+        sealed = {"up_to_date_with_run": seal.run_id, "release": seal.release}
+        yield dg.AssetObservation(asset_key=table, metadata={**metadata(), **sealed})
+        yield from checks
 
 
 def selection(context: dg.AssetExecutionContext) -> tuple[set[str], set[str]]:

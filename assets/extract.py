@@ -4,7 +4,14 @@ from pathlib import Path
 
 import dagster as dg
 
-from assets.common import column_schema, contract_result, contract_spec, selection, table_metadata
+from assets.common import (
+    column_schema,
+    contract_result,
+    contract_spec,
+    selection,
+    table_metadata,
+    table_results,
+)
 from assets.resources import GazetteerResource, WarehouseResource
 from pipeline import stages
 
@@ -54,17 +61,15 @@ def extractions(
     with warehouse.open() as wh:
         reports = stages.extract_all(wh, Path(gazetteer.path), only=selected)
         for table in stages.EXTRACTION_STAGES:
-            check = [contract_result(wh, table)] if table in checked else []
-            if table in reports:
-                yield dg.MaterializeResult(
-                    asset_key=table,
-                    metadata=table_metadata(
-                        wh, table, processed=reports[table].articles, seconds=reports[table].seconds
-                    ),
-                    check_results=check,
-                )
-            else:  # a contract run on its own (from the UI): validate, extract nothing
-                yield from check
+            yield from table_results(
+                wh,
+                table,
+                lambda table=table: table_metadata(
+                    wh, table, processed=reports[table].articles, seconds=reports[table].seconds
+                ),
+                selected=set(reports),
+                checked=checked,
+            )
 
 
 @dg.asset(

@@ -1,6 +1,7 @@
 """Ingest group: raw input files to `articles` and `rejected`."""
 
 from pathlib import Path
+from typing import Any
 
 import dagster as dg
 
@@ -11,10 +12,12 @@ from assets.common import (
     seal_key,
     selection,
     table_metadata,
+    table_results,
 )
 from assets.resources import GazetteerResource, InputsResource, ReleaseResource, WarehouseResource
 from pipeline.seal import holding_seal
-from pipeline.stages import ingest
+from pipeline.stages import IngestReport, ingest
+from pipeline.warehouse import Warehouse
 
 
 @dg.multi_asset(
@@ -66,35 +69,35 @@ def articles(
                 f"up to date: nothing changed since run {seal.run_id} built these tables and "
                 f"published release {seal.release}; the later steps are skipped"
             )
-        metadata = {
-            "articles": table_metadata(
-                wh,
-                "articles",
-                accounting={
-                    "records": report.records,
-                    "articles": report.articles,
-                    "rejected": report.rejected,
-                    "duplicates": report.duplicates,
-                },
-                records=report.records,
-                duplicates=report.duplicates,
-                new_or_changed=report.new_or_changed,
-                reused=report.reused,
-                seconds=report.seconds,
-            ),
-            "rejected": table_metadata(
-                wh, "rejected", rejected=report.rejected, by_reason=report.rejected_by_reason
-            ),
-        }
         for table in ("articles", "rejected"):
-            checks = [contract_result(wh, table)] if table in checked else []
-            if table not in selected:
-                yield from checks
-            elif seal is None:
-                yield dg.MaterializeResult(
-                    asset_key=table, metadata=metadata[table], check_results=checks
-                )
-            else:
-                sealed = {"up_to_date_with_run": seal.run_id, "release": seal.release}
-                yield dg.AssetObservation(asset_key=table, metadata={**metadata[table], **sealed})
-                yield from checks
+            yield from table_results(
+                wh,
+                table,
+                lambda table=table: _metadata(wh, table, report),
+                selected=selected,
+                checked=checked,
+                seal=seal,
+            )
+
+
+def _metadata(wh: Warehouse, table: str, report: IngestReport) -> dict[str, Any]:
+    """What the UI shows for ``articles`` or ``rejected`` after an ingest."""
+    if table == "rejected":
+        return table_metadata(
+            wh, "rejected", rejected=report.rejected, by_reason=report.rejected_by_reason
+        )
+    return table_metadata(
+        wh,
+        "articles",
+        accounting={
+            "records": report.records,
+            "articles": report.articles,
+            "rejected": report.rejected,
+            "duplicates": report.duplicates,
+        },
+        records=report.records,
+        duplicates=report.duplicates,
+        new_or_changed=report.new_or_changed,
+        reused=report.reused,
+        seconds=report.seconds,
+    )
