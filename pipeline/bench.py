@@ -113,6 +113,7 @@ class BenchResult:
         """The machine-readable result (the bench's last output line)."""
         articles_per_s = self.first.articles / self.first.seconds
         floor_per_s = self.floor.articles / self.floor.seconds
+        fit = self.fixed_cost()
         return {
             "articles": self.first.articles,
             "words": self.words,
@@ -134,10 +135,10 @@ class BenchResult:
             "floor_peak_pss_mb": round(self.floor_peak_pss_mb, 1),
             "scaling_s_per_article": {str(n): round(s, 4) for n, s in self.scaling.items()},
             "scaling_spread": spread(self.scaling),
-            "fixed_seconds_per_run": round(self.fixed_cost().fixed, 2),
-            "s_per_article_fitted": round(self.fixed_cost().per_article, 4),
+            "fixed_seconds_per_run": round(fit.fixed, 2),
+            "s_per_article_fitted": round(fit.per_article, 4),
             "flat_needs_fixed_seconds_at_most": round(
-                self.fixed_cost().flat_limit(list(self.scaling), FLAT_WITHIN), 2
+                fit.flat_limit(list(self.scaling), FLAT_WITHIN), 2
             ),
             "fixed_seconds_by_step": {k: round(v, 2) for k, v in self.fixed_cost_by_step().items()},
             "floor_scaling_s_per_article": {
