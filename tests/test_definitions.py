@@ -37,3 +37,23 @@ def test_the_bench_dagster_floor_has_the_build_jobs_shape():
     assert shape_graph.asset_check_keys == build_graph.asset_check_keys
     for key in build_graph.get_all_asset_keys():
         assert shape_graph.get(key).parent_keys == build_graph.get(key).parent_keys
+
+
+def test_loading_the_code_location_leaves_the_heavy_libraries_to_the_steps():
+    """The UI's code server and every run load the definitions; the steps import the rest."""
+    import subprocess
+    import sys
+
+    heavy = ("spacy", "sklearn", "scipy", "datasketch", "great_expectations")
+    loaded = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys, assets.definitions; "
+            f"print(' '.join(m for m in {heavy!r} if m in sys.modules))",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    assert loaded == []
