@@ -27,7 +27,6 @@ from pipeline.warehouse import Rebuild, Warehouse
 from pipeline.workers import forked_pool
 
 if TYPE_CHECKING:
-    from spacy.language import Language
     from spacy.tokens import Doc
 
     from pipeline import assemble as assemble_types
@@ -331,15 +330,6 @@ def _doc_work(warehouse: Warehouse, chunk: pl.DataFrame) -> list[DocWork]:
     ]
 
 
-def _restore_doc(body: str, blob: bytes | None, vocab_nlp: Language) -> Doc:
-    """The cached doc of an article, or a fresh parse when it has none yet."""
-    from pipeline import nlp
-
-    if blob is None:  # not parsed yet (stage run out of order): parse now
-        return nlp.annotate([body])[0]
-    return nlp.docs_from_bytes(blob, vocab_nlp)[0]
-
-
 # -- extraction ----------------------------------------------------------------------------------
 #: Rows per table of one article, as an extractor returns them (lists, so they pickle).
 ArticleRows = dict[str, list[Mapping[str, object]]]
@@ -408,7 +398,8 @@ def _extract_all(
     vocab_nlp = nlp.load_nlp()
     out: list[ArticleRows] = []
     for (article_id, _, body, blob), pending in items:
-        doc = _restore_doc(body, blob, vocab_nlp)
+        # The cached doc, or a fresh parse when there is none yet (a stage run out of order).
+        doc = nlp.annotate([body])[0] if blob is None else nlp.docs_from_bytes(blob, vocab_nlp)[0]
         rows: ArticleRows = {}
         for index in pending:
             produced = stages[index].extract(article_id, doc, warehouse, rows)
