@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import multiprocessing.pool
+import signal
 from collections.abc import Callable
 
 
@@ -25,5 +26,20 @@ def forked_pool(
     """
     gc.freeze()
     return multiprocessing.get_context("fork").Pool(
-        processes, initializer=initializer, initargs=initargs
+        processes, initializer=_start_worker, initargs=(initializer, initargs)
     )
+
+
+def _start_worker(initializer: Callable[..., object] | None, initargs: tuple[object, ...]) -> None:
+    """Default SIGTERM and ignored SIGINT in the worker, then the pool's own initializer.
+
+    A worker forked inside a Dagster step inherits Dagster's handlers, which map SIGTERM to one
+    that only notes the signal. ``Pool.terminate`` stops workers with SIGTERM, so a failed stage
+    then waited for as long as a worker's task ran, or forever for a worker waiting on a queue
+    lock that a dead worker held (a CI run hung so). SIGINT (Ctrl-C reaches the whole process
+    group) is the parent's to handle: it terminates the pool.
+    """
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if initializer is not None:
+        initializer(*initargs)
