@@ -278,6 +278,7 @@ def validate_tables(
                 run_id=run_id,
             )
             outcomes.extend(_outcome(suite.name, r) for r in result.results)
+            _forget_batches(datasource)
     site = None
     if docs is not None:
         context.build_data_docs(site_names=["release"])
@@ -419,6 +420,18 @@ def _translate(column: str, name: str, stats: Mapping[str, Any]) -> Any:
             column=column, value_set=[stats["value"]], meta=meta
         )
     raise NotImplementedError(f"{column}: Pandera check {name} has no GX mirror")
+
+
+def _forget_batches(datasource: Any) -> None:
+    """Drop the DataFrames GX's execution engine caches for the life of the context.
+
+    Its batch manager keeps every validated batch's data, and ``reset_batch_cache`` clears only
+    the batch records, not the data. Without this, the gate holds every table in pandas at once,
+    and the release step's memory grows with the corpus.
+    """
+    manager = datasource.get_execution_engine().batch_manager
+    manager.reset_batch_cache()
+    manager._batch_data_cache.clear()  # no public way to do this; a test guards it
 
 
 def _gx() -> tuple[Any, Any]:
