@@ -307,3 +307,36 @@ def test_participial_cue_between_quotation_pieces_keeps_its_claim():
     (aside,) = [c for c in claims if c.cue == "emphasizing"]
     assert aside.content == "why understanding our past is crucial to our present"
     assert aside.speaker == "DuVernay" and not aside.is_direct
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "One said so.\nTwo said more.\n\nThree  spaces and\ttabs.\n",
+        "\nLeading newline.  Double space.\r\nWindows line.",
+        "No newline at all",
+        "",
+    ],
+)
+def test_paragraph_numbers_match_a_walk_over_the_tokens(text):
+    """The offset arithmetic gives what a walk over ``text_with_ws`` gives, token by token."""
+    import spacy
+
+    from pipeline.extract.claims import _para_ids
+
+    doc = spacy.blank("en")(text)
+    walked, para = [], 0
+    for token in doc:
+        walked.append(para)
+        para += "\n" in token.text_with_ws
+    assert list(_para_ids(doc)) == walked
+
+
+def test_lexicon_prefilter_never_refuses_a_key_it_admits():
+    """``may_admit`` is only a shortcut: every admitted key passes it, with or without a prep."""
+    for key in LEXICON.prep:
+        assert LEXICON.may_admit("prep", key.rsplit(" ", 1)[0]), key
+    for key in LEXICON.noun:
+        assert LEXICON.may_admit("noun", key.rsplit(" ", 1)[0]), key
+    assert not LEXICON.may_admit("noun", "zebra")
+    assert replace(LEXICON, admit_all=True).may_admit("noun", "zebra")
