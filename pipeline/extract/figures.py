@@ -346,10 +346,44 @@ def _digit_number(doc: Doc, i: int, *, currency: bool = False) -> _Num | None:
     )
 
 
+_CURRENCY_TOKENS = frozenset({"$", "€", "£", "¥", "₹", "₪", "US$", "HK$", "C$", "A$"})
+#: Words that can begin a spelled-out number (see :func:`_word_number`); any other word must
+#: hold a digit or a hyphen ("twenty-five", "two-thirds") to begin one.
+_NUMBER_WORDS = frozenset({"a", "an", "half", *nb.VAGUE_WORDS, *nb.UNITS_WORDS, *nb.TENS_WORDS})
+_ANY_DIGIT = re.compile(r"\d")
+
+
+def _may_start_number(text: str, lower: str) -> bool:
+    """False only where :func:`_read_number` is sure to read nothing (most words)."""
+    return (
+        lower in _NUMBER_WORDS
+        or "-" in lower
+        or text in _CURRENCY_TOKENS
+        or _ANY_DIGIT.search(text) is not None
+    )
+
+
+def _number_starts(doc: Doc) -> list[bool]:
+    """:func:`_may_start_number` of every token, decided once per distinct word.
+
+    Why: trying :func:`_read_number` at every token was half of figure extraction, nearly all
+    of it on words that cannot begin a number.
+    """
+    strings = doc.vocab.strings
+    decided: dict[int, bool] = {}
+    starts: list[bool] = []
+    for orth, lower in doc.to_array(["ORTH", "LOWER"]).tolist():
+        may = decided.get(orth)
+        if may is None:
+            may = decided[orth] = _may_start_number(strings[orth], strings[lower])
+        starts.append(may)
+    return starts
+
+
 def _read_number(doc: Doc, i: int) -> _Num | None:
     """Read any number at token ``i``, with a currency symbol token before it if present."""
     tok = doc[i]
-    if tok.text in ("$", "€", "£", "¥", "₹", "₪", "US$", "HK$", "C$", "A$") and i + 1 < len(doc):
+    if tok.text in _CURRENCY_TOKENS and i + 1 < len(doc):
         num = _digit_number(doc, i + 1, currency=True)
         if num is None or num.currency or (num.unit is not None and num.unit.kind != "currency"):
             return None
@@ -779,12 +813,13 @@ def extract_figures(doc: Doc, *, include_ordinals: bool = False) -> Iterator[Fig
         Figures in document order; ``doc.text[f.start:f.end] == f.text``.
     """
     n = len(doc)
+    may_start = _number_starts(doc)
     i = 0
     last: Figure | None = None
     last_end_i = -1
     last_sent = -1
     while i < n:
-        num = _read_number(doc, i)
+        num = _read_number(doc, i) if may_start[i] else None
         if num is None or num.continues_range:
             if include_ordinals:
                 ordinal = _ordinal(doc, i)

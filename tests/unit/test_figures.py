@@ -240,3 +240,28 @@ def test_matching_is_one_to_one():
     scores = score([(pred, gold)])
     assert scores["value"]["p"] == 0.5 and scores["value"]["r"] == 1.0
     assert scores["value+change"]["f1"] == 0.0
+
+
+def test_the_number_prefilter_skips_only_tokens_that_begin_no_number():
+    """``_number_starts`` is a shortcut: wherever a number can be read, it says so."""
+    import spacy
+    from spacy.tokens import Doc
+
+    from pipeline.extract.figures import _number_starts, _read_number
+
+    text = (
+        "A dozen of the 4,000 troops, about a third, half the 1/2 share and two-thirds of "
+        "twenty-five units cost $5.4m, US$ 3 bn, €20 or RM2; tens of thousands of people, "
+        "hundreds of millions, 60 percent, one hundred and five, sub-7, -5, .5, 2bn, 10kWh, "
+        "the ninth and 10th, ٣ Arabic digits, a half-hour, three-quarters, an eighth."
+    )
+    nlp = spacy.blank("en")
+    # Hyphenated words as single tokens too ("twenty-five"), which the tokenizer splits but
+    # another tokenizer or a doc built from words may not.
+    words = ["twenty-five", "two-thirds", "three-quarters", "are", "minus-3", "of", "them"]
+    for doc in (nlp(text), Doc(nlp.vocab, words=words)):
+        may_start = _number_starts(doc)
+        read = [i for i in range(len(doc)) if _read_number(doc, i) is not None]
+        assert len(read) >= 4
+        assert all(may_start[i] for i in read), [doc[i].text for i in read if not may_start[i]]
+        assert sum(may_start) < len(doc)  # it does skip words
