@@ -22,7 +22,7 @@ R = TypeVar("R", bound=dg.ConfigurableResource)
 
 DEFAULT_WAREHOUSE = "data/warehouse.duckdb"
 DEFAULT_INPUTS = ("data/sample",)
-DEFAULT_GAZETTEER = "data/cache/gazetteer.parquet"
+DEFAULT_GAZETTEER = "data/cache/gazetteer.arrow"
 DEFAULT_RELEASES = "data/releases"
 
 _held: dict[str, int] = {}

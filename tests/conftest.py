@@ -30,7 +30,7 @@ def gazetteer_path(tmp_path_factory) -> Path:
     """The gazetteer, built once per test session."""
     from pipeline.stages import ensure_gazetteer
 
-    path = tmp_path_factory.mktemp("gazetteer") / "gazetteer.parquet"
+    path = tmp_path_factory.mktemp("gazetteer") / "gazetteer.arrow"
     ensure_gazetteer(path, geonames_dir=ROOT / "data" / "gazetteer")
     return path
 

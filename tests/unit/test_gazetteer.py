@@ -24,7 +24,7 @@ GEONAMES_DIR = Path(__file__).resolve().parents[2] / "data" / "gazetteer"
 @pytest.fixture(scope="session")
 def gazetteer_file(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
     """Build the gazetteer once per session into a temporary folder."""
-    path = tmp_path_factory.mktemp("gazetteer") / "gazetteer.parquet"
+    path = tmp_path_factory.mktemp("gazetteer") / "gazetteer.arrow"
     stats = build_gazetteer(path, geonames_dir=GEONAMES_DIR)
     return path, stats
 
@@ -109,7 +109,7 @@ def test_build_is_byte_identical_across_processes(tmp_path: Path) -> None:
     root = Path(__file__).resolve().parents[2]
     outputs = []
     for seed in ("1", "2"):
-        out = tmp_path / f"gazetteer-{seed}.parquet"
+        out = tmp_path / f"gazetteer-{seed}.arrow"
         env = {**os.environ, "PYTHONHASHSEED": seed}
         subprocess.run([sys.executable, "-c", script, str(out)], cwd=root, env=env, check=True)
         outputs.append(out.read_bytes())

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="session")
 def gazetteer(tmp_path_factory: pytest.TempPathFactory) -> Gazetteer:
     """Build the gazetteer once per session into a temporary folder."""
-    path = tmp_path_factory.mktemp("gazetteer-loc") / "gazetteer.parquet"
+    path = tmp_path_factory.mktemp("gazetteer-loc") / "gazetteer.arrow"
     build_gazetteer(path, geonames_dir=ROOT / "data" / "gazetteer")
     return load_gazetteer(path)
 

@@ -191,7 +191,7 @@ def test_one_pass_writes_what_the_stages_write_one_at_a_time(
 
 
 def test_locations_redo_when_the_gazetteer_file_is_replaced(parsed, tmp_path, gazetteer_path):
-    gazetteer = tmp_path / "gazetteer.parquet"
+    gazetteer = tmp_path / "gazetteer.arrow"
     shutil.copy(gazetteer_path, gazetteer)
     con = connect(shutil.copy(parsed, tmp_path / "w.duckdb"))
     try:

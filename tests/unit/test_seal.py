@@ -30,7 +30,7 @@ def releases(tmp_path):
 
 
 def _key(tmp_path: Path, releases: Path) -> str:
-    gazetteer = tmp_path / "gazetteer.parquet"
+    gazetteer = tmp_path / "gazetteer.arrow"
     if not gazetteer.exists():
         gazetteer.write_bytes(b"cities")
     return seal.build_key(
@@ -85,7 +85,7 @@ def test_the_key_follows_the_gazetteer_file_and_the_releases_folder(tmp_path, re
     key = _key(tmp_path, releases)
     assert _key(tmp_path, releases) == key  # stable
 
-    gazetteer = tmp_path / "gazetteer.parquet"
+    gazetteer = tmp_path / "gazetteer.arrow"
     stat = gazetteer.stat()
     os.utime(gazetteer, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
     moved = _key(tmp_path, releases)
