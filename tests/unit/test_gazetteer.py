@@ -143,3 +143,57 @@ def test_bundled_geonames_files_are_found_from_any_working_directory(tmp_path, m
     assert BUNDLED_GEONAMES.is_absolute()
     for name in ("admin1CodesASCII.txt", "countryInfo.txt", "nationalities.txt"):
         assert (BUNDLED_GEONAMES / name).is_file(), name
+
+
+def _tiny_file(path: Path, keys: list[str]) -> Path:
+    """A gazetteer file of one made-up place per key, written as build_gazetteer writes it."""
+    import polars as pl
+
+    from pipeline.link import gazetteer as module
+
+    rows = [
+        {
+            "key": key,
+            "kind": 0,
+            "geonameid": i + 1,
+            "name": key.title(),
+            "feature_class": "P",
+            "feature_code": "PPL",
+            "country_code": "IQ",
+            "admin1_code": None,
+            "admin1": None,
+            "latitude": 36.0,
+            "longitude": 43.0,
+            "population": 1000 * (i + 1),
+            "approx": False,
+        }
+        for i, key in enumerate(keys)
+    ]
+    frame = pl.DataFrame(rows, schema=module._SCHEMA)
+    module._write_mappable(module._by_key_hash(frame), path)
+    return path
+
+
+def test_a_string_with_a_keys_hash_is_not_that_key(tmp_path, monkeypatch) -> None:
+    """Lookups bisect hashes, then check the key itself: equal hashes alone find nothing."""
+    import polars as pl
+
+    from pipeline.link import gazetteer as module
+
+    monkeypatch.setattr(module, "key_hash", len)  # a hash with collisions on purpose
+    path = _tiny_file(tmp_path / "tiny.arrow", ["mosul", "baghdad"])
+    tiny = Gazetteer(pl.read_ipc(path, memory_map=True))
+    assert [int(tiny.geonameid[r]) for r in tiny.rows_for("mosul")] == [1]
+    assert [int(tiny.geonameid[r]) for r in tiny.rows_for("baghdad")] == [2]
+    assert tiny.admin1_code(tiny.rows_for("mosul")[0]) is None
+    assert not tiny.rows_for("basra")  # five letters, like "mosul"
+    assert not tiny.rows_for("zz") and not tiny.rows_for("a much longer name")
+    with pytest.raises(RuntimeError, match="share a 64-bit hash"):
+        _tiny_file(tmp_path / "clash.arrow", ["mosul", "basra"])
+
+
+def test_the_file_is_mapped_not_copied(gazetteer: Gazetteer) -> None:
+    """The numeric columns are views of the mapped file (read-only), not private copies."""
+    for column in (gazetteer.kind, gazetteer.geonameid, gazetteer.latitude, gazetteer.population):
+        assert not column.flags.writeable
+        assert not column.flags.owndata
