@@ -13,6 +13,7 @@ import json
 import os
 import re
 import shutil
+import subprocess
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -54,6 +55,15 @@ class Floor:
 
 
 @dataclass(frozen=True, slots=True)
+class MemoryPeaks:
+    """Peak memory of one sampled run (MiB): see :class:`PeakRss`."""
+
+    rss: float
+    pss: float
+    main_rss: float
+
+
+@dataclass(frozen=True, slots=True)
 class BenchResult:
     """Everything the bench reports; :meth:`summary` is the JSON line."""
 
@@ -83,6 +93,11 @@ class BenchResult:
     floor_scaling: dict[int, float] = field(default_factory=dict)
     #: The runs of the scaling series (N/4, N/2, N), with their step times.
     series: tuple[RunTiming, ...] = ()
+    #: The peaks above (``peak_*``) were sampled on a fresh ``newsledger run`` of N, and
+    #: these on the untimed repeat of N in this (warm) process. None: only the warm one ran.
+    warm_peaks: MemoryPeaks | None = None
+    #: The fresh process's run (wall time, success).
+    fresh: RunTiming | None = None
 
     def fixed_cost(self) -> CostFit:
         """Our runs' series as a fixed cost per run plus a cost per article."""
@@ -132,6 +147,16 @@ class BenchResult:
             "peak_rss_mb": round(self.peak_rss_mb, 1),
             "peak_pss_mb": round(self.peak_pss_mb, 1),
             "peak_main_rss_mb": round(self.peak_main_rss_mb, 1),
+            "peak_memory_of": "fresh newsledger run" if self.warm_peaks else "warm process",
+            **(
+                {
+                    "warm_peak_rss_mb": round(self.warm_peaks.rss, 1),
+                    "warm_peak_pss_mb": round(self.warm_peaks.pss, 1),
+                    "warm_peak_main_rss_mb": round(self.warm_peaks.main_rss, 1),
+                }
+                if self.warm_peaks
+                else {}
+            ),
             "floor_peak_pss_mb": round(self.floor_peak_pss_mb, 1),
             "scaling_s_per_article": {str(n): round(s, 4) for n, s in self.scaling.items()},
             "scaling_spread": spread(self.scaling),
@@ -159,7 +184,8 @@ class BenchResult:
             },
             "success": self.first.success
             and self.rerun.success
-            and (self.sampled is None or self.sampled.success),
+            and (self.sampled is None or self.sampled.success)
+            and (self.fresh is None or self.fresh.success),
             "load_average": [round(x, 2) for x in self.load_average],
         }
 
@@ -264,7 +290,7 @@ def measure_floor(texts: Sequence[str], *, n_process: int = 2) -> Floor:
 
 
 class PeakRss:
-    """Peak memory of this process plus its children, sampled in a thread.
+    """Peak memory of a process (this one by default) plus its children, sampled in a thread.
 
     ``ru_maxrss`` alone misses forked workers that are still alive, and RUSAGE_CHILDREN reports
     the largest single child, not the sum; sampling the live tree catches both. Three figures:
@@ -273,7 +299,10 @@ class PeakRss:
     sharing them: the memory the run really holds), and the main process's own RSS.
     """
 
-    def __init__(self, interval: float = 0.25, pss_interval: float = 0.5) -> None:
+    def __init__(
+        self, interval: float = 0.25, pss_interval: float = 0.5, *, pid: int | None = None
+    ) -> None:
+        self.pid = pid
         self.interval = interval
         self.pss_interval = pss_interval
         self._last_pss = float("-inf")
@@ -301,8 +330,11 @@ class PeakRss:
         """
         import psutil
 
-        me = psutil.Process()
-        processes = [me, *me.children(recursive=True)]
+        try:
+            me = psutil.Process(self.pid)
+            processes = [me, *me.children(recursive=True)]
+        except psutil.Error:  # a sampled process that has exited
+            return
         total = pss_total = 0
         for process in processes:
             try:
@@ -341,6 +373,10 @@ class PeakRss:
         """Peak RSS of the main process alone, in MiB."""
         return self.peak_main_bytes / (1 << 20)
 
+    def peaks(self) -> MemoryPeaks:
+        """The three peaks, in MiB."""
+        return MemoryPeaks(self.peak_mb, self.peak_pss_mb, self.peak_main_mb)
+
 
 def scaling_sizes(limit: int) -> list[int]:
     """N/4, N/2, N (at least one article each, no repeats)."""
@@ -354,6 +390,7 @@ def run_bench(
     run: Callable[[int, str], RunTiming],
     words: Callable[[], int],
     dagster_alone: Callable[[], float] | None = None,
+    fresh_run: Callable[[int, str], subprocess.Popen[bytes]] | None = None,
 ) -> BenchResult:
     """Orchestrate the measurements; the callables hide Dagster and the files.
 
@@ -370,6 +407,11 @@ def run_bench(
     hold more memory, about 5%. Memory is sampled instead while the N run and the floor are
     repeated, untimed.
 
+    The memory figures reported first are those of a fresh ``newsledger run`` of N (when
+    ``fresh_run`` is given), as every real run starts (the CLI, and each run the UI launches).
+    The repeat in this process carries what earlier runs loaded: the workers it forks inherit,
+    say, Great Expectations, which a real run imports only in its last step. Both are reported.
+
     Args:
         limit: N, the number of articles.
         texts: ``texts(n)``: the bodies of the ``n``-article run of the series (for the floor).
@@ -379,6 +421,8 @@ def run_bench(
         dagster_alone: Seconds of a run of the job's shape whose steps all run and do nothing:
             Dagster's own cost of a run with work in every step (timed after the rest, outside
             the memory sampling).
+        fresh_run: ``fresh_run(n, name)`` starts ``newsledger run`` on the first ``n``
+            articles into warehouse ``name`` in a new process and returns it, unwaited.
     """
     scaling: dict[int, float] = {}
     sizes = scaling_sizes(limit)
@@ -395,8 +439,16 @@ def run_bench(
         if b.articles > a.articles
     }
     floor = measure_floor(texts(limit))
-    with PeakRss() as rss:
+    with PeakRss() as warm:
         sampled = run(limit, f"n{limit}-memory")
+    peaks, warm_peaks, fresh = warm.peaks(), None, None
+    if fresh_run is not None:
+        started = time.perf_counter()
+        process = fresh_run(limit, f"n{limit}-fresh")
+        with PeakRss(pid=process.pid) as rss:
+            code = process.wait()
+        fresh = RunTiming(limit, time.perf_counter() - started, code == 0)
+        peaks, warm_peaks = rss.peaks(), peaks
     with PeakRss() as floor_rss:
         measure_floor(texts(limit))
     # After the sampled runs: each floor loads a model in this process, which the sampled
@@ -411,9 +463,9 @@ def run_bench(
         rerun=rerun,
         floor=floor,
         scaling=dict(sorted(scaling.items())),
-        peak_rss_mb=rss.peak_mb,
-        peak_pss_mb=rss.peak_pss_mb,
-        peak_main_rss_mb=rss.peak_main_mb,
+        peak_rss_mb=peaks.rss,
+        peak_pss_mb=peaks.pss,
+        peak_main_rss_mb=peaks.main_rss,
         load_average=os.getloadavg(),
         cold=cold,
         marginal=marginal,
@@ -422,7 +474,19 @@ def run_bench(
         sampled=sampled,
         floor_scaling=dict(sorted(floor_scaling.items())),
         series=tuple(series),
+        warm_peaks=warm_peaks,
+        fresh=fresh,
     )
+
+
+def _warm_memory_lines(result: BenchResult) -> list[str]:
+    if result.warm_peaks is None:
+        return []
+    warm = result.warm_peaks
+    return [
+        f"  in this process {warm.rss:.1f} MiB RSS, PSS {warm.pss:.1f}, main {warm.main_rss:.1f} "
+        "(the N run repeated warm: its forked workers inherit what earlier runs loaded)"
+    ]
 
 
 def report_lines(result: BenchResult) -> list[str]:
@@ -444,7 +508,8 @@ def report_lines(result: BenchResult) -> list[str]:
         *_dagster_alone_lines(result),
         f"  peak RSS     {s['peak_rss_mb']:>8.1f} MiB (process + children, shared pages counted "
         f"per process); PSS {s['peak_pss_mb']:.1f} MiB; "
-        f"main process {s['peak_main_rss_mb']:.1f} MiB",
+        f"main process {s['peak_main_rss_mb']:.1f} MiB ({s['peak_memory_of']})",
+        *_warm_memory_lines(result),
         "  scaling      "
         + "  ".join(f"N={n}: {v * 1000:.0f} ms/article" for n, v in result.scaling.items())
         + f"  (spread {s['scaling_spread']:.1%})",
@@ -522,6 +587,7 @@ def _cold_lines(result: BenchResult) -> list[str]:
 def readme_block(result: BenchResult, command: str) -> str:
     """The Markdown table written between the README markers."""
     s = result.summary()
+    where = "a fresh `newsledger run` of N" if result.warm_peaks else "the bench's warm process"
     rows = [
         ("articles (words)", f"{s['articles']} ({s['words']})"),
         (
@@ -551,11 +617,22 @@ def readme_block(result: BenchResult, command: str) -> str:
             ]
         ),
         (
-            "peak RSS, process + workers (shared pages counted per process)",
+            f"peak RSS, process + workers (shared pages counted per process; {where})",
             f"{s['peak_rss_mb']} MiB",
         ),
-        ("peak PSS, process + workers (memory actually held)", f"{s['peak_pss_mb']} MiB"),
-        ("peak RSS, main process", f"{s['peak_main_rss_mb']} MiB"),
+        (f"peak PSS, process + workers (memory actually held; {where})", f"{s['peak_pss_mb']} MiB"),
+        (f"peak RSS, main process ({where})", f"{s['peak_main_rss_mb']} MiB"),
+        *(
+            []
+            if result.warm_peaks is None
+            else [
+                (
+                    "peak RSS / PSS / main RSS, the N run repeated in the bench's warm process",
+                    f"{result.warm_peaks.rss:.1f} / {result.warm_peaks.pss:.1f} / "
+                    f"{result.warm_peaks.main_rss:.1f} MiB",
+                )
+            ]
+        ),
         ("peak PSS of spaCy alone (the floor), for comparison", f"{s['floor_peak_pss_mb']} MiB"),
         (
             "seconds per article at N/4, N/2, N",

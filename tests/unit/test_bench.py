@@ -117,3 +117,39 @@ def test_field_map_rejects_malformed() -> None:
     assert bench.field_map(["text=content_original"]) == {"text": "content_original"}
     with pytest.raises(ValueError):
         bench.field_map(["text"])
+
+
+def test_memory_is_reported_from_a_fresh_process_when_one_is_run(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A fresh process's tree is sampled on its own; the warm repeat is still reported."""
+    import subprocess
+    import sys
+
+    hold = "import time; block = bytearray(80 << 20); block[::4096] = b'x' * len(block[::4096]);"
+    hold += " time.sleep(1.5)"
+    started: list[tuple[int, str]] = []
+
+    def fresh_run(n: int, name: str) -> subprocess.Popen[bytes]:
+        started.append((n, name))
+        return subprocess.Popen([sys.executable, "-c", hold])
+
+    monkeypatch.setattr(
+        bench, "measure_floor", lambda t: bench.Floor(len(t), 12, 2.0, batch_size=1)
+    )
+    result = bench.run_bench(
+        3,
+        texts=lambda n: ["One.", "Two.", "Three."][:n],
+        run=lambda n, name: bench.RunTiming(n, 1.0 * n, True, {"articles": 0.2}),
+        words=lambda: 3,
+        fresh_run=fresh_run,
+    )
+    assert started == [(3, "n3-fresh")]
+    summary = json.loads(bench.json_line(result))
+    assert summary["peak_memory_of"] == "fresh newsledger run"
+    assert summary["peak_main_rss_mb"] >= 80  # the child's own 80 MiB, not this process's
+    assert summary["peak_rss_mb"] == summary["peak_main_rss_mb"]  # it forked nothing
+    assert summary["warm_peak_main_rss_mb"] > 0
+    assert summary["success"]
+    assert "in this process" in "\n".join(bench.report_lines(result))
+    assert "a fresh `newsledger run` of N" in bench.readme_block(result, "newsledger bench")
