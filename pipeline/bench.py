@@ -148,6 +148,7 @@ class BenchResult:
             "peak_pss_mb": round(self.peak_pss_mb, 1),
             "peak_main_rss_mb": round(self.peak_main_rss_mb, 1),
             "peak_memory_of": "fresh newsledger run" if self.warm_peaks else "warm process",
+            "fresh_run_seconds": None if self.fresh is None else round(self.fresh.seconds, 2),
             **(
                 {
                     "warm_peak_rss_mb": round(self.warm_peaks.rss, 1),
@@ -508,7 +509,9 @@ def report_lines(result: BenchResult) -> list[str]:
         *_dagster_alone_lines(result),
         f"  peak RSS     {s['peak_rss_mb']:>8.1f} MiB (process + children, shared pages counted "
         f"per process); PSS {s['peak_pss_mb']:.1f} MiB; "
-        f"main process {s['peak_main_rss_mb']:.1f} MiB ({s['peak_memory_of']})",
+        f"main process {s['peak_main_rss_mb']:.1f} MiB ({s['peak_memory_of']}"
+        + ("" if result.fresh is None else f", {result.fresh.seconds:.1f} s wall")
+        + ")",
         *_warm_memory_lines(result),
         "  scaling      "
         + "  ".join(f"N={n}: {v * 1000:.0f} ms/article" for n, v in result.scaling.items())
