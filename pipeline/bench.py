@@ -511,6 +511,7 @@ def report_lines(result: BenchResult) -> list[str]:
         f"per process); PSS {s['peak_pss_mb']:.1f} MiB; "
         f"main process {s['peak_main_rss_mb']:.1f} MiB ({s['peak_memory_of']}"
         + ("" if result.fresh is None else f", {result.fresh.seconds:.1f} s wall")
+        + ("" if result.fresh is None or result.fresh.success else ", FAILED")
         + ")",
         *_warm_memory_lines(result),
         "  scaling      "

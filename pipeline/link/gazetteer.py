@@ -736,7 +736,7 @@ def _by_key_hash(frame: pl.DataFrame) -> pl.DataFrame:
     keys = frame["key"].unique().sort()
     hashes = pl.Series("key_hash", [key_hash(key) for key in keys.to_list()], dtype=pl.Int64)
     if hashes.n_unique() != hashes.len():  # about 1 in 50 million for a million keys
-        raise RuntimeError("two gazetteer keys share a 64-bit hash; change key_hash's salt")
+        raise RuntimeError("two gazetteer keys share a 64-bit hash: key_hash needs more bits")
     frame = frame.join(pl.DataFrame([keys, hashes]), on="key", how="left", maintain_order="left")
     frame = frame.with_columns(
         pl.col(name).cast(pl.Enum(sorted(frame[name].drop_nulls().unique().to_list())))
@@ -780,7 +780,7 @@ class Gazetteer:
     private memory that every forked worker counted again.
     """
 
-    #: Lookups remembered per process (a dict of this many short keys is a few MB).
+    #: Lookups remembered per process (at most about 10 MB; cleared when full).
     _MEMO = 65536
 
     def __init__(self, frame: pl.DataFrame) -> None:
@@ -865,7 +865,7 @@ def _coded(column: pl.Series) -> tuple[list[Any], memoryview]:
     """An enum column as its values and a small code per row: ``values[codes[row]]``.
 
     The codes are the enum's own (``None`` gets the last value): the only copy made at load,
-    2 bytes a row. A memoryview, since indexing it gives plain ints without touching reference
+    one or two bytes a row. A memoryview, since indexing it gives plain ints without touching reference
     counts on shared pages (a list of a million strings held 60 MB per column, and a forked
     worker reading it copied every page it touched).
     """
