@@ -865,9 +865,9 @@ def _coded(column: pl.Series) -> tuple[list[Any], memoryview]:
     """An enum column as its values and a small code per row: ``values[codes[row]]``.
 
     The codes are the enum's own (``None`` gets the last value): the only copy made at load,
-    one or two bytes a row. A memoryview, since indexing it gives plain ints without touching reference
-    counts on shared pages (a list of a million strings held 60 MB per column, and a forked
-    worker reading it copied every page it touched).
+    one or two bytes a row. A memoryview, since indexing it gives plain ints without touching
+    reference counts on shared pages (a list of a million strings held 60 MB per column, and a
+    forked worker reading it copied every page it touched).
     """
     values = [*column.cat.get_categories().to_list(), None]
     codes = column.to_physical().fill_null(len(values) - 1).to_numpy()
