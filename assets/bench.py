@@ -189,15 +189,17 @@ def run_bench(
         )
         inputs: dict[int, Path] = {}
 
-        def run(n: int, name: str) -> bench.RunTiming:
+        def first(n: int) -> Path:
+            """The first ``n`` records of ``source``, sliced once per size."""
             if n not in inputs:
                 inputs[n] = bench.slice_input(source, n, root / "inputs" / f"n{n}")
-            return run_once(instance, inputs[n], root / name, fields)
+            return inputs[n]
+
+        def run(n: int, name: str) -> bench.RunTiming:
+            return run_once(instance, first(n), root / name, fields)
 
         def fresh_run(n: int, name: str) -> subprocess.Popen[bytes]:
-            if n not in inputs:
-                inputs[n] = bench.slice_input(source, n, root / "inputs" / f"n{n}")
-            return start_fresh_run(inputs[n], root / name, fields, root / "dagster_home_fresh")
+            return start_fresh_run(first(n), root / name, fields, root / "dagster_home_fresh")
 
         def warehouse_rows(sql: str, n: int = limit) -> list[tuple]:
             con = connect(root / f"n{n}" / "warehouse.duckdb", read_only=True)
