@@ -493,6 +493,7 @@ def _warm_memory_lines(result: BenchResult) -> list[str]:
 def report_lines(result: BenchResult) -> list[str]:
     """The human-readable report."""
     s = result.summary()
+    fixed = result.fixed_cost_by_step()
     lines = [
         f"bench: {s['articles']} articles, {s['words']} words "
         f"(load average {' '.join(str(x) for x in result.load_average)}, {os.cpu_count()} cores)",
@@ -524,7 +525,7 @@ def report_lines(result: BenchResult) -> list[str]:
         f"{result.fixed_cost().per_article * 1000:.0f} ms/article (fit of the series; spaCy alone "
         f"{_seconds(s['floor_fixed_seconds'])}); flat within {FLAT_WITHIN:.0%} needs at most "
         f"{s['flat_needs_fixed_seconds_at_most']:.2f} s",
-        *_fixed_by_step_lines(result),
+        *_fixed_by_step_lines(fixed),
         "  marginal     "
         + "  ".join(f"{k}: {v * 1000:.0f} ms/article" for k, v in result.marginal.items())
         + "  (added seconds / added articles: the series without a run's fixed cost)",
@@ -532,7 +533,6 @@ def report_lines(result: BenchResult) -> list[str]:
     runs = result.series or (result.first,)
     sizes = "".join(f"{'N=' + str(run.articles):>9}" for run in runs)
     lines.append(f"  stages (seconds)                                 {sizes}   fixed")
-    fixed = result.fixed_cost_by_step()
     for step in result.first.steps:
         times = "".join(f"{run.steps.get(step, 0.0):>9.2f}" for run in runs)
         fit = f"{fixed[step]:>8.2f}" if step in fixed else ""
@@ -543,14 +543,14 @@ def report_lines(result: BenchResult) -> list[str]:
     return lines
 
 
-def _largest_fixed(result: BenchResult, *, at_least: float = 0.05) -> str:
-    """The steps whose fixed cost is at least ``at_least`` seconds, largest first."""
-    by_step = sorted(result.fixed_cost_by_step().items(), key=lambda item: -item[1])
+def _largest_fixed(fixed: Mapping[str, float], *, at_least: float = 0.05) -> str:
+    """The steps whose fixed cost (``fixed``, by step) is at least ``at_least`` s, largest first."""
+    by_step = sorted(fixed.items(), key=lambda item: -item[1])
     return ", ".join(f"{step} {seconds:.2f} s" for step, seconds in by_step if seconds >= at_least)
 
 
-def _fixed_by_step_lines(result: BenchResult) -> list[str]:
-    largest = _largest_fixed(result)
+def _fixed_by_step_lines(fixed: Mapping[str, float]) -> list[str]:
+    largest = _largest_fixed(fixed)
     return [f"  of which      {largest}  (each step's series fitted alone)"] if largest else []
 
 
@@ -657,7 +657,10 @@ def readme_block(result: BenchResult, command: str) -> str:
             f"{s['fixed_seconds_per_run']:.2f} s + {s['s_per_article_fitted']:.3f} s/article "
             f"({_seconds(s['floor_fixed_seconds'])})",
         ),
-        ("fixed cost by step (each step's series fitted alone)", _largest_fixed(result) or "n/a"),
+        (
+            "fixed cost by step (each step's series fitted alone)",
+            _largest_fixed(result.fixed_cost_by_step()) or "n/a",
+        ),
         (
             f"largest fixed cost for a series flat within {FLAT_WITHIN:.0%}",
             f"{s['flat_needs_fixed_seconds_at_most']:.2f} s",
