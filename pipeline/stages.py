@@ -685,10 +685,12 @@ def ensure_gazetteer(
 ) -> dict[str, object]:
     """Build the gazetteer file unless it is up to date with its sources and code.
 
-    The fingerprint (:func:`gazetteer_sources`) is kept beside the file.
+    The fingerprint (:func:`gazetteer_sources`) is kept beside the file. A file that an
+    earlier version cached in the same folder, and that nothing reads any more, is removed.
     """
     from pipeline.link import gazetteer as gazetteer_module
 
+    _remove_superseded(path)
     fingerprint = gazetteer_sources(geonames_dir, all_countries)
     sidecar = _fingerprint_file(path)
     if path.exists() and sidecar.exists() and sidecar.read_text().strip() == fingerprint:
@@ -698,6 +700,27 @@ def ensure_gazetteer(
     )
     sidecar.write_text(fingerprint + "\n")
     return {"built": True, "fingerprint": fingerprint, **stats}
+
+
+#: Gazetteer files that earlier versions cached, by the name of the file that replaced them:
+#: Parquet, loaded whole into each process, before the gazetteer was memory-mapped (28 MB).
+_SUPERSEDED = {"gazetteer.arrow": "gazetteer.parquet"}
+
+
+def _remove_superseded(path: Path) -> None:
+    """Delete the file ``path`` replaced, if it is ours: its fingerprint sidecar proves it.
+
+    Only a file that :func:`ensure_gazetteer` wrote carries the sidecar, so a file of the same
+    name that someone keeps in the folder for another reason stays.
+    """
+    old_name = _SUPERSEDED.get(path.name)
+    if old_name is None:
+        return
+    old = path.with_name(old_name)
+    sidecar = _fingerprint_file(old)
+    if sidecar.exists():
+        old.unlink(missing_ok=True)
+        sidecar.unlink()
 
 
 def gazetteer_sources(geonames_dir: Path, all_countries: Path | None = None) -> str:

@@ -26,7 +26,6 @@ import json
 import math
 import os
 import re
-import tempfile
 import time
 import unicodedata
 from bisect import bisect_left, bisect_right
@@ -700,8 +699,10 @@ def build_gazetteer(
     frame = build_rows(Path(geonames_dir), Path(all_countries) if all_countries else None)
     out_path = Path(out_path)
     out_path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=out_path.name, suffix=".tmp", dir=out_path.parent)
-    os.close(fd)
+    # Not mkstemp: its file is private to its owner (mode 0600), and the renamed file would stay
+    # so, unreadable by a Dagster daemon or code server running as another user. A name unique
+    # to this process, created by the writer, gets the usual umask mode.
+    tmp = out_path.with_name(f".{out_path.name}.{os.getpid()}.tmp")
     try:
         _write_mappable(_by_key_hash(frame), Path(tmp))
         os.replace(tmp, out_path)

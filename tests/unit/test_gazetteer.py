@@ -197,3 +197,42 @@ def test_the_file_is_mapped_not_copied(gazetteer: Gazetteer) -> None:
     for column in (gazetteer.kind, gazetteer.geonameid, gazetteer.latitude, gazetteer.population):
         assert not column.flags.writeable
         assert not column.flags.owndata
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def test_the_built_file_is_as_readable_as_any_file_the_user_writes(gazetteer_path: Path) -> None:
+    # A daemon or code server running as another user reads the same cache.
+    assert gazetteer_path.stat().st_mode & 0o777 == 0o666 & ~_umask()
+    assert not list(gazetteer_path.parent.glob(".*.tmp"))
+
+
+def test_the_cache_an_earlier_version_left_is_removed_and_nothing_else(
+    gazetteer_path: Path, tmp_path: Path
+) -> None:
+    from pipeline.stages import ensure_gazetteer
+
+    ours, theirs = tmp_path / "ours", tmp_path / "theirs"
+    for folder in (ours, theirs):
+        folder.mkdir()
+        (folder / "gazetteer.arrow").symlink_to(gazetteer_path)
+        (folder / "gazetteer.arrow.fingerprint").write_text(
+            Path(f"{gazetteer_path}.fingerprint").read_text()
+        )
+        (folder / "gazetteer.parquet").write_bytes(b"PAR1")
+    (ours / "gazetteer.parquet.fingerprint").write_text("0123456789abcdef\n")
+
+    for folder in (ours, theirs):
+        report = ensure_gazetteer(folder / "gazetteer.arrow", geonames_dir=GEONAMES_DIR)
+        assert report["built"] is False
+
+    assert sorted(p.name for p in ours.iterdir()) == [
+        "gazetteer.arrow",
+        "gazetteer.arrow.fingerprint",
+    ]
+    # Without the sidecar that ensure_gazetteer writes, the file is not ours to delete.
+    assert (theirs / "gazetteer.parquet").exists()
