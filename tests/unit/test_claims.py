@@ -340,3 +340,67 @@ def test_lexicon_prefilter_never_refuses_a_key_it_admits():
         assert LEXICON.may_admit("noun", key.rsplit(" ", 1)[0]), key
     assert not LEXICON.may_admit("noun", "zebra")
     assert replace(LEXICON, admit_all=True).may_admit("noun", "zebra")
+
+
+def test_in_quotation_holds_between_the_marks_only():
+    from pipeline.extract.claims import in_quotation
+
+    text = "He said “we want more” and they want less."
+    quotes = find_quotes(text, min_chars=2)
+    assert in_quotation(quotes, text.index("want"))
+    assert not in_quotation(quotes, text.rindex("want"))
+    assert not in_quotation(quotes, text.index("He"))
+    assert not in_quotation([], 0)
+
+
+def test_narration_cues_are_admitted_and_flagged_as_narration_only():
+    assert LEXICON.admits("comp", "want") and LEXICON.narration_only("comp", "want")
+    assert LEXICON.admits("comp", "expect") and not LEXICON.narration_only("comp", "expect")
+    assert LEXICON.may_admit("noun", "intention")  # from "noun intention" alone
+    assert not replace(LEXICON, admit_all=True).narration_only("comp", "want")
+
+
+@pytest.mark.slow
+def test_a_narration_cue_makes_a_claim_in_the_articles_words():
+    from pipeline.nlp import load_nlp
+
+    text = "Senate Democrats want the inquiry to continue into next year, aides said on Monday."
+    narrated = [c for c in extract_claims(load_nlp()(text)) if c.cue == "want"]
+    assert [c.speaker for c in narrated] == ["Senate Democrats"]
+    assert "the inquiry to continue" in narrated[0].content
+
+
+@pytest.mark.slow
+def test_narration_cues_inside_a_quotation_are_dropped_and_no_other_cue():
+    from pipeline.extract.claims import _match_cues, narration_outside_quotes
+    from pipeline.nlp import load_nlp
+
+    text = (
+        "Restaurants want their customers to pay the staff, the union says.\n\n"
+        "Why she is protesting: “I never know what I will make. It is ridiculous that "
+        "restaurants want their customers to pay the staff. Nobody here can plan a budget.”"
+    )
+    cues = _match_cues(load_nlp()(text))
+    kept = narration_outside_quotes(cues, find_quotes(text, min_chars=2))
+    quoted_from = text.index("“")
+    dropped = [c for c in cues if c not in kept]
+    assert dropped and all(c.narration and c.cue[0] > quoted_from for c in dropped)
+    assert any(c.narration and c.cue[0] < quoted_from for c in kept)  # "Restaurants want"
+    assert any(c.cue[0] > quoted_from and not c.narration for c in kept)  # "plan" stays
+
+
+def test_the_learner_puts_pairs_precise_only_in_narration_into_the_narration_table(monkeypatch):
+    from pipeline.evaluate import claims as evaluate
+
+    outcomes = (
+        [("comp", "say", False, True)] * 9
+        + [("comp", "say", False, False)]
+        + [("comp", "want", True, False)] * 40  # inside quotes: "I want ..."
+        + [("comp", "want", False, True)] * 16
+        + [("comp", "want", False, False)] * 4
+        + [("obj", "seek", False, True)] * 4
+        + [("obj", "seek", False, False)] * 6
+    )
+    monkeypatch.setattr(evaluate, "candidate_outcomes", lambda row, doc: iter(outcomes))
+    tables = evaluate.learn_lexicon([{}], [None])  # type: ignore[list-item]
+    assert tables == {"comp": [("say", 10, 0.9)], "narration": [("comp want", 20, 0.8)]}
