@@ -46,7 +46,6 @@ tables were then relearned on all 840 training articles, see :data:`LEXICON`):
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -663,7 +662,6 @@ class _Cue:
     frame: str = "comp"  # which pattern matched (see :class:`Lexicon`)
     key: str = ""  # the lexicon key: lemma, or "lemma prep"
     seed: bool = True  # a hand-listed cue: only these take quotations
-    narration: bool = False  # a cue only in the article's own words (Lexicon.narration)
 
 
 def _is_media_like(token: Token) -> bool:
@@ -904,24 +902,31 @@ _CONTENT_PREPS = frozenset({"for", "about", "to", "on", "of", "against", "over",
 _RELATIVE = frozenset({"who", "that", "which", "whom"})
 
 
-#: The frames a :class:`Lexicon` has a table for.
-_FRAMES = frozenset({"comp", "obj", "prep", "pass", "noun"})
-
-
 def in_quotation(quotes: list[Quote], offset: int) -> bool:
     """Whether ``offset`` lies inside one of ``quotes`` (as :func:`find_quotes` returns them)."""
-    i = bisect_right([quote.start for quote in quotes], offset) - 1
-    return i >= 0 and offset < quotes[i].end
+    return any(quote.start <= offset < quote.end for quote in quotes)
 
 
-def narration_outside_quotes(cues: list[_Cue], quotes: list[Quote]) -> list[_Cue]:
+def narration_outside_quotes(
+    cues: list[_Cue], quotes: list[Quote], lex: Lexicon | None = None
+) -> list[_Cue]:
     """``cues`` without the narration-only ones (:attr:`Lexicon.narration`) inside a quotation.
 
     Why: those cues were learned on the article's own words only. Inside a quotation they are
     mostly the speaker's phrasing ("I think", "we want"), and their candidates there were not
     precise enough to count.
+
+    Args:
+        cues: Cues as :func:`_match_cues` found them with ``lex``.
+        quotes: The article's quotations.
+        lex: The lexicon; default :data:`LEXICON`.
     """
-    return [cue for cue in cues if not (cue.narration and in_quotation(quotes, cue.cue[0]))]
+    lex = lex or LEXICON
+    return [
+        cue
+        for cue in cues
+        if not (lex.narration_only(cue.frame, cue.key) and in_quotation(quotes, cue.cue[0]))
+    ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -944,7 +949,7 @@ class Lexicon:
     prep: frozenset[str]  # "lemma prep"
     passive: frozenset[str]
     noun: frozenset[str]  # "lemma" or "lemma prep"
-    narration: frozenset[str] = frozenset()  # "frame key", e.g. "comp want", "prep vote for"
+    narration: frozenset[str] = frozenset()  # "frame key", e.g. "comp want", "prep ask for"
     admit_all: bool = False
     #: What a "prep" or "noun" key can start with: a word that starts none needs no search for
     #: its prepositional object (most verbs and nouns of an article).
@@ -954,7 +959,10 @@ class Lexicon:
         prep, noun = set(self.prep), set(self.noun)
         for pair in self.narration:
             frame, key = pair.split(" ", 1)
-            {"prep": prep, "noun": noun}.get(frame, set()).add(key)
+            if frame == "prep":
+                prep.add(key)
+            elif frame == "noun":
+                noun.add(key)
         heads = {
             "prep": frozenset(key.rsplit(" ", 1)[0] for key in prep),
             "noun": frozenset(noun) | {key.rsplit(" ", 1)[0] for key in noun},
@@ -973,7 +981,7 @@ class Lexicon:
 
     def narration_only(self, frame: str, key: str) -> bool:
         """True when ``key`` is a cue in ``frame`` only outside quotation marks."""
-        if self.admit_all or frame not in _FRAMES:
+        if self.admit_all:
             return False
         return f"{frame} {key}" in self.narration and key not in self._table(frame)
 
@@ -1202,11 +1210,6 @@ def _match_cues(doc: Doc, lex: Lexicon | None = None) -> list[_Cue]:
             if speaker is None and not seed:
                 continue
         found.append(_Cue(cue, speaker, via, content, tok, weak, frame, key, seed))
-    if lex.narration:
-        found = [
-            replace(cue, narration=True) if lex.narration_only(cue.frame, cue.key) else cue
-            for cue in found
-        ]
     return found
 
 

@@ -383,10 +383,18 @@ def test_narration_cues_inside_a_quotation_are_dropped_and_no_other_cue():
     cues = _match_cues(load_nlp()(text))
     kept = narration_outside_quotes(cues, find_quotes(text, min_chars=2))
     quoted_from = text.index("“")
+    narration = [LEXICON.narration_only(c.frame, c.key) for c in cues]
     dropped = [c for c in cues if c not in kept]
-    assert dropped and all(c.narration and c.cue[0] > quoted_from for c in dropped)
-    assert any(c.narration and c.cue[0] < quoted_from for c in kept)  # "Restaurants want"
-    assert any(c.cue[0] > quoted_from and not c.narration for c in kept)  # "plan" stays
+    assert dropped and all(
+        narrated and c.cue[0] > quoted_from
+        for c, narrated in zip(cues, narration, strict=True)
+        if c in dropped
+    )
+    inside = [
+        (c.cue[0] > quoted_from, n) for c, n in zip(cues, narration, strict=True) if c in kept
+    ]
+    assert (False, True) in inside  # "Restaurants want" in the article's words
+    assert (True, False) in inside  # "plan", a cue of the main tables, stays in the quote
 
 
 def test_the_learner_puts_pairs_precise_only_in_narration_into_the_narration_table(monkeypatch):
