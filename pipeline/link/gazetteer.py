@@ -704,11 +704,10 @@ def build_gazetteer(
     # to this process, created by the writer, gets the usual umask mode.
     tmp = out_path.with_name(f".{out_path.name}.{os.getpid()}.tmp")
     try:
-        _write_mappable(_by_key_hash(frame), Path(tmp))
+        _write_mappable(_by_key_hash(frame), tmp)
         os.replace(tmp, out_path)
     finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+        tmp.unlink(missing_ok=True)
     places = frame.unique(subset=["geonameid"])
     per_class = places.group_by("feature_class").len().sort("feature_class")
     return {
