@@ -170,6 +170,7 @@ def run_bench(
     fields: Mapping[str, str],
     *,
     keep: Path | None = None,
+    pairs: int = 3,
 ) -> bench.BenchResult:
     """Bench the pipeline on the first ``limit`` records of ``source`` (see pipeline.bench).
 
@@ -178,6 +179,7 @@ def run_bench(
         limit: N.
         fields: JSON field mapping (``--field``).
         keep: Work in this folder and keep it, instead of a temporary one.
+        pairs: Back-to-back pairs of an N run and the floor; the ratio is the median pair's.
     """
     with tempfile.TemporaryDirectory(prefix="newsledger-bench-") as tmp:
         root = Path(keep) if keep else Path(tmp)
@@ -223,6 +225,7 @@ def run_bench(
                 words=words,
                 dagster_alone=lambda: dagster_alone(instance),
                 fresh_run=fresh_run,
+                pairs=pairs,
             )
         finally:
             instance.dispose()

@@ -1,6 +1,7 @@
 """The bench's plumbing: input slicing, the JSON line's shape, the README block (no timings)."""
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -43,9 +44,18 @@ def test_json_line_shape_on_three_articles(monkeypatch: pytest.MonkeyPatch) -> N
     result = bench.run_bench(
         3, texts=lambda n: texts[:n], run=run, words=lambda: 12, dagster_alone=lambda: 0.05
     )
-    # a warm-up, the scaling series into fresh warehouses, the re-run on N's warehouse, then
-    # the untimed repeat of N that memory is sampled on (nothing timed runs under the sampler)
-    assert calls == [(1, "warm-up"), (1, "n1"), (3, "n3"), (3, "n3"), (3, "n3-memory")]
+    # a warm-up, the scaling series into fresh warehouses, the re-run on N's warehouse, two
+    # more N runs into fresh warehouses (each paired with a floor after it), then the untimed
+    # repeat of N that memory is sampled on (nothing timed runs under the sampler)
+    assert calls == [
+        (1, "warm-up"),
+        (1, "n1"),
+        (3, "n3"),
+        (3, "n3"),
+        (3, "n3-pair2"),
+        (3, "n3-pair3"),
+        (3, "n3-memory"),
+    ]
     line = bench.json_line(result)
     summary = json.loads(line)
     for key in ("articles_per_s", "floor_articles_per_s", "ratio", "rerun_fraction", "peak_rss_mb"):
@@ -53,6 +63,7 @@ def test_json_line_shape_on_three_articles(monkeypatch: pytest.MonkeyPatch) -> N
     assert summary["articles"] == 3
     assert summary["rerun_fraction"] == pytest.approx(0.1 / 3.0, abs=1e-3)
     assert summary["ratio"] == pytest.approx((3 / 3.0) / (3 / 2.0), abs=1e-3)
+    assert summary["ratio_pairs"] == [0.667, 0.667, 0.667]
     assert set(summary["scaling_s_per_article"]) == {"1", "3"}
     assert summary["peak_rss_mb"] > 0
     assert summary["floor_peak_pss_mb"] > 0  # the floor is sampled like the runs
@@ -87,6 +98,35 @@ def test_json_line_shape_on_three_articles(monkeypatch: pytest.MonkeyPatch) -> N
         "fixed cost of a run",
     ):
         assert measure in block
+
+
+def test_the_ratio_and_speeds_are_the_median_pairs() -> None:
+    def pair(run_seconds: float, floor_seconds: float) -> tuple[bench.RunTiming, bench.Floor]:
+        return bench.RunTiming(300, run_seconds, True), bench.Floor(300, 9000, floor_seconds, 1)
+
+    first, slow, fast = pair(20.0, 20.0), pair(25.0, 20.0), pair(16.0, 20.0)
+    result = bench.BenchResult(
+        limit=300,
+        words=9000,
+        first=first[0],
+        rerun=bench.RunTiming(300, 0.5, True),
+        floor=first[1],
+        scaling={300: 20.0 / 300},
+        peak_rss_mb=1.0,
+        load_average=(0.0, 0.0, 0.0),
+        pairs=(first, slow, fast),
+    )
+    summary = result.summary()
+    assert summary["ratio_pairs"] == [1.0, 0.8, 1.25]
+    assert result.ratio_pair() == first
+    assert summary["ratio"] == 1.0 and summary["seconds"] == 20.0
+    assert summary["articles_per_s"] / summary["floor_articles_per_s"] == summary["ratio"]
+    assert summary["rerun_fraction"] == 0.025  # against the series' own N run
+    assert "the median of 3 back-to-back pairs: 1.000, 0.800, 1.250" in "\n".join(
+        bench.report_lines(result)
+    )
+    # without pairs (an older caller), the first run and the floor are the pair
+    assert replace(result, pairs=()).summary()["ratio"] == 1.0
 
 
 def test_cost_fit_recovers_a_fixed_cost_and_the_flat_limit() -> None:
