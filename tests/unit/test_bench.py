@@ -44,12 +44,14 @@ def test_json_line_shape_on_three_articles(monkeypatch: pytest.MonkeyPatch) -> N
     result = bench.run_bench(
         3, texts=lambda n: texts[:n], run=run, words=lambda: 12, dagster_alone=lambda: 0.05
     )
-    # a warm-up, the scaling series into fresh warehouses, the re-run on N's warehouse, two
+    # a warm-up, the scaling series into fresh warehouses, three re-runs on N's warehouse, two
     # more N runs into fresh warehouses (each paired with a floor after it), then the untimed
     # repeat of N that memory is sampled on (nothing timed runs under the sampler)
     assert calls == [
         (1, "warm-up"),
         (1, "n1"),
+        (3, "n3"),
+        (3, "n3"),
         (3, "n3"),
         (3, "n3"),
         (3, "n3-pair2"),
@@ -62,6 +64,7 @@ def test_json_line_shape_on_three_articles(monkeypatch: pytest.MonkeyPatch) -> N
         assert isinstance(summary[key], int | float)
     assert summary["articles"] == 3
     assert summary["rerun_fraction"] == pytest.approx(0.1 / 3.0, abs=1e-3)
+    assert summary["rerun_seconds_each"] == [0.1, 0.1, 0.1]
     assert summary["ratio"] == pytest.approx((3 / 3.0) / (3 / 2.0), abs=1e-3)
     assert summary["ratio_pairs"] == [0.667, 0.667, 0.667]
     assert set(summary["scaling_s_per_article"]) == {"1", "3"}
@@ -124,6 +127,12 @@ def test_the_ratio_and_speeds_are_the_median_pairs() -> None:
     assert summary["rerun_fraction"] == 0.025  # against the series' own N run
     assert "the median of 3 back-to-back pairs: 1.000, 0.800, 1.250" in "\n".join(
         bench.report_lines(result)
+    )
+    reruns = tuple(bench.RunTiming(300, seconds, True) for seconds in (0.9, 0.5, 0.6))
+    with_reruns = replace(result, rerun=reruns[2], reruns=reruns)
+    assert with_reruns.summary()["rerun_seconds_each"] == [0.9, 0.5, 0.6]
+    assert "the median of 3 re-runs: 0.90, 0.50, 0.60 s" in "\n".join(
+        bench.report_lines(with_reruns)
     )
     # without pairs (an older caller), the first run and the floor are the pair
     assert replace(result, pairs=()).summary()["ratio"] == 1.0
