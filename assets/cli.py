@@ -268,7 +268,7 @@ def _bench(args: argparse.Namespace) -> int:
         if not bench.update_readme(readme, bench.readme_block(result, command)):
             print(f"  (no {bench.README_START} block in {readme}: not updated)")
     print(bench.json_line(result), flush=True)
-    timed = [result.first, result.rerun, *(run for run, _ in result.pairs)]
+    timed = [result.first, result.rerun, *result.reruns, *(run for run, _ in result.pairs)]
     return 0 if all(run.success for run in timed) else 1
 
 

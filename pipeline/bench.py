@@ -19,6 +19,9 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
+
+_T = TypeVar("_T")
 
 #: Markers around the generated block in README.md.
 README_START = "<!-- bench:start -->"
@@ -113,9 +116,7 @@ class BenchResult:
         benches; the median of back-to-back pairs is steadier, and its run and floor are
         reported together so that the ratio is still their quotient.
         """
-        pairs = self.pairs or ((self.first, self.floor),)
-        ranked = sorted(pairs, key=lambda pair: _pair_ratio(*pair))
-        return ranked[(len(ranked) - 1) // 2]
+        return lower_median(self.pairs or ((self.first, self.floor),), key=_pair_ratio_of)
 
     def pair_ratios(self) -> list[float]:
         """Each back-to-back pair's ratio, in the order the pairs ran (rounded as reported)."""
@@ -221,6 +222,15 @@ class BenchResult:
 def _pair_ratio(run: RunTiming, floor: Floor) -> float:
     """End to end over the floor, in articles per second."""
     return (run.articles / run.seconds) / (floor.articles / floor.seconds)
+
+
+def _pair_ratio_of(pair: tuple[RunTiming, Floor]) -> float:
+    return _pair_ratio(*pair)
+
+
+def lower_median(items: Sequence[_T], *, key: Callable[[_T], float]) -> _T:
+    """The item whose ``key`` is the median (the lower middle one of an even count)."""
+    return sorted(items, key=key)[(len(items) - 1) // 2]
 
 
 #: How flat the scaling series must be (issue 9): the largest over the smallest seconds per
@@ -474,7 +484,7 @@ def run_bench(
         scaling[n] = series[-1].seconds / max(1, series[-1].articles)
     first = series[-1]
     reruns = [run(limit, f"n{limit}") for _ in range(RERUNS)]
-    rerun = sorted(reruns, key=lambda r: r.seconds)[(len(reruns) - 1) // 2]
+    rerun = lower_median(reruns, key=lambda r: r.seconds)
     marginal = {
         f"{a.articles}-{b.articles}": (b.seconds - a.seconds) / (b.articles - a.articles)
         for a, b in itertools.pairwise(series)
@@ -552,7 +562,7 @@ def report_lines(result: BenchResult) -> list[str]:
         f"articles/s  {s['floor_words_per_s']:>9.1f} words/s  (full en_core_web_sm, n_process=2, "
         f"batch {floor.batch_size}; peak PSS {s['floor_peak_pss_mb']:.1f} MiB)",
         f"  ratio        {s['ratio']:>8.3f}   (end to end / floor; >= 1.0 beats spaCy alone)"
-        + _pairs_note(result.pair_ratios()),
+        + _pairs_note(result),
         f"  re-run       {s['rerun_seconds']:>8.2f} s  = "
         f"{s['rerun_fraction']:.3f} of the first run"
         + _reruns_note(result)
@@ -645,12 +655,14 @@ def _cold_lines(result: BenchResult) -> list[str]:
     ]
 
 
-def _pairs_note(ratios: Sequence[float]) -> str:
-    if len(ratios) < 2:
+def _pair_ratios_text(result: BenchResult) -> str:
+    return ", ".join(f"{r:.3f}" for r in result.pair_ratios())
+
+
+def _pairs_note(result: BenchResult) -> str:
+    if len(result.pairs) < 2:
         return ""
-    return f"; the median of {len(ratios)} back-to-back pairs: " + ", ".join(
-        f"{r:.3f}" for r in ratios
-    )
+    return f"; the median of {len(result.pairs)} back-to-back pairs: {_pair_ratios_text(result)}"
 
 
 def readme_block(result: BenchResult, command: str) -> str:
@@ -674,7 +686,7 @@ def readme_block(result: BenchResult, command: str) -> str:
             [
                 (
                     "ratio of each back-to-back pair (N run, then spaCy alone; the median above)",
-                    ", ".join(f"{r:.3f}" for r in result.pair_ratios()),
+                    _pair_ratios_text(result),
                 )
             ]
             if len(result.pairs) > 1
