@@ -951,22 +951,33 @@ class Lexicon:
     noun: frozenset[str]  # "lemma" or "lemma prep"
     narration: frozenset[str] = frozenset()  # "frame key", e.g. "comp want", "prep ask for"
     admit_all: bool = False
+    #: Each frame's table, and its narration-only keys, by frame name (derived once: ``admits``
+    #: runs for nearly every verb of an article).
+    _tables: dict[str, frozenset[str]] = field(init=False, repr=False, compare=False)
+    _narrated: dict[str, frozenset[str]] = field(init=False, repr=False, compare=False)
     #: What a "prep" or "noun" key can start with: a word that starts none needs no search for
     #: its prepositional object (most verbs and nouns of an article).
     _heads: dict[str, frozenset[str]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        prep, noun = set(self.prep), set(self.noun)
+        tables = {
+            "comp": self.comp,
+            "obj": self.obj,
+            "prep": self.prep,
+            "pass": self.passive,
+            "noun": self.noun,
+        }
+        narrated: dict[str, set[str]] = {frame: set() for frame in tables}
         for pair in self.narration:
             frame, key = pair.split(" ", 1)
-            if frame == "prep":
-                prep.add(key)
-            elif frame == "noun":
-                noun.add(key)
+            narrated[frame].add(key)
+        prep, noun = self.prep | narrated["prep"], self.noun | narrated["noun"]
         heads = {
             "prep": frozenset(key.rsplit(" ", 1)[0] for key in prep),
-            "noun": frozenset(noun) | {key.rsplit(" ", 1)[0] for key in noun},
+            "noun": noun | {key.rsplit(" ", 1)[0] for key in noun},
         }
+        object.__setattr__(self, "_tables", tables)
+        object.__setattr__(self, "_narrated", {f: frozenset(k) for f, k in narrated.items()})
         object.__setattr__(self, "_heads", heads)
 
     def may_admit(self, frame: str, lemma: str) -> bool:
@@ -975,24 +986,13 @@ class Lexicon:
 
     def admits(self, frame: str, key: str) -> bool:
         """True when ``key`` (a lemma, or "lemma prep") is a cue in ``frame``."""
-        if self.admit_all:
-            return True
-        return key in self._table(frame) or f"{frame} {key}" in self.narration
+        return self.admit_all or key in self._tables[frame] or key in self._narrated[frame]
 
     def narration_only(self, frame: str, key: str) -> bool:
         """True when ``key`` is a cue in ``frame`` only outside quotation marks."""
-        if self.admit_all:
+        if self.admit_all or key not in self._narrated.get(frame, frozenset()):
             return False
-        return f"{frame} {key}" in self.narration and key not in self._table(frame)
-
-    def _table(self, frame: str) -> frozenset[str]:
-        return {
-            "comp": self.comp,
-            "obj": self.obj,
-            "prep": self.prep,
-            "pass": self.passive,
-            "noun": self.noun,
-        }[frame]
+        return key not in self._tables[frame]
 
 
 def _agent(verb: Token) -> Token | None:
