@@ -116,11 +116,11 @@ class BenchResult:
         benches; the median of back-to-back pairs is steadier, and its run and floor are
         reported together so that the ratio is still their quotient.
         """
-        return lower_median(self.pairs or ((self.first, self.floor),), key=_pair_ratio_of)
+        return lower_median(self.pairs or ((self.first, self.floor),), key=_pair_ratio)
 
     def pair_ratios(self) -> list[float]:
         """Each back-to-back pair's ratio, in the order the pairs ran (rounded as reported)."""
-        return [round(_pair_ratio(*pair), 3) for pair in self.pairs]
+        return [round(_pair_ratio(pair), 3) for pair in self.pairs]
 
     def fixed_cost(self) -> CostFit:
         """Our runs' series as a fixed cost per run plus a cost per article."""
@@ -219,13 +219,10 @@ class BenchResult:
         }
 
 
-def _pair_ratio(run: RunTiming, floor: Floor) -> float:
-    """End to end over the floor, in articles per second."""
+def _pair_ratio(pair: tuple[RunTiming, Floor]) -> float:
+    """End to end over the floor, in articles per second, of an (N run, floor) pair."""
+    run, floor = pair
     return (run.articles / run.seconds) / (floor.articles / floor.seconds)
-
-
-def _pair_ratio_of(pair: tuple[RunTiming, Floor]) -> float:
-    return _pair_ratio(*pair)
 
 
 def lower_median(items: Sequence[_T], *, key: Callable[[_T], float]) -> _T:
