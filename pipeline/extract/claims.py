@@ -532,10 +532,20 @@ def _description(head: Token) -> str | None:
 
 
 def _subject(verb: Token) -> Token | None:
-    for child in verb.children:
-        if child.dep_ == "nsubj" and _same_para(child, verb):
-            return child
-    return None
+    """The verb's nominal subject; of two or more, the nearest.
+
+    Why: the parser gives a verb a second subject where the first is not the speaker: a word
+    inside the quotation before it (“... Full panic mode,” said Leslie Wimes parses "mode"
+    and "Wimes"), a dateline ("LONDON (Reuters) - Donald Trump said"), a label ("Correction:
+    An earlier version ... indicated") or a relative pronoun ("which many voters believe").
+    The nearest is the speaker far more often (PolNeAR train: speaker accuracy 0.8895 to
+    0.8918); a coordination split in two ("45% of Republicans, 28% of independents ... say")
+    then names its last member, still inside the gold source.
+    """
+    subjects = [c for c in verb.children if c.dep_ == "nsubj" and _same_para(c, verb)]
+    if len(subjects) > 1:
+        return min(subjects, key=lambda c: abs(c.i - verb.i))
+    return subjects[0] if subjects else None
 
 
 # --------------------------------------------------------------------------------------------
@@ -1650,6 +1660,11 @@ def _repair_speakers(doc: Doc, quotes: list[Quote], cues: list[_Cue]) -> list[_C
                 continue
             if cue.speaker is not None and quote.close <= cue.speaker.idx < verb.idx:
                 continue
+            if not text[quote.close : verb.idx].strip():
+                inverted = _inverted_speaker(verb, quote)
+                if inverted is not None:
+                    out[ci] = replace(cue, speaker=inverted)
+                continue
             match = _NAME_BEFORE_CUE.match(text[quote.close : verb.idx])
             if match is None:
                 continue
@@ -1660,6 +1675,25 @@ def _repair_speakers(doc: Doc, quotes: list[Quote], cues: list[_Cue]) -> list[_C
                 continue
             out[ci] = replace(cue, speaker=name[-1])
     return out
+
+
+def _inverted_speaker(verb: Token, quote: Quote) -> Token | None:
+    """The speaker after a verb that follows its quotation: “Meh,” wrote a Trump supporter.
+
+    Why: the parser often takes the quotation's first word for the subject and the speaker
+    after the verb for its object; a subject inside the quotation is never the speaker.
+    """
+    speaker = _subject(verb)
+    if speaker is not None and not quote.start <= speaker.idx < quote.end:
+        return None
+    return next(
+        (
+            c
+            for c in verb.children
+            if c.dep_ == "dobj" and c.i > verb.i and c.pos_ in ("NOUN", "PROPN")
+        ),
+        None,
+    )
 
 
 _TITLE_SMALL_WORDS = frozenset({"a", "an", "the", "of", "and", "in", "on", "for", "to", "with"})

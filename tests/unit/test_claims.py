@@ -273,6 +273,37 @@ def test_name_right_before_a_subjectless_cue_is_the_speaker():
     assert c.content.startswith("Look at") and c.content.endswith("different in tone.")
 
 
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        # the parser gives "said" two subjects: "mode" inside the quotation, and "Wimes"
+        (
+            "“Hillary Clinton’s campaign is in panic mode. Full panic mode,” said Leslie "
+            "Wimes, a South Florida-based president of the Democratic Women Caucus.",
+            "Leslie Wimes",
+        ),
+        # a dateline as a second subject
+        (
+            "LONDON (Reuters) - Donald Trump said he was unlikely to have a good relationship "
+            "with David Cameron.",
+            "Donald Trump",
+        ),
+    ],
+)
+@pytest.mark.slow
+def test_of_two_subjects_the_nearer_is_the_speaker(text, speaker):
+    (c,) = [c for c in _claims_of(text) if c.cue == "said"]
+    assert c.speaker == speaker
+
+
+@pytest.mark.slow
+def test_speaker_parsed_as_object_after_the_quotation():
+    # “Meh,” parses as the subject of "wrote" and the supporter as its object
+    text = 'It matters only if you believe them.\n\n"Meh," wrote a Trump supporter who runs it.'
+    (c,) = [c for c in _claims_of(text) if c.cue == "wrote"]
+    assert c.speaker == "a Trump supporter" and c.content.startswith("Meh")
+
+
 @pytest.mark.slow
 def test_according_to_set_off_by_commas_takes_both_sides():
     text = (
