@@ -31,8 +31,9 @@ TABLE_METHOD = {
     "edited article keeps its id. Copies of an earlier article are kept and marked in "
     "`duplicate_of` (see the column for how copies are detected).",
     "sources": "Speakers and relays of the claims, canonicalised across the corpus (surname to "
-    "full name, pronoun to antecedent, 'AP' to 'The Associated Press'); `source_id` hashes the "
-    "canonical key, so the same entity has the same id in every article and release.",
+    "full name, pronoun to antecedent, 'who' to the noun it follows, 'AP' to 'The Associated "
+    "Press'); `source_id` hashes the canonical key, so the same entity has the same id in every "
+    "article and release.",
     "claims": "Rule-based over spaCy `en_core_web_sm` 3.8: quotation spans paired on the raw "
     "text, reporting cues from dependency patterns ('said', 'according to', 'told AP'), the "
     "speaker resolved to a source and a relaying source when there is one.",
@@ -61,8 +62,9 @@ LIMITS = """## Known limits
 
 - Extraction is rule-based over spaCy's small English model: claims, figures and places are
   missed or mis-typed at the rates `newsledger eval` reports; treat counts as estimates.
-- `claims.speaker` may be a pronoun ('he'); `source_id` is its resolved entity, null when the
-  speaker could not be resolved. Anonymous sources ('officials said') have kind `anonymous`.
+- `claims.speaker` may be a pronoun ('he', 'who'); `source_id` is its resolved entity, null
+  when the speaker could not be resolved. Anonymous sources ('officials said') have kind
+  `anonymous`.
 - Places resolve to the bundled GeoNames cities (500 inhabitants or more), countries,
   continents and admin divisions unless the release was built from a full GeoNames dump;
   smaller places have a null `geonameid`. Coordinates of countries and divisions are

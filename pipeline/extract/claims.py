@@ -579,6 +579,10 @@ def _resolve(
     doc = head.doc
     surface = doc_text(doc)[start:end]
     lower = surface.casefold()
+    antecedent = _relative_antecedent(head)
+    if antecedent is not None:
+        a_start, a_end = _char_span(_mention_tokens(antecedent))
+        return replace(_resolve(a_start, a_end, antecedent, history, outlet), surface=surface)
     description = _description(head)
     if lower in PRONOUNS or head.pos_ == "PRON":
         want_person = lower in _PERSON_PRONOUNS
@@ -646,6 +650,39 @@ def _resolve(
     if lemma in ANONYMOUS_HEADS or (head.tag_ == "NNS" and organisation_kind(bare_np) != "media"):
         return make_ref(bare_np, "anonymous", description or bare_np, surface)
     return make_ref(bare_np, organisation_kind(bare_np), description, surface)
+
+
+def _relative_antecedent(head: Token) -> Token | None:
+    """The noun a relative pronoun stands for: "Christie, who has campaigned" gives Christie.
+
+    Why: resolved as a pronoun, "who" took the source cited last before it, most often someone
+    else. On PolNeAR train 549 of 648 relative-pronoun speakers change source; in a sample of
+    45, about 40 are now the antecedent, against 3 before.
+    """
+    if head.lower_ not in _RELATIVE or head.head.dep_ != "relcl":
+        return None
+    antecedent = head.head.head
+    if head.lower_ == "who":
+        for _ in range(3):  # "who" is a person: not the place or body after a preposition
+            if antecedent.dep_ == "appos" and (  # "McConnell, now the majority leader, who"
+                antecedent.pos_ != "PROPN" or antecedent.head.pos_ == "PROPN"
+            ):  # but not "his daughter Ivanka Trump, who"
+                antecedent = antecedent.head
+            elif (  # "Democrats on Capitol Hill, who"
+                antecedent.dep_ == "pobj"
+                and antecedent.ent_type_ in ("GPE", "LOC", "FAC", "ORG")
+                and antecedent.head.head.pos_ in ("NOUN", "PROPN")
+            ):
+                antecedent = antecedent.head.head
+            else:
+                break
+        # the parser hangs the clause on a list's first member: "LaBelle and Stevie Wonder, who"
+        last = max(antecedent.conjuncts, key=lambda t: t.i, default=antecedent)
+        if last.i < head.i and all(t.is_punct for t in head.doc[last.i + 1 : head.i]):
+            antecedent = last
+    if antecedent.pos_ not in ("NOUN", "PROPN") or not _same_para(antecedent, head):
+        return None
+    return antecedent
 
 
 def _person_name(name: str, refs: list[SourceRef]) -> str:

@@ -304,6 +304,33 @@ def test_speaker_parsed_as_object_after_the_quotation():
     assert c.speaker == "a Trump supporter" and c.content.startswith("Meh")
 
 
+@pytest.mark.parametrize(
+    ("text", "source"),
+    [
+        (
+            "“It will involve some administration,” said Mr. Kamin. Guests included Will "
+            "Smith, Patti LaBelle and Stevie Wonder, who joked that the museum was overdue.",
+            "Stevie Wonder",
+        ),
+        (
+            "“It will involve some administration,” said Mr. Kamin. The plan drew criticism "
+            "from Democrats on Capitol Hill, who have argued that it is unfair to workers.",
+            "Democrats",
+        ),
+        (
+            "“It will involve some administration,” said Mr. Kamin. He met McConnell, now the "
+            "Senate majority leader, who in 2010 said the party's top goal was to defeat Obama.",
+            "McConnell",
+        ),
+    ],
+)
+@pytest.mark.slow
+def test_relative_pronoun_resolves_to_its_antecedent_not_the_last_source(text, source):
+    # "who" used to take the source cited last before it (Kamin)
+    (c,) = [c for c in _claims_of(text) if c.speaker == "who"]
+    assert c.source.name == source
+
+
 @pytest.mark.slow
 def test_according_to_set_off_by_commas_takes_both_sides():
     text = (
