@@ -596,6 +596,11 @@ def _resolve(
                     candidates.append((ent.start_char, make_ref(name, "person", None, ent.text)))
                     break
             candidates = [c for c in candidates if _is_person_ref(c[1])]
+            gender = _PRONOUN_GENDER.get(lower)
+            if gender is not None:
+                text = doc_text(doc)
+                agreeing = [c for c in candidates if _title_gender(text, c[1].name) != -gender]
+                candidates = agreeing or candidates
         else:
             candidates = [c for c in candidates if not _is_person_ref(c[1])] or candidates
         if candidates:
@@ -650,6 +655,28 @@ def _resolve(
     if lemma in ANONYMOUS_HEADS or (head.tag_ == "NNS" and organisation_kind(bare_np) != "media"):
         return make_ref(bare_np, "anonymous", description or bare_np, surface)
     return make_ref(bare_np, organisation_kind(bare_np), description, surface)
+
+
+_PRONOUN_GENDER = {"he": 1, "him": 1, "she": -1, "her": -1}
+_TITLES_BY_GENDER = {"Mr": 1, "Mrs": -1, "Ms": -1, "Miss": -1}
+
+
+def _title_gender(text: str, name: str) -> int:
+    """1 when the article calls ``name`` "Mr.", -1 for "Mrs."/"Ms.", 0 when unknown or both.
+
+    Why: "he" and "she" took the last person cited, whoever it was. Where an outlet titles
+    surnames on second reference ("Mrs. Clinton"), the title rules out half the candidates.
+    On PolNeAR train 38 of 2,626 he/she speakers change source; read one by one, about 19
+    are now right that were wrong, 1 is now wrong, and the rest are wrong either way.
+    """
+    surname = name.split()[-1] if name.split() else ""
+    if not surname[:1].isupper():
+        return 0
+    found = {
+        _TITLES_BY_GENDER[m]
+        for m in re.findall(rf"\b(Mrs|Ms|Miss|Mr)\.? {re.escape(surname)}\b", text)
+    }
+    return found.pop() if len(found) == 1 else 0
 
 
 def _relative_antecedent(head: Token) -> Token | None:

@@ -332,6 +332,27 @@ def test_relative_pronoun_resolves_to_its_antecedent_not_the_last_source(text, s
 
 
 @pytest.mark.slow
+def test_she_skips_a_man_the_article_calls_mr():
+    text = (
+        "“We will win this state,” Mrs. Clinton said on Monday. “It is a disgrace,” Mr. "
+        "Sanders said in Iowa. She added that the party would unite after the primary."
+    )
+    (c,) = [c for c in _claims_of(text) if c.speaker == "She"]
+    assert c.source.name == "Clinton"
+
+
+def test_title_gender_reads_the_articles_own_titles():
+    from pipeline.extract.claims import _title_gender
+
+    text = "Mr. Sanders spoke. Mrs. Clinton and Ms. Warren listened. Mr. Kelly and Mrs. Kelly left."
+    assert _title_gender(text, "Bernie Sanders") == 1
+    assert _title_gender(text, "Hillary Clinton") == -1
+    assert _title_gender(text, "Warren") == -1
+    assert _title_gender(text, "Kelly") == 0  # both: unknown
+    assert _title_gender(text, "Donald Trump") == 0  # never titled
+
+
+@pytest.mark.slow
 def test_according_to_set_off_by_commas_takes_both_sides():
     text = (
         "The top 1 percent paid 25.4 percent of all federal taxes in 2013, according to the "
