@@ -344,8 +344,13 @@ def test_she_skips_a_man_the_article_calls_mr():
 def test_title_gender_reads_the_articles_own_titles():
     from pipeline.extract.claims import _title_gender
 
-    text = "Mr. Sanders spoke. Mrs. Clinton and Ms. Warren listened. Mr. Kelly and Mrs. Kelly left."
+    text = (
+        "Mr. Sanders spoke. Mrs. Clinton and Ms. Warren listened. Mr. Kelly and Mrs. Kelly left. "
+        "Mr. O'Donnell read Ms Lee's note."
+    )
     assert _title_gender(text, "Bernie Sanders") == 1
+    assert _title_gender(text, "Lawrence O'Donnell") == 1
+    assert _title_gender(text, "Lee") == -1  # no period, and a possessive after
     assert _title_gender(text, "Hillary Clinton") == -1
     assert _title_gender(text, "Warren") == -1
     assert _title_gender(text, "Kelly") == 0  # both: unknown
