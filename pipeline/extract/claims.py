@@ -1754,14 +1754,8 @@ def _inverted_speaker(verb: Token, quote: Quote) -> Token | None:
     speaker = _subject(verb)
     if speaker is not None and not quote.start <= speaker.idx < quote.end:
         return None
-    return next(
-        (
-            c
-            for c in verb.children
-            if c.dep_ == "dobj" and c.i > verb.i and c.pos_ in ("NOUN", "PROPN")
-        ),
-        None,
-    )
+    obj = _object(verb)
+    return obj if obj is not None and obj.pos_ in ("NOUN", "PROPN") else None
 
 
 _TITLE_SMALL_WORDS = frozenset({"a", "an", "the", "of", "and", "in", "on", "for", "to", "with"})
