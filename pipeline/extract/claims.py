@@ -53,13 +53,14 @@ from functools import lru_cache
 import numpy
 from spacy.attrs import IDX
 from spacy.language import Language
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
 from pipeline.extract.doccache import doc_ents, doc_text, entity_at
 from pipeline.link.sources import (
     PRONOUNS,
     SourceRef,
     expand_surname,
+    is_title,
     lookup_alias,
     make_ref,
     normalise_name,
@@ -626,11 +627,12 @@ def _resolve(
         and len(surface.split()) <= 4
         and not any(t.pos_ == "NOUN" for t in head.lefts)
     ):
-        bare, titles = strip_titles(surface)
+        bare, titles, role = _name_titles_role(head, start, end)
         name = _person_name(bare, refs)
         base = next((r for r in reversed(refs) if r.name == name and _is_person_ref(r)), None)
         if base is not None and name != bare:
             return replace(base, surface=surface)
+        description = description or role
         kind = person_kind(titles, description)
         return make_ref(name, kind, description, surface)
     name = re.sub(r"^(the|The)\s+", "", surface)
@@ -714,6 +716,89 @@ def _relative_antecedent(head: Token) -> Token | None:
     if antecedent.pos_ not in ("NOUN", "PROPN") or not _same_para(antecedent, head):
         return None
     return antecedent
+
+
+def _name_titles_role(head: Token, start: int, end: int) -> tuple[str, tuple[str, ...], str | None]:
+    """A person's bare name, titles and the role written before the name, if any.
+
+    Why: a mention like "House Speaker John Boehner" or "planetary geologist Rosaly Lopes" was
+    named in full, so the same person became two sources ("John Boehner" elsewhere) and the
+    role was lost. The person entity around the head gives the name; the words before it, after
+    any dateline or quotation ("... (Reuters) - President"), give the titles and the role. A
+    role needs a noun that is not a title: "Rep." is a title only, "defensive" no role.
+    """
+    doc = head.doc
+    ent = entity_at(head)
+    if (
+        ent is None
+        or ent.label_ != "PERSON"
+        or not start < ent.start_char < ent.end_char <= end
+        or _first_name_outside(ent)
+    ):
+        bare, titles = strip_titles(doc_text(doc)[start:end])
+        return bare, titles, None
+    name_tokens, ent_titles = _name_tokens(ent)
+    bare = _joined(name_tokens)
+    first = ent.start
+    while first > 0 and doc[first - 1].idx >= start:
+        first -= 1
+    prefix = [t for t in doc[first : ent.start] if not t.is_space]
+    cut = max((k + 1 for k, t in enumerate(prefix) if _separates(t)), default=0)
+    prefix = prefix[cut:]
+    while prefix and prefix[0].lower_ in ("the", "a", "an"):
+        prefix = prefix[1:]
+    while prefix and prefix[-1].lower_ in _POSSESSIVES:  # "Fox's Megyn Kelly": the role is "Fox"
+        prefix = prefix[:-1]
+    titles = tuple(t.text.rstrip(".").casefold() for t in prefix if is_title(t.text))
+    has_role = any(
+        t.pos_ in ("NOUN", "PROPN") and t.text[:1].isalpha() and not is_title(t.text)
+        for t in prefix
+    )
+    return bare, titles + ent_titles, _joined(prefix) if has_role else None
+
+
+_POSSESSIVES = frozenset({"'s", "’s", "'", "’"})
+
+
+def _name_tokens(ent: Span) -> tuple[list[Token], tuple[str, ...]]:
+    """A person entity's tokens without leading titles or a possessive, and the titles."""
+    tokens = [t for t in ent if not t.is_space]
+    titles: list[str] = []
+    while len(tokens) > 1 and is_title(tokens[0].text):
+        titles.append(tokens.pop(0).text.rstrip(".").casefold())
+    while len(tokens) > 1 and tokens[-1].lower_ in _POSSESSIVES:
+        tokens.pop()
+    return tokens, tuple(titles)
+
+
+def _joined(tokens: list[Token]) -> str:
+    """The text from the first token to the last, with runs of whitespace made one space."""
+    return " ".join(doc_text(tokens[0].doc)[slice(*_char_span(tokens))].split())
+
+
+def _separates(token: Token) -> bool:
+    """Whether a punctuation mark ends what comes before a name (a dateline, a quotation).
+
+    A full stop belongs to an abbreviation ("Lt. Gov.") and a hyphen inside a word
+    ("front-runner") to the word.
+    """
+    if not token.is_punct or token.text == ".":
+        return False
+    spaced = bool(token.whitespace_) or token.i == 0 or bool(token.doc[token.i - 1].whitespace_)
+    return token.is_quote or token.is_bracket or spaced
+
+
+def _first_name_outside(ent: Span) -> bool:
+    """Whether the entity is a surname whose first name the tagger left out ("German Ortega")."""
+    if len(ent) != 1 or ent.start == 0:
+        return False
+    before = ent.doc[ent.start - 1]
+    return (
+        before.pos_ == "PROPN"
+        and before.text[:1].isupper()
+        and before.ent_iob_ == "O"
+        and not is_title(before.text)
+    )
 
 
 def _person_name(name: str, refs: list[SourceRef]) -> str:

@@ -139,9 +139,17 @@ _TITLES = (
     "prime",
     "minister",
     "sen",
+    "sens",
     "senator",
     "rep",
+    "reps",
     "representative",
+    "congressman",
+    "congresswoman",
+    "assemblyman",
+    "assemblywoman",
+    "councilman",
+    "councilwoman",
     "gov",
     "governor",
     "secretary",
@@ -289,6 +297,11 @@ def strip_titles(name: str) -> tuple[str, tuple[str, ...]]:
     while len(words) > 1 and words[0].rstrip(".").casefold() in _TITLES:
         titles.append(words.pop(0).rstrip(".").casefold())
     return " ".join(words), tuple(titles)
+
+
+def is_title(word: str) -> bool:
+    """Whether a word is an honorific or rank that :func:`strip_titles` removes ("Rep.")."""
+    return word.rstrip(".,").casefold() in _TITLES
 
 
 def person_kind(titles: Sequence[str], description: str | None) -> str:

@@ -357,6 +357,47 @@ def test_title_gender_reads_the_articles_own_titles():
     assert _title_gender(text, "Donald Trump") == 0  # never titled
 
 
+@pytest.mark.parametrize(
+    ("text", "name", "description", "kind"),
+    [
+        (
+            "House Speaker John Boehner said the vote would go ahead on Friday.",
+            "John Boehner",
+            "House Speaker",
+            "politician",
+        ),
+        (
+            "Republican presidential front-runner Donald Trump said he would win Florida.",
+            "Donald Trump",
+            "Republican presidential front-runner",
+            "person",
+        ),
+        (  # "Gov." is a title and "Democratic" no noun: no role
+            "Democratic Gov. Bev Perdue said the state would appeal the ruling.",
+            "Bev Perdue",
+            None,
+            "politician",
+        ),
+    ],
+)
+@pytest.mark.slow
+def test_role_before_a_name_is_the_description_not_part_of_the_name(text, name, description, kind):
+    # the whole mention used to be the name: "House Speaker John Boehner" and "John Boehner"
+    # were two sources
+    (c,) = [c for c in _claims_of(text) if c.cue == "said"]
+    assert (c.source.name, c.source.description, c.source.kind) == (name, description, kind)
+
+
+def test_only_spaced_or_quoting_punctuation_cuts_a_role_before_a_name():
+    import spacy
+
+    from pipeline.extract.claims import _separates
+
+    doc = spacy.blank("en")("ORLANDO (Reuters) - Lt. Gov. and front-runner")
+    cuts = {t.text for t in doc if _separates(t)}
+    assert cuts == {"(", ")", "-"} and not _separates(doc[-2])  # the hyphen in front-runner
+
+
 @pytest.mark.slow
 def test_according_to_set_off_by_commas_takes_both_sides():
     text = (
