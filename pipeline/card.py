@@ -31,7 +31,7 @@ TABLE_METHOD = {
     "edited article keeps its id. Copies of an earlier article are kept and marked in "
     "`duplicate_of` (see the column for how copies are detected).",
     "sources": "Speakers and relays of the claims, canonicalised across the corpus (surname to "
-    "full name, a role before a name to the description ('House Speaker "
+    "the full name the article gives, a role before a name to the description ('House Speaker "
     "John Boehner'), pronoun to antecedent, 'who' to the noun it follows, 'AP' to 'The "
     "Associated Press'); `source_id` hashes the canonical key, so the same entity has the same "
     "id in every article and release.",

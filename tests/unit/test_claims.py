@@ -399,6 +399,27 @@ def test_only_spaced_or_quoting_punctuation_cuts_a_role_before_a_name():
 
 
 @pytest.mark.slow
+def test_surname_expands_to_a_person_the_article_names_before_citing():
+    # Romney is named, not cited, before "Romney said": he used to stay "Romney"
+    text = (
+        "Mitt Romney spent Monday in Ohio. Romney said the economy was the only issue that "
+        "mattered to voters this year."
+    )
+    (c,) = [c for c in _claims_of(text) if c.speaker == "Romney"]
+    assert c.source.name == "Mitt Romney"
+
+
+@pytest.mark.slow
+def test_surname_of_two_named_persons_is_not_expanded():
+    text = (
+        "Bill Clinton and Chelsea Clinton arrived on Monday. Mr. Clinton said the foundation "
+        "would stop taking foreign money."
+    )
+    (c,) = [c for c in _claims_of(text) if c.speaker == "Mr. Clinton"]
+    assert c.source.name == "Clinton"
+
+
+@pytest.mark.slow
 def test_according_to_set_off_by_commas_takes_both_sides():
     text = (
         "The top 1 percent paid 25.4 percent of all federal taxes in 2013, according to the "

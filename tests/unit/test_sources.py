@@ -23,6 +23,11 @@ def test_surname_expands_to_full_name_within_article():
     assert expand_surname("Dillon", []) == "Dillon"
 
 
+def test_surname_expands_to_the_person_named_most_often():
+    named = ["Melania Trump", "Donald Trump", "Donald Trump"]
+    assert expand_surname("Trump", named) == "Donald Trump"
+
+
 def test_normalise_name():
     assert normalise_name("The U.S.-led Coalition") == normalise_name("US-led coalition")
 
