@@ -46,6 +46,7 @@ tables were then relearned on all 840 training articles, see :data:`LEXICON`):
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -59,6 +60,7 @@ from pipeline.extract.doccache import doc_ents, doc_text, entity_at
 from pipeline.link.sources import (
     PRONOUNS,
     SourceRef,
+    ends_with_name,
     expand_surname,
     is_title,
     lookup_alias,
@@ -802,22 +804,26 @@ def _first_name_outside(ent: Span) -> bool:
 
 
 def _person_name(name: str, refs: list[SourceRef], doc: Doc) -> str:
-    """Full name for a (sur)name: from the persons already cited, else from those named.
+    """Full name for a (sur)name, from the persons the article cites or names.
 
     Why: with only the cited persons to go by, "Romney" stayed "Romney" when the article had
-    named "Mitt Romney" without quoting him yet, and one person became two sources. A named
-    person is taken only when the article names one first name with that surname: with both
-    Bill and Chelsea Clinton named, "Mr. Clinton" went to the one named more often. On PolNeAR
-    train 2,533 claims change source name; a random 30 read by hand are all the same person.
+    named "Mitt Romney" without quoting him yet, and one person became two sources; and a
+    surname went to whoever was cited in full, though the article named another far more
+    often ("Trump" became Ivanka Trump, cited once, in an article naming Donald Trump
+    throughout). Each first name with that surname counts its mentions, cited and named; one
+    must have at least twice the mentions of any other, or the surname stays as written: with
+    Bill and Chelsea Clinton named once each, "Mr. Clinton" is no guess.
     """
     bare, _ = strip_titles(name)
-    cited = expand_surname(bare, [r.name for r in refs if _is_person_ref(r)])
-    if cited != bare:
-        return cited
-    named = [full for full in _named_persons(doc) if expand_surname(bare, (full,)) == full]
-    if len({normalise_name(full).split()[0] for full in named}) != 1:
-        return bare  # nobody, or two people ("Bill Clinton", "Chelsea Clinton"): no guess
-    return expand_surname(bare, named)
+    cited = (r.name for r in refs if _is_person_ref(r))
+    matches = [full for full in (*_named_persons(doc), *cited) if ends_with_name(full, bare)]
+    by_first = Counter(normalise_name(full).split()[0] for full in matches)
+    if not by_first:
+        return bare
+    (first, most), *rest = by_first.most_common()
+    if rest and most < 2 * max(count for _, count in rest):
+        return bare
+    return expand_surname(bare, [m for m in matches if normalise_name(m).split()[0] == first])
 
 
 @lru_cache(maxsize=8)

@@ -469,27 +469,27 @@ def make_ref(name: str, kind: str, description: str | None, surface: str) -> Sou
 def expand_surname(name: str, known_full_names: Iterable[str]) -> str:
     """Map a short name ("al-Abadi", "Mr. Obama") to a fuller name seen in the same article.
 
-    A known name matches when its last tokens equal ``name``'s (after titles are stripped). Of
-    several, the one named most often wins ("Trump" is Donald Trump in an article that cites
-    him ten times and Melania Trump once), then the longest, then the first alphabetically, so
-    the result is deterministic.
+    A known name matches when it :func:`ends_with_name` ``name`` (after titles are stripped).
+    Of several, the one named most often wins ("Trump" is Donald Trump in an article that
+    cites him ten times and Melania Trump once), then the longest, then the first
+    alphabetically, so the result is deterministic.
 
     Args:
         name: The name as cited, titles allowed.
         known_full_names: Person names seen in the article, once per mention.
     """
     bare, _ = strip_titles(name)
-    key = normalise_name(bare).split()
-    if not key:
-        return bare
-    matches = Counter(
-        full
-        for full in known_full_names
-        if len(words := normalise_name(full).split()) > len(key) and words[-len(key) :] == key
-    )
+    matches = Counter(full for full in known_full_names if ends_with_name(full, bare))
     if not matches:
         return bare
     return min(matches, key=lambda full: (-matches[full], -len(full), full))
+
+
+def ends_with_name(full: str, name: str) -> bool:
+    """Whether ``full`` is a longer name whose last words are ``name`` ("Haider al-Abadi")."""
+    key = normalise_name(name).split()
+    words = normalise_name(full).split()
+    return bool(key) and len(words) > len(key) and words[-len(key) :] == key
 
 
 def merge_sources(refs: Iterable[SourceRef]) -> list[Source]:

@@ -420,6 +420,18 @@ def test_surname_of_two_named_persons_is_not_expanded():
 
 
 @pytest.mark.slow
+def test_surname_goes_to_the_person_the_article_names_most():
+    # cited once each, Melania Trump used to win as the longer name
+    text = (
+        "Donald Trump arrived in Ohio with his wife. “We are ready,” Melania Trump said. "
+        "Donald Trump waved to the crowd, and Donald Trump thanked the police. Mr. Trump said "
+        "the state would vote for him."
+    )
+    (c,) = [c for c in _claims_of(text) if c.speaker == "Mr. Trump"]
+    assert c.source.name == "Donald Trump"
+
+
+@pytest.mark.slow
 def test_according_to_set_off_by_commas_takes_both_sides():
     text = (
         "The top 1 percent paid 25.4 percent of all federal taxes in 2013, according to the "
