@@ -622,12 +622,16 @@ def _resolve(
         return make_ref(outlet, "media", description, surface)
     ent_label = head.ent_type_ if head.ent_iob_ != "O" else ""
     refs = [r for _, r in history]
-    if ent_label == "PERSON" or (
-        head.pos_ == "PROPN"
-        and not ent_label
-        and head.text[:1].isupper()
-        and len(surface.split()) <= 4
-        and not any(t.pos_ == "NOUN" for t in head.lefts)
+    if (
+        ent_label == "PERSON"
+        or (
+            head.pos_ == "PROPN"
+            and not ent_label
+            and head.text[:1].isupper()
+            and len(surface.split()) <= 4
+            and not any(t.pos_ == "NOUN" for t in head.lefts)
+        )
+        or _surname_of_known_person(surface, head, refs)
     ):
         bare, titles, role = _name_titles_role(head, start, end)
         name = _person_name(bare, refs, doc)
@@ -801,6 +805,19 @@ def _first_name_outside(ent: Span) -> bool:
         and before.ent_iob_ == "O"
         and not is_title(before.text)
     )
+
+
+def _surname_of_known_person(surface: str, head: Token, refs: list[SourceRef]) -> bool:
+    """Whether a name tagged as a body, place or noun is the surname of a person in the article.
+
+    Why: the tagger often labels a surname ORG or GPE, or parses it as a common noun ("Trump
+    said", "Kasich said", "Sanders said"), which made the speaker an organisation apart from
+    the person the article names in full.
+    """
+    if len(surface.split()) > 2 or surface.isupper():
+        return False
+    bare = strip_titles(surface)[0]
+    return bare[:1].isupper() and _person_name(bare, refs, head.doc) != bare
 
 
 def _person_name(name: str, refs: list[SourceRef], doc: Doc) -> str:

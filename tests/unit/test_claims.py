@@ -431,6 +431,27 @@ def test_surname_goes_to_the_person_the_article_names_most():
     assert c.source.name == "Donald Trump"
 
 
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        (  # "Trump" is tagged ORG
+            "Donald Trump held a rally in Iowa on Monday. Trump said the system was rigged.",
+            "Donald Trump",
+        ),
+        (  # "Sanders" is parsed as a common noun
+            "Bernie Sanders held a rally in Iowa. Sanders said the system was rigged against "
+            "working families.",
+            "Bernie Sanders",
+        ),
+    ],
+)
+@pytest.mark.slow
+def test_surname_the_tagger_takes_for_a_body_is_the_person_named(text, name):
+    # both used to be sources of kind "organisation" named after the surname
+    (c,) = [c for c in _claims_of(text) if c.cue == "said"]
+    assert (c.source.name, c.source.kind) == (name, "person")
+
+
 @pytest.mark.slow
 def test_according_to_set_off_by_commas_takes_both_sides():
     text = (
