@@ -32,9 +32,9 @@ TABLE_METHOD = {
     "`duplicate_of` (see the column for how copies are detected).",
     "sources": "Speakers and relays of the claims, canonicalised across the corpus (surname to "
     "the full name the article gives, a role before a name to the description ('House Speaker "
-    "John Boehner'), pronoun to antecedent, 'who' to the noun it follows, 'AP' to 'The "
-    "Associated Press'); `source_id` hashes the canonical key, so the same entity has the same "
-    "id in every article and release.",
+    "John Boehner'), 'the president' to the one person the article titles so, pronoun to "
+    "antecedent, 'who' to the noun it follows, 'AP' to 'The Associated Press'); `source_id` "
+    "hashes the canonical key, so the same entity has the same id in every article and release.",
     "claims": "Rule-based over spaCy `en_core_web_sm` 3.8: quotation spans paired on the raw "
     "text, reporting cues from dependency patterns ('said', 'according to', 'told AP'), the "
     "speaker resolved to a source and a relaying source when there is one.",

@@ -452,6 +452,39 @@ def test_surname_the_tagger_takes_for_a_body_is_the_person_named(text, name):
     assert (c.source.name, c.source.kind) == (name, "person")
 
 
+_TWO_SENATORS = "Vermont Sen. Bernie Sanders and Florida Sen. Marco Rubio spoke on Monday. "
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "kind"),
+    [
+        (
+            "President Barack Obama met the governors on Monday. The president said the plan "
+            "would create jobs.",
+            "Barack Obama",
+            "politician",
+        ),
+        (
+            _TWO_SENATORS + "The Florida senator said the plan would create jobs.",
+            "Marco Rubio",
+            "politician",
+        ),
+        (_TWO_SENATORS + "The senator said the plan would create jobs.", "senator", "anonymous"),
+        (  # the president of a body is not "the president"
+            "Obama met World Bank President Jim Yong Kim on Monday. The president said the plan "
+            "would create jobs.",
+            "president",
+            "anonymous",
+        ),
+    ],
+)
+@pytest.mark.slow
+def test_the_office_is_the_one_person_the_article_titles_with_it(text, name, kind):
+    # "the president" used to be an organisation named "president"
+    (c,) = [c for c in _claims_of(text) if c.speaker.casefold().startswith("the ")]
+    assert (c.source.name, c.source.kind) == (name, kind)
+
+
 @pytest.mark.slow
 def test_according_to_set_off_by_commas_takes_both_sides():
     text = (
