@@ -563,6 +563,11 @@ def _is_person_ref(ref: SourceRef) -> bool:
     return ref.kind in _INDIVIDUAL_KINDS and (ref.kind != "military" or " " in ref.name)
 
 
+def _cited_person(refs: list[SourceRef], name: str) -> SourceRef | None:
+    """The latest person already cited under ``name``, whose kind and role a mention keeps."""
+    return next((r for r in reversed(refs) if r.name == name and _is_person_ref(r)), None)
+
+
 def _resolve(
     start: int,
     end: int,
@@ -635,7 +640,7 @@ def _resolve(
     ):
         bare, titles, role = _name_titles_role(head, start, end)
         name = _person_name(bare, refs, doc)
-        base = next((r for r in reversed(refs) if r.name == name and _is_person_ref(r)), None)
+        base = _cited_person(refs, name)
         if base is not None and name != bare:
             return replace(base, surface=surface)
         description = description or role
@@ -654,7 +659,7 @@ def _resolve(
     office = definite and lemma in _OFFICES and head.tag_ != "NNS"
     holder = _office_holder(head, start, refs) if office else None
     if holder is not None:
-        base = next((r for r in reversed(refs) if r.name == holder and _is_person_ref(r)), None)
+        base = _cited_person(refs, holder)
         if base is not None:
             return replace(base, surface=surface)
         return make_ref(holder, person_kind((lemma,), description), description, surface)
