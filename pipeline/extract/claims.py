@@ -517,9 +517,16 @@ def _cut_parenthetical(tokens: list[Token], head: Token) -> list[Token]:
             break
     while len(tokens) > 1 and (tokens[-1].is_punct or tokens[-1].is_space):
         tokens = tokens[:-1]
-    while len(tokens) > 1 and (tokens[0].is_punct or tokens[0].is_space):
+    while len(tokens) > 1 and _is_stray(tokens[0]):
         tokens = tokens[1:]
     return tokens or [head]
+
+
+def _is_stray(token: Token) -> bool:
+    """Punctuation, space or a symbol with no letter or digit, such as a scraped table's "|"."""
+    if token.is_currency:  # "$15 organizing director"
+        return False
+    return token.is_punct or token.is_space or not any(c.isalnum() for c in token.text)
 
 
 def _description(head: Token) -> str | None:

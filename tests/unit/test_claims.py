@@ -398,6 +398,18 @@ def test_only_spaced_or_quoting_punctuation_cuts_a_role_before_a_name():
     assert cuts == {"(", ")", "-"} and not _separates(doc[-2])  # the hyphen in front-runner
 
 
+def test_a_mention_drops_a_leading_stray_symbol_but_keeps_a_currency_sign():
+    import spacy
+
+    from pipeline.extract.claims import _cut_parenthetical
+
+    nlp = spacy.blank("en")
+    table = nlp("| Bridenstine")  # a scraped table's cell border
+    assert [t.text for t in _cut_parenthetical(list(table), table[1])] == ["Bridenstine"]
+    fight = nlp("$15 organizer Kendall Fells")
+    assert _cut_parenthetical(list(fight), fight[-1])[0].text == "$"
+
+
 @pytest.mark.slow
 def test_surname_expands_to_a_person_the_article_names_before_citing():
     # Romney is named, not cited, before "Romney said": he used to stay "Romney"
