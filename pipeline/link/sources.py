@@ -492,13 +492,19 @@ def ends_with_name(full: str, name: str) -> bool:
     return bool(key) and len(words) > len(key) and words[-len(key) :] == key
 
 
+#: Kinds a mention gets when nothing in it says more: a name alone, a body's name alone.
+_GENERIC_KINDS = frozenset({"person", "organisation"})
+
+
 def merge_sources(refs: Iterable[SourceRef]) -> list[Source]:
     """Aggregate mentions into ``sources`` rows, one per ``source_id``, sorted by id.
 
     The name is the most frequent canonical name (ties: the longest, then alphabetical); the
-    kind is the most frequent kind (ties: alphabetical); the description is the most frequent
-    non-null description (ties: alphabetical); aliases are the sorted distinct surfaces and
-    names other than the chosen name.
+    kind is the most frequent kind other than the generic "person" and "organisation" when a
+    mention gives one (a title makes "President Donald Trump" a politician, though "Trump"
+    alone says only person), else the most frequent (ties: alphabetical); the description is
+    the most frequent non-null description (ties: alphabetical); aliases are the sorted
+    distinct surfaces and names other than the chosen name.
     """
     by_id: dict[str, list[SourceRef]] = defaultdict(list)
     for ref in refs:
@@ -509,6 +515,7 @@ def merge_sources(refs: Iterable[SourceRef]) -> list[Source]:
         names = Counter(r.name for r in group)
         name = min(names, key=lambda n: (-names[n], -len(n), n))
         kinds = Counter(r.kind for r in group)
+        kinds = Counter({k: n for k, n in kinds.items() if k not in _GENERIC_KINDS}) or kinds
         kind = min(kinds, key=lambda k: (-kinds[k], k))
         descriptions = Counter(r.description for r in group if r.description)
         description = (

@@ -52,3 +52,12 @@ def test_merge_sources_is_deterministic():
     assert row.aliases == ("al-Abadi",)  # pronouns are never aliases
     assert merge_sources([a, b, c, ap]) == rows
     assert all(r.kind in SOURCE_KINDS for r in rows)
+
+
+def test_merged_kind_prefers_what_a_title_says_over_a_bare_name():
+    titled = make_ref("Donald Trump", "politician", None, "President Donald Trump")
+    bare = [make_ref("Donald Trump", "person", None, "Trump") for _ in range(3)]
+    (row,) = merge_sources([*bare, titled])
+    assert row.kind == "politician"
+    (row,) = merge_sources(bare)
+    assert row.kind == "person"
