@@ -299,18 +299,46 @@ def strip_titles(name: str) -> tuple[str, tuple[str, ...]]:
     return " ".join(words), tuple(titles)
 
 
+def _own_role_words(description: str) -> set[str]:
+    """The description's words, less titles followed by a name: they title someone else.
+
+    "attorney general under former President George W. Bush" is an official, not a politician.
+    """
+    words = description.split()
+    own = {
+        word.strip(".,").casefold()
+        for word, after in zip(words, [*words[1:], ""], strict=True)
+        if not (is_title(word) and after[:1].isupper() and not is_title(after))
+    }
+    return own
+
+
+def _civilian(words: set[str]) -> set[str]:
+    """``words`` without the ranks that are part of a civilian office's title."""
+    if "attorney" in words or "surgeon" in words:  # Attorney General, Surgeon General
+        words = words - {"general"}
+    if words & {"gov", "governor"}:  # Lt. Gov.
+        words = words - {"lt", "lieutenant"}
+    return words
+
+
 def is_title(word: str) -> bool:
     """Whether a word is an honorific or rank that :func:`strip_titles` removes ("Rep.")."""
     return word.rstrip(".,").casefold() in _TITLES
 
 
 def person_kind(titles: Sequence[str], description: str | None) -> str:
-    """Kind of a named individual from its titles and role description."""
-    words = set(titles)
+    """Kind of a named individual from its titles and role description.
+
+    "Attorney General" and "Lt. Gov." are civilian offices, not ranks, and a title in the
+    description that names someone else ("adviser to President Obama") is not the person's.
+    """
+    ranks = _civilian(set(titles))
+    words = set(ranks)
     if description:
-        words |= {w.strip(".,").casefold() for w in description.split()}
+        words |= _civilian(_own_role_words(description))
     if words & _MILITARY_TITLES:
-        return "official" if not set(titles) & _MILITARY_TITLES else "military"
+        return "official" if not ranks & _MILITARY_TITLES else "military"
     if words & _POLITICIAN_TITLES or words & {
         "senator",
         "congressman",

@@ -1,3 +1,5 @@
+import pytest
+
 from pipeline.link.sources import (
     SOURCE_KINDS,
     SourceRef,
@@ -6,6 +8,7 @@ from pipeline.link.sources import (
     make_ref,
     merge_sources,
     normalise_name,
+    person_kind,
 )
 
 
@@ -61,3 +64,19 @@ def test_merged_kind_prefers_what_a_title_says_over_a_bare_name():
     assert row.kind == "politician"
     (row,) = merge_sources(bare)
     assert row.kind == "person"
+
+
+@pytest.mark.parametrize(
+    ("titles", "description", "kind"),
+    [
+        (("army", "col"), None, "military"),
+        ((), "Michigan Attorney General", "official"),  # "General" is no rank here
+        (("lt", "gov"), None, "politician"),
+        ((), "a former adviser to President Bill Clinton", "official"),  # Clinton's title
+        ((), "a professor who worked for Sen. Lamar Alexander", "person"),
+    ],
+)
+def test_person_kind_reads_civilian_offices_and_only_the_persons_own_titles(
+    titles, description, kind
+):
+    assert person_kind(titles, description) == kind
