@@ -652,7 +652,7 @@ def _resolve(
             return replace(base, surface=surface)
         description = description or role
         kind = person_kind(titles, description)
-        return make_ref(name, kind, description, surface)
+        return make_ref(name, kind, description, surface, individual=True)
     name = re.sub(r"^(the|The)\s+", "", surface)
     name = re.sub(r"['’]s$", "", name)
     if ent_label in ("ORG", "GPE", "FAC") or head.pos_ == "PROPN":
@@ -669,7 +669,8 @@ def _resolve(
         base = _cited_person(refs, holder)
         if base is not None:
             return replace(base, surface=surface)
-        return make_ref(holder, person_kind((lemma,), description), description, surface)
+        kind = person_kind((lemma,), description)
+        return make_ref(holder, kind, description, surface, individual=True)
     if definite:
         # a definite nominal ("the spokesman", "the contractors") refers back to a source
         for _, ref in reversed(history):

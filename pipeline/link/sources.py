@@ -466,21 +466,27 @@ def organisation_kind(name: str) -> str:
     return "organisation"
 
 
-def kind_family(kind: str) -> str:
-    """Coarse family that keys the id: persons, bodies, anonymous sources and documents."""
-    if kind in PERSON_KINDS:
+def kind_family(kind: str, *, individual: bool = False) -> str:
+    """Coarse family that keys the id: persons, bodies, anonymous sources and documents.
+
+    "military" names a body ("the US-led coalition") or, with ``individual``, a soldier ("Army
+    Col. Ryan Dillon"), who shares the id of the same name cited without a rank.
+    """
+    if kind in PERSON_KINDS or (individual and kind == "military"):
         return "person"
     if kind in ("anonymous", "document"):
         return kind
     return "body"
 
 
-def source_id_for(kind: str, name: str) -> str:
+def source_id_for(kind: str, name: str, *, individual: bool = False) -> str:
     """Stable id of a canonical source: ``"src_" + stable_id(family, normalised name)``."""
-    return "src_" + stable_id(kind_family(kind), normalise_name(name))
+    return "src_" + stable_id(kind_family(kind, individual=individual), normalise_name(name))
 
 
-def make_ref(name: str, kind: str, description: str | None, surface: str) -> SourceRef:
+def make_ref(
+    name: str, kind: str, description: str | None, surface: str, *, individual: bool = False
+) -> SourceRef:
     """Build a :class:`SourceRef`, checking the kind and deriving the id.
 
     Args:
@@ -488,10 +494,12 @@ def make_ref(name: str, kind: str, description: str | None, surface: str) -> Sou
         kind: One of :data:`SOURCE_KINDS`.
         description: Role, if any.
         surface: Text as written in the article.
+        individual: The source is one person (matters only for "military").
     """
     if kind not in SOURCE_KINDS:
         raise ValueError(f"unknown source kind {kind!r}")
-    return SourceRef(source_id_for(kind, name), name, kind, description or None, surface)
+    source_id = source_id_for(kind, name, individual=individual)
+    return SourceRef(source_id, name, kind, description or None, surface)
 
 
 def expand_surname(name: str, known_full_names: Iterable[str]) -> str:

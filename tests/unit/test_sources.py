@@ -80,3 +80,10 @@ def test_person_kind_reads_civilian_offices_and_only_the_persons_own_titles(
     titles, description, kind
 ):
     assert person_kind(titles, description) == kind
+
+
+def test_a_soldier_shares_the_id_of_the_same_name_without_a_rank():
+    soldier = make_ref("Ryan Dillon", "military", None, "Army Col. Ryan Dillon", individual=True)
+    assert soldier.source_id == make_ref("Ryan Dillon", "person", None, "Dillon").source_id
+    coalition = make_ref("US-led coalition", "military", None, "the US-led coalition")
+    assert coalition.source_id != make_ref("US-led coalition", "person", None, "x").source_id
