@@ -410,37 +410,37 @@ def test_a_mention_drops_a_leading_stray_symbol_but_keeps_a_currency_sign():
     assert _cut_parenthetical(list(fight), fight[-1])[0].text == "$"
 
 
+@pytest.mark.parametrize(
+    ("text", "speaker", "name"),
+    [
+        pytest.param(  # named, not cited, before "Romney said": he used to stay "Romney"
+            "Mitt Romney spent Monday in Ohio. Romney said the economy was the only issue that "
+            "mattered to voters this year.",
+            "Romney",
+            "Mitt Romney",
+            id="named-before-cited",
+        ),
+        pytest.param(  # two first names named once each: no guess
+            "Bill Clinton and Chelsea Clinton arrived on Monday. Mr. Clinton said the foundation "
+            "would stop taking foreign money.",
+            "Mr. Clinton",
+            "Clinton",
+            id="two-named-persons",
+        ),
+        pytest.param(  # cited once each, Melania Trump used to win as the longer name
+            "Donald Trump arrived in Ohio with his wife. “We are ready,” Melania Trump said. "
+            "Donald Trump waved to the crowd, and Donald Trump thanked the police. Mr. Trump "
+            "said the state would vote for him.",
+            "Mr. Trump",
+            "Donald Trump",
+            id="named-most",
+        ),
+    ],
+)
 @pytest.mark.slow
-def test_surname_expands_to_a_person_the_article_names_before_citing():
-    # Romney is named, not cited, before "Romney said": he used to stay "Romney"
-    text = (
-        "Mitt Romney spent Monday in Ohio. Romney said the economy was the only issue that "
-        "mattered to voters this year."
-    )
-    (c,) = [c for c in _claims_of(text) if c.speaker == "Romney"]
-    assert c.source.name == "Mitt Romney"
-
-
-@pytest.mark.slow
-def test_surname_of_two_named_persons_is_not_expanded():
-    text = (
-        "Bill Clinton and Chelsea Clinton arrived on Monday. Mr. Clinton said the foundation "
-        "would stop taking foreign money."
-    )
-    (c,) = [c for c in _claims_of(text) if c.speaker == "Mr. Clinton"]
-    assert c.source.name == "Clinton"
-
-
-@pytest.mark.slow
-def test_surname_goes_to_the_person_the_article_names_most():
-    # cited once each, Melania Trump used to win as the longer name
-    text = (
-        "Donald Trump arrived in Ohio with his wife. “We are ready,” Melania Trump said. "
-        "Donald Trump waved to the crowd, and Donald Trump thanked the police. Mr. Trump said "
-        "the state would vote for him."
-    )
-    (c,) = [c for c in _claims_of(text) if c.speaker == "Mr. Trump"]
-    assert c.source.name == "Donald Trump"
+def test_surname_expands_to_the_person_the_article_clearly_names(text, speaker, name):
+    (c,) = [c for c in _claims_of(text) if c.speaker == speaker]
+    assert c.source.name == name
 
 
 @pytest.mark.parametrize(
