@@ -305,12 +305,11 @@ def _own_role_words(description: str) -> set[str]:
     "attorney general under former President George W. Bush" is an official, not a politician.
     """
     words = description.split()
-    own = {
+    return {
         word.strip(".,").casefold()
         for word, after in zip(words, [*words[1:], ""], strict=True)
         if not (is_title(word) and after[:1].isupper() and not is_title(after))
     }
-    return own
 
 
 def _civilian(words: set[str]) -> set[str]:
