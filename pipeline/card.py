@@ -26,10 +26,11 @@ TABLE_PURPOSE = {
 #: How the rows of each table were made (provenance, not implementation detail).
 TABLE_METHOD = {
     "articles": "Read from plain text, HTML (trafilatura main-text extraction) or JSONL "
-    "records; Unicode NFC, boilerplate (repeated titles, captions, 'Related Articles', comment "
-    "prompts) removed. `article_id` hashes the input namespace and the record's own id, so an "
-    "edited article keeps its id. Copies of an earlier article are kept and marked in "
-    "`duplicate_of` (see the column for how copies are detected).",
+    "records; Unicode NFC, boilerplate (repeated titles, captions, 'Related Articles', a 'Top "
+    "stories' box run into the last paragraph, comment prompts) removed. `article_id` hashes "
+    "the input namespace and the record's own id, so an edited article keeps its id. Copies of "
+    "an earlier article are kept and marked in `duplicate_of` (see the column for how copies "
+    "are detected).",
     "sources": "Speakers and relays of the claims, canonicalised across the corpus (surname to "
     "the full name the article gives, a role before a name to the description ('House Speaker "
     "John Boehner'), 'the president' to the one person the article titles so, pronoun to "

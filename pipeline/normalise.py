@@ -317,6 +317,31 @@ def _strip_related_tail(blocks: list[list[str]], removed: list[Removal]) -> list
     return blocks
 
 
+# A "Top stories" or "Partner news" widget that an extractor ran into the article's last
+# paragraph: the heading follows a sentence's end and precedes a capitalised headline.
+_INLINE_MORE_NEWS = re.compile(
+    r"(?<=[.!?”\"’])\s+(?:Top|Related|More|Latest|Recommended|Popular|Partner|Trending)"
+    r" (?:stories|news|articles|headlines)\s+(?=[A-Z“\"])"
+)
+
+
+def _strip_inline_more_news(blocks: list[list[str]], removed: list[Removal]) -> list[list[str]]:
+    """Cut a cross-promotion widget run into the last half of the body's last line."""
+    if not blocks:
+        return blocks
+    line = blocks[-1][-1]
+    hit = _INLINE_MORE_NEWS.search(line)
+    body_length = sum(len(text) for block in blocks for text in block)
+    if hit is None or body_length - len(line) + hit.start() < body_length / 2:
+        return blocks
+    removed.append(
+        Removal("more_news", line[hit.start() :].strip(), "in-line news widget at the end")
+    )
+    kept = line[: hit.start()].rstrip()
+    last = [*blocks[-1][:-1], kept] if kept else blocks[-1][:-1]
+    return [*blocks[:-1], last] if last else blocks[:-1]
+
+
 def _strip_lead(
     title: str | None, blocks: list[list[str]], removed: list[Removal]
 ) -> list[list[str]]:
@@ -392,6 +417,7 @@ def normalise_body(title: str | None, text: str) -> tuple[str, tuple[Removal, ..
     blocks = _strip_lead(clean_line(title), blocks, removed)
     blocks = _strip_captions(blocks, removed)
     blocks = _strip_related_tail(blocks, removed)
+    blocks = _strip_inline_more_news(blocks, removed)
     blocks = _strip_lines(blocks, removed)
     # Removing lines can uncover a repeated title or dateline (e.g. after an ad marker).
     blocks = _strip_lead(clean_line(title), blocks, removed)

@@ -1,3 +1,5 @@
+import pytest
+
 from pipeline.normalise import (
     Removal,
     clean_line,
@@ -111,6 +113,27 @@ def test_related_articles_tail_removed_with_its_links():
     body, removed = normalise_body("T", text)
     assert body == "Body sentence one."
     assert removal_kinds(removed) == ("related_links",) * 3
+
+
+def test_news_widget_run_into_the_last_paragraph_is_cut():
+    # trafilatura ran PanARMENIAN's "Top stories" and "Partner news" boxes into the last line
+    story = "Hundreds of demonstrators blocked roads. Snipers shot into crowds from rooftops. "
+    widget = "Top stories The House voted Tuesday to recognize the genocide. Figaro reports."
+    body, removed = normalise_body("T", story + widget)
+    assert body == story.rstrip()
+    assert removal_kinds(removed) == ("more_news",) and removed[0].text == widget
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Top stories Lead sentence of a story. " + "More text of the article goes on. " * 4,
+        "The story ends here. Top news outlets reported it first, the agency said.",
+    ],
+)
+def test_news_widget_heading_early_or_in_prose_is_kept(text):
+    body, removed = normalise_body("T", text)
+    assert body == text.strip() and not removed
 
 
 def test_related_heading_followed_by_prose_keeps_the_prose():
