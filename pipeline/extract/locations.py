@@ -18,7 +18,7 @@ from spacy.tokens import Doc, Span
 
 from pipeline.extract.doccache import doc_ents, doc_text
 from pipeline.link.gazetteer import Gazetteer, name_key
-from pipeline.link.geocode import ADMIN_WORDS, Mention, candidate_rows, resolve
+from pipeline.link.geocode import ADMIN_WORDS, Mention, candidate_rows, container_rows, resolve
 
 #: spaCy labels taken as place mentions.
 PLACE_LABELS: tuple[str, ...] = ("GPE", "LOC", "FAC")
@@ -185,6 +185,32 @@ _TITLES = frozenset(
         "st",
     }
 )
+#: Bodies of the solar system (and the Apollo programme) that gazetteers also hold as towns:
+#: "Titan", Saturn's moon, is not Tītān in Afghanistan, nor "Mars" a town in Pennsylvania,
+#: unless the text says so ("Mars, Pa.").
+_CELESTIAL = frozenset(
+    {
+        "earth",
+        "moon",
+        "sun",
+        "mercury",
+        "venus",
+        "mars",
+        "jupiter",
+        "saturn",
+        "uranus",
+        "neptune",
+        "pluto",
+        "ceres",
+        "titan",
+        "enceladus",
+        "europa",
+        "ganymede",
+        "callisto",
+        "triton",
+        "apollo",
+    }
+)
 _CONTAINER = re.compile(r",\s*((?:[A-Z][\w\.\-’']*\.?)(?:\s+[A-Z][\w\.\-’']*)*)")
 _STRIP_LEFT = ("the ", "The ")
 #: What stands between two places of a list: "England and Wales", "Missouri, New York".
@@ -321,6 +347,25 @@ def _embedded(
     return out
 
 
+def _surnames(doc: Doc) -> set[str]:
+    """The last words of the article's persons named in full ("Mitt Romney" gives "romney").
+
+    Why: the tagger labels a surname GPE now and then, and a town of that name exists
+    (Romney, West Virginia; Kennedy Township; Obama, Japan). A place so named is kept only
+    when it is a country, a first-level division or a large city ("Washington", "Houston").
+    """
+    return {ent[-1].lower_ for ent in doc_ents(doc) if ent.label_ == "PERSON" and len(ent) > 1}
+
+
+def _named_for_person(ent: Span, surnames: set[str]) -> bool:
+    """Whether a place entity is only a surname ("Romney", "the Obama of '08").
+
+    Another capitalised word makes it a name of its own ("Trump Tower", "Washington State").
+    """
+    words = [t for t in ent if t.lower_ != "the"]
+    return bool(words) and words[0].lower_ in surnames and not any(t.is_title for t in words[1:])
+
+
 def _spans(
     doc: Doc,
     gazetteer: Gazetteer,
@@ -332,8 +377,13 @@ def _spans(
     """(span, is_demonym, gazetteer_only) candidates, in text order, non-overlapping."""
     found: list[tuple[Span, bool, bool]] = []
     taken: set[int] = set()
+    surnames = _surnames(doc)
     for ent in doc_ents(doc):
         if ent.label_ in labels:
+            if _named_for_person(ent, surnames) and not _gazetteer_worthy(
+                gazetteer, ent.text, set(), set(), local=False
+            ):
+                continue  # "Romney", "the Obama of '08": the person the article names, no town
             found.append((ent, False, False))
             taken.update(range(ent.start, ent.end))
         elif ent.label_ == "NORP" and demonyms:
@@ -399,12 +449,17 @@ def find_mentions(
         surface = text[start:end]
         if name_key(surface) in _STOP and not is_demonym:
             continue
+        container = _container(text, end)
+        if name_key(surface) in _CELESTIAL and not (
+            container and container_rows(gazetteer, container)
+        ):
+            continue  # "Titan, Saturn's largest moon", but not "Mars, Pa."
         mentions.append(
             Mention(
                 text=surface,
                 start=start,
                 end=end,
-                container=_container(text, end),
+                container=container,
                 admin_hint=_admin_hint(doc, span),
                 demonym=is_demonym,
                 gazetteer_only=gaz_only,

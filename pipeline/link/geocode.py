@@ -250,7 +250,7 @@ def candidate_rows(gazetteer: Gazetteer, mention: Mention) -> list[int]:
     return matched_rows(gazetteer, mention)[1]
 
 
-def _container_rows(gazetteer: Gazetteer, text: str) -> list[int]:
+def container_rows(gazetteer: Gazetteer, text: str) -> list[int]:
     """Countries and first-level divisions named by a container, longest word prefix first.
 
     The capitalised run after the comma can run into the next sentence ("Jefferson County,
@@ -625,7 +625,7 @@ def resolve(
         for m, (key, _) in zip(mentions, matched, strict=True)
     ]
     containers = [
-        _container_rows(gazetteer, m.container) if m.container and j is None else _NO_CONTAINER
+        container_rows(gazetteer, m.container) if m.container and j is None else _NO_CONTAINER
         for m, j in zip(mentions, joined, strict=True)
     ]
     # Mentions are grouped by the name that reached the gazetteer: "Paris City Hall" and

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.extract.locations import Location, extract_locations
+from pipeline.extract.locations import Location, extract_locations, find_mentions
 from pipeline.link.gazetteer import Gazetteer, build_gazetteer, load_gazetteer
 from pipeline.link.geocode import Mention, resolve
 
@@ -221,3 +221,31 @@ def test_spelling_guess_outside_the_document_stays_unresolved(gazetteer: Gazette
     place, res = out[2]
     assert place is None and res.confidence <= 0.2
     assert abs(res.latitude - 52.9) < 0.3 and abs(res.longitude + 8.2) < 0.3
+
+
+def test_bodies_of_the_solar_system_are_not_towns(gazetteer: Gazetteer) -> None:
+    from pipeline.nlp import parse
+
+    space, town = parse(
+        [
+            "NASA's Dragonfly will land on Titan, Saturn's largest moon, after the rover on "
+            "Mars finishes in 2030.",
+            "The council met in Mars, Pa., on Tuesday to discuss the budget.",
+        ]
+    )
+    assert [loc.text for loc in extract_locations(space, gazetteer)] == []  # no Tītān, AF
+    assert [loc.text for loc in extract_locations(town, gazetteer)] == ["Mars", "Pa."]
+
+
+def test_a_surname_tagged_as_a_place_is_the_person(gazetteer: Gazetteer) -> None:
+    import spacy
+    from spacy.tokens import Span
+
+    doc = spacy.blank("en")("Mitt Romney met George Washington fans . Romney left Washington .")
+    doc.ents = [
+        Span(doc, 0, 2, "PERSON"),
+        Span(doc, 3, 5, "PERSON"),
+        Span(doc, 7, 8, "GPE"),  # a small town of that name is in the gazetteer
+        Span(doc, 9, 10, "GPE"),  # the capital stays a place
+    ]
+    assert [m.text for m in find_mentions(doc, gazetteer)] == ["Washington"]
