@@ -3,7 +3,8 @@
 Rule-based, in the style of ``textacy.extract`` and spaCy's ``SpanRuler``: first find the
 matches (quotation spans paired on the raw text; reporting cues found by dependency patterns
 over reporting verbs, "according to", "learned from", "as X writes"), then set the
-annotations (speaker mention, resolved :class:`~pipeline.link.sources.SourceRef`, relay).
+annotations (speaker mention, resolved :class:`~pipeline.link.sources.SourceRef`, relay). The
+speaker's mention and its resolution within the article are :mod:`pipeline.extract.speakers`.
 
 All offsets are character offsets into ``doc.text``; ``doc.text[start:end]`` equals the text
 field they bound.
@@ -46,30 +47,16 @@ tables were then relearned on all 840 training articles, see :data:`LEXICON`):
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 
-import numpy
-from spacy.attrs import IDX
 from spacy.language import Language
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Token
 
-from pipeline.extract.doccache import doc_ents, doc_text, entity_at
-from pipeline.link.sources import (
-    PRONOUNS,
-    SourceRef,
-    ends_with_name,
-    expand_surname,
-    is_title,
-    lookup_alias,
-    make_ref,
-    normalise_name,
-    organisation_kind,
-    person_kind,
-    strip_titles,
-)
+from pipeline.extract.doccache import doc_text
+from pipeline.extract.speakers import RELATIVE_PRONOUNS, mention_tokens, resolve_speaker
+from pipeline.extract.tokens import char_span, same_para, subtree
+from pipeline.link.sources import SourceRef, lookup_alias, organisation_kind
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,87 +233,6 @@ OBJECT_CUE_LEMMAS = frozenset(
 #: Cues that count only when a quotation is attached to them.
 _WEAK_CUES = frozenset({"continue", "sing", "chant", "read", "put", "shout", "yell", "post"})
 
-#: Heads of unnamed source phrases ("officials", "a senior official", "contractors").
-ANONYMOUS_HEADS = frozenset(
-    [
-        "official",
-        "source",
-        "contractor",
-        "aide",
-        "diplomat",
-        "person",
-        "people",
-        "analyst",
-        "expert",
-        "resident",
-        "witness",
-        "spokesman",
-        "spokeswoman",
-        "spokesperson",
-        "officer",
-        "lawmaker",
-        "member",
-        "staffer",
-        "employee",
-        "insider",
-        "adviser",
-        "advisor",
-        "observer",
-        "investigator",
-        "authority",
-        "leader",
-        "representative",
-        "commander",
-        "soldier",
-        "reporter",
-        "correspondent",
-        "activist",
-        "critic",
-        "supporter",
-        "insider",
-        "economist",
-        "strategist",
-        "democrat",
-        "republican",
-        "operative",
-        "executive",
-        "manager",
-        "worker",
-        "doctor",
-        "colleague",
-        "friend",
-    ]
-)
-
-_DOCUMENT_HEADS = frozenset(
-    [
-        "statement",
-        "release",
-        "report",
-        "document",
-        "letter",
-        "memo",
-        "study",
-        "survey",
-        "poll",
-        "analysis",
-        "filing",
-        "transcript",
-        "tweet",
-        "article",
-        "data",
-        "figure",
-        "record",
-        "cable",
-        "email",
-        "video",
-        "book",
-        "ad",
-        "post",
-        "communique",
-    ]
-)
-
 _OPEN_QUOTES = "“„«"
 _CLOSE_QUOTES = "”»"
 _PUNCT_GAP = re.compile(r"^[\s,;:—–\-()]*(that\s*)?$")
@@ -443,102 +349,12 @@ def find_quotes(text: str, *, min_chars: int = 1) -> list[Quote]:
 # --------------------------------------------------------------------------------------------
 
 
-def _same_para(a: Token, b: Token) -> bool:
-    """True when no newline separates the two tokens."""
-    ids = _para_ids(a.doc)
-    return ids[a.i] == ids[b.i]
-
-
-@lru_cache(maxsize=4)
-def _para_ids(doc: Doc) -> tuple[int, ...]:
-    """Paragraph number of every token (a newline in a token or its trailing space ends one).
-
-    Memoised for the few docs in flight: ``_same_para`` runs for every token of every subtree,
-    and rebuilding ``doc_text(doc)`` or scanning tokens there made extraction quadratic.
-    """
-    # Token i with its whitespace is text[start[i] : start[i + 1]]: a newline belongs to the
-    # last token starting at or before it, and every later token is in a later paragraph.
-    # Worked out from the offsets: walking the tokens was a tenth of claim extraction.
-    if not len(doc):
-        return ()
-    starts = doc.to_array(IDX).astype(numpy.int64)
-    newlines = [match.start() for match in re.finditer("\n", doc_text(doc))]
-    ends_para = numpy.zeros(len(starts), dtype=numpy.int64)
-    ends_para[numpy.searchsorted(starts, newlines, side="right") - 1] = 1
-    return tuple(numpy.concatenate(([0], numpy.cumsum(ends_para)[:-1])).tolist())
-
-
-def _subtree(tok: Token, anchor: Token | None = None) -> list[Token]:
-    """Subtree of ``tok`` restricted to the paragraph of ``anchor`` (default ``tok``)."""
-    anchor = anchor or tok
-    return [t for t in tok.subtree if _same_para(t, anchor) and not t.is_space]
-
-
-def _char_span(tokens: list[Token]) -> tuple[int, int]:
-    return tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
-
-
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     while start < end and text[start] in _TRIM_CHARS:
         start += 1
     while end > start and text[end - 1] in _TRIM_CHARS:
         end -= 1
     return start, end
-
-
-def _mention_tokens(head: Token) -> list[Token]:
-    """The noun phrase of ``head``: no appositions, relative clauses or parentheticals."""
-    if head.ent_iob_ != "O" and head.ent_type_ in ("PERSON", "ORG", "GPE", "NORP", "FAC"):
-        ent = entity_at(head)
-        if ent is not None:
-            left = [t for t in head.lefts if t.dep_ in ("det", "compound", "amod", "poss")]
-            start = min([ent.start, *(t.left_edge.i for t in left)])
-            tokens = [t for t in head.doc[start : max(ent.end, head.i + 1)] if _same_para(t, head)]
-            return _cut_parenthetical(tokens, head)
-    skip = {"appos", "relcl", "punct", "cc", "conj", "acl", "advcl", "parataxis"}
-    keep = [head]
-    for child in head.children:
-        if child.dep_ in skip and not (child.i < head.i and child.text in "[]"):
-            continue  # but keep brackets of an editor's insertion: "the [Western] contractors"
-        keep.extend(_subtree(child, head))
-    keep.sort(key=lambda t: t.i)
-    lo = hi = keep.index(head)
-    while lo > 0 and keep[lo - 1].i == keep[lo].i - 1:
-        lo -= 1
-    while hi < len(keep) - 1 and keep[hi + 1].i == keep[hi].i + 1:
-        hi += 1
-    return _cut_parenthetical(keep[lo : hi + 1], head)
-
-
-def _cut_parenthetical(tokens: list[Token], head: Token) -> list[Token]:
-    for k, tok in enumerate(tokens):
-        if tok.text in ("(", "[") and k > 0 and tok.i > head.i:
-            tokens = tokens[:k]
-            break
-    while len(tokens) > 1 and (tokens[-1].is_punct or tokens[-1].is_space):
-        tokens = tokens[:-1]
-    while len(tokens) > 1 and _is_stray(tokens[0]):
-        tokens = tokens[1:]
-    return tokens or [head]
-
-
-def _is_stray(token: Token) -> bool:
-    """Punctuation, space or a symbol with no letter or digit, such as a scraped table's "|"."""
-    if token.is_currency:  # "$15 organizing director"
-        return False
-    return token.is_punct or token.is_space or not any(c.isalnum() for c in token.text)
-
-
-def _description(head: Token) -> str | None:
-    """Role from an apposition ("Saad al-Hadithi, a spokesman for the Iraqi government")."""
-    for child in head.children:
-        if child.dep_ == "appos" and _same_para(child, head):
-            tokens = _cut_parenthetical(_subtree(child, head), child)
-            if not tokens or all(t.pos_ in ("PROPN", "PUNCT") for t in tokens):
-                continue
-            start, end = _char_span(tokens)
-            return doc_text(head.doc)[start:end]
-    return None
 
 
 def _subject(verb: Token) -> Token | None:
@@ -552,456 +368,10 @@ def _subject(verb: Token) -> Token | None:
     0.8918); a coordination split in two ("45% of Republicans, 28% of independents ... say")
     then names its last member, still inside the gold source.
     """
-    subjects = [c for c in verb.children if c.dep_ == "nsubj" and _same_para(c, verb)]
+    subjects = [c for c in verb.children if c.dep_ == "nsubj" and same_para(c, verb)]
     if len(subjects) > 1:
         return min(subjects, key=lambda c: abs(c.i - verb.i))
     return subjects[0] if subjects else None
-
-
-# --------------------------------------------------------------------------------------------
-# Source resolution within one article
-# --------------------------------------------------------------------------------------------
-
-_PERSON_PRONOUNS = frozenset({"he", "she", "i", "him", "her"})
-_INDIVIDUAL_KINDS = frozenset({"politician", "official", "person", "military"})
-
-
-def _is_person_ref(ref: SourceRef) -> bool:
-    return ref.kind in _INDIVIDUAL_KINDS and (ref.kind != "military" or " " in ref.name)
-
-
-def _cited_person(refs: list[SourceRef], name: str) -> SourceRef | None:
-    """The latest person already cited under ``name``, whose kind and role a mention keeps."""
-    return next((r for r in reversed(refs) if r.name == name and _is_person_ref(r)), None)
-
-
-def _resolve(
-    start: int,
-    end: int,
-    head: Token,
-    history: list[tuple[int, SourceRef]],
-    outlet: str | None,
-) -> SourceRef:
-    """Resolve one speaker mention to a canonical source, given the article's earlier sources.
-
-    Args:
-        start: Mention start offset.
-        end: Mention end offset.
-        head: Syntactic head of the mention.
-        history: (offset, source) of the sources resolved so far in the article, in order.
-        outlet: The article's own outlet, if known.
-    """
-    doc = head.doc
-    surface = doc_text(doc)[start:end]
-    lower = surface.casefold()
-    antecedent = _relative_antecedent(head)
-    if antecedent is not None:
-        a_start, a_end = _char_span(_mention_tokens(antecedent))
-        return replace(_resolve(a_start, a_end, antecedent, history, outlet), surface=surface)
-    description = _description(head)
-    if lower in PRONOUNS or head.pos_ == "PRON":
-        want_person = lower in _PERSON_PRONOUNS
-        candidates = [(pos, ref) for pos, ref in history if pos < start]
-        if want_person:
-            # a named person earlier in the same sentence or the previous one
-            sent_start = head.sent.start_char
-            for ent in reversed(doc_ents(doc)):
-                if ent.label_ == "PERSON" and sent_start <= ent.start_char < start:
-                    name = _person_name(ent.text, [r for _, r in history], doc)
-                    candidates.append((ent.start_char, make_ref(name, "person", None, ent.text)))
-                    break
-            candidates = [c for c in candidates if _is_person_ref(c[1])]
-            gender = _PRONOUN_GENDER.get(lower)
-            if gender is not None:
-                text = doc_text(doc)
-                agreeing = [c for c in candidates if _title_gender(text, c[1].name) != -gender]
-                candidates = agreeing or candidates
-        else:
-            candidates = [c for c in candidates if not _is_person_ref(c[1])] or candidates
-        if candidates:
-            _, ref = max(candidates, key=lambda c: c[0])
-            return replace(ref, surface=surface)
-        if want_person:
-            for ent in reversed(doc_ents(doc)):
-                if ent.label_ == "PERSON" and ent.end_char <= start:
-                    name = _person_name(ent.text, [r for _, r in history], doc)
-                    return make_ref(name, "person", None, surface)
-        return make_ref(surface, "anonymous", None, surface)
-    alias = lookup_alias(surface)
-    if alias is not None:
-        return make_ref(alias[0], alias[1], description, surface)
-    if outlet and normalise_name(surface) == normalise_name(outlet):
-        return make_ref(outlet, "media", description, surface)
-    ent_label = head.ent_type_ if head.ent_iob_ != "O" else ""
-    refs = [r for _, r in history]
-    if (
-        ent_label == "PERSON"
-        or (
-            head.pos_ == "PROPN"
-            and not ent_label
-            and head.text[:1].isupper()
-            and len(surface.split()) <= 4
-            and not any(t.pos_ == "NOUN" for t in head.lefts)
-        )
-        or _surname_of_known_person(surface, head, refs)
-    ):
-        bare, titles, role = _name_titles_role(head, start, end)
-        name = _person_name(bare, refs, doc)
-        base = _cited_person(refs, name)
-        if base is not None and name != bare:
-            return replace(base, surface=surface)
-        description = description or role
-        kind = person_kind(titles, description)
-        return make_ref(name, kind, description, surface, individual=True)
-    name = re.sub(r"^(the|The)\s+", "", surface)
-    name = re.sub(r"['’]s$", "", name)
-    if ent_label in ("ORG", "GPE", "FAC") or head.pos_ == "PROPN":
-        kind = "government" if ent_label == "GPE" else organisation_kind(name)
-        return make_ref(name, kind, description, surface)
-    lemma = head.lemma_.casefold()
-    bare_np = re.sub(
-        r"^(the|a|an|another|some|several|many|two|three|one|other)\s+", "", surface, flags=re.I
-    )
-    definite = lower.startswith(("the ", "this ", "that ", "these ", "those "))
-    office = definite and lemma in _OFFICES and head.tag_ != "NNS"
-    holder = _office_holder(head, start, refs) if office else None
-    if holder is not None:
-        base = _cited_person(refs, holder)
-        if base is not None:
-            return replace(base, surface=surface)
-        kind = person_kind((lemma,), description)
-        return make_ref(holder, kind, description, surface, individual=True)
-    if definite:
-        # a definite nominal ("the spokesman", "the contractors") refers back to a source
-        for _, ref in reversed(history):
-            hay = f"{ref.name} {ref.description or ''}".casefold()
-            if re.search(rf"\b{re.escape(lemma)}", hay) or head.lower_ in hay:
-                return replace(ref, surface=surface)
-    if office:  # no one holds it, or two do: an unnamed office holder
-        return make_ref(bare_np, "anonymous", description or bare_np, surface)
-    if lemma in _DOCUMENT_HEADS:
-        return make_ref(bare_np, "document", description, surface)
-    bare_np = " ".join(bare_np.replace("[", " ").replace("]", " ").split())
-    if lemma in ANONYMOUS_HEADS or (head.tag_ == "NNS" and organisation_kind(bare_np) != "media"):
-        return make_ref(bare_np, "anonymous", description or bare_np, surface)
-    return make_ref(bare_np, organisation_kind(bare_np), description, surface)
-
-
-_PRONOUN_GENDER = {"he": 1, "him": 1, "she": -1, "her": -1}
-_TITLES_BY_GENDER = {"Mr": 1, "Mrs": -1, "Ms": -1, "Miss": -1}
-_TITLED_SURNAME = re.compile(r"\b(Mrs|Ms|Miss|Mr)\.? ([A-Z][\w-]*(?:['’][A-Z][\w-]*)?)")
-
-
-def _title_gender(text: str, name: str) -> int:
-    """1 when the article calls ``name`` "Mr.", -1 for "Mrs.", "Ms." or "Miss", else 0.
-
-    Why: "he" and "she" took the last person cited, whoever it was. Where an outlet titles
-    surnames on second reference ("Mrs. Clinton"), the title rules out half the candidates.
-    On PolNeAR train 38 of 2,626 he/she speakers change source; read one by one, about 19
-    are now right that were wrong, 1 is now wrong, and the rest are wrong either way.
-    """
-    words = name.split()
-    return _titled_surnames(text).get(words[-1], 0) if words else 0
-
-
-@lru_cache(maxsize=8)
-def _titled_surnames(text: str) -> dict[str, int]:
-    """Each surname the article titles, with its gender (0 when titled both ways)."""
-    found: dict[str, set[int]] = {}
-    for title, surname in _TITLED_SURNAME.findall(text):
-        found.setdefault(surname, set()).add(_TITLES_BY_GENDER[title])
-    return {name: genders.pop() if len(genders) == 1 else 0 for name, genders in found.items()}
-
-
-def _relative_antecedent(head: Token) -> Token | None:
-    """The noun a relative pronoun stands for: "Christie, who has campaigned" gives Christie.
-
-    Why: resolved as a pronoun, "who" took the source cited last before it, most often someone
-    else. On PolNeAR train 549 of 648 relative-pronoun speakers change source; in a sample of
-    45, about 40 are now the antecedent, against 3 before.
-    """
-    if head.lower_ not in _RELATIVE or head.head.dep_ != "relcl":
-        return None
-    antecedent = head.head.head
-    if head.lower_ == "who":
-        for _ in range(3):  # "who" is a person: not the place or body after a preposition
-            if antecedent.dep_ == "appos" and (  # "McConnell, now the majority leader, who"
-                antecedent.pos_ != "PROPN" or antecedent.head.pos_ == "PROPN"
-            ):  # but not "his daughter Ivanka Trump, who"
-                antecedent = antecedent.head
-            elif (  # "Democrats on Capitol Hill, who"
-                antecedent.dep_ == "pobj"
-                and antecedent.ent_type_ in ("GPE", "LOC", "FAC", "ORG")
-                and antecedent.head.head.pos_ in ("NOUN", "PROPN")
-            ):
-                antecedent = antecedent.head.head
-            else:
-                break
-        # the parser hangs the clause on a list's first member: "LaBelle and Stevie Wonder, who"
-        last = max(antecedent.conjuncts, key=lambda t: t.i, default=antecedent)
-        if last.i < head.i and all(t.is_punct for t in head.doc[last.i + 1 : head.i]):
-            antecedent = last
-    if antecedent.pos_ not in ("NOUN", "PROPN") or not _same_para(antecedent, head):
-        return None
-    return antecedent
-
-
-def _name_titles_role(head: Token, start: int, end: int) -> tuple[str, tuple[str, ...], str | None]:
-    """A person's bare name, titles and the role written before the name, if any.
-
-    Why: a mention like "House Speaker John Boehner" or "planetary geologist Rosaly Lopes" was
-    named in full, so the same person became two sources ("John Boehner" elsewhere) and the
-    role was lost. The person entity around the head gives the name; the words before it, after
-    any dateline or quotation ("... (Reuters) - President"), give the titles and the role. A
-    role needs a noun that is not a title: "Rep." is a title only, "defensive" no role.
-    """
-    doc = head.doc
-    ent = entity_at(head)
-    if (
-        ent is None
-        or ent.label_ != "PERSON"
-        or not start < ent.start_char < ent.end_char <= end
-        or _first_name_outside(ent)
-    ):
-        bare, titles = strip_titles(doc_text(doc)[start:end])
-        return bare, titles, None
-    name_tokens, ent_titles = _name_tokens(ent)
-    bare = _joined(name_tokens)
-    first = ent.start
-    while first > 0 and doc[first - 1].idx >= start:
-        first -= 1
-    prefix = [t for t in doc[first : ent.start] if not t.is_space]
-    cut = max((k + 1 for k, t in enumerate(prefix) if _separates(t)), default=0)
-    prefix = prefix[cut:]
-    while prefix and prefix[0].lower_ in ("the", "a", "an"):
-        prefix = prefix[1:]
-    while prefix and prefix[-1].lower_ in _POSSESSIVES:  # "Fox's Megyn Kelly": the role is "Fox"
-        prefix = prefix[:-1]
-    titles = tuple(t.text.rstrip(".").casefold() for t in prefix if is_title(t.text))
-    has_role = any(
-        t.pos_ in ("NOUN", "PROPN") and t.text[:1].isalpha() and not is_title(t.text)
-        for t in prefix
-    )
-    return bare, titles + ent_titles, _joined(prefix) if has_role else None
-
-
-_POSSESSIVES = frozenset({"'s", "’s", "'", "’"})
-
-
-def _name_tokens(ent: Span) -> tuple[list[Token], tuple[str, ...]]:
-    """A person entity's tokens without leading titles or a possessive, and the titles."""
-    tokens = [t for t in ent if not t.is_space]
-    titles: list[str] = []
-    while len(tokens) > 1 and is_title(tokens[0].text):
-        titles.append(tokens.pop(0).text.rstrip(".").casefold())
-    while len(tokens) > 1 and tokens[-1].lower_ in _POSSESSIVES:
-        tokens.pop()
-    return tokens, tuple(titles)
-
-
-def _joined(tokens: list[Token]) -> str:
-    """The text from the first token to the last, with runs of whitespace made one space."""
-    return " ".join(doc_text(tokens[0].doc)[slice(*_char_span(tokens))].split())
-
-
-def _separates(token: Token) -> bool:
-    """Whether a punctuation mark ends what comes before a name (a dateline, a quotation).
-
-    A full stop belongs to an abbreviation ("Lt. Gov.") and a hyphen inside a word
-    ("front-runner") to the word.
-    """
-    if not token.is_punct or token.text == ".":
-        return False
-    spaced = bool(token.whitespace_) or token.i == 0 or bool(token.doc[token.i - 1].whitespace_)
-    return token.is_quote or token.is_bracket or spaced
-
-
-def _first_name_outside(ent: Span) -> bool:
-    """Whether the entity is a surname whose first name the tagger left out ("German Ortega")."""
-    if len(ent) != 1 or ent.start == 0:
-        return False
-    before = ent.doc[ent.start - 1]
-    return (
-        before.pos_ == "PROPN"
-        and before.text[:1].isupper()
-        and before.ent_iob_ == "O"
-        and not is_title(before.text)
-    )
-
-
-#: Offices a definite nominal can stand for ("the president", "the governor"), with the
-#: abbreviations that title a name ("Gov. Chris Christie").
-_OFFICES = frozenset(
-    {
-        "president",
-        "senator",
-        "governor",
-        "mayor",
-        "speaker",
-        "chancellor",
-        "ambassador",
-        "judge",
-        "general",
-        "colonel",
-        "admiral",
-        "sheriff",
-    }
-)
-_OFFICE_ABBREVIATIONS = {"gov": "governor", "sen": "senator", "gen": "general", "col": "colonel"}
-
-
-def _office_holder(head: Token, start: int, refs: list[SourceRef]) -> str | None:
-    """The one person the article titles with the office before "the president", if one.
-
-    Why: "the president said" became a source of kind organisation named "president", though
-    the article had named "President Barack Obama". A place before the office ("the Florida
-    senator", "the senator from Florida", "the French president") must be among the words
-    before the holder's name ("Florida Sen. Marco Rubio"), and an office of a body ("World Bank
-    President Jim Yong Kim", "the union's president") is no office of state; nor is "Former
-    President Bill Clinton" the president. The holder must be one of the last few persons named
-    before. Two holders, or none, leave the office unresolved.
-    """
-    if any(t.dep_ == "poss" or t.lower_ == "vice" for t in head.lefts):
-        return None
-    former = any(t.lower_ == "former" for t in head.lefts)
-    of_places = (t for prep in head.rights if prep.lower_ in ("from", "of") for t in prep.children)
-    places = {
-        t.lower_ for t in (*head.lefts, *of_places) if t.pos_ in ("PROPN", "ADJ") and t.is_title
-    }
-    recent = _recent_surnames(head.doc, start)
-    holders = {
-        _person_name(name, refs, head.doc)
-        for pos, name, context, of_body in _office_holders(head.doc).get(head.lemma_.casefold(), ())
-        if pos < start
-        and name.split()[-1] in recent
-        and places <= context
-        and (places or not of_body)
-        and former == ("former" in context)
-    }
-    return holders.pop() if len(holders) == 1 else None
-
-
-def _recent_surnames(doc: Doc, start: int, *, names: int = 4) -> set[str]:
-    """The last words of the last few persons (or bodies: "Christie" is often ORG) before.
-
-    Why: "the senator" is someone the reader has just met. Without this, an article that
-    titles only Sen. Bernie Sanders, early on, sent a later "the senator" about Marco Rubio
-    to Sanders.
-    """
-    recent: list[str] = []
-    for ent in reversed(doc_ents(doc)):
-        if ent.label_ in ("PERSON", "ORG") and ent.end_char <= start and len(recent) < names:
-            surname = ent.text.split()[-1] if ent.text.split() else ""
-            if surname not in recent:
-                recent.append(surname)
-    return set(recent)
-
-
-@lru_cache(maxsize=8)
-def _office_holders(doc: Doc) -> dict[str, tuple[tuple[int, str, frozenset[str], bool], ...]]:
-    """The persons the article titles with each office.
-
-    Each holder is its offset, name, the words before the name, and whether those include a
-    body ("World Bank"). "Vice President Joe Biden" does not hold "president".
-    """
-    found: dict[str, list[tuple[int, str, frozenset[str], bool]]] = {}
-    for ent in doc_ents(doc):
-        if ent.label_ != "PERSON" or ent.start == 0:
-            continue
-        tokens, inside = _name_tokens(ent)
-        before = doc[ent.start - 1]
-        titles = (*inside, before.text.rstrip(".").casefold()) if before.is_title else inside
-        context = frozenset(t.lower_ for t in doc[max(ent.start - 4, 0) : ent.start])
-        first = ent.start  # the run of capitalised words right before the name
-        while first > 0 and (doc[first - 1].is_title or doc[first - 1].tag_ == "POS"):
-            first -= 1
-        of_body = any(t.ent_type_ == "ORG" or t.tag_ == "POS" for t in doc[first : ent.start])
-        for title in titles:
-            office = _OFFICE_ABBREVIATIONS.get(title, title)
-            if office in _OFFICES and "vice" not in context:
-                holder = (ent.start_char, _joined(tokens), context, of_body)
-                found.setdefault(office, []).append(holder)
-    return {office: tuple(holders) for office, holders in found.items()}
-
-
-def _surname_of_known_person(surface: str, head: Token, refs: list[SourceRef]) -> bool:
-    """Whether a name tagged as a body, place or noun is the surname of a person in the article.
-
-    Why: the tagger often labels a surname ORG or GPE, or parses it as a common noun ("Trump
-    said", "Kasich said", "Sanders said"), which made the speaker an organisation apart from
-    the person the article names in full.
-    """
-    if len(surface.split()) > 2 or surface.isupper():
-        return False
-    bare = strip_titles(surface)[0]
-    return bare[:1].isupper() and _person_name(bare, refs, head.doc) != bare
-
-
-def _person_name(name: str, refs: list[SourceRef], doc: Doc) -> str:
-    """Full name for a (sur)name, from the persons the article cites or names.
-
-    Why: with only the cited persons to go by, "Romney" stayed "Romney" when the article had
-    named "Mitt Romney" without quoting him yet, and one person became two sources; and a
-    surname went to whoever was cited in full, though the article named another far more
-    often ("Trump" became Ivanka Trump, cited once, in an article naming Donald Trump
-    throughout). Each first name with that surname counts its mentions, cited and named; one
-    must have at least twice the mentions of any other, or the surname stays as written: with
-    Bill and Chelsea Clinton named once each, "Mr. Clinton" is no guess.
-    """
-    bare, _ = strip_titles(name)
-    key = normalise_name(bare).split()
-    if not key:
-        return bare
-    named = _named_persons_by_surname(doc).get(key[-1], ())
-    cited = (r.name for r in refs if _is_person_ref(r) and normalise_name(r.name).endswith(key[-1]))
-    matches = [full for full in (*named, *cited) if ends_with_name(full, bare)]
-    by_first = Counter(normalise_name(full).split()[0] for full in matches)
-    if not by_first:
-        return bare
-    (first, most), *rest = by_first.most_common()
-    if rest and most < 2 * max(count for _, count in rest):
-        return bare
-    return expand_surname(bare, [m for m in matches if normalise_name(m).split()[0] == first])
-
-
-@lru_cache(maxsize=8)
-def _named_persons(doc: Doc) -> tuple[str, ...]:
-    """The full names of the article's person entities, once per mention, titles stripped.
-
-    Only names made of proper nouns count: the tagger also marks "Certainly Donald Trump",
-    "Weak - Rubio" and "Trump v. Trump" as persons.
-    """
-    names: list[str] = []
-    for ent in doc_ents(doc):
-        if ent.label_ != "PERSON":
-            continue
-        tokens, _ = _name_tokens(ent)
-        if len(tokens) > 1 and all(_name_word(t) for t in tokens):
-            names.append(_joined(tokens))
-    return tuple(names)
-
-
-@lru_cache(maxsize=8)
-def _named_persons_by_surname(doc: Doc) -> dict[str, tuple[str, ...]]:
-    """:func:`_named_persons` by the last word of the normalised name, in the article's order.
-
-    Why: a surname is looked up for every person mention; scanning every named person each
-    time took 5% of claim extraction.
-    """
-    index: dict[str, list[str]] = {}
-    for name in _named_persons(doc):
-        index.setdefault(normalise_name(name).split()[-1], []).append(name)
-    return {surname: tuple(names) for surname, names in index.items()}
-
-
-_NAME_PARTICLES = frozenset(
-    {"al", "bin", "da", "de", "del", "der", "di", "du", "la", "le", "van", "von"}
-)
-
-
-def _name_word(token: Token) -> bool:
-    """Whether a token can be part of a person's name: a capitalised proper noun or a particle."""
-    return token.pos_ == "PROPN" and (token.text[:1].isupper() or token.text in _NAME_PARTICLES)
 
 
 # --------------------------------------------------------------------------------------------
@@ -1025,7 +395,7 @@ class _Cue:
 
 
 def _is_media_like(token: Token) -> bool:
-    start, end = _char_span(_mention_tokens(token))
+    start, end = char_span(mention_tokens(token))
     surface = doc_text(token.doc)[start:end]
     alias = lookup_alias(surface)
     if alias is not None:
@@ -1039,7 +409,7 @@ def _complement(verb: Token) -> Token | None:
     for child in verb.children:
         if child.dep_ not in ("ccomp", "xcomp"):
             continue
-        if child.i > verb.i and _same_para(child, verb):
+        if child.i > verb.i and same_para(child, verb):
             return child
         if child.dep_ == "ccomp" and child.i < verb.i:
             # a complement rooted in an earlier paragraph ("AP reports:\n\n..., X said") is
@@ -1086,7 +456,7 @@ def _pruned(root: Token, anchor: Token) -> list[Token]:
             )
         ):
             cut = min(cut, tok.left_edge.i)
-    tokens = [t for t in _subtree(root, anchor) if t.i < cut]
+    tokens = [t for t in subtree(root, anchor) if t.i < cut]
     while tokens and (tokens[-1].is_punct or tokens[-1].dep_ == "cc"):
         tokens.pop()
     return tokens or [root]
@@ -1121,7 +491,7 @@ def _second_complement(verb: Token, comp: Token) -> list[Token]:
         if (
             conj.dep_ == "conj"
             and conj.i > comp.i
-            and _same_para(conj, verb)
+            and same_para(conj, verb)
             and doc[conj.left_edge.i - 1].dep_ == "cc"
             and (
                 any(c.dep_ == "mark" and c.lower_ == "that" for c in conj.children)
@@ -1134,7 +504,7 @@ def _second_complement(verb: Token, comp: Token) -> list[Token]:
 
 def _object(verb: Token) -> Token | None:
     for child in verb.children:
-        if child.dep_ == "dobj" and child.i > verb.i and _same_para(child, verb):
+        if child.dep_ == "dobj" and child.i > verb.i and same_para(child, verb):
             return child
     return None
 
@@ -1142,7 +512,7 @@ def _object(verb: Token) -> Token | None:
 def _span_of(tokens: list[Token], doc: Doc) -> tuple[int, int] | None:
     if not tokens:
         return None
-    start, end = _char_span(tokens)
+    start, end = char_span(tokens)
     start, end = _trim(doc_text(doc), start, end)
     return (start, end) if end > start else None
 
@@ -1150,7 +520,7 @@ def _span_of(tokens: list[Token], doc: Doc) -> tuple[int, int] | None:
 def _outer_content(verb: Token) -> tuple[int, int] | None:
     """Content that governs the cue: "X is so, he said", "X, he said, is Y", "As X writes, Y"."""
     head = verb.head
-    if head == verb or not _same_para(head, verb):
+    if head == verb or not same_para(head, verb):
         return None
     is_as = any(c.dep_ == "mark" and c.lower_ == "as" for c in verb.children)
     if verb.dep_ == "advcl" and not is_as:
@@ -1166,7 +536,7 @@ def _outer_content(verb: Token) -> tuple[int, int] | None:
         lo += 1  # the attribution's own commas are children of the verb: look past them
     while hi > verb.i and doc[hi].is_punct:
         hi -= 1
-    tokens = [t for t in _subtree(head, verb) if t.i not in sub]
+    tokens = [t for t in subtree(head, verb) if t.i not in sub]
     before = [t for t in tokens if t.i < lo]
     after = [t for t in tokens if t.i > hi]
     parenthetical = (
@@ -1202,7 +572,7 @@ def _parenthetical_content(verb: Token) -> tuple[int, int] | None:
     commas counts ("X, the agency said in a June report, Y").
     """
     subj = _subject(verb)
-    if subj is None or subj.i > verb.i or subj.lower_ in _RELATIVE:
+    if subj is None or subj.i > verb.i or subj.lower_ in RELATIVE_PRONOUNS:
         return None
     doc = verb.doc
     lo = subj.left_edge.i
@@ -1221,8 +591,8 @@ def _parenthetical_content(verb: Token) -> tuple[int, int] | None:
     if j + 1 < len(doc) and doc[j + 1].text in _OPEN_QUOTES + '"':
         return None  # "Asked about it, Adelson said, “...”": the quotation is the claim
     sent = verb.sent
-    before = [t for t in doc[sent.start : lo - 1] if _same_para(t, verb) and not t.is_space]
-    after = [t for t in doc[j + 1 : sent.end] if _same_para(t, verb) and not t.is_space]
+    before = [t for t in doc[sent.start : lo - 1] if same_para(t, verb) and not t.is_space]
+    after = [t for t in doc[j + 1 : sent.end] if same_para(t, verb) and not t.is_space]
     if after and after[0].head == verb and after[0].dep_ == "advcl" and after[0].tag_ == "VBG":
         return None  # "X is so, Hollande said, noting ...": the attribution goes on; X is all
 
@@ -1244,7 +614,7 @@ def _according_content(tok: Token) -> tuple[int, int] | None:
         anchor = anchor.head
     while anchor.dep_ == "conj" and anchor.head.pos_ in ("VERB", "AUX"):
         anchor = anchor.head
-    tokens = [t for t in _subtree(anchor, tok) if t.i not in sub]
+    tokens = [t for t in subtree(anchor, tok) if t.i not in sub]
     before = [t for t in tokens if t.i < tok.i]
     after = [t for t in tokens if t.i > tok.i]
     doc = tok.doc
@@ -1258,8 +628,6 @@ def _according_content(tok: Token) -> tuple[int, int] | None:
 
 #: Prepositions whose object can be a cue's content ("called for X", "talked about X").
 _CONTENT_PREPS = frozenset({"for", "about", "to", "on", "of", "against", "over", "as", "with"})
-#: Relative pronouns that stand for the head noun of their clause ("officials who said ...").
-_RELATIVE = frozenset({"who", "that", "which", "whom"})
 
 
 def in_quotation(quotes: list[Quote], offset: int) -> bool:
@@ -1368,7 +736,7 @@ def _speaker_of(tok: Token) -> Token | None:
     speaker = _subject(tok)
     if speaker is None and tok.dep_ in ("advcl", "xcomp", "conj", "pcomp", "acl"):
         governor = tok.head.head if tok.head.dep_ == "prep" else tok.head
-        if _same_para(governor, tok):
+        if same_para(governor, tok):
             speaker = _subject(governor)
             outer = governor.head
             if (
@@ -1376,7 +744,7 @@ def _speaker_of(tok: Token) -> Token | None:
                 and governor.dep_ == "ccomp"
                 and tok.lemma_.casefold() in CUE_LEMMAS
                 and outer.lemma_.casefold() in CUE_LEMMAS
-                and _same_para(outer, tok)
+                and same_para(outer, tok)
             ):
                 # "X said it would ... and warned ...": the parser hangs the second cue
                 # under the first one's content; X, not the content's subject, warned
@@ -1389,7 +757,7 @@ def _prep_content(tok: Token) -> tuple[str, Token] | None:
     for child in tok.children:
         if child.dep_ == "prep" and child.i > tok.i and child.lower_ in _CONTENT_PREPS:
             obj = next((c for c in child.children if c.dep_ in ("pobj", "pcomp")), None)
-            if obj is not None and _same_para(obj, tok):
+            if obj is not None and same_para(obj, tok):
                 return child.lower_, obj
     return None
 
@@ -1402,7 +770,7 @@ def _noun_cue(tok: Token, lex: Lexicon) -> _Cue | None:
     content_tok: Token | None = None
     key = lemma
     for child in tok.children:
-        if child.dep_ in ("acl", "ccomp") and child.i > tok.i and _same_para(child, tok):
+        if child.dep_ in ("acl", "ccomp") and child.i > tok.i and same_para(child, tok):
             content_tok = child
             break
     if content_tok is None:
@@ -1417,7 +785,7 @@ def _noun_cue(tok: Token, lex: Lexicon) -> _Cue | None:
     if speaker is None and tok.dep_ in ("dobj", "nsubj", "attr"):
         head = tok.head
         speaker = _agent(head) if tok.dep_ == "nsubj" else _subject(head)
-    if speaker is not None and (speaker.lower_ in _RELATIVE or not _same_para(speaker, tok)):
+    if speaker is not None and (speaker.lower_ in RELATIVE_PRONOUNS or not same_para(speaker, tok)):
         speaker = None
     content = _span_of(_pruned(content_tok, tok), tok.doc)
     return _Cue((tok.idx, tok.idx + len(tok)), speaker, None, content, tok, False, "noun", key)
@@ -1443,7 +811,7 @@ def _poll_cue(tok: Token) -> _Cue | None:
     if comma >= len(doc) or doc[comma].text != ",":
         return None
     sent = tok.sent
-    rest = [t for t in doc[comma + 1 : sent.end] if _same_para(t, tok) and not t.is_space]
+    rest = [t for t in doc[comma + 1 : sent.end] if same_para(t, tok) and not t.is_space]
     if len(rest) < 3:
         return None
     content = _span_of(rest, doc)
@@ -1524,7 +892,7 @@ def _match_cues(doc: Doc, lex: Lexicon | None = None) -> list[_Cue]:
                     if c.dep_ in ("dobj", "attr", "npadvmod")
                     and c.i > tok.i
                     and c.pos_ in ("PROPN", "NOUN")
-                    and _same_para(c, tok)
+                    and same_para(c, tok)
                 ),
                 None,
             )
@@ -1589,7 +957,7 @@ def _adjacent_name(verb: Token) -> Token | None:
     if verb.i == 0 or verb.tag_ not in ("VBD", "VBZ", "VBP"):
         return None
     prev = verb.doc[verb.i - 1]
-    if not _same_para(prev, verb):
+    if not same_para(prev, verb):
         return None
     if prev.pos_ == "PROPN" or prev.lower_ in _NAME_SUBJECTS:
         return prev
@@ -1600,7 +968,7 @@ def _outer_subject(tok: Token, content: tuple[int, int]) -> Token | None:
     """The nearest subject of an enclosing clause that lies outside ``content``."""
     node = tok
     for _ in range(4):
-        if node.head == node or not _same_para(node.head, tok):
+        if node.head == node or not same_para(node.head, tok):
             return None
         node = node.head
         subj = _subject(node)
@@ -1616,12 +984,12 @@ def _passive_cue(tok: Token, lemma: str, lex: Lexicon) -> _Cue | None:
     doc = tok.doc
     speaker = _agent(tok)
     comp = next(
-        (c for c in tok.children if c.dep_ in ("ccomp", "xcomp") and _same_para(c, tok)), None
+        (c for c in tok.children if c.dep_ in ("ccomp", "xcomp") and same_para(c, tok)), None
     )
     subj = next((c for c in tok.children if c.dep_ == "nsubjpass"), None)
     if comp is not None and comp.dep_ == "ccomp":
         tokens = _pruned(comp, tok)
-    elif subj is not None and subj.lower_ not in _RELATIVE and subj.lower_ != "it":
+    elif subj is not None and subj.lower_ not in RELATIVE_PRONOUNS and subj.lower_ != "it":
         tokens = _pruned(subj, tok)
         if comp is not None:
             tokens = sorted([*tokens, *_pruned(comp, tok)], key=lambda t: t.i)
@@ -1962,9 +1330,9 @@ def _cue_clause(cue: _Cue) -> list[Token]:
     tokens = [verb]
     for child in verb.children:
         if child.dep_ in _CLAUSE_DEPS:
-            tokens.extend(_subtree(child, verb))
+            tokens.extend(subtree(child, verb))
     if cue.speaker is not None:
-        tokens.extend(_mention_tokens(cue.speaker))
+        tokens.extend(mention_tokens(cue.speaker))
         if verb.lemma_ == "accord":
             tokens.extend(verb.doc[verb.i : cue.speaker.i + 1])
     return [t for t in tokens if not t.is_punct]
@@ -2192,14 +1560,14 @@ def extract_claims(doc: Doc, *, outlet: str | None = None) -> Iterator[Claim]:
         speaker = via_ref = source = None
         s_start = s_end = None
         if cue.speaker is not None:
-            s_start, s_end = _char_span(_mention_tokens(cue.speaker))
+            s_start, s_end = char_span(mention_tokens(cue.speaker))
             speaker = text[s_start:s_end]
-            source = _resolve(s_start, s_end, cue.speaker, history, outlet)
+            source = resolve_speaker(s_start, s_end, cue.speaker, history, outlet)
             history.append((s_start, source))
         via_tok = cue.via or relays.get(cues.index(cue)) or _relay_of(cue, cues, relays)
         if via_tok is not None:
-            v_start, v_end = _char_span(_mention_tokens(via_tok))
-            via_ref = _resolve(v_start, v_end, via_tok, history, outlet)
+            v_start, v_end = char_span(mention_tokens(via_tok))
+            via_ref = resolve_speaker(v_start, v_end, via_tok, history, outlet)
         c_start, c_end = cue.cue
         yield Claim(
             speaker=speaker,
@@ -2379,7 +1747,7 @@ def _dash_byline(doc: Doc, quote: Quote) -> _Cue | None:
     while (
         last.i + 1 < len(doc)
         and doc[last.i + 1].pos_ == "PROPN"
-        and _same_para(first, doc[last.i + 1])
+        and same_para(first, doc[last.i + 1])
     ):
         last = doc[last.i + 1]
     name = doc[first.i : last.i + 1]

@@ -342,7 +342,7 @@ def test_she_skips_a_man_the_article_calls_mr():
 
 
 def test_title_gender_reads_the_articles_own_titles():
-    from pipeline.extract.claims import _title_gender
+    from pipeline.extract.speakers import _title_gender
 
     text = (
         "Mr. Sanders spoke. Mrs. Clinton and Ms. Warren listened. Mr. Kelly and Mrs. Kelly left. "
@@ -391,7 +391,7 @@ def test_role_before_a_name_is_the_description_not_part_of_the_name(text, name, 
 def test_only_spaced_or_quoting_punctuation_cuts_a_role_before_a_name():
     import spacy
 
-    from pipeline.extract.claims import _separates
+    from pipeline.extract.speakers import _separates
 
     doc = spacy.blank("en")("ORLANDO (Reuters) - Lt. Gov. and front-runner")
     cuts = {t.text for t in doc if _separates(t)}
@@ -401,7 +401,7 @@ def test_only_spaced_or_quoting_punctuation_cuts_a_role_before_a_name():
 def test_a_mention_drops_a_leading_stray_symbol_but_keeps_a_currency_sign():
     import spacy
 
-    from pipeline.extract.claims import _cut_parenthetical
+    from pipeline.extract.speakers import _cut_parenthetical
 
     nlp = spacy.blank("en")
     table = nlp("| Bridenstine")  # a scraped table's cell border
@@ -546,14 +546,14 @@ def test_paragraph_numbers_match_a_walk_over_the_tokens(text):
     """The offset arithmetic gives what a walk over ``text_with_ws`` gives, token by token."""
     import spacy
 
-    from pipeline.extract.claims import _para_ids
+    from pipeline.extract.tokens import para_ids
 
     doc = spacy.blank("en")(text)
     walked, para = [], 0
     for token in doc:
         walked.append(para)
         para += "\n" in token.text_with_ws
-    assert list(_para_ids(doc)) == walked
+    assert list(para_ids(doc)) == walked
 
 
 def test_lexicon_prefilter_never_refuses_a_key_it_admits():

@@ -1,0 +1,52 @@
+"""Helpers over a parsed doc's tokens that the claim extractor and speaker resolution share.
+
+A paragraph break is a hard limit for both: neither a content span nor a speaker mention runs
+over one.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import numpy
+from spacy.attrs import IDX
+from spacy.tokens import Doc, Token
+
+from pipeline.extract.doccache import doc_text
+
+
+def same_para(a: Token, b: Token) -> bool:
+    """True when no newline separates the two tokens."""
+    ids = para_ids(a.doc)
+    return ids[a.i] == ids[b.i]
+
+
+@lru_cache(maxsize=4)
+def para_ids(doc: Doc) -> tuple[int, ...]:
+    """Paragraph number of every token (a newline in a token or its trailing space ends one).
+
+    Memoised for the few docs in flight: ``same_para`` runs for every token of every subtree,
+    and rebuilding ``doc_text(doc)`` or scanning tokens there made extraction quadratic.
+    """
+    # Token i with its whitespace is text[start[i] : start[i + 1]]: a newline belongs to the
+    # last token starting at or before it, and every later token is in a later paragraph.
+    # Worked out from the offsets: walking the tokens was a tenth of claim extraction.
+    if not len(doc):
+        return ()
+    starts = doc.to_array(IDX).astype(numpy.int64)
+    newlines = [match.start() for match in re.finditer("\n", doc_text(doc))]
+    ends_para = numpy.zeros(len(starts), dtype=numpy.int64)
+    ends_para[numpy.searchsorted(starts, newlines, side="right") - 1] = 1
+    return tuple(numpy.concatenate(([0], numpy.cumsum(ends_para)[:-1])).tolist())
+
+
+def subtree(tok: Token, anchor: Token | None = None) -> list[Token]:
+    """Subtree of ``tok`` restricted to the paragraph of ``anchor`` (default ``tok``)."""
+    anchor = anchor or tok
+    return [t for t in tok.subtree if same_para(t, anchor) and not t.is_space]
+
+
+def char_span(tokens: list[Token]) -> tuple[int, int]:
+    """Start and end offsets from the first token to the last."""
+    return tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
