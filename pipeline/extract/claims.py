@@ -1729,20 +1729,38 @@ def _transcript_cues(doc: Doc) -> list[_Cue]:
     return out
 
 
-_DASH_BYLINE = re.compile(r"^[ \u00a0]*[―—–-]+[ \u00a0]*(?=[A-Z])")
+_DASH_BYLINE = re.compile(r"^[ \u00a0]*(\n[ \u00a0\n]*)?[―—–-]+[ \u00a0]*(?=[A-Z])")
+#: Words of a dashed line under a quotation that credits the story, not the quotation.
+_CREDIT_LINE = re.compile(
+    r"\b(contribut\w*|reporting|assistance|editing|writing|follow|updated|twitter)\b", re.I
+)
 
 
 def _dash_byline(doc: Doc, quote: Quote) -> _Cue | None:
-    """A quotation signed with a dash and a name: “...” ― Karen Bobadilla."""
+    """A quotation signed with a dash and a name: “...” ― Karen Bobadilla.
+
+    The signature may also open the next paragraph, as in a list of the day's quotations
+    ("“...”⏎⏎-- Then Sen. Barack Obama in a 2008 campaign ad"). There a dashed line is just as
+    often a reporter's sign-off ("--Courtney Subramanian"), a credit ("-- CNBC's Christina
+    Wilkie contributed") or a section heading ("-- Big Questions:"), so it signs the quotation
+    only when the quotation is a paragraph of its own and the line names a person within its
+    first words ("Email from drug-industry lobbyist Bryant Hall") and goes on to say who they
+    are or where they spoke.
+    """
     text = doc_text(doc)
     match = _DASH_BYLINE.match(text[quote.close : quote.close + 40])
     if match is None:
         return None
     name_start = quote.close + match.end()
-    span = doc.char_span(name_start, name_start + 1, alignment_mode="expand")
-    if span is None or span[0].pos_ != "PROPN":
-        return None
-    first = span[0]
+    if match.group(1):
+        first = _signature_name(doc, quote, name_start)
+        if first is None:
+            return None
+    else:
+        span = doc.char_span(name_start, name_start + 1, alignment_mode="expand")
+        if span is None or span[0].pos_ != "PROPN":
+            return None
+        first = span[0]
     last = first
     while (
         last.i + 1 < len(doc)
@@ -1751,13 +1769,41 @@ def _dash_byline(doc: Doc, quote: Quote) -> _Cue | None:
     ):
         last = doc[last.i + 1]
     name = doc[first.i : last.i + 1]
-    dash_start = quote.close + len(match.group()) - len(match.group().lstrip(" \u00a0"))
+    dash_start = quote.close + len(match.group()) - len(match.group().lstrip(" \u00a0\n"))
     dash = text[dash_start:].split(None, 1)[0] if text[dash_start:].strip() else "-"
     dash_span = doc.char_span(dash_start, dash_start + 1, alignment_mode="expand")
     verb = dash_span[0] if dash_span is not None else first
     return _Cue(
         (dash_start, dash_start + len(dash.rstrip(" \u00a0"))), name.root, None, None, verb, False
     )
+
+
+def _signature_name(doc: Doc, quote: Quote, name_start: int) -> Token | None:
+    """The first token of the person a dashed line under a stand-alone quotation names."""
+    text = doc_text(doc)
+    line_end = text.find("\n", name_start)
+    line = text[name_start : line_end if line_end >= 0 else len(text)]
+    para_start = text.rfind("\n", 0, quote.open) + 1
+    para_end = text.find("\n", quote.close)
+    after = text[quote.close : para_end if para_end >= 0 else len(text)]
+    if (
+        text[para_start : quote.open].strip()
+        or after.strip(" \u00a0.,")
+        or _CREDIT_LINE.search(line)
+    ):
+        return None
+    span = doc.char_span(name_start, name_start + len(line), alignment_mode="contract")
+    if span is None or span[0].pos_ in ("ADP", "CCONJ", "SCONJ", "DET", "PRON"):  # "— In Nashville"
+        return None
+    for ent in span.ents:
+        if ent.label_ != "PERSON":
+            continue
+        ends_line = not line[ent.end_char - name_start :].strip(" \u00a0.,")
+        possessive = ent.end < len(doc) and doc[ent.end].tag_ == "POS"
+        if ent.start - span.start < 8 and not ends_line and not possessive:
+            return ent[0]
+        break
+    return None
 
 
 def _preceding_cue(cues: list[_Cue], quote: Quote, *, window: int = 400) -> _Cue | None:

@@ -191,6 +191,25 @@ def test_name_between_quotation_and_cue_is_the_speaker():
 
 
 @pytest.mark.slow
+def test_dashed_line_under_a_quotation_paragraph_signs_it():
+    text = (
+        "The report brought bad news for a president hoping to show progress.\n\n"
+        "The Day in Quotes\n\n"
+        "“We knew our economy was in trouble, and we knew our neighbours were in pain.”\n\n"
+        "-- President Barack Obama at the unveiling of the portraits.\n\n"
+        "“Thank you so much for inviting our rowdy friends to my hanging.”\n\n"
+        "-- Former President George W. Bush at the same ceremony.\n\n"
+        "“The committee will meet again next week to hear the remaining witnesses.”\n\n"
+        "-- Courtney Subramanian\n"
+    )
+    direct = {c.content[:12]: c for c in _claims_of(text) if c.is_direct}
+    assert direct["We knew our "].source.name == "Barack Obama"
+    assert direct["Thank you so"].source.name == "George W. Bush"
+    signed_off = direct.get("The committee")
+    assert signed_off is None or signed_off.speaker != "Courtney Subramanian"
+
+
+@pytest.mark.slow
 def test_quoted_show_title_is_no_content():
     text = (
         "On this weekend’s broadcast of “Fox News Sunday,” Gov. Mike Pence said his running "
