@@ -228,10 +228,14 @@ def resolve_speaker(
         want_person = lower in _PERSON_PRONOUNS
         candidates = [(pos, ref) for pos, ref in history if pos < start]
         if want_person:
-            # a named person earlier in the same sentence or the previous one
+            # a named person earlier in the same sentence, outside the quotation it says
             sent_start = head.sent.start_char
             for ent in reversed(doc_ents(doc)):
-                if ent.label_ == "PERSON" and sent_start <= ent.start_char < start:
+                if (
+                    sent_start <= ent.start_char < start
+                    and _is_named_person(ent)
+                    and _outside_quotation(ent, start)
+                ):
                     name = _person_name(ent.text, [r for _, r in history], doc)
                     candidates.append((ent.start_char, make_ref(name, "person", None, ent.text)))
                     break
@@ -242,13 +246,14 @@ def resolve_speaker(
                 agreeing = [c for c in candidates if _title_gender(text, c[1].name) != -gender]
                 candidates = agreeing or candidates
         else:
-            candidates = [c for c in candidates if not _is_person_ref(c[1])] or candidates
+            bodies = [c for c in candidates if not _is_person_ref(c[1])]
+            candidates = bodies if bodies or lower in _THING_PRONOUNS else candidates
         if candidates:
             _, ref = max(candidates, key=lambda c: c[0])
             return replace(ref, surface=surface)
         if want_person:
             for ent in reversed(doc_ents(doc)):
-                if ent.label_ == "PERSON" and ent.end_char <= start:
+                if ent.end_char <= start and _is_named_person(ent):
                     name = _person_name(ent.text, [r for _, r in history], doc)
                     return make_ref(name, "person", None, surface)
         return make_ref(surface, "anonymous", None, surface)
@@ -310,6 +315,43 @@ def resolve_speaker(
     if lemma in ANONYMOUS_HEADS or (head.tag_ == "NNS" and organisation_kind(bare_np) != "media"):
         return make_ref(bare_np, "anonymous", description or bare_np, surface)
     return make_ref(bare_np, organisation_kind(bare_np), description, surface)
+
+
+#: Pronouns that never stand for a person ("its decision", "it said").
+_THING_PRONOUNS = frozenset({"it", "its", "which"})
+_CLOSING_MARKS = frozenset('”"»')
+
+
+def _is_named_person(ent: Span) -> bool:
+    """Whether a person entity names someone: the tagger also marks "the Moon" and "the Gateway".
+
+    Why: "“... to the surface of the Moon,” he said" made the speaker "Moon".
+    """
+    doc = ent.doc
+    return ent.label_ == "PERSON" and not (
+        ent.start > 0 and doc[ent.start - 1].lower_ in ("the", "a", "an")
+    )
+
+
+def _outside_quotation(ent: Span, pronoun_start: int) -> bool:
+    """Whether the entity is not inside a quotation that closes before the pronoun after it.
+
+    Why: a name inside the quotation a pronoun says ("“I met Obama,” he said") is not its
+    speaker. The first quotation mark after the name tells: a closing one ends a quotation the
+    name is in, an opening one ("Trump went on to promote “Celebrity Apprentice,” note that
+    he") starts another. A straight mark closes when the paragraph has an odd number of them
+    before the name.
+    """
+    text = doc_text(ent.doc)
+    for char in text[ent.end_char : pronoun_start]:
+        if char in "“«":
+            return True
+        if char in "”»":
+            return False
+        if char == '"':
+            para_start = text.rfind("\n", 0, ent.start_char) + 1
+            return text.count('"', para_start, ent.start_char) % 2 == 0
+    return True
 
 
 _PRONOUN_GENDER = {"he": 1, "him": 1, "she": -1, "her": -1}

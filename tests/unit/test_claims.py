@@ -350,6 +350,32 @@ def test_relative_pronoun_resolves_to_its_antecedent_not_the_last_source(text, s
     assert c.source.name == source
 
 
+@pytest.mark.parametrize(
+    ("text", "source"),
+    [  # the tagger marks "the Moon" and "the Gateway" as persons
+        (
+            "“We need a lander first,” said Doug Cooke, a former NASA official. “These landers "
+            "would take crews to the surface of the Moon,” he said.",
+            "Doug Cooke",
+        ),
+        (
+            "“We need a lander first,” said Doug Cooke, a former NASA official. “I think there "
+            "is no compelling argument for the Gateway in the lunar program,” he said.",
+            "Doug Cooke",
+        ),
+        (  # a name inside the quotation "he" says is not "he"
+            "“We will win this,” said Ted Cruz. “I met Donald Trump last week and he was rude,” "
+            "he said.",
+            "Ted Cruz",
+        ),
+    ],
+)
+@pytest.mark.slow
+def test_he_is_no_name_inside_his_quotation_nor_the_moon(text, source):
+    last = [c for c in _claims_of(text) if c.speaker == "he"][-1]
+    assert last.source.name == source
+
+
 @pytest.mark.slow
 def test_she_skips_a_man_the_article_calls_mr():
     text = (
