@@ -370,8 +370,21 @@ def _subject(verb: Token) -> Token | None:
     """
     subjects = [c for c in verb.children if c.dep_ == "nsubj" and same_para(c, verb)]
     if len(subjects) > 1:
-        return min(subjects, key=lambda c: abs(c.i - verb.i))
+        nearest = min(subjects, key=lambda c: abs(c.i - verb.i))
+        return next((s for s in subjects if _splits_name_phrase(nearest, s)), nearest)
     return subjects[0] if subjects else None
+
+
+def _splits_name_phrase(part: Token, name: Token) -> bool:
+    """Whether ``part`` is a piece of the phrase before a person's name, parsed as a subject.
+
+    Why: "said study co-author Anezina Solomonidou" gives "said" two subjects, "co" and
+    "Solomonidou", and the nearer made the speaker "study co". Every word between the two
+    must hang on the name.
+    """
+    if name.ent_type_ != "PERSON" or not part.i < name.i:
+        return False
+    return all(t.head.i == name.i for t in part.doc[part.i + 1 : name.i])
 
 
 # --------------------------------------------------------------------------------------------

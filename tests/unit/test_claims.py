@@ -316,6 +316,16 @@ def test_of_two_subjects_the_nearer_is_the_speaker(text, speaker):
 
 
 @pytest.mark.slow
+def test_a_subject_split_off_the_words_before_a_name_is_not_the_speaker():
+    text = (
+        "The equatorial regions are drier than the poles, said study co-author Anezina "
+        "Solomonidou, a European Space Agency research fellow."
+    )
+    (c,) = [c for c in _claims_of(text) if c.cue == "said"]
+    assert c.source.name == "Anezina Solomonidou"
+
+
+@pytest.mark.slow
 def test_speaker_parsed_as_object_after_the_quotation():
     # “Meh,” parses as the subject of "wrote" and the supporter as its object
     text = 'It matters only if you believe them.\n\n"Meh," wrote a Trump supporter who runs it.'
