@@ -326,6 +326,11 @@ def is_title(word: str) -> bool:
     return word.rstrip(".,").casefold() in _TITLES
 
 
+#: A vice president described by a field or a body ("for policy", "at Boeing") is an executive:
+#: a country's vice president is titled ("Vice President Joe Biden") or "of" it.
+_EXECUTIVE = re.compile(r"\bvice[ -]president (?:for|at|in)\b", re.I)
+
+
 def person_kind(titles: Sequence[str], description: str | None) -> str:
     """Kind of a named individual from its titles and role description.
 
@@ -335,7 +340,10 @@ def person_kind(titles: Sequence[str], description: str | None) -> str:
     ranks = _civilian(set(titles))
     words = set(ranks)
     if description:
-        words |= _civilian(_own_role_words(description))
+        own = _civilian(_own_role_words(description))
+        if _EXECUTIVE.search(description):  # "vice president for policy at the Cato Institute"
+            own = (own - {"president"}) | {"executive"}
+        words |= own
     if words & _MILITARY_TITLES:
         return "official" if not ranks & _MILITARY_TITLES else "military"
     if words & _POLITICIAN_TITLES or words & {
@@ -354,6 +362,7 @@ def person_kind(titles: Sequence[str], description: str | None) -> str:
         "director",
         "spokesperson",
         "envoy",
+        "executive",
     }:
         return "official"
     return "person"

@@ -74,6 +74,9 @@ def test_merged_kind_prefers_what_a_title_says_over_a_bare_name():
         (("lt", "gov"), None, "politician"),
         ((), "a former adviser to President Bill Clinton", "official"),  # Clinton's title
         ((), "a professor who worked for Sen. Lamar Alexander", "person"),
+        ((), "vice president for defense and foreign policy at the Cato Institute", "official"),
+        ((), "a senior vice president in the Boca Raton office of a consulting firm", "official"),
+        (("vice", "president"), None, "politician"),  # Vice President Joe Biden
     ],
 )
 def test_person_kind_reads_civilian_offices_and_only_the_persons_own_titles(
