@@ -118,6 +118,16 @@ DOCUMENT_HEADS = frozenset(
         "ad",
         "post",
         "communique",
+        # what shows rather than says: "Video footage shows", "the statistics suggest"
+        "footage",
+        "image",
+        "photo",
+        "photograph",
+        "picture",
+        "statistic",
+        "evidence",
+        "version",
+        "draft",
     ]
 )
 
@@ -312,7 +322,11 @@ def resolve_speaker(
     if lemma in DOCUMENT_HEADS:
         return make_ref(bare_np, "document", description, surface)
     bare_np = " ".join(bare_np.replace("[", " ").replace("]", " ").split())
-    if lemma in ANONYMOUS_HEADS or (head.tag_ == "NNS" and organisation_kind(bare_np) != "media"):
+    if (
+        lemma in ANONYMOUS_HEADS
+        or lemma in _OFFICES  # "a president hoping to show progress": someone unnamed
+        or (head.tag_ == "NNS" and organisation_kind(bare_np) != "media")
+    ):
         return make_ref(bare_np, "anonymous", description or bare_np, surface)
     return make_ref(bare_np, organisation_kind(bare_np), description, surface)
 

@@ -386,6 +386,24 @@ def test_he_is_no_name_inside_his_quotation_nor_the_moon(text, source):
     assert last.source.name == source
 
 
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("Video footage shows security forces using water cannons and tear gas.", "document"),
+        ("The photo shows the senator asleep during the hearing.", "document"),
+        (
+            "This is the third June in a row that has brought unhappy economic news for a "
+            "president hoping to show progress on the economy.",
+            "anonymous",
+        ),
+    ],
+)
+@pytest.mark.slow
+def test_footage_is_a_document_and_an_unnamed_president_anonymous(text, kind):
+    (c,) = _claims_of(text)
+    assert c.source.kind == kind
+
+
 @pytest.mark.slow
 def test_she_skips_a_man_the_article_calls_mr():
     text = (
