@@ -206,6 +206,11 @@ _LINE_RULES: tuple[tuple[str, re.Pattern[str], str], ...] = (
         "media widget label",
     ),
     (
+        "media_label",
+        _full(r"just watched .{1,160} replay more videos \.\.\. must watch .{1,160} \d{1,2}:\d\d"),
+        "video widget ('JUST WATCHED ... MUST WATCH')",
+    ),
+    (
         "copyright",
         _full(r"(?:copyright\s*)?(?:©|\(c\)|copyright)\s*\d{4}\b.{0,150}|all rights reserved\.?"),
         "copyright notice",
@@ -385,6 +390,41 @@ def _strip_captions(blocks: list[list[str]], removed: list[Removal]) -> list[lis
     return kept
 
 
+_GALLERY_MARK = re.compile(r"\bHide Caption \d+ of \d+\b")
+_GALLERY_LABEL = "Photos:"
+_GALLERY_REASON = "photo gallery captions ('Hide Caption N of M')"
+
+
+def _strip_galleries(blocks: list[list[str]], removed: list[Removal]) -> list[list[str]]:
+    """Drop a photo gallery's captions that a scraper ran into a paragraph.
+
+    Why: CNN's galleries come out of the page as one long paragraph, each caption labelled
+    "Photos: <gallery title>" and ended by "Hide Caption 3 of 22". The pipeline then read the
+    captions as the story: claims ("The rise" endorsed Barack Obama), figures and places from
+    22 photos of another story. The gallery runs from its first label (or the paragraph's
+    start, when the paragraph opens mid-caption) to its last "Hide Caption" mark (or the
+    paragraph's end, when a label after it opens a caption continued in the next paragraph).
+    Text before or after stays, each as a paragraph. A paragraph that opens mid-caption also
+    takes the labelled paragraph before it, where the gallery's first caption stood alone.
+    """
+    kept: list[list[str]] = []
+    for block in blocks:
+        text = " ".join(block)
+        marks = list(_GALLERY_MARK.finditer(text))
+        if not marks:
+            kept.append(block)
+            continue
+        label = text.find(_GALLERY_LABEL)
+        start = label if 0 <= label < marks[0].start() else 0
+        if start == 0 and kept and kept[-1][0].startswith(_GALLERY_LABEL):
+            # the first caption stood in a paragraph of its own, before its mark
+            removed.append(Removal("photo_caption", " ".join(kept.pop()), _GALLERY_REASON))
+        end = len(text) if _GALLERY_LABEL in text[marks[-1].end() :] else marks[-1].end()
+        removed.append(Removal("photo_caption", text[start:end], _GALLERY_REASON))
+        kept.extend([part] for part in (text[:start].strip(), text[end:].strip()) if part)
+    return kept
+
+
 def _strip_lines(blocks: list[list[str]], removed: list[Removal]) -> list[list[str]]:
     kept: list[list[str]] = []
     for block in blocks:
@@ -416,6 +456,7 @@ def normalise_body(title: str | None, text: str) -> tuple[str, tuple[Removal, ..
     blocks = split_blocks(clean_text(text))
     blocks = _strip_lead(clean_line(title), blocks, removed)
     blocks = _strip_captions(blocks, removed)
+    blocks = _strip_galleries(blocks, removed)
     blocks = _strip_related_tail(blocks, removed)
     blocks = _strip_inline_more_news(blocks, removed)
     blocks = _strip_lines(blocks, removed)

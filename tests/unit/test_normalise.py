@@ -136,6 +136,36 @@ def test_news_widget_heading_early_or_in_prose_is_kept(text):
     assert body == text.strip() and not removed
 
 
+def test_photo_gallery_and_video_widgets_run_into_the_story_are_cut():
+    # CNN pages: a gallery flattened into paragraphs, its first caption standing alone
+    story = "Riggio said voters often let politicians get away with lies."
+    first = "Photos: The rise and fall of John Edwards – Edwards endorsed Barack Obama."
+    rest = (
+        "Hide Caption 1 of 3 Photos: The rise and fall of John Edwards – Edwards campaigns in "
+        "Iowa. Hide Caption 2 of 3 Photos: The rise and fall of John Edwards – Edwards speaks. "
+        "Hide Caption 3 of 3"
+    )
+    video = (
+        "JUST WATCHED Reid: I will not pick and choose Replay More Videos ... MUST WATCH Reid: "
+        "I will not pick and choose 02:07"
+    )
+    after = "Norton said evasive answers are easier to spot in politicians we disagree with."
+    text = "\n\n".join([story, first, rest, video, after])
+    body, removed = normalise_body("T", text)
+    assert body == f"{story}\n\n{after}"
+    assert removal_kinds(removed) == ("photo_caption", "photo_caption", "media_label")
+
+
+def test_text_around_a_gallery_in_one_paragraph_is_kept():
+    text = (
+        "The vote failed. Photos: Key players – The speaker. Hide Caption 1 of 1 The debate "
+        "goes on."
+    )
+    body, removed = normalise_body("T", text)
+    assert body == "The vote failed.\n\nThe debate goes on."
+    assert removed[0].text == "Photos: Key players – The speaker. Hide Caption 1 of 1"
+
+
 def test_related_heading_followed_by_prose_keeps_the_prose():
     text = "Intro.\n\nRelated\n\nThis is a real sentence that continues the story at length."
     body, _ = normalise_body("T", text)
