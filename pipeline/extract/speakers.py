@@ -313,9 +313,13 @@ def resolve_speaker(
         return make_ref(holder, kind, description, surface, individual=True)
     if definite:
         # a definite nominal ("the spokesman", "the contractors") refers back to a source
+        # whose name or role has the word, as a word: "the industry" is no "drug-industry
+        # lobbyist", nor "the men" Paul Manafort
+        word = re.compile(
+            rf"(?<![\w-])(?:{re.escape(lemma)}|{re.escape(head.lower_)})(?:e?s|['’]s)?\b"
+        )
         for _, ref in reversed(history):
-            hay = f"{ref.name} {ref.description or ''}".casefold()
-            if re.search(rf"\b{re.escape(lemma)}", hay) or head.lower_ in hay:
+            if word.search(f"{ref.name} {ref.description or ''}".casefold()):
                 return replace(ref, surface=surface)
     if office:  # no one holds it, or two do: an unnamed office holder
         return make_ref(bare_np, "anonymous", description or bare_np, surface)

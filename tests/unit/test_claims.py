@@ -404,6 +404,23 @@ def test_footage_is_a_document_and_an_unnamed_president_anonymous(text, kind):
     assert c.source.kind == kind
 
 
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        (
+            "“The meeting was productive,” said Bryant Hall, a drug-industry lobbyist. The "
+            "industry said it would support the law.",
+            "industry",
+        ),
+        ("“The ad is false,” said Madeleine Albright. The ad says the senator voted no.", "ad"),
+    ],
+)
+@pytest.mark.slow
+def test_definite_nominal_refers_back_only_to_its_word_in_a_source(text, name):
+    last = _claims_of(text)[-1]
+    assert last.source.name == name
+
+
 @pytest.mark.slow
 def test_she_skips_a_man_the_article_calls_mr():
     text = (
