@@ -196,7 +196,7 @@ def _description(head: Token) -> str | None:
 # Source resolution within one article
 # --------------------------------------------------------------------------------------------
 
-_PERSON_PRONOUNS = frozenset({"he", "she", "i", "him", "her"})
+_PERSON_PRONOUNS = frozenset({"he", "she", "i", "him", "her", "his", "my", "me"})
 _INDIVIDUAL_KINDS = frozenset({"politician", "official", "person", "military"})
 
 
@@ -372,7 +372,7 @@ def _outside_quotation(ent: Span, pronoun_start: int) -> bool:
     return True
 
 
-_PRONOUN_GENDER = {"he": 1, "him": 1, "she": -1, "her": -1}
+_PRONOUN_GENDER = {"he": 1, "him": 1, "his": 1, "she": -1, "her": -1}
 _TITLES_BY_GENDER = {"Mr": 1, "Mrs": -1, "Ms": -1, "Miss": -1}
 _TITLED_SURNAME = re.compile(r"\b(Mrs|Ms|Miss|Mr)\.? ([A-Z][\w-]*(?:['’][A-Z][\w-]*)?)")
 

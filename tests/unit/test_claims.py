@@ -422,6 +422,16 @@ def test_definite_nominal_refers_back_only_to_its_word_in_a_source(text, name):
 
 
 @pytest.mark.slow
+def test_his_is_a_person():
+    text = (
+        "The Labor Department said jobs grew in May. Ted Cruz spoke in Iowa on Monday. His "
+        "claim that the plan pays for itself drew criticism."
+    )
+    (c,) = [c for c in _claims_of(text) if c.speaker == "His"]
+    assert c.source.name == "Ted Cruz"
+
+
+@pytest.mark.slow
 def test_she_skips_a_man_the_article_calls_mr():
     text = (
         "“We will win this state,” Mrs. Clinton said on Monday. “It is a disgrace,” Mr. "
