@@ -88,6 +88,27 @@ ANONYMOUS_HEADS = frozenset(
         "doctor",
         "colleague",
         "friend",
+        # people named by what they are or do: "the candidate", "the businessman"
+        "candidate",
+        "nominee",
+        "runner",
+        "challenger",
+        "incumbent",
+        "opponent",
+        "voter",
+        "man",
+        "woman",
+        "businessman",
+        "businesswoman",
+        "actor",
+        "actress",
+        "lawyer",
+        "attorney",
+        "professor",
+        "scientist",
+        "researcher",
+        "author",
+        "writer",
     ]
 )
 

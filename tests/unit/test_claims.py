@@ -431,6 +431,13 @@ def test_his_is_a_person():
     assert c.source.name == "Ted Cruz"
 
 
+@pytest.mark.parametrize("noun", ["businessman", "actress", "candidate"])
+@pytest.mark.slow
+def test_a_person_named_by_what_they_do_is_anonymous_not_an_organisation(noun):
+    (c,) = _claims_of(f"The {noun} said the deal would collapse.")
+    assert c.source.kind == "anonymous"
+
+
 @pytest.mark.slow
 def test_she_skips_a_man_the_article_calls_mr():
     text = (
