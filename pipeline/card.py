@@ -27,7 +27,8 @@ TABLE_PURPOSE = {
 TABLE_METHOD = {
     "articles": "Read from plain text, HTML (trafilatura main-text extraction) or JSONL "
     "records; Unicode NFC, boilerplate (repeated titles, captions, 'Related Articles', a 'Top "
-    "stories' box run into the last paragraph, comment prompts) removed. `article_id` hashes "
+    "stories' box run into the last paragraph, photo galleries and video teasers run into the "
+    "story, comment prompts) removed. `article_id` hashes "
     "the input namespace and the record's own id, so an edited article keeps its id. Copies of "
     "an earlier article are kept and marked in `duplicate_of` (see the column for how copies "
     "are detected).",
@@ -37,8 +38,9 @@ TABLE_METHOD = {
     "antecedent, 'who' to the noun it follows, 'AP' to 'The Associated Press'); `source_id` "
     "hashes the canonical key, so the same entity has the same id in every article and release.",
     "claims": "Rule-based over spaCy `en_core_web_sm` 3.8: quotation spans paired on the raw "
-    "text, reporting cues from dependency patterns ('said', 'according to', 'told AP'), the "
-    "speaker resolved to a source and a relaying source when there is one.",
+    "text, reporting cues from dependency patterns ('said', 'according to', 'told AP') or a "
+    "signature under the quotation ('-- Sen. Scott Brown, R-Mass.'), the speaker resolved to "
+    "a source and a relaying source when there is one.",
     "figures": "Numbers, number words, ranges and scales ('1.5 million') parsed with their "
     "unit, qualifier ('about', 'more than', 'up') and the counted noun; linked to the claim "
     "whose content contains them.",
