@@ -76,7 +76,6 @@ ANONYMOUS_HEADS = frozenset(
         "activist",
         "critic",
         "supporter",
-        "insider",
         "economist",
         "strategist",
         "democrat",

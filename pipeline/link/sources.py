@@ -429,35 +429,6 @@ _MEDIA_WORDS = frozenset(
     }
 )
 _NGO_WORDS = frozenset({"watch", "amnesty", "foundation", "charity", "rights", "institute"})
-_DOCUMENT_WORDS = frozenset(
-    {
-        "statement",
-        "release",
-        "report",
-        "document",
-        "letter",
-        "memo",
-        "study",
-        "survey",
-        "poll",
-        "analysis",
-        "filing",
-        "transcript",
-        "tweet",
-        "post",
-        "article",
-        "data",
-        "figures",
-        "record",
-        "records",
-        "cable",
-        "email",
-        "emails",
-        "video",
-        "book",
-        "ad",
-    }
-)
 
 
 def organisation_kind(name: str) -> str:
