@@ -357,7 +357,6 @@ def resolve_speaker(
 
 #: Pronouns that never stand for a person ("its decision", "it said").
 _THING_PRONOUNS = frozenset({"it", "its", "which"})
-_CLOSING_MARKS = frozenset('”"»')
 
 
 def _is_named_person(ent: Span) -> bool:
