@@ -84,8 +84,36 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("kind", choices=["figures", "locations", "claims", "html", "stories"])
     ev.add_argument("--gold", required=True, type=Path, help="gold JSONL file")
     ev.add_argument("--limit", type=int, help="only the first N gold records")
-    ev.add_argument("--json", type=Path, help="also write the metrics to this JSON file")
+    ev.add_argument(
+        "--json",
+        nargs="?",
+        const="-",
+        metavar="FILE",
+        help="print the metrics as one JSON line, last (with FILE: also write them there)",
+    )
+    ev.add_argument(
+        "--progress", action="store_true", help="print the gold warehouse run's progress lines"
+    )
     ev.set_defaults(handler=_eval)
+
+    train = sub.add_parser(
+        "train", help="learn a model from its training pools, deterministically, into the package"
+    )
+    train.add_argument("kind", choices=TRAINABLE, help="which model")
+    train.add_argument(
+        "--data",
+        action="append",
+        default=[],
+        type=Path,
+        metavar="FILE",
+        help="a training file (repeatable; default: the kind's pools in ../shared/eval)",
+    )
+    train.add_argument(
+        "--out", type=Path, metavar="FILE", help="write the model here (default: the package's)"
+    )
+    train.add_argument("--folds", type=int, default=5, help="folds of the cross-validation")
+    train.add_argument("--limit", type=int, help="only the first N records of each file")
+    train.set_defaults(handler=_train)
 
     bench = sub.add_parser(
         "bench", help="time the whole job against spaCy alone on the first N articles"
@@ -240,14 +268,54 @@ def _ui(args: argparse.Namespace) -> int:
 
 
 def _eval(args: argparse.Namespace) -> int:
+    """Score one kind of extraction against a gold file.
+
+    Figures, claims and locations are scored over the rows of a warehouse that
+    ``newsledger run``'s job builds from the gold texts (:mod:`assets.goldrun`); HTML extraction
+    and stories score ingest and clustering as the pipeline calls them.
+    """
+    import functools
     import importlib
+    import inspect
+
+    from assets.goldrun import open_gold_warehouse
+    from pipeline.evaluate.gold import json_line
 
     module = importlib.import_module(f"pipeline.evaluate.{args.kind}")
-    metrics = module.run(args.gold, limit=args.limit)
+    options: dict[str, object] = {"limit": args.limit}
+    if "warehouse_for" in inspect.signature(module.run).parameters:
+        options["warehouse_for"] = functools.partial(open_gold_warehouse, echo=args.progress)
+    metrics = module.run(args.gold, **options)
     if args.kind == "html":  # the HTML scorer returns its report; the others print as they go
         print(module.format_report(metrics))
-    if args.json:
-        args.json.write_text(json.dumps(metrics, indent=2, sort_keys=True) + "\n")
+    if args.json not in (None, "-"):
+        Path(args.json).write_text(json.dumps(metrics, indent=2, sort_keys=True) + "\n")
+    if args.json is not None:
+        print(json_line(metrics), flush=True)
+    return 0
+
+
+#: Models that ``newsledger train`` learns: kind -> module of :mod:`pipeline.learn` with ``train``.
+TRAINABLE: dict[str, str] = {
+    "claims": "claims",  # attribution: cues, content and source spans (PolNeAR train)
+    "figures": "units",  # the unit disambiguator for ambiguous surfaces (CQE's unit sentences)
+    "locations": "places",  # the candidate ranker of place resolution (GWN, LGL, GeoVirus)
+}
+
+
+def _train(args: argparse.Namespace) -> int:
+    """Learn the model of ``args.kind`` and print what it was learned from and how it scores."""
+    import importlib
+
+    from pipeline.learn import TrainRequest
+
+    module = importlib.import_module(f"pipeline.learn.{TRAINABLE[args.kind]}")
+    request = TrainRequest(
+        data=tuple(args.data), out=args.out, folds=max(2, args.folds), limit=args.limit
+    )
+    report = module.train(request)
+    print(f"model: {report.model}  (training data sha256 {report.data_digest[:16]})")
+    print(json.dumps(dict(report.metrics), sort_keys=True), flush=True)
     return 0
 
 

@@ -13,7 +13,6 @@ Run: ``python -m pipeline.evaluate.figures --gold /work/shared/eval/figures/news
 
 from __future__ import annotations
 
-import argparse
 import json
 import math
 import time
@@ -21,9 +20,12 @@ import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from pipeline.extract.figures import extract_figures
-from pipeline.nlp import load_nlp
+from pipeline.evaluate.gold import HALVES, GoldText, WarehouseFor, by_half, read_jsonl
+
+if TYPE_CHECKING:
+    from pipeline.warehouse import Warehouse
 
 MEASURES = ("value", "value+unit", "value+change")
 
@@ -108,16 +110,6 @@ def _gold_quantity(fig: dict) -> Quantity:
     return Quantity(float(value), None, fig.get("unit"), fig.get("change", "="))
 
 
-def _ours(doc) -> list[Quantity]:
-    out = []
-    for f in extract_figures(doc):
-        if f.value is None:
-            out.append(Quantity(f.value_low, f.value_high, f.unit, f.change))  # type: ignore[arg-type]
-        else:
-            out.append(Quantity(f.value, None, f.unit, f.change))
-    return out
-
-
 def _quantulum_parser():
     warnings.filterwarnings("ignore")
     from quantulum3 import classifier, parser
@@ -139,55 +131,81 @@ def _quantulum(parser, text: str) -> list[Quantity]:
 
 def load_gold(gold: Path, limit: int | None = None) -> list[dict]:
     """Read gold sentences (JSON lines)."""
-    rows = [json.loads(line) for line in gold.read_text(encoding="utf-8").splitlines() if line]
-    return rows[:limit] if limit else rows
+    return read_jsonl(gold, limit)
 
 
-def run(gold: Path, *, limit: int | None = None, show_errors: bool = False) -> dict:
-    """Score our extractor and quantulum3 on the gold sentences and print a summary.
+def _row_quantity(value, low, high, unit, change) -> Quantity:
+    if value is None:
+        return Quantity(low, high, unit, change)
+    return Quantity(value, None, unit, change)
+
+
+def warehouse_figures(warehouse: Warehouse) -> dict[str, list[Quantity]]:
+    """The ``figures`` rows of the gold warehouse, as quantities per gold id (external id)."""
+    frame = warehouse.frame(
+        """
+        SELECT a.external_id, f.value, f.value_low, f.value_high, f.unit, f.change
+        FROM figures f JOIN articles a USING (article_id)
+        ORDER BY a.external_id, f."start", f."end"
+        """
+    )
+    out: dict[str, list[Quantity]] = {}
+    for external_id, *fields in frame.iter_rows():
+        out.setdefault(external_id, []).append(_row_quantity(*fields))
+    return out
+
+
+def run(
+    gold: Path,
+    *,
+    warehouse_for: WarehouseFor,
+    limit: int | None = None,
+    show_errors: bool = False,
+) -> dict:
+    """Score the warehouse's figures and quantulum3 on the gold sentences; print a summary.
 
     Args:
         gold: NewsQuant-format JSON lines.
+        warehouse_for: Builds the warehouse of ``newsledger run``'s job over the gold texts.
         limit: Only the first ``limit`` sentences.
-        show_errors: Print per-sentence misses and false positives of our extractor.
+        show_errors: Print per-sentence misses and false positives of the read half only.
 
     Returns:
-        ``{"ours": {...}, "quantulum3": {...}, "words_per_s": {...}, "sentences": n}``.
+        ``{"value": {p, r, f1}, ..., "read": {...}, "check": {...}, "quantulum3": {...}}``:
+        the whole file at the top level, each half below.
     """
     rows = load_gold(gold, limit)
     texts = [r["text"] for r in rows]
     words = sum(len(t.split()) for t in texts)
-    golds = [[_gold_quantity(f) for f in r["figures"]] for r in rows]
-
-    nlp = load_nlp()
-    t0 = time.perf_counter()
-    docs = list(nlp.pipe(texts, batch_size=64))
-    t_spacy = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    ours = [_ours(doc) for doc in docs]
-    t_ours = time.perf_counter() - t0
+    golds = {r["id"]: [_gold_quantity(f) for f in r["figures"]] for r in rows}
+    with warehouse_for(gold.stem, [GoldText(r["id"], r["text"]) for r in rows]) as warehouse:
+        predicted = warehouse_figures(warehouse)
+    ours = {r["id"]: predicted.get(r["id"], []) for r in rows}
 
     parser = _quantulum_parser()
     parser.parse("warm up 5 km")
     t0 = time.perf_counter()
-    theirs = [_quantulum(parser, t) for t in texts]
+    theirs = {r["id"]: _quantulum(parser, r["text"]) for r in rows}
     t_q = time.perf_counter() - t0
 
+    def scored(system: dict[str, list[Quantity]], ids: Sequence[str]) -> dict:
+        return score([(system[i], golds[i]) for i in ids])
+
+    ids = [r["id"] for r in rows]
+    halves = by_half(ids)
     result = {
+        **scored(ours, ids),
+        **{name: scored(ours, halves[name]) for name in HALVES},
+        "quantulum3": scored(theirs, ids),
         "sentences": len(rows),
-        "ours": score(list(zip(ours, golds, strict=True))),
-        "quantulum3": score(list(zip(theirs, golds, strict=True))),
-        "words_per_s": {
-            "ours_extraction_only": round(words / t_ours, 1),
-            "ours_with_spacy": round(words / (t_ours + t_spacy), 1),
-            "spacy_only": round(words / t_spacy, 1),
-            "quantulum3": round(words / t_q, 1),
-        },
+        "words_per_s": {"quantulum3": round(words / t_q, 1) if t_q else None},
     }
     if show_errors:
         ok = _compatible("value+unit")
-        for row, pred, gq in zip(rows, ours, golds, strict=True):
-            if max_matching(pred, gq, ok) < max(len(pred), len(gq)):
+        read = set(halves["read"])
+        for row in rows:
+            pred, gq = ours[row["id"]], golds[row["id"]]
+            if row["id"] in read and max_matching(pred, gq, ok) < max(len(pred), len(gq)):
                 print("##", row["text"])
                 print("   gold:", [(q.low, q.high, q.unit, q.change) for q in gq])
                 print("   ours:", [(q.low, q.high, q.unit, q.change) for q in pred])
@@ -197,8 +215,8 @@ def run(gold: Path, *, limit: int | None = None, show_errors: bool = False) -> d
 
 def _print(result: dict) -> None:
     print(f"sentences: {result['sentences']}")
-    for system in ("ours", "quantulum3"):
-        scores = result[system]
+    for system in ("ours", *HALVES, "quantulum3"):
+        scores = result if system == "ours" else result[system]
         cells = "  ".join(
             f"{m}: P {scores[m]['p']:.3f} R {scores[m]['r']:.3f} F1 {scores[m]['f1']:.3f}"
             for m in MEASURES
@@ -208,16 +226,10 @@ def _print(result: dict) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    """Command line entry point."""
-    ap = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    ap.add_argument("--gold", type=Path, required=True)
-    ap.add_argument("--limit", type=int, default=None)
-    ap.add_argument("--errors", action="store_true", help="print our per-sentence errors")
-    ap.add_argument("--json", type=Path, default=None, help="also write the result here")
-    args = ap.parse_args(argv)
-    result = run(args.gold, limit=args.limit, show_errors=args.errors)
-    if args.json:
-        args.json.write_text(json.dumps(result, indent=2), encoding="utf-8")
+    """Command line entry point: ``newsledger eval figures`` (it builds the warehouse)."""
+    from assets.cli import main as cli_main
+
+    raise SystemExit(cli_main(["eval", "figures", *(argv or [])]))
 
 
 if __name__ == "__main__":

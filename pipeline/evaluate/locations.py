@@ -6,23 +6,35 @@ accuracy within 161 km over recognised toponyms and end to end; exact GeoNames i
 gold has one; resolution speed in mentions/s. A baseline (the most populous gazetteer match for
 each spaCy GPE/LOC) is measured in the same run.
 
-    uv run --frozen python -m pipeline.evaluate.locations --gold GOLD.jsonl [--limit N]
+    uv run --frozen newsledger eval locations --gold GOLD.jsonl [--limit N] [--json]
+
+The predictions are the ``locations`` rows of a warehouse that ``newsledger run``'s job built
+from the gold texts (:mod:`pipeline.evaluate.gold`), offsets mapped back into the gold text.
 """
 
 from __future__ import annotations
 
-import argparse
-import hashlib
 import json
 import math
-import time
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from pipeline.extract.locations import find_mentions
+from pipeline.evaluate.gold import (
+    HALVES,
+    GoldArticle,
+    GoldText,
+    WarehouseFor,
+    by_half,
+    cached_docs,
+    gold_articles,
+    read_jsonl,
+)
 from pipeline.link.gazetteer import BUNDLED_GEONAMES, load_gazetteer
-from pipeline.link.geocode import resolve
 from pipeline.stages import ensure_gazetteer
+
+if TYPE_CHECKING:
+    from pipeline.warehouse import Warehouse
 
 DEFAULT_GAZETTEER = Path("data/cache/gazetteer.arrow")
 KM = 161.0
@@ -33,18 +45,6 @@ def _haversine(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     dp, dl = p2 - p1, math.radians(lon2 - lon1)
     a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
     return 12742.0 * math.asin(min(1.0, math.sqrt(a)))
-
-
-def _docs(texts: list[str], cache: Path | None) -> list:
-    from pipeline.nlp import docs_from_bytes, docs_to_bytes, load_nlp, parse
-
-    if cache is not None and cache.exists():
-        return docs_from_bytes(cache.read_bytes(), load_nlp())
-    docs = list(parse(texts, batch_size=16))
-    if cache is not None:
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        cache.write_bytes(docs_to_bytes(docs))
-    return docs
 
 
 def score(gold_docs: list[dict], predicted: list[list[dict]]) -> dict:
@@ -108,17 +108,17 @@ def score(gold_docs: list[dict], predicted: list[list[dict]]) -> dict:
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return {
         "recognition": {
-            "precision": round(precision, 4),
-            "recall": round(recall, 4),
+            "p": round(precision, 4),
+            "r": round(recall, 4),
             "f1": round(f1, 4),
             "tp": tp,
             "fp": fp,
             "fn": fn,
         },
-        "accuracy_161km_recognised": round(correct / tp, 4) if tp else 0.0,
-        "accuracy_161km_end_to_end": round(correct / (tp + fn), 4) if tp + fn else 0.0,
-        "exact_id_recognised": round(exact / exact_n, 4) if exact_n else 0.0,
-        "exact_id_n": exact_n,
+        "acc161_recognised": round(correct / tp, 4) if tp else 0.0,
+        "acc161_end_to_end": round(correct / (tp + fn), 4) if tp + fn else 0.0,
+        "exact_geonameid": round(exact / exact_n, 4) if exact_n else 0.0,
+        "exact_geonameid_n": exact_n,
         "_misses": misses,
     }
 
@@ -146,124 +146,126 @@ def _baseline(docs: Iterable, gazetteer) -> list[list[dict]]:
     return out
 
 
+def warehouse_predictions(warehouse: Warehouse, articles: dict[str, GoldArticle]) -> dict:
+    """The ``locations`` rows per gold id, offsets mapped back into the gold text."""
+    frame = warehouse.frame(
+        """
+        SELECT article_id, text, "start", "end", latitude, longitude, geonameid, name
+        FROM locations ORDER BY article_id, "start", "end"
+        """
+    )
+    by_article: dict[str, list[dict]] = {}
+    for article_id, text, start, end, lat, lon, geonameid, name in frame.iter_rows():
+        by_article.setdefault(article_id, []).append(
+            {
+                "text": text,
+                "start": start,
+                "end": end,
+                "lat": lat,
+                "lon": lon,
+                "geonameid": geonameid,
+                "name": name,
+            }
+        )
+    return {
+        gold_id: _mapped(by_article.get(article.article_id, []), article)
+        for gold_id, article in articles.items()
+    }
+
+
+def _mapped(preds: list[dict], article: GoldArticle) -> list[dict]:
+    out = []
+    for row in preds:
+        start, end = article.offsets.span_to_gold(row["start"], row["end"])
+        out.append({**row, "start": start, "end": end})
+    return out
+
+
 def run(
     gold: Path,
     *,
+    warehouse_for: WarehouseFor,
     limit: int | None = None,
     gazetteer_path: Path | None = None,
-    demonyms: bool = True,
-    doc_cache: Path | None = None,
     show_misses: int = 0,
 ) -> dict:
-    """Evaluate on a gold file; print and return the metrics (JSON-serialisable).
+    """Score the warehouse's ``locations`` rows on a gold file; print and return the metrics.
 
     Args:
         gold: JSONL gold file.
+        warehouse_for: Builds the warehouse of ``newsledger run``'s job over the gold texts.
         limit: Only the first ``limit`` articles.
-        gazetteer_path: Gazetteer file (default :data:`DEFAULT_GAZETTEER`); rebuilt when stale.
-        demonyms: Count demonyms as place mentions (both gold sets annotate them).
-        doc_cache: Optional DocBin cache of the parsed articles.
-        show_misses: Print this many misses of each kind.
+        gazetteer_path: Gazetteer file for the baseline (default :data:`DEFAULT_GAZETTEER`,
+            the one ``newsledger run`` builds and reads).
+        show_misses: Print this many misses of each kind, of the read half only.
+
+    Returns:
+        The whole file's scores at the top level (``recognition``, ``acc161_recognised``,
+        ``acc161_end_to_end``, ``exact_geonameid``), each half's under ``read`` and ``check``,
+        and the baseline's under ``baseline``.
     """
     gold = Path(gold)
-    rows = [json.loads(line) for line in gold.open(encoding="utf-8") if line.strip()]
-    if limit is not None:
-        rows = rows[:limit]
+    rows = read_jsonl(gold, limit)
+    texts = {r["id"]: r["text"] for r in rows}
+    with warehouse_for(gold.stem, [GoldText(r["id"], r["text"]) for r in rows]) as warehouse:
+        articles = gold_articles(warehouse, texts)
+        predicted = warehouse_predictions(warehouse, articles)
+        ids = [r["id"] for r in rows if r["id"] in articles]
+        docs = cached_docs(warehouse, [articles[i].article_id for i in ids])
     path = Path(gazetteer_path) if gazetteer_path else DEFAULT_GAZETTEER
-    # Rebuilt whenever its sources or builder code changed, as in the pipeline: a stale file
-    # would score an older gazetteer than the code under test.
-    ensured = ensure_gazetteer(path, geonames_dir=BUNDLED_GEONAMES)
-    build_stats = ensured if ensured.get("built") else None
-    started = time.perf_counter()
+    ensure_gazetteer(path, geonames_dir=BUNDLED_GEONAMES)
     gazetteer = load_gazetteer(path)
-    load_seconds = time.perf_counter() - started
-
-    texts = [r["text"] for r in rows]
-    if doc_cache is None:
-        digest = hashlib.sha1("\n\0".join(texts).encode()).hexdigest()[:12]
-        doc_cache = Path("data/cache") / f"eval-docs-{gold.stem}-{digest}.spacy"
-    docs = _docs(texts, doc_cache)
-
-    started = time.perf_counter()
-    per_doc_mentions = [find_mentions(d, gazetteer, demonyms=demonyms) for d in docs]
-    recognise_seconds = time.perf_counter() - started
-    started = time.perf_counter()
-    per_doc_res = [resolve(gazetteer, ms) for ms in per_doc_mentions]
-    resolve_seconds = time.perf_counter() - started
-    n_mentions = sum(len(ms) for ms in per_doc_mentions)
-
-    predicted = []
-    for ms, rs in zip(per_doc_mentions, per_doc_res, strict=True):
-        preds = []
-        for m, r in zip(ms, rs, strict=True):
-            if r.row is None and (m.demonym or m.gazetteer_only):
-                continue
-            preds.append(
-                {
-                    "text": m.text,
-                    "start": m.start,
-                    "end": m.end,
-                    "lat": r.latitude,
-                    "lon": r.longitude,
-                    "geonameid": int(gazetteer.geonameid[r.row]) if r.row is not None else None,
-                    "name": gazetteer.place(r.row).name if r.row is not None else None,
-                }
-            )
-        predicted.append(preds)
-    ours = score(rows, predicted)
-    base = score(rows, _baseline(docs, gazetteer))
-    misses = ours.pop("_misses")
-    base.pop("_misses")
-    result = {
-        "gold": str(gold),
-        "articles": len(rows),
-        "gold_toponyms_with_coords": sum(
-            1 for r in rows for t in r["toponyms"] if t["lat"] is not None
-        ),
-        "ours": ours,
-        "baseline": base,
-        "speed": {
-            "mentions": n_mentions,
-            "resolution_mentions_per_s": round(n_mentions / resolve_seconds, 1)
-            if resolve_seconds
-            else None,
-            "recognition_docs_per_s": round(len(docs) / recognise_seconds, 1)
-            if recognise_seconds
-            else None,
-        },
-        "gazetteer": {
-            "path": str(path),
-            "load_seconds": round(load_seconds, 3),
-            "bytes": path.stat().st_size,
-            "build": build_stats,
-        },
+    baseline = {
+        gold_id: _mapped(preds, articles[gold_id])
+        for gold_id, preds in zip(ids, _baseline(docs, gazetteer), strict=True)
     }
-    print(json.dumps(result, indent=2))
+
+    def scored(system: dict[str, list[dict]], subset: list[dict]) -> dict:
+        return score(subset, [system.get(r["id"], []) for r in subset])
+
+    halves = by_half([r["id"] for r in rows])
+    ours = scored(predicted, rows)
+    misses = ours.pop("_misses")
+    result: dict = {"gold": str(gold), "articles": len(rows), **ours}
+    for name in HALVES:
+        members = set(halves[name])
+        result[name] = scored(predicted, [r for r in rows if r["id"] in members])
+        result[name].pop("_misses")
+    result["baseline"] = scored(baseline, rows)
+    result["baseline"].pop("_misses")
+    result["gold_toponyms_with_coords"] = sum(
+        1 for r in rows for t in r["toponyms"] if t["lat"] is not None
+    )
+    result["rejected"] = len(rows) - len(articles)
+    _print(result)
     if show_misses:
+        read = set(halves["read"])
         for kind in ("fp", "fn", "wrong"):
-            chosen = [m for m in misses if m["kind"] == kind][:show_misses]
-            print(f"--- {kind} ({sum(1 for m in misses if m['kind'] == kind)})")
-            for m in chosen:
+            chosen = [m for m in misses if m["kind"] == kind and m["doc"] in read]
+            print(f"--- {kind} ({len(chosen)} in the read half)")
+            for m in chosen[:show_misses]:
                 print(json.dumps(m, ensure_ascii=False))
     return result
 
 
+def _print(result: dict) -> None:
+    print(f"{result['gold']}: {result['articles']} articles")
+    for name in ("all", *HALVES, "baseline"):
+        scores = result if name == "all" else result[name]
+        rec = scores["recognition"]
+        print(
+            f"{name:>9}  recognition P {rec['p']:.3f} R {rec['r']:.3f} F1 {rec['f1']:.3f}"
+            f"  acc@161 recognised {scores['acc161_recognised']:.3f}"
+            f"  end to end {scores['acc161_end_to_end']:.3f}"
+            f"  exact id {scores['exact_geonameid']:.3f}"
+        )
+
+
 def main(argv: list[str] | None = None) -> None:
-    """Command line entry point."""
-    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
-    parser.add_argument("--gold", type=Path, required=True)
-    parser.add_argument("--limit", type=int, default=None)
-    parser.add_argument("--gazetteer", type=Path, default=None)
-    parser.add_argument("--no-demonyms", action="store_true")
-    parser.add_argument("--show-misses", type=int, default=0)
-    args = parser.parse_args(argv)
-    run(
-        args.gold,
-        limit=args.limit,
-        gazetteer_path=args.gazetteer,
-        demonyms=not args.no_demonyms,
-        show_misses=args.show_misses,
-    )
+    """Command line entry point: ``newsledger eval locations`` (it builds the warehouse)."""
+    from assets.cli import main as cli_main
+
+    raise SystemExit(cli_main(["eval", "locations", *(argv or [])]))
 
 
 if __name__ == "__main__":

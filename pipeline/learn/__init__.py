@@ -1,0 +1,113 @@
+"""What ``newsledger train`` shares: deterministic training and models committed with digests.
+
+Each learned part of the pipeline has a module here with a ``train`` function (see
+:class:`Trainer`) and a model file under ``pipeline/models/``, shipped in the package. A model
+file records what it was learned from (the sha256 of every training file and of the code that
+learned it), so a reviewer can tell a model from its data, and ``newsledger train`` run again on
+the same data and code writes the same bytes:
+
+- inputs are read in sorted order and shuffled, where at all, with fixed seeds;
+- BLAS runs on one thread while training (summation order is then fixed);
+- models are written as canonical JSON (sorted keys, fixed separators, floats by ``repr``) or,
+  for a library's own binary format, after checking that it is deterministic.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+
+#: Where the committed models live (inside the package, so an install carries them).
+MODELS = Path(__file__).resolve().parent.parent / "models"
+
+#: The shared gold and training pools, beside the project (not needed at run time).
+SHARED_EVAL = Path(__file__).resolve().parents[2].parent / "shared" / "eval"
+
+
+@dataclass(frozen=True, slots=True)
+class TrainRequest:
+    """What ``newsledger train KIND`` asks of a trainer.
+
+    Attributes:
+        data: Training files; empty means the kind's default pools.
+        out: Where to write the model; ``None`` means the committed model's path.
+        folds: Folds of the grouped cross-validation reported beside the model.
+        limit: Only the first ``limit`` records of each file (fixtures, quick checks).
+    """
+
+    data: tuple[Path, ...] = ()
+    out: Path | None = None
+    folds: int = 5
+    limit: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TrainReport:
+    """What a training run wrote and measured."""
+
+    model: Path
+    data_digest: str
+    metrics: Mapping[str, object] = field(default_factory=dict)
+
+
+#: A trainer: learns from the request's data, writes the model, reports.
+Trainer = Callable[[TrainRequest], TrainReport]
+
+
+def files_digest(paths: Sequence[Path], *, limit: int | None = None) -> str:
+    """sha256 over the files' names and bytes, in sorted order (the first ``limit`` lines each).
+
+    With a ``limit`` only those lines count: the digest names exactly what was learned from.
+    """
+    digest = hashlib.sha256()
+    for path in sorted(paths, key=lambda p: p.name):
+        data = path.read_bytes()
+        if limit is not None:
+            data = b"".join(data.splitlines(keepends=True)[:limit])
+        digest.update(path.name.encode() + b"\0" + hashlib.sha256(data).digest())
+    return digest.hexdigest()
+
+
+def code_digest(*modules: ModuleType) -> str:
+    """sha256 of the source of the modules that learn a model (a new learner, a new model)."""
+    digest = hashlib.sha256()
+    for module in modules:
+        source = Path(module.__file__ or "").read_bytes()
+        digest.update(module.__name__.encode() + b"\0" + hashlib.sha256(source).digest())
+    return digest.hexdigest()
+
+
+def canonical_json(payload: object) -> bytes:
+    """JSON bytes that are the same for the same payload (sorted keys, no spacing drift)."""
+    return (
+        json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"), indent=None)
+        + "\n"
+    ).encode("utf-8")
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file and a rename (never half a model)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    scratch = path.with_name(f".{path.name}.tmp")
+    scratch.write_bytes(data)
+    scratch.replace(path)
+
+
+@contextlib.contextmanager
+def deterministic() -> Iterator[None]:
+    """One BLAS and OpenMP thread while training: the same sums in the same order every time."""
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(1):
+        yield
+
+
+def read_jsonl(path: Path, limit: int | None = None) -> list[dict]:
+    """Records of a JSON-lines file in file order (the first ``limit`` only)."""
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+    return rows[:limit] if limit else rows
