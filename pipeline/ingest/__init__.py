@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import lzma
 import os
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -19,6 +20,14 @@ from datetime import datetime
 from pathlib import Path
 
 from pipeline.ids import article_id, content_hash
+from pipeline.ingest.compressed import (
+    COMPRESSED_SUFFIXES,
+    MAX_LINES_FACTOR,
+    TooLarge,
+    compression_of,
+    decompressed,
+    inner_suffix,
+)
 from pipeline.ingest.decode import looks_binary
 from pipeline.ingest.fields import (
     RawRecord,
@@ -154,41 +163,73 @@ def to_article(raw: RawRecord) -> Article | Rejection:
     )
 
 
-def _read_document(path: Path, uri: str, max_bytes: int) -> RawRecord | Rejection:
+def _read_document(
+    path: Path, uri: str, max_bytes: int, *, name: str | None = None, suffix: str | None = None
+) -> RawRecord | Rejection:
+    """One plain-text or HTML document (``name`` and ``suffix``: the file's, by default)."""
+    name = name or path.name
     size = path.stat().st_size
     if size > max_bytes:
         return Rejection(
             uri,
-            path.name,
+            name,
             "too_large",
             f"{size:,} bytes is over the {max_bytes:,}-byte cap per file",
         )
     data = path.read_bytes()
-    if path.suffix.lower() in TXT_SUFFIXES:
-        return read_txt(data, name=path.name, source_uri=uri)
+    if (suffix or path.suffix.lower()) in TXT_SUFFIXES:
+        return read_txt(data, name=name, source_uri=uri)
     if not data.replace(b"\x00", b"").strip():
-        return Rejection(uri, path.name, "empty", "the file is empty or only whitespace")
+        return Rejection(uri, name, "empty", "the file is empty or only whitespace")
     if looks_binary(data):
-        return Rejection(uri, path.name, "binary", "not an HTML file (binary data)")
-    return RawRecord(namespace="file", external_id=path.name, source_uri=uri, html=data)
+        return Rejection(uri, name, "binary", "not an HTML file (binary data)")
+    return RawRecord(namespace="file", external_id=name, source_uri=uri, html=data)
 
 
 def _read_file(
     path: Path, uri: str, field_map: Mapping[str, str], max_bytes: int
 ) -> Iterator[RawRecord | Rejection]:
-    suffix = path.suffix.lower()
-    if suffix in JSON_SUFFIXES:
-        yield from read_json_file(path, source_uri=uri, field_map=field_map, max_bytes=max_bytes)
-    elif suffix in SUFFIXES:
-        yield _read_document(path, uri, max_bytes)
-    else:
+    suffix = inner_suffix(path)
+    if suffix not in SUFFIXES:
         yield Rejection(
             uri,
             path.name,
             "unsupported_type",
-            f"unsupported file type {suffix or '(none)'!r}; expected one of "
-            f"{', '.join(sorted(SUFFIXES))}",
+            f"unsupported file type {path.suffix.lower() or '(none)'!r}; expected one of "
+            f"{', '.join(sorted(SUFFIXES))}, or one of those compressed "
+            f"({', '.join(sorted(COMPRESSED_SUFFIXES))})",
         )
+        return
+    kind = compression_of(path)
+    if kind is None:
+        yield from _read_plain(path, uri, field_map, max_bytes, name=path.name, suffix=suffix)
+        return
+    limit = max_bytes * (MAX_LINES_FACTOR if suffix in JSON_SUFFIXES else 1)
+    try:
+        with decompressed(path, kind, limit) as plain:
+            yield from _read_plain(plain, uri, field_map, max_bytes, name=path.name, suffix=suffix)
+    except TooLarge as exc:
+        yield Rejection(uri, path.name, "too_large", f"a {kind} file, but {exc}")
+    except (OSError, EOFError, lzma.LZMAError) as exc:
+        yield Rejection(uri, path.name, "unreadable", f"a corrupt {kind} file: {exc}")
+
+
+def _read_plain(
+    path: Path,
+    uri: str,
+    field_map: Mapping[str, str],
+    max_bytes: int,
+    *,
+    name: str,
+    suffix: str,
+) -> Iterator[RawRecord | Rejection]:
+    """Records of an uncompressed file (a temporary one for a compressed input)."""
+    if suffix in JSON_SUFFIXES:
+        yield from read_json_file(
+            path, source_uri=uri, field_map=field_map, max_bytes=max_bytes, name=name
+        )
+    else:
+        yield _read_document(path, uri, max_bytes, name=name, suffix=suffix)
 
 
 def _walk(paths: Sequence[Path]) -> Iterator[tuple[Path, str] | Rejection]:
@@ -207,7 +248,7 @@ def _walk(paths: Sequence[Path]) -> Iterator[tuple[Path, str] | Rejection]:
                 found.extend(
                     Path(folder, f)
                     for f in files
-                    if not f.startswith(".") and Path(f).suffix.lower() in SUFFIXES
+                    if not f.startswith(".") and inner_suffix(Path(f)) in SUFFIXES
                 )
             for file in sorted(found, key=lambda p: p.relative_to(resolved).parts):
                 yield file, file.relative_to(resolved.parent).as_posix()

@@ -1,14 +1,16 @@
 """Main text and metadata from an HTML page, with trafilatura.
 
 Safe on hostile input: trafilatura parses with lxml's HTML parser (no DTDs, no external
-entities, no network; it never fetches ``url``), and lxml caps tree depth, so deeply nested
-pages yield no text instead of a recursion error. Any exception is the caller's to turn into
-a rejection.
+entities, no network; it never fetches ``url``), a declared internal DTD subset is removed first
+(so no entity bomb is ever expanded, see :func:`_prepare`), and lxml caps tree depth, so deeply
+nested pages yield no text instead of a recursion error. Any exception is the caller's to turn
+into a rejection.
 """
 
 from __future__ import annotations
 
 import codecs
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -64,13 +66,25 @@ class HtmlExtract:
     url: str | None
 
 
+#: A document type declaration with an internal subset (``<!DOCTYPE x [ ... ]>``): the only
+#: place entities can be declared. HTML has no use for it; XML parsers expand what it declares
+#: (the "billion laughs" bomb, external entities), and lxml's HTML parser gives up on the page.
+_INTERNAL_SUBSET = re.compile(r"<!DOCTYPE[^>\[]*\[.*?\]\s*>", re.IGNORECASE | re.DOTALL)
+_INTERNAL_SUBSET_BYTES = re.compile(_INTERNAL_SUBSET.pattern.encode(), re.IGNORECASE | re.DOTALL)
+
+
 def _prepare(html: str | bytes) -> str | bytes:
-    """Strip NUL bytes; decode UTF-16 (which trafilatura's byte sniffing misses)."""
+    """Strip NUL bytes and any DTD internal subset; decode UTF-16 (trafilatura misses it).
+
+    With the internal subset gone, no entity a page declares is ever expanded: a reference
+    to one stays in the text as written (``&lol9;``), and the page's own text is extracted.
+    """
     if isinstance(html, bytes):
         if html.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-            return html.decode("utf-16", errors="replace").replace("\x00", "")
-        return html.replace(b"\x00", b"")
-    return html.replace("\x00", "")
+            html = html.decode("utf-16", errors="replace")
+        else:
+            return _INTERNAL_SUBSET_BYTES.sub(b"<!DOCTYPE html>", html.replace(b"\x00", b""))
+    return _INTERNAL_SUBSET.sub("<!DOCTYPE html>", html.replace("\x00", ""))
 
 
 def extract_html(

@@ -12,6 +12,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from pipeline.ingest.compressed import inner_suffix
 from pipeline.ingest.decode import NotText, decode_bytes, looks_binary
 from pipeline.ingest.fields import (
     FIELD_NAMES,
@@ -173,7 +174,12 @@ def _lines(path: Path, max_bytes: int) -> Iterator[tuple[int, bytes | None]]:
 
 
 def read_json_file(
-    path: Path, *, source_uri: str, field_map: Mapping[str, str], max_bytes: int
+    path: Path,
+    *,
+    source_uri: str,
+    field_map: Mapping[str, str],
+    max_bytes: int,
+    name: str | None = None,
 ) -> Iterator[RawRecord | Rejection]:
     """Read every record of a .json or .jsonl file.
 
@@ -183,12 +189,14 @@ def read_json_file(
             ``#<index>`` (array elements) appended.
         field_map: Canonical name -> the records' key (explicit mapping).
         max_bytes: Cap per line for JSON lines, per file for a JSON array or object.
+        name: The input's file name (the records' namespace), when ``path`` is a temporary
+            copy (a decompressed input); default ``path.name``.
 
     Yields:
         One record or rejection per input record; one rejection for a whole file that
         is empty, binary, too large or not valid JSON.
     """
-    name = path.name
+    name = name or path.name
     size = path.stat().st_size
     head, first = _first_char(path)
     if not head.replace(b"\x00", b"").strip():
@@ -206,7 +214,7 @@ def read_json_file(
     whole_file = (
         head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
         or first == "["
-        or (first == "{" and path.suffix.lower() == ".json")
+        or (first == "{" and inner_suffix(Path(name)) == ".json")
     )
     if whole_file and first == "{" and size > max_bytes:
         whole_file = False  # maybe JSON lines: stream them, capped per line
@@ -223,11 +231,15 @@ def read_json_file(
         try:
             doc = _loads(path.read_bytes())
         except (ValueError, NotText, RecursionError) as exc:
-            if first == "[":
+            # "Extra data": one complete value, then more; JSON lines whose first is an array.
+            if first == "[" and not str(exc).startswith("Extra data"):
                 yield Rejection(source_uri, None, "invalid_json", f"not valid JSON: {exc}")
                 return
             doc = None  # a .json file of JSON lines: fall through to line mode
         if isinstance(doc, list):
+            if not doc:
+                yield Rejection(source_uri, None, "empty", "the JSON array holds no records")
+                return
             for index, obj in enumerate(doc):
                 yield convert(obj, f"{source_uri}#{index}", f"{name}#{index}")
             return

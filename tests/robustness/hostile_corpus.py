@@ -87,7 +87,8 @@ def build(root: Path) -> dict[str, str]:
     )
     put("nomain.html", b"<html><body><nav><a href='/'>Home</a></nav></body></html>", "no_main_text")
     put("empty.html", b"", "empty")
-    put("binary.html", b"\x1f\x8b" + _noise(500), "binary")
+    # A gzip header on noise: compressed inputs are decompressed, and this one is corrupt.
+    put("binary.html", b"\x1f\x8b" + _noise(500), "unreadable")
     # 4,000 levels: far past lxml's depth limit and Python's recursion limit, under the cap.
     deep = b"<html><body>" + b"<div>" * 4000 + PARAGRAPH.encode() * 3 + b"</div>" * 4000
     put("deep.html", deep, "no_main_text|article")
@@ -151,7 +152,9 @@ def build(root: Path) -> dict[str, str]:
         "hostile/mixed.json#3": "duplicate_id",
     }
     put("empty.jsonl", b"\n\n", "empty")
-    put("binary.jsonl", gzip.compress(b'{"id": 1}' * 100), "binary")
+    # Compressed JSON lines are read; these hundred objects share one line: not valid JSON.
+    put("binary.jsonl", gzip.compress(b'{"id": 1}' * 100), None)
+    expect["hostile/binary.jsonl#L1"] = "invalid_json"
     put("bom.jsonl", codecs.BOM_UTF8 + json.dumps(good).encode() + b"\n", None)
     expect["hostile/bom.jsonl#L1"] = "article"
     put("lines.json", b'{"id": 1, "text": "a"}\n{"id": 2, "text": "b"}\n', None)

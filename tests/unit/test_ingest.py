@@ -223,3 +223,49 @@ def test_field_spec_and_helpers():
     assert parse_date("May 31, 2012") == datetime(2012, 5, 31, tzinfo=UTC)
     assert parse_date(1338422400) == datetime(2012, 5, 31, tzinfo=UTC)
     assert parse_date("soon") is None and parse_date(True) is None
+
+
+def test_compressed_inputs_are_read_by_their_bytes_whatever_their_name(tmp_path):
+    import bz2
+    import gzip
+    import lzma
+
+    from pipeline.ingest import Article, Rejection, read_articles
+
+    (tmp_path / "page.txt").write_bytes(gzip.compress(b"Zipped title\n\nA zipped body."))
+    lines = b'{"id": "a", "text": "First."}\n{"id": "b", "text": "Second."}\n'
+    (tmp_path / "crawl.jsonl.gz").write_bytes(gzip.compress(lines))
+    (tmp_path / "quotes.json.bz2").write_bytes(bz2.compress(b'[{"id": "q", "text": "Q."}]'))
+    (tmp_path / "x.txt.xz").write_bytes(lzma.compress(b"Xz title\n\nXz body."))
+    (tmp_path / "bomb.jsonl.gz").write_bytes(gzip.compress(b" " * 30_000_000))
+    (tmp_path / "corrupt.txt").write_bytes(b"\x1f\x8b\x08\x00" + b"not really gzip")
+    got = {
+        item.source_uri: item.body if isinstance(item, Article) else item.reason
+        for item in read_articles([tmp_path], max_bytes=100_000)
+        if isinstance(item, Article | Rejection)
+    }
+    folder = tmp_path.name
+    assert got == {
+        f"{folder}/bomb.jsonl.gz": "too_large",
+        f"{folder}/corrupt.txt": "unreadable",
+        f"{folder}/crawl.jsonl.gz#L1": "First.",
+        f"{folder}/crawl.jsonl.gz#L2": "Second.",
+        f"{folder}/page.txt": "A zipped body.",
+        f"{folder}/quotes.json.bz2#0": "Q.",
+        f"{folder}/x.txt.xz": "Xz body.",
+    }
+
+
+def test_an_html_entity_bomb_is_a_page_whose_entities_stay_unexpanded():
+    from pipeline.ingest.html import extract_html
+
+    entities = '<!ENTITY a "aaaaaaaaaa">' + "".join(
+        f'<!ENTITY a{n} "' + f"&a{'' if n == 1 else n - 1};" * 10 + '">' for n in range(1, 9)
+    )
+    paragraph = "<p>The council met on Tuesday to discuss the budget for next year. &a8;</p>"
+    page = (
+        f"<!DOCTYPE html [{entities}]><html><body><article>{paragraph * 5}</article></body></html>"
+    )
+    text = extract_html(page).text
+    assert "The council met on Tuesday" in text
+    assert "aaaaaaaaaaaaaaaaaaaa" not in text
