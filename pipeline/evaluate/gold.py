@@ -185,7 +185,7 @@ def cached_docs(warehouse: Warehouse, article_ids: Sequence[str]) -> list:
     Baselines run on the same parse as our extractors, and extraction speed is timed over
     cached parses, as the pipeline's extraction stage runs.
     """
-    from pipeline.nlp import docs_from_bytes
+    from pipeline.nlp import restore_doc
 
     frame = warehouse.frame(
         """
@@ -195,4 +195,4 @@ def cached_docs(warehouse: Warehouse, article_ids: Sequence[str]) -> list:
         [list(article_ids)],
     )
     blobs = dict(frame.iter_rows())
-    return [docs_from_bytes(blobs[article_id])[0] for article_id in article_ids]
+    return [restore_doc(blobs[article_id]) for article_id in article_ids]
