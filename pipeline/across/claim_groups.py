@@ -15,6 +15,7 @@ outlets carried this, and through whom".
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -117,11 +118,9 @@ def _group_block(source_id, block: pl.DataFrame, meta: dict, settings: ClaimGrou
         return i
 
     for left, right in _candidate_blocks(rows, meta, settings.window):
-        similar = _similar(texts, left, right, specific, settings)
-        for a, b in zip(*np.nonzero(similar), strict=True):
-            i, j = left[a], right[b]
-            if i >= j or rows[i]["article_id"] == rows[j]["article_id"]:
-                continue
+        for a, b in _similar_pairs(rows, texts, left, right, specific, settings):
+            # Either order: an undated claim (sorted last) meets dated ones only as ``a``.
+            i, j = min(a, b), max(a, b)
             if not _within(meta, rows[i], rows[j], settings.window):
                 continue
             root_i, root_j = find(i), find(j)
@@ -177,6 +176,47 @@ def _candidate_blocks(
         for key in sorted(buckets):
             blocks.append((buckets[key], buckets[key] + buckets.get(key + 1, [])))
     return blocks
+
+
+#: Claims per side of one similarity matrix: bounds its memory (a prolific source's undated
+#: claims were compared all at once: 50,000 of them made a 20 GB matrix).
+TILE = 2048
+
+
+def _similar_pairs(
+    rows: list[dict],
+    texts: list[str],
+    left: list[int],
+    right: list[int],
+    specific: np.ndarray,
+    settings: ClaimGroupSettings,
+) -> Iterator[tuple[int, int]]:
+    """Similar ``(i, j)`` row pairs of two blocks, from different articles only.
+
+    Each block is split by article and the articles' claims compared article by article, in
+    tiles of at most :data:`TILE` claims a side: claims of one article are never compared
+    (a group spans articles), and memory stays bounded however many claims a source has.
+    """
+    left_by_article = _by_article(rows, left)
+    right_by_article = _by_article(rows, right)
+    for article_a, left_rows in left_by_article.items():
+        for article_b, right_rows in right_by_article.items():
+            if article_a == article_b:
+                continue
+            for l0 in range(0, len(left_rows), TILE):
+                lchunk = left_rows[l0 : l0 + TILE]
+                for r0 in range(0, len(right_rows), TILE):
+                    rchunk = right_rows[r0 : r0 + TILE]
+                    similar = _similar(texts, lchunk, rchunk, specific, settings)
+                    for a, b in zip(*np.nonzero(similar), strict=True):
+                        yield lchunk[a], rchunk[b]
+
+
+def _by_article(rows: list[dict], indices: list[int]) -> dict[str, list[int]]:
+    grouped: dict[str, list[int]] = {}
+    for i in indices:
+        grouped.setdefault(rows[i]["article_id"], []).append(i)
+    return grouped
 
 
 def _similar(
