@@ -60,12 +60,22 @@ def extractions(
     selected, checked = selection(context)
     with warehouse.open() as wh:
         reports = stages.extract_all(wh, Path(gazetteer.path), only=selected)
+        for report in reports.values():
+            if report.quarantined:
+                context.log.warning(
+                    f"{report.stage}: failed on {report.quarantined} articles, quarantined "
+                    "(table quarantine); the run goes on without their rows"
+                )
         for table in stages.EXTRACTION_STAGES:
             yield from table_results(
                 wh,
                 table,
                 lambda table=table: table_metadata(
-                    wh, table, processed=reports[table].articles, seconds=reports[table].seconds
+                    wh,
+                    table,
+                    processed=reports[table].articles,
+                    quarantined=reports[table].quarantined,
+                    seconds=reports[table].seconds,
                 ),
                 selected=set(reports),
                 checked=checked,

@@ -17,10 +17,16 @@ def nlp_docs(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
     with warehouse.open() as wh:
         report = parse_pending(wh)
         context.log.info(f"parsed {report.parsed} bodies ({report.words} words)")
+        if report.quarantined:
+            context.log.warning(
+                f"{report.quarantined} bodies could not be parsed: quarantined (table "
+                "quarantine, stage nlp); the run goes on without them"
+            )
         return dg.MaterializeResult(
             metadata={
                 "dagster/row_count": wh.count("nlp_docs"),
                 "parsed": report.parsed,
+                "quarantined": report.quarantined,
                 "words": report.words,
                 "words_per_s": round(report.words / report.seconds, 1) if report.seconds else 0,
                 "seconds": report.seconds,

@@ -36,6 +36,7 @@ REFERENCES: dict[str, tuple[tuple[str, str, str], ...]] = {
     "claims": (("article_id", "articles", "article_id"),),
     "figures": (("article_id", "articles", "article_id"), ("claim_id", "claims", "claim_id")),
     "locations": (("article_id", "articles", "article_id"),),
+    "quarantine": (("article_id", "articles", "article_id"),),
     "articles": (("duplicate_of", "articles", "article_id"),),
     "claim_groups": (
         ("claim_id", "claims", "claim_id"),

@@ -14,6 +14,7 @@ import polars as pl
 
 from pipeline.extract.figures import CHANGES, KINDS
 from pipeline.link.sources import SOURCE_KINDS
+from pipeline.stages import QUARANTINE_STAGES
 
 # The allowed values are defined once, where the rows are made.
 FIGURE_CHANGES = CHANGES
@@ -26,6 +27,7 @@ CONTRACT_VERSIONS: dict[str, str] = {
     "figures": "1.0.0",
     "locations": "1.0.0",
     "rejected": "1.0.0",
+    "quarantine": "1.0.0",
     "stories": "1.0.0",
     "claim_groups": "1.0.0",
     "figure_conflicts": "1.0.0",
@@ -202,6 +204,27 @@ class Rejected(StrictModel):
     detail: _TEXT = pa.Field(description="A clear human-readable explanation.")
 
 
+class Quarantine(StrictModel):
+    """Articles a per-article stage failed on: the run went on without their rows there."""
+
+    article_id: _TEXT = pa.Field(description="The article (its other stages' rows are kept).")
+    stage: _TEXT = pa.Field(
+        isin=list(QUARANTINE_STAGES),
+        description="The stage that failed: nlp (parsing), claims, figures or locations.",
+    )
+    content_hash: _TEXT = pa.Field(description="The body it failed on (articles.content_hash).")
+    code_version: _TEXT = pa.Field(
+        description="The stage's code it failed with; a new body or new code retries it."
+    )
+    error_class: _TEXT = pa.Field(description="The exception's class, e.g. ValueError.")
+    message: _TEXT = pa.Field(description="The exception's message (at most 2,000 characters).")
+
+    @pa.dataframe_check
+    def one_row_per_article_and_stage(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        """``(article_id, stage)`` is the key."""
+        return data.lazyframe.select(~pl.struct("article_id", "stage").is_duplicated())
+
+
 class Stories(StrictModel):
     """Articles about one event across outlets (articles.story_id points here)."""
 
@@ -312,6 +335,7 @@ MODELS: dict[str, type[StrictModel]] = {
     "figures": Figures,
     "locations": Locations,
     "rejected": Rejected,
+    "quarantine": Quarantine,
     "stories": Stories,
     "claim_groups": ClaimGroups,
     "figure_conflicts": FigureConflicts,

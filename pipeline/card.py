@@ -21,6 +21,7 @@ TABLE_PURPOSE = {
     "figures": "Numbers in the text: value or range, unit, what is counted, qualifier.",
     "locations": "Place mentions resolved to GeoNames ids with coordinates and country.",
     "rejected": "Input records that could not become articles, with the reason.",
+    "quarantine": "Articles a per-article stage failed on, with the stage and the error.",
 }
 
 #: How the rows of each table were made (provenance, not implementation detail).
@@ -50,6 +51,11 @@ TABLE_METHOD = {
     "document context and distance to the other places of the article.",
     "rejected": "Every input record that did not become an article (empty body, unreadable "
     "file, undecodable bytes, ...): a bad record never stops a run, it lands here.",
+    "quarantine": "When parsing (`nlp`) or an extractor (`claims`, `figures`, `locations`) "
+    "raises on one article, the run goes on without that article's rows of that stage and "
+    "records the stage, the error class and message, the body and the code it failed on here. "
+    "The article stays in `articles` and keeps its other stages' rows; it is retried when its "
+    "body or the stage's code changes. An empty table means every stage ran on every article.",
 }
 
 ATTRIBUTION = """## Licenses and attribution

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 
     from pipeline import assemble as assemble_types
     from pipeline.ingest import Article
+    from pipeline.nlp import ParseFailure
 
 T = TypeVar("T")
 
@@ -231,6 +232,8 @@ class ParseReport:
     cached: int
     words: int
     seconds: float
+    #: Bodies the model failed on (see the ``quarantine`` table).
+    quarantined: int = 0
 
 
 def parse_pending(warehouse: Warehouse, *, batch_size: int = 32, n_process: int = 2) -> ParseReport:
@@ -255,16 +258,22 @@ def parse_pending(warehouse: Warehouse, *, batch_size: int = 32, n_process: int 
     del batch_size
     started = time.perf_counter()
     model = nlp.model_name()
+    # A body the model failed on is retried only when it or the model changes.
     todo = warehouse.frame(
         """
         SELECT DISTINCT a.content_hash FROM articles a
         LEFT JOIN nlp_docs d USING (content_hash)
-        WHERE d.content_hash IS NULL OR d.model <> ? ORDER BY a.content_hash
+        WHERE (d.content_hash IS NULL OR d.model <> ?)
+          AND a.content_hash NOT IN (
+            SELECT content_hash FROM quarantine WHERE stage = 'nlp' AND code_version = ?
+          )
+        ORDER BY a.content_hash
         """,
-        [model],
+        [model, model],
     )
     cached = warehouse.count("nlp_docs")
     words = 0
+    failed = 0
     if todo.height:
 
         def chunks() -> Iterator[tuple[list[str], list[str]]]:
@@ -281,23 +290,72 @@ def parse_pending(warehouse: Warehouse, *, batch_size: int = 32, n_process: int 
 
         with nlp.BlobParser(n_process=n_process) as parser:
             # The next chunk is queued on the workers while this one is stored.
-            for hashes, annotated in parser.parse_chunks(chunks()):
-                words += sum(item.words for item in annotated)
-                warehouse.store_docs(
-                    pl.DataFrame(
-                        {
-                            "content_hash": hashes,
-                            "model": [model] * len(hashes),
-                            "doc": [item.blob for item in annotated],
-                        },
-                        schema={"content_hash": pl.String, "model": pl.String, "doc": pl.Binary},
+            for hashes, results in parser.parse_chunks(chunks()):
+                done = [
+                    (h, r)
+                    for h, r in zip(hashes, results, strict=True)
+                    if isinstance(r, nlp.Annotated)
+                ]
+                failures = {
+                    h: r
+                    for h, r in zip(hashes, results, strict=True)
+                    if isinstance(r, nlp.ParseFailure)
+                }
+                words += sum(result.words for _, result in done)
+                failed += len(failures)
+                with warehouse.transaction():
+                    warehouse.store_docs(
+                        pl.DataFrame(
+                            {
+                                "content_hash": [h for h, _ in done],
+                                "model": [model] * len(done),
+                                "doc": [result.blob for _, result in done],
+                            },
+                            schema={
+                                "content_hash": pl.String,
+                                "model": pl.String,
+                                "doc": pl.Binary,
+                            },
+                        )
                     )
-                )
+                    _quarantine_parses(warehouse, model, hashes, failures)
     return ParseReport(
-        parsed=todo.height,
+        parsed=todo.height - failed,
         cached=cached,
         words=words,
         seconds=round(time.perf_counter() - started, 3),
+        quarantined=failed,
+    )
+
+
+def _quarantine_parses(
+    warehouse: Warehouse,
+    model: str,
+    hashes: Sequence[str],
+    failures: Mapping[str, ParseFailure],
+) -> None:
+    """Record the bodies the model failed on, per article; clear those that now parsed."""
+    articles = warehouse.frame(
+        """
+        SELECT article_id, content_hash FROM articles
+        WHERE content_hash IN (SELECT unnest(?::VARCHAR[])) ORDER BY article_id
+        """,
+        [list(hashes)],
+    )
+    rows = [
+        {
+            "article_id": article_id,
+            "stage": "nlp",
+            "content_hash": content_hash,
+            "code_version": model,
+            "error_class": failures[content_hash].error_class,
+            "message": failures[content_hash].message,
+        }
+        for article_id, content_hash in articles.iter_rows()
+        if content_hash in failures
+    ]
+    warehouse.replace_quarantine(
+        "nlp", articles["article_id"].to_list(), to_frame("quarantine", rows)
     )
 
 
@@ -313,21 +371,37 @@ def _doc_work(warehouse: Warehouse, chunk: pl.DataFrame) -> list[DocWork]:
 
     Read chunk by chunk (memory stays bounded by the chunk, however much is pending) in the
     process that owns the warehouse: what it returns is plain data, so worker processes can
-    rebuild the docs without touching the DuckDB connection.
+    rebuild the docs without touching the DuckDB connection. An article whose body the model
+    failed on (quarantined at ``nlp``) gets :data:`NOT_PARSED` instead of a blob: it is not
+    parsed again here, and its stages record why they have nothing.
     """
     found = warehouse.frame(
         """
-        SELECT a.article_id, a.body, d.doc
-        FROM articles a LEFT JOIN nlp_docs d ON d.content_hash = a.content_hash
+        SELECT a.article_id, a.body, d.doc, q.message AS parse_error
+        FROM articles a
+        LEFT JOIN nlp_docs d ON d.content_hash = a.content_hash
+        LEFT JOIN quarantine q
+          ON q.stage = 'nlp' AND q.article_id = a.article_id AND q.content_hash = a.content_hash
         WHERE a.article_id IN (SELECT unnest(?))
         """,
         [chunk["article_id"].to_list()],
     )
-    by_id = {article_id: (body, doc) for article_id, body, doc in found.iter_rows()}
+    by_id = {
+        article_id: (body, NOT_PARSED if doc is None and error is not None else doc)
+        for article_id, body, doc, error in found.iter_rows()
+    }
     return [
         (article_id, content_hash, *by_id[article_id])
         for article_id, content_hash in chunk.select("article_id", "content_hash").iter_rows()
     ]
+
+
+#: The blob of an article whose parse is quarantined (see :func:`_doc_work`).
+NOT_PARSED = b""
+
+
+class NotParsedError(RuntimeError):
+    """The article's body could not be parsed (see its ``nlp`` quarantine row)."""
 
 
 # -- extraction ----------------------------------------------------------------------------------
@@ -389,21 +463,79 @@ def _extract_batch(items: Sequence[PassItem]) -> list[ArticleRows]:
     return _extract_all(stages, items, None)
 
 
+#: The pseudo-table of :data:`ArticleRows` that carries a pass's failures to the writer.
+FAILURES = "_failures"
+
+
+def _guarded(
+    windows: Iterable[Doc], pending: Sequence[int], failures: dict[int, BaseException]
+) -> Iterator[Doc]:
+    """``windows``, stopping (every pending stage failed) if restoring or cutting one raises."""
+    iterator = iter(windows)
+    while True:
+        try:
+            window = next(iterator)
+        except StopIteration:
+            return
+        except Exception as exc:
+            failures.update(dict.fromkeys(pending, exc))
+            return
+        yield window
+
+
 def _extract_all(
     stages: Sequence[ExtractionStage], items: Sequence[PassItem], warehouse: Warehouse | None
 ) -> list[ArticleRows]:
-    """Rows of each article of ``items``, in order: its doc is rebuilt once for all stages."""
+    """Rows of each article of ``items``, in order: its doc is rebuilt once for all stages.
+
+    A stage that raises on an article yields no rows for it and a failure record under
+    :data:`FAILURES` (error class and message), and the pass goes on: one article never fails
+    a run. A doc longer than :data:`~pipeline.windows.WINDOW_CHARS` is extracted window by
+    window (:func:`pipeline.nlp.extraction_windows`), offsets still into the whole body.
+    """
     from pipeline import nlp
 
     vocab_nlp = nlp.load_nlp()
     out: list[ArticleRows] = []
     for (article_id, _, body, blob), pending in items:
-        # The cached doc, or a fresh parse when there is none yet (a stage run out of order).
-        doc = nlp.annotate([body])[0] if blob is None else nlp.docs_from_bytes(blob, vocab_nlp)[0]
+        failures: dict[int, BaseException] = {}
+        try:
+            if blob == NOT_PARSED:
+                raise NotParsedError("its body could not be parsed (see the nlp quarantine)")
+            # The cached doc (a long body's windows, one at a time), or a fresh parse when there
+            # is none yet (a stage run out of order).
+            parts = nlp.annotate_windows(body) if blob is None else nlp.iter_docs(blob, vocab_nlp)
+            windows = nlp.extraction_windows(parts)
+        except Exception as exc:
+            failures = dict.fromkeys(pending, exc)
+            windows = []
         rows: ArticleRows = {}
-        for index in pending:
-            produced = stages[index].extract(article_id, doc, warehouse, rows)
-            rows.update({table: list(table_rows) for table, table_rows in produced.items()})
+        for window in _guarded(windows, pending, failures):
+            window_rows: ArticleRows = {}
+            for index in pending:
+                if index in failures:
+                    continue
+                try:
+                    produced = stages[index].extract(article_id, window, warehouse, window_rows)
+                    window_rows.update({t: list(r) for t, r in produced.items()})
+                except Exception as exc:
+                    failures[index] = exc
+                    # A failed stage has no rows: a later stage must not read half of them.
+                    window_rows.update({table: [] for table in stages[index].tables})
+            for table, table_rows in window_rows.items():
+                rows.setdefault(table, []).extend(table_rows)
+        for index in failures:
+            rows.update({table: [] for table in stages[index].tables})
+        if failures:
+            rows[FAILURES] = [
+                {
+                    "article_id": article_id,
+                    "stage": stages[index].name,
+                    "error_class": type(exc).__name__,
+                    "message": str(exc)[:2000],
+                }
+                for index, exc in sorted(failures.items())
+            ]
         out.append(rows)
     return out
 
@@ -468,6 +600,8 @@ class StageReport:
     rows: dict[str, int]
     #: Seconds of the pass the stage ran in (shared by the stages of one pass).
     seconds: float
+    #: Articles it failed on in this pass (see the ``quarantine`` table).
+    quarantined: int = 0
 
 
 def run_extractions(
@@ -507,6 +641,7 @@ def run_extractions(
             if ids_ and stage.prepare is not None:
                 stage.prepare()
     totals = {table: 0 for stage in stages for table in stage.tables}
+    quarantined = {stage.name: 0 for stage in stages}
     with _Extractions(tuple(stages), warehouse, n_process) as extractions:
         for chunk in todo.iter_slices(CHUNK_SIZE):
             work = _doc_work(warehouse, chunk)
@@ -515,9 +650,11 @@ def run_extractions(
                 for item in work
             ]
             rows: dict[str, list[Mapping[str, object]]] = {table: [] for table in totals}
+            rows[FAILURES] = []
             for article_rows in extractions.rows(items):
                 for table, table_rows in article_rows.items():
                     rows[table].extend(table_rows)
+            hashes = dict(chunk.select("article_id", "content_hash").iter_rows())
             with warehouse.transaction():
                 for stage, version, ids_ in zip(stages, versions, pending_ids, strict=True):
                     processed = chunk.filter(pl.col("article_id").is_in(list(ids_)))
@@ -525,6 +662,21 @@ def run_extractions(
                         continue
                     frames = {table: to_frame(table, rows[table]) for table in stage.tables}
                     warehouse.replace_stage_rows(stage.name, version, processed, frames)
+                    failed = [
+                        {
+                            **failure,
+                            "content_hash": hashes[failure["article_id"]],
+                            "code_version": version,
+                        }
+                        for failure in rows[FAILURES]
+                        if failure["stage"] == stage.name
+                    ]
+                    warehouse.replace_quarantine(
+                        stage.name,
+                        processed["article_id"].to_list(),
+                        to_frame("quarantine", failed),
+                    )
+                    quarantined[stage.name] += len(failed)
                     for table in stage.tables:
                         totals[table] += frames[table].height
     seconds = round(time.perf_counter() - started, 3)
@@ -534,6 +686,7 @@ def run_extractions(
             articles=len(ids_),
             rows={table: totals[table] for table in stage.tables},
             seconds=seconds,
+            quarantined=quarantined[stage.name],
         )
         for stage, ids_ in zip(stages, pending_ids, strict=True)
     }
@@ -630,6 +783,9 @@ def locations_stage(gazetteer_path: Path) -> ExtractionStage:
 
 #: The extraction stages in pass order (figures after the claims they link to).
 EXTRACTION_STAGES = ("claims", "figures", "locations")
+
+#: The per-article stages whose failures are quarantined (``quarantine.stage``).
+QUARANTINE_STAGES = ("nlp", *EXTRACTION_STAGES)
 
 
 def extract_all(

@@ -36,6 +36,14 @@ SCHEMAS: dict[str, dict[str, pl.DataType | type[pl.DataType]]] = {
         "reason": pl.String,
         "detail": pl.String,
     },
+    "quarantine": {
+        "article_id": pl.String,
+        "stage": pl.String,
+        "content_hash": pl.String,
+        "code_version": pl.String,
+        "error_class": pl.String,
+        "message": pl.String,
+    },
     "boilerplate": {
         "article_id": pl.String,
         "position": pl.Int32,

@@ -95,6 +95,18 @@ CREATE TABLE IF NOT EXISTS stage_state (
     code_version  VARCHAR NOT NULL,
     PRIMARY KEY (stage, article_id)
 );
+-- Per article and per-article stage (nlp, claims, figures, locations): the error that stopped
+-- the stage on this article, with the body and code it failed on. The run goes on without the
+-- article's rows of that stage; it is retried only when its body or the stage's code changes.
+CREATE TABLE IF NOT EXISTS quarantine (
+    article_id    VARCHAR NOT NULL,
+    stage         VARCHAR NOT NULL,
+    content_hash  VARCHAR NOT NULL,
+    code_version  VARCHAR NOT NULL,
+    error_class   VARCHAR NOT NULL,
+    message       VARCHAR NOT NULL,
+    PRIMARY KEY (article_id, stage)
+);
 CREATE TABLE IF NOT EXISTS claims (
     claim_id      VARCHAR PRIMARY KEY,
     article_id    VARCHAR NOT NULL REFERENCES articles (article_id),
@@ -260,6 +272,7 @@ RELEASE_TABLES: dict[str, tuple[str, ...]] = {
     "figures": ("figure_id",),
     "locations": ("location_id",),
     "rejected": ("rejection_id",),
+    "quarantine": ("article_id", "stage"),
     "stories": ("story_id",),
     "claim_groups": ("claim_group_id", "claim_id"),
     "figure_conflicts": ("conflict_id",),
@@ -562,6 +575,36 @@ class Warehouse:
                 self._replace_by_article(name, rows, article_ids)
             self._insert("stage_state", markers, replace=True)
 
+    def replace_quarantine(
+        self, stage: str, article_ids: Sequence[str], failures: pl.DataFrame
+    ) -> None:
+        """Replace ``stage``'s quarantine rows of ``article_ids`` with ``failures``.
+
+        Called in the transaction that writes the stage's rows of those articles: an article
+        that now succeeds leaves the quarantine, one that fails (again) is recorded anew.
+
+        Args:
+            stage: The stage.
+            article_ids: Every article the stage just handled.
+            failures: Rows of ``quarantine`` for those that failed.
+        """
+        with self.transaction():
+            self.con.execute(
+                """
+                DELETE FROM quarantine
+                WHERE stage = ? AND article_id IN (SELECT unnest(?::VARCHAR[]))
+                """,
+                [stage, list(article_ids)],
+            )
+            self._insert("quarantine", failures)
+
+    def quarantine_counts(self) -> dict[str, int]:
+        """Quarantined articles per stage."""
+        rows = self.con.execute(
+            "SELECT stage, count(*) FROM quarantine GROUP BY stage ORDER BY stage"
+        ).fetchall()
+        return {stage: int(count) for stage, count in rows}
+
     def store_docs(self, docs: pl.DataFrame) -> None:
         """Cache parsed docs by ``content_hash`` (``content_hash``, ``model``, ``doc``)."""
         if docs.is_empty():
@@ -796,6 +839,7 @@ TABLES = frozenset(
         "ingest_state",
         "nlp_docs",
         "stage_state",
+        "quarantine",
         "stage_runs",
         "contract_passes",
         "claims",

@@ -40,6 +40,16 @@ def _span(text):
 
 VALID = {
     "articles": [_article(), _article(article_id="a_2", external_id="y.txt", duplicate_of="a_1")],
+    "quarantine": [
+        {
+            "article_id": "a_1",
+            "stage": "figures",
+            "content_hash": "0" * 64,
+            "code_version": "abc123+en_core_web_sm-3.8.0",
+            "error_class": "ValueError",
+            "message": "could not convert string to float: 'x'",
+        }
+    ],
     "rejected": [
         {
             "rejection_id": "r_1",
@@ -161,6 +171,7 @@ VALID = {
 BROKEN = {
     "articles": {"content_hash": "short"},
     "rejected": {"detail": None},
+    "quarantine": {"stage": "spellcheck"},
     "sources": {"kind": "alien"},
     "claims": {"speaker_end": None},  # start set, end missing
     "figures": {"change": "maybe"},

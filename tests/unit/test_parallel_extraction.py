@@ -134,7 +134,8 @@ class Boom(Exception):
     pass
 
 
-def test_worker_error_stops_the_stage_and_its_pool(parsed, tmp_path):
+def test_an_extractor_error_quarantines_its_article_and_the_pass_goes_on(parsed, tmp_path):
+    """One article that breaks an extractor costs its own rows of that stage, not the run."""
     con = connect(shutil.copy(parsed, tmp_path / "w.duckdb"))
     try:
         wh = Warehouse(con)
@@ -143,13 +144,54 @@ def test_worker_error_stops_the_stage_and_its_pool(parsed, tmp_path):
         def extractor(article_id, doc, warehouse, earlier):
             assert warehouse is None  # a worker never gets the connection
             if article_id == last:
-                raise Boom(article_id)
+                raise Boom(f"cannot read {article_id}")
             return {}
 
-        with pytest.raises(Boom):
-            stages.run_extractions(wh, [stages.ExtractionStage("probe", "v1", (), extractor)])
+        probe = stages.ExtractionStage("probe", "v1", (), extractor)
+        report = stages.run_extractions(wh, [probe])["probe"]
+        assert multiprocessing.active_children() == []  # the pool was closed and joined
+        assert (report.articles, report.quarantined) == (wh.count("articles"), 1)
+        version = f"v1+{nlp.model_name()}"  # a stage's version includes the model's
+        assert wh.pending("probe", version).height == 0  # every article handled, the bad one too
+        quarantined = wh.frame("SELECT * FROM quarantine").to_dicts()
+        body_hash = wh.frame(
+            "SELECT content_hash FROM articles WHERE article_id = ?", [last]
+        ).item()
+        assert quarantined == [
+            {
+                "article_id": last,
+                "stage": "probe",
+                "content_hash": body_hash,
+                "code_version": version,
+                "error_class": "Boom",
+                "message": f"cannot read {last}",
+            }
+        ]
+        # Unchanged body and code: not retried. New code: retried, and out of quarantine.
+        assert stages.run_extractions(wh, [probe])["probe"].articles == 0
+        fixed = stages.ExtractionStage("probe", "v2", (), lambda *_: {})
+        assert stages.run_extractions(wh, [fixed])["probe"].quarantined == 0
+        assert wh.count("quarantine") == 0
+    finally:
+        con.close()
+
+
+def test_a_write_error_stops_the_stage_and_its_pool(parsed, tmp_path):
+    """A failure outside the extractors (here: rows the table cannot take) is the run's."""
+    con = connect(shutil.copy(parsed, tmp_path / "w.duckdb"))
+    try:
+        wh = Warehouse(con)
+
+        def extractor(article_id, doc, warehouse, earlier):
+            return {"figures": [{"no_such_column": article_id}]}
+
+        with pytest.raises(Exception, match="NOT NULL"):
+            stages.run_extractions(
+                wh, [stages.ExtractionStage("probe", "v1", ("figures",), extractor)]
+            )
         assert multiprocessing.active_children() == []
-        assert wh.pending("probe", "v1").height == wh.count("articles")  # nothing marked done
+        version = f"v1+{nlp.model_name()}"
+        assert wh.pending("probe", version).height == wh.count("articles")  # nothing marked done
     finally:
         con.close()
 
@@ -165,10 +207,8 @@ def test_one_pass_writes_what_the_stages_write_one_at_a_time(
     try:
         wh = Warehouse(con)
         restored = []
-        docs_from_bytes = nlp.docs_from_bytes  # the stage runner imports pipeline.nlp lazily
-        monkeypatch.setattr(
-            nlp, "docs_from_bytes", lambda *a: restored.append(1) or docs_from_bytes(*a)
-        )
+        iter_docs = nlp.iter_docs  # the stage runner imports pipeline.nlp lazily
+        monkeypatch.setattr(nlp, "iter_docs", lambda *a: restored.append(1) or iter_docs(*a))
         reports = stages.extract_all(wh, gazetteer_path, n_process=1)
         assert {name: report.articles for name, report in reports.items()} == dict.fromkeys(
             stages.EXTRACTION_STAGES, wh.count("articles")
