@@ -5,6 +5,7 @@
 """
 
 import argparse
+import contextlib
 import json
 import os
 import subprocess
@@ -218,10 +219,44 @@ def _execute(defs, job_name: str, *, wait: bool = True, selection=None) -> int:
             while error.cause is not None:
                 error = error.cause
             print(error.message.strip())
-    publishes = job_name != "warehouse"
-    releases = resource_of(defs, "releases", ReleaseResource).root if publishes else None
-    _print_summary(warehouse, releases, seconds, result.success)
+    outcome = _RunOutcome.of(result)
+    releases = resource_of(defs, "releases", ReleaseResource).root
+    _print_summary(warehouse, seconds, outcome, releases if job_name != "warehouse" else None)
     return 0 if result.success else 1
+
+
+class _RunOutcome:
+    """What a run did, step by step, and the release it published (if it did)."""
+
+    def __init__(self, success: bool, steps: dict[str, str], release: str | None) -> None:
+        self.success = success
+        #: Step key -> "ok", "failed" or "skipped"; steps missing from it never started.
+        self.steps = steps
+        #: The folder of the release this run published or found current; None: none.
+        self.release = release
+
+    @classmethod
+    def of(cls, result) -> "_RunOutcome":
+        steps: dict[str, str] = {}
+        release = None
+        for event in result.all_events:
+            key = event.step_key
+            if key is None:
+                continue
+            if event.is_step_success:
+                steps[key] = "ok"
+            elif event.is_step_failure:
+                steps[key] = "failed"
+            elif event.is_step_skipped:
+                steps[key] = "skipped"
+            elif event.is_step_materialization:
+                materialization = event.step_materialization_data.materialization
+                if materialization.asset_key.path == ["release"]:
+                    path = materialization.metadata.get("path")
+                    release = getattr(path, "path", None) or getattr(path, "value", None)
+        for node in result.job_def.graph.node_names():  # the steps of this run's selection
+            steps.setdefault(node, "not run")
+        return cls(result.success, steps, release)
 
 
 def _split_field(item: str) -> tuple[str, str]:
@@ -235,7 +270,14 @@ def _say(line: str) -> None:
     print(line, flush=True)
 
 
-def _print_summary(warehouse, releases: str | None, seconds: float, success: bool) -> None:
+def _print_summary(warehouse, seconds: float, outcome: _RunOutcome, releases: str | None) -> None:
+    """The run's result as it is: counts, quarantine, and only a release it published.
+
+    A failed or partial run never names a release: it says which step failed, what the steps
+    that finished committed, and that the failed step's open transaction was rolled back (every
+    write is one DuckDB transaction). A run whose release step was skipped because the build
+    seal held names the current release as unchanged.
+    """
     from pipeline.release import latest
 
     with warehouse.open() as wh:
@@ -243,14 +285,50 @@ def _print_summary(warehouse, releases: str | None, seconds: float, success: boo
             table: wh.count(table)
             for table in ("articles", "rejected", "sources", "claims", "figures", "locations")
         }
-    print(f"\n{'done' if success else 'FAILED'} in {seconds:.1f}s  warehouse: {warehouse.path}")
+        quarantined = wh.quarantine_counts()
+    status = "done" if outcome.success else "FAILED"
+    print(f"\n{status} in {seconds:.1f}s  warehouse: {warehouse.path}")
     print("  " + "  ".join(f"{table}={count}" for table, count in counts.items()))
-    current = latest(Path(releases)) if releases else None
-    if current is not None:
-        print(f"  release: {current}")
+    if quarantined:
+        stages = ", ".join(f"{stage} {count}" for stage, count in quarantined.items())
+        print(f"  quarantined articles (table quarantine): {stages}")
+    failed = [step for step, state in outcome.steps.items() if state == "failed"]
+    if failed:
+        done = [step for step, state in outcome.steps.items() if state == "ok"]
+        not_run = [step for step, state in outcome.steps.items() if state == "not run"]
+        print(f"  failed at: {', '.join(failed)}; its open transaction was rolled back")
+        if done:
+            print(f"  committed by the steps that finished: {', '.join(done)}")
+        if not_run:
+            print(f"  not run: {', '.join(not_run)}")
+    if releases is None:
+        return
+    if outcome.release is not None:
+        print(f"  release: {outcome.release}")
+    elif outcome.success and outcome.steps.get("release") == "skipped":
+        current = latest(Path(releases))
+        if current is not None:
+            print(f"  release: {current} (unchanged: nothing new since it was published)")
+    else:
+        print("  no release was published by this run")
+
+
+#: Seconds the UI's processes get to stop after SIGTERM or SIGINT before they are killed.
+UI_STOP_GRACE = 10.0
 
 
 def _ui(args: argparse.Namespace) -> int:
+    """Run ``dagster dev`` (webserver, daemon, code server) until a signal, then stop it all.
+
+    ``dagster dev`` runs in a session of its own, so that the terminal's Ctrl-C does not reach
+    its children before it does; SIGTERM (a service manager, ``kill``) and SIGINT sent to this
+    process are forwarded to every process it started (its process group and every
+    descendant, found by walking the process tree, since a code server may start a group of
+    its own), which then get :data:`UI_STOP_GRACE` seconds before SIGKILL. Without this,
+    ``dagster dev``'s servers outlived a SIGTERM to ``newsledger ui`` for the next 45 minutes.
+    """
+    import signal
+
     _instance()
     command = [
         sys.executable,
@@ -264,7 +342,46 @@ def _ui(args: argparse.Namespace) -> int:
         "-p",
         str(args.port),
     ]
-    return subprocess.call(command)
+    process = subprocess.Popen(command, start_new_session=True)
+
+    def stop(signum: int, _frame: object) -> None:
+        _stop_process_tree(process, signum)
+
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        code = process.wait()
+    finally:
+        _stop_process_tree(process, signal.SIGTERM)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    return code if code >= 0 else 128 - code
+
+
+def _stop_process_tree(process: subprocess.Popen, signum: int) -> None:
+    """Send ``signum`` to ``process``, its group and descendants; kill what outlives the grace."""
+    import signal
+
+    import psutil
+
+    try:
+        root = psutil.Process(process.pid)
+        tree = [root, *root.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        tree = []
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(process.pid, signum)  # the session's group: pid == pgid (start_new_session)
+    for member in tree:
+        with contextlib.suppress(psutil.Error):
+            member.send_signal(signum)
+    _, alive = psutil.wait_procs(tree, timeout=UI_STOP_GRACE)
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(process.pid, signal.SIGKILL)
+    for member in alive:
+        with contextlib.suppress(psutil.Error):
+            member.kill()
+    psutil.wait_procs(alive, timeout=5)
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        process.wait(timeout=5)
 
 
 def _eval(args: argparse.Namespace) -> int:
