@@ -223,9 +223,14 @@ def kind_and_unit(
 
 def qualifier_before(doc: Doc, i: int) -> tuple[str, int] | None:
     """Longest qualifier phrase ending just before token ``i``: (change, first token index)."""
-    for size in range(min(lexicon().max_qualifier_tokens, i), 0, -1):
+    if i == 0:
+        return None
+    lex = lexicon()
+    for size in lex.qualifier_sizes.get(doc[i - 1].lower_, ()):
+        if size > i:
+            continue
         words = tuple(t.lower_ for t in doc[i - size : i])
-        change = lexicon().qualifiers_before.get(words)
+        change = lex.qualifiers_before.get(words)
         if change is not None:
             return change, i - size
     return None

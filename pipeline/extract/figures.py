@@ -289,12 +289,14 @@ def _build(
     n = len(doc)
     if nf.is_one_pronoun(doc, num):
         return None, num.j
-    phone = nf.PHONE.match(doc_text(doc), doc[num.i].idx)
-    if phone is not None and num.digits:  # "555-0199", "(212) 555-0143": not figures
-        k = num.i
-        while k < n and doc[k].idx < phone.end():
-            k += 1
-        return None, k
+    if num.digits and doc[num.i].text[:3].isdigit():  # "555-0199", "(212) 555-0143"
+        window = doc[num.i : min(n, num.i + 6)]
+        phone = nf.PHONE.match(window.text)
+        if phone is not None:
+            k = num.i
+            while k < n and doc[k].idx < window.start_char + phone.end():
+                k += 1
+            return None, k
     skip = nf.glued_number_word(doc, num)
     if skip is not None:
         return None, skip
@@ -340,7 +342,9 @@ def _build(
             return None, second.j
         unit2 = qt.read_unit(doc, second) if token_second is None else None
         u2 = unit2.info if unit2 is not None else second.unit
-        if nf.is_score(num, second, dash, unit or u2):
+        if nf.is_score(num, second, dash, unit or u2) and not (
+            second.j < n and doc[second.j].pos_ in ("NOUN", "ADJ")
+        ):  # "won 3-0" (not "a 9-2 lead", a count of what follows)
             return None, second.j
         if (
             unit is not None
@@ -447,7 +451,8 @@ def _finish(doc: Doc, num: Num, span: _Span, unit, values, changes, before) -> t
         and last is not None
         and last.unit
         and not num.fraction
-        and (not has_second and doc_text(doc)[last.start - 1 : last.start] != "(")
+        and not has_second
+        and not _after_paren(doc, last.start, num.i)
         and (last.kind != "percent" or doc[num.i].head.lower_ not in ("to", "at"))
         and last.unit != "year of age"
         and doc[num.i].dep_ != "nummod"
@@ -485,11 +490,33 @@ def _finish(doc: Doc, num: Num, span: _Span, unit, values, changes, before) -> t
         gap = doc[last_end_i:q_start]
         if 0 < len(gap) <= 2 and all(t.text in ("(", "/", "[") for t in gap):
             change = last.change
-    text = doc_text(doc)[start:end]
+    text = _text(doc, start, end, min(num.i, span.first_i, q_start), j)
     if is_range:
         lo, hi = sorted((low_v, high_v))
         return Figure(text, start, end, None, lo, hi, change, unit_out, kind, counted_surface), j
     return Figure(text, start, end, low_v, None, None, change, unit_out, kind, counted_surface), j
+
+
+def _after_paren(doc: Doc, offset: int, i: int) -> bool:
+    """Whether the character before ``offset`` (a token start before token ``i``) is "("."""
+    k = i
+    while k > 0 and doc[k].idx > offset:
+        k -= 1
+    return doc[k].idx == offset and k > 0 and doc[k - 1].text == "(" and not doc[k - 1].whitespace_
+
+
+def _text(doc: Doc, start: int, end: int, first_i: int, end_i: int) -> str:
+    """``doc.text[start:end]`` from the tokens around it (building ``doc.text`` per short doc
+    was a tenth of extraction)."""
+    a = first_i
+    while a > 0 and doc[a].idx > start:
+        a -= 1
+    b = max(end_i, a + 1)
+    while b < len(doc) and doc[b - 1].idx + len(doc[b - 1]) < end:
+        b += 1
+    window = doc[a:b]
+    offset = window.start_char
+    return window.text[start - offset : end - offset]
 
 
 def _verb_or_particle(

@@ -62,6 +62,7 @@ class Lexicon:
     vulgar: dict[str, float]
     unit_phrases: dict[tuple[str, ...], UnitInfo]
     max_unit_tokens: int
+    unit_sizes: dict[str, tuple[int, ...]]
     cased_units: dict[str, UnitInfo]
     glued_only: frozenset[str]
     ambiguous: dict[str, tuple[UnitInfo, ...]]
@@ -73,6 +74,7 @@ class Lexicon:
     dollar_suffixes: dict[str, str]
     qualifiers_before: dict[tuple[str, ...], str]
     max_qualifier_tokens: int
+    qualifier_sizes: dict[str, tuple[int, ...]]
     qualifiers_after: dict[tuple[str, ...], str]
     range_connectors: frozenset[str]
     up_verbs: frozenset[str]
@@ -233,6 +235,14 @@ def _comparatives(groups: dict[str, list[str]]) -> dict[tuple[str, ...], str]:
     return out
 
 
+def _sizes(phrases: dict[tuple[str, ...], object], *, first: bool) -> dict[str, tuple[int, ...]]:
+    """Phrase lengths by first (or last) word, longest first: only those are tried."""
+    sizes: dict[str, set[int]] = {}
+    for key in phrases:
+        sizes.setdefault(key[0] if first else key[-1], set()).add(len(key))
+    return {word: tuple(sorted(lengths, reverse=True)) for word, lengths in sizes.items()}
+
+
 @cache
 def lexicon() -> Lexicon:
     """The lexicon, loaded once per process (the figures stage loads it before forking)."""
@@ -261,6 +271,7 @@ def lexicon() -> Lexicon:
         vulgar={k: float(v) for k, v in numbers["vulgar_fractions"].items()},
         unit_phrases=phrases,
         max_unit_tokens=max(len(k) for k in phrases),
+        unit_sizes=_sizes(phrases, first=True),
         cased_units=cased,
         glued_only=frozenset(units["glued_only"]["surfaces"]),
         ambiguous={
@@ -277,6 +288,7 @@ def lexicon() -> Lexicon:
         dollar_suffixes=dict(money["dollar_suffixes"]),
         qualifiers_before=before,
         max_qualifier_tokens=max(len(k) for k in before),
+        qualifier_sizes=_sizes(before, first=False),
         qualifiers_after=after,
         range_connectors=frozenset(qualifiers["range"]["connectors"]),
         up_verbs=frozenset(qualifiers["verbs"]["up"]),

@@ -32,7 +32,9 @@ def _digits() -> re.Pattern[str]:
     """Optional prefix (sign, "to-", "sub-", "~", a currency), sign, digits, glued suffix."""
     lex = lexicon()
     symbols = sorted(
-        {*lex.currency_symbols, *(f"{c}$" for c in lex.dollar_countries)}, key=len, reverse=True
+        {*lex.currency_symbols, *(f"{c}$" for c in lex.dollar_countries), *lex.currency_codes},
+        key=len,
+        reverse=True,
     )
     prefixes = "|".join(
         ["to-", "sub-", "minus-?", "[-+~≈]", *(re.escape(s.lower()) for s in symbols)]

@@ -210,6 +210,8 @@ def _noun_follows(doc: Doc, j: int) -> bool:
 
 def _currency_of_prefix(prefix: str) -> str | None:
     lex = lexicon()
+    if prefix.upper() in lex.currency_codes:
+        return lex.currency_codes[prefix.upper()]
     for key, name in lex.currency_symbols.items():
         if key.lower() == prefix:
             return name
@@ -250,10 +252,10 @@ def digit_number(doc: Doc, i: int, *, currency: bool = False) -> Num | None:
     value = parsed.value
     scaled = False
     suffix = parsed.suffix
-    money_or_noun = bool(currency_name or currency or _noun_follows(doc, i + 1))
+    money_or_noun = bool(currency_name or currency)
     glued_surface = ""
     if suffix:
-        glued = nb.glued_unit(suffix, money_or_noun=money_or_noun)
+        glued = nb.glued_unit(suffix, money_or_noun=money_or_noun or _noun_follows(doc, i + 1))
         if glued is None:
             if suffix in lex.ambiguous:
                 glued = (1.0, lex.ambiguous[suffix][0])
@@ -318,46 +320,51 @@ def _number_words() -> frozenset[str]:
     return frozenset({"a", "an", "half", "quarter", *lex.vague, *lex.cardinals, *lex.tens})
 
 
-_ANY_DIGIT = re.compile(r"\d")
+_STARTS: list[tuple[frozenset[str], re.Pattern[str], tuple[str, ...]]] = []
+
+
+def _start_rules() -> tuple[frozenset[str], re.Pattern[str], tuple[str, ...]]:
+    """Words, characters and suffixes that may begin a number (built once)."""
+    if not _STARTS:
+        lex = lexicon()
+        chars = {"-", *lex.vulgar, *(s[0] for s in lex.currency_symbols)}
+        words = _number_words() | {w.lower() for w in lex.dollar_countries}
+        words |= {c.lower() for c in lex.currency_codes}
+        words |= {s.lower() for s in lex.currency_symbols}
+        pattern = re.compile(r"[\d" + "".join(re.escape(c) for c in sorted(chars)) + "]")
+        _STARTS.append((words, pattern, lex.multiple_suffixes))
+    return _STARTS[0]
 
 
 def may_start_number(text: str, lower: str) -> bool:
     """False only where :func:`read_number` is sure to read nothing (most words)."""
-    lex = lexicon()
-    return (
-        lower in _starters()
-        or "-" in lower
-        or text in lex.currency_symbols
-        or lower in lex.dollar_countries
-        or text in lex.currency_codes
-        or _ANY_DIGIT.search(text) is not None
-        or any(ch in lex.vulgar for ch in text)
-        or lower.endswith(lex.multiple_suffixes)
-    )
+    words, chars, suffixes = _start_rules()
+    return lower in words or chars.search(text) is not None or lower.endswith(suffixes)
 
 
-_STARTERS: list[frozenset[str]] = []
-
-
-def _starters() -> frozenset[str]:
-    if not _STARTERS:
-        _STARTERS.append(_number_words())
-    return _STARTERS[0]
+#: may_start_number by word hash, across docs (hashes are the same in every vocab); cleared
+#: when it grows past a bound, so a long run does not keep every word it saw.
+_DECIDED: dict[int, bool] = {}
+_DECIDED_MAX = 200_000
 
 
 def number_starts(doc: Doc) -> list[bool]:
     """:func:`may_start_number` of every token, decided once per distinct word.
 
     Why: trying :func:`read_number` at every token was half of figure extraction, nearly all
-    of it on words that cannot begin a number.
+    of it on words that cannot begin a number; and news sentences are short, so the decisions
+    are kept across docs.
     """
     strings = doc.vocab.strings
-    decided: dict[int, bool] = {}
+    decided = _DECIDED
+    if len(decided) > _DECIDED_MAX:
+        decided.clear()
     starts: list[bool] = []
-    for orth, lower in doc.to_array(["ORTH", "LOWER"]).tolist():
+    for orth in doc.to_array("ORTH").tolist():
         may = decided.get(orth)
         if may is None:
-            may = decided[orth] = may_start_number(strings[orth], strings[lower])
+            text = strings[orth]
+            may = decided[orth] = may_start_number(text, text.lower())
         starts.append(may)
     return starts
 
@@ -445,7 +452,20 @@ def read_unit(doc: Doc, num: Num) -> UnitSpan | None:
     k = j
     if k < n and doc[k].text in DASHES and not doc[k - 1].whitespace_:
         k += 1  # "16-year-old", "12-inch"
-    for size in range(min(lex.max_unit_tokens, n - k), 0, -1):
+    if k >= n:
+        return None
+    first = doc[k]
+    sizes = lex.unit_sizes.get(first.lower_, ())
+    if 1 not in sizes and (
+        first.text in lex.ambiguous
+        or first.lower_ in lex.ambiguous
+        or first.text in lex.cased_units
+        or first.text in lex.currency_codes
+    ):
+        sizes = (*sizes, 1)
+    for size in sizes:
+        if k + size > n:
+            continue
         words = tuple(t.lower_ for t in doc[k : k + size])
         info = lex.unit_phrases.get(words)
         surface = doc[k].text
@@ -471,7 +491,8 @@ def read_unit(doc: Doc, num: Num) -> UnitSpan | None:
             continue
         if (
             size == 1
-            and (words[0] in lex.glued_only or (len(surface) == 1 and surface.islower()))
+            and words[0] in lex.glued_only
+            and surface.islower()
             and doc[k - 1].whitespace_
         ):
             continue
