@@ -257,11 +257,11 @@ def digit_number(doc: Doc, i: int, *, currency: bool = False) -> Num | None:
     if suffix:
         glued = nb.glued_unit(suffix, money_or_noun=money_or_noun or _noun_follows(doc, i + 1))
         if glued is None:
-            if suffix in lex.ambiguous:
-                glued = (1.0, lex.ambiguous[suffix][0])
-                glued_surface = suffix
-            else:
+            bare = suffix[:-1] if suffix.endswith(".") and len(suffix) > 1 else suffix
+            if bare not in lex.ambiguous:
                 return None
+            glued = (1.0, lex.ambiguous[bare][0])
+            glued_surface = bare
         scale, glued_info = glued
         value *= scale
         scaled = scale != 1.0
@@ -444,6 +444,38 @@ def read_number(doc: Doc, i: int) -> Num | None:
     return _word_number(doc, i)
 
 
+_QUOTES = frozenset({"'", '"'})
+
+
+def _quote_opened(doc: Doc, i: int) -> bool:
+    """Whether a quotation mark opened before token ``i`` in its sentence is still open."""
+    sent_start = doc[i].sent.start
+    return sum(1 for t in doc[sent_start:i] if t.text in _QUOTES) % 2 == 1
+
+
+def _single_unit(doc: Doc, k: int) -> tuple[UnitInfo | None, str, tuple[UnitInfo, ...]]:
+    """A one-token unit at ``k``: (unit, surface, candidates when the surface is ambiguous).
+
+    A period the tokenizer left on a sentence's last word is not part of it ("5 F.").
+    """
+    lex = lexicon()
+    surface = doc[k].text
+    if surface.endswith(".") and len(surface) > 1 and (surface[:-1],) not in lex.unit_phrases:
+        if surface not in lex.ambiguous and (surface.lower(),) not in lex.unit_phrases:
+            surface = surface[:-1]
+    low = surface.lower()
+    candidates = lex.ambiguous.get(surface) or (
+        lex.ambiguous.get(low, ()) if len(surface) > 1 else ()
+    )
+    if candidates:
+        return candidates[0], surface, candidates
+    if surface in lex.cased_units:
+        return lex.cased_units[surface], surface, ()
+    if surface in lex.currency_codes and surface.isupper():
+        return UnitInfo(lex.currency_codes[surface], "currency"), surface, ()
+    return lex.unit_phrases.get((low,)), surface, ()
+
+
 def read_unit(doc: Doc, num: Num) -> UnitSpan | None:
     """The unit phrase written right after ``num`` (longest match): "per cent", "km/h", "C"."""
     lex = lexicon()
@@ -454,49 +486,26 @@ def read_unit(doc: Doc, num: Num) -> UnitSpan | None:
         k += 1  # "16-year-old", "12-inch"
     if k >= n:
         return None
-    first = doc[k]
-    sizes = lex.unit_sizes.get(first.lower_, ())
-    if 1 not in sizes and (
-        first.text in lex.ambiguous
-        or first.lower_ in lex.ambiguous
-        or first.text in lex.cased_units
-        or first.text in lex.currency_codes
-    ):
+    sizes = lex.unit_sizes.get(doc[k].lower_, ())
+    if 1 not in sizes:
         sizes = (*sizes, 1)
     for size in sizes:
         if k + size > n:
             continue
-        words = tuple(t.lower_ for t in doc[k : k + size])
-        info = lex.unit_phrases.get(words)
-        surface = doc[k].text
         candidates: tuple[UnitInfo, ...] = ()
+        surface = doc[k].text
         if size == 1:
-            candidates = lex.ambiguous.get(surface) or (
-                lex.ambiguous.get(words[0], ()) if len(surface) > 1 else ()
-            )
-            if candidates:
-                info = candidates[0]
-            elif surface in lex.cased_units:
-                info = lex.cased_units[surface]
-            elif surface in lex.currency_codes and surface.isupper():
-                info = UnitInfo(lex.currency_codes[surface], "currency")
-            if candidates and len(surface) == 1 and not surface.isalnum():
-                # a mark ("'", "″") is a unit only glued to the number, before a word
-                if doc[k - 1].whitespace_ or k + 1 >= n or not (
-                    doc[k + 1].is_alpha or doc[k + 1].like_num
-                ):
-                    if surface not in ("°", "º", "′", "″"):
-                        continue
+            info, surface, candidates = _single_unit(doc, k)
+        else:
+            info = lex.unit_phrases.get(tuple(t.lower_ for t in doc[k : k + size]))
         if info is None:
             continue
-        if (
-            size == 1
-            and words[0] in lex.glued_only
-            and surface.islower()
-            and doc[k - 1].whitespace_
-        ):
+        glued = not doc[k - 1].whitespace_
+        if surface in _QUOTES and (not glued or k + 1 >= n or _quote_opened(doc, k)):
+            continue  # 10' is ten feet; 'I was 10' closes a quotation
+        if size == 1 and surface.lower() in lex.glued_only and not glued and not candidates:
             continue
-        if info.name == "year of age" or k == j or words[0] in ("-year-old", "year-old"):
+        if info.name == "year of age" or k == j or surface.lower() in ("-year-old", "year-old"):
             return UnitSpan(info, k + size, _end(doc, k + size), surface, candidates)
         if k > j and info.kind in ("length", "mass", "duration", "other", "area", "speed"):
             return UnitSpan(info, k + size, _end(doc, k + size), surface, candidates)
