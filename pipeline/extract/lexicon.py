@@ -156,6 +156,8 @@ def _units(data: dict) -> tuple[dict[tuple[str, ...], UnitInfo], dict[str, UnitI
     def add_symbol(symbol: str, info: UnitInfo) -> None:
         if symbol.lower() != symbol:
             cased.setdefault(symbol, info)
+            if len(symbol) == 1:
+                return  # "B" is a byte, "b" is not
         add(symbol, info)
 
     pint_units, pint_prefixes = _pint_definitions()

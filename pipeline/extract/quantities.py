@@ -460,7 +460,7 @@ def _single_unit(doc: Doc, k: int) -> tuple[UnitInfo | None, str, tuple[UnitInfo
     """
     lex = lexicon()
     surface = doc[k].text
-    if surface.endswith(".") and len(surface) > 1 and (surface[:-1],) not in lex.unit_phrases:
+    if surface.endswith(".") and len(surface) > 1:
         if surface not in lex.ambiguous and (surface.lower(),) not in lex.unit_phrases:
             surface = surface[:-1]
     low = surface.lower()
