@@ -376,7 +376,7 @@ def _build(
         second is None
         and num.high is None
         and (
-            nf.is_year_like(doc, num, unit)
+            (nf.is_year_like(doc, num, unit) and (qualifier is None or qualifier[0] == "="))
             or nf.is_date_or_time(doc, num, unit)
             or nf.is_identifier(doc, num, unit)
         )
@@ -464,7 +464,7 @@ def _finish(doc: Doc, num: Num, span: _Span, unit, values, changes, before) -> t
         start = doc[qualifier[1]].idx
     if between and has_second:
         start = doc[q_start - 1].idx
-    if j < n and change == "=":
+    if j < n and change in ("=", "~"):
         for size in (3, 2, 1):
             words = tuple(t.lower_ for t in doc[j : j + size])
             sym = lex.qualifiers_after.get(words)
@@ -490,11 +490,45 @@ def _finish(doc: Doc, num: Num, span: _Span, unit, values, changes, before) -> t
         gap = doc[last_end_i:q_start]
         if 0 < len(gap) <= 2 and all(t.text in ("(", "/", "[") for t in gap):
             change = last.change
+    if not is_range and unit is not None and unit.kind == "currency" and j < n:
+        cents = _minor_amount(doc, j)
+        if cents is not None:  # "3 dollars 50 cents", "15 dollars and 50"
+            low_v = low_v + cents[0] / 100 if low_v >= 0 else low_v - cents[0] / 100
+            j, end = cents[1], doc[cents[1] - 1].idx + len(doc[cents[1] - 1])
     text = _text(doc, start, end, min(num.i, span.first_i, q_start), j)
     if is_range:
         lo, hi = sorted((low_v, high_v))
         return Figure(text, start, end, None, lo, hi, change, unit_out, kind, counted_surface), j
     return Figure(text, start, end, low_v, None, None, change, unit_out, kind, counted_surface), j
+
+
+_MINOR_UNITS = frozenset({"cent", "cents", "pence", "p", "c"})
+
+
+def _minor_amount(doc: Doc, j: int) -> tuple[float, int] | None:
+    """Cents written after a money amount: (cents, next token), else None.
+
+    "and" may come first; the cents are a whole number below 100, followed by a minor unit
+    ("cents", "pence") or by the end of the clause.
+    """
+    n = len(doc)
+    k = j + 1 if doc[j].lower_ == "and" else j
+    if k >= n:
+        return None
+    tok = doc[k]
+    if tok.text.isdigit() and len(tok.text) <= 2:
+        value = float(tok.text)
+    else:
+        word = qt.read_number(doc, k)
+        if word is None or word.digits or word.value >= 100 or word.fraction:
+            return None
+        value, k = word.value, word.j - 1
+    after = doc[k + 1] if k + 1 < n else None
+    if after is not None and after.lower_ in _MINOR_UNITS:
+        return value, k + 2
+    if after is None or after.is_punct:
+        return value, k + 1
+    return None
 
 
 def _after_paren(doc: Doc, offset: int, i: int) -> bool:

@@ -97,10 +97,12 @@ def is_one_pronoun(doc: Doc, num: Num) -> bool:
     tok = doc[num.i]
     if tok.lower_ != "one" or num.j != num.i + 1:
         return False
+    nxt = doc[num.j] if num.j < len(doc) else None
+    if nxt is not None and (nxt.lower_,) in lex.unit_phrases:
+        return False  # "that one mile"
     if num.i > 0 and doc[num.i - 1].lower_ in lex.one_pronoun_after:
         return True
-    nxt = doc[num.j] if num.j < len(doc) else None
-    if nxt is not None and (nxt.lower_ == "of" or (nxt.lower_,) in lex.unit_phrases):
+    if nxt is not None and nxt.lower_ == "of":
         return False
     return not (tok.dep_ == "nummod" and tok.head.pos_ in UNIT_NOUN_POS)
 

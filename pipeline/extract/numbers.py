@@ -196,6 +196,8 @@ def glued_unit(suffix: str, *, money_or_noun: bool = False) -> tuple[float, Unit
     unit = lex.unit_phrases.get((low,))
     if unit is not None:
         return 1.0, unit
+    if suffix in lex.currency_symbols and not suffix.isalpha():  # "100₾"
+        return 1.0, UnitInfo(lex.currency_symbols[suffix], "currency")
     if multiple_value("1" + low) is not None:
         return 1.0, UnitInfo(lex.multiple_unit, "other")
     for letters, scale in lex.scale_letters.items():  # "2bnEUR", "5mUSD" are rare; "5mn"

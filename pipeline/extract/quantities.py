@@ -204,7 +204,8 @@ def _noun_follows(doc: Doc, j: int) -> bool:
         return False
     nxt = doc[j]
     return nxt.is_alpha and (
-        (nxt.lower_,) in lexicon().unit_phrases or nxt.tag_ in ("NNS", "NNPS")
+        ((nxt.lower_,) in lexicon().unit_phrases and len(nxt.text) > 1)
+        or nxt.tag_ in ("NNS", "NNPS")
     )
 
 
@@ -473,6 +474,8 @@ def _single_unit(doc: Doc, k: int) -> tuple[UnitInfo | None, str, tuple[UnitInfo
         return lex.cased_units[surface], surface, ()
     if surface in lex.currency_codes and surface.isupper():
         return UnitInfo(lex.currency_codes[surface], "currency"), surface, ()
+    if surface in lex.currency_symbols and not surface.isalpha():  # "100,000 ₭"
+        return UnitInfo(lex.currency_symbols[surface], "currency"), surface, ()
     return lex.unit_phrases.get((low,)), surface, ()
 
 
