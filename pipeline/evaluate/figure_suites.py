@@ -80,7 +80,9 @@ def suite_match(gold: Mapping, found: Found) -> bool:
             and _close(found.high, max(low, high))
         )
     bound, change = (low, ">") if low is not None else (high, "<")
-    return found.value is not None and _close(found.value, bound) and found.change == change
+    if bound is None or found.value is None:
+        return False
+    return _close(found.value, bound) and found.change == change
 
 
 def warehouse_found(warehouse: Warehouse, texts: Mapping[str, str]) -> dict[str, list[Found]]:

@@ -236,8 +236,6 @@ def qualifier_before(doc: Doc, i: int) -> tuple[str, int] | None:
     return None
 
 
-
-
 _CLIMB_DEPS = frozenset({"pobj", "prep", "attr", "acomp", "advmod", "dobj", "npadvmod", "prt"})
 
 

@@ -94,9 +94,9 @@ def _ordinal(doc: Doc, i: int) -> Figure | None:
         value = float(lexicon().ordinals[low])
     else:
         parsed = nb.parse_digits(tok.text)
-        if parsed is not None and parsed.suffix.lower() in ("st", "nd", "rd", "th"):
-            if not parsed.prefix:
-                value = parsed.value
+        ordinal = parsed is not None and parsed.suffix.lower() in ("st", "nd", "rd", "th")
+        if parsed is not None and ordinal and not parsed.prefix:
+            value = parsed.value
     if value is None:
         return None
     end = tok.idx + len(tok)
@@ -192,15 +192,13 @@ _BOUND_JOINERS = frozenset({("and",), ("but",), (",",), ("and", "no"), (",", "bu
 
 
 def _join_bounds(doc: Doc, pending: tuple[Figure, int], figure: Figure, num: Num) -> Figure | None:
-    """"more than 10 and less than 40", "at most 100 and at least 20": one range."""
+    """Opposite bounds joined: "more than 10 and less than 40" is the range [10, 40]."""
     first, first_end_i = pending
     if figure.value is None or {first.change, figure.change} != {">", "<"}:
         return None
     if first.unit != figure.unit and figure.unit is not None and first.unit is not None:
         return None
-    q_start = next(
-        (k for k in range(first_end_i, num.i + 1) if doc[k].idx >= figure.start), num.i
-    )
+    q_start = next((k for k in range(first_end_i, num.i + 1) if doc[k].idx >= figure.start), num.i)
     gap = tuple(t.lower_ for t in doc[first_end_i:q_start])
     if gap not in _BOUND_JOINERS:
         return None
@@ -229,9 +227,7 @@ def _range_second(doc: Doc, num: Num, j: int, between: bool) -> tuple[Num, bool]
     spaced_dash = connector.text in DASHES and not glued_dash
     if word.startswith("to-"):
         second = qt.digit_number(doc, j)
-    elif (word == "and" and between) or (
-        word in lex.range_connectors and word not in ("or",)
-    ):
+    elif (word == "and" and between) or (word in lex.range_connectors and word not in ("or",)):
         if k < n and glued_dash and doc[k].lower_.startswith("to-"):
             second = qt.digit_number(doc, k)
         elif k < n:
@@ -328,8 +324,12 @@ def _build(
     dash = False
     if token_second is not None:
         second = token_second
-    elif base_change == "=" or from_range or between or unit is None or (
-        doc[num.i].head.lower_ == "by"
+    elif (
+        base_change == "="
+        or from_range
+        or between
+        or unit is None
+        or (doc[num.i].head.lower_ == "by")
     ):
         found = _range_second(doc, num, j, between)
         if found is not None:
@@ -355,8 +355,10 @@ def _build(
             second = None
         else:
             high_v = second.value
-            if second.scaled and not num.scaled and abs(value) < abs(second.value) / _scale_of(
-                second
+            if (
+                second.scaled
+                and not num.scaled
+                and abs(value) < abs(second.value) / _scale_of(second)
             ):
                 low_v = value * _scale_of(second)  # "$10 to $15 bn", "3 to 4 million"
             j, end = max(j, second.j), max(end, second.end)
@@ -540,8 +542,10 @@ def _after_paren(doc: Doc, offset: int, i: int) -> bool:
 
 
 def _text(doc: Doc, start: int, end: int, first_i: int, end_i: int) -> str:
-    """``doc.text[start:end]`` from the tokens around it (building ``doc.text`` per short doc
-    was a tenth of extraction)."""
+    """``doc.text[start:end]``, read from the tokens around it.
+
+    Building ``doc.text`` for every short doc was a tenth of figure extraction.
+    """
     a = first_i
     while a > 0 and doc[a].idx > start:
         a -= 1

@@ -27,6 +27,7 @@ from __future__ import annotations
 import hashlib
 import re
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -124,7 +125,7 @@ _PINT_LINE = re.compile(r"^([A-Za-z_]\w*)(-?)\s*=\s*(.+)$")
 
 
 def _pint_definitions() -> tuple[dict[str, list[str]], dict[str, list[str]]]:
-    """pint's units and prefixes: name -> [symbol, aliases...] (``_`` symbols dropped)."""
+    """Pint's units and prefixes: name -> [symbol, aliases...] (``_`` symbols dropped)."""
     import pint
 
     units: dict[str, list[str]] = {}
@@ -200,8 +201,8 @@ def _currencies(data: dict, phrases: dict[tuple[str, ...], UnitInfo]) -> dict[st
     skip = set(data["codes"]["not_codes"])
     codes: dict[str, str] = {}
     for currency in pycountry.currencies:
-        code = currency.alpha_3
-        name = names.get(code, currency.name.lower())
+        code: str = currency.alpha_3
+        name: str = names.get(code) or str(currency.name).lower()
         if "(" in name or "," in name:
             continue
         info = UnitInfo(name, "currency")
@@ -217,7 +218,7 @@ def _phrases(groups: dict[str, list[str]]) -> dict[tuple[str, ...], str]:
 
 
 def _comparatives(groups: dict[str, list[str]]) -> dict[tuple[str, ...], str]:
-    """"greater than", "greater than or equal to", "greater or equal than", "no less than"..."""
+    """Comparative phrases: "greater than", "greater or equal than", "no less than" (opposite)."""
     opposite = {">": "<", "<": ">"}
     out: dict[tuple[str, ...], str] = {}
     for sign, words in groups.items():
@@ -237,7 +238,7 @@ def _comparatives(groups: dict[str, list[str]]) -> dict[tuple[str, ...], str]:
     return out
 
 
-def _sizes(phrases: dict[tuple[str, ...], object], *, first: bool) -> dict[str, tuple[int, ...]]:
+def _sizes(phrases: Mapping[tuple[str, ...], object], *, first: bool) -> dict[str, tuple[int, ...]]:
     """Phrase lengths by first (or last) word, longest first: only those are tried."""
     sizes: dict[str, set[int]] = {}
     for key in phrases:
@@ -277,9 +278,7 @@ def lexicon() -> Lexicon:
         cased_units=cased,
         glued_only=frozenset(units["glued_only"]["surfaces"]),
         ambiguous={
-            surface: tuple(
-                by_name.get(name) or UnitInfo(name, "other") for name in candidates
-            )
+            surface: tuple(by_name.get(name) or UnitInfo(name, "other") for name in candidates)
             for surface, candidates in units["ambiguous"].items()
         },
         currency_symbols=dict(money["symbols"]),

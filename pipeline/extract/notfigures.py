@@ -126,7 +126,7 @@ def is_age(doc: Doc, num: Num) -> bool:
 
 
 def is_score(first: Num, second: Num, dash: bool, unit: UnitInfo | None) -> bool:
-    """"3-0", "101-99": two whole numbers joined by a dash, going down, with no unit."""
+    """A result such as "3-0" or "101-99": whole numbers joined by a dash, going down."""
     return (
         dash
         and unit is None
@@ -139,7 +139,7 @@ def is_score(first: Num, second: Num, dash: bool, unit: UnitInfo | None) -> bool
 
 
 def glued_number_word(doc: Doc, num: Num) -> int | None:
-    """"five-year award": a spelled number glued to a time word is an adjective, not a figure.
+    """A spelled number glued to a time word ("five-year award") is an adjective, no figure.
 
     Returns:
         The token after the compound, or None when ``num`` is not one.

@@ -188,13 +188,14 @@ def _word_number(doc: Doc, i: int) -> Num | None:
     total, j, scaled = _word_sequence(doc, i, value)
     if j < n and doc[j].lower_ in lex.fractions and doc[j].lower_ not in ("second",):
         word = doc[j].lower_
-        if word.endswith("s") or (total == 1 and fraction_context(doc, j + 1)):
-            if fraction_context(doc, j + 1) or (j + 1 < n and doc[j + 1].lower_ in lex.scales):
-                value = total / lex.fractions[word]  # "three quarters", "one fifth of"
-                if j + 1 < n and doc[j + 1].lower_ in lex.scales:
-                    value *= lex.scales[doc[j + 1].lower_]
-                    return Num(i, j + 2, tok.idx, _end(doc, j + 2), value, digits=False)
-                return Num(i, j + 1, tok.idx, _end(doc, j + 1), value, digits=False, fraction=True)
+        plural_or_one = word.endswith("s") or (total == 1 and fraction_context(doc, j + 1))
+        scale_after = j + 1 < n and doc[j + 1].lower_ in lex.scales
+        if plural_or_one and (fraction_context(doc, j + 1) or scale_after):
+            value = total / lex.fractions[word]  # "three quarters", "one fifth of"
+            if j + 1 < n and doc[j + 1].lower_ in lex.scales:
+                value *= lex.scales[doc[j + 1].lower_]
+                return Num(i, j + 2, tok.idx, _end(doc, j + 2), value, digits=False)
+            return Num(i, j + 1, tok.idx, _end(doc, j + 1), value, digits=False, fraction=True)
     return Num(i, j, tok.idx, _end(doc, j), total, digits=False, scaled=scaled)
 
 
@@ -398,7 +399,14 @@ def _money(doc: Doc, i: int, name: str, start: int) -> Num | None:
             scaled = True
     unit = num.unit if num.unit is not None else UnitInfo(name, "currency")
     return replace(
-        num, i=i - 1, j=j, start=start, end=end, value=value, unit=unit, currency=True,
+        num,
+        i=i - 1,
+        j=j,
+        start=start,
+        end=end,
+        value=value,
+        unit=unit,
+        currency=True,
         scaled=scaled,
     )
 
@@ -416,7 +424,10 @@ def _strip_prefix(doc: Doc, i: int, skip: int) -> Num | None:
     num = Num(i, i + 1, tok.idx + skip, tok.idx + len(tok), value, scaled=glued[0] != 1.0)
     if i + 1 < len(doc) and doc[i + 1].lower_ in lexicon().scales and not parsed.suffix:
         return replace(
-            num, j=i + 2, end=_end(doc, i + 2), value=value * lexicon().scales[doc[i + 1].lower_],
+            num,
+            j=i + 2,
+            end=_end(doc, i + 2),
+            value=value * lexicon().scales[doc[i + 1].lower_],
             scaled=True,
         )
     return num
@@ -461,9 +472,13 @@ def _single_unit(doc: Doc, k: int) -> tuple[UnitInfo | None, str, tuple[UnitInfo
     """
     lex = lexicon()
     surface = doc[k].text
-    if surface.endswith(".") and len(surface) > 1:
-        if surface not in lex.ambiguous and (surface.lower(),) not in lex.unit_phrases:
-            surface = surface[:-1]
+    if (
+        surface.endswith(".")
+        and len(surface) > 1
+        and surface not in lex.ambiguous
+        and (surface.lower(),) not in lex.unit_phrases
+    ):
+        surface = surface[:-1]
     low = surface.lower()
     candidates = lex.ambiguous.get(surface) or (
         lex.ambiguous.get(low, ()) if len(surface) > 1 else ()
@@ -538,9 +553,13 @@ def read_rate(doc: Doc, j: int) -> tuple[str, int, int] | None:
         if j + 2 < n and doc[j + 2].lower_ in ("ago", "earlier", "later", "before", "after"):
             return None
         return ("year" if nxt.lower_ == "annum" else nxt.lower_), j + 2, _end(doc, j + 2)
-    if w in ("a", "per") and j + 2 < n and doc[j + 1].text in DASHES:
-        if doc[j + 2].lower_ in rate_units:
-            return doc[j + 2].lower_, j + 3, _end(doc, j + 3)
+    if (
+        w in ("a", "per")
+        and j + 2 < n
+        and doc[j + 1].text in DASHES
+        and doc[j + 2].lower_ in rate_units
+    ):
+        return doc[j + 2].lower_, j + 3, _end(doc, j + 3)
     if w.startswith(("a-", "per-")) and w.split("-", 1)[1] in rate_units:
         return w.split("-", 1)[1], j + 1, _end(doc, j + 1)
     return None

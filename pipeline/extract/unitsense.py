@@ -12,6 +12,7 @@ candidate is kept.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from functools import cache
@@ -37,7 +38,7 @@ def features(text: str, surface: str, *, glued: bool) -> list[str]:
     """
     words = [w.lower() for w in _WORD.findall(text)]
     out = [f"w={w}" for w in words]
-    out += [f"b={a}_{b}" for a, b in zip(words, words[1:], strict=False)]
+    out += [f"b={a}_{b}" for a, b in itertools.pairwise(words)]
     out += [f"s={surface}", f"glued={glued}", f"s={surface}|glued={glued}"]
     return sorted(set(out))
 

@@ -116,8 +116,11 @@ def _accuracy(payload: dict, examples: Sequence[tuple[list[str], str, str]]) -> 
     right = 0
     for features, surface, unit in examples:
         candidates = [c.name for c in lexicon().ambiguous.get(surface, ())] or classes
-        totals = {name: payload["intercepts"][classes.index(name)] for name in candidates
-                  if name in classes}
+        totals = {
+            name: payload["intercepts"][classes.index(name)]
+            for name in candidates
+            if name in classes
+        }
         for feature in features:
             row = payload["weights"].get(feature, {})
             for name in totals:

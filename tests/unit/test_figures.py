@@ -120,7 +120,7 @@ def test_afghan_seed_figures(seed_figures):
 
 
 def test_seed_counts_name_what_they_count(seed_figures):
-    """"the number of X is ...", "X numbers wound down to ...": the figure counts X."""
+    """ "the number of X is ...", "X numbers wound down to ...": the figure counts X."""
     afghan, iraq = seed_figures[SEED_AFGHAN.name], seed_figures[SEED_IRAQ.name]
     assert _find(afghan, "1,000 to 1,500").counted == "active fighters"
     assert _find(afghan, "closer to 10,000").counted == "ISIS-loyalists"
