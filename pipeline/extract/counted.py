@@ -39,6 +39,14 @@ _DROP_POS = frozenset(
 )
 
 
+def _lemma(t: Token) -> str:
+    """Lowercase lemma; a plural proper noun ("World Cups") loses its plural too."""
+    lemma = t.lemma_.lower()
+    if t.tag_ == "NNPS" and lemma == t.lower_ and lemma.endswith("s") and not lemma.endswith("ss"):
+        return lemma[:-1]
+    return lemma
+
+
 def content_lemmas(tokens: list[Token], *, keep_verbs: bool = False) -> str | None:
     """NewsQuant-style counted-noun unit: lowercase lemmas of content words.
 
@@ -62,9 +70,7 @@ def content_lemmas(tokens: list[Token], *, keep_verbs: bool = False) -> str | No
         if len(group) > 1 and group[-1].text not in DASHES:
             if any(t.pos_ == "NUM" or t.text[:1].isdigit() for t in group):
                 continue
-            parts.append(
-                "".join(t.lemma_.lower() if t.i == group[-1].i else t.lower_ for t in group)
-            )
+            parts.append("".join(_lemma(t) if t.i == group[-1].i else t.lower_ for t in group))
             continue
         t = group[0]
         if t.pos_ in _DROP_POS or t.text[:1].isdigit() or t.text in DASHES:
@@ -73,7 +79,7 @@ def content_lemmas(tokens: list[Token], *, keep_verbs: bool = False) -> str | No
             continue
         if t.pos_ == "VERB" and not keep_verbs:
             continue
-        parts.append(t.lemma_.lower())
+        parts.append(_lemma(t))
     return " ".join(parts) or None
 
 

@@ -541,6 +541,8 @@ def read_rate(doc: Doc, j: int) -> tuple[str, int, int] | None:
     if w in ("per", "/"):
         for size in range(min(3, n - j - 1), 0, -1):
             words = tuple(t.lower_ for t in doc[j + 1 : j + 1 + size])
+            if len(words[-1]) > 1 and words[-1].endswith(".") and words not in lex.unit_phrases:
+                words = (*words[:-1], words[-1][:-1])  # "per sq m." ending a sentence
             info = lex.unit_phrases.get(words)
             if info is not None:
                 return info.name, j + 1 + size, _end(doc, j + 1 + size)
