@@ -122,6 +122,8 @@ def counted_noun(doc: Doc, num: Num, end_i: int) -> tuple[str, str, Token | None
             k += 1
         if k > end_i + 1:
             head = doc[k - 1]
+    if head is None and end_i < n and doc[end_i].tag_ in ("NNS", "NNPS"):
+        head = doc[end_i]  # a plural noun right after: "8.8m subscribers" misparsed
     if head is None:
         tok = doc[start_i]
         if tok.dep_ == "conj" and tok.head.pos_ == "NOUN" and tok.head.i < start_i:

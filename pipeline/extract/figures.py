@@ -342,6 +342,8 @@ def _build(
             return None, second.j
         unit2 = qt.read_unit(doc, second) if token_second is None else None
         u2 = unit2.info if unit2 is not None else second.unit
+        if dash and unit is None and u2 is None and nf.is_identifier(doc, num, None):
+            return None, second.j  # "Boeing 737-800": a model number
         if nf.is_score(num, second, dash, unit or u2) and not (
             second.j < n and doc[second.j].pos_ in ("NOUN", "ADJ")
         ):  # "won 3-0" (not "a 9-2 lead", a count of what follows)
@@ -418,7 +420,7 @@ def _finish(doc: Doc, num: Num, span: _Span, unit, values, changes, before) -> t
     # "one of four mission concepts", "one out of three Germans": a fraction
     fraction_of = None
     if unit is None and not is_range and num.digits is False and j + 1 < n:
-        k = j + 1 if doc[j].lower_ == "of" else -1
+        k = j + 1 if doc[j].lower_ in ("of", "in") else -1  # "one of four", "one in five"
         if doc[j].lower_ == "out" and doc[j + 1].lower_ == "of":
             k = j + 2
         if 0 < k < n:

@@ -100,6 +100,13 @@ def is_one_pronoun(doc: Doc, num: Num) -> bool:
     nxt = doc[num.j] if num.j < len(doc) else None
     if nxt is not None and (nxt.lower_,) in lex.unit_phrases:
         return False  # "that one mile"
+    if (
+        nxt is not None
+        and nxt.lower_ in ("in", "out")
+        and num.j + 1 < len(doc)
+        and (doc[num.j + 1].like_num or doc[num.j + 1].lower_ == "of")
+    ):
+        return False  # "one in five adults", "one out of three"
     if num.i > 0 and doc[num.i - 1].lower_ in lex.one_pronoun_after:
         return True
     if nxt is not None and nxt.lower_ == "of":

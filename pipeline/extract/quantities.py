@@ -550,6 +550,11 @@ def read_rate(doc: Doc, j: int) -> tuple[str, int, int] | None:
         if nxt.pos_ in UNIT_NOUN_POS or nxt.lower_ in rate_units or nxt.lower_ == "annum":
             name = "year" if nxt.lower_ == "annum" else nxt.lemma_.lower()
             return name, j + 2, _end(doc, j + 2)
+    if w in ("a", "an") and j + 1 < n:  # "$84.50 a barrel": a unit that is not ambiguous
+        info = lex.unit_phrases.get((doc[j + 1].lower_,))
+        plain = doc[j + 1].text not in lex.ambiguous and doc[j + 1].lower_ not in lex.ambiguous
+        if info is not None and plain and info.kind in ("other", "mass", "length", "area"):
+            return info.name, j + 2, _end(doc, j + 2)
     if w in ("a", "an", "each", "every") and doc[j + 1].lower_ in rate_units | {"annum"}:
         nxt = doc[j + 1]
         if j + 2 < n and doc[j + 2].lower_ in ("ago", "earlier", "later", "before", "after"):

@@ -30,13 +30,21 @@ MODEL = Path(__file__).resolve().parent.parent / "models" / "units.json"
 _WORD = re.compile(r"[a-z]+|[^\sa-z0-9]", re.IGNORECASE)
 
 
+def _stem(word: str) -> str:
+    """A plural's singular, roughly ("temperatures" -> "temperature"): fewer, denser features."""
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
+
+
 def features(text: str, surface: str, *, glued: bool) -> list[str]:
     """The model's features of an amount written with ``surface`` in the sentence ``text``.
 
-    Lowercase words and marks of the sentence (numbers dropped), word pairs, the surface as
+    Lowercase words (plurals made singular) and marks of the sentence (numbers dropped), word
+    pairs, the surface as
     written (its case tells "C" from "c"), and whether it is glued to the digits ("5C").
     """
-    words = [w.lower() for w in _WORD.findall(text)]
+    words = [_stem(w.lower()) for w in _WORD.findall(text)]
     out = [f"w={w}" for w in words]
     out += [f"b={a}_{b}" for a, b in itertools.pairwise(words)]
     out += [f"s={surface}", f"glued={glued}", f"s={surface}|glued={glued}"]
