@@ -296,6 +296,8 @@ def _build(
     skip = nf.glued_number_word(doc, num)
     if skip is not None:
         return None, skip
+    if num.suspended:
+        return _suspended(doc, num), num.j
     unit = num.unit
     unit_read = qt.read_unit(doc, num)
     j, end = num.j, num.end
@@ -532,6 +534,22 @@ def _minor_amount(doc: Doc, j: int) -> tuple[float, int] | None:
         return value, k + 2
     if after is None or after.is_punct:
         return value, k + 1
+    return None
+
+
+def _suspended(doc: Doc, num: Num) -> Figure | None:
+    """ "four-" in "four-, five- and six-cylinder engines": the unit of the compound ahead."""
+    n = len(doc)
+    for k in range(num.j, min(n - 1, num.j + 10)):
+        tok = doc[k]
+        joined = tok.text in DASHES and not doc[k - 1].whitespace_ and not tok.whitespace_
+        if joined and doc[k + 1].is_alpha and qt.read_number(doc, k - 1) is not None:
+            noun = doc[k + 1]
+            info = lexicon().unit_phrases.get((noun.lower_,))
+            unit, kind = (info.name, info.kind) if info else (noun.lemma_.lower(), "count")
+            counted = None if info else noun.text
+            text = doc[num.i].text[: num.end - num.start]
+            return Figure(text, num.start, num.end, num.value, None, None, "=", unit, kind, counted)
     return None
 
 

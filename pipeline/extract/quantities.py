@@ -38,6 +38,7 @@ class Num:
     change: str = "="
     continues_range: bool = False  # token began with "to-" ("to-260,000")
     surface: str = ""  # the unit's surface when it was glued and ambiguous ("5C", "10'")
+    suspended: bool = False  # "four-" in "four-, five- and six-cylinder"
 
 
 @dataclass(frozen=True, slots=True)
@@ -287,9 +288,14 @@ def digit_number(doc: Doc, i: int, *, currency: bool = False) -> Num | None:
             continue
         if scaled or (doc[j].text in ("k", "K") and doc[j - 1].whitespace_):
             break
-        letters = nb.scale_letter(
-            doc[j].text, money_or_noun=money_or_noun or _noun_follows(doc, j + 1)
-        )
+        noun_after = _noun_follows(doc, j + 1)
+        if (
+            doc[j - 1].whitespace_
+            and len(doc[j].text.rstrip(".")) == 1
+            and not (money_or_noun or noun_after)
+        ):
+            break  # a spaced letter is a scale only before money's noun or a count: "3 B users"
+        letters = nb.scale_letter(doc[j].text, money_or_noun=money_or_noun or noun_after)
         if letters is None:
             break
         value *= letters
@@ -453,6 +459,12 @@ def read_number(doc: Doc, i: int) -> Num | None:
     num = digit_number(doc, i)
     if num is not None:
         return num
+    if tok.text.endswith("-") and len(tok.text) > 1 and i + 1 < n:
+        head = tok.text[:-1]  # "four-, five- and six-cylinder": the compound comes later
+        value = nb.word_value(head.lower()) or (float(head) if head.isdigit() else None)
+        if value is not None and doc[i + 1].lower_ in (",", "and", "or", "to"):
+            end = tok.idx + len(head)
+            return Num(i, i + 1, tok.idx, end, value, digits=head.isdigit(), suspended=True)
     return _word_number(doc, i)
 
 

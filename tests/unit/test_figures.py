@@ -35,6 +35,8 @@ SENTENCES = {
     "spelled": "It cost three thousand nine hundred and sixty five dollars and ninety five cents.",
     "bounds": "Scores were more than 10 and less than 40, or 200 or more.",
     "pint": "The chip runs at 2GHz and uses 10kWh; the mast is 3 km tall.",
+    "suspended": "It comes with four-, five- and six-cylinder engines.",
+    "one in five": "About one in five adults flew on a Boeing 737-800.",
 }
 
 
@@ -276,6 +278,21 @@ def test_number_words_of_any_length_and_cents(sentence_figures):
 def test_opposite_bounds_make_one_range(sentence_figures):
     _, figs = sentence_figures["bounds"]
     assert _values(figs) == [((10.0, 40.0), None, "="), (200.0, None, ">")]
+
+
+def test_suspended_compounds_share_the_unit_ahead(sentence_figures):
+    _, figs = sentence_figures["suspended"]
+    assert [(f.text, f.value, f.unit) for f in figs] == [
+        ("four", 4.0, "cylinder"),
+        ("five", 5.0, "cylinder"),
+        ("six", 6.0, "cylinder"),
+    ]
+
+
+def test_one_in_five_is_a_fraction_and_a_model_number_no_range(sentence_figures):
+    _, figs = sentence_figures["one in five"]
+    assert len(figs) == 1
+    assert figs[0].value == pytest.approx(0.2) and figs[0].unit == "% adult"
 
 
 def test_units_from_pint(sentence_figures):
