@@ -538,7 +538,7 @@ def _minor_amount(doc: Doc, j: int) -> tuple[float, int] | None:
 
 
 def _suspended(doc: Doc, num: Num) -> Figure | None:
-    """ "four-" in "four-, five- and six-cylinder engines": the unit of the compound ahead."""
+    """A suspended compound ("four-, five- and six-cylinder") takes the unit of the one ahead."""
     n = len(doc)
     for k in range(num.j, min(n - 1, num.j + 10)):
         tok = doc[k]
