@@ -474,7 +474,11 @@ def _finish(doc: Doc, num: Num, span: _Span, unit, values, changes, before) -> t
         for size in (3, 2, 1):
             words = tuple(t.lower_ for t in doc[j : j + size])
             sym = lex.qualifiers_after.get(words)
-            if sym is not None and len(words) == size:
+            # "5000 or less than 6000": the phrase begins the next figure
+            then_number = j + size < n and (
+                doc[j + size].like_num or doc[j + size].lower_ == "than"
+            )
+            if sym is not None and len(words) == size and not then_number:
                 change = sym
                 end = doc[j + size - 1].idx + len(doc[j + size - 1])
                 j += size
