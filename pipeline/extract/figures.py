@@ -34,7 +34,7 @@ from pipeline.extract import numbers as nb
 from pipeline.extract import quantities as qt
 from pipeline.extract import unitsense
 from pipeline.extract.doccache import doc_text
-from pipeline.extract.lexicon import UnitInfo, lexicon
+from pipeline.extract.lexicon import Compound, UnitInfo, lexicon
 from pipeline.extract.quantities import DASHES, Num
 
 CHANGES = ("=", "~", ">", "<", "up", "down")
@@ -500,11 +500,12 @@ def _finish(doc: Doc, num: Num, span: _Span, unit, values, changes, before) -> t
         gap = doc[last_end_i:q_start]
         if 0 < len(gap) <= 2 and all(t.text in ("(", "/", "[") for t in gap):
             change = last.change
-    if not is_range and unit is not None and unit.kind == "currency" and j < n:
-        cents = _minor_amount(doc, j)
-        if cents is not None:  # "3 dollars 50 cents", "15 dollars and 50"
-            low_v = low_v + cents[0] / 100 if low_v >= 0 else low_v - cents[0] / 100
-            j, end = cents[1], doc[cents[1] - 1].idx + len(doc[cents[1] - 1])
+    compound = next((c for c in lex.compounds if unit is not None and c.applies(unit)), None)
+    if not is_range and compound is not None and j < n:
+        part = _minor_amount(doc, j, compound)
+        if part is not None:  # "3 dollars 50 cents", "5 feet 2 inches"
+            low_v = low_v + part[0] / compound.per if low_v >= 0 else low_v - part[0] / compound.per
+            j, end = part[1], doc[part[1] - 1].idx + len(doc[part[1] - 1])
     text = _text(doc, start, end, min(num.i, span.first_i, q_start), j)
     if is_range:
         lo, hi = sorted((low_v, high_v))
@@ -512,14 +513,11 @@ def _finish(doc: Doc, num: Num, span: _Span, unit, values, changes, before) -> t
     return Figure(text, start, end, low_v, None, None, change, unit_out, kind, counted_surface), j
 
 
-_MINOR_UNITS = frozenset({"cent", "cents", "pence", "p", "c"})
+def _minor_amount(doc: Doc, j: int, compound: Compound) -> tuple[float, int] | None:
+    """The smaller part written after a whole unit: (amount, next token), else None.
 
-
-def _minor_amount(doc: Doc, j: int) -> tuple[float, int] | None:
-    """Cents written after a money amount: (cents, next token), else None.
-
-    "and" may come first; the cents are a whole number below 100, followed by a minor unit
-    ("cents", "pence") or by the end of the clause.
+    "and" may come first; the part is a whole number below ``per``, followed by its unit
+    ("cents", "inches") or, where the compound allows, by the end of the clause.
     """
     n = len(doc)
     k = j + 1 if doc[j].lower_ == "and" else j
@@ -533,10 +531,12 @@ def _minor_amount(doc: Doc, j: int) -> tuple[float, int] | None:
         if word is None or word.digits or word.value >= 100 or word.fraction:
             return None
         value, k = word.value, word.j - 1
+    if value >= compound.per:
+        return None
     after = doc[k + 1] if k + 1 < n else None
-    if after is not None and after.lower_ in _MINOR_UNITS:
+    if after is not None and (after.lower_ in compound.minor or after.text in compound.minor):
         return value, k + 2
-    if after is None or after.is_punct:
+    if compound.bare and (after is None or after.is_punct):
         return value, k + 1
     return None
 

@@ -46,6 +46,21 @@ class UnitInfo:
 
 
 @dataclass(frozen=True, slots=True)
+class Compound:
+    """A unit and its smaller part written after it ("3 dollars 50 cents")."""
+
+    major: str | None
+    major_kind: str | None
+    minor: frozenset[str]
+    per: float
+    bare: bool
+
+    def applies(self, unit: UnitInfo) -> bool:
+        """Whether ``unit`` is this compound's whole unit."""
+        return unit.name == self.major or unit.kind == self.major_kind
+
+
+@dataclass(frozen=True, slots=True)
 class Lexicon:
     """Every table the figures grammar reads (see the data files for what each holds)."""
 
@@ -91,6 +106,7 @@ class Lexicon:
     one_pronoun_after: frozenset[str]
     score_largest: float
     count_nouns: frozenset[str]
+    compounds: tuple[Compound, ...]
 
 
 def data_files() -> list[Path]:
@@ -305,4 +321,14 @@ def lexicon() -> Lexicon:
         one_pronoun_after=frozenset(nots["one_pronoun_after"]["words"]),
         score_largest=float(nots["scores"]["largest"]),
         count_nouns=frozenset(numbers["counted"]["count_nouns"]),
+        compounds=tuple(
+            Compound(
+                c.get("major"),
+                c.get("major_kind"),
+                frozenset(c["minor"]),
+                float(c["per"]),
+                bool(c["bare"]),
+            )
+            for c in units["compound"]
+        ),
     )

@@ -37,6 +37,7 @@ SENTENCES = {
     "pint": "The chip runs at 2GHz and uses 10kWh; the mast is 3 km tall.",
     "suspended": "It comes with four-, five- and six-cylinder engines.",
     "one in five": "About one in five adults flew on a Boeing 737-800.",
+    "compounds": "He is 5 feet 2 inches tall; the spire is 30 feet and 80 people came.",
 }
 
 
@@ -293,6 +294,15 @@ def test_one_in_five_is_a_fraction_and_a_model_number_no_range(sentence_figures)
     _, figs = sentence_figures["one in five"]
     assert len(figs) == 1
     assert figs[0].value == pytest.approx(0.2) and figs[0].unit == "% adult"
+
+
+def test_a_whole_unit_and_its_part_are_one_figure(sentence_figures):
+    _, figs = sentence_figures["compounds"]
+    assert [(f.text, f.unit) for f in figs][:2] == [
+        ("5 feet 2 inches", "foot"),
+        ("30 feet", "foot"),
+    ]
+    assert figs[0].value == pytest.approx(5 + 2 / 12) and figs[1].value == 30
 
 
 def test_units_from_pint(sentence_figures):
