@@ -572,7 +572,8 @@ def figures_stage(warehouse: Warehouse) -> ExtractionStage:
     stored: dict[str, list[assemble.ClaimSpan]] = {}
 
     def prepare() -> None:  # only with work, before the fork: a no-op run does not read them
-        lexicon.lexicon()  # the figures tables, loaded once and shared by the workers
+        lexicon.lexicon()  # the figures tables and the unit model, loaded once for the workers
+        unitsense.load()
         claims = warehouse.frame(
             "SELECT claim_id, article_id, content_start, content_end FROM claims"
         )

@@ -60,6 +60,11 @@ def model_version() -> str:
     return hashlib.sha256(MODEL.read_bytes()).hexdigest()[:16]
 
 
+def load() -> bool:
+    """Load the model now (the figures stage does, before its workers fork); False if absent."""
+    return _model() is not None
+
+
 @cache
 def _model(path: Path = MODEL) -> dict | None:
     if not path.exists():
