@@ -88,15 +88,12 @@ def suite_match(gold: Mapping, found: Found) -> bool:
 def warehouse_found(warehouse: Warehouse, texts: Mapping[str, str]) -> dict[str, list[Found]]:
     """The figures of the gold warehouse per gold id, with spans mapped into the gold texts.
 
-    A record whose text repeats an earlier one is a duplicate article; it gets the figures of
-    the article it duplicates (the same text, so the same offsets).
+    Each article is scored on its own rows. A copy (``duplicate_of`` set) is extracted like
+    any other article, and a near copy is not the same text: the suites' one-line sentences
+    that differ only in a number or a sign ("when >30", "when <-30") are near copies of each
+    other, and scoring one with the other's figures scored the wrong sentence.
     """
     articles = gold_articles(warehouse, texts)
-    duplicate_of = dict(
-        warehouse.frame(
-            "SELECT article_id, duplicate_of FROM articles WHERE duplicate_of IS NOT NULL"
-        ).iter_rows()
-    )
     frame = warehouse.frame(
         'SELECT article_id, "start", "end", value, value_low, value_high, change, unit '
         'FROM figures ORDER BY article_id, "start"'
@@ -106,9 +103,8 @@ def warehouse_found(warehouse: Warehouse, texts: Mapping[str, str]) -> dict[str,
         rows.setdefault(article_id, []).append(tuple(fields))
     out: dict[str, list[Found]] = {}
     for gold_id, article in articles.items():
-        source = duplicate_of.get(article.article_id, article.article_id)
         found = []
-        for start, end, value, low, high, change, unit in rows.get(source, []):
+        for start, end, value, low, high, change, unit in rows.get(article.article_id, []):
             gold_start, gold_end = article.offsets.span_to_gold(start, end)
             found.append(Found(gold_start, gold_end, value, low, high, change, unit))
         out[gold_id] = found
