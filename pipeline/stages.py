@@ -718,12 +718,15 @@ def figures_stage(warehouse: Warehouse) -> ExtractionStage:
     """
     from pipeline import assemble
     from pipeline.extract import claims as claims_module
+    from pipeline.extract import counted, lexicon, notfigures, quantities, unitsense
     from pipeline.extract import figures as figures_module
     from pipeline.extract import numbers as numbers_module
 
     stored: dict[str, list[assemble.ClaimSpan]] = {}
 
     def prepare() -> None:  # only with work, before the fork: a no-op run does not read them
+        lexicon.lexicon()  # the figures tables and the unit model, loaded once for the workers
+        unitsense.load()
         claims = warehouse.frame(
             "SELECT claim_id, article_id, content_start, content_end FROM claims"
         )
@@ -740,7 +743,20 @@ def figures_stage(warehouse: Warehouse) -> ExtractionStage:
         return {"figures": assemble.figure_rows(article_id, doc, spans)}
 
     # Figures depend on the claims they fall in: new claims code means new claim ids.
-    version = modules_version(figures_module, numbers_module, claims_module, assemble)
+    version = modules_version(
+        figures_module,
+        numbers_module,
+        quantities,
+        counted,
+        notfigures,
+        unitsense,
+        lexicon,
+        claims_module,
+        assemble,
+    )
+    # The data files, pint's and pycountry's tables and the disambiguator's weights: a changed
+    # table or model re-extracts.
+    version += "-" + lexicon.data_version() + "-" + unitsense.model_version()
     return ExtractionStage("figures", version, ("figures",), extract, prepare)
 
 

@@ -174,12 +174,18 @@ def run(
         ``{"value": {p, r, f1}, ..., "read": {...}, "check": {...}, "quantulum3": {...}}``:
         the whole file at the top level, each half below.
     """
+    from pipeline.evaluate import figure_suites
+
     rows = load_gold(gold, limit)
     texts = [r["text"] for r in rows]
     words = sum(len(t.split()) for t in texts)
     golds = {r["id"]: [_gold_quantity(f) for f in r["figures"]] for r in rows}
     with warehouse_for(gold.stem, [GoldText(r["id"], r["text"]) for r in rows]) as warehouse:
         predicted = warehouse_figures(warehouse)
+        article_ids = list(
+            warehouse.frame("SELECT article_id FROM articles ORDER BY article_id")["article_id"]
+        )
+        speed = figure_suites.extraction_speed(warehouse, article_ids)
     ours = {r["id"]: predicted.get(r["id"], []) for r in rows}
 
     parser = _quantulum_parser()
@@ -187,6 +193,9 @@ def run(
     t0 = time.perf_counter()
     theirs = {r["id"]: _quantulum(parser, r["text"]) for r in rows}
     t_q = time.perf_counter() - t0
+    pools, their_pools = figure_suites.score_pools(
+        warehouse_for, parser.parse, show_errors=show_errors
+    )
 
     def scored(system: dict[str, list[Quantity]], ids: Sequence[str]) -> dict:
         return score([(system[i], golds[i]) for i in ids])
@@ -196,9 +205,18 @@ def run(
     result = {
         **scored(ours, ids),
         **{name: scored(ours, halves[name]) for name in HALVES},
-        "quantulum3": scored(theirs, ids),
+        "quantulum3": {
+            **scored(theirs, ids),
+            "suites": their_pools.suites,
+            "units_accuracy": their_pools.units_accuracy,
+        },
+        "suites": pools.suites,
+        "units_accuracy": pools.units_accuracy,
         "sentences": len(rows),
-        "words_per_s": {"quantulum3": round(words / t_q, 1) if t_q else None},
+        "words_per_s": {
+            "figures": speed,
+            "quantulum3": round(words / t_q, 1) if t_q else None,
+        },
     }
     if show_errors:
         ok = _compatible("value+unit")
@@ -222,6 +240,11 @@ def _print(result: dict) -> None:
             for m in MEASURES
         )
         print(f"{system:>10}  {cells}")
+    for system, scores in (("ours", result), ("quantulum3", result["quantulum3"])):
+        if scores["suites"] is not None:
+            print(f"Recognizers-Text recall ({system}):", json.dumps(scores["suites"]))
+        if scores["units_accuracy"] is not None:
+            print(f"unit sentences accuracy ({system}): {scores['units_accuracy']:.3f}")
     print("words/s:", json.dumps(result["words_per_s"]))
 
 

@@ -1,25 +1,41 @@
 """Figures: every number in the news, with its unit, qualifier and what it counts.
 
 Textacy ``extract`` style: :func:`extract_figures` walks a parsed spaCy ``Doc`` (tagger, parser,
-lemmatizer, ner) and yields frozen :class:`Figure` records. The rules are token patterns over the
-written forms news uses (digits with separators, scale words, number words, fractions, vague
-plurals, ranges, currencies, units) plus dependency heads for the counted noun and for verbs of
-change. Conventions (unit names, counted nouns as units, "one", vague plurals as ``[x, 10x]``)
-follow the NewsQuant gold (Almasian et al., EMNLP 2023).
+lemmatizer, ner) and yields frozen :class:`Figure` records. The rules are data
+(``pipeline/extract/data/figures/*.toml``, loaded by :mod:`pipeline.extract.lexicon`: number
+words, scale words and letters, units from pint, currencies from ISO 4217, qualifiers, and what
+is not a figure) read by a short grammar over tokens:
+
+- :mod:`pipeline.extract.numbers`: a number inside one token ("$2bn", "~3.5", "98.6degF");
+- :mod:`pipeline.extract.quantities`: numbers over tokens (number words of any length,
+  fractions, multiples, money) and the unit after them;
+- :mod:`pipeline.extract.counted`: what is counted, the verb of change, the qualifier;
+- :mod:`pipeline.extract.notfigures`: years, dates, times, labels, indexes, scores, phones;
+- :mod:`pipeline.extract.unitsense`: the learned disambiguator of surfaces that mean several
+  units ("pounds", "5 C", "10'"), applied only to those.
+
+This module completes a number into a figure: unit, range, qualifier, counted noun. Conventions
+(unit names, counted nouns as units, "one", vague plurals as ``[x, 10x]``) follow the NewsQuant
+gold (Almasian et al., EMNLP 2023).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the contracts import this module's vocabularies without any doc
-    from spacy.tokens import Doc, Token
+    from spacy.tokens import Doc
 
+from pipeline.extract import counted as ctx
+from pipeline.extract import notfigures as nf
 from pipeline.extract import numbers as nb
+from pipeline.extract import quantities as qt
+from pipeline.extract import unitsense
 from pipeline.extract.doccache import doc_text
+from pipeline.extract.lexicon import Compound, UnitInfo, lexicon
+from pipeline.extract.quantities import DASHES, Num
 
 CHANGES = ("=", "~", ">", "<", "up", "down")
 KINDS = (
@@ -34,6 +50,10 @@ KINDS = (
     "temperature",
     "other",
 )
+
+# Kept for callers and tests of the token grammar.
+_read_number = qt.read_number
+_number_starts = qt.number_starts
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,744 +86,57 @@ class Figure:
     counted: str | None
 
 
-@dataclass(frozen=True, slots=True)
-class _Num:
-    """A number read from tokens ``[i, j)``; char offsets may cut into the first token."""
-
-    i: int
-    j: int
-    start: int
-    end: int
-    value: float
-    high: float | None = None  # set for vague plurals ("hundreds" -> [100, 1000])
-    unit: nb.UnitInfo | None = None
-    currency: bool = False
-    scaled: bool = False
-    digits: bool = True
-    fraction: bool = False
-    change: str = "="
-    continues_range: bool = False  # token began with "to-" ("to-260,000")
-
-
-@dataclass(frozen=True, slots=True)
-class _Unit:
-    """A unit read after a number, ending before token ``j`` / char ``end``."""
-
-    info: nb.UnitInfo
-    j: int
-    end: int
-
-
-_DASHES = frozenset({"-", "–", "—"})
-_ONE_BLOCKERS = frozenset(
-    [
-        "each",
-        "every",
-        "same",
-        "no",
-        "any",
-        "the",
-        "this",
-        "that",
-        "which",
-        "another",
-        "such",
-        "little",
-        "only",
-        "other",
-        "any",
-        "one's",
-    ]
-)
-_ID_WORDS = frozenset({"no.", "no", "#", "number", "nos.", "vol.", "page", "p.", "pp.", "rule"})
-_TIME_WORDS = frozenset(
-    {
-        "a.m.",
-        "p.m.",
-        "am",
-        "pm",
-        "a.m",
-        "p.m",
-        "gmt",
-        "et",
-        "pt",
-        "est",
-        "edt",
-        "bst",
-        "utc",
-        "o'clock",
-    }
-)
-_UNIT_NOUN_POS = frozenset({"NOUN", "PROPN"})
-
-
-def _word_number(doc: Doc, i: int) -> _Num | None:
-    """Read spelled-out numbers, fractions, dozens and vague plurals starting at token ``i``."""
-    tok = doc[i]
-    low = tok.lower_
-    n = len(doc)
-    nxt = doc[i + 1].lower_ if i + 1 < n else ""
-    # "a dozen", "a third", "a half", "a million"
-    if low in ("a", "an"):
-        if nxt in nb.GROUP_WORDS:
-            return _Num(
-                i, i + 2, tok.idx, doc[i + 1].idx + len(nxt), nb.GROUP_WORDS[nxt], digits=False
-            )
-        if nxt in ("third", "quarter", "half", "fifth", "tenth") and _fraction_context(doc, i + 2):
-            value = 1.0 / nb.FRACTION_WORDS[nxt]
-            return _Num(
-                i, i + 2, tok.idx, doc[i + 1].idx + len(nxt), value, digits=False, fraction=True
-            )
-        if nxt in ("hundred", "thousand", "million", "billion"):
-            return _Num(
-                i,
-                i + 2,
-                tok.idx,
-                doc[i + 1].idx + len(nxt),
-                nb.SCALE_WORDS[nxt],
-                digits=False,
-                scaled=True,
-            )
-        return None
-    if (
-        low == "half"
-        and (_fraction_context(doc, i + 1) or (i + 1 < n and doc[i + 1].tag_ == "DT"))
-        and (i + 1 >= n or doc[i + 1].text not in _DASHES)
-    ):
-        return _Num(i, i + 1, tok.idx, tok.idx + len(tok), 0.5, digits=False, fraction=True)
-    frac = nb.fraction_value(low)
-    if frac is not None:
-        return _Num(i, i + 1, tok.idx, tok.idx + len(tok), frac, digits=False, fraction=True)
-    if low in nb.VAGUE_WORDS and nxt == "of":
-        base = nb.VAGUE_WORDS[low]
-        j = i + 1
-        # "tens of thousands of", "hundreds of millions of"
-        if i + 3 < n and doc[i + 2].lower_ in nb.VAGUE_WORDS and doc[i + 3].lower_ == "of":
-            base *= nb.VAGUE_WORDS[doc[i + 2].lower_]
-            j = i + 3
-        end_tok = doc[j - 1]
-        high = 120.0 if low == "dozens" and j == i + 1 else base * 10
-        return _Num(i, j, tok.idx, end_tok.idx + len(end_tok), base, high=high, digits=False)
-    value = nb.word_value(low)
-    if value is None:
-        return None
-    if (
-        i + 2 < n
-        and doc[i + 1].text in _DASHES
-        and not doc[i].whitespace_
-        and (doc[i + 2].lower_ in ("thirds", "quarters", "fifths", "tenths", "eighths"))
-    ):  # "two-thirds" split by the tokenizer
-        end_tok = doc[i + 2]
-        return _Num(
-            i,
-            i + 3,
-            tok.idx,
-            end_tok.idx + len(end_tok),
-            value / nb.FRACTION_WORDS[end_tok.lower_],
-            digits=False,
-            fraction=True,
-        )
-    total, current, j = 0.0, value, i + 1
-    while j < n:
-        w = doc[j].lower_
-        v = nb.word_value(w)
-        if v is not None and current % 100 == 0 and current and v < 100:
-            current += v
-        elif w == "hundred":
-            current *= 100
-        elif w in ("thousand", "million", "billion", "trillion"):
-            total += current * nb.SCALE_WORDS[w]
-            current = 0.0
-        elif (
-            w == "and"
-            and j + 1 < n
-            and nb.word_value(doc[j + 1].lower_) is not None
-            and (doc[j - 1].lower_ == "hundred")
-        ):
-            j += 1
-            continue
-        elif w in nb.GROUP_WORDS:
-            current *= nb.GROUP_WORDS[w]
-        elif w in ("third", "thirds", "quarter", "quarters", "fifths", "tenths") and (
-            _fraction_context(doc, j + 1)
-        ):
-            current /= nb.FRACTION_WORDS[w]
-            end_tok = doc[j]
-            return _Num(
-                i,
-                j + 1,
-                tok.idx,
-                end_tok.idx + len(end_tok),
-                total + current,
-                digits=False,
-                fraction=True,
-            )
-        else:
-            break
-        j += 1
-    end_tok = doc[j - 1]
-    return _Num(
-        i, j, tok.idx, end_tok.idx + len(end_tok), total + current, digits=False, scaled=j > i + 1
-    )
-
-
-def _fraction_context(doc: Doc, k: int) -> bool:
-    """Whether a fraction word ending before ``k`` is used as a quantity ("a third of ...")."""
-    if k >= len(doc):
-        return True
-    t = doc[k]
-    return t.lower_ == "of" or t.is_punct or t.tag_ in ("DT", "PRP$", "PDT")
-
-
-def _digit_number(doc: Doc, i: int, *, currency: bool = False) -> _Num | None:
-    """Read a number written with digits at token ``i``, with glued prefix/suffix and scale.
-
-    Args:
-        doc: The document.
-        i: Token index.
-        currency: A currency symbol precedes the token, so "m"/"b" mean million/billion.
-    """
-    tok = doc[i]
-    parsed = nb.parse_digits(tok.text)
-    if parsed is None:
-        frac = nb.slash_fraction(tok.text)
-        if frac is None:
-            return None
-        return _Num(i, i + 1, tok.idx, tok.idx + len(tok), frac)
-    prefix = parsed.prefix
-    currency_name = nb.CURRENCY_PREFIX.get(prefix.rstrip("."))
-    if prefix in ("ps", "rm", "rs", "rs.") and abs(parsed.value) < 10 and not parsed.suffix:
-        return None  # "PS5", "RM2": product names, not money
-    unit: nb.UnitInfo | None = None
-    if currency_name:
-        unit = nb.UnitInfo(currency_name, "currency")
-    value = parsed.value
-    scaled = False
-    suffix = parsed.suffix
-    nxt = doc[i + 1] if i + 1 < len(doc) else None
-    before_noun = (
-        nxt is not None
-        and nxt.is_alpha
-        and ((nxt.lower_,) in nb.UNIT_PHRASES or nxt.tag_ in ("NNS", "NNPS"))
-    )
-    if suffix:
-        if (currency_name or currency or before_noun) and suffix.lower().rstrip(".") in (
-            nb.CURRENCY_ONLY_SCALES
-        ):
-            value *= nb.CURRENCY_ONLY_SCALES[suffix.lower().rstrip(".")]
-            scaled = True
-        else:
-            glued = nb.glued_unit(suffix)
-            if glued is None:
-                return None
-            scale, glued_info = glued
-            value *= scale
-            scaled = scale != 1.0
-            if glued_info is not None:
-                unit = glued_info
-    change = "<" if prefix == "sub-" else ("up" if prefix == "+" else "=")
-    start = tok.idx if prefix and prefix not in ("to-",) else tok.idx + parsed.num_start
-    if prefix == "to-":
-        start = tok.idx + 3
-    j = i + 1
-    n = len(doc)
-    while j < n and not suffix:
-        w = doc[j].lower_
-        if w in nb.SCALE_WORDS and w not in ("k", "b"):
-            value *= nb.SCALE_WORDS[w]
-            scaled = True
-        elif (
-            w in ("m", "bn", "mn", "b")
-            and not doc[j - 1].whitespace_
-            and j + 1 < n
-            and (
-                currency_name
-                or (doc[j + 1].lower_,) in nb.UNIT_PHRASES
-                or doc[j + 1].tag_ in ("NNS", "NNPS")
-            )
-        ):
-            value *= nb.SCALE_WORDS.get(w, 1e6)
-            scaled = True
-        elif currency_name and w in nb.CURRENCY_ONLY_SCALES and not doc[j - 1].whitespace_:
-            value *= nb.CURRENCY_ONLY_SCALES[w]
-            scaled = True
-        else:
-            break
-        j += 1
-    end_tok = doc[j - 1]
-    end = end_tok.idx + len(end_tok) if j > i + 1 else tok.idx + len(tok)
-    return _Num(
-        i,
-        j,
-        start,
-        end,
-        value,
-        unit=unit,
-        currency=currency_name is not None,
-        scaled=scaled,
-        change=change,
-        continues_range=prefix == "to-",
-    )
-
-
-_CURRENCY_TOKENS = frozenset({"$", "€", "£", "¥", "₹", "₪", "US$", "HK$", "C$", "A$"})
-#: Words that can begin a spelled-out number (see :func:`_word_number`); any other word must
-#: hold a digit or a hyphen ("twenty-five", "two-thirds") to begin one.
-_NUMBER_WORDS = frozenset({"a", "an", "half", *nb.VAGUE_WORDS, *nb.UNITS_WORDS, *nb.TENS_WORDS})
-_ANY_DIGIT = re.compile(r"\d")
-
-
-def _may_start_number(text: str, lower: str) -> bool:
-    """False only where :func:`_read_number` is sure to read nothing (most words)."""
-    return (
-        lower in _NUMBER_WORDS
-        or "-" in lower
-        or text in _CURRENCY_TOKENS
-        or _ANY_DIGIT.search(text) is not None
-    )
-
-
-def _number_starts(doc: Doc) -> list[bool]:
-    """:func:`_may_start_number` of every token, decided once per distinct word.
-
-    Why: trying :func:`_read_number` at every token was half of figure extraction, nearly all
-    of it on words that cannot begin a number.
-    """
-    strings = doc.vocab.strings
-    decided: dict[int, bool] = {}
-    starts: list[bool] = []
-    for orth, lower in doc.to_array(["ORTH", "LOWER"]).tolist():
-        may = decided.get(orth)
-        if may is None:
-            may = decided[orth] = _may_start_number(strings[orth], strings[lower])
-        starts.append(may)
-    return starts
-
-
-def _read_number(doc: Doc, i: int) -> _Num | None:
-    """Read any number at token ``i``, with a currency symbol token before it if present."""
-    tok = doc[i]
-    if tok.text in _CURRENCY_TOKENS and i + 1 < len(doc):
-        num = _digit_number(doc, i + 1, currency=True)
-        if num is None or num.currency or (num.unit is not None and num.unit.kind != "currency"):
-            return None
-        name = nb.CURRENCY_PREFIX.get(tok.lower_, "dollar")
-        start = tok.idx
-        if tok.text == "$" and i > 0 and doc[i - 1].lower_ in nb.DOLLAR_COUNTRY:
-            name = nb.DOLLAR_COUNTRY[doc[i - 1].lower_]
-            start = doc[i - 1].idx
-        value = num.value
-        j, end, scaled = num.j, num.end, num.scaled
-        # "$5.4 m" / "$2 bn" split by the tokenizer
-        if not scaled and j < len(doc) and doc[j].lower_.rstrip(".") in nb.CURRENCY_ONLY_SCALES:
-            value *= nb.CURRENCY_ONLY_SCALES[doc[j].lower_.rstrip(".")]
-            end = doc[j].idx + len(doc[j])
-            j += 1
-            scaled = True
-        return _Num(
-            i,
-            j,
-            start,
-            end,
-            value,
-            unit=nb.UnitInfo(name, "currency"),
-            currency=True,
-            scaled=scaled,
-        )
-    num = _digit_number(doc, i)
-    if num is not None:
-        return num
-    return _word_number(doc, i)
-
-
-def _read_unit(doc: Doc, num: _Num) -> _Unit | None:
-    """Read a unit phrase written right after ``num`` (longest match), e.g. "per cent", "km/h"."""
-    j = num.j
-    n = len(doc)
-    k = j
-    if k < n and doc[k].text in _DASHES and not doc[k - 1].whitespace_:
-        k += 1  # "16-year-old", "12-inch"
-    for size in range(min(nb.MAX_UNIT_TOKENS, n - k), 0, -1):
-        words = tuple(t.lower_ for t in doc[k : k + size])
-        info = nb.UNIT_PHRASES.get(words)
-        if size == 1 and doc[k].text in nb.CASED_UNITS:
-            info = nb.CASED_UNITS[doc[k].text]
-        if info is None:
-            continue
-        if size == 1 and words[0] in nb.GLUED_ONLY and doc[k - 1].whitespace_:
-            continue
-        if info.name == "year of age" or k == j or words[0] in ("-year-old", "year-old"):
-            last = doc[k + size - 1]
-            return _Unit(info, k + size, last.idx + len(last))
-        if k > j and info.kind in ("length", "mass", "duration", "other", "area", "speed"):
-            last = doc[k + size - 1]
-            return _Unit(info, k + size, last.idx + len(last))
-    return None
-
-
-def _read_rate(doc: Doc, j: int) -> tuple[str, int, int] | None:
-    """Read "per barrel", "a year", "/h" after a unit: returns (name, next token, end char)."""
-    n = len(doc)
-    if j + 1 >= n:
-        return None
-    w = doc[j].lower_
-    if w in ("per", "/"):
-        for size in range(min(3, n - j - 1), 0, -1):
-            words = tuple(t.lower_ for t in doc[j + 1 : j + 1 + size])
-            info = nb.UNIT_PHRASES.get(words)
-            if info is not None:
-                last = doc[j + size]
-                return info.name, j + 1 + size, last.idx + len(last)
-        nxt = doc[j + 1]
-        if nxt.pos_ in _UNIT_NOUN_POS or nxt.lower_ in nb.RATE_TIME_UNITS:
-            return nxt.lemma_.lower(), j + 2, nxt.idx + len(nxt)
-    if w in ("a", "an", "each", "every") and doc[j + 1].lower_ in nb.RATE_TIME_UNITS:
-        nxt = doc[j + 1]
-        if j + 2 < n and doc[j + 2].lower_ in ("ago", "earlier", "later", "before", "after"):
-            return None
-        return nb.RATE_TIME_UNITS[nxt.lower_], j + 2, nxt.idx + len(nxt)
-    if (
-        w in ("a", "per")
-        and j + 2 < n
-        and doc[j + 1].text in _DASHES
-        and (doc[j + 2].lower_ in nb.RATE_TIME_UNITS)
-    ):
-        tok = doc[j + 2]
-        return nb.RATE_TIME_UNITS[tok.lower_], j + 3, tok.idx + len(tok)
-    if w.startswith(("a-", "per-")) and w.split("-", 1)[1] in nb.RATE_TIME_UNITS:
-        tok = doc[j]
-        return nb.RATE_TIME_UNITS[w.split("-", 1)[1]], j + 1, tok.idx + len(tok)
-    return None
-
-
-def _qualifier_before(doc: Doc, i: int) -> tuple[str, int] | None:
-    """Longest qualifier phrase ending just before token ``i``: (change, first token index)."""
-    for size in range(min(nb.MAX_QUALIFIER_TOKENS, i), 0, -1):
-        words = tuple(t.lower_ for t in doc[i - size : i])
-        change = nb.QUALIFIERS_BEFORE.get(words)
-        if change is not None:
-            return change, i - size
-    return None
-
-
-def _is_year_like(doc: Doc, num: _Num, unit: nb.UnitInfo | None) -> bool:
-    """A bare four-digit integer that reads as a year ("in 2014", "the 2019 list")."""
-    tok = doc[num.i]
-    if not (num.digits and unit is None and not num.scaled and num.j == num.i + 1):
-        return False
-    if not (tok.text.isdigit() and len(tok.text) == 4 and 1000 <= num.value <= 2100):
-        return False
-    head = tok.head
-    plural_count = (
-        tok.dep_ == "nummod"
-        and head.i > tok.i
-        and head.tag_ in ("NNS", "NNPS")
-        and tok.ent_type_ != "DATE"
-    )
-    return not plural_count
-
-
-def _is_date_or_time(doc: Doc, num: _Num, unit: nb.UnitInfo | None) -> bool:
-    """Days of months ("Nov. 9", "9 November"), clock times ("5:25 a.m.", "1.56pm")."""
-    n = len(doc)
-    prev = doc[num.i - 1] if num.i > 0 else None
-    nxt = doc[num.j] if num.j < n else None
-    if unit is not None:
-        return False
-    if prev is not None and prev.lower_ in nb.MONTHS and prev.text[0].isupper():
-        return True
-    if nxt is not None and nxt.lower_ in nb.MONTHS and nxt.text[0].isupper() and num.value <= 31:
-        return True
-    return nxt is not None and nxt.lower_ in _TIME_WORDS
-
-
-def _is_identifier(doc: Doc, num: _Num, unit: nb.UnitInfo | None) -> bool:
-    """Names with numbers: "Section 427", "Game 6", "S&P 500", "COVID-19", "No. 5"."""
-    if unit is not None or num.i == 0 or num.high is not None or num.fraction:
-        return False
-    prev = doc[num.i - 1]
-    tok = doc[num.i]
-    if not num.digits:
-        # "the Kick Six": a capitalised number word inside a name
-        return tok.text[0].isupper() and not tok.is_sent_start and prev.pos_ == "PROPN"
-    if prev.lower_ in _ID_WORDS:
-        return True
-    if prev.text in _DASHES and not prev.whitespace_ and num.i >= 2:
-        before = doc[num.i - 2]
-        if not before.whitespace_ and before.is_alpha:
-            return True
-    if prev.is_alpha and len(prev.text) == 1 and prev.lower_ not in ("a", "i"):
-        return True  # "S P 500", "Model S 3"
-    if tok.text[0] in "+-" and prev.is_alpha and prev.text.isupper():
-        return True  # "COVID -19"
-    return (
-        prev.pos_ in ("PROPN", "NOUN", "X")
-        and (prev.text[0].isupper() or (prev.pos_ == "PROPN" and not prev.text.islower()))
-        and not prev.is_sent_start
-        and prev.lower_ not in nb.MONTHS
-    )
-
-
-def _is_one_pronoun(doc: Doc, num: _Num) -> bool:
-    """Whether "one" is a pronoun ("each one", "the same one") rather than a count."""
-    tok = doc[num.i]
-    if tok.lower_ != "one" or num.j != num.i + 1:
-        return False
-    if num.i > 0 and doc[num.i - 1].lower_ in _ONE_BLOCKERS:
-        return True
-    nxt = doc[num.j] if num.j < len(doc) else None
-    if nxt is not None and (nxt.lower_ == "of" or (nxt.lower_,) in nb.UNIT_PHRASES):
-        return False
-    return not (tok.dep_ == "nummod" and tok.head.pos_ in _UNIT_NOUN_POS)
-
-
-_DROP_POS = frozenset(
-    {
-        "DET",
-        "ADP",
-        "PRON",
-        "CCONJ",
-        "SCONJ",
-        "PART",
-        "AUX",
-        "ADV",
-        "PUNCT",
-        "NUM",
-        "SYM",
-        "X",
-        "SPACE",
-        "INTJ",
-    }
-)
-
-
-def _content_lemmas(tokens: list[Token], *, keep_verbs: bool = False) -> str | None:
-    """NewsQuant-style counted-noun unit: lowercase lemmas of content words.
-
-    Hyphenated compounds ("first-team", "coal-fired") are kept whole; determiners, adpositions,
-    pronouns, adverbs, numbers and (unless ``keep_verbs``) verbs are dropped.
-    """
-    groups: list[list[Token]] = []
-    for t in tokens:
-        glued = groups and (
-            (t.text in _DASHES and not t.whitespace_)
-            or (groups[-1][-1].text in _DASHES and not groups[-1][-1].whitespace_)
-        )
-        if glued and not (t.text in _DASHES and t.whitespace_):
-            groups[-1].append(t)
-        else:
-            groups.append([t])
-    parts: list[str] = []
-    for group in groups:
-        while len(group) > 1 and group[0].text in _DASHES:
-            group = group[1:]
-        if len(group) > 1 and group[-1].text not in _DASHES:
-            if any(t.pos_ == "NUM" or t.text[:1].isdigit() for t in group):
-                continue
-            parts.append(
-                "".join(t.lemma_.lower() if t.i == group[-1].i else t.lower_ for t in group)
-            )
-            continue
-        t = group[0]
-        if t.pos_ in _DROP_POS or t.text[:1].isdigit() or t.text in _DASHES:
-            continue
-        if t.lower_ in ("more", "less", "fewer", "additional"):
-            continue
-        if t.pos_ == "VERB" and not keep_verbs:
-            continue
-        parts.append(t.lemma_.lower())
-    return " ".join(parts) or None
-
-
-_PHONE = re.compile(r"(?:\d{3}\)?[\s.-]?)?\d{3}[-.]\d{4}(?!\d)|\d{3}\)\s?\d{3}")
-
-_NON_COUNT_HEADS = frozenset({"%", "percent", "per", "cent"})
-
-
-def _counted(doc: Doc, num: _Num, end_i: int) -> tuple[str, str, Token | None] | None:
-    """What the number ending before token ``end_i`` counts: (unit, surface, head noun)."""
-    n = len(doc)
-    start_i = num.i
-    if end_i < n and doc[end_i].lower_ == "of" and end_i + 1 < n:
-        pobj = next((c for c in doc[end_i].children if c.dep_ == "pobj"), None)
-        if pobj is None or pobj.pos_ in ("PRON", "NUM") or pobj.tag_ == "WDT":
-            return None
-        if num.high is not None or num.scaled or not (num.fraction or num.value == 1):
-            tokens = [c for c in pobj.lefts if c.dep_ in ("amod", "compound", "poss")] + [pobj]
-            unit = _content_lemmas(tokens)
-            first = tokens[0].i
-        else:
-            relcl = {t.i for c in pobj.children if c.dep_ == "relcl" for t in c.subtree}
-            tokens = [t for t in pobj.subtree if t.i not in relcl]
-            unit = _content_lemmas(tokens, keep_verbs=True)
-            first = tokens[0].i
-        while first < pobj.i and (doc[first].pos_ in ("DET", "PRON") or doc[first].is_punct):
-            first += 1
-        if unit is None:
-            return None
-        return unit, doc[first : max(t.i for t in tokens) + 1].text, pobj
-    head: Token | None = None
-    for t in doc[start_i:end_i]:
-        h = t.head
-        if (
-            not (start_i <= h.i < end_i)
-            and h.i >= end_i
-            and h.pos_ in _UNIT_NOUN_POS
-            and (t.dep_ in ("nummod", "amod", "compound", "quantmod", "nmod"))
-        ):
-            head = h
-            break
-    if head is None and num.fraction and end_i < n and doc[end_i].tag_ == "DT":
-        k = end_i + 1
-        while k < n and doc[k].pos_ in ("ADJ", "NOUN", "PROPN"):
-            k += 1
-        if k > end_i + 1:
-            head = doc[k - 1]
-    if head is None:
-        tok = doc[start_i]
-        if tok.dep_ == "conj" and tok.head.pos_ == "NOUN" and tok.head.i < start_i:
-            h = tok.head
-            return h.lemma_.lower(), h.text, h  # "another pick or two"
-        return None
-    between = doc[end_i : head.i]
-    if num.fraction and head is not None:
-        return head.lemma_.lower(), doc[end_i : head.i + 1].text, head
-    if any(c.lower_ in ("last", "next", "this") for c in head.lefts):
-        return None  # "2.1 last year"
-    if head.i - end_i > 5 or any(
-        t.pos_ in ("DET", "PRON", "ADP", "PUNCT") and t.text not in _DASHES for t in between
-    ):
-        return None
-    if head.lower_ in nb.MONTHS or head.lower_ in _NON_COUNT_HEADS:
-        return None
-    # "the 12 page document": a singular noun right after the number is the counted thing
-    if (
-        between
-        and between[0].tag_ == "NN"
-        and between[0].dep_ == "compound"
-        and (num.value != 1 and head.tag_ == "NN")
-    ):
-        head = between[0]
-    tokens = list(doc[end_i : head.i + 1])
-    left = [
-        c
-        for c in head.lefts
-        if start_i - 2 <= c.i < start_i
-        and c.dep_ in ("amod", "compound", "nmod")
-        and c.pos_ in ("ADJ", "NOUN")
-    ]
-    unit = _content_lemmas(left + tokens)
-    if unit is None:
-        return None
-    return unit, doc[end_i : head.i + 1].text, head
-
-
-def _verb_change(doc: Doc, start_i: int, end_i: int) -> str:
-    """up/down when the figure is the amount of a verb of change ("rose 5%", "fell by 2")."""
-    root = next((t for t in doc[start_i:end_i] if not (start_i <= t.head.i < end_i)), None)
-    if root is None:
-        return "="
-    while root.dep_ == "conj" and root.head is not root and root.head.pos_ != "VERB":
-        root = root.head
-    head = root.head
-    if root.dep_ == "pobj":
-        if head.lower_ not in ("by", "between"):
-            return "="
-        head = head.head
-    elif root.dep_ not in (
-        "dobj",
-        "npadvmod",
-        "advmod",
-        "attr",
-        "obj",
-        "nsubj",
-        "prep",
-        "ccomp",
-        "conj",
-        "appos",
-    ):
-        return "="
-    lemma = head.lemma_.lower()
-    if head.pos_ in ("VERB", "AUX", "ADV", "ADP"):
-        if lemma in nb.UP_VERBS:
-            return "up"
-        if lemma in nb.DOWN_VERBS:
-            return "down"
-    return "="
-
-
-def _kind_and_unit(
-    doc: Doc, num: _Num, end_i: int, unit: nb.UnitInfo | None
-) -> tuple[str, str | None, str | None, bool]:
-    """Kind, unit name, counted surface and whether the counted head is a singular name."""
-    if unit is not None:
-        return unit.kind, unit.name, None, False
-    counted = _counted(doc, num, end_i)
-    if num.fraction:
-        return (
-            "other",
-            "% " + (counted[0] if counted else "-"),
-            (counted[1] if counted else None),
-            False,
-        )
-    if counted is None:
-        return ("count" if num.high is not None else "other"), None, None, False
-    name, surface, head = counted
-    if head is not None and (head.lower_,) in nb.UNIT_PHRASES:
-        info = nb.UNIT_PHRASES[(head.lower_,)]
-        if info.kind in ("duration", "length", "mass", "currency", "area", "percent"):
-            return info.kind, info.name, None, False
-    proper_name = head is not None and head.tag_ == "NNP" and num.digits and num.high is None
-    if head is not None and head.i + 1 < len(doc) and doc[head.i + 1].lower_ in ("per", "a", "an"):
-        rate = _read_rate(doc, head.i + 1)
-        if rate is not None and rate[0] in nb.RATE_TIME_UNITS.values():
-            name = f"{name} per {rate[0]}"  # "three thousand tests per day"
-    return "count", name, surface, proper_name
-
-
-def _is_age(doc: Doc, num: _Num) -> bool:
-    """A bare whole number that is a person's age: "Maddon, 66, has", "He will be 35"."""
-    i, j = num.i, num.j
-    if not num.digits or not (0 < num.value < 120) or num.value != int(num.value):
-        return False
-    if i >= 2 and j < len(doc) and doc[i - 1].text == "," and doc[j].text == ",":
-        before = doc[i - 2]
-        if before.ent_type_ == "PERSON" or (before.pos_ == "PROPN" and doc[i].dep_ == "appos"):
-            return True
-    tok = doc[i]
-    if tok.dep_ in ("attr", "acomp") and tok.head.lemma_ in ("be", "turn"):
-        subj = next((c for c in tok.head.children if c.dep_ == "nsubj"), None)
-        return subj is not None and (
-            subj.lower_ in ("he", "she", "i") or subj.ent_type_ == "PERSON"
-        )
-    return False
-
-
 def _ordinal(doc: Doc, i: int) -> Figure | None:
     tok = doc[i]
     low = tok.lower_
     value: float | None = None
-    if low in nb.ORDINAL_WORDS and tok.tag_ in ("JJ", "RB"):
-        value = float(nb.ORDINAL_WORDS[low])
+    if low in lexicon().ordinals and tok.tag_ in ("JJ", "RB"):
+        value = float(lexicon().ordinals[low])
     else:
         parsed = nb.parse_digits(tok.text)
-        if (
-            parsed is not None
-            and parsed.suffix.lower() in ("st", "nd", "rd", "th")
-            and not (parsed.prefix)
-        ):
+        ordinal = parsed is not None and parsed.suffix.lower() in ("st", "nd", "rd", "th")
+        if parsed is not None and ordinal and not parsed.prefix:
             value = parsed.value
     if value is None:
         return None
-    return Figure(
-        tok.text, tok.idx, tok.idx + len(tok), value, None, None, "=", "ordinal", "other", None
+    end = tok.idx + len(tok)
+    return Figure(tok.text, tok.idx, end, value, None, None, "=", "ordinal", "other", None)
+
+
+def _token_range(doc: Doc, i: int) -> tuple[Num, Num] | None:
+    """A range written as one token: "20~100", "5k-20k", "10–15"."""
+    parts = nb.split_range(doc[i].text)
+    if parts is None:
+        return None
+    tok = doc[i]
+    first, second = (nb.parse_digits(p) for p in parts)
+    if first is None or second is None:
+        return None
+    scales = []
+    for parsed in (first, second):
+        glued = nb.glued_unit(parsed.suffix)
+        if glued is None:
+            return None
+        scales.append(glued)
+    (scale1, unit1), (scale2, unit2) = scales
+    if scale1 == 1.0 and scale2 != 1.0 and first.value * scale2 <= second.value * scale2:
+        scale1 = scale2  # "5-20k"
+    low, high = first.value * scale1, second.value * scale2
+    if not low < high:
+        return None
+    end = tok.idx + len(tok)
+    unit = unit2 or unit1
+    return (
+        Num(i, i + 1, tok.idx, end, low, unit=unit, scaled=scale1 != 1.0),
+        Num(i, i + 1, tok.idx, end, high, unit=unit, scaled=scale2 != 1.0),
     )
 
 
 def extract_figures(doc: Doc, *, include_ordinals: bool = False) -> Iterator[Figure]:
     """Yield every figure in ``doc``: values, ranges, units, qualifiers and counted nouns.
 
-    Years, dates, clock times and identifiers ("Section 427", "COVID-19") are skipped.
+    Years, dates, clock times, identifiers ("Section 427", "COVID-19"), scores and phone
+    numbers are skipped.
 
     Args:
         doc: A document parsed with tagger, parser, lemmatizer and ner.
@@ -813,13 +146,17 @@ def extract_figures(doc: Doc, *, include_ordinals: bool = False) -> Iterator[Fig
         Figures in document order; ``doc.text[f.start:f.end] == f.text``.
     """
     n = len(doc)
-    may_start = _number_starts(doc)
+    may_start = qt.number_starts(doc)
     i = 0
     last: Figure | None = None
     last_end_i = -1
     last_sent = -1
+    pending: tuple[Figure, int] | None = None  # a bound that the next may close into a range
     while i < n:
-        num = _read_number(doc, i) if may_start[i] else None
+        num = qt.read_number(doc, i) if may_start[i] else None
+        pair = _token_range(doc, i) if num is None and may_start[i] else None
+        if pair is not None:
+            num = pair[0]
         if num is None or num.continues_range:
             if include_ordinals:
                 ordinal = _ordinal(doc, i)
@@ -829,120 +166,190 @@ def extract_figures(doc: Doc, *, include_ordinals: bool = False) -> Iterator[Fig
             continue
         sent_start = doc[i].sent.start
         prev = last if last_sent == sent_start else None
-        figure, end_i = _build(doc, num, prev, last_end_i)
+        figure, end_i = _build(doc, num, prev, last_end_i, pair[1] if pair else None)
         if figure is None:
             i = max(i + 1, end_i)
             continue
-        yield figure
+        if pending is not None:
+            joined = _join_bounds(doc, pending, figure, num)
+            if joined is not None:
+                figure = joined
+                pending = None
+            else:
+                yield pending[0]
+                pending = None
+        if figure.change in (">", "<") and figure.value is not None:
+            pending = (figure, end_i)
+        else:
+            yield figure
         last, last_end_i, last_sent = figure, end_i, sent_start
         i = end_i
+    if pending is not None:
+        yield pending[0]
 
 
-def _range_second(doc: Doc, num: _Num, j: int, between: bool) -> _Num | None:
-    """The upper end of a range written after ``num`` at token ``j``, if any."""
+_BOUND_JOINERS = frozenset({("and",), ("but",), (",",), ("and", "no"), (",", "but")})
+
+
+def _join_bounds(doc: Doc, pending: tuple[Figure, int], figure: Figure, num: Num) -> Figure | None:
+    """Opposite bounds joined: "more than 10 and less than 40" is the range [10, 40]."""
+    first, first_end_i = pending
+    if figure.value is None or {first.change, figure.change} != {">", "<"}:
+        return None
+    if first.unit != figure.unit and figure.unit is not None and first.unit is not None:
+        return None
+    q_start = next((k for k in range(first_end_i, num.i + 1) if doc[k].idx >= figure.start), num.i)
+    gap = tuple(t.lower_ for t in doc[first_end_i:q_start])
+    if gap not in _BOUND_JOINERS:
+        return None
+    low, high = (first.value, figure.value) if first.change == ">" else (figure.value, first.value)
+    if low is None or high is None or not low < high:
+        return None
+    text = doc_text(doc)[first.start : figure.end]
+    unit = first.unit or figure.unit
+    kind = first.kind if first.unit else figure.kind
+    counted = first.counted or figure.counted
+    return Figure(text, first.start, figure.end, None, low, high, "=", unit, kind, counted)
+
+
+def _range_second(doc: Doc, num: Num, j: int, between: bool) -> tuple[Num, bool] | None:
+    """The upper end of a range written after ``num`` at token ``j``: (number, by a dash)."""
+    lex = lexicon()
     n = len(doc)
     if num.high is not None or num.fraction or j >= n:
         return None
     connector = doc[j]
+    word = connector.lower_
     k = j + 1
-    second: _Num | None = None
-    dash = connector.text in _DASHES and not doc[j - 1].whitespace_ and not connector.whitespace_
-    if (
-        connector.lower_ == "to"
-        or (connector.lower_ == "and" and between)
-        or dash
-        or (connector.text == "–")
-    ):
-        if k < n and dash and doc[k].lower_.startswith("to-"):
-            second = _digit_number(doc, k)
+    second: Num | None = None
+    glued_dash = connector.text in DASHES and not doc[j - 1].whitespace_
+    glued_dash = glued_dash and not connector.whitespace_
+    spaced_dash = connector.text in DASHES and not glued_dash
+    if word.startswith("to-"):
+        second = qt.digit_number(doc, j)
+    elif (word == "and" and between) or (word in lex.range_connectors and word not in ("or",)):
+        if k < n and glued_dash and doc[k].lower_.startswith("to-"):
+            second = qt.digit_number(doc, k)
         elif k < n:
-            second = _read_number(doc, k)
+            second = qt.read_number(doc, k)
             if second is not None and second.continues_range:
                 second = None
-    elif connector.lower_.startswith("to-"):
-        second = _digit_number(doc, j)
+    elif word == "or" and k < n:
+        second = qt.read_number(doc, k)
+        unit_after = second is not None and qt.read_unit(doc, second) is not None
+        both_words = second is not None and not num.digits and not second.digits
+        if second is not None and not (num.unit is None and (unit_after or both_words)):
+            second = None
     if second is None or second.high is not None or second.fraction:
         return None
-    if dash and doc[k].text.startswith("0"):
+    if glued_dash and doc[k].text.startswith("0") and len(doc[k].text) > 1:
         return None  # codes: "12-07"
-    if connector.lower_ == "to" and second.digits != num.digits and not num.fraction:
-        return None
-    return second
-
-
-def _build(doc: Doc, num: _Num, last: Figure | None, last_end_i: int) -> tuple[Figure | None, int]:
-    """Complete a number into a figure (unit, range, qualifier, counted noun), or reject it."""
-    n = len(doc)
-    if _is_one_pronoun(doc, num):
-        return None, num.j
-    phone = _PHONE.match(doc_text(doc), doc[num.i].idx)
-    if phone is not None and num.digits:  # "555-0199", "(212) 555-0143": not figures
-        k = num.i
-        while k < n and doc[k].idx < phone.end():
-            k += 1
-        return None, k
-    # "five-year award": a spelled-out number glued to a time word is an adjective, not a figure
-    if (
-        not num.digits
-        and num.j + 1 < n
-        and doc[num.j].text in _DASHES
-        and (
-            not doc[num.j].whitespace_
-            and (doc[num.j + 1].lower_,) in nb.UNIT_PHRASES
-            and nb.UNIT_PHRASES[(doc[num.j + 1].lower_,)].kind == "duration"
-            and not (num.j + 3 < n and doc[num.j + 3].lower_ == "old")
-        )
+    if (spaced_dash or word in ("or", "~", "through", "thru", "till", "until")) and not (
+        second.value > num.value
     ):
-        return None, num.j + 2
+        return None
+    return second, glued_dash or spaced_dash
+
+
+def _negated(doc: Doc, num: Num) -> tuple[float, int, int]:
+    """The value with a sign written before it ("minus 5", "-5", "negative ten")."""
+    if num.i == 0:
+        return num.value, num.i, num.start
+    prev = doc[num.i - 1]
+    word = prev.lower_
+    spelled = word in ("minus", "negative")
+    glued = word == "-" and not prev.whitespace_ and num.digits
+    if (spelled or glued) and (num.i < 2 or doc[num.i - 2].whitespace_ or spelled):
+        return -num.value, num.i - 1, prev.idx
+    return num.value, num.i, num.start
+
+
+def _disambiguated(doc: Doc, num: Num, span: qt.UnitSpan | None, unit: UnitInfo | None):
+    """The unit an ambiguous surface means here, by the learned disambiguator."""
+    lex = lexicon()
+    if span is not None and span.candidates and unit is span.info:
+        glued = not doc[span.j - 1].whitespace_ and span.j - 1 == num.j
+        return unitsense.choose(doc[num.i].sent, span.surface, span.candidates, glued=glued)
+    if num.surface and unit is not None:
+        candidates = lex.ambiguous.get(num.surface) or lex.ambiguous.get(num.surface.lower())
+        if candidates:
+            return unitsense.choose(doc[num.i].sent, num.surface, candidates, glued=True)
+    return unit
+
+
+def _build(
+    doc: Doc, num: Num, last: Figure | None, last_end_i: int, token_second: Num | None = None
+) -> tuple[Figure | None, int]:
+    """Complete a number into a figure (unit, range, qualifier, counted noun), or reject it."""
+    lex = lexicon()
+    n = len(doc)
+    if nf.is_one_pronoun(doc, num):
+        return None, num.j
+    if num.digits and doc[num.i].text[:3].isdigit():  # "555-0199", "(212) 555-0143"
+        window = doc[num.i : min(n, num.i + 6)]
+        phone = nf.PHONE.match(window.text)
+        if phone is not None:
+            k = num.i
+            while k < n and doc[k].idx < window.start_char + phone.end():
+                k += 1
+            return None, k
+    skip = nf.glued_number_word(doc, num)
+    if skip is not None:
+        return None, skip
+    if num.suspended:
+        return _suspended(doc, num), num.j
     unit = num.unit
-    unit_read = _read_unit(doc, num)
+    unit_read = qt.read_unit(doc, num)
     j, end = num.j, num.end
     if unit_read is not None and (unit is None or unit_read.info.kind == "currency"):
         unit, j, end = unit_read.info, unit_read.j, unit_read.end
-    elif num.currency and j < n and doc[j].lower_ in nb.DOLLAR_SUFFIX:
-        unit = nb.UnitInfo(nb.DOLLAR_SUFFIX[doc[j].lower_], "currency")
+    elif num.currency and j < n and doc[j].lower_ in lex.dollar_suffixes:
+        unit = UnitInfo(lex.dollar_suffixes[doc[j].lower_], "currency")
         end = doc[j].idx + len(doc[j])
         j += 1
-    rate = _read_rate(doc, j) if j < n else None
+    elif unit is not None and unit.name == "degree" and j < n:  # "37deg C"
+        info = lex.unit_phrases.get(("deg", doc[j].lower_))
+        if info is not None and info.kind == "temperature":
+            unit, j, end = info, j + 1, doc[j].idx + len(doc[j])
+    unit = _disambiguated(doc, num, unit_read, unit)
+    rate = qt.read_rate(doc, j) if j < n else None
     if rate is not None and unit is not None:
         j, end = rate[1], rate[2]
-    # sign and qualifier before the number
-    start = num.start
-    value = num.value
-    first_i = num.i
-    if (
-        num.i > 0
-        and doc[num.i - 1].lower_ in ("minus", "-")
-        and num.digits
-        and (doc[num.i - 1].lower_ == "minus" or not doc[num.i - 1].whitespace_)
-        and (num.i < 2 or doc[num.i - 2].whitespace_ or doc[num.i - 1].lower_ == "minus")
-    ):
-        value = -value
-        first_i = num.i - 1
-        start = doc[first_i].idx
-    qualifier = _qualifier_before(doc, first_i)
+    value, first_i, start = _negated(doc, num)
+    qualifier = ctx.qualifier_before(doc, first_i)
     q_start = qualifier[1] if qualifier else first_i
-    between = q_start > 0 and doc[q_start - 1].lower_ == "between"
-    # ranges: "1,000 to 1,500", "5-10", "between 5 and 10", "200,000 to-260,000"
-    base_change = _verb_change(doc, num.i, j)
-    from_range = num.i > 0 and doc[first_i - 1].lower_ == "from"
+    opener = doc[q_start - 1].lower_ if q_start > 0 else ""
+    between = opener == "between"
+    base_change = ctx.verb_change(doc, num.i, j)
+    from_range = opener == "from" or (q_start > 1 and doc[q_start - 2 : q_start].text == "range of")
     second = None
-    if (
+    dash = False
+    if token_second is not None:
+        second = token_second
+    elif (
         base_change == "="
         or from_range
         or between
         or unit is None
         or (doc[num.i].head.lower_ == "by")
     ):
-        second = _range_second(doc, num, j, between)
+        found = _range_second(doc, num, j, between)
+        if found is not None:
+            second, dash = found
     low_v, high_v = value, num.high
     if second is not None:
-        if _is_year_like(doc, num, None) and (
-            _is_year_like(doc, second, None) or second.value < 100
+        if nf.is_year_like(doc, num, None) and (
+            nf.is_year_like(doc, second, None) or second.value < 100
         ):
             return None, second.j
-        unit2 = _read_unit(doc, second)
+        unit2 = qt.read_unit(doc, second) if token_second is None else None
         u2 = unit2.info if unit2 is not None else second.unit
+        if dash and unit is None and u2 is None and nf.is_identifier(doc, num, None):
+            return None, second.j  # "Boeing 737-800": a model number
+        if nf.is_score(num, second, dash, unit or u2) and not (
+            second.j < n and doc[second.j].pos_ in ("NOUN", "ADJ")
+        ):  # "won 3-0" (not "a 9-2 lead", a count of what follows)
+            return None, second.j
         if (
             unit is not None
             and u2 is not None
@@ -957,13 +364,14 @@ def _build(doc: Doc, num: _Num, last: Figure | None, last_end_i: int) -> tuple[F
                 and not num.scaled
                 and abs(value) < abs(second.value) / _scale_of(second)
             ):
-                low_v = value * _scale_of(second)
-            j, end = second.j, second.end
+                low_v = value * _scale_of(second)  # "$10 to $15 bn", "3 to 4 million"
+            j, end = max(j, second.j), max(end, second.end)
             if unit2 is not None:
                 j, end = unit2.j, unit2.end
+                u2 = _disambiguated(doc, second, unit2, u2)
             if unit is None:
                 unit = u2
-            rate2 = _read_rate(doc, j) if j < n else None
+            rate2 = qt.read_rate(doc, j) if j < n else None
             if rate2 is not None and unit is not None:
                 rate = rate2
                 j, end = rate2[1], rate2[2]
@@ -974,24 +382,51 @@ def _build(doc: Doc, num: _Num, last: Figure | None, last_end_i: int) -> tuple[F
         second is None
         and num.high is None
         and (
-            _is_year_like(doc, num, unit)
-            or _is_date_or_time(doc, num, unit)
-            or _is_identifier(doc, num, unit)
+            (nf.is_year_like(doc, num, unit) and (qualifier is None or qualifier[0] == "="))
+            or nf.is_date_or_time(doc, num, unit)
+            or nf.is_identifier(doc, num, unit)
         )
     ):
         return None, num.j
-    if unit is None and _is_age(doc, num):
-        unit = nb.UnitInfo("year of age", "duration")
+    if unit is None and nf.is_age(doc, num):
+        unit = UnitInfo("year of age", "duration")
+    return _finish(
+        doc,
+        replace(num, value=value),
+        _Span(start, end, j, first_i, q_start),
+        unit,
+        (low_v, high_v if is_range else None),
+        (qualifier, base_change, from_range, between, second is not None),
+        (last, last_end_i, rate),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Span:
+    start: int
+    end: int
+    j: int
+    first_i: int
+    q_start: int
+
+
+def _finish(doc: Doc, num: Num, span: _Span, unit, values, changes, before) -> tuple:
+    """Counted noun, fraction of a whole, unit of the figure before, change: the figure."""
+    lex = lexicon()
+    n = len(doc)
+    low_v, high_v = values
+    qualifier, base_change, from_range, between, has_second = changes
+    last, last_end_i, rate = before
+    start, end, j, q_start = span.start, span.end, span.j, span.q_start
+    is_range = high_v is not None
     # "one of four mission concepts", "one out of three Germans": a fraction
     fraction_of = None
     if unit is None and not is_range and num.digits is False and j + 1 < n:
-        k = (
-            j + 1
-            if doc[j].lower_ == "of"
-            else (j + 2 if doc[j].lower_ == "out" and doc[j + 1].lower_ == "of" else -1)
-        )
-        if k > 0 and k < n:
-            whole = _read_number(doc, k)
+        k = j + 1 if doc[j].lower_ in ("of", "in") else -1  # "one of four", "one in five"
+        if doc[j].lower_ == "out" and doc[j + 1].lower_ == "of":
+            k = j + 2
+        if 0 < k < n:
+            whole = qt.read_number(doc, k)
             if (
                 whole is not None
                 and not whole.fraction
@@ -1001,14 +436,14 @@ def _build(doc: Doc, num: _Num, last: Figure | None, last_end_i: int) -> tuple[F
                 fraction_of = whole
     if fraction_of is not None:
         low_v = low_v / fraction_of.value
-        counted = _counted(doc, fraction_of, fraction_of.j)
+        counted = ctx.counted_noun(doc, fraction_of, fraction_of.j)
         j, end = fraction_of.j, fraction_of.end
-        if counted is not None:
-            end = max(end, counted[2].idx + len(counted[2]) if counted[2] is not None else end)
+        if counted is not None and counted[2] is not None:
+            end = max(end, counted[2].idx + len(counted[2]))
         unit_out = "% " + (counted[0] if counted else "-")
         kind, counted_surface = "other", counted[1] if counted else None
     else:
-        kind, unit_out, counted_surface, proper = _kind_and_unit(doc, num, j, unit)
+        kind, unit_out, counted_surface, proper = ctx.kind_and_unit(doc, num, j, unit)
         if proper and unit is None:
             return None, num.j  # "787 Dreamliner", "16 Industrial Avenue": names
         if unit is not None:
@@ -1022,27 +457,31 @@ def _build(doc: Doc, num: _Num, last: Figure | None, last_end_i: int) -> tuple[F
         and last is not None
         and last.unit
         and not num.fraction
-        and (second is None and doc_text(doc)[last.start - 1 : last.start] != "(")
+        and not has_second
+        and not _after_paren(doc, last.start, num.i)
         and (last.kind != "percent" or doc[num.i].head.lower_ not in ("to", "at"))
         and last.unit != "year of age"
         and doc[num.i].dep_ != "nummod"
     ):
         unit_out, kind = last.unit, last.kind
-    # qualifiers and change
     change = num.change
     if qualifier is not None:
         change = qualifier[0]
         start = doc[qualifier[1]].idx
-    if between and second is not None:
+    if between and has_second:
         start = doc[q_start - 1].idx
-    if j < n:
-        for after, sym in nb.QUALIFIERS_AFTER.items():
-            words = tuple(t.lower_ for t in doc[j : j + len(after)])
-            if words == after and change == "=":
+    if j < n and change in ("=", "~"):
+        for size in (3, 2, 1):
+            words = tuple(t.lower_ for t in doc[j : j + size])
+            sym = lex.qualifiers_after.get(words)
+            # "5000 or less than 6000": the phrase begins the next figure
+            then_number = j + size < n and (
+                doc[j + size].like_num or doc[j + size].lower_ == "than"
+            )
+            if sym is not None and len(words) == size and not then_number:
                 change = sym
-                last_tok = doc[j + len(after) - 1]
-                end = last_tok.idx + len(last_tok)
-                j += len(after)
+                end = doc[j + size - 1].idx + len(doc[j + size - 1])
+                j += size
                 break
     if (
         change == "="
@@ -1053,34 +492,117 @@ def _build(doc: Doc, num: _Num, last: Figure | None, last_end_i: int) -> tuple[F
     ):
         change = ">"  # "eight more picks" (NewsQuant convention)
     if change == "=":
-        prev_i = q_start - 1
-        if (
-            prev_i >= 0
-            and doc[prev_i].lower_ in ("up", "down")
-            and (
-                doc[prev_i].dep_ != "prt"
-                or doc[prev_i].head.lemma_ in ("be", "trend", "edge", "inch", "tick", "move")
-            )
-        ):
-            change = doc[prev_i].lower_
-        elif prev_i >= 0 and doc[prev_i].text == "+" and not doc[prev_i].whitespace_:
-            change = "up"
-            start = doc[prev_i].idx
-        elif not from_range:
-            change = _verb_change(doc, num.i, j) if second is not None else base_change
+        change, start = _verb_or_particle(doc, q_start, start, base_change, from_range)
+        if change == "=" and has_second and not from_range:
+            change = ctx.verb_change(doc, num.i, j)
     # parenthetical conversions inherit the qualifier: "more than 100 km (60 miles)"
     if last is not None and change == "=" and 0 <= last_end_i <= q_start:
         gap = doc[last_end_i:q_start]
         if 0 < len(gap) <= 2 and all(t.text in ("(", "/", "[") for t in gap):
             change = last.change
-    text = doc_text(doc)[start:end]
+    compound = next((c for c in lex.compounds if unit is not None and c.applies(unit)), None)
+    if not is_range and compound is not None and j < n:
+        part = _minor_amount(doc, j, compound)
+        if part is not None:  # "3 dollars 50 cents", "5 feet 2 inches"
+            low_v = low_v + part[0] / compound.per if low_v >= 0 else low_v - part[0] / compound.per
+            j, end = part[1], doc[part[1] - 1].idx + len(doc[part[1] - 1])
+    text = _text(doc, start, end, min(num.i, span.first_i, q_start), j)
     if is_range:
-        lo, hi = sorted((low_v, high_v))  # type: ignore[type-var]
+        lo, hi = sorted((low_v, high_v))
         return Figure(text, start, end, None, lo, hi, change, unit_out, kind, counted_surface), j
     return Figure(text, start, end, low_v, None, None, change, unit_out, kind, counted_surface), j
 
 
-def _scale_of(num: _Num) -> float:
+def _minor_amount(doc: Doc, j: int, compound: Compound) -> tuple[float, int] | None:
+    """The smaller part written after a whole unit: (amount, next token), else None.
+
+    "and" may come first; the part is a whole number below ``per``, followed by its unit
+    ("cents", "inches") or, where the compound allows, by the end of the clause.
+    """
+    n = len(doc)
+    k = j + 1 if doc[j].lower_ == "and" else j
+    if k >= n:
+        return None
+    tok = doc[k]
+    if tok.text.isdigit() and len(tok.text) <= 2:
+        value = float(tok.text)
+    else:
+        word = qt.read_number(doc, k)
+        if word is None or word.digits or word.value >= 100 or word.fraction:
+            return None
+        value, k = word.value, word.j - 1
+    if value >= compound.per:
+        return None
+    after = doc[k + 1] if k + 1 < n else None
+    if after is not None and (after.lower_ in compound.minor or after.text in compound.minor):
+        return value, k + 2
+    if compound.bare and (after is None or after.is_punct):
+        return value, k + 1
+    return None
+
+
+def _suspended(doc: Doc, num: Num) -> Figure | None:
+    """A suspended compound ("four-, five- and six-cylinder") takes the unit of the one ahead."""
+    n = len(doc)
+    for k in range(num.j, min(n - 1, num.j + 10)):
+        tok = doc[k]
+        joined = tok.text in DASHES and not doc[k - 1].whitespace_ and not tok.whitespace_
+        if joined and doc[k + 1].is_alpha and qt.read_number(doc, k - 1) is not None:
+            noun = doc[k + 1]
+            info = lexicon().unit_phrases.get((noun.lower_,))
+            unit, kind = (info.name, info.kind) if info else (noun.lemma_.lower(), "count")
+            counted = None if info else noun.text
+            text = doc[num.i].text[: num.end - num.start]
+            return Figure(text, num.start, num.end, num.value, None, None, "=", unit, kind, counted)
+    return None
+
+
+def _after_paren(doc: Doc, offset: int, i: int) -> bool:
+    """Whether the character before ``offset`` (a token start before token ``i``) is "("."""
+    k = i
+    while k > 0 and doc[k].idx > offset:
+        k -= 1
+    return doc[k].idx == offset and k > 0 and doc[k - 1].text == "(" and not doc[k - 1].whitespace_
+
+
+def _text(doc: Doc, start: int, end: int, first_i: int, end_i: int) -> str:
+    """``doc.text[start:end]``, read from the tokens around it.
+
+    Building ``doc.text`` for every short doc was a tenth of figure extraction.
+    """
+    a = first_i
+    while a > 0 and doc[a].idx > start:
+        a -= 1
+    b = max(end_i, a + 1)
+    while b < len(doc) and doc[b - 1].idx + len(doc[b - 1]) < end:
+        b += 1
+    window = doc[a:b]
+    offset = window.start_char
+    return window.text[start - offset : end - offset]
+
+
+def _verb_or_particle(
+    doc: Doc, q_start: int, start: int, base_change: str, from_range: bool
+) -> tuple[str, int]:
+    """The change from "up 5%", "+5", or the verb that governs the figure."""
+    prev_i = q_start - 1
+    if (
+        prev_i >= 0
+        and doc[prev_i].lower_ in ("up", "down")
+        and (
+            doc[prev_i].dep_ != "prt"
+            or doc[prev_i].head.lemma_ in ("be", "trend", "edge", "inch", "tick", "move")
+        )
+    ):
+        return doc[prev_i].lower_, start
+    if prev_i >= 0 and doc[prev_i].text == "+" and not doc[prev_i].whitespace_:
+        return "up", doc[prev_i].idx
+    if not from_range:
+        return base_change, start
+    return "=", start
+
+
+def _scale_of(num: Num) -> float:
     """The scale factor a scaled number was multiplied by (1e6 for "1.5 million")."""
     if not num.scaled:
         return 1.0

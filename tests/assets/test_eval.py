@@ -68,6 +68,10 @@ def eval_env(tmp_path, monkeypatch, gazetteer_path):
     monkeypatch.setenv("NEWSLEDGER_EVAL_DIR", str(tmp_path / "eval"))
     monkeypatch.setenv("NEWSLEDGER_GAZETTEER", str(gazetteer_path))
     monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster_home"))
+    # the figures eval's Recognizers-Text and unit-sentence pools: the repository's small copy
+    monkeypatch.setenv(
+        "NEWSLEDGER_FIGURE_POOLS", str(Path(__file__).resolve().parents[1] / "fixtures" / "figures")
+    )
     return tmp_path
 
 
@@ -84,6 +88,12 @@ def test_figures_eval_prints_one_json_line_last_with_both_halves(eval_env, capsy
         assert set(metrics[measure]) >= {"p", "r", "f1"}
         assert metrics[measure]["f1"] == pytest.approx(1.0)
     assert {"read", "check"} <= set(metrics)
+    assert set(metrics["suites"]) == {"currency", "range", "percent", "all"}
+    # fx-range-3 is a near copy of fx-range-2 (only "<-" differs): scored on its own figures
+    assert metrics["suites"]["all"] == pytest.approx(1.0)
+    assert 0 <= metrics["units_accuracy"] <= 1
+    assert metrics["words_per_s"]["figures"] > 0
+    assert "suites" in metrics["quantulum3"]
 
 
 def test_figures_eval_scores_what_newsledger_run_builds(eval_env, capsys):

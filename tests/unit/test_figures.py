@@ -27,6 +27,17 @@ SENTENCES = {
     "ids": "See Section 427 Row 21, the F-35 and COVID-19 on Nov. 9, 2016 at 5:25 a.m.",
     "phones": "Call 555-0199 or (212) 555-0143 in San Francisco, CA 94103, at 1.56pm.",
     "units": "The 640bhp car weighs 1,500 kg, does 87 mph (140 km/h) and costs $72,370.",
+    "scale letters": "It has 40m subscribers, 1.3m visitors, 7.5M fans, 3 B users and a 37m mast.",
+    "money prefixes": "They paid PS45m, $US2.4 billion, US $80 million, HK $9.1 billion, EUR 5m.",
+    "shared ranges": "It took 10 – 15min, two or three weeks, five to 8 months.",
+    "multiples": "Costs are more than threefold; nearly three-quarters left, ~3.5cm, 98.6degF.",
+    "not figures": "They won 3-0; ISO 9001, the A320-200, the FTSE 100 rose, a category 5 storm.",
+    "spelled": "It cost three thousand nine hundred and sixty five dollars and ninety five cents.",
+    "bounds": "Scores were more than 10 and less than 40, or 200 or more.",
+    "pint": "The chip runs at 2GHz and uses 10kWh; the mast is 3 km tall.",
+    "suspended": "It comes with four-, five- and six-cylinder engines.",
+    "one in five": "About one in five adults flew on a Boeing 737-800.",
+    "compounds": "He is 5 feet 2 inches tall; the spire is 30 feet and 80 people came.",
 }
 
 
@@ -109,6 +120,14 @@ def test_afghan_seed_figures(seed_figures):
     assert (age.value, age.unit, age.change, age.kind) == (16, "year of age", ">", "duration")
     seven = _find(figs, "seven")
     assert (seven.value, seven.counted, seven.unit) == (7, "Afghan provinces", "afghan province")
+
+
+def test_seed_counts_name_what_they_count(seed_figures):
+    """ "the number of X is ...", "X numbers wound down to ...": the figure counts X."""
+    afghan, iraq = seed_figures[SEED_AFGHAN.name], seed_figures[SEED_IRAQ.name]
+    assert _find(afghan, "1,000 to 1,500").counted == "active fighters"
+    assert _find(afghan, "closer to 10,000").counted == "ISIS-loyalists"
+    assert _find(iraq, "40,000").counted == "USA troop"
 
 
 def test_afghan_seed_has_no_dates(seed_figures):
@@ -206,6 +225,91 @@ def test_units(sentence_figures):
     ]
 
 
+def _values(figs: list[Figure]) -> list[tuple]:
+    return [
+        (f.value if f.value is not None else (f.value_low, f.value_high), f.unit, f.change)
+        for f in figs
+    ]
+
+
+def test_scale_letters_are_millions_before_a_noun_and_metres_alone(sentence_figures):
+    _, figs = sentence_figures["scale letters"]
+    assert [f.value for f in figs] == [4e7, 1.3e6, 7.5e6, 3e9, 37.0]
+    assert (figs[0].unit, figs[-1].unit) == ("subscriber", "metre")
+
+
+def test_money_prefixes_codes_and_scraped_pound_signs(sentence_figures):
+    _, figs = sentence_figures["money prefixes"]
+    assert [(f.value, f.unit) for f in figs] == [
+        (4.5e7, "pound sterling"),
+        (2.4e9, "dollar"),
+        (8e7, "dollar"),
+        (9.1e9, "hong kong dollar"),
+        (5e6, "euro"),
+    ]
+
+
+def test_ranges_share_a_unit(sentence_figures):
+    _, figs = sentence_figures["shared ranges"]
+    assert _values(figs) == [
+        ((10.0, 15.0), "minute", "="),
+        ((2.0, 3.0), "week", "="),
+        ((5.0, 8.0), "month", "="),
+    ]
+
+
+def test_multiples_fractions_and_marks(sentence_figures):
+    _, figs = sentence_figures["multiples"]
+    values = _values(figs)
+    assert values[0] == (3.0, "count", ">")
+    assert values[1][0] == pytest.approx(0.75) and values[1][2] == "~"
+    assert values[2:] == [(3.5, "centimetre", "~"), (98.6, "fahrenheit", "=")]
+
+
+def test_scores_standards_models_indexes_labels_are_not_figures(sentence_figures):
+    _, figs = sentence_figures["not figures"]
+    assert figs == []
+
+
+def test_number_words_of_any_length_and_cents(sentence_figures):
+    _, figs = sentence_figures["spelled"]
+    assert [(f.value, f.unit) for f in figs] == [(3965.95, "dollar")]
+
+
+def test_opposite_bounds_make_one_range(sentence_figures):
+    _, figs = sentence_figures["bounds"]
+    assert _values(figs) == [((10.0, 40.0), None, "="), (200.0, None, ">")]
+
+
+def test_suspended_compounds_share_the_unit_ahead(sentence_figures):
+    _, figs = sentence_figures["suspended"]
+    assert [(f.text, f.value, f.unit) for f in figs] == [
+        ("four", 4.0, "cylinder"),
+        ("five", 5.0, "cylinder"),
+        ("six", 6.0, "cylinder"),
+    ]
+
+
+def test_one_in_five_is_a_fraction_and_a_model_number_no_range(sentence_figures):
+    _, figs = sentence_figures["one in five"]
+    assert len(figs) == 1
+    assert figs[0].value == pytest.approx(0.2) and figs[0].unit == "% adult"
+
+
+def test_a_whole_unit_and_its_part_are_one_figure(sentence_figures):
+    _, figs = sentence_figures["compounds"]
+    assert [(f.text, f.unit) for f in figs][:2] == [
+        ("5 feet 2 inches", "foot"),
+        ("30 feet", "foot"),
+    ]
+    assert figs[0].value == pytest.approx(5 + 2 / 12) and figs[1].value == 30
+
+
+def test_units_from_pint(sentence_figures):
+    _, figs = sentence_figures["pint"]
+    assert [f.unit for f in figs] == ["gigahertz", "kilowatt hour", "kilometre"]
+
+
 def test_ordinals_only_on_request(nlp):
     doc = nlp("It was the 10th record and the third win.")
     assert list(extract_figures(doc)) == []
@@ -225,6 +329,22 @@ def test_lexicon():
     assert glued_unit("bn") == (1e9, None)
     assert glued_unit("th") is None
     assert glued_unit("kWh")[1].name == "kilowatt hour"
+    assert glued_unit("m") == (1.0, glued_unit("m")[1]) and glued_unit("m")[1].name == "metre"
+    assert glued_unit("m", money_or_noun=True) == (1e6, None)
+    assert parse_digits("~3.5").prefix == "~"
+    assert parse_digits("USD1,700").value == 1700
+
+
+def test_lexicon_tables_come_from_pint_and_iso_4217():
+    from pipeline.extract.lexicon import lexicon
+
+    lex = lexicon()
+    assert lex.cased_units["GWh"].name == "gigawatt hour"
+    assert lex.unit_phrases[("micrometers",)].name == "micrometre"
+    assert lex.currency_codes["SEK"] == "swedish krona"
+    assert lex.currency_codes["USD"] == "dollar"
+    assert "ALL" not in lex.currency_codes  # a code that is an English word
+    assert [u.name for u in lex.ambiguous["pounds"]] == ["pound sterling", "pound-mass"]
 
 
 # --- evaluation --------------------------------------------------------------------------------

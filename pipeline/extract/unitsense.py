@@ -1,0 +1,104 @@
+"""The learned unit disambiguator: which unit an ambiguous surface means in its sentence.
+
+"pounds" is money or weight, "5 C" a temperature or a charge, "10'" feet or minutes, "kn"
+knots or kuna. The surfaces and their candidate units are data (``[ambiguous]`` in
+``data/figures/units.toml``); this module scores the candidates with a linear model over the
+sentence's words, learned by ``newsledger train figures`` (:mod:`pipeline.learn.units`) from
+CQE's unit sentences and committed as canonical JSON weights in
+``pipeline/models/units.json``: inference is a dot product, with no pickle and no scikit-learn
+import at run time. It runs only on ambiguous surfaces. Without the model file the first
+candidate is kept.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from pipeline.extract.lexicon import UnitInfo
+
+if TYPE_CHECKING:
+    from spacy.tokens import Span
+
+#: The committed model (inside the package).
+MODEL = Path(__file__).resolve().parent.parent / "models" / "units.json"
+
+_WORD = re.compile(r"[a-z]+|[^\sa-z0-9]", re.IGNORECASE)
+
+
+def _stem(word: str) -> str:
+    """A plural's singular, roughly ("temperatures" -> "temperature"): fewer, denser features."""
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
+
+
+def features(text: str, surface: str, *, glued: bool) -> list[str]:
+    """The model's features of an amount written with ``surface`` in the sentence ``text``.
+
+    Lowercase words (plurals made singular) and marks of the sentence (numbers dropped), word
+    pairs, the surface as
+    written (its case tells "C" from "c"), and whether it is glued to the digits ("5C").
+    """
+    words = [_stem(w.lower()) for w in _WORD.findall(text)]
+    out = [f"w={w}" for w in words]
+    out += [f"b={a}_{b}" for a, b in itertools.pairwise(words)]
+    out += [f"s={surface}", f"glued={glued}", f"s={surface}|glued={glued}"]
+    return sorted(set(out))
+
+
+def model_version() -> str:
+    """Digest of the committed model file ("none" without one), for the stage's version."""
+    import hashlib
+
+    if not MODEL.exists():
+        return "none"
+    return hashlib.sha256(MODEL.read_bytes()).hexdigest()[:16]
+
+
+def load() -> bool:
+    """Load the model now (the figures stage does, before its workers fork); False if absent."""
+    return _model() is not None
+
+
+@cache
+def _model(path: Path = MODEL) -> dict | None:
+    if not path.exists():
+        return None
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def scores(text: str, surface: str, names: list[str], *, glued: bool) -> dict[str, float]:
+    """Linear scores of the candidate unit ``names`` (those the model knows)."""
+    model = _model()
+    if model is None:
+        return {}
+    classes: list[str] = model["classes"]
+    index = {name: k for k, name in enumerate(classes)}
+    wanted = {index[name]: name for name in names if name in index}
+    if not wanted:
+        return {}
+    totals = {k: model["intercepts"][k] for k in wanted}
+    weights: dict[str, dict[str, float]] = model["weights"]
+    for feature in features(text, surface, glued=glued):
+        row = weights.get(feature)
+        if row is None:
+            continue
+        for k in wanted:
+            totals[k] += row.get(str(k), 0.0)
+    return {wanted[k]: total for k, total in totals.items()}
+
+
+def choose(
+    sentence: Span, surface: str, candidates: tuple[UnitInfo, ...], *, glued: bool
+) -> UnitInfo:
+    """The candidate the model scores highest in ``sentence`` (ties: the data's order)."""
+    scored = scores(sentence.text, surface, [c.name for c in candidates], glued=glued)
+    if not scored:
+        return candidates[0]
+    best = max(candidates, key=lambda c: (scored.get(c.name, float("-inf")),))
+    return best

@@ -1,0 +1,171 @@
+"""``newsledger train figures``: the unit disambiguator of :mod:`pipeline.extract.unitsense`.
+
+Learned from CQE's unit sentences (``train/figures/unit-sentences-train.jsonl``: a sentence and
+the unit its amount means, "I weigh 230" -> pound-mass). One multinomial logistic regression
+over the sentence's words and word pairs, the surface as written and whether it is glued to the
+digits (:func:`pipeline.extract.unitsense.features`); at run time only the candidates of the
+surface (``[ambiguous]`` in ``units.toml``) are compared. The weights are written as canonical
+JSON (rounded, zeros dropped): no pickle, no scikit-learn at run time, the same bytes for the
+same data and code. Reported: grouped cross-validation accuracy on the training file and, when
+``unit-sentences-test.jsonl`` lies beside it, accuracy there.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+from pipeline.extract import unitsense
+from pipeline.extract.lexicon import lexicon
+from pipeline.learn import (
+    SHARED_EVAL,
+    TrainReport,
+    TrainRequest,
+    canonical_json,
+    code_digest,
+    deterministic,
+    files_digest,
+    read_jsonl,
+    write_atomic,
+)
+
+TRAIN_FILE = SHARED_EVAL / "train" / "figures" / "unit-sentences-train.jsonl"
+TEST_NAME = "unit-sentences-test.jsonl"
+#: Inverse regularisation strength and the rounding of exported weights.
+C = 4.0
+DIGITS = 3
+#: Weights smaller than this are dropped from the export (they move no decision).
+MIN_WEIGHT = 0.02
+#: Features seen in fewer training sentences than this are not learned from.
+MIN_COUNT = 1
+
+_AMOUNT = re.compile(r"(\d[\d,.]*)(\s?)([^\s\d,.;:!?()]+)")
+
+
+def surface_of(text: str, unit: str | None) -> tuple[str, bool]:
+    """The ambiguous surface written after an amount in ``text`` and whether it is glued.
+
+    The first ``number surface`` pair whose surface may mean ``unit`` (any ambiguous surface
+    when ``unit`` is None); ``("", False)`` when there is none.
+    """
+    ambiguous = lexicon().ambiguous
+    fallback: tuple[str, bool] | None = None
+    for match in _AMOUNT.finditer(text):
+        glued = match.group(2) == ""
+        word = match.group(3)
+        for surface in (word, word.lower(), word.rstrip("'\"")[:1] or word):
+            candidates = ambiguous.get(surface)
+            if not candidates:
+                continue
+            if unit is None or unit in {c.name for c in candidates}:
+                return surface, glued
+            fallback = fallback or (surface, glued)
+    return fallback or ("", False)
+
+
+def _examples(rows: Sequence[dict], *, with_gold: bool) -> list[tuple[list[str], str, str]]:
+    """(features, surface, unit) of each row."""
+    out = []
+    for row in rows:
+        surface, glued = surface_of(row["text"], row["unit"] if with_gold else None)
+        out.append((unitsense.features(row["text"], surface, glued=glued), surface, row["unit"]))
+    return out
+
+
+def _fit(examples: Sequence[tuple[list[str], str, str]]):
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    counts: dict[str, int] = {}
+    for features, _, _ in examples:
+        for feature in features:
+            counts[feature] = counts.get(feature, 0) + 1
+    vectorizer = DictVectorizer(sort=True)
+    matrix = vectorizer.fit_transform(
+        [{f: 1.0 for f in features if counts[f] >= MIN_COUNT} for features, _, _ in examples]
+    )
+    labels = [unit for _, _, unit in examples]
+    model = LogisticRegression(C=C, max_iter=2000, solver="lbfgs")
+    with deterministic():
+        model.fit(matrix, labels)
+    return vectorizer, model
+
+
+def _export(vectorizer, model) -> dict:
+    """Weights rounded, the small ones dropped: a small file that decides the same."""
+    kept = list(range(len(model.classes_)))
+    classes = [str(model.classes_[k]) for k in kept]
+    weights: dict[str, dict[str, float]] = {}
+    coef = model.coef_
+    for column, feature in enumerate(vectorizer.get_feature_names_out()):
+        row = {
+            str(new): round(float(coef[old, column]), DIGITS)
+            for new, old in enumerate(kept)
+            if abs(float(coef[old, column])) >= MIN_WEIGHT
+        }
+        if row:
+            weights[str(feature)] = row
+    intercepts = [round(float(model.intercept_[k]), DIGITS) for k in kept]
+    return {"classes": classes, "intercepts": intercepts, "weights": weights}
+
+
+def _accuracy(payload: dict, examples: Sequence[tuple[list[str], str, str]]) -> float:
+    """Share of examples whose candidate with the best score (as at run time) is the gold."""
+    classes = payload["classes"]
+    right = 0
+    for features, surface, unit in examples:
+        candidates = [c.name for c in lexicon().ambiguous.get(surface, ())] or classes
+        totals = {
+            name: payload["intercepts"][classes.index(name)]
+            for name in candidates
+            if name in classes
+        }
+        for feature in features:
+            row = payload["weights"].get(feature, {})
+            for name in totals:
+                totals[name] += row.get(str(classes.index(name)), 0.0)
+        if totals and max(totals, key=lambda name: totals[name]) == unit:
+            right += 1
+    return round(right / max(1, len(examples)), 4)
+
+
+def train(request: TrainRequest) -> TrainReport:
+    """Learn the disambiguator from the request's files (default: CQE's training sentences)."""
+    from pipeline.learn import units as this_module
+
+    files = list(request.data) or [TRAIN_FILE]
+    rows = [row for path in sorted(files) for row in read_jsonl(path, request.limit)]
+    examples = _examples(rows, with_gold=True)
+    folds = max(2, min(request.folds, len(examples)))
+    fold_right = []
+    for fold in range(folds):
+        train_part = [e for k, e in enumerate(examples) if k % folds != fold]
+        held_out = [e for k, e in enumerate(examples) if k % folds == fold]
+        if len({u for _, _, u in train_part}) < 2 or not held_out:
+            continue
+        payload = _export(*_fit(train_part))
+        fold_right.append(_accuracy(payload, held_out) * len(held_out))
+    payload = _export(*_fit(examples))
+    metrics: dict[str, object] = {
+        "sentences": len(examples),
+        "classes": len(payload["classes"]),
+        "features": len(payload["weights"]),
+        "cv_accuracy": round(sum(fold_right) / max(1, len(examples)), 4),
+    }
+    tests = [path.with_name(TEST_NAME) for path in files if path.with_name(TEST_NAME).exists()]
+    if tests:
+        test_rows = [row for path in tests for row in read_jsonl(path)]
+        metrics["test_accuracy"] = _accuracy(payload, _examples(test_rows, with_gold=False))
+        metrics["test_sentences"] = len(test_rows)
+    data_digest = files_digest(files, limit=request.limit)
+    payload["trained_on"] = {
+        "data_sha256": data_digest,
+        "code_sha256": code_digest(this_module, unitsense),
+        "files": sorted(Path(p).name for p in files),
+        "limit": request.limit,
+        "C": C,
+    }
+    out = request.out or unitsense.MODEL
+    write_atomic(out, canonical_json(payload))
+    return TrainReport(out, data_digest, metrics)

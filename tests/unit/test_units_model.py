@@ -1,0 +1,74 @@
+"""The unit disambiguator: deterministic training, run-time scoring, and the suites' protocol."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from pipeline.evaluate.figure_suites import Found, suite_match, suite_recall, unit_accuracy
+from pipeline.extract import unitsense
+from pipeline.learn import TrainRequest
+from pipeline.learn import units as trainer
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "figures"
+TRAIN = FIXTURES / "unit-sentences-train.jsonl"
+
+
+def test_training_twice_writes_the_same_bytes(tmp_path):
+    first, second = tmp_path / "a.json", tmp_path / "b.json"
+    report = trainer.train(TrainRequest(data=(TRAIN,), out=first, folds=2))
+    trainer.train(TrainRequest(data=(TRAIN,), out=second, folds=2))
+    assert first.read_bytes() == second.read_bytes()
+    model = json.loads(first.read_text())
+    assert model["trained_on"]["data_sha256"] == report.data_digest
+    assert {"pound sterling", "pound-mass", "celsius", "coulomb"} <= set(model["classes"])
+    assert report.metrics["test_sentences"] == 3  # the test file beside the training file
+
+
+def test_surface_of_finds_the_ambiguous_unit_after_an_amount():
+    assert trainer.surface_of("She weighs 130 pounds now.", "pound-mass") == ("pounds", False)
+    assert trainer.surface_of("Keep it at 5C or below.", "celsius") == ("C", True)
+    assert trainer.surface_of("No amount here.", "celsius") == ("", False)
+
+
+def test_features_tell_case_and_gluing():
+    glued = unitsense.features("It is 5C.", "C", glued=True)
+    spaced = unitsense.features("It is 5 c.", "c", glued=False)
+    assert "s=C|glued=True" in glued and "s=c|glued=False" in spaced
+    assert glued == sorted(glued)
+
+
+def test_the_committed_model_reads_the_sentence():
+    """The shipped weights tell money from weight by the words around "pounds"."""
+    weight = unitsense.scores(
+        "He lost 20 pounds on a diet and weighs less.",
+        "pounds",
+        ["pound sterling", "pound-mass"],
+        glued=False,
+    )
+    money = unitsense.scores(
+        "She paid 20 pounds for the ticket at the shop.",
+        "pounds",
+        ["pound sterling", "pound-mass"],
+        glued=False,
+    )
+    assert weight["pound-mass"] > weight["pound sterling"]
+    assert money["pound sterling"] > money["pound-mass"]
+
+
+def test_suite_protocol_values_ranges_and_open_ranges():
+    gold = {"start": 10, "end": 20, "value": 5.0}
+    assert suite_match(gold, Found(12, 14, 5.0, None, None, "=", None))
+    assert not suite_match(gold, Found(20, 24, 5.0, None, None, "=", None))  # no overlap
+    closed = {"start": 0, "end": 9, "value": [20.0, 30.0]}
+    assert suite_match(closed, Found(0, 9, None, 20.0, 30.0, "=", None))
+    more = {"start": 0, "end": 9, "value": [20.0, None]}
+    assert suite_match(more, Found(0, 9, 20.0, None, None, ">", None))
+    assert not suite_match(more, Found(0, 9, 20.0, None, None, "=", None))
+    equal = {"start": 0, "end": 9, "value": [7.0, 7.0]}
+    assert suite_match(equal, Found(0, 9, 7.0, None, None, "=", None))
+    records = [{"id": "x", "suite": "range", "figures": [closed, more]}]
+    found = {"x": [Found(0, 9, None, 20.0, 30.0, "=", None)]}
+    assert suite_recall(records, found) == {"range": 0.5, "all": 0.5}
+    units = [{"id": "u", "unit": "knot"}]
+    assert unit_accuracy(units, {"u": [Found(0, 5, 9.0, None, None, "=", "knot per hour")]}) == 1
