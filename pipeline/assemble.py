@@ -77,6 +77,7 @@ class ClaimSpan:
 def figure_rows(article_id: str, doc: Doc, claims: Sequence[ClaimSpan]) -> list[Row]:
     """Rows of ``figures`` for one article; a figure inside a claim carries its ``claim_id``."""
     from pipeline.extract.figures import extract_figures
+    from pipeline.extract.frames import figure_frame, frame_columns
 
     spans = sorted(claims, key=lambda span: (span.start, span.end))
     starts = [span.start for span in spans]
@@ -102,6 +103,7 @@ def figure_rows(article_id: str, doc: Doc, claims: Sequence[ClaimSpan]) -> list[
                 "unit": figure.unit,
                 "kind": figure.kind,
                 "counted": figure.counted,
+                **frame_columns(figure_frame(doc, figure.start, figure.end, change=figure.change)),
             }
         )
     return rows

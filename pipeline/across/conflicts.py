@@ -1,23 +1,42 @@
-"""Figures that disagree: one story, the same counted thing and place, incompatible values.
+"""Figures that disagree: two outlets in one story, the same quantity, incompatible values.
 
-Each figure becomes an interval from its qualifier (``figures.change``):
+A reader calls two figures a disagreement only when they measure the same quantity, so each
+figure carries a frame (``figures.frame_*``, :mod:`pipeline.extract.frames`): what is counted,
+in what event, whose, where, when and in what role. Two figures are compared only when they
+are in different articles of one story from different outlets (neither a copy), of the same
+kind and unit, and their frames match:
 
-* ``=`` exact: the point ``[v, v]`` (a range ``[low, high]``);
-* ``~`` about, some, an estimated: ``[v - 10%, v + 10%]`` (:attr:`ConflictSettings.tolerance`;
-  news rounds "about 4,000" to the thousand, so 10% is the documented width);
+* **role**: equal, and a total, a change, a limit or a forecast: a part ("three of the four
+  states") or a margin of error ("plus or minus 100,000") is never set against anything;
+* **counted**: the same head lemma (a tiny synonym table: "forces" count troops) and
+  modifiers that do not contradict, one set within the other after unifying spellings
+  ("U.S. troops" = "American forces" = "troops", but "Iraqi troops" is not "U.S. troops",
+  "private-sector jobs" is not "manufacturing jobs"); *exact* when the sets are equal;
+* **event**: the same predicate lemma (exact), or two predicates of one class of the lexicon
+  ("killed" and "dead", "deployed" and "stationed": fuzzy), or one side neutral ("be",
+  "have", none) and the other any predicate (fuzzy); two predicates of different classes
+  ("left behind" vs "deployed") are different quantities;
+* **holder** and **place**: when both sides name one, the names agree (one's words within the
+  other's after unifying spellings); a missing one matches (fuzzy);
+* **time**: when both sides name one, they share a day, month, year or relative expression;
+  a named year is also checked against the other side's article date; a missing one means
+  the article's date, which is the story's.
+
+*Exact* means every field present on one side is present and equal on the other; anything
+else that passes is *fuzzy* (the row says which).
+
+Each figure then becomes an interval from its qualifier (``figures.change``):
+
+* ``=`` exact: the point ``[v, v]`` (a range ``[low, high]``); a round value (two or more
+  trailing zeros, 100 or more) may be rounded by half its last significant digit, at most
+  :attr:`ConflictSettings.rounding` of it (news writes 1,907 votes as 1,900);
+* ``~`` about, some, an estimated: ``[v - 10%, v + 10%]`` (:attr:`ConflictSettings.tolerance`);
 * ``>`` more than, over: ``(v, inf)``; ``<`` less than, under: ``(-inf, v)``;
-* ``up``/``down`` are changes, not levels: never compared.
+* a limit ("up to 30") is compared as the limit itself (``[30, 30]``): "up to 30" and
+  "30" agree, "up to 30" and "up to 40" do not;
+* ``up``/``down`` are changes: compared only with changes, by their amounts.
 
-Two figures conflict when their intervals do not intersect. They are compared only when they
-are in different articles of the same story (within one article, different numbers are usually
-different moments: "5,000 now, 4,000 after the drawdown"), neither article is a copy, they
-measure the same kind, and they count the same thing at the same place, matched conservatively:
-
-* counted thing: same head-noun lemma (a tiny synonym table: "forces" counts troops) and
-  modifiers that do not contradict (one set within the other after unifying spellings:
-  "USA troops" = "U.S. troops" = "American forces" = "troops", but "Iraqi troops" is not
-  "U.S. troops");
-* place: the resolved places in the figure's sentence; two non-empty, disjoint sets differ.
+Two figures conflict when their frames match and their intervals do not intersect.
 """
 
 from __future__ import annotations
@@ -26,32 +45,17 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
 
 import polars as pl
 
 from pipeline import ids
 from pipeline.across.duplicates import publication_order
+from pipeline.extract.frames import lexicon
 
-_PLACE_ALIASES = (
-    (re.compile(r"\bunited states( of america)?\b"), "us"),
-    (re.compile(r"\bunited kingdom\b"), "uk"),
-)
 _TOKEN = re.compile(r"[a-z0-9][a-z0-9.'-]*")
-#: Spellings of one nationality or place modifier.
-_MODIFIER = {
-    "us": "us",
-    "u.s.": "us",
-    "u.s": "us",
-    "usa": "us",
-    "u.s.a.": "us",
-    "american": "us",
-    "america": "us",
-    "americans": "us",
-    "uk": "uk",
-    "u.k.": "uk",
-    "british": "uk",
-    "britain": "uk",
-}
+_YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 #: Words that do not narrow what is counted.
 _STOP = frozenset(
     (
@@ -73,20 +77,28 @@ _STOP = frozenset(
         "his",
         "her",
         "remaining",
+        "estimated",
+        "roughly",
+        "nearly",
+        "almost",
+        "least",
+        "most",
+        "at",
+        "over",
+        "more",
+        "less",
+        "fewer",
+        "additional",
+        "another",
+        "new",
+        "extra",
+        "just",
+        "only",
     )
-)
-#: Modifiers that make the figure a difference, not a level ("49,000 fewer jobs").
-_DELTA = frozenset(
-    ("more", "fewer", "less", "additional", "extra", "further", "new", "lost", "added")
 )
 #: A counted thing starting with a multiplier means the value lost it ("69K jobs" read as 69).
 _MULTIPLIER = frozenset(
     ("k", "m", "bn", "b", "mn", "million", "billion", "thousand", "hundred", "trillion")
-)
-#: A place is where the figure is only after a locative preposition ("troops in Iraq"), not as a
-#: nationality ("U.S. troops", "American forces"), which the counted thing already carries.
-_LOCATIVE = re.compile(
-    r"\b(?:in|at|inside|near|across|throughout|within|into|to|from)\s+(?:the\s+)?$", re.IGNORECASE
 )
 _IRREGULAR = {
     "people": "person",
@@ -96,9 +108,8 @@ _IRREGULAR = {
     "personnel": "personnel",
     "police": "police",
 }
-#: Head nouns that count the same thing (kept tiny on purpose: a wrong merge invents conflicts).
-_HEAD_SYNONYMS = {"force": "troop"}
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9])|\n\s*\n")
+#: Roles whose figures are set against others of the same role.
+COMPARED_ROLES = frozenset(("total", "change", "limit", "forecast"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,9 +118,11 @@ class ConflictSettings:
 
     Attributes:
         tolerance: Half-width of an "about" interval, as a share of the value.
+        rounding: Most a round exact value may have been rounded, as a share of the value.
     """
 
     tolerance: float = 0.1
+    rounding: float = 0.05
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,6 +179,31 @@ def _number(value: float) -> str:
     return f"{value:g}" if abs(value) < 1e6 else f"{value:.6g}"
 
 
+@cache
+def _aliases() -> dict[str, str]:
+    return dict(lexicon()["modifier_aliases"])
+
+
+@cache
+def _head_synonyms() -> dict[str, str]:
+    return dict(lexicon()["head_synonyms"])
+
+
+@cache
+def _event_classes() -> dict[str, frozenset[str]]:
+    """Event lemma -> the classes it belongs to."""
+    classes: dict[str, set[str]] = {}
+    for name, members in lexicon()["event_classes"].items():
+        for member in members:
+            classes.setdefault(member, set()).add(name)
+    return {lemma: frozenset(names) for lemma, names in classes.items()}
+
+
+@cache
+def _neutral_events() -> frozenset[str]:
+    return frozenset(lexicon()["neutral_events"])
+
+
 def singular(word: str) -> str:
     """A noun's singular by rule (enough for heads of counted things)."""
     if word in _IRREGULAR:
@@ -179,23 +217,86 @@ def singular(word: str) -> str:
     return word
 
 
+def _words(text: str) -> list[str]:
+    """Lowercase words with multi-word place names unified ("United States" -> "us")."""
+    text = text.lower().replace("’", "'")
+    for name, alias in _aliases().items():
+        if " " in name:
+            text = re.sub(rf"\b{re.escape(name)}\b", alias, text)
+    return [
+        t.rstrip("'").rstrip(".") if t.endswith("'") else t.rstrip("'")
+        for t in _TOKEN.findall(text)
+    ]
+
+
 def counted_key(counted: str | None) -> Counted | None:
     """Normalise a counted thing; None when there is nothing to compare."""
     if not counted:
         return None
-    text = counted.lower().replace("’", "'")
-    for pattern, replacement in _PLACE_ALIASES:
-        text = pattern.sub(replacement, text)
-    tokens = [t.rstrip("'") for t in _TOKEN.findall(text)]
-    if not tokens or tokens[0].rstrip(".") in _MULTIPLIER or _DELTA & set(tokens):
+    tokens = _words(counted)
+    if not tokens or tokens[0].rstrip(".") in _MULTIPLIER:
         return None
     tokens = [t for t in tokens if t and t not in _STOP and not t[0].isdigit()]
     if not tokens:
         return None
     head = singular(tokens[-1].rstrip("."))
-    head = _HEAD_SYNONYMS.get(head, head)
-    modifiers = frozenset(_MODIFIER.get(t, t.rstrip(".")) for t in tokens[:-1])
+    head = _head_synonyms().get(head, head)
+    aliases = _aliases()
+    modifiers = frozenset(
+        aliases.get(t, aliases.get(t.rstrip("."), t.rstrip("."))) for t in tokens[:-1]
+    )
     return Counted(head, modifiers)
+
+
+def _alias(word: str, aliases: Mapping[str, str]) -> str:
+    """One spelling of a modifier or name word ("U.S." and "American" are "us")."""
+    return aliases.get(word, aliases.get(word.rstrip("."), word.rstrip(".")))
+
+
+def _name_key(text: str | None) -> frozenset[str] | None:
+    """Words of a holder or place name, spellings unified; None when there is none."""
+    if not text:
+        return None
+    aliases = _aliases()
+    words = frozenset(_alias(w, aliases) for w in _words(text) if w not in _STOP)
+    return words or None
+
+
+_TIME_UNITS = ("week", "month", "year", "quarter", "weekend", "decade", "day", "night")
+
+
+def time_key(text: str | None) -> frozenset[str] | None:
+    """What a time expression pins down: named days, months, years and relative phrases."""
+    if not text:
+        return None
+    words = _words(text)
+    known = set(lexicon()["time_words"])
+    keys: set[str] = set()
+    for i, word in enumerate(words):
+        if _YEAR.fullmatch(word):
+            keys.add(word)
+        elif word in ("last", "next", "this", "past", "previous") and i + 1 < len(words):
+            unit = singular(words[i + 1])
+            if unit in _TIME_UNITS:
+                keys.add(f"{word} {unit}")
+        elif (
+            word in known
+            and word not in _TIME_UNITS
+            and word
+            not in (
+                "last",
+                "next",
+                "this",
+                "past",
+                "previous",
+                "since",
+                "ago",
+                "earlier",
+                "later",
+            )
+        ):
+            keys.add(word.rstrip(".")[:3])
+    return frozenset(keys) or None
 
 
 def interval(
@@ -204,84 +305,251 @@ def interval(
     high: float | None,
     change: str,
     tolerance: float,
+    *,
+    role: str = "total",
+    rounding: float = 0.0,
 ) -> Interval | None:
-    """The values a figure allows, from its qualifier; None for changes and empty figures."""
-    if change in ("up", "down"):
-        return None
+    """The values a figure allows, from its qualifier and role; None for empty figures."""
     if value is not None:
         low = high = value
     if low is None or high is None:
         return None
     low, high = min(low, high), max(low, high)
+    if role == "limit":
+        return Interval(high, high)
     if change == "~":
         return Interval(low - abs(low) * tolerance, high + abs(high) * tolerance)
     if change == ">":
         return Interval(low, math.inf, low_open=True)
     if change == "<":
         return Interval(-math.inf, high, high_open=True)
+    if rounding and low == high:
+        slack = _rounding_slack(low, rounding)
+        return Interval(low - slack, high + slack)
     return Interval(low, high)
 
 
-def sentence_spans(body: str) -> list[tuple[int, int]]:
-    """Approximate sentence boundaries (punctuation then a capital, or a blank line)."""
-    spans = []
-    start = 0
-    for match in _SENTENCE_END.finditer(body):
-        spans.append((start, match.start()))
-        start = match.end()
-    spans.append((start, len(body)))
-    return spans
+def _rounding_slack(value: float, share: float) -> float:
+    """How much a round value may have been rounded: half its last digit, at most ``share``."""
+    magnitude = abs(value)
+    if magnitude < 100 or magnitude != int(magnitude):
+        return 0.0
+    unit = 1
+    while int(magnitude) % (unit * 10) == 0:
+        unit *= 10
+    if unit < 100:
+        return 0.0
+    return min(unit / 2, magnitude * share)
 
 
-def figure_places(
-    figures: pl.DataFrame, locations: pl.DataFrame, bodies: Mapping[str, str]
-) -> dict[str, frozenset[int]]:
-    """Resolved places (geonameids) named as locations in the sentence of each figure.
+@dataclass(frozen=True, slots=True)
+class FigureView:
+    """One figure as the conflict decision sees it: values, frame and article metadata."""
 
-    Only mentions after a locative preposition count (see ``_LOCATIVE``).
+    figure_id: str
+    article_id: str
+    outlet: str
+    published_at: datetime | None
+    text: str
+    value: float | None
+    low: float | None
+    high: float | None
+    change: str
+    kind: str
+    unit: str | None
+    counted: str | None
+    event: str | None
+    holder: str | None
+    place: str | None
+    time: str | None
+    role: str
 
-    Args:
-        figures: ``figure_id``, ``article_id``, ``start``.
-        locations: ``article_id``, ``start``, ``geonameid``.
-        bodies: Article bodies by id (only the figures' articles are needed).
-    """
-    by_article: dict[str, list[tuple[int, int]]] = {}
-    for article_id, start, geonameid in locations.select(
-        "article_id", "start", "geonameid"
-    ).iter_rows():
-        body = bodies.get(article_id)
-        if geonameid is not None and body and _LOCATIVE.search(body[max(0, start - 20) : start]):
-            by_article.setdefault(article_id, []).append((start, geonameid))
-    places: dict[str, frozenset[int]] = {}
-    spans_cache: dict[str, list[tuple[int, int]]] = {}
-    for figure_id, article_id, start in figures.select(
-        "figure_id", "article_id", "start"
-    ).iter_rows():
-        mentions = by_article.get(article_id)
-        if not mentions or article_id not in bodies:
-            places[figure_id] = frozenset()
+    @classmethod
+    def from_row(
+        cls, row: Mapping[str, object], outlet: str | None, published_at: datetime | None
+    ) -> FigureView:
+        """From a ``figures`` row (with its ``frame_*`` columns) and its article's metadata."""
+        counted = row.get("frame_counted") or row.get("counted")
+        return cls(
+            figure_id=str(row["figure_id"]),
+            article_id=str(row["article_id"]),
+            outlet=(outlet or str(row["article_id"])).strip().lower(),
+            published_at=published_at,
+            text=str(row["text"]),
+            value=row["value"],  # type: ignore[arg-type]
+            low=row["value_low"],  # type: ignore[arg-type]
+            high=row["value_high"],  # type: ignore[arg-type]
+            change=str(row["change"]),
+            kind=str(row["kind"]),
+            unit=row["unit"],  # type: ignore[arg-type]
+            counted=counted,  # type: ignore[arg-type]
+            event=row.get("frame_event"),  # type: ignore[arg-type]
+            holder=row.get("frame_holder"),  # type: ignore[arg-type]
+            place=row.get("frame_place"),  # type: ignore[arg-type]
+            time=row.get("frame_time"),  # type: ignore[arg-type]
+            role=str(row.get("frame_role") or "total"),
+        )
+
+    def describe(self) -> str:
+        """The frame in words: "u.s. troop · deploy · holder ... · in Iraq · now · total"."""
+        parts = [self.counted or "?", self.event or "-"]
+        if self.holder:
+            parts.append(f"of {self.holder}")
+        parts.append(f"in {self.place}" if self.place else "anywhere")
+        parts.append(self.time or "at publication")
+        parts.append(self.role)
+        return " · ".join(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """Why two frames are the same quantity."""
+
+    counted: Counted
+    exact: bool
+    notes: tuple[str, ...]
+
+
+def _event_match(a: str | None, b: str | None) -> tuple[bool, bool] | None:
+    """(matches, exact) for two events, None when they are different events."""
+    neutral = _neutral_events()
+    a_neutral = a is None or a in neutral
+    b_neutral = b is None or b in neutral
+    if a == b:
+        return True, True
+    if a_neutral or b_neutral:
+        return True, False
+    classes = _event_classes()
+    a_classes = classes.get(a or "", frozenset()) | classes.get((a or "").split()[0], frozenset())
+    b_classes = classes.get(b or "", frozenset()) | classes.get((b or "").split()[0], frozenset())
+    if a_classes & b_classes:
+        return True, False
+    return None
+
+
+def _names_agree(a: str | None, b: str | None) -> bool | None:
+    """True (both named, agree), False (both named, differ) or None (one is missing)."""
+    key_a, key_b = _name_key(a), _name_key(b)
+    if key_a is None or key_b is None:
+        return None
+    return key_a <= key_b or key_b <= key_a
+
+
+def _times_agree(a: FigureView, b: FigureView) -> bool | None:
+    key_a, key_b = time_key(a.time), time_key(b.time)
+    if key_a is not None and key_b is not None:
+        return bool(key_a & key_b)
+    for named, other in ((key_a, b), (key_b, a)):
+        if named is None or other.published_at is None:
             continue
-        spans = spans_cache.setdefault(article_id, sentence_spans(bodies[article_id]))
-        sentence = next(((s, e) for s, e in spans if s <= start < e), (start, start + 1))
-        places[figure_id] = frozenset(g for s, g in mentions if sentence[0] <= s < sentence[1])
-    return places
+        years = {k for k in named if _YEAR.fullmatch(k)}
+        if years and str(other.published_at.year) not in years:
+            return False
+    return None
+
+
+def same_quantity(a: FigureView, b: FigureView) -> Match | None:
+    """The match of two figures' frames, or None when they measure different quantities."""
+    if a.role != b.role or a.role not in COMPARED_ROLES:
+        return None
+    if a.kind != b.kind or (a.kind != "count" and a.unit != b.unit):
+        return None
+    key_a, key_b = counted_key(a.counted), counted_key(b.counted)
+    if key_a is None or key_b is None or not key_a.matches(key_b):
+        return None
+    exact = key_a.modifiers == key_b.modifiers
+    notes: list[str] = []
+    event = _event_match(a.event, b.event)
+    if event is None:
+        return None
+    exact = exact and event[1]
+    if not event[1]:
+        notes.append(f"events {a.event or 'none'} ~ {b.event or 'none'}")
+    for field, agree in (
+        ("holder", _names_agree(a.holder, b.holder)),
+        ("place", _names_agree(a.place, b.place)),
+        ("time", _times_agree(a, b)),
+    ):
+        if agree is False:
+            return None
+        if agree is None and (getattr(a, field) or getattr(b, field)):
+            exact = False
+            notes.append(f"{field} named on one side only")
+    specific = key_a if len(key_a.modifiers) >= len(key_b.modifiers) else key_b
+    return Match(specific, exact, tuple(notes))
+
+
+def figure_interval(figure: FigureView, settings: ConflictSettings) -> Interval | None:
+    """The values ``figure`` allows (see the module docstring)."""
+    change = "=" if figure.change in ("up", "down") else figure.change
+    return interval(
+        figure.value,
+        figure.low,
+        figure.high,
+        change,
+        settings.tolerance,
+        role=figure.role,
+        rounding=settings.rounding,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """The decision on one pair of figures."""
+
+    conflict: bool
+    match: Match | None
+    interval_a: Interval | None
+    interval_b: Interval | None
+
+
+def decide(
+    a: FigureView, b: FigureView, settings: ConflictSettings = ConflictSettings()
+) -> Verdict:
+    """Whether two figures of different outlets disagree about the same quantity."""
+    if a.article_id == b.article_id or a.outlet == b.outlet:
+        return Verdict(False, None, None, None)
+    match = same_quantity(a, b)
+    span_a, span_b = figure_interval(a, settings), figure_interval(b, settings)
+    if match is None or span_a is None or span_b is None:
+        return Verdict(False, match, span_a, span_b)
+    return Verdict(not span_a.intersects(span_b), match, span_a, span_b)
+
+
+def reason(a: FigureView, b: FigureView, verdict: Verdict) -> str:
+    """One line a person can check: the shared frame, who says what, and why they clash."""
+    assert verdict.match is not None and verdict.interval_a and verdict.interval_b
+    match = verdict.match
+    shared = [match.counted.label()]
+    for field in ("event", "holder", "place", "time"):
+        value = getattr(a, field) or getattr(b, field)
+        if value:
+            shared.append(
+                f"of {value}" if field == "holder" else f"in {value}" if field == "place" else value
+            )
+    if not (a.time or b.time):
+        shared.append("at publication")
+    kind = "exact" if match.exact else "fuzzy (" + "; ".join(match.notes) + ")"
+    return (
+        f"both: {', '.join(shared)} ({a.role}); {a.outlet} says {a.text!r} "
+        f"{verdict.interval_a.describe()}, {b.outlet} says {b.text!r} "
+        f"{verdict.interval_b.describe()}: cannot both hold; frames match {kind}"
+    )
 
 
 def find_conflicts(
     figures: pl.DataFrame,
     articles: pl.DataFrame,
     speakers: Mapping[str, str | None],
-    places: Mapping[str, frozenset[int]],
     settings: ConflictSettings = ConflictSettings(),
 ) -> pl.DataFrame:
-    """Pairs of figures in one story whose values cannot both be true.
+    """Pairs of figures in one story, from different outlets, whose values cannot both hold.
 
     Args:
-        figures: The ``figures`` table (or the rows of story articles).
-        articles: ``article_id``, ``published_at``, ``duplicate_of``, ``story_id``.
+        figures: The ``figures`` table (or the rows of story articles), frames included.
+        articles: ``article_id``, ``published_at``, ``duplicate_of``, ``story_id``, ``outlet``.
         speakers: ``claims.source_id`` by ``claim_id`` (the figure's speaker).
-        places: Geonameids in each figure's sentence (:func:`figure_places`).
-        settings: Interval tolerance.
+        settings: Interval tolerances.
 
     Returns:
         The ``figure_conflicts`` rows (see :data:`pipeline.tables.SCHEMAS`).
@@ -291,49 +559,42 @@ def find_conflicts(
     meta = {
         row[0]: row[1:]
         for row in articles.select(
-            "article_id", "published_at", "duplicate_of", "story_id"
+            "article_id", "published_at", "duplicate_of", "story_id", "outlet"
         ).iter_rows()
     }
     candidates: dict[tuple[str, str, str], list[tuple]] = {}
     for row in figures.iter_rows(named=True):
-        published_at, duplicate_of, story_id = meta.get(row["article_id"], (None, None, None))
+        published_at, duplicate_of, story_id, outlet = meta.get(
+            row["article_id"], (None, None, None, None)
+        )
         if story_id is None or duplicate_of is not None:
             continue
-        key = counted_key(row["counted"])
-        span = interval(
-            row["value"], row["value_low"], row["value_high"], row["change"], settings.tolerance
-        )
-        if key is None or span is None:
+        view = FigureView.from_row(row, outlet, published_at)
+        key = counted_key(view.counted)
+        if key is None or view.role not in COMPARED_ROLES:
             continue
         order = publication_order(published_at, row["article_id"])
-        candidates.setdefault((story_id, row["kind"], key.head), []).append(
-            (order, row["figure_id"], row, key, span)
+        candidates.setdefault((story_id, view.kind, key.head), []).append(
+            (order, view.figure_id, view, row)
         )
     records = []
-    for (story_id, kind, _), members in sorted(candidates.items()):
+    for (story_id, _, _), members in sorted(candidates.items()):
         members.sort(key=lambda m: (m[0], m[1]))
-        for i, (_, _, a, key_a, span_a) in enumerate(members):
-            for _, _, b, key_b, span_b in members[i + 1 :]:
-                if a["article_id"] == b["article_id"] or not key_a.matches(key_b):
+        for i, (_, _, a, row_a) in enumerate(members):
+            for _, _, b, row_b in members[i + 1 :]:
+                verdict = decide(a, b, settings)
+                if not verdict.conflict:
                     continue
-                if kind != "count" and a["unit"] != b["unit"]:
-                    continue
-                places_a = places.get(a["figure_id"], frozenset())
-                places_b = places.get(b["figure_id"], frozenset())
-                if places_a and places_b and not places_a & places_b:
-                    continue
-                if span_a.intersects(span_b):
-                    continue
-                specific = key_a if len(key_a.modifiers) >= len(key_b.modifiers) else key_b
+                assert verdict.match and verdict.interval_a and verdict.interval_b
                 records.append(
                     {
-                        "conflict_id": "x_" + ids.stable_id(a["figure_id"], b["figure_id"]),
+                        "conflict_id": "x_" + ids.stable_id(a.figure_id, b.figure_id),
                         "story_id": story_id,
-                        "counted": specific.label(),
-                        **_side("a", a, span_a, speakers),
-                        **_side("b", b, span_b, speakers),
-                        "reason": f"{a['text']!r} means {span_a.describe()} and "
-                        f"{b['text']!r} means {span_b.describe()}: the intervals do not overlap",
+                        "counted": verdict.match.counted.label(),
+                        **_side("a", a, row_a, verdict.interval_a, speakers),
+                        **_side("b", b, row_b, verdict.interval_b, speakers),
+                        "frame_match": "exact" if verdict.match.exact else "fuzzy",
+                        "reason": reason(a, b, verdict),
                     }
                 )
     schema = SCHEMAS["figure_conflicts"]
@@ -342,13 +603,20 @@ def find_conflicts(
     return pl.DataFrame(records, schema=schema).sort("conflict_id")
 
 
-def _side(tag: str, row: Mapping, span: Interval, speakers: Mapping[str, str | None]) -> dict:
+def _side(
+    tag: str,
+    view: FigureView,
+    row: Mapping,
+    span: Interval,
+    speakers: Mapping[str, str | None],
+) -> dict:
     return {
-        f"figure_id_{tag}": row["figure_id"],
-        f"article_id_{tag}": row["article_id"],
+        f"figure_id_{tag}": view.figure_id,
+        f"article_id_{tag}": view.article_id,
         f"source_id_{tag}": speakers.get(row["claim_id"]) if row["claim_id"] else None,
-        f"text_{tag}": row["text"],
-        f"value_{tag}": row["value"],
+        f"text_{tag}": view.text,
+        f"value_{tag}": view.value,
         f"low_{tag}": None if math.isinf(span.low) else span.low,
         f"high_{tag}": None if math.isinf(span.high) else span.high,
+        f"frame_{tag}": view.describe(),
     }

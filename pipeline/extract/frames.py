@@ -1,0 +1,418 @@
+"""A figure's frame: what it counts, in what event, whose, where, when, and in what role.
+
+Two outlets' numbers disagree only when they measure the same quantity: "about 4,000 troops"
+*left behind* after a drawdown and "over 5,000 troops" *deployed* now are both troops in Iraq,
+yet not the same quantity. The frame is what a reader checks before calling two figures a
+disagreement. It is read from the parse the figures already have (textacy ``extract`` style: a
+pure function over a spaCy ``Doc``, a frozen record out):
+
+* ``counted``: the counted noun's lemma with its narrowing modifiers, lowercased
+  ("private-sector job", "u.s. troop"); for "three of the four states", "state";
+* ``event``: the predicate the quantity is an argument of, as a lemma with its particle
+  ("leave behind", "deploy", "kill"); a noun when the figure hangs off one ("the deaths of
+  12 people" -> "death"); "be" for copulas and "there be";
+* ``holder``: whose quantity it is: the event's subject when the figure is its object, a
+  possessor ("Iraq's 5,000 troops"), or the agent of a passive ("by the Labor Department");
+* ``place``: a named place (GPE, LOC, FAC) after a locative preposition on the event or the
+  counted noun ("in Iraq");
+* ``time``: a DATE or TIME entity attached to the event or the counted noun ("in February",
+  "last year"); None means the article's own date;
+* ``role``: ``total`` (a level), ``part`` (of a larger whole: "three of the four states"),
+  ``change`` (an increase or decrease, "added 20,000 jobs", "5,000 more troops"),
+  ``margin`` (a margin of error), ``limit`` ("up to 30 rounds") or ``forecast`` (expected,
+  planned, a target: "would leave", "is expected to reach").
+
+The lexicons (particles, cue words, event classes) are data: ``data/frames.json``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span, Token
+
+DATA_FILE = Path(__file__).resolve().parent / "data" / "frames.json"
+
+ROLES = ("total", "part", "change", "margin", "limit", "forecast")
+
+_NOUNS = frozenset({"NOUN", "PROPN"})
+_VERBS = frozenset({"VERB", "AUX"})
+_PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+_TIME_LABELS = frozenset({"DATE", "TIME"})
+_MODIFIER_DEPS = frozenset({"amod", "compound", "nmod", "npadvmod"})
+_SUBJECT_DEPS = frozenset({"nsubj", "csubj", "expl"})
+_OBJECT_DEPS = frozenset({"dobj", "obj", "attr", "oprd", "nsubjpass", "dative"})
+#: How far up the tree the event is looked for (noun -> prep -> noun -> verb ...).
+_MAX_CLIMB = 4
+
+
+@dataclass(frozen=True, slots=True)
+class FigureFrame:
+    """What a figure measures; every field may be None when the parse does not say.
+
+    Attributes:
+        counted: Counted head lemma with its modifiers, lowercase ("u.s. troop").
+        event: Predicate lemma with particle ("leave behind"), or a nominal event ("death").
+        holder: Whose quantity: subject, possessor or passive agent, as written.
+        place: Named place the quantity is in, as written ("Iraq").
+        time: Time expression the quantity is at, as written ("in February" -> "February");
+            None means the article's date.
+        role: One of :data:`ROLES`.
+    """
+
+    counted: str | None
+    event: str | None
+    holder: str | None
+    place: str | None
+    time: str | None
+    role: str
+
+
+#: The ``figures`` columns a frame fills, in table order.
+FRAME_COLUMNS = (
+    "frame_counted",
+    "frame_event",
+    "frame_holder",
+    "frame_place",
+    "frame_time",
+    "frame_role",
+)
+
+
+def frame_columns(frame: FigureFrame) -> dict[str, str | None]:
+    """The frame as ``figures`` columns (``frame_counted`` ... ``frame_role``)."""
+    return {
+        "frame_counted": frame.counted,
+        "frame_event": frame.event,
+        "frame_holder": frame.holder,
+        "frame_place": frame.place,
+        "frame_time": frame.time,
+        "frame_role": frame.role,
+    }
+
+
+@cache
+def lexicon() -> dict[str, Any]:
+    """The frame lexicons (``data/frames.json``), read once."""
+    return json.loads(DATA_FILE.read_text(encoding="utf-8"))
+
+
+@cache
+def data_digest() -> str:
+    """Digest of the lexicon file, for stage versions (a changed lexicon re-extracts)."""
+    return hashlib.sha256(DATA_FILE.read_bytes()).hexdigest()[:16]
+
+
+@cache
+def _sets() -> dict[str, frozenset[str]]:
+    lex = lexicon()
+    return {
+        name: frozenset(lex[name])
+        for name in (
+            "particles",
+            "forecast_cues",
+            "forecast_nouns",
+            "margin_nouns",
+            "part_after_of",
+            "change_words",
+            "change_events",
+            "place_preps",
+            "unit_nouns",
+        )
+    }
+
+
+def figure_frame(doc: Doc, start: int, end: int, *, change: str = "=") -> FigureFrame:
+    """The frame of the figure at characters ``[start, end)`` of ``doc``.
+
+    Args:
+        doc: The parsed article (tagger, parser, lemmatizer, ner).
+        start: The figure's start offset in ``doc.text``.
+        end: The figure's end offset.
+        change: The figure's qualifier (``figures.change``): ``up``/``down`` make it a change.
+    """
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None or len(span) == 0:
+        return FigureFrame(None, None, None, None, None, "total")
+    anchor = _anchor(span)
+    noun = _counted_noun(span, anchor)
+    inside = {t.i for t in span}
+    counted = _counted_text(noun, inside) if noun is not None else None
+    # The figure's place in the clause: the counted noun it modifies ("4,000 troops were
+    # deployed"), or the figure itself when the noun is its of-object ("dozens of soldiers
+    # were flown").
+    of_figure = noun is not None and noun.head.dep_ == "prep" and noun.head.head.i == anchor.i
+    argument = anchor if noun is None or of_figure else noun
+    event_token = _event_token(argument, inside)
+    event = _event_text(event_token) if event_token is not None else None
+    holder = _holder(argument, event_token)
+    place = _place(argument, event_token, inside)
+    time = _time(argument, event_token, inside)
+    role = _role(doc, span, anchor, noun, event_token, event, change)
+    return FigureFrame(counted, event, holder, place, time, role)
+
+
+def _anchor(span: Span) -> Token:
+    """The figure's syntactic root: its token whose head lies outside the span."""
+    for token in span:
+        if token.head.i < span.start or token.head.i >= span.end or token.head.i == token.i:
+            return token
+    return span.root
+
+
+def _counted_noun(span: Span, anchor: Token) -> Token | None:
+    """The noun the figure counts: the head of a numeric modifier, or an of-object."""
+    units = _sets()["unit_nouns"]
+    of_object = _of_object(anchor)
+    if of_object is not None and (
+        anchor.pos_ in ("NUM", "NOUN") or anchor.lower_ in units or anchor.like_num
+    ):
+        return of_object
+    head = anchor.head
+    if (
+        anchor.dep_ in ("nummod", "quantmod", "amod", "compound", "nmod", "det", "advmod")
+        and head.pos_ in _NOUNS
+        and head.i > anchor.i
+    ):
+        return head
+    if anchor.pos_ in _NOUNS and anchor.lower_ not in units and not anchor.like_num:
+        return anchor  # a vague plural or a noun inside the figure ("dozens", "$5")
+    return None
+
+
+def _of_object(token: Token) -> Token | None:
+    """``X`` of "60 percent of X" / "three of the four X" / "dozens of X"."""
+    for child in token.rights:
+        if child.dep_ == "prep" and child.lower_ == "of":
+            return next((c for c in child.children if c.dep_ == "pobj" and c.pos_ in _NOUNS), None)
+    return None
+
+
+def _counted_text(noun: Token, inside: set[int]) -> str:
+    """Lowercase lemma of ``noun`` with its narrowing left modifiers, in text order."""
+    modifiers: list[Token] = []
+    for child in noun.lefts:
+        if child.i in inside or child.like_num or child.pos_ == "NUM":
+            continue
+        if child.dep_ in _MODIFIER_DEPS or (child.dep_ == "poss" and child.pos_ in _NOUNS):
+            modifiers.extend(
+                t for t in child.subtree if (t.i not in inside and not t.is_punct) or t.text == "-"
+            )
+    words = [t.lower_ for t in sorted(modifiers, key=lambda t: t.i)]
+    words.append(noun.lemma_.lower())
+    return " ".join(words).replace(" - ", "-")
+
+
+def _event_token(argument: Token, inside: set[int]) -> Token | None:
+    """The predicate ``argument`` belongs to: a verb up the tree, or a noun it is 'of'."""
+    token = argument
+    for _ in range(_MAX_CLIMB):
+        head = token.head
+        if head.i == token.i:
+            return token if token.pos_ in _VERBS else None
+        if head.pos_ in _VERBS:
+            return head
+        if head.dep_ == "prep" or head.pos_ == "ADP":
+            token = head
+            continue
+        if head.pos_ in _NOUNS and token.dep_ == "pobj":
+            return head  # "the deaths of 12 people"
+        if head.pos_ in _NOUNS and token.dep_ in ("appos", "conj"):
+            token = head
+            continue
+        if head.pos_ == "ADJ":  # "dead", "injured" as predicates
+            return head
+        return None
+    return None
+
+
+def _event_text(token: Token) -> str:
+    """Lemma of the event with its particle ("leave behind"); "there be" for existentials."""
+    lemma = token.lemma_.lower()
+    if any(c.dep_ == "expl" for c in token.children):
+        return "there " + lemma
+    particles = _sets()["particles"]
+    for child in token.rights:
+        if child.dep_ in ("prt", "advmod") and child.lower_ in particles and child.i == token.i + 1:
+            return f"{lemma} {child.lower_}"
+    return lemma
+
+
+def _compact(token: Token) -> str | None:
+    """A noun phrase as written, without determiners and relative clauses ("United States")."""
+    if token.pos_ == "PRON" or token.pos_ not in _NOUNS:
+        return None
+    keep = [
+        t
+        for t in token.subtree
+        if (t.i <= token.i and t.dep_ not in ("det", "punct", "poss", "case")) or t.i == token.i
+    ]
+    return " ".join(t.text for t in sorted(keep, key=lambda t: t.i)) or None
+
+
+def _holder(argument: Token, event: Token | None) -> str | None:
+    """Whose quantity: a possessor, the subject of the event, or the agent of a passive."""
+    for child in argument.lefts:
+        if child.dep_ == "poss" and child.pos_ in _NOUNS:
+            return _compact(child)
+    if event is None or event.pos_ not in _VERBS:
+        return None
+    if argument.dep_ in _SUBJECT_DEPS:
+        return None  # the counted thing is the subject: no other holder
+    for child in event.children:
+        if child.dep_ in ("nsubj",) and child.i != argument.i:
+            return _compact(child)
+        if child.dep_ == "agent":
+            agent = next((c for c in child.children if c.dep_ == "pobj"), None)
+            if agent is not None:
+                return _compact(agent)
+    return None
+
+
+def _attached(tokens: Iterable[Token]) -> Iterable[Token]:
+    """The prepositional objects hanging off ``tokens`` (one level)."""
+    for token in tokens:
+        for child in token.children:
+            if child.dep_ == "prep":
+                for grandchild in child.children:
+                    if grandchild.dep_ == "pobj":
+                        yield grandchild
+
+
+def _entity_text(token: Token, labels: frozenset[str]) -> str | None:
+    if token.ent_type_ not in labels:
+        return None
+    doc = token.doc
+    for ent in doc.ents:
+        if ent.start <= token.i < ent.end:
+            return ent.text
+    return None
+
+
+def _place(argument: Token, event: Token | None, inside: set[int]) -> str | None:
+    """A named place after a locative preposition on the counted noun or the event."""
+    preps = _sets()["place_preps"]
+    owners = [argument] + ([event] if event is not None else [])
+    for owner in owners:
+        for child in owner.children:
+            if child.dep_ != "prep" or child.lower_ not in preps:
+                continue
+            for obj in child.children:
+                if obj.dep_ == "pobj" and obj.i not in inside:
+                    name = _entity_text(obj, _PLACE_LABELS)
+                    if name:
+                        return name
+    return None
+
+
+def _time(argument: Token, event: Token | None, inside: set[int]) -> str | None:
+    """A DATE or TIME entity attached to the counted noun or the event (not the figure)."""
+    owners = [argument] + ([event] if event is not None else [])
+    doc = argument.doc
+    for ent in doc.ents:
+        if ent.label_ not in _TIME_LABELS or any(t.i in inside for t in ent):
+            continue
+        root = ent.root
+        through_prep = root.head.dep_ == "prep"
+        if any(o.i == root.head.i or (through_prep and o.i == root.head.head.i) for o in owners):
+            return ent.text
+        if root.dep_ in ("npadvmod", "tmod") and any(o.i == root.head.i for o in owners):
+            return ent.text
+    return None
+
+
+def _words_before(doc: Doc, index: int, count: int) -> list[str]:
+    return [t.lower_ for t in doc[max(0, index - count) : index]]
+
+
+def _ends_with(words: Sequence[str], patterns: Iterable[Sequence[str]]) -> bool:
+    return any(
+        len(words) >= len(p) and list(words[len(words) - len(p) :]) == list(p) for p in patterns
+    )
+
+
+def _role(
+    doc: Doc,
+    span: Span,
+    anchor: Token,
+    noun: Token | None,
+    event_token: Token | None,
+    event: str | None,
+    change: str,
+) -> str:
+    """``margin``, ``limit``, ``part``, ``forecast``, ``change`` or ``total``, first cue wins."""
+    lex = lexicon()
+    sets = _sets()
+    span_words = [t.lower_ for t in span]
+    before = _words_before(doc, span.start, 5)
+    context = before + span_words
+    if noun is not None and noun.lemma_.lower() in sets["margin_nouns"]:
+        return "margin"
+    if _ends_with(before, lex["margin_before"]) or any(
+        _ends_with(context[: i + 1], lex["margin_before"]) for i in range(len(context))
+    ):
+        return "margin"
+    if "margin" in context and "error" in context:
+        return "margin"
+    if _ends_with(before, lex["limit_before"]) or any(
+        _ends_with(context[: i + 1], lex["limit_before"]) for i in range(len(before), len(context))
+    ):
+        return "limit"
+    of_object_prep = next((c for c in anchor.rights if c.dep_ == "prep" and c.lower_ == "of"), None)
+    if of_object_prep is not None and noun is not None:
+        determiners = {c.lower_ for c in noun.lefts}
+        whole = determiners & sets["part_after_of"] or any(c.like_num for c in noun.lefts)
+        if whole and anchor.lower_ not in sets["unit_nouns"]:
+            return "part"
+    if _ends_with(before, lex["part_before"]):
+        return "part"
+    if _is_forecast(anchor, noun, event_token):
+        return "forecast"
+    if change in ("up", "down"):
+        return "change"
+    # "5,000 more troops", "an additional 300", but not the qualifier "more than 5,000"
+    nearby = [*before[-2:], *span_words]
+    if noun is not None:
+        nearby += [t.lower_ for t in doc[span.end : noun.i]]
+    marked = {
+        word
+        for i, word in enumerate(nearby)
+        if i + 1 >= len(nearby) or nearby[i + 1] not in ("than", "of")
+    }
+    if marked & sets["change_words"]:
+        return "change"
+    if event is not None and event.split()[0] in sets["change_events"]:
+        return "change"
+    return "total"
+
+
+def _is_forecast(anchor: Token, noun: Token | None, event: Token | None) -> bool:
+    """A planned, expected or hypothetical quantity (modal, verb of expectation, a target)."""
+    sets = _sets()
+    if noun is not None:
+        for child in noun.lefts:
+            if child.dep_ == "compound" and child.lemma_.lower() in sets["forecast_nouns"]:
+                return True
+    token = event
+    steps = 0
+    while token is not None and steps < 4:
+        if token.lemma_.lower() in sets["forecast_cues"] and token.pos_ in ("VERB", "AUX"):
+            return True
+        if token.lemma_.lower() in sets["forecast_nouns"] and token.pos_ in _NOUNS:
+            return True
+        for child in token.children:
+            if child.dep_ == "aux" and child.lemma_.lower() in sets["forecast_cues"]:
+                return True
+        if token.dep_ in ("xcomp", "advcl", "ccomp", "conj") and token.head.i != token.i:
+            token = token.head
+            steps += 1
+            continue
+        break
+    return False
