@@ -184,8 +184,8 @@ class Figures(_Spanned):
     frame_role: _TEXT = pa.Field(
         nullable=True,
         isin=list(FRAME_ROLES),
-        description="Frame: total, part (of a whole), change, margin (of error), limit (up to)"
-        " or forecast (expected, planned, a target).",
+        description="Frame: total, part (of a whole), change, rate (an average, per period),"
+        " margin (of error), limit (up to) or forecast (expected, planned, a target).",
     )
 
     @pa.dataframe_check

@@ -43,7 +43,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -66,7 +66,6 @@ _STOP = frozenset(
         "some",
         "about",
         "than",
-        "other",
         "total",
         "all",
         "those",
@@ -85,17 +84,14 @@ _STOP = frozenset(
         "most",
         "at",
         "over",
-        "more",
-        "less",
-        "fewer",
-        "additional",
         "another",
         "new",
-        "extra",
         "just",
         "only",
     )
 )
+#: Modifiers that make the figure a difference, not a level ("49,000 fewer jobs").
+_DELTA = frozenset(("more", "fewer", "less", "additional", "extra", "further"))
 #: A counted thing starting with a multiplier means the value lost it ("69K jobs" read as 69).
 _MULTIPLIER = frozenset(
     ("k", "m", "bn", "b", "mn", "million", "billion", "thousand", "hundred", "trillion")
@@ -108,8 +104,11 @@ _IRREGULAR = {
     "personnel": "personnel",
     "police": "police",
 }
+#: Roles whose holder says whose the quantity is: a change or rate named for one holder
+#: ("the private sector added") is not the unattributed one ("payrolls grew by").
+_ATTRIBUTED_ROLES = frozenset(("change", "rate"))
 #: Roles whose figures are set against others of the same role.
-COMPARED_ROLES = frozenset(("total", "change", "limit", "forecast"))
+COMPARED_ROLES = frozenset(("total", "change", "rate", "limit", "forecast"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,10 +118,19 @@ class ConflictSettings:
     Attributes:
         tolerance: Half-width of an "about" interval, as a share of the value.
         rounding: Most a round exact value may have been rounded, as a share of the value.
+        max_ratio: Largest gap between two figures, as a ratio, still read as a disagreement
+            about one quantity: two outlets counting one thing rarely differ threefold, and
+            larger gaps are nearly always two quantities (a sector and the economy, one
+            attack and another, 9/11's dead and Tuesday's).
+        max_uncertain: Frame fields that may be uncertain in a fuzzy match (named on one
+            side only, or predicates of one class only); with more, the two figures are as
+            likely about two scenes of one story.
     """
 
     tolerance: float = 0.1
     rounding: float = 0.05
+    max_ratio: float = 3.0
+    max_uncertain: int = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +145,18 @@ class Counted:
         return self.head == other.head and (
             self.modifiers <= other.modifiers or other.modifiers <= self.modifiers
         )
+
+    def same_population(self, other: Counted) -> bool:
+        """Same head and the same narrowing modifiers.
+
+        Only a nationality may be named on one side alone ("U.S. troops" = "troops"), never
+        a sector or kind ("construction jobs" is not "jobs").
+        """
+        if self.head != other.head:
+            return False
+        generic = frozenset(_aliases().values())
+        differ = self.modifiers ^ other.modifiers
+        return differ <= generic and len((self.modifiers | other.modifiers) & generic) <= 1
 
     def label(self) -> str:
         """Readable key, e.g. ``us troop``."""
@@ -200,6 +220,11 @@ def _event_classes() -> dict[str, frozenset[str]]:
 
 
 @cache
+def _above_events() -> frozenset[str]:
+    return frozenset(lexicon()["above_events"])
+
+
+@cache
 def _neutral_events() -> frozenset[str]:
     return frozenset(lexicon()["neutral_events"])
 
@@ -234,7 +259,7 @@ def counted_key(counted: str | None) -> Counted | None:
     if not counted:
         return None
     tokens = _words(counted)
-    if not tokens or tokens[0].rstrip(".") in _MULTIPLIER:
+    if not tokens or tokens[0].rstrip(".") in _MULTIPLIER or _DELTA & set(tokens):
         return None
     tokens = [t for t in tokens if t and t not in _STOP and not t[0].isdigit()]
     if not tokens:
@@ -296,7 +321,11 @@ def time_key(text: str | None) -> frozenset[str] | None:
             )
         ):
             keys.add(word.rstrip(".")[:3])
-    return frozenset(keys) or None
+        elif word[0].isdigit() and i + 1 < len(words) and singular(words[i + 1]) in _TIME_UNITS:
+            keys.add(f"{word} {singular(words[i + 1])}")  # "the past 28 months"
+    if not keys:  # a time we cannot read is still a time: compared as written
+        keys = {" ".join(w for w in words if w not in ("the", "a", "an", "of"))}
+    return frozenset(keys)
 
 
 def interval(
@@ -309,7 +338,13 @@ def interval(
     role: str = "total",
     rounding: float = 0.0,
 ) -> Interval | None:
-    """The values a figure allows, from its qualifier and role; None for empty figures."""
+    """The values a figure allows, from its qualifier and role.
+
+    None for empty figures and for ``up``/``down`` (a change's amount is compared by
+    :func:`figure_interval`, only with other changes).
+    """
+    if change in ("up", "down"):
+        return None
     if value is not None:
         low = high = value
     if low is None or high is None:
@@ -408,6 +443,8 @@ class Match:
     counted: Counted
     exact: bool
     notes: tuple[str, ...]
+    #: A holder, place or named time agrees on both sides.
+    tied: bool = False
 
 
 def _event_match(a: str | None, b: str | None) -> tuple[bool, bool] | None:
@@ -448,21 +485,29 @@ def _times_agree(a: FigureView, b: FigureView) -> bool | None:
     return None
 
 
-def same_quantity(a: FigureView, b: FigureView) -> Match | None:
+def same_quantity(
+    a: FigureView, b: FigureView, settings: ConflictSettings = ConflictSettings()
+) -> Match | None:
     """The match of two figures' frames, or None when they measure different quantities."""
     if a.role != b.role or a.role not in COMPARED_ROLES:
         return None
-    if a.kind != b.kind or (a.kind != "count" and a.unit != b.unit):
+    if a.kind != b.kind or (a.kind != "count" and a.unit != b.unit) or a.kind == "duration":
         return None
     key_a, key_b = counted_key(a.counted), counted_key(b.counted)
-    if key_a is None or key_b is None or not key_a.matches(key_b):
+    if key_a is None or key_b is None or not key_a.same_population(key_b):
         return None
     exact = key_a.modifiers == key_b.modifiers
     notes: list[str] = []
     event = _event_match(a.event, b.event)
     if event is None:
         return None
+    neutral = _neutral_events()
+    # What ties the two beyond the counted noun: events of one class (neither neutral), or
+    # the same holder, place or named time. Without one, two "people" are any people.
+    anchored = a.event not in neutral and b.event not in neutral and a.event and b.event
+
     exact = exact and event[1]
+    tied = False
     if not event[1]:
         notes.append(f"events {a.event or 'none'} ~ {b.event or 'none'}")
     for field, agree in (
@@ -472,17 +517,28 @@ def same_quantity(a: FigureView, b: FigureView) -> Match | None:
     ):
         if agree is False:
             return None
+        one_sided = agree is None and bool(getattr(a, field) or getattr(b, field))
+        if field == "holder" and one_sided and a.role in _ATTRIBUTED_ROLES:
+            return None  # "construction added 48,000" vs "236,000 were added"
+        anchored = anchored or agree is True
+        tied = tied or agree is True
         if agree is None and (getattr(a, field) or getattr(b, field)):
             exact = False
             notes.append(f"{field} named on one side only")
+    if not anchored or len(notes) > settings.max_uncertain:
+        return None
     specific = key_a if len(key_a.modifiers) >= len(key_b.modifiers) else key_b
-    return Match(specific, exact, tuple(notes))
+    return Match(specific, exact, tuple(notes), tied)
 
 
 def figure_interval(figure: FigureView, settings: ConflictSettings) -> Interval | None:
     """The values ``figure`` allows (see the module docstring)."""
+    if is_vague(figure):
+        return None
     change = "=" if figure.change in ("up", "down") else figure.change
-    return interval(
+    if change == "=" and (figure.event or "").split(" ")[0] in _above_events():
+        change = ">"  # "Texas surpassed 5,000 new cases"
+    span = interval(
         figure.value,
         figure.low,
         figure.high,
@@ -491,6 +547,22 @@ def figure_interval(figure: FigureView, settings: ConflictSettings) -> Interval 
         role=figure.role,
         rounding=settings.rounding,
     )
+    if span is None:
+        return None
+    # A whole percentage may round a decimal one: "46 percent" and "45.9 percent" agree.
+    if figure.kind == "percent" and change == "=" and span.low == span.high == int(span.low):
+        return Interval(span.low - 0.5, span.high + 0.5)
+    # A reader does not split hairs at a bound: "more than 50" and "50 or more" agree, and
+    # news often writes "more than" for "at least".
+    return Interval(span.low, span.high)
+
+
+def is_vague(figure: FigureView) -> bool:
+    """A vague plural ("hundreds", "dozens of"): no digits and a tenfold range.
+
+    Not compared: "thousands of Americans" is said of 23,000 as readily as of 3,000.
+    """
+    return not any(ch.isdigit() for ch in figure.text) and figure.value is None
 
 
 @dataclass(frozen=True, slots=True)
@@ -504,16 +576,36 @@ class Verdict:
 
 
 def decide(
-    a: FigureView, b: FigureView, settings: ConflictSettings = ConflictSettings()
+    a: FigureView,
+    b: FigureView,
+    settings: ConflictSettings = ConflictSettings(),
+    *,
+    unclear: bool = False,
 ) -> Verdict:
-    """Whether two figures of different outlets disagree about the same quantity."""
+    """Whether two figures of different outlets disagree about the same quantity.
+
+    Args:
+        a: One figure.
+        b: The other.
+        settings: Interval tolerances.
+        unclear: One of them is :func:`ambiguous` in its article: only a tied match counts.
+    """
     if a.article_id == b.article_id or a.outlet == b.outlet:
         return Verdict(False, None, None, None)
-    match = same_quantity(a, b)
+    match = same_quantity(a, b, settings)
     span_a, span_b = figure_interval(a, settings), figure_interval(b, settings)
-    if match is None or span_a is None or span_b is None:
+    if match is None or span_a is None or span_b is None or (unclear and not match.tied):
         return Verdict(False, match, span_a, span_b)
-    return Verdict(not span_a.intersects(span_b), match, span_a, span_b)
+    clash = not span_a.intersects(span_b) and _gap(span_a, span_b) <= settings.max_ratio
+    return Verdict(clash, match, span_a, span_b)
+
+
+def _gap(a: Interval, b: Interval) -> float:
+    """How far apart two disjoint intervals are, as the ratio of the nearer ends."""
+    lower, upper = (a, b) if a.high < b.low else (b, a)
+    if lower.high <= 0 or math.isinf(upper.low):
+        return math.inf
+    return upper.low / lower.high
 
 
 def reason(a: FigureView, b: FigureView, verdict: Verdict) -> str:
@@ -535,6 +627,33 @@ def reason(a: FigureView, b: FigureView, verdict: Verdict) -> str:
         f"{verdict.interval_a.describe()}, {b.outlet} says {b.text!r} "
         f"{verdict.interval_b.describe()}: cannot both hold; frames match {kind}"
     )
+
+
+def ambiguous(views: Sequence[FigureView], settings: ConflictSettings) -> set[str]:
+    """Figures whose own article gives another, incompatible value for the same frame.
+
+    "Almost 3,000 killed on 9/11" and "8 killed on Tuesday" in one article (same counted
+    head, predicates of one class, one role, values apart) are two quantities the frame may
+    not tell apart: such a figure is compared with another outlet's only when a holder,
+    place or named time agrees on both sides (:attr:`Match.tied`).
+
+    Args:
+        views: Figures of one article (any order).
+        settings: Interval tolerances.
+    """
+    out: set[str] = set()
+    for i, a in enumerate(views):
+        key_a = counted_key(a.counted)
+        for b in views[i + 1 :]:
+            key_b = counted_key(b.counted)
+            if key_a is None or key_b is None or key_a.head != key_b.head or a.role != b.role:
+                continue
+            if _event_match(a.event, b.event) is None:
+                continue
+            span_a, span_b = figure_interval(a, settings), figure_interval(b, settings)
+            if span_a and span_b and not span_a.intersects(span_b):
+                out.update((a.figure_id, b.figure_id))
+    return out
 
 
 def find_conflicts(
@@ -580,9 +699,13 @@ def find_conflicts(
     records = []
     for (story_id, _, _), members in sorted(candidates.items()):
         members.sort(key=lambda m: (m[0], m[1]))
+        by_article: dict[str, list[FigureView]] = {}
+        for member in members:
+            by_article.setdefault(member[2].article_id, []).append(member[2])
+        unclear = set().union(*(ambiguous(v, settings) for v in by_article.values()))
         for i, (_, _, a, row_a) in enumerate(members):
             for _, _, b, row_b in members[i + 1 :]:
-                verdict = decide(a, b, settings)
+                verdict = decide(a, b, settings, unclear=bool({a.figure_id, b.figure_id} & unclear))
                 if not verdict.conflict:
                     continue
                 assert verdict.match and verdict.interval_a and verdict.interval_b

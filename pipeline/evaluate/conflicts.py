@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING
 from pipeline.across.conflicts import (
     ConflictSettings,
     FigureView,
+    ambiguous,
     counted_key,
     decide,
     figure_interval,
@@ -131,24 +132,26 @@ def run(
     found = 0
     for pair in pairs:
         views = []
+        unclear = False
         for side in ("a", "b"):
             item = pair[side]
             sid = sentence_id(item["sentence"])
             row = _find(rows.get(sid, []), item["sentence"], item["start"], item["end"])
-            if row is not None:
-                views.append(
-                    FigureView.from_row(
-                        row, f"{side}:{item['outlet']}", _parse_date(item.get("published_at"))
-                    )
-                )
+            if row is None:
+                continue
+            outlet, date = f"{side}:{item['outlet']}", _parse_date(item.get("published_at"))
+            views.append(FigureView.from_row(row, outlet, date))
+            # as the stage does per article: here the article is the sentence
+            neighbours = [FigureView.from_row(r, outlet, date) for r in rows.get(sid, [])]
+            unclear = unclear or views[-1].figure_id in ambiguous(neighbours, settings)
         if len(views) < 2:
             decisions[pair["id"]] = same[pair["id"]] = False
             continue
         found += 1
-        verdict = decide(views[0], views[1], settings)
+        verdict = decide(views[0], views[1], settings, unclear=unclear)
         decisions[pair["id"]] = verdict.conflict
         same[pair["id"]] = verdict.match is not None
-        if show_errors and pair["id"] in read and verdict.conflict != bool(pair["conflict"]):
+        if show_errors and pair["id"] in read and (verdict.conflict or pair["conflict"]):
             _show(pair, views, verdict, settings)
 
     def scored(ids: Sequence[str]) -> dict:
@@ -181,10 +184,15 @@ def run(
 def _show(pair: dict, views: list[FigureView], verdict, settings: ConflictSettings) -> None:
     print(f"## {pair['id']} gold conflict={pair['conflict']} same={pair['same_quantity']}")
     for side, view in zip("ab", views, strict=True):
-        print(f"   {side}: {pair[side]['sentence']}")
+        item = pair[side]
+        text = item["sentence"]
+        start, end = item["start"], item["end"]
+        marked = f"{text[:start]}[[{text[start:end]}]]{text[end:]}"
+        print(f"   {side}: {' '.join(marked.split())[:400]}")
         span = figure_interval(view, settings)
         print(f"      {view.text!r} {span.describe() if span else None} | {view.describe()}")
-    print(f"   ours: conflict={verdict.conflict} match={verdict.match}")
+    notes = "; ".join(verdict.match.notes) if verdict.match else "-"
+    print(f"   ours: conflict={verdict.conflict} ({notes})")
 
 
 def _print(result: dict) -> None:

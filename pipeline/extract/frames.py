@@ -18,7 +18,8 @@ pure function over a spaCy ``Doc``, a frozen record out):
 * ``time``: a DATE or TIME entity attached to the event or the counted noun ("in February",
   "last year"); None means the article's own date;
 * ``role``: ``total`` (a level), ``part`` (of a larger whole: "three of the four states"),
-  ``change`` (an increase or decrease, "added 20,000 jobs", "5,000 more troops"),
+  ``change`` (an increase or decrease, "added 20,000 jobs", "5,000 more troops"), ``rate``
+  (an average or a quantity per period: "an average of 158,000 jobs a month"),
   ``margin`` (a margin of error), ``limit`` ("up to 30 rounds") or ``forecast`` (expected,
   planned, a target: "would leave", "is expected to reach").
 
@@ -40,12 +41,14 @@ if TYPE_CHECKING:
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "frames.json"
 
-ROLES = ("total", "part", "change", "margin", "limit", "forecast")
+ROLES = ("total", "part", "change", "rate", "margin", "limit", "forecast")
 
 _NOUNS = frozenset({"NOUN", "PROPN"})
 _VERBS = frozenset({"VERB", "AUX"})
 _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 _TIME_LABELS = frozenset({"DATE", "TIME"})
+#: Proper nouns that are not where something is ("from Mrs. Clinton's server", "on Monday").
+_NOT_PLACE_LABELS = frozenset({"PERSON", "NORP", "DATE", "TIME", "CARDINAL", "ORDINAL"})
 _MODIFIER_DEPS = frozenset({"amod", "compound", "nmod", "npadvmod"})
 _SUBJECT_DEPS = frozenset({"nsubj", "csubj", "expl"})
 _OBJECT_DEPS = frozenset({"dobj", "obj", "attr", "oprd", "nsubjpass", "dative"})
@@ -125,6 +128,9 @@ def _sets() -> dict[str, frozenset[str]]:
             "change_events",
             "place_preps",
             "unit_nouns",
+            "rate_words",
+            "lead_words",
+            "period_words",
         )
     }
 
@@ -211,7 +217,14 @@ def _counted_text(noun: Token, inside: set[int]) -> str:
 
 
 def _event_token(argument: Token, inside: set[int]) -> Token | None:
-    """The predicate ``argument`` belongs to: a verb up the tree, or a noun it is 'of'."""
+    """The predicate ``argument`` belongs to: a verb up the tree, or a noun it is 'of'.
+
+    A relative or participial clause on the counted noun names its event first ("the 13
+    people who were killed", "2,000 children being separated").
+    """
+    for child in argument.rights:
+        if child.dep_ in ("relcl", "acl") and child.pos_ in _VERBS and child.i not in inside:
+            return child
     token = argument
     for _ in range(_MAX_CLIMB):
         head = token.head
@@ -254,36 +267,56 @@ def _compact(token: Token) -> str | None:
         for t in token.subtree
         if (t.i <= token.i and t.dep_ not in ("det", "punct", "poss", "case")) or t.i == token.i
     ]
-    return " ".join(t.text for t in sorted(keep, key=lambda t: t.i)) or None
+    # Proper nouns as written, other words lowercase: "Businesses" at the start of a
+    # sentence is a common noun, and the case tells a name from a description.
+    words = [t.text if t.pos_ == "PROPN" else t.lower_ for t in sorted(keep, key=lambda t: t.i)]
+    return " ".join(words) or None
 
 
 def _holder(argument: Token, event: Token | None) -> str | None:
     """Whose quantity: a possessor, the subject of the event, or the agent of a passive."""
+    found = _holder_token(argument, event)
+    if found is None:
+        return None
+    clauses = {t.i for c in found.children if c.dep_ == "relcl" for t in c.subtree}
+    if argument.i in {t.i for t in found.subtree} - clauses:
+        return None  # the figure's own phrase ("the 30,000 emails that are missing")
+    return _compact(found)
+
+
+def _holder_token(argument: Token, event: Token | None) -> Token | None:
+    """The token heading the holder's phrase (see :func:`_holder`).
+
+    The other participant of the event: its subject (or passive agent) when the figure is
+    the object, its object when the figure is the subject or agent ("17 women accused
+    Trump"). A clause without a subject takes the one of the clause it depends on
+    ("construction stands out, adding 48,000 jobs").
+    """
     for child in argument.lefts:
         if child.dep_ == "poss" and child.pos_ in _NOUNS:
-            return _compact(child)
+            return child
     if event is None or event.pos_ not in _VERBS:
         return None
-    if argument.dep_ in _SUBJECT_DEPS:
-        return None  # the counted thing is the subject: no other holder
-    for child in event.children:
-        if child.dep_ in ("nsubj",) and child.i != argument.i:
-            return _compact(child)
-        if child.dep_ == "agent":
-            agent = next((c for c in child.children if c.dep_ == "pobj"), None)
-            if agent is not None:
-                return _compact(agent)
+    is_subject = argument.dep_ in (*_SUBJECT_DEPS, "pobj") and (
+        argument.dep_ != "pobj" or argument.head.dep_ == "agent"
+    )
+    wanted = ("dobj", "nsubjpass") if is_subject else ("nsubj", "agent")
+    clause = event
+    for _ in range(3):
+        for child in clause.children:
+            if child.dep_ not in wanted or child.i == argument.i:
+                continue
+            if child.dep_ == "agent":
+                child = next((c for c in child.children if c.dep_ == "pobj"), None)
+                if child is None or child.i == argument.i:
+                    continue
+            if child.tag_ in ("WDT", "WP") and clause.dep_ == "relcl":
+                return clause.head  # "attacks that killed 14": the attacks
+            return child
+        if clause.dep_ not in ("advcl", "xcomp", "conj") or clause.head.pos_ not in _VERBS:
+            break
+        clause = clause.head
     return None
-
-
-def _attached(tokens: Iterable[Token]) -> Iterable[Token]:
-    """The prepositional objects hanging off ``tokens`` (one level)."""
-    for token in tokens:
-        for child in token.children:
-            if child.dep_ == "prep":
-                for grandchild in child.children:
-                    if grandchild.dep_ == "pobj":
-                        yield grandchild
 
 
 def _entity_text(token: Token, labels: frozenset[str]) -> str | None:
@@ -296,10 +329,44 @@ def _entity_text(token: Token, labels: frozenset[str]) -> str | None:
     return None
 
 
+def _owners(argument: Token, event: Token | None) -> list[Token]:
+    """Where a place or time of the figure can hang: the noun, the event, the clauses above.
+
+    "..., killing 14 people" takes the time of "blew up Monday".
+    """
+    owners = [argument]
+    if event is not None:  # "20 died and 130 were wounded at the station": shared attachments
+        owners.extend(c for c in event.children if c.dep_ == "conj" and c.pos_ in _VERBS)
+    token = event
+    for _ in range(3):
+        if token is None:
+            break
+        owners.append(token)
+        if token.dep_ not in ("advcl", "xcomp", "conj") or token.head.i == token.i:
+            break
+        token = token.head
+    return owners
+
+
 def _place(argument: Token, event: Token | None, inside: set[int]) -> str | None:
     """A named place after a locative preposition on the counted noun or the event."""
     preps = _sets()["place_preps"]
-    owners = [argument] + ([event] if event is not None else [])
+    owners = _owners(argument, event)
+    deictic = _deictic(event) if event is not None else None
+    if deictic:  # "the 89 people who were killed there"
+        return deictic
+    if (
+        event is not None
+        and event.dep_ == "relcl"
+        and any(c.lower_ in ("where", "wherein") for c in event.children)
+    ):  # "Zaventem Airport, where 11 people were killed"
+        named = [
+            t
+            for t in event.head.subtree
+            if t.pos_ == "PROPN" and t.i < event.i and t.ent_type_ not in _NOT_PLACE_LABELS
+        ]
+        if named and event.head.pos_ in _NOUNS:
+            return " ".join(t.text for t in named)
     for owner in owners:
         for child in owner.children:
             if child.dep_ != "prep" or child.lower_ not in preps:
@@ -309,12 +376,29 @@ def _place(argument: Token, event: Token | None, inside: set[int]) -> str | None
                     name = _entity_text(obj, _PLACE_LABELS)
                     if name:
                         return name
+                    named = [
+                        t
+                        for t in obj.subtree
+                        if t.pos_ == "PROPN"
+                        and t.i not in inside
+                        and t.ent_type_ not in _NOT_PLACE_LABELS
+                    ]
+                    if named:  # "at the Maelbeek metro station", "at Zaventem Airport"
+                        return " ".join(t.text for t in named)
+    return None
+
+
+def _deictic(event: Token) -> str | None:
+    """The adverb "there" or "here" on the event: a place the sentence before named."""
+    for child in event.children:
+        if child.dep_ == "advmod" and child.lower_ in ("there", "here"):
+            return child.lower_
     return None
 
 
 def _time(argument: Token, event: Token | None, inside: set[int]) -> str | None:
     """A DATE or TIME entity attached to the counted noun or the event (not the figure)."""
-    owners = [argument] + ([event] if event is not None else [])
+    owners = _owners(argument, event)
     doc = argument.doc
     for ent in doc.ents:
         if ent.label_ not in _TIME_LABELS or any(t.i in inside for t in ent):
@@ -325,6 +409,15 @@ def _time(argument: Token, event: Token | None, inside: set[int]) -> str | None:
             return ent.text
         if root.dep_ in ("npadvmod", "tmod") and any(o.i == root.head.i for o in owners):
             return ent.text
+    # a date deeper inside a phrase on the event: "ahead of Tuesday's two contests"
+    for owner in owners[1:]:
+        for child in owner.children:
+            if child.dep_ != "prep":
+                continue
+            inner = {t.i for t in child.subtree}
+            for ent in doc.ents:
+                if ent.label_ == "DATE" and ent.root.i in inner and ent.root.i not in inside:
+                    return ent.text
     return None
 
 
@@ -361,6 +454,9 @@ def _role(
         return "margin"
     if "margin" in context and "error" in context:
         return "margin"
+    following = [t.lower_ for t in doc[(noun.i if noun is not None else span.end - 1) + 1 :][:2]]
+    if set(following) & sets["lead_words"]:  # "195 delegates ahead": a lead, not a count
+        return "margin"
     if _ends_with(before, lex["limit_before"]) or any(
         _ends_with(context[: i + 1], lex["limit_before"]) for i in range(len(before), len(context))
     ):
@@ -375,6 +471,13 @@ def _role(
         return "part"
     if _is_forecast(anchor, noun, event_token):
         return "forecast"
+    after = [t.lower_ for t in doc[(noun.i if noun is not None else span.end - 1) + 1 :][:3]]
+    if (
+        set(context) & sets["rate_words"]
+        or any(after[: len(p)] == list(p) for p in lex["rate_after"])
+        or _per_period(event_token)
+    ):
+        return "rate"
     if change in ("up", "down"):
         return "change"
     # "5,000 more troops", "an additional 300", but not the qualifier "more than 5,000"
@@ -391,6 +494,18 @@ def _role(
     if event is not None and event.split()[0] in sets["change_events"]:
         return "change"
     return "total"
+
+
+def _per_period(event: Token | None) -> bool:
+    """The event happens per period: "are being separated each day", "added a month"."""
+    if event is None:
+        return False
+    for child in event.children:
+        if child.dep_ in ("npadvmod", "advmod", "dobj") and any(
+            c.lower_ in ("a", "an", "each", "every", "per") for c in child.children
+        ):
+            return child.lemma_.lower() in _sets()["period_words"]
+    return False
 
 
 def _is_forecast(anchor: Token, noun: Token | None, event: Token | None) -> bool:
@@ -410,7 +525,8 @@ def _is_forecast(anchor: Token, noun: Token | None, event: Token | None) -> bool
         for child in token.children:
             if child.dep_ == "aux" and child.lemma_.lower() in sets["forecast_cues"]:
                 return True
-        if token.dep_ in ("xcomp", "advcl", "ccomp", "conj") and token.head.i != token.i:
+        climbs = ("xcomp", "advcl", "ccomp", "conj", "acl", "pcomp", "pobj", "prep")
+        if token.dep_ in climbs and token.head.i != token.i:  # "the goal of signing up 3.3m"
             token = token.head
             steps += 1
             continue
