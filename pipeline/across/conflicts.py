@@ -4,39 +4,47 @@ A reader calls two figures a disagreement only when they measure the same quanti
 figure carries a frame (``figures.frame_*``, :mod:`pipeline.extract.frames`): what is counted,
 in what event, whose, where, when and in what role. Two figures are compared only when they
 are in different articles of one story from different outlets (neither a copy), of the same
-kind and unit, and their frames match:
+kind and unit (durations and vague plurals such as "hundreds" never), and their frames match
+(:func:`same_quantity`):
 
-* **role**: equal, and a total, a change, a limit or a forecast: a part ("three of the four
-  states") or a margin of error ("plus or minus 100,000") is never set against anything;
-* **counted**: the same head lemma (a tiny synonym table: "forces" count troops) and
-  modifiers that do not contradict, one set within the other after unifying spellings
-  ("U.S. troops" = "American forces" = "troops", but "Iraqi troops" is not "U.S. troops",
-  "private-sector jobs" is not "manufacturing jobs"); *exact* when the sets are equal;
-* **event**: the same predicate lemma (exact), or two predicates of one class of the lexicon
-  ("killed" and "dead", "deployed" and "stationed": fuzzy), or one side neutral ("be",
-  "have", none) and the other any predicate (fuzzy); two predicates of different classes
-  ("left behind" vs "deployed") are different quantities;
-* **holder** and **place**: when both sides name one, the names agree (one's words within the
-  other's after unifying spellings); a missing one matches (fuzzy);
-* **time**: when both sides name one, they share a day, month, year or relative expression;
-  a named year is also checked against the other side's article date; a missing one means
-  the article's date, which is the story's.
+* **role**: equal, and a total, change, rate, limit or forecast: a part ("three of the four
+  states"), a margin of error or a lead in points is never set against anything;
+* **counted**: the same head lemma (a tiny synonym table: "forces" count troops) and the same
+  modifiers, except that a nationality may be named on one side only ("U.S. troops" =
+  "troops"; "Iraqi troops" is not "U.S. troops", "construction jobs" is not "jobs");
+* **event**: the same predicate lemma, or two of one class of the lexicon ("killed" and
+  "died"), or one side neutral ("be", "have", none); predicates of different classes ("left
+  behind" and "deployed") are different quantities;
+* **holder** and **place**: when both sides name one, the names agree (same last word, one's
+  words within the other's after unifying spellings); a change or rate whose holder is named
+  on one side only is not compared (the sector is not the economy);
+* **time**: when both sides name one, they share a day, month, year or relative expression
+  (a time we cannot read is compared as written); a named year is also checked against the
+  other side's article date; a missing one means the article's date, which is the story's;
+* **tie**: something besides the counted noun: two non-neutral predicates, or an agreeing
+  holder, place or time;
+* **uncertainty**: at most :attr:`ConflictSettings.max_uncertain` fields named on one side
+  only or predicates of one class only.
 
-*Exact* means every field present on one side is present and equal on the other; anything
-else that passes is *fuzzy* (the row says which).
+The match is *exact* when every field present on one side is present and equal on the other,
+*fuzzy* otherwise (the row says which). A figure whose own article gives another value for
+the same counted head, predicate class and role (:func:`ambiguous`) needs a tie.
 
 Each figure then becomes an interval from its qualifier (``figures.change``):
 
 * ``=`` exact: the point ``[v, v]`` (a range ``[low, high]``); a round value (two or more
   trailing zeros, 100 or more) may be rounded by half its last significant digit, at most
-  :attr:`ConflictSettings.rounding` of it (news writes 1,907 votes as 1,900);
+  :attr:`ConflictSettings.rounding` of it (news writes 1,907 votes as 1,900); a whole
+  percentage by half a point;
 * ``~`` about, some, an estimated: ``[v - 10%, v + 10%]`` (:attr:`ConflictSettings.tolerance`);
-* ``>`` more than, over: ``(v, inf)``; ``<`` less than, under: ``(-inf, v)``;
+* ``>`` more than, over, and "surpassed": ``[v, inf)``; ``<`` less than, under:
+  ``(-inf, v]`` (closed: "more than 50" and "50 or more" agree);
 * a limit ("up to 30") is compared as the limit itself (``[30, 30]``): "up to 30" and
   "30" agree, "up to 30" and "up to 40" do not;
 * ``up``/``down`` are changes: compared only with changes, by their amounts.
 
-Two figures conflict when their frames match and their intervals do not intersect.
+Two figures conflict when their frames match, their intervals do not intersect and the gap
+between them is at most :attr:`ConflictSettings.max_ratio` (threefold).
 """
 
 from __future__ import annotations
@@ -465,11 +473,21 @@ def _event_match(a: str | None, b: str | None) -> tuple[bool, bool] | None:
 
 
 def _names_agree(a: str | None, b: str | None) -> bool | None:
-    """True (both named, agree), False (both named, differ) or None (one is missing)."""
+    """True (both named, agree), False (both named, differ) or None (one is missing).
+
+    Two names agree when they end in the same word and one's words are within the
+    other's ("Trump" = "Donald Trump"; "same-sex marriage" is not "same-sex marriage bans").
+    """
     key_a, key_b = _name_key(a), _name_key(b)
     if key_a is None or key_b is None:
         return None
-    return key_a <= key_b or key_b <= key_a
+    last_a, last_b = _last_word(a), _last_word(b)
+    return last_a == last_b and (key_a <= key_b or key_b <= key_a)
+
+
+def _last_word(text: str | None) -> str:
+    words = [w for w in _words(text or "") if w not in _STOP]
+    return _alias(words[-1], _aliases()) if words else ""
 
 
 def _times_agree(a: FigureView, b: FigureView) -> bool | None:

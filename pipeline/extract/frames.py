@@ -131,6 +131,7 @@ def _sets() -> dict[str, frozenset[str]]:
             "rate_words",
             "lead_words",
             "period_words",
+            "time_adverbs",
         )
     }
 
@@ -230,9 +231,13 @@ def _event_token(argument: Token, inside: set[int]) -> Token | None:
         head = token.head
         if head.i == token.i:
             return token if token.pos_ in _VERBS else None
-        if head.pos_ in _VERBS:
+        if head.pos_ in _VERBS and head.dep_ != "prep":
             return head
-        if head.dep_ == "prep" or head.pos_ == "ADP":
+        if head.dep_ == "prep" or head.pos_ == "ADP":  # "including", "following" too
+            token = head
+            continue
+        if token.dep_ == "prep" and token.pos_ == "VERB" and head.pos_ in _NOUNS:
+            # "killed 161 Palestinians, including ... five Israelis": on to the verb
             token = head
             continue
         if head.pos_ in _NOUNS and token.dep_ == "pobj":
@@ -297,6 +302,11 @@ def _holder_token(argument: Token, event: Token | None) -> Token | None:
             return child
     if event is None or event.pos_ not in _VERBS:
         return None
+    if argument.dep_ == "pobj" and argument.head.lower_ in ("with", "at"):
+        # "the poll found Clinton with 45 percent", "showed Trump at 28%": the object's
+        obj = next((c for c in event.children if c.dep_ == "dobj"), None)
+        if obj is not None and obj.i != argument.i:
+            return obj
     is_subject = argument.dep_ in (*_SUBJECT_DEPS, "pobj") and (
         argument.dep_ != "pobj" or argument.head.dep_ == "agent"
     )
@@ -376,14 +386,17 @@ def _place(argument: Token, event: Token | None, inside: set[int]) -> str | None
                     name = _entity_text(obj, _PLACE_LABELS)
                     if name:
                         return name
+                    if obj.ent_type_ in _NOT_PLACE_LABELS:
+                        continue  # a person or a date is not where
                     named = [
                         t
                         for t in obj.subtree
                         if t.pos_ == "PROPN"
                         and t.i not in inside
-                        and t.ent_type_ not in _NOT_PLACE_LABELS
+                        and (t.ent_type_ not in _NOT_PLACE_LABELS or t.dep_ == "poss")
                     ]
-                    if named:  # "at the Maelbeek metro station", "at Zaventem Airport"
+                    # "at the Maelbeek metro station", "outside Collins's office"
+                    if named:
                         return " ".join(t.text for t in named)
     return None
 
@@ -409,10 +422,24 @@ def _time(argument: Token, event: Token | None, inside: set[int]) -> str | None:
             return ent.text
         if root.dep_ in ("npadvmod", "tmod") and any(o.i == root.head.i for o in owners):
             return ent.text
+    # "in 1992, when he ordered 4,500 troops": the clause hangs off the date
+    if event is not None and event.dep_ in ("relcl", "advcl") and event.head.ent_type_ == "DATE":
+        named = _entity_text(event.head, _TIME_LABELS)
+        if named:
+            return named
+    # a time adverb on the event or in a clause on it: "as it stands now, Clinton has"
+    for owner in owners[1:]:
+        for child in owner.children:
+            words = [child] if child.dep_ == "advmod" else []
+            if child.dep_ == "advcl":
+                words = [t for t in child.subtree if t.dep_ == "advmod"]
+            for word in words:
+                if word.lower_ in _sets()["time_adverbs"]:
+                    return word.lower_
     # a date deeper inside a phrase on the event: "ahead of Tuesday's two contests"
     for owner in owners[1:]:
         for child in owner.children:
-            if child.dep_ != "prep":
+            if child.dep_ not in ("prep", "advmod"):  # "ahead of" is tagged an adverb
                 continue
             inner = {t.i for t in child.subtree}
             for ent in doc.ents:
