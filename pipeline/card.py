@@ -60,7 +60,7 @@ TABLE_METHOD = {
     "holder, place or date ties it to the other. Vague plurals ('hundreds') and durations "
     "are not compared. They conflict when their qualified intervals (about = +-10%, a round "
     "number may be rounded by half its last digit, at most 5%) do not overlap and are "
-    "within a factor of three.",
+    "within a factor of two.",
     "locations": "Place mentions (spaCy GPE/LOC/FAC entities, plus proper nouns that are "
     "gazetteer names) resolved "
     "offline against a GeoNames gazetteer, ranked by name match, population, feature class, "

@@ -44,7 +44,7 @@ Each figure then becomes an interval from its qualifier (``figures.change``):
 * ``up``/``down`` are changes: compared only with changes, by their amounts.
 
 Two figures conflict when their frames match, their intervals do not intersect and the gap
-between them is at most :attr:`ConflictSettings.max_ratio` (threefold).
+between them is at most :attr:`ConflictSettings.max_ratio` (twofold).
 """
 
 from __future__ import annotations
@@ -127,9 +127,10 @@ class ConflictSettings:
         tolerance: Half-width of an "about" interval, as a share of the value.
         rounding: Most a round exact value may have been rounded, as a share of the value.
         max_ratio: Largest gap between two figures, as a ratio, still read as a disagreement
-            about one quantity: two outlets counting one thing rarely differ threefold, and
+            about one quantity: two outlets counting one thing rarely differ twofold, and
             larger gaps are nearly always two quantities (a sector and the economy, one
-            attack and another, 9/11's dead and Tuesday's).
+            attack and another, 9/11's dead and Tuesday's, 45 arrests in one office and 128
+            in all).
         max_uncertain: Frame fields that may be uncertain in a fuzzy match (named on one
             side only, or predicates of one class only); with more, the two figures are as
             likely about two scenes of one story.
@@ -137,7 +138,7 @@ class ConflictSettings:
 
     tolerance: float = 0.1
     rounding: float = 0.05
-    max_ratio: float = 3.0
+    max_ratio: float = 2.0
     max_uncertain: int = 2
 
 
