@@ -27,6 +27,7 @@ from pipeline import ids, tables
 from pipeline.across import claim_groups as claim_groups_module
 from pipeline.across import conflicts as conflicts_module
 from pipeline.across import duplicates as duplicates_module
+from pipeline.across import sameness as sameness_module
 from pipeline.across import stories as stories_module
 from pipeline.across.claim_groups import ClaimGroupSettings, group_claims
 from pipeline.across.conflicts import ConflictSettings, find_conflicts
@@ -98,6 +99,7 @@ def _code_version() -> str:
             stories_module,
             claim_groups_module,
             conflicts_module,
+            sameness_module,
             frames_module,
             ids,
             tables,
