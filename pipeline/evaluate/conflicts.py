@@ -1,9 +1,10 @@
 """Evaluate figure conflicts against pairs judged by reading (``tests/fixtures/conflicts/``).
 
-The gold is a set of candidate pairs sampled from the AllSides warehouse (:func:`sample_pairs`:
-two figures of one story from different outlets whose counted things share a head noun), each
-labelled by a person who read both sentences: do they measure the same quantity, and do they
-disagree? A pair is a conflict when both hold. The criteria are in the README beside the file.
+The gold is a stratified set of candidate pairs from the AllSides warehouse, drawn without the
+conflict logic (:mod:`pipeline.evaluate.conflict_pairs`: two figures of one story from
+different outlets whose counted things share a head noun), each labelled by a person who read
+both sentences: do they measure the same quantity, and do they disagree? A pair is a conflict
+when both hold. The criteria and the strata are in the README beside the file.
 
 Protocol: every sentence of the file becomes a gold text; ``newsledger run``'s own job builds a
 warehouse of them (:data:`~pipeline.evaluate.gold.WarehouseFor`), so the figures and their
@@ -20,11 +21,7 @@ Run: ``newsledger eval conflicts --gold tests/fixtures/conflicts/allsides-pairs.
 
 from __future__ import annotations
 
-import hashlib
-import json
-import random
-import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -33,10 +30,10 @@ from pipeline.across.conflicts import (
     ConflictSettings,
     FigureView,
     ambiguous,
-    counted_key,
     decide,
     figure_interval,
 )
+from pipeline.evaluate.conflict_pairs import sentence_id
 from pipeline.evaluate.gold import (
     HALVES,
     GoldText,
@@ -52,17 +49,6 @@ if TYPE_CHECKING:
 
 #: The judged set committed with the repository.
 DEFAULT_GOLD = Path("tests/fixtures/conflicts/allsides-pairs.jsonl")
-
-
-def sentence_id(text: str) -> str:
-    """The gold-text id of a sentence (one text per distinct sentence)."""
-    return "s_" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
-
-
-def pair_id(a: Mapping[str, object], b: Mapping[str, object]) -> str:
-    """A stable id for a pair, from both sentences and spans (order-insensitive)."""
-    keys = sorted(f"{side['sentence']}\x1f{side['start']}\x1f{side['end']}" for side in (a, b))
-    return "cp_" + hashlib.sha1("\x1e".join(keys).encode("utf-8")).hexdigest()[:16]
 
 
 def _parse_date(text: object) -> datetime | None:
@@ -116,7 +102,10 @@ def run(
 
     Returns:
         ``{"p", "r", "f1", "tp", "predicted", "gold", "pairs", "found", "read": {...},
-        "check": {...}}``: the whole file at the top level, each half below.
+        "check": {...}, "strata": {stratum: {..., "read": {...}, "check": {...}}}}``: the
+        whole file at the top level, each half below, and the same for each stratum (the
+        judged set is stratified, so precision and recall hold per stratum; recall is over
+        the judged candidates).
     """
     settings = settings or ConflictSettings()
     pairs = [p for p in read_jsonl(gold, limit) if p.get("conflict") is not None]
@@ -172,10 +161,20 @@ def run(
             "same_quantity": {**frame, "tp": same_tp, "predicted": same_pred, "gold": same_gold},
         }
 
+    strata: dict[str, list[str]] = {}
+    for pair in pairs:
+        strata.setdefault(pair.get("stratum") or "all", []).append(pair["id"])
     result = {
         **scored(ids),
         **{name: scored(halves[name]) for name in HALVES},
         "found": found,
+        "strata": {
+            stratum: {
+                **scored(members),
+                **{name: scored([i for i in members if i in set(halves[name])]) for name in HALVES},
+            }
+            for stratum, members in strata.items()
+        },
     }
     _print(result)
     return result
@@ -197,179 +196,19 @@ def _show(pair: dict, views: list[FigureView], verdict, settings: ConflictSettin
 
 def _print(result: dict) -> None:
     print(f"pairs: {result['pairs']}  (both figures found: {result['found']})")
+    _print_halves(result, indent="")
+    for stratum, scores in result.get("strata", {}).items():
+        print(f"stratum {stratum}: {scores['pairs']} pairs")
+        _print_halves(scores, indent="  ")
+
+
+def _print_halves(result: dict, *, indent: str) -> None:
     for name in ("whole", *HALVES):
         scores = result if name == "whole" else result[name]
         frame = scores["same_quantity"]
         print(
-            f"{name:>6}  conflict: P {scores['p']:.3f} R {scores['r']:.3f} F1 {scores['f1']:.3f}"
+            f"{indent}{name:>6}  conflict: P {scores['p']:.3f} R {scores['r']:.3f}"
+            f" F1 {scores['f1']:.3f}"
             f" ({scores['tp']}/{scores['predicted']} predicted, {scores['gold']} gold)"
             f"   same quantity: P {frame['p']:.3f} R {frame['r']:.3f}"
         )
-
-
-def sample_pairs(
-    warehouse: Warehouse,
-    *,
-    size: int = 240,
-    seed: int = 30,
-    per_story: int = 3,
-    agreeing_share: float = 0.2,
-    similar_share: float = 0.4,
-    min_overlap: float = 0.2,
-) -> list[dict]:
-    """Candidate pairs to judge: one story, different outlets, counted things of one head.
-
-    Deterministic for a given warehouse and seed. Three strata, because true conflicts are
-    rare among candidates: ``agreeing_share`` of the sample from pairs whose plain intervals
-    (qualifier only, no frame) overlap (never conflicts, whatever the frames); of the pairs
-    whose intervals do not overlap, ``similar_share`` from those whose sentences share at least
-    ``min_overlap`` of their content words (Jaccard; more often one quantity) and the rest from
-    the others. At most ``per_story`` pairs come from one story, so big stories do not fill
-    it. The strata use neither frames nor the conflict decision.
-
-    Args:
-        warehouse: A warehouse built by ``newsledger run`` (stories and figures).
-        size: Pairs to draw.
-        seed: Seed of the draw.
-        per_story: Most pairs from one story.
-        agreeing_share: Share of pairs whose values agree.
-        similar_share: Share of pairs from the stratum of similar sentences.
-        min_overlap: Content-word Jaccard of two sentences that makes them similar.
-    """
-    from pipeline.evaluate.gold import cached_docs
-
-    articles = warehouse.frame(
-        "SELECT article_id, outlet, published_at, story_id FROM articles"
-        " WHERE story_id IS NOT NULL AND duplicate_of IS NULL"
-    )
-    meta = {r[0]: r[1:] for r in articles.iter_rows()}
-    figures = warehouse.frame(
-        'SELECT * FROM figures WHERE counted IS NOT NULL ORDER BY article_id, "start"'
-    )
-    groups: dict[tuple[str, str, str], list[dict]] = {}
-    for row in figures.iter_rows(named=True):
-        if row["article_id"] not in meta:
-            continue
-        key = counted_key(row["counted"])
-        if key is None or row["change"] in ("up", "down"):
-            continue
-        outlet, _, story = meta[row["article_id"]]
-        groups.setdefault((story, row["kind"], key.head), []).append(row)
-    bodies = dict(
-        warehouse.frame(
-            "SELECT article_id, body FROM articles WHERE story_id IS NOT NULL"
-        ).iter_rows()
-    )
-    plain = ConflictSettings(rounding=0.0)
-    disagreeing: list[tuple[str, dict, dict]] = []
-    similar: list[tuple[str, dict, dict]] = []
-    agreeing: list[tuple[str, dict, dict]] = []
-    for (story, _, _), rows in sorted(groups.items()):
-        for i, a in enumerate(rows):
-            for b in rows[i + 1 :]:
-                if meta[a["article_id"]][0] == meta[b["article_id"]][0]:
-                    continue
-                view_a = FigureView.from_row(
-                    {**a, "frame_role": "total", "frame_counted": None}, "a", None
-                )
-                view_b = FigureView.from_row(
-                    {**b, "frame_role": "total", "frame_counted": None}, "b", None
-                )
-                span_a, span_b = figure_interval(view_a, plain), figure_interval(view_b, plain)
-                if span_a is None or span_b is None:
-                    continue
-                if span_a.intersects(span_b):
-                    agreeing.append((story, a, b))
-                elif _overlap(bodies, a, b) >= min_overlap:
-                    similar.append((story, a, b))
-                else:
-                    disagreeing.append((story, a, b))
-    rng = random.Random(seed)
-    chosen: list[tuple[str, dict, dict]] = []
-    taken: dict[str, int] = {}
-    n_agreeing = round(size * agreeing_share)
-    n_similar = round(size * similar_share)
-    for bucket, count in (
-        (similar, n_similar),
-        (disagreeing, size - n_agreeing - n_similar),
-        (agreeing, n_agreeing),
-    ):
-        order = list(bucket)
-        rng.shuffle(order)
-        picked = 0
-        for story, a, b in order:
-            if picked == count:
-                break
-            if taken.get(story, 0) >= per_story:
-                continue
-            taken[story] = taken.get(story, 0) + 1
-            chosen.append((story, a, b))
-            picked += 1
-    needed = sorted({r["article_id"] for _, a, b in chosen for r in (a, b)})
-    docs = dict(zip(needed, cached_docs(warehouse, needed), strict=True))
-    records = []
-    for story, a, b in chosen:
-        sides = {}
-        for tag, row in (("a", a), ("b", b)):
-            doc = docs[row["article_id"]]
-            sentence = doc.char_span(row["start"], row["end"], alignment_mode="expand")
-            sent = sentence.sent if sentence is not None else doc[:0]
-            outlet, published_at, _ = meta[row["article_id"]]
-            sides[tag] = {
-                "outlet": outlet,
-                "published_at": published_at.isoformat() if published_at else None,
-                "sentence": sent.text,
-                "start": row["start"] - sent.start_char,
-                "end": row["end"] - sent.start_char,
-                "text": row["text"],
-            }
-        records.append(
-            {
-                "id": pair_id(sides["a"], sides["b"]),
-                "story": story,
-                "a": sides["a"],
-                "b": sides["b"],
-                "same_quantity": None,
-                "disagree": None,
-                "conflict": None,
-                "note": "",
-            }
-        )
-    return records
-
-
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9])|\n")
-_CONTENT_WORD = re.compile(r"[a-z][a-z'-]{3,}")
-
-
-def _sentence_words(body: str, start: int) -> set[str]:
-    """Content words (4+ letters) of the regex sentence around ``start``."""
-    begin = 0
-    for match in _SENTENCE_END.finditer(body):
-        if match.end() > start:
-            return set(_CONTENT_WORD.findall(body[begin : match.start()].lower()))
-        begin = match.end()
-    return set(_CONTENT_WORD.findall(body[begin:].lower()))
-
-
-def _overlap(bodies: Mapping[str, str], a: Mapping, b: Mapping) -> float:
-    words_a = _sentence_words(bodies.get(a["article_id"], ""), a["start"])
-    words_b = _sentence_words(bodies.get(b["article_id"], ""), b["start"])
-    union = words_a | words_b
-    return len(words_a & words_b) / len(union) if union else 0.0
-
-
-def write_sample(warehouse_path: Path, out: Path, **options: int | float) -> int:
-    """Write :func:`sample_pairs` of the warehouse at ``warehouse_path`` to ``out``."""
-    from pipeline.warehouse import Warehouse, connect
-
-    con = connect(warehouse_path, read_only=True)
-    try:
-        records = sample_pairs(Warehouse(con), **options)  # type: ignore[arg-type]
-    finally:
-        con.close()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(
-        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8"
-    )
-    return len(records)

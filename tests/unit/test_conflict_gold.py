@@ -3,7 +3,7 @@
 import json
 from pathlib import Path
 
-from pipeline.evaluate.conflicts import pair_id
+from pipeline.evaluate.conflict_pairs import STRATA, pair_id
 from pipeline.evaluate.gold import by_half
 
 GOLD = Path(__file__).resolve().parents[1] / "fixtures" / "conflicts" / "allsides-pairs.jsonl"
@@ -40,3 +40,12 @@ def test_both_halves_hold_conflicts():
     halves = by_half([pair["id"] for pair in pairs])
     conflicts = {pair["id"] for pair in pairs if pair["conflict"]}
     assert all(conflicts & set(ids) for ids in halves.values())
+
+
+def test_every_pair_names_its_stratum_and_each_half_can_be_measured():
+    pairs = _pairs()
+    assert {pair["stratum"] for pair in pairs} <= set(STRATA)
+    halves = by_half([pair["id"] for pair in pairs])
+    conflicts = {pair["id"] for pair in pairs if pair["conflict"]}
+    # one pair must not move a half's recall by more than about four points
+    assert all(len(conflicts & set(ids)) >= 25 for ids in halves.values())
