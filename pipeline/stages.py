@@ -566,6 +566,8 @@ def figures_stage(warehouse: Warehouse) -> ExtractionStage:
     from pipeline import assemble
     from pipeline.extract import claims as claims_module
     from pipeline.extract import figures as figures_module
+    from pipeline.extract import frame_lexicon as frame_lexicon_module
+    from pipeline.extract import frame_roles as frame_roles_module
     from pipeline.extract import frames as frames_module
     from pipeline.extract import numbers as numbers_module
 
@@ -590,7 +592,8 @@ def figures_stage(warehouse: Warehouse) -> ExtractionStage:
     # Figures depend on the claims they fall in: new claims code means new claim ids.
     version = modules_version(figures_module, numbers_module, claims_module, assemble)
     # Frames: their module and lexicon file (a changed lexicon re-extracts too).
-    version += "-" + modules_version(frames_module)[:8] + frames_module.data_digest()[:8]
+    frame_modules = (frames_module, frame_roles_module, frame_lexicon_module)
+    version += "-" + modules_version(*frame_modules)[:8] + frames_module.data_digest()[:8]
     return ExtractionStage("figures", version, ("figures",), extract, prepare)
 
 

@@ -30,13 +30,20 @@ The match is *exact* when every field present on one side is present and equal o
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
+from pathlib import Path
+from typing import Any
 
 from pipeline.extract.frames import lexicon
+
+#: Lexicons of the comparison itself (holders that mean the whole, aliases, causes).
+DATA_FILE = Path(__file__).resolve().parent / "data" / "sameness.json"
 
 _TOKEN = re.compile(r"[a-z0-9][a-z0-9.'-]*")
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
@@ -91,7 +98,11 @@ _IRREGULAR = {
 #: Roles whose holder says whose the quantity is: a change or rate named for one holder
 #: ("the private sector added") is not the unattributed one ("payrolls grew by").
 _ATTRIBUTED_ROLES = frozenset(("change", "rate"))
-#: Roles whose figures are set against others of the same role.
+#: Roles whose figures are compared only when every field named on one side is on the other:
+#: a requirement or a plan is for a purpose the frame does not hold ("to open debate").
+_EXACT_ROLES = frozenset(("forecast", "limit"))
+#: Roles whose figures are set against others of the same role (never a part, a margin or a
+#: revision: "revised to 219,000" and "first reported 155,000" are not the month's count).
 COMPARED_ROLES = frozenset(("total", "change", "rate", "limit", "forecast"))
 
 
@@ -117,7 +128,8 @@ class Counted:
         if self.head != other.head:
             return False
         generic = frozenset(_aliases().values())
-        differ = self.modifiers ^ other.modifiers
+        loose = _sets()["loose_modifiers"]
+        differ = (self.modifiers ^ other.modifiers) - loose  # "top aide" = "close aide"
         return differ <= generic and len((self.modifiers | other.modifiers) & generic) <= 1
 
     def label(self) -> str:
@@ -128,6 +140,42 @@ class Counted:
 @cache
 def _aliases() -> dict[str, str]:
     return dict(lexicon()["modifier_aliases"])
+
+
+@cache
+def comparison_lexicon() -> dict[str, Any]:
+    """The comparison lexicons (``data/sameness.json``), read once."""
+    return json.loads(DATA_FILE.read_text(encoding="utf-8"))
+
+
+@cache
+def data_digest() -> str:
+    """Digest of the comparison lexicon file, for the stage version."""
+    return hashlib.sha256(DATA_FILE.read_bytes()).hexdigest()[:16]
+
+
+@cache
+def _sets() -> dict[str, frozenset[str]]:
+    lex = comparison_lexicon()
+    return {
+        "loose_modifiers": frozenset(lex["loose_modifiers"]),
+        "weekdays": frozenset(lex["weekdays"]),
+        "months": frozenset(lex["months"]),
+        "cause_nouns": frozenset(singular(w) for w in lex["cause_nouns"]),
+        "present_times": frozenset(lex["present_times"]),
+        "holder_wholes": frozenset(_phrase(w) for w in lex["holder_wholes"]),
+    }
+
+
+@cache
+def _holder_aliases() -> dict[str, str]:
+    return {_phrase(name): alias for name, alias in comparison_lexicon()["holder_aliases"].items()}
+
+
+def _phrase(text: str) -> str:
+    """A holder as a lookup key: words without determiners, spellings unified, singular."""
+    aliases = _aliases()
+    return " ".join(singular(_alias(w, aliases)) for w in _words(text) if w not in _STOP)
 
 
 @cache
@@ -212,8 +260,11 @@ _TIME_UNITS = ("week", "month", "year", "quarter", "weekend", "decade", "day", "
 
 
 def time_key(text: str | None) -> frozenset[str] | None:
-    """What a time expression pins down: named days, months, years and relative phrases."""
-    if not text:
+    """What a time expression pins down: named days, months, years and relative phrases.
+
+    None for no time and for the present ("now", "currently"): the article's own date.
+    """
+    if not text or text.lower().strip() in _sets()["present_times"]:
         return None
     words = _words(text)
     known = set(lexicon()["time_words"])
@@ -326,6 +377,9 @@ def event_match(a: str | None, b: str | None) -> tuple[bool, bool] | None:
     b_neutral = b is None or b in neutral
     if a == b:
         return True, True
+    polarity = frozenset(lexicon()["polarity_preps"])
+    if _last(a) in polarity or _last(b) in polarity:
+        return None  # "voted against" is not "voted", nor another "against"
     if a_neutral or b_neutral:
         return True, False
     classes = _event_classes()
@@ -334,6 +388,45 @@ def event_match(a: str | None, b: str | None) -> tuple[bool, bool] | None:
     if a_classes & b_classes:
         return True, False
     return None
+
+
+def _last(event: str | None) -> str:
+    return (event or "").rsplit(" ", 1)[-1]
+
+
+def holder_name(text: str | None) -> str | None:
+    """The holder as compared: None for the whole or a cause, an alias for another name.
+
+    "Businesses added 146,000" and "employers added 148,000" are the economy's gain, the
+    same as an unattributed "146,000 jobs were added"; "the Pentagon" and "the U.S. military"
+    are the U.S.; "the attack" that left 58 dead and "the eight days of strikes" that killed
+    five are the cause, not whose the dead are.
+    """
+    if not text:
+        return None
+    phrase = _phrase(text)
+    if not phrase or phrase in _sets()["holder_wholes"]:
+        return None
+    if phrase in _holder_aliases():
+        return _holder_aliases()[phrase]
+    if _is_bare_cause(text):
+        return None
+    return text
+
+
+def _is_bare_cause(text: str) -> bool:
+    """A bare cause ("the attack", "the fighting") is the story's event, not a scene in it.
+
+    A cause with words of its own ("the February attack", "last week's attacks", "a mass
+    shooting at an Orlando nightclub") names one scene of a story that tells several.
+    """
+    words = [w for w in _words(text) if w not in _STOP]
+    return len(words) == 1 and words[0] in _sets()["cause_nouns"] and singular(words[0]) == words[0]
+
+
+def _is_cause(text: str | None) -> bool:
+    words = [w for w in _words(text or "") if w not in _STOP]
+    return bool(words) and singular(words[-1]) in _sets()["cause_nouns"]
 
 
 def _names_agree(a: str | None, b: str | None) -> bool | None:
@@ -358,13 +451,34 @@ def _times_agree(a: FigureView, b: FigureView) -> bool | None:
     key_a, key_b = time_key(a.time), time_key(b.time)
     if key_a is not None and key_b is not None:
         return bool(key_a & key_b)
+    weekdays = _sets()["weekdays"]
     for named, other in ((key_a, b), (key_b, a)):
         if named is None or other.published_at is None:
             continue
         years = {k for k in named if _YEAR.fullmatch(k)}
         if years and str(other.published_at.year) not in years:
             return False
+        # A level ("has 446 delegates") named "as of Wednesday" is not the other article's
+        # level on its own day; an event ("killed Monday") is the story's, whenever told.
+        days = named & weekdays
+        weekday = other.published_at.strftime("%a").lower()
+        if days and _is_state(a) and _is_state(b) and weekday not in days:
+            return False
+        # A total of a month other than both articles' ("the special election on April 18",
+        # told in June) is another occasion's; a change's month is its period, and a report
+        # tells last month's ("added 148,000 jobs in December", published in January).
+        months = named & _sets()["months"]
+        own = a if named is key_a else b
+        dates = {other.published_at, own.published_at}
+        seen = {d.strftime("%b").lower() for d in dates if d is not None}
+        if months and a.role == "total" and not months & seen:
+            return False
     return None
+
+
+def _is_state(view: FigureView) -> bool:
+    """A level at a time (a neutral predicate: "has", "there are"), not an event's count."""
+    return view.event is None or view.event in _neutral_events()
 
 
 def same_quantity(a: FigureView, b: FigureView, *, max_uncertain: int = 2) -> Match | None:
@@ -396,19 +510,24 @@ def same_quantity(a: FigureView, b: FigureView, *, max_uncertain: int = 2) -> Ma
     tied = False
     if not event[1]:
         notes.append(f"events {a.event or 'none'} ~ {b.event or 'none'}")
-    for field, agree in (
-        ("holder", _names_agree(a.holder, b.holder)),
-        ("place", _names_agree(a.place, b.place)),
-        ("time", _times_agree(a, b)),
+    holder_a, holder_b = holder_name(a.holder), holder_name(b.holder)
+    for field, agree, named in (
+        ("holder", _names_agree(holder_a, holder_b), bool(holder_a or holder_b)),
+        ("place", _names_agree(a.place, b.place), bool(a.place or b.place)),
+        ("time", _times_agree(a, b), bool(time_key(a.time) or time_key(b.time))),
     ):
         if agree is False:
             return None
-        one_sided = agree is None and bool(getattr(a, field) or getattr(b, field))
+        one_sided = agree is None and named
+        if field == "holder" and one_sided and (_is_cause(holder_a) or _is_cause(holder_b)):
+            return None  # "the February attack" killed 17; "10 were killed" at Santa Fe
         if field == "holder" and one_sided and a.role in _ATTRIBUTED_ROLES:
             return None  # "construction added 48,000" vs "236,000 were added"
+        if one_sided and a.role in _EXACT_ROLES:
+            return None  # "60 votes needed to open debate" vs "51 votes needed to pass"
         anchored = anchored or agree is True
         tied = tied or agree is True
-        if agree is None and (getattr(a, field) or getattr(b, field)):
+        if one_sided:
             exact = False
             notes.append(f"{field} named on one side only")
     if not anchored or len(notes) > max_uncertain:

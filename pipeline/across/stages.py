@@ -106,6 +106,7 @@ def _code_version() -> str:
             libraries=_LIBRARIES,
         )
         + frames_module.data_digest()[:8]
+        + sameness_module.data_digest()[:8]
     )
 
 

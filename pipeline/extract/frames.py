@@ -28,20 +28,28 @@ The lexicons (particles, cue words, event classes) are data: ``data/frames.json`
 
 from __future__ import annotations
 
-import hashlib
-import json
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from pipeline.extract.frame_lexicon import DATA_FILE, data_digest, lexicon
+from pipeline.extract.frame_lexicon import word_sets as _sets
+from pipeline.extract.frame_roles import figure_role
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
-DATA_FILE = Path(__file__).resolve().parent / "data" / "frames.json"
+__all__ = [
+    "DATA_FILE",
+    "FRAME_COLUMNS",
+    "ROLES",
+    "FigureFrame",
+    "data_digest",
+    "figure_frame",
+    "frame_columns",
+    "lexicon",
+]
 
-ROLES = ("total", "part", "change", "rate", "margin", "limit", "forecast")
+ROLES = ("total", "part", "change", "rate", "margin", "limit", "forecast", "revision")
 
 _NOUNS = frozenset({"NOUN", "PROPN"})
 _VERBS = frozenset({"VERB", "AUX"})
@@ -52,6 +60,8 @@ _NOT_PLACE_LABELS = frozenset({"PERSON", "NORP", "DATE", "TIME", "CARDINAL", "OR
 _MODIFIER_DEPS = frozenset({"amod", "compound", "nmod", "npadvmod"})
 _SUBJECT_DEPS = frozenset({"nsubj", "csubj", "expl"})
 _OBJECT_DEPS = frozenset({"dobj", "obj", "attr", "oprd", "nsubjpass", "dative"})
+#: Dependencies that open a clause inside a phrase ("the election, which decided ...").
+_CLAUSE_DEPS = frozenset({"relcl", "acl", "advcl", "ccomp", "xcomp", "conj", "parataxis"})
 #: How far up the tree the event is looked for (noun -> prep -> noun -> verb ...).
 _MAX_CLIMB = 4
 
@@ -101,41 +111,6 @@ def frame_columns(frame: FigureFrame) -> dict[str, str | None]:
     }
 
 
-@cache
-def lexicon() -> dict[str, Any]:
-    """The frame lexicons (``data/frames.json``), read once."""
-    return json.loads(DATA_FILE.read_text(encoding="utf-8"))
-
-
-@cache
-def data_digest() -> str:
-    """Digest of the lexicon file, for stage versions (a changed lexicon re-extracts)."""
-    return hashlib.sha256(DATA_FILE.read_bytes()).hexdigest()[:16]
-
-
-@cache
-def _sets() -> dict[str, frozenset[str]]:
-    lex = lexicon()
-    return {
-        name: frozenset(lex[name])
-        for name in (
-            "particles",
-            "forecast_cues",
-            "forecast_nouns",
-            "margin_nouns",
-            "part_after_of",
-            "change_words",
-            "change_events",
-            "place_preps",
-            "unit_nouns",
-            "rate_words",
-            "lead_words",
-            "period_words",
-            "time_adverbs",
-        )
-    }
-
-
 def figure_frame(doc: Doc, start: int, end: int, *, change: str = "=") -> FigureFrame:
     """The frame of the figure at characters ``[start, end)`` of ``doc``.
 
@@ -162,7 +137,7 @@ def figure_frame(doc: Doc, start: int, end: int, *, change: str = "=") -> Figure
     holder = _holder(argument, event_token)
     place = _place(argument, event_token, inside)
     time = _time(argument, event_token, inside)
-    role = _role(doc, span, anchor, noun, event_token, event, change)
+    role = figure_role(doc, span, anchor, noun, event_token, event, change)
     return FigureFrame(counted, event, holder, place, time, role)
 
 
@@ -259,6 +234,9 @@ def _event_text(token: Token) -> str:
     particles = _sets()["particles"]
     for child in token.rights:
         if child.dep_ in ("prt", "advmod") and child.lower_ in particles and child.i == token.i + 1:
+            return f"{lemma} {child.lower_}"
+    for child in token.rights:  # "199 Republicans voted against it" is not "227 voted"
+        if child.dep_ == "prep" and child.lower_ in _sets()["polarity_preps"]:
             return f"{lemma} {child.lower_}"
     return lemma
 
@@ -427,15 +405,17 @@ def _time(argument: Token, event: Token | None, inside: set[int]) -> str | None:
         named = _entity_text(event.head, _TIME_LABELS)
         if named:
             return named
-    # a time adverb on the event or in a clause on it: "as it stands now, Clinton has"
+    # a time adverb on the event or in a clause on it: "as it stands now, Clinton has"; a
+    # date found further on is more precise ("As of Wednesday, ...: Trump now has 446")
+    adverb = None
     for owner in owners[1:]:
         for child in owner.children:
             words = [child] if child.dep_ == "advmod" else []
             if child.dep_ == "advcl":
                 words = [t for t in child.subtree if t.dep_ == "advmod"]
             for word in words:
-                if word.lower_ in _sets()["time_adverbs"]:
-                    return word.lower_
+                if adverb is None and word.lower_ in _sets()["time_adverbs"]:
+                    adverb = word.lower_
     # a date deeper inside a phrase on the event: "ahead of Tuesday's two contests"
     for owner in owners[1:]:
         for child in owner.children:
@@ -445,117 +425,71 @@ def _time(argument: Token, event: Token | None, inside: set[int]) -> str | None:
             for ent in doc.ents:
                 if ent.label_ == "DATE" and ent.root.i in inner and ent.root.i not in inside:
                     return ent.text
+    return _subject_date(argument, inside) or _lead_clause_date(event, inside) or adverb
+
+
+def _lead_clause_date(event: Token | None, inside: set[int]) -> str | None:
+    """A date in a clause that leads into the figure's across a colon or a dash.
+
+    "As of Wednesday, the race stands as follows: Trump now has 446 delegates"; "the special
+    election on April 18 topped 37 percent — nearly 194,000 people voted". Only the lead
+    clause's subject and its prepositions, not clauses inside them.
+    """
+    if event is None:
+        return None
+    doc = event.doc
+    for lead in event.lefts:
+        if lead.dep_ not in ("ccomp", "parataxis"):
+            continue
+        phrase: set[int] = set()
+        for child in lead.children:
+            if child.dep_ in ("nsubj", "nsubjpass", "prep"):
+                phrase |= _phrase_tokens(child)
+        date = _date_within(doc, phrase, inside)
+        if date:
+            return date
     return None
 
 
-def _words_before(doc: Doc, index: int, count: int) -> list[str]:
-    return [t.lower_ for t in doc[max(0, index - count) : index]]
+def _date_within(doc: Doc, phrase: set[int], inside: set[int]) -> str | None:
+    """A DATE entity wholly inside ``phrase`` and not in the figure."""
+    for ent in doc.ents:
+        tokens = {t.i for t in ent}
+        if ent.label_ == "DATE" and tokens <= phrase and not tokens & inside:
+            return ent.text
+    return None
 
 
-def _ends_with(words: Sequence[str], patterns: Iterable[Sequence[str]]) -> bool:
-    return any(
-        len(words) >= len(p) and list(words[len(words) - len(p) :]) == list(p) for p in patterns
-    )
+def _phrase_tokens(token: Token) -> set[int]:
+    """The token's phrase without the clauses inside it (relative, adverbial, ...)."""
+    out = {token.i}
+    for child in token.children:
+        if child.dep_ not in _CLAUSE_DEPS:
+            out |= _phrase_tokens(child)
+    return out
 
 
-def _role(
-    doc: Doc,
-    span: Span,
-    anchor: Token,
-    noun: Token | None,
-    event_token: Token | None,
-    event: str | None,
-    change: str,
-) -> str:
-    """``margin``, ``limit``, ``part``, ``forecast``, ``change`` or ``total``, first cue wins."""
-    lex = lexicon()
-    sets = _sets()
-    span_words = [t.lower_ for t in span]
-    before = _words_before(doc, span.start, 5)
-    context = before + span_words
-    if noun is not None and noun.lemma_.lower() in sets["margin_nouns"]:
-        return "margin"
-    if _ends_with(before, lex["margin_before"]) or any(
-        _ends_with(context[: i + 1], lex["margin_before"]) for i in range(len(context))
-    ):
-        return "margin"
-    if "margin" in context and "error" in context:
-        return "margin"
-    following = [t.lower_ for t in doc[(noun.i if noun is not None else span.end - 1) + 1 :][:2]]
-    if set(following) & sets["lead_words"]:  # "195 delegates ahead": a lead, not a count
-        return "margin"
-    if _ends_with(before, lex["limit_before"]) or any(
-        _ends_with(context[: i + 1], lex["limit_before"]) for i in range(len(before), len(context))
-    ):
-        return "limit"
-    of_object_prep = next((c for c in anchor.rights if c.dep_ == "prep" and c.lower_ == "of"), None)
-    if of_object_prep is not None and noun is not None:
-        determiners = {c.lower_ for c in noun.lefts}
-        whole = determiners & sets["part_after_of"] or any(c.like_num for c in noun.lefts)
-        if whole and anchor.lower_ not in sets["unit_nouns"]:
-            return "part"
-    if _ends_with(before, lex["part_before"]):
-        return "part"
-    if _is_forecast(anchor, noun, event_token):
-        return "forecast"
-    after = [t.lower_ for t in doc[(noun.i if noun is not None else span.end - 1) + 1 :][:3]]
-    if (
-        set(context) & sets["rate_words"]
-        or any(after[: len(p)] == list(p) for p in lex["rate_after"])
-        or _per_period(event_token)
-    ):
-        return "rate"
-    if change in ("up", "down"):
-        return "change"
-    # "5,000 more troops", "an additional 300", but not the qualifier "more than 5,000"
-    nearby = [*before[-2:], *span_words]
-    if noun is not None:
-        nearby += [t.lower_ for t in doc[span.end : noun.i]]
-    marked = {
-        word
-        for i, word in enumerate(nearby)
-        if i + 1 >= len(nearby) or nearby[i + 1] not in ("than", "of")
-    }
-    if marked & sets["change_words"]:
-        return "change"
-    if event is not None and event.split()[0] in sets["change_events"]:
-        return "change"
-    return "total"
+def _subject_date(argument: Token, inside: set[int]) -> str | None:
+    """A date in the subject of a clause the figure hangs on, up the tree.
 
-
-def _per_period(event: Token | None) -> bool:
-    """The event happens per period: "are being separated each day", "added a month"."""
-    if event is None:
-        return False
-    for child in event.children:
-        if child.dep_ in ("npadvmod", "advmod", "dobj") and any(
-            c.lower_ in ("a", "an", "each", "every", "per") for c in child.children
-        ):
-            return child.lemma_.lower() in _sets()["period_words"]
-    return False
-
-
-def _is_forecast(anchor: Token, noun: Token | None, event: Token | None) -> bool:
-    """A planned, expected or hypothetical quantity (modal, verb of expectation, a target)."""
-    sets = _sets()
-    if noun is not None:
-        for child in noun.lefts:
-            if child.dep_ == "compound" and child.lemma_.lower() in sets["forecast_nouns"]:
-                return True
-    token = event
-    steps = 0
-    while token is not None and steps < 4:
-        if token.lemma_.lower() in sets["forecast_cues"] and token.pos_ in ("VERB", "AUX"):
-            return True
-        if token.lemma_.lower() in sets["forecast_nouns"] and token.pos_ in _NOUNS:
-            return True
-        for child in token.children:
-            if child.dep_ == "aux" and child.lemma_.lower() in sets["forecast_cues"]:
-                return True
-        climbs = ("xcomp", "advcl", "ccomp", "conj", "acl", "pcomp", "pobj", "prep")
-        if token.dep_ in climbs and token.head.i != token.i:  # "the goal of signing up 3.3m"
-            token = token.head
-            steps += 1
-            continue
-        break
-    return False
+    "December hiring was a little better than first thought, with 219,000 jobs added";
+    "the special election on April 18 topped 37 percent — nearly 194,000 people voted".
+    Relative clauses in the subject are not its date ("Trump, who won in March, has ...").
+    """
+    doc = argument.doc
+    token = argument
+    for _ in range(_MAX_CLIMB + 1):
+        if token.pos_ in _VERBS:
+            for child in token.children:
+                if child.dep_ not in ("nsubj", "nsubjpass"):
+                    continue
+                clauses = {
+                    t.i for c in child.children if c.dep_ in ("relcl", "acl") for t in c.subtree
+                }
+                date = _date_within(doc, {t.i for t in child.subtree} - clauses, inside)
+                if date:
+                    return date
+        if token.head.i == token.i:
+            break
+        token = token.head
+    return None
