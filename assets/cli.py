@@ -82,7 +82,9 @@ def _parser() -> argparse.ArgumentParser:
     ui.set_defaults(handler=_ui)
 
     ev = sub.add_parser("eval", help="measure extraction quality against gold files")
-    ev.add_argument("kind", choices=["figures", "locations", "claims", "html", "stories"])
+    ev.add_argument(
+        "kind", choices=["figures", "locations", "claims", "conflicts", "html", "stories"]
+    )
     ev.add_argument("--gold", required=True, type=Path, help="gold JSONL file")
     ev.add_argument("--limit", type=int, help="only the first N gold records")
     ev.add_argument(

@@ -13,6 +13,7 @@ import pandera.polars as pa
 import polars as pl
 
 from pipeline.extract.figures import CHANGES, KINDS
+from pipeline.extract.frames import ROLES as FRAME_ROLES
 from pipeline.link.sources import SOURCE_KINDS
 from pipeline.stages import QUARANTINE_STAGES
 
@@ -24,13 +25,13 @@ CONTRACT_VERSIONS: dict[str, str] = {
     "articles": "1.1.0",
     "sources": "1.0.0",
     "claims": "1.0.0",
-    "figures": "1.0.0",
+    "figures": "1.1.0",
     "locations": "1.0.0",
     "rejected": "1.0.0",
     "quarantine": "1.0.0",
     "stories": "1.0.0",
     "claim_groups": "1.0.0",
-    "figure_conflicts": "1.0.0",
+    "figure_conflicts": "1.1.0",
 }
 
 _TEXT = pl.String
@@ -163,6 +164,31 @@ class Figures(_Spanned):
     )
     kind: _TEXT = pa.Field(isin=list(FIGURE_KINDS), description="What the figure measures.")
     counted: _TEXT = pa.Field(nullable=True, description="What is counted ('U.S. troops').")
+    frame_counted: _TEXT = pa.Field(
+        nullable=True,
+        description="Frame: counted noun's lemma with its modifiers, lowercase ('u.s. troop').",
+    )
+    frame_event: _TEXT = pa.Field(
+        nullable=True,
+        description="Frame: the predicate the figure is an argument of ('leave behind', 'kill').",
+    )
+    frame_holder: _TEXT = pa.Field(
+        nullable=True,
+        description="Frame: whose quantity (subject, possessor, passive agent), as written.",
+    )
+    frame_place: _TEXT = pa.Field(
+        nullable=True, description="Frame: named place the quantity is in ('Iraq'), as written."
+    )
+    frame_time: _TEXT = pa.Field(
+        nullable=True,
+        description="Frame: time expression the quantity is at; null means the article's date.",
+    )
+    frame_role: _TEXT = pa.Field(
+        nullable=True,
+        isin=list(FRAME_ROLES),
+        description="Frame: total, part (of a whole), change, rate (an average, per period),"
+        " margin (of error), limit (up to) or forecast (expected, planned, a target).",
+    )
 
     @pa.dataframe_check
     def value_or_range(cls, data: pa.PolarsData) -> pl.LazyFrame:
@@ -318,8 +344,22 @@ class FigureConflicts(StrictModel):
     high_b: pl.Float64 = pa.Field(
         nullable=True, description="High end of the values it allows; null when unbounded."
     )
+    frame_a: _TEXT = pa.Field(
+        nullable=True,
+        description="The first figure's frame in words: counted, event, holder, place, time, role.",
+    )
+    frame_b: _TEXT = pa.Field(
+        nullable=True, description="The second figure's frame in words, as frame_a."
+    )
+    frame_match: _TEXT = pa.Field(
+        nullable=True,
+        isin=["exact", "fuzzy"],
+        description="exact: every frame field named on one side is named and equal on the other;"
+        " fuzzy: a field is missing on one side, or the events are of one class.",
+    )
     reason: _TEXT = pa.Field(
-        description="Both intervals (about = +-10%, more than = open above) and why they clash."
+        description="The shared frame, who says what with both intervals (about = +-10%, more"
+        " than = open above), and whether the frames match exactly or fuzzily."
     )
 
     @pa.dataframe_check

@@ -86,6 +86,7 @@ class ClaimSpan:
 def figure_rows(article_id: str, doc: Doc, claims: Sequence[ClaimSpan]) -> list[Row]:
     """Rows of ``figures`` for one article; a figure inside a claim carries its ``claim_id``."""
     from pipeline.extract.figures import extract_figures
+    from pipeline.extract.frames import figure_frame, frame_columns
 
     spans = sorted(claims, key=lambda span: (span.start, span.end))
     starts = [span.start for span in spans]
@@ -93,6 +94,7 @@ def figure_rows(article_id: str, doc: Doc, claims: Sequence[ClaimSpan]) -> list[
     seen: set[str] = set()
     base = _body_offset(doc)
     for figure in extract_figures(doc):
+        frame = figure_frame(doc, figure.start, figure.end, change=figure.change)  # doc offsets
         if base:
             figure = _shifted(figure, base, ("start", "end"))
         figure_id = row_id("f", article_id, "figure", figure.start, figure.end)
@@ -114,6 +116,7 @@ def figure_rows(article_id: str, doc: Doc, claims: Sequence[ClaimSpan]) -> list[
                 "unit": figure.unit,
                 "kind": figure.kind,
                 "counted": figure.counted,
+                **frame_columns(frame),
             }
         )
     return rows

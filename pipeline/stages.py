@@ -720,6 +720,9 @@ def figures_stage(warehouse: Warehouse) -> ExtractionStage:
     from pipeline.extract import claims as claims_module
     from pipeline.extract import counted, lexicon, notfigures, quantities, unitsense
     from pipeline.extract import figures as figures_module
+    from pipeline.extract import frame_lexicon as frame_lexicon_module
+    from pipeline.extract import frame_roles as frame_roles_module
+    from pipeline.extract import frames as frames_module
     from pipeline.extract import numbers as numbers_module
 
     stored: dict[str, list[assemble.ClaimSpan]] = {}
@@ -753,10 +756,14 @@ def figures_stage(warehouse: Warehouse) -> ExtractionStage:
         lexicon,
         claims_module,
         assemble,
+        frames_module,
+        frame_roles_module,
+        frame_lexicon_module,
     )
-    # The data files, pint's and pycountry's tables and the disambiguator's weights: a changed
-    # table or model re-extracts.
+    # The data files, pint's and pycountry's tables, the disambiguator's weights and the
+    # frames' lexicon: a changed table or model re-extracts.
     version += "-" + lexicon.data_version() + "-" + unitsense.model_version()
+    version += "-" + frames_module.data_digest()[:8]
     return ExtractionStage("figures", version, ("figures",), extract, prepare)
 
 

@@ -98,6 +98,12 @@ SCHEMAS: dict[str, dict[str, pl.DataType | type[pl.DataType]]] = {
         "unit": pl.String,
         "kind": pl.String,
         "counted": pl.String,
+        "frame_counted": pl.String,
+        "frame_event": pl.String,
+        "frame_holder": pl.String,
+        "frame_place": pl.String,
+        "frame_time": pl.String,
+        "frame_role": pl.String,
     },
     "locations": {
         "location_id": pl.String,
@@ -151,6 +157,9 @@ SCHEMAS: dict[str, dict[str, pl.DataType | type[pl.DataType]]] = {
         "value_b": pl.Float64,
         "low_b": pl.Float64,
         "high_b": pl.Float64,
+        "frame_a": pl.String,
+        "frame_b": pl.String,
+        "frame_match": pl.String,
         "reason": pl.String,
     },
 }

@@ -154,7 +154,13 @@ CREATE TABLE IF NOT EXISTS figures (
     change        VARCHAR NOT NULL,
     unit          VARCHAR,
     kind          VARCHAR NOT NULL,
-    counted       VARCHAR
+    counted       VARCHAR,
+    frame_counted VARCHAR,
+    frame_event   VARCHAR,
+    frame_holder  VARCHAR,
+    frame_place   VARCHAR,
+    frame_time    VARCHAR,
+    frame_role    VARCHAR
 );
 CREATE TABLE IF NOT EXISTS locations (
     location_id   VARCHAR PRIMARY KEY,
@@ -224,6 +230,9 @@ CREATE TABLE IF NOT EXISTS figure_conflicts (
     value_b       DOUBLE,
     low_b         DOUBLE,
     high_b        DOUBLE,
+    frame_a       VARCHAR,
+    frame_b       VARCHAR,
+    frame_match   VARCHAR,
     reason        VARCHAR NOT NULL
 );
 -- At most one row: what the last complete build left (pipeline.seal). A run whose first step
@@ -239,7 +248,24 @@ CREATE TABLE IF NOT EXISTS build_seal (
 
 #: Columns added to existing tables after their first release: warehouses built before them
 #: gain them in place (nullable, so no rebuild is needed).
-_MIGRATIONS = ("ALTER TABLE articles ADD COLUMN IF NOT EXISTS story_id VARCHAR",)
+_MIGRATIONS = (
+    "ALTER TABLE articles ADD COLUMN IF NOT EXISTS story_id VARCHAR",
+    *(
+        f"ALTER TABLE figures ADD COLUMN IF NOT EXISTS {column} VARCHAR"
+        for column in (
+            "frame_counted",
+            "frame_event",
+            "frame_holder",
+            "frame_place",
+            "frame_time",
+            "frame_role",
+        )
+    ),
+    *(
+        f"ALTER TABLE figure_conflicts ADD COLUMN IF NOT EXISTS {column} VARCHAR"
+        for column in ("frame_a", "frame_b", "frame_match")
+    ),
+)
 
 #: Article columns set by corpus-wide stages (duplicates, stories), not by ingest: a change
 #: there is not a change of the article.

@@ -1,104 +1,72 @@
-"""Figures that disagree: one story, the same counted thing and place, incompatible values.
+"""Figures that disagree: two outlets in one story, the same quantity, incompatible values.
 
-Each figure becomes an interval from its qualifier (``figures.change``):
+A reader calls two figures a disagreement only when they measure the same quantity. Two
+figures are compared only when they are in different articles of one story from different
+outlets (neither a copy) and their frames say they are one quantity
+(:func:`pipeline.across.sameness.same_quantity`: role, counted noun and modifiers, predicate,
+holder, place and time; vague plurals such as "hundreds" never). A figure whose own article
+gives another value for the same counted head, predicate class and role (:func:`ambiguous`)
+is compared only when a holder, place or time ties it to the other.
 
-* ``=`` exact: the point ``[v, v]`` (a range ``[low, high]``);
-* ``~`` about, some, an estimated: ``[v - 10%, v + 10%]`` (:attr:`ConflictSettings.tolerance`;
-  news rounds "about 4,000" to the thousand, so 10% is the documented width);
-* ``>`` more than, over: ``(v, inf)``; ``<`` less than, under: ``(-inf, v)``;
-* ``up``/``down`` are changes, not levels: never compared.
+Each figure then becomes an interval from its qualifier (``figures.change``):
 
-Two figures conflict when their intervals do not intersect. They are compared only when they
-are in different articles of the same story (within one article, different numbers are usually
-different moments: "5,000 now, 4,000 after the drawdown"), neither article is a copy, they
-measure the same kind, and they count the same thing at the same place, matched conservatively:
+* ``=`` exact: the point ``[v, v]`` (a range ``[low, high]``); a round value (two or more
+  trailing zeros, 100 or more) may be rounded by half its last significant digit, at most
+  :attr:`ConflictSettings.rounding` of it (news writes 1,907 votes as 1,900); a whole
+  percentage by half a point;
+* ``~`` about, some, an estimated: ``[v - 10%, v + 10%]`` (:attr:`ConflictSettings.tolerance`);
+* ``>`` more than, over, and "surpassed": ``[v, inf)``; ``<`` less than, under:
+  ``(-inf, v]`` (closed: "more than 50" and "50 or more" agree);
+* a limit ("up to 30") is compared as the limit itself (``[30, 30]``): "up to 30" and
+  "30" agree, "up to 30" and "up to 40" do not;
+* ``up``/``down`` are changes: compared only with changes, by their amounts.
 
-* counted thing: same head-noun lemma (a tiny synonym table: "forces" counts troops) and
-  modifiers that do not contradict (one set within the other after unifying spellings:
-  "USA troops" = "U.S. troops" = "American forces" = "troops", but "Iraqi troops" is not
-  "U.S. troops");
-* place: the resolved places in the figure's sentence; two non-empty, disjoint sets differ.
+Two figures conflict when their frames match, their intervals do not intersect and the gap
+between them is at most :attr:`ConflictSettings.max_ratio` (twofold).
 """
 
 from __future__ import annotations
 
 import math
-import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 
 import polars as pl
 
 from pipeline import ids
 from pipeline.across.duplicates import publication_order
+from pipeline.across.sameness import (
+    COMPARED_ROLES,
+    Counted,
+    FigureView,
+    Match,
+    counted_key,
+    event_match,
+    same_quantity,
+    singular,
+    time_key,
+)
+from pipeline.extract.frames import lexicon
 
-_PLACE_ALIASES = (
-    (re.compile(r"\bunited states( of america)?\b"), "us"),
-    (re.compile(r"\bunited kingdom\b"), "uk"),
-)
-_TOKEN = re.compile(r"[a-z0-9][a-z0-9.'-]*")
-#: Spellings of one nationality or place modifier.
-_MODIFIER = {
-    "us": "us",
-    "u.s.": "us",
-    "u.s": "us",
-    "usa": "us",
-    "u.s.a.": "us",
-    "american": "us",
-    "america": "us",
-    "americans": "us",
-    "uk": "uk",
-    "u.k.": "uk",
-    "british": "uk",
-    "britain": "uk",
-}
-#: Words that do not narrow what is counted.
-_STOP = frozenset(
-    (
-        "the",
-        "a",
-        "an",
-        "of",
-        "some",
-        "about",
-        "than",
-        "other",
-        "total",
-        "all",
-        "those",
-        "these",
-        "its",
-        "their",
-        "our",
-        "his",
-        "her",
-        "remaining",
-    )
-)
-#: Modifiers that make the figure a difference, not a level ("49,000 fewer jobs").
-_DELTA = frozenset(
-    ("more", "fewer", "less", "additional", "extra", "further", "new", "lost", "added")
-)
-#: A counted thing starting with a multiplier means the value lost it ("69K jobs" read as 69).
-_MULTIPLIER = frozenset(
-    ("k", "m", "bn", "b", "mn", "million", "billion", "thousand", "hundred", "trillion")
-)
-#: A place is where the figure is only after a locative preposition ("troops in Iraq"), not as a
-#: nationality ("U.S. troops", "American forces"), which the counted thing already carries.
-_LOCATIVE = re.compile(
-    r"\b(?:in|at|inside|near|across|throughout|within|into|to|from)\s+(?:the\s+)?$", re.IGNORECASE
-)
-_IRREGULAR = {
-    "people": "person",
-    "men": "man",
-    "women": "woman",
-    "children": "child",
-    "personnel": "personnel",
-    "police": "police",
-}
-#: Head nouns that count the same thing (kept tiny on purpose: a wrong merge invents conflicts).
-_HEAD_SYNONYMS = {"force": "troop"}
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9])|\n\s*\n")
+__all__ = [
+    "COMPARED_ROLES",
+    "ConflictSettings",
+    "Counted",
+    "FigureView",
+    "Interval",
+    "Match",
+    "Verdict",
+    "ambiguous",
+    "counted_key",
+    "decide",
+    "figure_interval",
+    "find_conflicts",
+    "interval",
+    "same_quantity",
+    "singular",
+    "time_key",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,27 +75,21 @@ class ConflictSettings:
 
     Attributes:
         tolerance: Half-width of an "about" interval, as a share of the value.
+        rounding: Most a round exact value may have been rounded, as a share of the value.
+        max_ratio: Largest gap between two figures, as a ratio, still read as a disagreement
+            about one quantity: two outlets counting one thing rarely differ twofold, and
+            larger gaps are nearly always two quantities (a sector and the economy, one
+            attack and another, 9/11's dead and Tuesday's, 45 arrests in one office and 128
+            in all).
+        max_uncertain: Frame fields that may be uncertain in a fuzzy match (named on one
+            side only, or predicates of one class only); with more, the two figures are as
+            likely about two scenes of one story.
     """
 
     tolerance: float = 0.1
-
-
-@dataclass(frozen=True, slots=True)
-class Counted:
-    """What a figure counts, normalised: head lemma and narrowing modifiers."""
-
-    head: str
-    modifiers: frozenset[str]
-
-    def matches(self, other: Counted) -> bool:
-        """Same head and modifiers that do not contradict (one set within the other)."""
-        return self.head == other.head and (
-            self.modifiers <= other.modifiers or other.modifiers <= self.modifiers
-        )
-
-    def label(self) -> str:
-        """Readable key, e.g. ``us troop``."""
-        return " ".join([*sorted(self.modifiers), self.head])
+    rounding: float = 0.05
+    max_ratio: float = 2.0
+    max_uncertain: int = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,46 +128,21 @@ def _number(value: float) -> str:
     return f"{value:g}" if abs(value) < 1e6 else f"{value:.6g}"
 
 
-def singular(word: str) -> str:
-    """A noun's singular by rule (enough for heads of counted things)."""
-    if word in _IRREGULAR:
-        return _IRREGULAR[word]
-    if len(word) > 4 and word.endswith("ies"):
-        return word[:-3] + "y"
-    if word.endswith(("sses", "ches", "shes", "xes")):
-        return word[:-2]
-    if word.endswith("s") and not word.endswith(("ss", "us", "is")) and len(word) > 3:
-        return word[:-1]
-    return word
-
-
-def counted_key(counted: str | None) -> Counted | None:
-    """Normalise a counted thing; None when there is nothing to compare."""
-    if not counted:
-        return None
-    text = counted.lower().replace("’", "'")
-    for pattern, replacement in _PLACE_ALIASES:
-        text = pattern.sub(replacement, text)
-    tokens = [t.rstrip("'") for t in _TOKEN.findall(text)]
-    if not tokens or tokens[0].rstrip(".") in _MULTIPLIER or _DELTA & set(tokens):
-        return None
-    tokens = [t for t in tokens if t and t not in _STOP and not t[0].isdigit()]
-    if not tokens:
-        return None
-    head = singular(tokens[-1].rstrip("."))
-    head = _HEAD_SYNONYMS.get(head, head)
-    modifiers = frozenset(_MODIFIER.get(t, t.rstrip(".")) for t in tokens[:-1])
-    return Counted(head, modifiers)
-
-
 def interval(
     value: float | None,
     low: float | None,
     high: float | None,
     change: str,
     tolerance: float,
+    *,
+    role: str = "total",
+    rounding: float = 0.0,
 ) -> Interval | None:
-    """The values a figure allows, from its qualifier; None for changes and empty figures."""
+    """The values a figure allows, from its qualifier and role.
+
+    None for empty figures and for ``up``/``down`` (a change's amount is compared by
+    :func:`figure_interval`, only with other changes).
+    """
     if change in ("up", "down"):
         return None
     if value is not None:
@@ -213,75 +150,176 @@ def interval(
     if low is None or high is None:
         return None
     low, high = min(low, high), max(low, high)
+    if role == "limit":
+        return Interval(high, high)
     if change == "~":
         return Interval(low - abs(low) * tolerance, high + abs(high) * tolerance)
     if change == ">":
         return Interval(low, math.inf, low_open=True)
     if change == "<":
         return Interval(-math.inf, high, high_open=True)
+    if rounding and low == high:
+        slack = _rounding_slack(low, rounding)
+        return Interval(low - slack, high + slack)
     return Interval(low, high)
 
 
-def sentence_spans(body: str) -> list[tuple[int, int]]:
-    """Approximate sentence boundaries (punctuation then a capital, or a blank line)."""
-    spans = []
-    start = 0
-    for match in _SENTENCE_END.finditer(body):
-        spans.append((start, match.start()))
-        start = match.end()
-    spans.append((start, len(body)))
-    return spans
+def _rounding_slack(value: float, share: float) -> float:
+    """How much a round value may have been rounded: half its last digit, at most ``share``."""
+    magnitude = abs(value)
+    if magnitude < 100 or magnitude != int(magnitude):
+        return 0.0
+    unit = 1
+    while int(magnitude) % (unit * 10) == 0:
+        unit *= 10
+    if unit < 100:
+        return 0.0
+    return min(unit / 2, magnitude * share)
 
 
-def figure_places(
-    figures: pl.DataFrame, locations: pl.DataFrame, bodies: Mapping[str, str]
-) -> dict[str, frozenset[int]]:
-    """Resolved places (geonameids) named as locations in the sentence of each figure.
+@cache
+def _above_events() -> frozenset[str]:
+    return frozenset(lexicon()["above_events"])
 
-    Only mentions after a locative preposition count (see ``_LOCATIVE``).
+
+def figure_interval(figure: FigureView, settings: ConflictSettings) -> Interval | None:
+    """The values ``figure`` allows (see the module docstring)."""
+    if is_vague(figure):
+        return None
+    change = "=" if figure.change in ("up", "down") else figure.change
+    if change == "=" and (figure.event or "").split(" ")[0] in _above_events():
+        change = ">"  # "Texas surpassed 5,000 new cases"
+    span = interval(
+        figure.value,
+        figure.low,
+        figure.high,
+        change,
+        settings.tolerance,
+        role=figure.role,
+        rounding=settings.rounding,
+    )
+    if span is None:
+        return None
+    # A whole percentage may round a decimal one: "46 percent" and "45.9 percent" agree.
+    if figure.kind == "percent" and change == "=" and span.low == span.high == int(span.low):
+        return Interval(span.low - 0.5, span.high + 0.5)
+    # A reader does not split hairs at a bound: "more than 50" and "50 or more" agree, and
+    # news often writes "more than" for "at least".
+    return Interval(span.low, span.high)
+
+
+def is_vague(figure: FigureView) -> bool:
+    """A vague plural ("hundreds", "dozens of"): no digits and a tenfold range.
+
+    Not compared: "thousands of Americans" is said of 23,000 as readily as of 3,000.
+    """
+    return not any(ch.isdigit() for ch in figure.text) and figure.value is None
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """The decision on one pair of figures."""
+
+    conflict: bool
+    match: Match | None
+    interval_a: Interval | None
+    interval_b: Interval | None
+
+
+def decide(
+    a: FigureView,
+    b: FigureView,
+    settings: ConflictSettings = ConflictSettings(),
+    *,
+    unclear: bool = False,
+) -> Verdict:
+    """Whether two figures of different outlets disagree about the same quantity.
 
     Args:
-        figures: ``figure_id``, ``article_id``, ``start``.
-        locations: ``article_id``, ``start``, ``geonameid``.
-        bodies: Article bodies by id (only the figures' articles are needed).
+        a: One figure.
+        b: The other.
+        settings: Interval tolerances.
+        unclear: One of them is :func:`ambiguous` in its article: only a tied match counts.
     """
-    by_article: dict[str, list[tuple[int, int]]] = {}
-    for article_id, start, geonameid in locations.select(
-        "article_id", "start", "geonameid"
-    ).iter_rows():
-        body = bodies.get(article_id)
-        if geonameid is not None and body and _LOCATIVE.search(body[max(0, start - 20) : start]):
-            by_article.setdefault(article_id, []).append((start, geonameid))
-    places: dict[str, frozenset[int]] = {}
-    spans_cache: dict[str, list[tuple[int, int]]] = {}
-    for figure_id, article_id, start in figures.select(
-        "figure_id", "article_id", "start"
-    ).iter_rows():
-        mentions = by_article.get(article_id)
-        if not mentions or article_id not in bodies:
-            places[figure_id] = frozenset()
-            continue
-        spans = spans_cache.setdefault(article_id, sentence_spans(bodies[article_id]))
-        sentence = next(((s, e) for s, e in spans if s <= start < e), (start, start + 1))
-        places[figure_id] = frozenset(g for s, g in mentions if sentence[0] <= s < sentence[1])
-    return places
+    if a.article_id == b.article_id or a.outlet == b.outlet:
+        return Verdict(False, None, None, None)
+    match = same_quantity(a, b, max_uncertain=settings.max_uncertain)
+    span_a, span_b = figure_interval(a, settings), figure_interval(b, settings)
+    if match is None or span_a is None or span_b is None or (unclear and not match.tied):
+        return Verdict(False, match, span_a, span_b)
+    clash = not span_a.intersects(span_b) and _gap(span_a, span_b) <= settings.max_ratio
+    return Verdict(clash, match, span_a, span_b)
+
+
+def _gap(a: Interval, b: Interval) -> float:
+    """How far apart two disjoint intervals are, as the ratio of the nearer ends."""
+    lower, upper = (a, b) if a.high < b.low else (b, a)
+    if lower.high <= 0 or math.isinf(upper.low):
+        return math.inf
+    return upper.low / lower.high
+
+
+def reason(a: FigureView, b: FigureView, verdict: Verdict) -> str:
+    """One line a person can check: the shared frame, who says what, and why they clash."""
+    assert verdict.match is not None and verdict.interval_a and verdict.interval_b
+    match = verdict.match
+    shared = [match.counted.label()]
+    for field in ("event", "holder", "place", "time"):
+        value = getattr(a, field) or getattr(b, field)
+        if value:
+            shared.append(
+                f"of {value}" if field == "holder" else f"in {value}" if field == "place" else value
+            )
+    if not (a.time or b.time):
+        shared.append("at publication")
+    kind = "exact" if match.exact else "fuzzy (" + "; ".join(match.notes) + ")"
+    return (
+        f"both: {', '.join(shared)} ({a.role}); {a.outlet} says {a.text!r} "
+        f"{verdict.interval_a.describe()}, {b.outlet} says {b.text!r} "
+        f"{verdict.interval_b.describe()}: cannot both hold; frames match {kind}"
+    )
+
+
+def ambiguous(views: Sequence[FigureView], settings: ConflictSettings) -> set[str]:
+    """Figures whose own article gives another, incompatible value for the same frame.
+
+    "Almost 3,000 killed on 9/11" and "8 killed on Tuesday" in one article (same counted
+    head, predicates of one class, one role, values apart) are two quantities the frame may
+    not tell apart: such a figure is compared with another outlet's only when a holder,
+    place or named time agrees on both sides (:attr:`Match.tied`).
+
+    Args:
+        views: Figures of one article (any order).
+        settings: Interval tolerances.
+    """
+    out: set[str] = set()
+    for i, a in enumerate(views):
+        key_a = counted_key(a.counted)
+        for b in views[i + 1 :]:
+            key_b = counted_key(b.counted)
+            if key_a is None or key_b is None or key_a.head != key_b.head or a.role != b.role:
+                continue
+            if event_match(a.event, b.event) is None:
+                continue
+            span_a, span_b = figure_interval(a, settings), figure_interval(b, settings)
+            if span_a and span_b and not span_a.intersects(span_b):
+                out.update((a.figure_id, b.figure_id))
+    return out
 
 
 def find_conflicts(
     figures: pl.DataFrame,
     articles: pl.DataFrame,
     speakers: Mapping[str, str | None],
-    places: Mapping[str, frozenset[int]],
     settings: ConflictSettings = ConflictSettings(),
 ) -> pl.DataFrame:
-    """Pairs of figures in one story whose values cannot both be true.
+    """Pairs of figures in one story, from different outlets, whose values cannot both hold.
 
     Args:
-        figures: The ``figures`` table (or the rows of story articles).
-        articles: ``article_id``, ``published_at``, ``duplicate_of``, ``story_id``.
+        figures: The ``figures`` table (or the rows of story articles), frames included.
+        articles: ``article_id``, ``published_at``, ``duplicate_of``, ``story_id``, ``outlet``.
         speakers: ``claims.source_id`` by ``claim_id`` (the figure's speaker).
-        places: Geonameids in each figure's sentence (:func:`figure_places`).
-        settings: Interval tolerance.
+        settings: Interval tolerances.
 
     Returns:
         The ``figure_conflicts`` rows (see :data:`pipeline.tables.SCHEMAS`).
@@ -291,49 +329,46 @@ def find_conflicts(
     meta = {
         row[0]: row[1:]
         for row in articles.select(
-            "article_id", "published_at", "duplicate_of", "story_id"
+            "article_id", "published_at", "duplicate_of", "story_id", "outlet"
         ).iter_rows()
     }
     candidates: dict[tuple[str, str, str], list[tuple]] = {}
     for row in figures.iter_rows(named=True):
-        published_at, duplicate_of, story_id = meta.get(row["article_id"], (None, None, None))
+        published_at, duplicate_of, story_id, outlet = meta.get(
+            row["article_id"], (None, None, None, None)
+        )
         if story_id is None or duplicate_of is not None:
             continue
-        key = counted_key(row["counted"])
-        span = interval(
-            row["value"], row["value_low"], row["value_high"], row["change"], settings.tolerance
-        )
-        if key is None or span is None:
+        view = FigureView.from_row(row, outlet, published_at)
+        key = counted_key(view.counted)
+        if key is None or view.role not in COMPARED_ROLES:
             continue
         order = publication_order(published_at, row["article_id"])
-        candidates.setdefault((story_id, row["kind"], key.head), []).append(
-            (order, row["figure_id"], row, key, span)
+        candidates.setdefault((story_id, view.kind, key.head), []).append(
+            (order, view.figure_id, view, row)
         )
     records = []
-    for (story_id, kind, _), members in sorted(candidates.items()):
+    for (story_id, _, _), members in sorted(candidates.items()):
         members.sort(key=lambda m: (m[0], m[1]))
-        for i, (_, _, a, key_a, span_a) in enumerate(members):
-            for _, _, b, key_b, span_b in members[i + 1 :]:
-                if a["article_id"] == b["article_id"] or not key_a.matches(key_b):
+        by_article: dict[str, list[FigureView]] = {}
+        for member in members:
+            by_article.setdefault(member[2].article_id, []).append(member[2])
+        unclear = set().union(*(ambiguous(v, settings) for v in by_article.values()))
+        for i, (_, _, a, row_a) in enumerate(members):
+            for _, _, b, row_b in members[i + 1 :]:
+                verdict = decide(a, b, settings, unclear=bool({a.figure_id, b.figure_id} & unclear))
+                if not verdict.conflict:
                     continue
-                if kind != "count" and a["unit"] != b["unit"]:
-                    continue
-                places_a = places.get(a["figure_id"], frozenset())
-                places_b = places.get(b["figure_id"], frozenset())
-                if places_a and places_b and not places_a & places_b:
-                    continue
-                if span_a.intersects(span_b):
-                    continue
-                specific = key_a if len(key_a.modifiers) >= len(key_b.modifiers) else key_b
+                assert verdict.match and verdict.interval_a and verdict.interval_b
                 records.append(
                     {
-                        "conflict_id": "x_" + ids.stable_id(a["figure_id"], b["figure_id"]),
+                        "conflict_id": "x_" + ids.stable_id(a.figure_id, b.figure_id),
                         "story_id": story_id,
-                        "counted": specific.label(),
-                        **_side("a", a, span_a, speakers),
-                        **_side("b", b, span_b, speakers),
-                        "reason": f"{a['text']!r} means {span_a.describe()} and "
-                        f"{b['text']!r} means {span_b.describe()}: the intervals do not overlap",
+                        "counted": verdict.match.counted.label(),
+                        **_side("a", a, row_a, verdict.interval_a, speakers),
+                        **_side("b", b, row_b, verdict.interval_b, speakers),
+                        "frame_match": "exact" if verdict.match.exact else "fuzzy",
+                        "reason": reason(a, b, verdict),
                     }
                 )
     schema = SCHEMAS["figure_conflicts"]
@@ -342,13 +377,20 @@ def find_conflicts(
     return pl.DataFrame(records, schema=schema).sort("conflict_id")
 
 
-def _side(tag: str, row: Mapping, span: Interval, speakers: Mapping[str, str | None]) -> dict:
+def _side(
+    tag: str,
+    view: FigureView,
+    row: Mapping,
+    span: Interval,
+    speakers: Mapping[str, str | None],
+) -> dict:
     return {
-        f"figure_id_{tag}": row["figure_id"],
-        f"article_id_{tag}": row["article_id"],
+        f"figure_id_{tag}": view.figure_id,
+        f"article_id_{tag}": view.article_id,
         f"source_id_{tag}": speakers.get(row["claim_id"]) if row["claim_id"] else None,
-        f"text_{tag}": row["text"],
-        f"value_{tag}": row["value"],
+        f"text_{tag}": view.text,
+        f"value_{tag}": view.value,
         f"low_{tag}": None if math.isinf(span.low) else span.low,
         f"high_{tag}": None if math.isinf(span.high) else span.high,
+        f"frame_{tag}": view.describe(),
     }

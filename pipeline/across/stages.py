@@ -27,11 +27,13 @@ from pipeline import ids, tables
 from pipeline.across import claim_groups as claim_groups_module
 from pipeline.across import conflicts as conflicts_module
 from pipeline.across import duplicates as duplicates_module
+from pipeline.across import sameness as sameness_module
 from pipeline.across import stories as stories_module
 from pipeline.across.claim_groups import ClaimGroupSettings, group_claims
-from pipeline.across.conflicts import ConflictSettings, figure_places, find_conflicts
+from pipeline.across.conflicts import ConflictSettings, find_conflicts
 from pipeline.across.duplicates import DuplicateSettings, find_duplicates
 from pipeline.across.stories import StorySettings, cluster_stories, story_rows
+from pipeline.extract import frames as frames_module
 from pipeline.version import modules_version
 from pipeline.warehouse import Warehouse
 
@@ -60,9 +62,8 @@ CLAIM_GROUPS_COLUMNS: dict[str, tuple[str, ...]] = {
     "claim_groups": ("*",),
 }
 FIGURE_CONFLICTS_COLUMNS: dict[str, tuple[str, ...]] = {
-    "articles": ("article_id", "published_at", "duplicate_of", "story_id", "body"),
+    "articles": ("article_id", "published_at", "duplicate_of", "story_id", "outlet"),
     "figures": ("*",),
-    "locations": ("location_id", "article_id", "start", "geonameid"),
     "claims": ("claim_id", "source_id"),
     "figure_conflicts": ("*",),
 }
@@ -91,15 +92,21 @@ def _code_version() -> str:
 
     Cached: it describes the code this process runs, which does not change under it.
     """
-    return modules_version(
-        sys.modules[__name__],
-        duplicates_module,
-        stories_module,
-        claim_groups_module,
-        conflicts_module,
-        ids,
-        tables,
-        libraries=_LIBRARIES,
+    return (
+        modules_version(
+            sys.modules[__name__],
+            duplicates_module,
+            stories_module,
+            claim_groups_module,
+            conflicts_module,
+            sameness_module,
+            frames_module,
+            ids,
+            tables,
+            libraries=_LIBRARIES,
+        )
+        + frames_module.data_digest()[:8]
+        + sameness_module.data_digest()[:8]
     )
 
 
@@ -236,37 +243,19 @@ def build_figure_conflicts(
 
     def build() -> dict[str, Any]:
         articles = warehouse.frame(
-            "SELECT article_id, published_at, duplicate_of, story_id FROM articles "
+            "SELECT article_id, published_at, duplicate_of, story_id, outlet FROM articles "
             "WHERE story_id IS NOT NULL AND duplicate_of IS NULL"
         )
         story_articles = articles["article_id"].to_list()
         figures = warehouse.frame(
             "SELECT * FROM figures WHERE article_id IN (SELECT unnest(?::VARCHAR[]))"
-            " AND counted IS NOT NULL ORDER BY figure_id",
+            " AND (counted IS NOT NULL OR frame_counted IS NOT NULL) ORDER BY figure_id",
             [story_articles],
         )
-        with_figures = figures["article_id"].unique().to_list()
-        locations = warehouse.frame(
-            "SELECT article_id, start, geonameid FROM locations"
-            " WHERE article_id IN (SELECT unnest(?::VARCHAR[]))",
-            [with_figures],
-        )
-        bodies = dict(
-            warehouse.frame(
-                "SELECT article_id, body FROM articles"
-                " WHERE article_id IN (SELECT unnest(?::VARCHAR[]))",
-                [with_figures],
-            ).iter_rows()
-        )
         speakers = dict(warehouse.frame("SELECT claim_id, source_id FROM claims").iter_rows())
-        conflicts = find_conflicts(
-            figures,
-            articles,
-            speakers,
-            figure_places(figures, locations, bodies),
-            settings,
-        )
+        conflicts = find_conflicts(figures, articles, speakers, settings)
         warehouse.replace_table("figure_conflicts", conflicts)
-        return {"rows": conflicts.height}
+        stories = conflicts["story_id"].n_unique() if conflicts.height else 0
+        return {"rows": conflicts.height, "details": {"stories": stories}}
 
     return _rebuild(warehouse, "figure_conflicts", FIGURE_CONFLICTS_COLUMNS, settings, build)

@@ -131,3 +131,13 @@ def test_locations_eval_maps_offsets_back_into_the_gold_text(eval_env, capsys):
     assert metrics["recognition"]["f1"] == pytest.approx(1.0)
     assert metrics["acc161_recognised"] == pytest.approx(1.0)
     assert set(metrics) >= {"acc161_end_to_end", "exact_geonameid", "read", "check"}
+
+
+def test_conflicts_eval_decides_judged_pairs_with_the_stages_code(eval_env, capsys):
+    gold = Path(__file__).resolve().parents[1] / "fixtures" / "conflicts" / "allsides-pairs.jsonl"
+    assert main(["eval", "conflicts", "--gold", str(gold), "--limit", "6", "--json"]) == 0
+    metrics = _last_json(capsys)
+    assert metrics["pairs"] == 6
+    assert metrics["found"] == 6  # every pair's two figures are rows of the eval's warehouse
+    assert {"p", "r", "f1", "same_quantity", "read", "check"} <= set(metrics)
+    assert metrics["read"]["pairs"] + metrics["check"]["pairs"] == 6

@@ -101,6 +101,12 @@ VALID = {
             "unit": "troop",
             "kind": "count",
             "counted": "U.S. troops",
+            "frame_counted": "u.s. troop",
+            "frame_event": "deploy",
+            "frame_holder": None,
+            "frame_place": "Iraq",
+            "frame_time": None,
+            "frame_role": "total",
         }
     ],
     "locations": [
@@ -162,6 +168,9 @@ VALID = {
             "value_b": 4000.0,
             "low_b": 3600.0,
             "high_b": 4400.0,
+            "frame_a": "u.s. troop · deploy · in Iraq · at publication · total",
+            "frame_b": "troop · deploy · in Iraq · at publication · total",
+            "frame_match": "fuzzy",
             "reason": "(5000, inf) and [3600, 4400] do not overlap",
         }
     ],
@@ -210,6 +219,15 @@ def test_offsets_must_match_body(table):
     frame, related = _frames(table, [row])
     result = check_table(table, frame, related)
     assert any("body[" in problem for problem in result.problems)
+
+
+@pytest.mark.parametrize(
+    ("table", "change"),
+    [("figures", {"frame_role": "guess"}), ("figure_conflicts", {"frame_match": "maybe"})],
+)
+def test_frame_vocabularies_are_closed(table, change):
+    frame, related = _frames(table, [{**VALID[table][0], **change}])
+    assert not check_table(table, frame, related).passed
 
 
 def test_dangling_keys_fail():

@@ -10,11 +10,13 @@ from rapidfuzz import fuzz
 
 from pipeline.across.claim_groups import ClaimGroupSettings, _similar, group_claims, normalise
 from pipeline.across.conflicts import (
+    FigureView,
     Interval,
     counted_key,
-    figure_places,
+    decide,
     find_conflicts,
     interval,
+    time_key,
 )
 from pipeline.across.duplicates import find_duplicates, shingles
 from pipeline.across.stories import cluster_stories, story_rows
@@ -228,7 +230,7 @@ def test_intervals_follow_the_qualifier():
     assert not Interval(5000.0, 5000.0).intersects(Interval(5000.0, math.inf, low_open=True))
 
 
-def _figure(figure_id, article_id, text, value, change, counted, claim_id=None, start=0):
+def _figure(figure_id, article_id, text, value, change, counted, claim_id=None, start=0, **frame):
     return {
         "figure_id": figure_id,
         "article_id": article_id,
@@ -243,55 +245,113 @@ def _figure(figure_id, article_id, text, value, change, counted, claim_id=None, 
         "unit": "troop",
         "kind": "count",
         "counted": counted,
+        "frame_counted": frame.get("counted", counted and counted.lower()),
+        "frame_event": frame.get("event"),
+        "frame_holder": frame.get("holder"),
+        "frame_place": frame.get("place"),
+        "frame_time": frame.get("time"),
+        "frame_role": frame.get("role", "total"),
     }
 
 
+_ARTICLES_SCHEMA = {
+    "article_id": pl.String,
+    "published_at": pl.Datetime("us", "UTC"),
+    "duplicate_of": pl.String,
+    "story_id": pl.String,
+    "outlet": pl.String,
+}
+
+
 def test_figures_that_disagree_across_a_story_conflict():
+    in_iraq = {"event": "deploy", "place": "Iraq"}
     figures = pl.DataFrame(
         [
-            _figure("f_1", "a_1", "Over 5,000", 5000.0, ">", "USA troops"),
-            _figure("f_2", "a_1", "some 4,000", 4000.0, "~", "U.S. troops"),  # same article
-            _figure("f_3", "a_2", "about 4,000", 4000.0, "~", "troops", claim_id="c_9"),
-            _figure("f_4", "a_2", "4,000", 4000.0, "=", "Iraqi troops"),
-            _figure("f_5", "a_3", "3,000", 3000.0, "=", "troops"),  # another story
+            _figure("f_1", "a_1", "Over 5,000", 5000.0, ">", "USA troops", **in_iraq),
+            _figure("f_2", "a_1", "some 4,000", 4000.0, "~", "U.S. troops", **in_iraq),
+            _figure("f_3", "a_2", "about 4,000", 4000.0, "~", "troops", "c_9", **in_iraq),
+            _figure("f_4", "a_2", "4,000", 4000.0, "=", "Iraqi troops", **in_iraq),
+            _figure("f_5", "a_3", "3,000", 3000.0, "=", "troops", **in_iraq),  # another story
+            _figure("f_6", "a_4", "3,000", 3000.0, "=", "troops", **in_iraq),  # AP again
         ],
-        schema={k: v for k, v in SCHEMAS["figures"].items()},
+        schema=SCHEMAS["figures"],
     )
     articles = pl.DataFrame(
         {
-            "article_id": ["a_1", "a_2", "a_3"],
-            "published_at": [DAY, DAY, DAY],
-            "duplicate_of": [None, None, None],
-            "story_id": ["st_1", "st_1", "st_2"],
+            "article_id": ["a_1", "a_2", "a_3", "a_4"],
+            "published_at": [DAY] * 4,
+            "duplicate_of": [None] * 4,
+            "story_id": ["st_1", "st_1", "st_2", "st_1"],
+            "outlet": ["AP", "Reuters", "BBC", "AP"],
         },
-        schema={
-            "article_id": pl.String,
-            "published_at": pl.Datetime("us", "UTC"),
-            "duplicate_of": pl.String,
-            "story_id": pl.String,
-        },
+        schema=_ARTICLES_SCHEMA,
     )
-    conflicts = find_conflicts(figures, articles, {"c_9": "s_official"}, {})
+    conflicts = find_conflicts(figures, articles, {"c_9": "s_official"})
     assert conflicts.schema == pl.Schema(SCHEMAS["figure_conflicts"])
-    assert conflicts.height == 1
-    row = conflicts.row(0, named=True)
-    assert {row["figure_id_a"], row["figure_id_b"]} == {"f_1", "f_3"}
+    rows = list(conflicts.iter_rows(named=True))
+    pairs = {frozenset((r["figure_id_a"], r["figure_id_b"])) for r in rows}
+    # AP's "over 5,000" and "3,000" against Reuters' "about 4,000"; never AP against AP,
+    # never Iraqi troops against U.S. troops, never across stories.
+    assert pairs == {frozenset(("f_1", "f_3")), frozenset(("f_3", "f_6"))}
+    row = next(r for r in rows if "f_1" in (r["figure_id_a"], r["figure_id_b"]))
     assert row["counted"] == "us troop"
-    assert "do not overlap" in row["reason"]
-    assert row["source_id_b" if row["figure_id_b"] == "f_3" else "source_id_a"] == "s_official"
+    assert row["frame_match"] == "fuzzy"  # "USA troops" names a nationality, "troops" none
+    assert row["reason"].startswith("both: us troop, deploy, in Iraq, at publication (total)")
+    assert "ap says 'Over 5,000'" in row["reason"]
+    assert "reuters says 'about 4,000'" in row["reason"]
+    assert row["source_id_b"] == "s_official"
+    assert "deploy" in row["frame_a"] and "Iraq" in row["frame_b"]
 
 
-def test_places_count_only_after_a_locative_preposition():
-    body = "Over 5,000 U.S. troops are in Iraq. About 4,000 American troops remain."
-    figures = pl.DataFrame(
-        {"figure_id": ["f_1", "f_2"], "article_id": ["a", "a"], "start": [0, body.index("About")]}
-    )
-    locations = pl.DataFrame(
-        {
-            "article_id": ["a", "a", "a"],
-            "start": [body.index("U.S."), body.index("Iraq"), body.index("American")],
-            "geonameid": [6252001, 99237, 6252001],
-        }
-    )
-    places = figure_places(figures, locations, {"a": body})
-    assert places == {"f_1": frozenset({99237}), "f_2": frozenset()}
+def _view(text, value, change, outlet, **frame):
+    row = _figure("f_" + outlet + text, "a_" + outlet, text, value, change, "troops", **frame)
+    return FigureView.from_row(row, outlet, DAY)
+
+
+def test_left_behind_is_not_deployed():
+    """The seeds: "about 4,000" left behind after the drawdown vs "over 5,000" deployed now."""
+    left = _view("about 4,000", 4000.0, "~", "AP", event="leave behind", role="forecast")
+    deployed = _view("Over 5,000", 5000.0, ">", "Reuters", event="deploy", place="Iraq")
+    assert not decide(left, deployed).conflict
+    # even as a plain total, leaving behind is another event than deploying
+    left_now = _view("about 4,000", 4000.0, "~", "AP", event="leave behind")
+    assert decide(left_now, deployed).match is None
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        ({"role": "part"}, {"role": "part"}, False),  # "three of the four states"
+        ({"role": "margin"}, {"role": "margin"}, False),  # plus or minus 100,000
+        ({"role": "change"}, {"role": "total"}, False),  # jobs added vs jobs
+        ({"holder": "Trump"}, {"holder": "Cruz"}, False),
+        ({"place": "Syria"}, {}, False),  # Iraq vs Syria
+        ({"time": "February"}, {"time": "March"}, False),
+        ({"time": "February"}, {"time": "in February"}, True),
+        ({"event": "kill", "place": None}, {"event": "die", "place": None}, True),  # one class
+        ({"event": "kill"}, {"event": "wound"}, False),
+        ({"event": None, "place": None}, {"event": None, "place": None}, False),  # no tie
+    ],
+)
+def test_frames_match_only_the_same_quantity(a, b, same):
+    tie = {"event": "deploy", "place": "Iraq"}
+    view_a = _view("5,000", 5000.0, "=", "AP", **{**tie, **a})
+    view_b = _view("9,000", 9000.0, "=", "Reuters", **{**tie, **b})
+    assert (decide(view_a, view_b).match is not None) is same
+    assert decide(view_a, view_b).conflict is same
+
+
+def test_a_limit_agrees_with_a_value_under_it_and_rounding_is_no_conflict():
+    up_to = _view("up to 30", 30.0, "<", "AP", event="hold", role="limit")
+    thirty = _view("30", 30.0, "=", "Reuters", event="hold", role="limit")
+    assert not decide(up_to, thirty).conflict
+    rounded = _view("1,900", 1900.0, "=", "AP", event="win", holder="Smith")
+    exact = _view("1,907", 1907.0, "=", "Reuters", event="win", holder="Smith")
+    assert not decide(rounded, exact).conflict
+
+
+def test_time_keys():
+    assert time_key("in February") == time_key("February") == frozenset({"feb"})
+    assert time_key("last month") == frozenset({"last month"})
+    assert time_key("the past 28 months") == frozenset({"28 month"})
+    assert time_key(None) is None

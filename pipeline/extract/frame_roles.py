@@ -1,0 +1,184 @@
+"""The role of a figure in its sentence: a total, a part, a change, a rate, and so on.
+
+Two outlets' figures are compared only in one role: "three of the four states" is a part of
+a whole, "up to 30 rounds" a limit, "expected to reach 500,000" a forecast, and "December's
+gain was revised to 219,000" or "initially reported 155,000" a revision or a first estimate,
+which is not the latest count of the month the other outlet reports. The cue words are data
+(``data/frames.json``); the first cue found wins (:func:`figure_role`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
+
+from pipeline.extract.frame_lexicon import lexicon, word_sets
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span, Token
+
+_NOUNS = frozenset({"NOUN", "PROPN"})
+#: Children that open another clause, whose words are not the figure's clause.
+_OTHER_CLAUSES = frozenset({"conj", "cc", "ccomp", "parataxis", "relcl", "advcl", "csubj"})
+
+
+def _words_before(doc: Doc, index: int, count: int) -> list[str]:
+    return [t.lower_ for t in doc[max(0, index - count) : index]]
+
+
+def _ends_with(words: Sequence[str], patterns: Iterable[Sequence[str]]) -> bool:
+    return any(
+        len(words) >= len(p) and list(words[len(words) - len(p) :]) == list(p) for p in patterns
+    )
+
+
+def figure_role(
+    doc: Doc,
+    span: Span,
+    anchor: Token,
+    noun: Token | None,
+    event_token: Token | None,
+    event: str | None,
+    change: str,
+) -> str:
+    """The figure's role; the first cue found wins.
+
+    ``margin``, ``limit``, ``part``, ``revision``, ``forecast``, ``rate``, ``change`` or
+    ``total``, looked for in that order.
+
+    Args:
+        doc: The parsed article.
+        span: The figure's tokens.
+        anchor: The figure's syntactic root.
+        noun: The counted noun, if any.
+        event_token: The predicate the figure is an argument of, if any.
+        event: That predicate as a lemma with its particle.
+        change: The figure's qualifier (``figures.change``).
+    """
+    lex = lexicon()
+    sets = word_sets()
+    span_words = [t.lower_ for t in span]
+    before = _words_before(doc, span.start, 5)
+    context = before + span_words
+    if noun is not None and noun.lemma_.lower() in sets["margin_nouns"]:
+        return "margin"
+    if _ends_with(before, lex["margin_before"]) or any(
+        _ends_with(context[: i + 1], lex["margin_before"]) for i in range(len(context))
+    ):
+        return "margin"
+    if "margin" in context and "error" in context:
+        return "margin"
+    following = [t.lower_ for t in doc[(noun.i if noun is not None else span.end - 1) + 1 :][:2]]
+    if set(following) & sets["lead_words"]:  # "195 delegates ahead": a lead, not a count
+        return "margin"
+    if _ends_with(before, lex["limit_before"]) or any(
+        _ends_with(context[: i + 1], lex["limit_before"]) for i in range(len(before), len(context))
+    ):
+        return "limit"
+    of_object_prep = next((c for c in anchor.rights if c.dep_ == "prep" and c.lower_ == "of"), None)
+    if of_object_prep is not None and noun is not None:
+        determiners = {c.lower_ for c in noun.lefts}
+        whole = determiners & sets["part_after_of"] or any(c.like_num for c in noun.lefts)
+        if whole and anchor.lower_ not in sets["unit_nouns"]:
+            return "part"
+    if _ends_with(before, lex["part_before"]):
+        return "part"
+    if noun is not None and any(c.lower_ in sets["part_modifiers"] for c in noun.lefts):
+        return "part"  # "the remaining 17 delegates", "the other 14": what is left of a whole
+    if _is_revision(doc, span, anchor, noun, event_token):
+        return "revision"
+    if _is_forecast(anchor, noun, event_token):
+        return "forecast"
+    after = [t.lower_ for t in doc[(noun.i if noun is not None else span.end - 1) + 1 :][:3]]
+    if (
+        set(context) & sets["rate_words"]
+        or any(after[: len(p)] == list(p) for p in lex["rate_after"])
+        or _per_period(event_token)
+    ):
+        return "rate"
+    if change in ("up", "down"):
+        return "change"
+    # "5,000 more troops", "an additional 300", but not the qualifier "more than 5,000"
+    nearby = [*before[-2:], *span_words]
+    if noun is not None:
+        nearby += [t.lower_ for t in doc[span.end : noun.i]]
+    marked = {
+        word
+        for i, word in enumerate(nearby)
+        if i + 1 >= len(nearby) or nearby[i + 1] not in ("than", "of")
+    }
+    if marked & sets["change_words"]:
+        return "change"
+    if event is not None and event.split()[0] in sets["change_events"]:
+        return "change"
+    return "total"
+
+
+def _per_period(event: Token | None) -> bool:
+    """The event happens per period: "are being separated each day", "added a month"."""
+    if event is None:
+        return False
+    for child in event.children:
+        if child.dep_ in ("npadvmod", "advmod", "dobj") and any(
+            c.lower_ in ("a", "an", "each", "every", "per") for c in child.children
+        ):
+            return child.lemma_.lower() in word_sets()["period_words"]
+    return False
+
+
+def _is_forecast(anchor: Token, noun: Token | None, event: Token | None) -> bool:
+    """A planned, expected or hypothetical quantity (modal, verb of expectation, a target)."""
+    sets = word_sets()
+    if noun is not None:
+        for child in noun.lefts:
+            if child.dep_ == "compound" and child.lemma_.lower() in sets["forecast_nouns"]:
+                return True
+    token = event
+    steps = 0
+    while token is not None and steps < 4:
+        if token.lemma_.lower() in sets["forecast_cues"] and token.pos_ in ("VERB", "AUX"):
+            return True
+        if token.lemma_.lower() in sets["forecast_nouns"] and token.pos_ in _NOUNS:
+            return True
+        for child in token.children:
+            if child.dep_ == "aux" and child.lemma_.lower() in sets["forecast_cues"]:
+                return True
+        climbs = ("xcomp", "advcl", "ccomp", "conj", "acl", "pcomp", "pobj", "prep")
+        if token.dep_ in climbs and token.head.i != token.i:  # "the goal of signing up 3.3m"
+            token = token.head
+            steps += 1
+            continue
+        break
+    return False
+
+
+def _is_revision(
+    doc: Doc, span: Span, anchor: Token, noun: Token | None, event: Token | None
+) -> bool:
+    """A revised count or a first estimate: a revision cue in the figure's own clause.
+
+    "219,000 jobs added instead of 196,000", "their initial estimate of 157,000", "initially,
+    it said 88,000": the words of the event's clause (not of clauses joined to it) and the
+    few words before the figure.
+    """
+    words = [t.lower_ for t in _clause_tokens(anchor, noun, event)]
+    words += _words_before(doc, span.start, 3)
+    sets = word_sets()
+    if set(words) & sets["revision_words"]:
+        return True
+    phrases = lexicon()["revision_phrases"]
+    return any(
+        words[i : i + len(p)] == list(p) for p in phrases for i in range(len(words) - len(p) + 1)
+    )
+
+
+def _clause_tokens(anchor: Token, noun: Token | None, event: Token | None) -> list[Token]:
+    """The tokens of the figure's own clause, in text order."""
+    tokens: dict[int, Token] = {}
+    for root in (t for t in (event, noun, anchor) if t is not None):
+        tokens[root.i] = root
+        for child in root.children:
+            if child.dep_ in _OTHER_CLAUSES:
+                continue
+            tokens.update((t.i, t) for t in child.subtree)
+    return [tokens[i] for i in sorted(tokens)]

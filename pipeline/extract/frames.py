@@ -1,0 +1,495 @@
+"""A figure's frame: what it counts, in what event, whose, where, when, and in what role.
+
+Two outlets' numbers disagree only when they measure the same quantity: "about 4,000 troops"
+*left behind* after a drawdown and "over 5,000 troops" *deployed* now are both troops in Iraq,
+yet not the same quantity. The frame is what a reader checks before calling two figures a
+disagreement. It is read from the parse the figures already have (textacy ``extract`` style: a
+pure function over a spaCy ``Doc``, a frozen record out):
+
+* ``counted``: the counted noun's lemma with its narrowing modifiers, lowercased
+  ("private-sector job", "u.s. troop"); for "three of the four states", "state";
+* ``event``: the predicate the quantity is an argument of, as a lemma with its particle
+  ("leave behind", "deploy", "kill"); a noun when the figure hangs off one ("the deaths of
+  12 people" -> "death"); "be" for copulas and "there be";
+* ``holder``: whose quantity it is: the event's subject when the figure is its object, a
+  possessor ("Iraq's 5,000 troops"), or the agent of a passive ("by the Labor Department");
+* ``place``: a named place (GPE, LOC, FAC) after a locative preposition on the event or the
+  counted noun ("in Iraq");
+* ``time``: a DATE or TIME entity attached to the event or the counted noun ("in February",
+  "last year"); None means the article's own date;
+* ``role``: ``total`` (a level), ``part`` (of a larger whole: "three of the four states"),
+  ``change`` (an increase or decrease, "added 20,000 jobs", "5,000 more troops"), ``rate``
+  (an average or a quantity per period: "an average of 158,000 jobs a month"),
+  ``margin`` (a margin of error), ``limit`` ("up to 30 rounds") or ``forecast`` (expected,
+  planned, a target: "would leave", "is expected to reach").
+
+The lexicons (particles, cue words, event classes) are data: ``data/frames.json``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from pipeline.extract.frame_lexicon import DATA_FILE, data_digest, lexicon
+from pipeline.extract.frame_lexicon import word_sets as _sets
+from pipeline.extract.frame_roles import figure_role
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span, Token
+
+__all__ = [
+    "DATA_FILE",
+    "FRAME_COLUMNS",
+    "ROLES",
+    "FigureFrame",
+    "data_digest",
+    "figure_frame",
+    "frame_columns",
+    "lexicon",
+]
+
+ROLES = ("total", "part", "change", "rate", "margin", "limit", "forecast", "revision")
+
+_NOUNS = frozenset({"NOUN", "PROPN"})
+_VERBS = frozenset({"VERB", "AUX"})
+_PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+_TIME_LABELS = frozenset({"DATE", "TIME"})
+#: Proper nouns that are not where something is ("from Mrs. Clinton's server", "on Monday").
+_NOT_PLACE_LABELS = frozenset({"PERSON", "NORP", "DATE", "TIME", "CARDINAL", "ORDINAL"})
+_MODIFIER_DEPS = frozenset({"amod", "compound", "nmod", "npadvmod"})
+_SUBJECT_DEPS = frozenset({"nsubj", "csubj", "expl"})
+_OBJECT_DEPS = frozenset({"dobj", "obj", "attr", "oprd", "nsubjpass", "dative"})
+#: Dependencies that open a clause inside a phrase ("the election, which decided ...").
+_CLAUSE_DEPS = frozenset({"relcl", "acl", "advcl", "ccomp", "xcomp", "conj", "parataxis"})
+#: How far up the tree the event is looked for (noun -> prep -> noun -> verb ...).
+_MAX_CLIMB = 4
+
+
+@dataclass(frozen=True, slots=True)
+class FigureFrame:
+    """What a figure measures; every field may be None when the parse does not say.
+
+    Attributes:
+        counted: Counted head lemma with its modifiers, lowercase ("u.s. troop").
+        event: Predicate lemma with particle ("leave behind"), or a nominal event ("death").
+        holder: Whose quantity: subject, possessor or passive agent, as written.
+        place: Named place the quantity is in, as written ("Iraq").
+        time: Time expression the quantity is at, as written ("in February" -> "February");
+            None means the article's date.
+        role: One of :data:`ROLES`.
+    """
+
+    counted: str | None
+    event: str | None
+    holder: str | None
+    place: str | None
+    time: str | None
+    role: str
+
+
+#: The ``figures`` columns a frame fills, in table order.
+FRAME_COLUMNS = (
+    "frame_counted",
+    "frame_event",
+    "frame_holder",
+    "frame_place",
+    "frame_time",
+    "frame_role",
+)
+
+
+def frame_columns(frame: FigureFrame) -> dict[str, str | None]:
+    """The frame as ``figures`` columns (``frame_counted`` ... ``frame_role``)."""
+    return {
+        "frame_counted": frame.counted,
+        "frame_event": frame.event,
+        "frame_holder": frame.holder,
+        "frame_place": frame.place,
+        "frame_time": frame.time,
+        "frame_role": frame.role,
+    }
+
+
+def figure_frame(doc: Doc, start: int, end: int, *, change: str = "=") -> FigureFrame:
+    """The frame of the figure at characters ``[start, end)`` of ``doc``.
+
+    Args:
+        doc: The parsed article (tagger, parser, lemmatizer, ner).
+        start: The figure's start offset in ``doc.text``.
+        end: The figure's end offset.
+        change: The figure's qualifier (``figures.change``): ``up``/``down`` make it a change.
+    """
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None or len(span) == 0:
+        return FigureFrame(None, None, None, None, None, "total")
+    anchor = _anchor(span)
+    noun = _counted_noun(span, anchor)
+    inside = {t.i for t in span}
+    counted = _counted_text(noun, inside) if noun is not None else None
+    # The figure's place in the clause: the counted noun it modifies ("4,000 troops were
+    # deployed"), or the figure itself when the noun is its of-object ("dozens of soldiers
+    # were flown").
+    of_figure = noun is not None and noun.head.dep_ == "prep" and noun.head.head.i == anchor.i
+    argument = anchor if noun is None or of_figure else noun
+    event_token = _event_token(argument, inside)
+    event = _event_text(event_token) if event_token is not None else None
+    holder = _holder(argument, event_token)
+    place = _place(argument, event_token, inside)
+    time = _time(argument, event_token, inside)
+    role = figure_role(doc, span, anchor, noun, event_token, event, change)
+    return FigureFrame(counted, event, holder, place, time, role)
+
+
+def _anchor(span: Span) -> Token:
+    """The figure's syntactic root: its token whose head lies outside the span."""
+    for token in span:
+        if token.head.i < span.start or token.head.i >= span.end or token.head.i == token.i:
+            return token
+    return span.root
+
+
+def _counted_noun(span: Span, anchor: Token) -> Token | None:
+    """The noun the figure counts: the head of a numeric modifier, or an of-object."""
+    units = _sets()["unit_nouns"]
+    of_object = _of_object(anchor)
+    if of_object is not None and (
+        anchor.pos_ in ("NUM", "NOUN") or anchor.lower_ in units or anchor.like_num
+    ):
+        return of_object
+    head = anchor.head
+    if (
+        anchor.dep_ in ("nummod", "quantmod", "amod", "compound", "nmod", "det", "advmod")
+        and head.pos_ in _NOUNS
+        and head.i > anchor.i
+    ):
+        return head
+    if anchor.pos_ in _NOUNS and anchor.lower_ not in units and not anchor.like_num:
+        return anchor  # a vague plural or a noun inside the figure ("dozens", "$5")
+    return None
+
+
+def _of_object(token: Token) -> Token | None:
+    """``X`` of "60 percent of X" / "three of the four X" / "dozens of X"."""
+    for child in token.rights:
+        if child.dep_ == "prep" and child.lower_ == "of":
+            return next((c for c in child.children if c.dep_ == "pobj" and c.pos_ in _NOUNS), None)
+    return None
+
+
+def _counted_text(noun: Token, inside: set[int]) -> str:
+    """Lowercase lemma of ``noun`` with its narrowing left modifiers, in text order."""
+    modifiers: list[Token] = []
+    for child in noun.lefts:
+        if child.i in inside or child.like_num or child.pos_ == "NUM":
+            continue
+        if child.dep_ in _MODIFIER_DEPS or (child.dep_ == "poss" and child.pos_ in _NOUNS):
+            modifiers.extend(
+                t for t in child.subtree if (t.i not in inside and not t.is_punct) or t.text == "-"
+            )
+    words = [t.lower_ for t in sorted(modifiers, key=lambda t: t.i)]
+    words.append(noun.lemma_.lower())
+    return " ".join(words).replace(" - ", "-")
+
+
+def _event_token(argument: Token, inside: set[int]) -> Token | None:
+    """The predicate ``argument`` belongs to: a verb up the tree, or a noun it is 'of'.
+
+    A relative or participial clause on the counted noun names its event first ("the 13
+    people who were killed", "2,000 children being separated").
+    """
+    for child in argument.rights:
+        if child.dep_ in ("relcl", "acl") and child.pos_ in _VERBS and child.i not in inside:
+            return child
+    token = argument
+    for _ in range(_MAX_CLIMB):
+        head = token.head
+        if head.i == token.i:
+            return token if token.pos_ in _VERBS else None
+        if head.pos_ in _VERBS and head.dep_ != "prep":
+            return head
+        if head.dep_ == "prep" or head.pos_ == "ADP":  # "including", "following" too
+            token = head
+            continue
+        if token.dep_ == "prep" and token.pos_ == "VERB" and head.pos_ in _NOUNS:
+            # "killed 161 Palestinians, including ... five Israelis": on to the verb
+            token = head
+            continue
+        if head.pos_ in _NOUNS and token.dep_ == "pobj":
+            return head  # "the deaths of 12 people"
+        if head.pos_ in _NOUNS and token.dep_ in ("appos", "conj"):
+            token = head
+            continue
+        if head.pos_ == "ADJ":  # "dead", "injured" as predicates
+            return head
+        return None
+    return None
+
+
+def _event_text(token: Token) -> str:
+    """Lemma of the event with its particle ("leave behind"); "there be" for existentials."""
+    lemma = token.lemma_.lower()
+    if any(c.dep_ == "expl" for c in token.children):
+        return "there " + lemma
+    particles = _sets()["particles"]
+    for child in token.rights:
+        if child.dep_ in ("prt", "advmod") and child.lower_ in particles and child.i == token.i + 1:
+            return f"{lemma} {child.lower_}"
+    for child in token.rights:  # "199 Republicans voted against it" is not "227 voted"
+        if child.dep_ == "prep" and child.lower_ in _sets()["polarity_preps"]:
+            return f"{lemma} {child.lower_}"
+    return lemma
+
+
+def _compact(token: Token) -> str | None:
+    """A noun phrase as written, without determiners and relative clauses ("United States")."""
+    if token.pos_ == "PRON" or token.pos_ not in _NOUNS:
+        return None
+    keep = [
+        t
+        for t in token.subtree
+        if (t.i <= token.i and t.dep_ not in ("det", "punct", "poss", "case")) or t.i == token.i
+    ]
+    # Proper nouns as written, other words lowercase: "Businesses" at the start of a
+    # sentence is a common noun, and the case tells a name from a description.
+    words = [t.text if t.pos_ == "PROPN" else t.lower_ for t in sorted(keep, key=lambda t: t.i)]
+    return " ".join(words) or None
+
+
+def _holder(argument: Token, event: Token | None) -> str | None:
+    """Whose quantity: a possessor, the subject of the event, or the agent of a passive."""
+    found = _holder_token(argument, event)
+    if found is None:
+        return None
+    clauses = {t.i for c in found.children if c.dep_ == "relcl" for t in c.subtree}
+    if argument.i in {t.i for t in found.subtree} - clauses:
+        return None  # the figure's own phrase ("the 30,000 emails that are missing")
+    return _compact(found)
+
+
+def _holder_token(argument: Token, event: Token | None) -> Token | None:
+    """The token heading the holder's phrase (see :func:`_holder`).
+
+    The other participant of the event: its subject (or passive agent) when the figure is
+    the object, its object when the figure is the subject or agent ("17 women accused
+    Trump"). A clause without a subject takes the one of the clause it depends on
+    ("construction stands out, adding 48,000 jobs").
+    """
+    for child in argument.lefts:
+        if child.dep_ == "poss" and child.pos_ in _NOUNS:
+            return child
+    if event is None or event.pos_ not in _VERBS:
+        return None
+    if argument.dep_ == "pobj" and argument.head.lower_ in ("with", "at"):
+        # "the poll found Clinton with 45 percent", "showed Trump at 28%": the object's
+        obj = next((c for c in event.children if c.dep_ == "dobj"), None)
+        if obj is not None and obj.i != argument.i:
+            return obj
+    is_subject = argument.dep_ in (*_SUBJECT_DEPS, "pobj") and (
+        argument.dep_ != "pobj" or argument.head.dep_ == "agent"
+    )
+    wanted = ("dobj", "nsubjpass") if is_subject else ("nsubj", "agent")
+    clause = event
+    for _ in range(3):
+        for child in clause.children:
+            if child.dep_ not in wanted or child.i == argument.i:
+                continue
+            if child.dep_ == "agent":
+                child = next((c for c in child.children if c.dep_ == "pobj"), None)
+                if child is None or child.i == argument.i:
+                    continue
+            if child.tag_ in ("WDT", "WP") and clause.dep_ == "relcl":
+                return clause.head  # "attacks that killed 14": the attacks
+            return child
+        if clause.dep_ not in ("advcl", "xcomp", "conj") or clause.head.pos_ not in _VERBS:
+            break
+        clause = clause.head
+    return None
+
+
+def _entity_text(token: Token, labels: frozenset[str]) -> str | None:
+    if token.ent_type_ not in labels:
+        return None
+    doc = token.doc
+    for ent in doc.ents:
+        if ent.start <= token.i < ent.end:
+            return ent.text
+    return None
+
+
+def _owners(argument: Token, event: Token | None) -> list[Token]:
+    """Where a place or time of the figure can hang: the noun, the event, the clauses above.
+
+    "..., killing 14 people" takes the time of "blew up Monday".
+    """
+    owners = [argument]
+    if event is not None:  # "20 died and 130 were wounded at the station": shared attachments
+        owners.extend(c for c in event.children if c.dep_ == "conj" and c.pos_ in _VERBS)
+    token = event
+    for _ in range(3):
+        if token is None:
+            break
+        owners.append(token)
+        if token.dep_ not in ("advcl", "xcomp", "conj") or token.head.i == token.i:
+            break
+        token = token.head
+    return owners
+
+
+def _place(argument: Token, event: Token | None, inside: set[int]) -> str | None:
+    """A named place after a locative preposition on the counted noun or the event."""
+    preps = _sets()["place_preps"]
+    owners = _owners(argument, event)
+    deictic = _deictic(event) if event is not None else None
+    if deictic:  # "the 89 people who were killed there"
+        return deictic
+    if (
+        event is not None
+        and event.dep_ == "relcl"
+        and any(c.lower_ in ("where", "wherein") for c in event.children)
+    ):  # "Zaventem Airport, where 11 people were killed"
+        named = [
+            t
+            for t in event.head.subtree
+            if t.pos_ == "PROPN" and t.i < event.i and t.ent_type_ not in _NOT_PLACE_LABELS
+        ]
+        if named and event.head.pos_ in _NOUNS:
+            return " ".join(t.text for t in named)
+    for owner in owners:
+        for child in owner.children:
+            if child.dep_ != "prep" or child.lower_ not in preps:
+                continue
+            for obj in child.children:
+                if obj.dep_ == "pobj" and obj.i not in inside:
+                    name = _entity_text(obj, _PLACE_LABELS)
+                    if name:
+                        return name
+                    if obj.ent_type_ in _NOT_PLACE_LABELS:
+                        continue  # a person or a date is not where
+                    named = [
+                        t
+                        for t in obj.subtree
+                        if t.pos_ == "PROPN"
+                        and t.i not in inside
+                        and (t.ent_type_ not in _NOT_PLACE_LABELS or t.dep_ == "poss")
+                    ]
+                    # "at the Maelbeek metro station", "outside Collins's office"
+                    if named:
+                        return " ".join(t.text for t in named)
+    return None
+
+
+def _deictic(event: Token) -> str | None:
+    """The adverb "there" or "here" on the event: a place the sentence before named."""
+    for child in event.children:
+        if child.dep_ == "advmod" and child.lower_ in ("there", "here"):
+            return child.lower_
+    return None
+
+
+def _time(argument: Token, event: Token | None, inside: set[int]) -> str | None:
+    """A DATE or TIME entity attached to the counted noun or the event (not the figure)."""
+    owners = _owners(argument, event)
+    doc = argument.doc
+    for ent in doc.ents:
+        if ent.label_ not in _TIME_LABELS or any(t.i in inside for t in ent):
+            continue
+        root = ent.root
+        through_prep = root.head.dep_ == "prep"
+        if any(o.i == root.head.i or (through_prep and o.i == root.head.head.i) for o in owners):
+            return ent.text
+        if root.dep_ in ("npadvmod", "tmod") and any(o.i == root.head.i for o in owners):
+            return ent.text
+    # "in 1992, when he ordered 4,500 troops": the clause hangs off the date
+    if event is not None and event.dep_ in ("relcl", "advcl") and event.head.ent_type_ == "DATE":
+        named = _entity_text(event.head, _TIME_LABELS)
+        if named:
+            return named
+    # a time adverb on the event or in a clause on it: "as it stands now, Clinton has"; a
+    # date found further on is more precise ("As of Wednesday, ...: Trump now has 446")
+    adverb = None
+    for owner in owners[1:]:
+        for child in owner.children:
+            words = [child] if child.dep_ == "advmod" else []
+            if child.dep_ == "advcl":
+                words = [t for t in child.subtree if t.dep_ == "advmod"]
+            for word in words:
+                if adverb is None and word.lower_ in _sets()["time_adverbs"]:
+                    adverb = word.lower_
+    # a date deeper inside a phrase on the event: "ahead of Tuesday's two contests"
+    for owner in owners[1:]:
+        for child in owner.children:
+            if child.dep_ not in ("prep", "advmod"):  # "ahead of" is tagged an adverb
+                continue
+            inner = {t.i for t in child.subtree}
+            for ent in doc.ents:
+                if ent.label_ == "DATE" and ent.root.i in inner and ent.root.i not in inside:
+                    return ent.text
+    return _subject_date(argument, inside) or _lead_clause_date(event, inside) or adverb
+
+
+def _lead_clause_date(event: Token | None, inside: set[int]) -> str | None:
+    """A date in a clause that leads into the figure's across a colon or a dash.
+
+    "As of Wednesday, the race stands as follows: Trump now has 446 delegates"; "the special
+    election on April 18 topped 37 percent — nearly 194,000 people voted". Only the lead
+    clause's subject and its prepositions, not clauses inside them.
+    """
+    if event is None:
+        return None
+    doc = event.doc
+    for lead in event.lefts:
+        if lead.dep_ not in ("ccomp", "parataxis"):
+            continue
+        phrase: set[int] = set()
+        for child in lead.children:
+            if child.dep_ in ("nsubj", "nsubjpass", "prep"):
+                phrase |= _phrase_tokens(child)
+        date = _date_within(doc, phrase, inside)
+        if date:
+            return date
+    return None
+
+
+def _date_within(doc: Doc, phrase: set[int], inside: set[int]) -> str | None:
+    """A DATE entity wholly inside ``phrase`` and not in the figure."""
+    for ent in doc.ents:
+        tokens = {t.i for t in ent}
+        if ent.label_ == "DATE" and tokens <= phrase and not tokens & inside:
+            return ent.text
+    return None
+
+
+def _phrase_tokens(token: Token) -> set[int]:
+    """The token's phrase without the clauses inside it (relative, adverbial, ...)."""
+    out = {token.i}
+    for child in token.children:
+        if child.dep_ not in _CLAUSE_DEPS:
+            out |= _phrase_tokens(child)
+    return out
+
+
+def _subject_date(argument: Token, inside: set[int]) -> str | None:
+    """A date in the subject of a clause the figure hangs on, up the tree.
+
+    "December hiring was a little better than first thought, with 219,000 jobs added";
+    "the special election on April 18 topped 37 percent — nearly 194,000 people voted".
+    Relative clauses in the subject are not its date ("Trump, who won in March, has ...").
+    """
+    doc = argument.doc
+    token = argument
+    for _ in range(_MAX_CLIMB + 1):
+        if token.pos_ in _VERBS:
+            for child in token.children:
+                if child.dep_ not in ("nsubj", "nsubjpass"):
+                    continue
+                clauses = {
+                    t.i for c in child.children if c.dep_ in ("relcl", "acl") for t in c.subtree
+                }
+                date = _date_within(doc, {t.i for t in child.subtree} - clauses, inside)
+                if date:
+                    return date
+        if token.head.i == token.i:
+            break
+        token = token.head
+    return None
