@@ -542,8 +542,6 @@ def run_extractions(
 def claims_stage(warehouse: Warehouse) -> ExtractionStage:
     """Claims and the source mentions behind them."""
     from pipeline import assemble
-    from pipeline.extract import claims as claims_module
-    from pipeline.link import sources as sources_module
 
     outlets: dict[str, str | None] = {}
 
@@ -553,8 +551,29 @@ def claims_stage(warehouse: Warehouse) -> ExtractionStage:
     def extract(article_id: str, doc: Doc, *_: object) -> Mapping[str, list]:
         return assemble.claim_rows(article_id, doc, outlet=outlets.get(article_id))
 
-    version = modules_version(claims_module, sources_module, assemble)
-    return ExtractionStage("claims", version, ("claims", "source_mentions"), extract, prepare)
+    return ExtractionStage(
+        "claims", _claims_version(), ("claims", "source_mentions"), extract, prepare
+    )
+
+
+def _claims_version() -> str:
+    """The claims code version: assembly, components, speakers, sources and data files.
+
+    The components and the data files (cue tables, the learned model) shape the claims as much
+    as the assembly does: a change to any re-extracts.
+    """
+    from pipeline import assemble
+    from pipeline.extract import claims as claims_module
+    from pipeline.extract import speakers as speakers_module
+    from pipeline.link import sources as sources_module
+
+    code = modules_version(
+        claims_module, *claims_module.COMPONENTS, speakers_module, sources_module, assemble
+    )
+    digest = hashlib.sha256(code.encode())
+    for path in claims_module.DATA_FILES:
+        digest.update(path.name.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()[:16]
 
 
 def figures_stage(warehouse: Warehouse) -> ExtractionStage:
@@ -564,7 +583,6 @@ def figures_stage(warehouse: Warehouse) -> ExtractionStage:
     the warehouse.
     """
     from pipeline import assemble
-    from pipeline.extract import claims as claims_module
     from pipeline.extract import figures as figures_module
     from pipeline.extract import numbers as numbers_module
 
@@ -587,7 +605,8 @@ def figures_stage(warehouse: Warehouse) -> ExtractionStage:
         return {"figures": assemble.figure_rows(article_id, doc, spans)}
 
     # Figures depend on the claims they fall in: new claims code means new claim ids.
-    version = modules_version(figures_module, numbers_module, claims_module, assemble)
+    code = modules_version(figures_module, numbers_module, assemble) + _claims_version()
+    version = hashlib.sha256(code.encode()).hexdigest()[:16]
     return ExtractionStage("figures", version, ("figures",), extract, prepare)
 
 
