@@ -564,15 +564,13 @@ def _claims_version() -> str:
     """
     from pipeline import assemble
     from pipeline.extract import claims as claims_module
-    from pipeline.extract import speakers as speakers_module
     from pipeline.link import sources as sources_module
 
-    code = modules_version(
-        claims_module, *claims_module.COMPONENTS, speakers_module, sources_module, assemble
-    )
+    code = modules_version(claims_module, *claims_module.COMPONENTS, sources_module, assemble)
     digest = hashlib.sha256(code.encode())
     for path in claims_module.DATA_FILES:
-        digest.update(path.name.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+        data = path.read_bytes() if path.exists() else b""
+        digest.update(path.name.encode() + b"\0" + hashlib.sha256(data).digest())
     return digest.hexdigest()[:16]
 
 

@@ -17,12 +17,13 @@ from types import ModuleType
 
 from spacy.tokens import Doc
 
-from pipeline.extract import attribution
+from pipeline.extract import attribution, speaker_names, speakers
 from pipeline.extract.attribution import (
     attach,
     content,
     cues,
     lexicon,
+    model,
     quotes,
     relays,
     signatures,
@@ -35,8 +36,14 @@ from pipeline.extract.attribution.attach import (
     resumes,
     within_attribution,
 )
-from pipeline.extract.attribution.cues import Cue, match_cues, narration_outside_quotes
+from pipeline.extract.attribution.cues import (
+    Cue,
+    extra_candidates,
+    match_cues,
+    narration_outside_quotes,
+)
 from pipeline.extract.attribution.lexicon import CUE_LEMMAS, LEXICON, OBJECT_CUE_LEMMAS, Lexicon
+from pipeline.extract.attribution.model import CueJudge, default_model
 from pipeline.extract.attribution.quotes import (
     Quote,
     find_quotes,
@@ -47,6 +54,7 @@ from pipeline.extract.attribution.quotes import (
 from pipeline.extract.attribution.relays import find_relays, inner_cue, relay_of
 from pipeline.extract.attribution.signatures import (
     dash_byline,
+    from_intro,
     headline_cue,
     preceding_cue,
     transcript_cues,
@@ -60,11 +68,23 @@ from pipeline.link.sources import SourceRef
 _match_cues = match_cues
 
 #: The component modules whose code shapes the claims (the claims stage's version covers them).
-COMPONENTS: tuple[ModuleType, ...] = (attach, content, cues, lexicon, quotes, relays, signatures)
+COMPONENTS: tuple[ModuleType, ...] = (
+    attach,
+    content,
+    cues,
+    lexicon,
+    model,
+    quotes,
+    relays,
+    signatures,
+    speaker_names,
+    speakers,
+)
 
 #: Data files the components read (cue tables, learned model): a change re-extracts.
-DATA_FILES: tuple[Path, ...] = tuple(
-    sorted((Path(attribution.__file__).parent / "data").glob("*.json"))
+DATA_FILES: tuple[Path, ...] = (
+    *sorted((Path(attribution.__file__).parent / "data").glob("*.json")),
+    model.MODEL_PATH,
 )
 
 __all__ = [
@@ -117,13 +137,19 @@ class Claim:
     via: SourceRef | None
 
 
-def extract_claims(doc: Doc, *, outlet: str | None = None) -> Iterator[Claim]:
+def extract_claims(
+    doc: Doc, *, outlet: str | None = None, judge: CueJudge | None = None
+) -> Iterator[Claim]:
     """Yield the claims of an article in text order.
 
     Args:
         doc: A parsed article (tagger, parser, lemmatizer and ner).
         outlet: The article's own outlet; it becomes a source only where the text cites it.
+        judge: Decides which cue candidates outside quotations make a claim; default the
+            committed model (:func:`~pipeline.extract.attribution.model.default_model`), or,
+            without one, the cue lexicon alone.
     """
+    judge = judge or default_model()
     text = doc_text(doc)
     quotes = find_quotes(text, min_chars=2)
     cues = repair_speakers(doc, quotes, narration_outside_quotes(match_cues(doc), quotes))
@@ -144,9 +170,9 @@ def extract_claims(doc: Doc, *, outlet: str | None = None) -> Iterator[Claim]:
     for qi, quote in enumerate(quotes):
         ci = attached.get(qi)
         if ci is None:
-            byline = dash_byline(doc, quote)
-            if byline is not None:
-                cues.append(byline)
+            signed = dash_byline(doc, quote) or from_intro(doc, quote)
+            if signed is not None:
+                cues.append(signed)
                 ci = len(cues) - 1
         between = text[last[1] + 1 : quote.open] if last is not None else "\n"
         same_para = last is not None and "\n" not in between
@@ -183,12 +209,20 @@ def extract_claims(doc: Doc, *, outlet: str | None = None) -> Iterator[Claim]:
     if headline is not None:
         cues.append(headline)
     cues.extend(transcript_cues(doc))
+    if judge is not None:
+        cues.extend(extra_candidates(doc, cues, lemmas=getattr(judge, "lemmas", None)))
     for ci, cue in enumerate(cues):
         if ci in used_cues or cue.content is None or ci in relays:
             continue
         start, end = cue.content
         if end - start < 8:
             continue
+        if judge is not None and cue.judged:
+            # a candidate beyond the lexicon: the learned model decides (the lexicon's cues
+            # measured better as rules, on the training folds and on dev alike)
+            (start, end), admitted = judge.judge(cue, quotes)
+            if not admitted:
+                continue
         if any(s <= start and end <= e for s, e, _, _ in raw) and not aside_between_quotes(
             cue, raw, quotes
         ):

@@ -14,7 +14,7 @@ from spacy.tokens import Doc, Token
 from pipeline.extract.attribution.lexicon import CUE_LEMMAS
 from pipeline.extract.attribution.quotes import OPEN_QUOTES
 from pipeline.extract.doccache import doc_text
-from pipeline.extract.speakers import RELATIVE_PRONOUNS
+from pipeline.extract.speaker_names import RELATIVE_PRONOUNS
 from pipeline.extract.tokens import char_span, same_para, subject, subtree
 
 _TRIM_CHARS = " \t\r\n,;:—–-."

@@ -9,7 +9,7 @@ is the subject, with the repairs documented on each helper.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc, Token
 
@@ -28,12 +28,14 @@ from pipeline.extract.attribution.lexicon import (
     CUE_LEMMAS,
     LEXICON,
     OBJECT_CUE_LEMMAS,
+    RAISING_VERBS,
     WEAK_CUES,
     Lexicon,
 )
 from pipeline.extract.attribution.quotes import Quote, in_quotation
 from pipeline.extract.doccache import doc_text
-from pipeline.extract.speakers import RELATIVE_PRONOUNS, mention_tokens
+from pipeline.extract.speaker_names import RELATIVE_PRONOUNS
+from pipeline.extract.speakers import mention_tokens
 from pipeline.extract.tokens import char_span, same_para, subject
 from pipeline.link.sources import lookup_alias, organisation_kind
 
@@ -51,6 +53,7 @@ class Cue:
     frame: str = "comp"  # which pattern matched (see :class:`Lexicon`)
     key: str = ""  # the lexicon key: lemma, or "lemma prep"
     seed: bool = True  # a hand-listed cue: only these take quotations
+    judged: bool = False  # beyond the lexicon: a claim only if the learned model admits it
 
 
 def is_media_like(token: Token) -> bool:
@@ -170,17 +173,23 @@ def _poll_cue(tok: Token) -> Cue | None:
     return Cue((tok.idx, tok.idx + len(tok)), pobj, None, content, tok, False, "poll", "in")
 
 
-def match_cues(doc: Doc, lex: Lexicon | None = None) -> list[Cue]:
+def match_cues(
+    doc: Doc, lex: Lexicon | None = None, *, lemmas: frozenset[str] | None = None
+) -> list[Cue]:
     """Find reporting cues with their speaker, relay and reported content.
 
     Args:
         doc: The parsed article.
         lex: Which cues count; default :data:`LEXICON`.
+        lemmas: Only words with these lemmas (all when ``None``): a prefilter that spares the
+            parse walks for words that cannot be cues.
     """
     lex = lex or LEXICON
     found: list[Cue] = []
     for tok in doc:
         lemma = tok.lemma_.casefold()
+        if lemmas is not None and lemma not in lemmas:
+            continue
         if lemma == "accord" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
             to = doc[tok.i + 1]
             pobj = next((c for c in to.children if c.dep_ == "pobj"), None)
@@ -205,7 +214,7 @@ def match_cues(doc: Doc, lex: Lexicon | None = None) -> list[Cue]:
             if (cue := _noun_cue(tok, lex)) is not None:
                 found.append(cue)
             continue
-        if tok.pos_ != "VERB":
+        if tok.pos_ != "VERB" or lemma in RAISING_VERBS:
             continue
         if any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children):
             if (cue := _passive_cue(tok, lemma, lex)) is not None:
@@ -350,3 +359,34 @@ def _passive_cue(tok: Token, lemma: str, lex: Lexicon) -> Cue | None:
     content = span_of(tokens, doc)
     cue = (tok.idx, tok.idx + len(tok))
     return Cue(cue, speaker, None, content, tok, False, "pass", lemma, False)
+
+
+#: Every (frame, lemma) admitted: the candidates the learned model judges.
+ADMIT_ALL = replace(LEXICON, admit_all=True)
+
+
+def extra_candidates(
+    doc: Doc, cues: list[Cue], *, lemmas: frozenset[str] | None = None
+) -> list[Cue]:
+    """Cue candidates of every (frame, lemma) that ``cues`` (the lexicon's) do not hold.
+
+    Why: the lexicon keeps a (frame, lemma) pair only where its candidates are right often
+    enough on their own; the learned model (:mod:`.model`) can take a candidate of any pair on
+    the strength of its context. These candidates never take quotations (``seed`` is off), and
+    a word that is already one of ``cues`` keeps that reading. A candidate needs a speaker
+    outside its content: a claim nobody made ("is believed to be deserted", in a caption) is no
+    source's claim. ``lemmas`` limits the search
+    to the words the model can admit (:attr:`~.model.CueModel.lemmas`).
+    """
+    taken = {cue.verb.i for cue in cues}
+    seen = {(cue.cue, cue.content) for cue in cues}
+    out = []
+    for cue in match_cues(doc, ADMIT_ALL, lemmas=lemmas):
+        if cue.content is None or cue.verb.i in taken or (cue.cue, cue.content) in seen:
+            continue  # one reading per cue word: the lexicon's, where it has one
+        speaker = cue.speaker
+        if speaker is None or cue.content[0] <= speaker.idx < cue.content[1]:
+            continue  # no one said it ("is believed to"), or what was said holds who said it
+        seen.add((cue.cue, cue.content))
+        out.append(replace(cue, seed=False, judged=True))
+    return out

@@ -27,6 +27,11 @@ OBJECT_CUE_LEMMAS: frozenset[str] = frozenset(_DATA["seed_obj"])
 #: Cues that count only when a quotation is attached to them.
 WEAK_CUES: frozenset[str] = frozenset(_DATA["weak"])
 
+#: Raising verbs ("appears to", "seems to"): their subject is what the sentence is about, not
+#: who speaks ("The war appears to be in full swing" is nobody's claim), so they are no cue;
+#: "Trump appeared to say that ..." is still a claim, through "say".
+RAISING_VERBS: frozenset[str] = frozenset(_DATA["raising"])
+
 
 @dataclass(frozen=True, slots=True)
 class Lexicon:

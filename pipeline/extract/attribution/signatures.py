@@ -158,3 +158,31 @@ def preceding_cue(cues: list[Cue], quote: Quote, *, window: int = 400) -> Cue | 
         if c.seed and c.speaker is not None and quote.open - window < c.cue[1] <= quote.open
     ]
     return max(before, key=lambda c: c.cue[1]) if before else None
+
+
+_FROM_INTRO = re.compile(
+    r"(?:^|\n)[ \u00a0]*(?:(?:And|Also|Plus|But),? )?(from) ([^\n:“”\"]{2,80}?):[ \u00a0]*$"
+)
+
+
+def from_intro(doc: Doc, quote: Quote) -> Cue | None:
+    """A quotation introduced by "And from X:" on its own line or paragraph.
+
+    Why: round-ups of reactions credit each quotation with a bare "from" and a colon ("And from
+    Senator Mark Olsen: “...”"); no verb governs the quotation, so the cue patterns never see
+    it. The speaker is the named person or body (the last proper noun of the phrase, else its
+    head).
+    """
+    text = doc_text(doc)
+    line_start = text.rfind("\n", 0, quote.open) + 1
+    match = _FROM_INTRO.search(text, max(0, line_start - 1), quote.open)
+    if match is None:
+        return None
+    phrase = doc.char_span(match.start(2), match.end(2), alignment_mode="expand")
+    if phrase is None or not len(phrase):
+        return None
+    names = [t for t in phrase if t.pos_ == "PROPN"]
+    speaker = names[-1] if names else phrase.root
+    word = doc.char_span(match.start(1), match.end(1), alignment_mode="expand")
+    verb = word[0] if word is not None and len(word) else speaker
+    return Cue((match.start(1), match.end(1)), speaker, None, None, verb, False, "colon", "from")
