@@ -136,7 +136,7 @@ def test_a_raising_verb_makes_no_claim_of_its_subject(claims_of):
         "organizations expanding their reach.\n\n"
         "The general appeared to say that more troops would follow."
     )
-    doc, found = claims_of(text)
+    _doc, found = claims_of(text)
     first_paragraph = text.index("\n")
     assert not [c for c in found if c.cue_start < first_paragraph]
     claim = _with(found, "more troops would follow")
