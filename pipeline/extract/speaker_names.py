@@ -9,9 +9,11 @@ Rules, not learned.
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
 from functools import lru_cache
+from pathlib import Path
 
 from spacy.tokens import Doc, Span, Token
 
@@ -454,11 +456,36 @@ def _person_name(name: str, refs: list[SourceRef], doc: Doc) -> str:
     matches = [full for full in (*named, *cited) if ends_with_name(full, bare)]
     by_first = Counter(normalise_name(full).split()[0] for full in matches)
     if not by_first:
-        return bare
+        return _by_first_name(bare, key, doc)
     (first, most), *rest = by_first.most_common()
     if rest and most < 2 * max(count for _, count in rest):
         return bare
     return expand_surname(bare, [m for m in matches if normalise_name(m).split()[0] == first])
+
+
+#: Common English nicknames and the given names they stand for ("bernie" -> "bernard"), a data
+#: file of the attribution components.
+_NICKNAMES: dict[str, tuple[str, ...]] = {
+    nick: tuple(names)
+    for nick, names in json.loads(
+        (Path(__file__).parent / "attribution" / "data" / "nicknames.json").read_text("utf-8")
+    ).items()
+}
+
+
+def _by_first_name(bare: str, key: list[str], doc: Doc) -> str:
+    """The one person the article names whose given name is ``key`` or a name it is short for.
+
+    Why: a speaker called by a given name or a nickname alone ("Bernie said", "Hillary said")
+    is the person named in full before, when exactly one named person has that given name
+    (or, for a nickname, the name it shortens: Bernie for Bernard); else it stays as written.
+    """
+    if len(key) != 1:
+        return bare
+    given = {key[0], *_NICKNAMES.get(key[0], ())}
+    persons = {full for full in _named_persons(doc) if len(normalise_name(full).split()) > 1}
+    found = sorted(full for full in persons if normalise_name(full).split()[0] in given)
+    return found[0] if len(found) == 1 else bare
 
 
 @lru_cache(maxsize=8)

@@ -104,11 +104,6 @@ def test_a_surname_resolves_to_the_full_name_given_before(claims_of):
     assert claim.source is not None and claim.source.name == "Bernard Sanders"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a nickname that is not a substring of the full name (Bernie for Bernard) needs a "
-    "nickname table the resolver does not have",
-)
 def test_a_nickname_resolves_to_the_full_name_given_before(claims_of):
     text = (
         "Senator Bernard Sanders spoke in Iowa on Sunday.\n\n"
@@ -117,6 +112,16 @@ def test_a_nickname_resolves_to_the_full_name_given_before(claims_of):
     _doc, found = claims_of(text)
     claim = _with(found, "The system is rigged")
     assert claim.source is not None and claim.source.name == "Bernard Sanders"
+
+
+def test_a_given_name_alone_resolves_to_the_one_person_with_it(claims_of):
+    text = (
+        "Hillary Clinton and Donald Trump met for the second debate.\n\n"
+        "“I will not be lectured about respect,” Hillary said."
+    )
+    _doc, found = claims_of(text)
+    claim = _with(found, "I will not be lectured")
+    assert claim.source is not None and claim.source.name == "Hillary Clinton"
 
 
 def test_he_resolves_to_the_person_named_before(claims_of):
