@@ -695,8 +695,6 @@ def run_extractions(
 def claims_stage(warehouse: Warehouse) -> ExtractionStage:
     """Claims and the source mentions behind them."""
     from pipeline import assemble
-    from pipeline.extract import claims as claims_module
-    from pipeline.link import sources as sources_module
 
     outlets: dict[str, str | None] = {}
 
@@ -706,8 +704,27 @@ def claims_stage(warehouse: Warehouse) -> ExtractionStage:
     def extract(article_id: str, doc: Doc, *_: object) -> Mapping[str, list]:
         return assemble.claim_rows(article_id, doc, outlet=outlets.get(article_id))
 
-    version = modules_version(claims_module, sources_module, assemble)
-    return ExtractionStage("claims", version, ("claims", "source_mentions"), extract, prepare)
+    return ExtractionStage(
+        "claims", _claims_version(), ("claims", "source_mentions"), extract, prepare
+    )
+
+
+def _claims_version() -> str:
+    """The claims code version: assembly, components, speakers, sources and data files.
+
+    The components and the data files (cue tables, the learned model) shape the claims as much
+    as the assembly does: a change to any re-extracts.
+    """
+    from pipeline import assemble
+    from pipeline.extract import claims as claims_module
+    from pipeline.link import sources as sources_module
+
+    code = modules_version(claims_module, *claims_module.COMPONENTS, sources_module, assemble)
+    digest = hashlib.sha256(code.encode())
+    for path in claims_module.DATA_FILES:
+        data = path.read_bytes() if path.exists() else b""
+        digest.update(path.name.encode() + b"\0" + hashlib.sha256(data).digest())
+    return digest.hexdigest()[:16]
 
 
 def figures_stage(warehouse: Warehouse) -> ExtractionStage:
@@ -717,7 +734,6 @@ def figures_stage(warehouse: Warehouse) -> ExtractionStage:
     the warehouse.
     """
     from pipeline import assemble
-    from pipeline.extract import claims as claims_module
     from pipeline.extract import counted, lexicon, notfigures, quantities, unitsense
     from pipeline.extract import figures as figures_module
     from pipeline.extract import frame_lexicon as frame_lexicon_module
@@ -746,7 +762,7 @@ def figures_stage(warehouse: Warehouse) -> ExtractionStage:
         return {"figures": assemble.figure_rows(article_id, doc, spans)}
 
     # Figures depend on the claims they fall in: new claims code means new claim ids.
-    version = modules_version(
+    code = modules_version(
         figures_module,
         numbers_module,
         quantities,
@@ -754,16 +770,15 @@ def figures_stage(warehouse: Warehouse) -> ExtractionStage:
         notfigures,
         unitsense,
         lexicon,
-        claims_module,
         assemble,
         frames_module,
         frame_roles_module,
         frame_lexicon_module,
     )
-    # The data files, pint's and pycountry's tables, the disambiguator's weights and the
-    # frames' lexicon: a changed table or model re-extracts.
-    version += "-" + lexicon.data_version() + "-" + unitsense.model_version()
-    version += "-" + frames_module.data_digest()[:8]
+    # The data files, pint's and pycountry's tables, the disambiguator's weights, the frames'
+    # lexicon and the claims' code and data: a changed table, model or claim re-extracts.
+    code += lexicon.data_version() + unitsense.model_version() + frames_module.data_digest()
+    version = hashlib.sha256((code + _claims_version()).encode()).hexdigest()[:16]
     return ExtractionStage("figures", version, ("figures",), extract, prepare)
 
 

@@ -50,3 +50,33 @@ def subtree(tok: Token, anchor: Token | None = None) -> list[Token]:
 def char_span(tokens: list[Token]) -> tuple[int, int]:
     """Start and end offsets from the first token to the last."""
     return tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
+
+
+def subject(verb: Token) -> Token | None:
+    """The verb's nominal subject; of two or more, the nearest.
+
+    Why: the parser gives a verb a second subject where the first is not the speaker: a word
+    inside the quotation before it (“... Full panic mode,” said Leslie Wimes parses "mode"
+    and "Wimes"), a dateline ("LONDON (Reuters) - Donald Trump said"), a label ("Correction:
+    An earlier version ... indicated") or a relative pronoun ("which many voters believe").
+    The nearest is the speaker far more often (PolNeAR train: speaker accuracy 0.8895 to
+    0.8918); a coordination split in two ("45% of Republicans, 28% of independents ... say")
+    then names its last member, still inside the gold source.
+    """
+    subjects = [c for c in verb.children if c.dep_ == "nsubj" and same_para(c, verb)]
+    if len(subjects) > 1:
+        nearest = min(subjects, key=lambda c: abs(c.i - verb.i))
+        return next((s for s in subjects if _splits_name_phrase(nearest, s)), nearest)
+    return subjects[0] if subjects else None
+
+
+def _splits_name_phrase(part: Token, name: Token) -> bool:
+    """Whether ``part`` is a piece of the phrase before a person's name, parsed as a subject.
+
+    Why: "said study co-author Anezina Solomonidou" gives "said" two subjects, "co" and
+    "Solomonidou", and the nearer made the speaker "study co". Every word between the two
+    must hang on the name.
+    """
+    if name.ent_type_ != "PERSON" or not part.i < name.i:
+        return False
+    return all(t.head.i == name.i for t in part.doc[part.i + 1 : name.i])

@@ -743,3 +743,12 @@ def test_the_learner_puts_pairs_precise_only_in_narration_into_the_narration_tab
     monkeypatch.setattr(evaluate, "candidate_outcomes", lambda row, doc: iter(outcomes))
     tables = evaluate.learn_lexicon([{}], [None])  # type: ignore[list-item]
     assert tables == {"comp": [("say", 10, 0.9)], "narration": [("comp want", 20, 0.8)]}
+
+
+@pytest.mark.slow
+def test_the_afghan_war_appearing_to_be_in_full_swing_is_no_claim(claims):
+    doc, found = claims["003"]
+    start = doc.text.index("The more than 16-year-old Afghan war")
+    end = doc.text.index("\n", start)
+    assert not [c for c in found if c.content_start < end and start < c.content_end]
+    assert not [c for c in found if start <= c.cue_start < end]

@@ -1,0 +1,148 @@
+"""What users ask of quote extractors (CoreNLP, textacy and GenderGapTracker threads).
+
+Each case is a short synthetic article written for the test, run through the pipeline's parse
+and :func:`pipeline.extract.claims.extract_claims` as the claims stage runs it.
+"""
+
+import pytest
+
+from pipeline.extract.claims import extract_claims
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def claims_of():
+    from pipeline.nlp import load_nlp
+
+    nlp = load_nlp()
+
+    def run(text: str):
+        doc = nlp(text)
+        return doc, list(extract_claims(doc))
+
+    return run
+
+
+def _with(found, needle):
+    hits = [c for c in found if needle in c.content]
+    assert hits, f"no claim containing {needle!r} in {[c.content for c in found]}"
+    return hits[0]
+
+
+def test_a_quotation_over_several_paragraphs_is_one_direct_claim(claims_of):
+    text = (
+        "Mayor Ellen Park spoke at the opening on Tuesday.\n\n"
+        "“The new library belongs to every family in this city,” Park said. “It took us ten "
+        "years to build it.\n\n"
+        "“And it will stay open seven days a week, whatever the budget says.”\n\n"
+        "The library cost $40 million."
+    )
+    _doc, found = claims_of(text)
+    claim = _with(found, "It took us ten years")
+    assert claim.is_direct
+    assert "seven days a week" in claim.content
+    assert claim.source is not None and claim.source.name == "Ellen Park"
+
+
+def test_a_name_with_an_apposition_before_said(claims_of):
+    text = (
+        "Hospitals in the region are running out of beds.\n\n"
+        "“We have never seen so many patients at once,” Maria Lopez, a doctor at the county "
+        "hospital, said on Friday."
+    )
+    _doc, found = claims_of(text)
+    claim = _with(found, "so many patients")
+    assert claim.source is not None and claim.source.name == "Maria Lopez"
+    assert claim.source.description is not None and "doctor" in claim.source.description
+
+
+def test_a_quote_only_paragraph_inherits_the_previous_speaker(claims_of):
+    text = (
+        "Governor Sam Reyes defended the new water rules on Monday.\n\n"
+        "“Farmers will have what they need,” Reyes said.\n\n"
+        "“Nobody is going to lose a harvest over this. Not one farm.”\n\n"
+        "The rules take effect in June."
+    )
+    _doc, found = claims_of(text)
+    claim = _with(found, "Nobody is going to lose a harvest")
+    assert claim.is_direct
+    assert claim.source is not None and claim.source.name == "Sam Reyes"
+
+
+def test_a_quotation_signed_with_a_dash_and_a_name(claims_of):
+    text = (
+        "Readers wrote in about the festival.\n\n"
+        "“The music was wonderful and the crowd was kind to each other.” — Karen Bobadilla, "
+        "a teacher from Austin"
+    )
+    _doc, found = claims_of(text)
+    claim = _with(found, "The music was wonderful")
+    assert claim.is_direct
+    assert claim.source is not None and claim.source.name == "Karen Bobadilla"
+
+
+def test_and_from_a_name_and_a_colon_introduces_the_quotation(claims_of):
+    text = (
+        "Reactions came quickly after the vote.\n\n"
+        "And from Senator Mark Olsen: “This bill will help every small business in the "
+        "state.”"
+    )
+    _doc, found = claims_of(text)
+    claim = _with(found, "This bill will help every small business")
+    assert claim.is_direct
+    assert claim.source is not None and claim.source.name == "Mark Olsen"
+
+
+def test_a_surname_resolves_to_the_full_name_given_before(claims_of):
+    text = (
+        "Senator Bernard Sanders spoke in Iowa on Sunday.\n\n"
+        "“The system is rigged against working people,” Sanders said."
+    )
+    _doc, found = claims_of(text)
+    claim = _with(found, "The system is rigged")
+    assert claim.source is not None and claim.source.name == "Bernard Sanders"
+
+
+def test_a_nickname_resolves_to_the_full_name_given_before(claims_of):
+    text = (
+        "Senator Bernard Sanders spoke in Iowa on Sunday.\n\n"
+        "“The system is rigged against working people,” Bernie said."
+    )
+    _doc, found = claims_of(text)
+    claim = _with(found, "The system is rigged")
+    assert claim.source is not None and claim.source.name == "Bernard Sanders"
+
+
+def test_a_given_name_alone_resolves_to_the_one_person_with_it(claims_of):
+    text = (
+        "Hillary Clinton and Donald Trump met for the second debate.\n\n"
+        "“I will not be lectured about respect,” Hillary said."
+    )
+    _doc, found = claims_of(text)
+    claim = _with(found, "I will not be lectured")
+    assert claim.source is not None and claim.source.name == "Hillary Clinton"
+
+
+def test_he_resolves_to_the_person_named_before(claims_of):
+    text = (
+        "Police Chief Daniel Moore addressed reporters after the storm.\n\n"
+        "He said that every street in the north district would be cleared by Thursday."
+    )
+    _doc, found = claims_of(text)
+    claim = _with(found, "every street in the north district")
+    assert claim.speaker == "He"
+    assert claim.source is not None and claim.source.name == "Daniel Moore"
+
+
+def test_a_raising_verb_makes_no_claim_of_its_subject(claims_of):
+    text = (
+        "The more than 16-year-old Afghan war appears to be in full swing with jihadist "
+        "organizations expanding their reach.\n\n"
+        "The general appeared to say that more troops would follow."
+    )
+    _doc, found = claims_of(text)
+    first_paragraph = text.index("\n")
+    assert not [c for c in found if c.cue_start < first_paragraph]
+    claim = _with(found, "more troops would follow")
+    assert claim.speaker == "The general"

@@ -1,0 +1,35 @@
+"""The claims eval's protocols: half overlap (the README's), exact, start and token overlap."""
+
+from pipeline.evaluate.claims import Gold, Pred, protocols, score
+
+TEXT = "Officials said “the bridge is safe,” and engineers disputed the finding on Monday."
+
+
+def _span(needle: str) -> tuple[int, int]:
+    start = TEXT.index(needle)
+    return start, start + len(needle)
+
+
+def test_exact_start_and_overlap_side_by_side():
+    golds = [
+        Gold(_span("“the bridge is safe,”"), (_span("Officials"),), True),
+        Gold(_span("the finding on Monday"), (_span("engineers"),), False),
+    ]
+    preds = [
+        Pred(_span("the bridge is safe"), _span("Officials")),  # exact once trimmed
+        Pred(_span("the finding"), _span("engineers")),  # same start, shorter
+    ]
+    by_protocol = protocols([TEXT], [golds], [preds])
+    assert by_protocol["exact"] == {"p": 0.5, "r": 0.5, "f1": 0.5}
+    assert by_protocol["start"] == {"p": 1.0, "r": 1.0, "f1": 1.0}
+    overlap = by_protocol["overlap"]
+    assert overlap["p"] == 1.0 and overlap["r"] == round(6 / 8, 4)
+    half = score([golds], [preds])
+    assert half["content"]["f1"] == 1.0 and half["speaker_accuracy"] == 1.0
+
+
+def test_a_prediction_matching_nothing_counts_against_every_protocol():
+    golds = [Gold(_span("the finding on Monday"), (), False)]
+    preds = [Pred(_span("Officials said"), None)]
+    by_protocol = protocols([TEXT], [golds], [preds])
+    assert all(by_protocol[name]["f1"] == 0.0 for name in ("exact", "start", "overlap"))
