@@ -61,6 +61,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--no-release", action="store_true", help="refresh the warehouse only")
     run.add_argument(
+        "--cluster",
+        metavar="SPEC",
+        help="run parsing and extraction on a Dask cluster: local:N starts N workers here for "
+        "the run, an address (tcp://host:8786) uses a running one (default: NEWSLEDGER_CLUSTER, "
+        "else a pool forked on this machine)",
+    )
+    run.add_argument(
         "--no-wait",
         action="store_true",
         help="if another run is writing the warehouse, stop at once instead of waiting",
@@ -167,7 +174,11 @@ def _run(args: argparse.Namespace) -> int:
 
     fields = dict(_split_field(item) for item in args.field)
     defs = build_definitions(
-        warehouse=args.warehouse, inputs=args.input, fields=fields, releases=args.releases
+        warehouse=args.warehouse,
+        inputs=args.input,
+        fields=fields,
+        releases=args.releases,
+        cluster=args.cluster,
     )
     return _execute(defs, "warehouse" if args.no_release else "build", wait=not args.no_wait)
 

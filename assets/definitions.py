@@ -2,14 +2,13 @@
 
 import dagster as dg
 
-from assets import across, extract, ingest, nlp, publish, reference
+from assets import across, extract, ingest, publish, reference
 from assets.automation import WRITER_TAG, daily_release_schedule, landing_sensor_for
 from assets.resources import build_resources
 
 ALL_ASSETS = [
     ingest.articles,
     reference.gazetteer,
-    nlp.nlp_docs,
     extract.extractions,
     extract.sources,
     across.duplicates,

@@ -12,6 +12,8 @@ from collections.abc import Iterator
 
 import dagster as dg
 
+from pipeline.articles import Progress
+
 #: Run config that makes the progress logger the run's only logger (no Dagster DEBUG lines).
 PROGRESS = {"loggers": {"progress": {}}}
 
@@ -44,9 +46,12 @@ class ProgressHandler(logging.Handler):
         self.say = _say if echo else _silent
 
     def emit(self, record: logging.LogRecord) -> None:
-        """One line for a step's start, end, skip or failure, or a check's result."""
+        """One line for a step's start, end, skip or failure, a check's result, or progress."""
         event = getattr(record, "dagster_event", None)
         if event is None:
+            message = getattr(record, "dagster_meta", {}).get("orig_message") or ""
+            if message.startswith("progress:"):
+                self.say(f"       {message.removeprefix('progress:').strip()}")
             return
         kind = event.event_type_value
         step = event.step_key or ""
@@ -98,3 +103,36 @@ def _say(line: str) -> None:
 
 def _silent(line: str) -> None:
     del line
+
+
+class ProgressLog:
+    """Logs a long step's progress through Dagster (the run's logs, and the CLI's lines).
+
+    At most one line every :attr:`every` seconds, and the last: articles done of the total,
+    the rate, and the time left at that rate. Lines start with ``progress:``, which the CLI's
+    handler prints as they come.
+    """
+
+    every = 5.0
+
+    def __init__(self, context: dg.AssetExecutionContext, what: str = "articles") -> None:
+        self.context = context
+        self.what = what
+        self._last = 0.0
+
+    def __call__(self, progress: Progress) -> None:
+        """Log ``progress`` if the last line is old enough, or the step is done."""
+        now = time.perf_counter()
+        if progress.done < progress.total and now - self._last < self.every:
+            return
+        self._last = now
+        left = progress.left_seconds
+        eta = (
+            f", about {left:.0f}s left"
+            if left is not None and progress.done < progress.total
+            else ""
+        )
+        self.context.log.info(
+            f"progress: {progress.done:,}/{progress.total:,} {self.what}, "
+            f"{progress.rate:.1f}/s{eta}"
+        )

@@ -131,6 +131,26 @@ class GazetteerResource(dg.ConfigurableResource):
     all_countries: str | None = None
 
 
+class EngineResource(dg.ConfigurableResource):
+    """Where the per-article work (parsing, extraction) runs: see :mod:`pipeline.engine`.
+
+    ``cluster`` None runs it on a pool forked on this machine (``n_process`` workers; the
+    fastest on one machine); ``"local:N"`` starts a Dask cluster of N workers for the run; any
+    other value is the address of a running Dask scheduler (``tcp://host:8786``), where the same
+    code runs on many machines. Unset, ``NEWSLEDGER_CLUSTER`` is read when a run starts, so the
+    UI's runs follow the environment of the code location.
+    """
+
+    cluster: str | None = None
+    n_process: int = 2
+
+    def cluster_spec(self) -> str | None:
+        """The cluster this run uses (the setting, else ``NEWSLEDGER_CLUSTER``, else None)."""
+        from pipeline.engine import cluster_from
+
+        return cluster_from(self.cluster)
+
+
 class ReleaseResource(dg.ConfigurableResource):
     """Where releases are written (one immutable folder per release)."""
 
@@ -152,6 +172,7 @@ def build_resources(
     fields: dict[str, str] | None = None,
     releases: str | None = None,
     gazetteer: str | None = None,
+    cluster: str | None = None,
 ) -> dict[str, dg.ConfigurableResource]:
     """Resources for any environment: arguments first, then ``NEWSLEDGER_*`` variables.
 
@@ -162,6 +183,8 @@ def build_resources(
         releases: Releases folder (``NEWSLEDGER_RELEASES``).
         gazetteer: Built gazetteer file (``NEWSLEDGER_GAZETTEER``); a full GeoNames
             ``allCountries.txt`` can be named with ``NEWSLEDGER_GEONAMES_ALL_COUNTRIES``.
+        cluster: Where the per-article work runs (``NEWSLEDGER_CLUSTER``, read when a run
+            starts; see :class:`EngineResource`).
     """
     env = os.environ.get
     env_inputs = env("NEWSLEDGER_INPUTS")
@@ -178,4 +201,5 @@ def build_resources(
             all_countries=env("NEWSLEDGER_GEONAMES_ALL_COUNTRIES"),
         ),
         "releases": ReleaseResource(root=releases or env("NEWSLEDGER_RELEASES", DEFAULT_RELEASES)),
+        "engine": EngineResource(cluster=cluster),
     }

@@ -433,6 +433,16 @@ def annotate_windows(text: str) -> list[Doc]:
     return _annotator().annotate([text])[0]
 
 
+def annotate_many(texts: Sequence[str]) -> list[list[Doc]]:
+    """Per text, the docs of its windows (spaCy batches the texts together)."""
+    return _annotator().annotate(list(texts))
+
+
+def words_of(parts: Sequence[Doc]) -> int:
+    """Words of a body parsed as ``parts``: tokens that are neither space nor punctuation."""
+    return sum(_word_count(doc) for doc in parts)
+
+
 def _word_count(doc: Doc) -> int:
     """Tokens that are neither space nor punctuation (vectorised: no Token objects)."""
     flags = doc.to_array([IS_SPACE, IS_PUNCT])

@@ -361,6 +361,13 @@ def connect(
     # Timestamps are stored and returned in UTC whatever the machine's zone is (a session
     # setting: every connection sets it).
     con.execute("SET TimeZone = 'UTC'")
+    # No progress bars on the terminal: a run's output is its progress logger's.
+    con.execute("SET enable_progress_bar = false")
+    if not read_only:
+        # Checkpoint (rewrite the file from the log) every 256 MB of log, not every 16: a
+        # pass commits a chunk's docs and rows at a time, and checkpointing after nearly every
+        # chunk halved what one writer sustains (see the README's scaling section).
+        con.execute("SET checkpoint_threshold = '256MB'")
     if ensure_schema and not read_only:
         Warehouse(con).ensure_schema()
     return con

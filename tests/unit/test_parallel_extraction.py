@@ -8,7 +8,8 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from pipeline import nlp, stages
+from pipeline import articles, nlp, stages
+from pipeline.engine import forked
 from pipeline.link import gazetteer as gazetteer_module
 from pipeline.stages import ingest, parse_pending
 from pipeline.warehouse import Warehouse, connect
@@ -24,8 +25,8 @@ def parsed(tmp_path_factory, sample_dir) -> Path:
     """A warehouse of the bundled sample with every doc cached, but one.
 
     The JSON slice is read under two file names (new article ids, same bodies), so a chunk holds
-    more than ``MIN_PARALLEL_ARTICLES`` articles and takes the parallel path, while only the
-    distinct bodies are parsed. One body's cached doc is dropped: extraction parses it itself.
+    several batches and takes the parallel path, while only the distinct bodies are parsed.
+    One body's cached doc is dropped: extraction parses it itself.
     """
     root = tmp_path_factory.mktemp("parallel")
     inputs = [sample_dir / "seeds", sample_dir / "html"]
@@ -41,7 +42,7 @@ def parsed(tmp_path_factory, sample_dir) -> Path:
         wh.con.execute(
             "DELETE FROM nlp_docs WHERE content_hash = (SELECT min(content_hash) FROM nlp_docs)"
         )
-        assert wh.count("articles") >= stages.MIN_PARALLEL_ARTICLES + stages.EXTRACT_BATCH
+        assert wh.count("articles") >= 2 * articles.BATCH_ARTICLES + 1
     finally:
         con.close()
     return path
@@ -110,22 +111,19 @@ def test_small_chunks_stay_in_process_and_prepare_only_with_work(parsed, tmp_pat
     con = connect(shutil.copy(parsed, tmp_path / "w.duckdb"))
     try:
         wh = Warehouse(con)
-        monkeypatch.setattr(stages, "MIN_PARALLEL_ARTICLES", wh.count("articles") + 1)
+        monkeypatch.setattr(forked, "MIN_PARALLEL_BATCHES", wh.count("articles") + 1)
         monkeypatch.setattr(multiprocessing, "get_context", pytest.fail)  # no fork
         prepared, seen = [], []
 
-        def extractor(article_id, doc, warehouse, earlier):
-            seen.append((article_id, warehouse))
+        def extractor(item, doc, earlier, context):
+            seen.append(item.article_id)
             return {}
 
         probe = stages.ExtractionStage("probe", "v1", (), extractor, lambda: prepared.append(1))
         for _ in range(2):  # the second run has nothing pending
             stages.run_extractions(wh, [probe], n_process=2)
         assert prepared == [1]
-        assert {aid for aid, _ in seen} == set(
-            wh.frame("SELECT article_id FROM articles")["article_id"]
-        )
-        assert all(warehouse is wh for _, warehouse in seen)  # in-process: as before
+        assert set(seen) == set(wh.frame("SELECT article_id FROM articles")["article_id"])
     finally:
         con.close()
 
@@ -141,10 +139,9 @@ def test_an_extractor_error_quarantines_its_article_and_the_pass_goes_on(parsed,
         wh = Warehouse(con)
         last = wh.frame("SELECT max(article_id) AS a FROM articles")["a"][0]
 
-        def extractor(article_id, doc, warehouse, earlier):
-            assert warehouse is None  # a worker never gets the connection
-            if article_id == last:
-                raise Boom(f"cannot read {article_id}")
+        def extractor(item, doc, earlier, context):
+            if item.article_id == last:
+                raise Boom(f"cannot read {item.article_id}")
             return {}
 
         probe = stages.ExtractionStage("probe", "v1", (), extractor)
@@ -182,8 +179,8 @@ def test_a_write_error_stops_the_stage_and_its_pool(parsed, tmp_path):
     try:
         wh = Warehouse(con)
 
-        def extractor(article_id, doc, warehouse, earlier):
-            return {"figures": [{"no_such_column": article_id}]}
+        def extractor(item, doc, earlier, context):  # a row without its key: not storable
+            return {"figures": [{"article_id": item.article_id, "no_such_column": 1}]}
 
         with pytest.raises(Exception, match="NOT NULL"):
             stages.run_extractions(
