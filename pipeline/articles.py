@@ -298,27 +298,32 @@ def _model() -> str:
 def _batches(
     items: Sequence[ArticleWork], stages: tuple[StageSpec, ...], gazetteer: str | None
 ) -> list[Batch]:
-    """The chunk's articles in batches, in order, copies of one body together.
+    """The chunk's articles in batches, longest bodies first, copies of one body together.
 
     At most :data:`BATCH_ARTICLES` articles and :data:`BATCH_CHARS` characters a batch (a
-    longer body goes alone: a worker's memory grows with its batch). Articles sharing a body
-    (exact copies) stay in one batch, so the body is parsed once.
+    longer body goes alone: a worker's memory grows with its batch). Longest first, so that
+    the last batches of a chunk, which one worker may finish alone, are short. Articles sharing
+    a body (exact copies) stay in one batch, so the body is parsed once. The order depends on
+    the bodies only: the same input gives the same batches.
     """
+    groups: dict[str, list[ArticleWork]] = {}
+    for item in items:
+        groups.setdefault(item.content_hash, []).append(item)
+    ordered = sorted(
+        groups.values(), key=lambda group: (-len(group[0].body), group[0].content_hash)
+    )
     batches: list[list[ArticleWork]] = []
     size = 0
-    previous: str | None = None
-    for item in items:
-        same_body = item.content_hash == previous
+    for group in ordered:
+        length = len(group[0].body)
         full = bool(batches) and (
-            len(batches[-1]) >= BATCH_ARTICLES or size + len(item.body) > BATCH_CHARS
+            len(batches[-1]) + len(group) > BATCH_ARTICLES or size + length > BATCH_CHARS
         )
-        if not batches or (full and not same_body):
+        if not batches or full:
             batches.append([])
             size = 0
-        batches[-1].append(item)
-        if not same_body:
-            size += len(item.body)
-        previous = item.content_hash
+        batches[-1].extend(group)
+        size += length
     return [Batch(stages, tuple(batch), gazetteer) for batch in batches]
 
 

