@@ -280,6 +280,12 @@ def reason(a: FigureView, b: FigureView, verdict: Verdict) -> str:
     )
 
 
+#: A counted noun mentioned more often than this in one story (in all its articles) is not
+#: compared there: so many mentions are many quantities (a transcript, a live blog, a results
+#: table), and comparing every pair is quadratic (a 5 MB report made it the run's longest step).
+MAX_MENTIONS = 400
+
+
 def ambiguous(views: Sequence[FigureView], settings: ConflictSettings) -> set[str]:
     """Figures whose own article gives another, incompatible value for the same frame.
 
@@ -349,6 +355,8 @@ def find_conflicts(
         )
     records = []
     for (story_id, _, _), members in sorted(candidates.items()):
+        if len(members) > MAX_MENTIONS:
+            continue  # a transcript's or a live blog's noun: many quantities, see MAX_MENTIONS
         members.sort(key=lambda m: (m[0], m[1]))
         by_article: dict[str, list[FigureView]] = {}
         for member in members:
@@ -356,6 +364,8 @@ def find_conflicts(
         unclear = set().union(*(ambiguous(v, settings) for v in by_article.values()))
         for i, (_, _, a, row_a) in enumerate(members):
             for _, _, b, row_b in members[i + 1 :]:
+                if a.article_id == b.article_id:
+                    continue  # an article does not disagree with itself here (see ambiguous)
                 verdict = decide(a, b, settings, unclear=bool({a.figure_id, b.figure_id} & unclear))
                 if not verdict.conflict:
                     continue
