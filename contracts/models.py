@@ -13,6 +13,7 @@ import pandera.polars as pa
 import polars as pl
 
 from pipeline.extract.figures import CHANGES, KINDS
+from pipeline.link.geocode import MENTION_FORMS
 from pipeline.link.sources import SOURCE_KINDS
 
 # The allowed values are defined once, where the rows are made.
@@ -24,7 +25,7 @@ CONTRACT_VERSIONS: dict[str, str] = {
     "sources": "1.0.0",
     "claims": "1.0.0",
     "figures": "1.0.0",
-    "locations": "1.0.0",
+    "locations": "1.1.0",
     "rejected": "1.0.0",
     "stories": "1.0.0",
     "claim_groups": "1.0.0",
@@ -190,6 +191,12 @@ class Locations(_Spanned):
     latitude: pl.Float64 = pa.Field(nullable=True, ge=-90, le=90, description="WGS84 latitude.")
     longitude: pl.Float64 = pa.Field(nullable=True, ge=-180, le=180, description="WGS84 longitude.")
     confidence: pl.Float64 = pa.Field(ge=0, le=1, description="Resolver confidence, 0 to 1.")
+    mention: _TEXT = pa.Field(
+        isin=list(MENTION_FORMS),
+        description="How the text names the place: name ('Iraq'), demonym ('Iraqi', "
+        "'Americans'), modifier ('U.S.-led') or embedded ('US Special Forces'). Filter on "
+        "mention = 'name' for place names only.",
+    )
 
 
 class Rejected(StrictModel):

@@ -157,7 +157,8 @@ CREATE TABLE IF NOT EXISTS locations (
     admin1        VARCHAR,
     latitude      DOUBLE,
     longitude     DOUBLE,
-    confidence    DOUBLE NOT NULL
+    confidence    DOUBLE NOT NULL,
+    mention       VARCHAR
 );
 -- One row per corpus-wide stage: the fingerprint of what it read and wrote, taken in the
 -- transaction of its last write, and what that run reported.
@@ -227,7 +228,12 @@ CREATE TABLE IF NOT EXISTS build_seal (
 
 #: Columns added to existing tables after their first release: warehouses built before them
 #: gain them in place (nullable, so no rebuild is needed).
-_MIGRATIONS = ("ALTER TABLE articles ADD COLUMN IF NOT EXISTS story_id VARCHAR",)
+_MIGRATIONS = (
+    "ALTER TABLE articles ADD COLUMN IF NOT EXISTS story_id VARCHAR",
+    # How a place is mentioned (name, demonym, ...); the locations stage's new version
+    # re-extracts every article, so no row keeps the null.
+    "ALTER TABLE locations ADD COLUMN IF NOT EXISTS mention VARCHAR",
+)
 
 #: Article columns set by corpus-wide stages (duplicates, stories), not by ingest: a change
 #: there is not a change of the article.

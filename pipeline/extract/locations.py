@@ -3,9 +3,12 @@
 Recognition takes spaCy's GPE/LOC/FAC entities, then adds what NER misses or mislabels: ORG or
 PERSON entities and untagged proper-noun runs whose whole text is a gazetteer name that is a
 country, a first-level division, a continent, a large city, or a place in a country the article
-already talks about ("Nineveh", "Bashiqa"). Demonyms (NORP: "Iraqi", "Americans") are place
-mentions only with ``demonyms=True`` (the GeoWebNews and LGL gold count them, resolved to the
-country). Resolution is :func:`pipeline.link.geocode.resolve`.
+already talks about ("Nineveh", "Bashiqa"), and country, division and continent names inside
+other names ("US Special Forces"). Demonyms and adjectives (NORP: "Iraqi", "Americans") are
+place mentions too, resolved to their country, as GDELT-style counts and the GeoWebNews and
+LGL gold take them. Every mention says how it names its place (:data:`MENTION_FORMS`: ``name``,
+``demonym``, ``modifier`` for "U.S.-led", ``embedded`` for "US Special Forces"), so a user who
+wants only names filters on it. Resolution is :func:`pipeline.link.geocode.resolve`.
 """
 
 from __future__ import annotations
@@ -18,7 +21,18 @@ from spacy.tokens import Doc, Span
 
 from pipeline.extract.doccache import doc_ents, doc_text
 from pipeline.link.gazetteer import Gazetteer, name_key
-from pipeline.link.geocode import ADMIN_WORDS, Mention, candidate_rows, container_rows, resolve
+from pipeline.link.geocode import (
+    ADMIN_WORDS,
+    DEMONYM,
+    EMBEDDED,
+    MENTION_FORMS,
+    MODIFIER,
+    NAME,
+    Mention,
+    candidate_rows,
+    container_rows,
+    resolve,
+)
 
 #: spaCy labels taken as place mentions.
 PLACE_LABELS: tuple[str, ...] = ("GPE", "LOC", "FAC")
@@ -215,6 +229,10 @@ _CONTAINER = re.compile(r",\s*((?:[A-Z][\w\.\-’']*\.?)(?:\s+[A-Z][\w\.\-’']*
 _STRIP_LEFT = ("the ", "The ")
 #: What stands between two places of a list: "England and Wales", "Missouri, New York".
 _LIST_JOINER = re.compile(r"\s*(?:,|,?\s+(?:and|or|&))\s+")
+#: A name joined by a hyphen to the lower-case word it qualifies ("U.S.-led", "Gaza-based").
+_MODIFIER = re.compile(r"[-\u2010\u2011][a-z]+\b")
+#: A token that is such a compound: the name, then the hyphen and the word.
+_MODIFIER_TOKEN = re.compile(r"([A-Z][\w.]*(?:[-\u2010\u2011][A-Z][\w.]*)*)[-\u2010\u2011][a-z]+$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,6 +250,7 @@ class Location:
     latitude: float | None
     longitude: float | None
     confidence: float
+    mention: str = NAME
 
 
 def _trim(span: Span) -> tuple[int, int] | None:
@@ -312,9 +331,9 @@ def _doc_places(gazetteer: Gazetteer, spans: list[Span]) -> tuple[set[str], set[
 
 def _embedded(
     doc: Doc, gazetteer: Gazetteer, taken: set[int], demonyms: bool
-) -> list[tuple[Span, bool, bool]]:
+) -> list[tuple[Span, str, bool]]:
     """Country, division and continent names inside other entities ("US Special Forces")."""
-    out: list[tuple[Span, bool, bool]] = []
+    out: list[tuple[Span, str, bool]] = []
     for ent in doc_ents(doc):
         if ent.label_ in PLACE_LABELS or ent.label_ in ("PERSON", "NORP", "CARDINAL", "DATE"):
             continue
@@ -339,7 +358,8 @@ def _embedded(
                 if hit is not None:
                     break
             if hit is not None:
-                out.append((hit, hit_kind == 3 and demonyms, True))
+                form = DEMONYM if hit_kind == 3 and demonyms else EMBEDDED
+                out.append((hit, form, True))
                 taken.update(range(hit.start, hit.end))
                 i = hit.end
             else:
@@ -373,9 +393,9 @@ def _spans(
     demonyms: bool,
     gazetteer_match: bool,
     embedded: bool = True,
-) -> list[tuple[Span, bool, bool]]:
-    """(span, is_demonym, gazetteer_only) candidates, in text order, non-overlapping."""
-    found: list[tuple[Span, bool, bool]] = []
+) -> list[tuple[Span, str, bool]]:
+    """(span, mention form, gazetteer_only) candidates, in text order, non-overlapping."""
+    found: list[tuple[Span, str, bool]] = []
     taken: set[int] = set()
     surnames = _surnames(doc)
     for ent in doc_ents(doc):
@@ -384,13 +404,13 @@ def _spans(
                 gazetteer, ent.text, set(), set(), local=False
             ):
                 continue  # "Romney", "the Obama of '08": the person the article names, no town
-            found.append((ent, False, False))
+            found.append((ent, NAME, False))
             taken.update(range(ent.start, ent.end))
         elif ent.label_ == "NORP" and demonyms:
-            found.append((ent, True, False))
+            found.append((ent, DEMONYM, False))
             taken.update(range(ent.start, ent.end))
     if gazetteer_match:
-        countries, admin1 = _doc_places(gazetteer, [s for s, dem, _ in found if not dem])
+        countries, admin1 = _doc_places(gazetteer, [s for s, f, _ in found if f != DEMONYM])
         person_words = {t.lower_ for ent in doc_ents(doc) if ent.label_ == "PERSON" for t in ent}
         for ent in doc_ents(doc):
             if ent.label_ in ("ORG", "PERSON") and not taken.intersection(
@@ -398,7 +418,7 @@ def _spans(
             ):
                 local = ent.label_ == "ORG" and ent.text.lower() not in person_words
                 if _gazetteer_worthy(gazetteer, ent.text, countries, admin1, local=local):
-                    found.append((ent, False, True))
+                    found.append((ent, NAME, True))
                     taken.update(range(ent.start, ent.end))
         if embedded:
             found.extend(_embedded(doc, gazetteer, taken, demonyms))
@@ -422,7 +442,7 @@ def _spans(
                 i > 0 and doc[i - 1].lower_.rstrip(".") in _TITLES
             )
             if _gazetteer_worthy(gazetteer, span.text, countries, admin1, local=local):
-                found.append((span, False, True))
+                found.append((span, NAME, True))
                 taken.update(range(i, j))
             i = j
     found.sort(key=lambda item: item[0].start)
@@ -434,19 +454,23 @@ def find_mentions(
     gazetteer: Gazetteer,
     *,
     labels: tuple[str, ...] = PLACE_LABELS,
-    demonyms: bool = False,
+    demonyms: bool = True,
     gazetteer_match: bool = True,
 ) -> list[Mention]:
     """Recognition only: the place mentions of ``doc`` (see :func:`extract_locations`)."""
     text = doc_text(doc)
     mentions: list[Mention] = []
     previous_end: int | None = None
-    for span, is_demonym, gaz_only in _spans(doc, gazetteer, labels, demonyms, gazetteer_match):
+    for span, form, gaz_only in _spans(doc, gazetteer, labels, demonyms, gazetteer_match):
         trimmed = _trim(span)
         if trimmed is None:
             continue
         start, end = trimmed
+        compound = _MODIFIER_TOKEN.fullmatch(text, start, end)
+        if compound and form == NAME:
+            end = compound.end(1)  # NER took the whole "Baghdad-based" as the place
         surface = text[start:end]
+        is_demonym = form == DEMONYM
         if name_key(surface) in _STOP and not is_demonym:
             continue
         container = _container(text, end)
@@ -454,6 +478,8 @@ def find_mentions(
             container and container_rows(gazetteer, container)
         ):
             continue  # "Titan, Saturn's largest moon", but not "Mars, Pa."
+        if form == NAME and _MODIFIER.match(text, end):
+            form = MODIFIER  # "U.S.-led", "Baghdad-based": the name qualifies a word
         mentions.append(
             Mention(
                 text=surface,
@@ -468,10 +494,46 @@ def find_mentions(
                     and not is_demonym
                     and _LIST_JOINER.fullmatch(text, previous_end, start) is not None
                 ),
+                form=form,
             )
         )
         previous_end = None if is_demonym else end
+    if gazetteer_match:
+        mentions = _with_modifiers(doc, gazetteer, mentions)
     return mentions
+
+
+def _with_modifiers(doc: Doc, gazetteer: Gazetteer, mentions: list[Mention]) -> list[Mention]:
+    """``mentions`` plus names inside hyphenated modifier tokens ("U.S.-led", "Gaza-based").
+
+    spaCy keeps such a compound as one token and tags it as no entity; its name part is taken
+    when it is a place worth taking on its own (a country, division or large city).
+    """
+    text = doc_text(doc)
+    covered = [(m.start, m.end) for m in mentions]
+    added: list[Mention] = []
+    for token in doc:
+        if "-" not in token.text and "\u2010" not in token.text and "\u2011" not in token.text:
+            continue
+        match = _MODIFIER_TOKEN.fullmatch(token.text)
+        if match is None:
+            continue
+        start = token.idx
+        end = start + match.end(1)
+        if any(s < end and start < e for s, e in covered):
+            continue
+        key = name_key(text[start:end])
+        if key in _STOP or not (
+            _gazetteer_worthy(gazetteer, text[start:end], set(), set(), local=False)
+            or any(
+                gazetteer.feature_code(row) == "PCLI" for row in gazetteer.rows_for(key)[:5]
+            )  # "U.S.", "UK": too short for the general test, which skips "us"
+        ):
+            continue
+        added.append(Mention(text[start:end], start, end, form=MODIFIER))
+    if not added:
+        return mentions
+    return sorted([*mentions, *added], key=lambda m: m.start)
 
 
 def to_locations(
@@ -496,6 +558,7 @@ def to_locations(
                 res.latitude,
                 res.longitude,
                 res.confidence,
+                mention.form,
             )
             continue
         place = gazetteer.place(res.row)
@@ -511,6 +574,7 @@ def to_locations(
             latitude=res.latitude,
             longitude=res.longitude,
             confidence=res.confidence,
+            mention=mention.form,
         )
 
 
@@ -519,7 +583,7 @@ def extract_locations(
     gazetteer: Gazetteer,
     *,
     labels: tuple[str, ...] = PLACE_LABELS,
-    demonyms: bool = False,
+    demonyms: bool = True,
     gazetteer_match: bool = True,
     keep_unresolved: bool = True,
 ) -> Iterator[Location]:
@@ -529,7 +593,8 @@ def extract_locations(
         doc: A parsed document (entities, POS tags).
         gazetteer: A loaded :class:`~pipeline.link.gazetteer.Gazetteer`.
         labels: spaCy entity labels taken as places.
-        demonyms: Also yield demonyms ("Iraqi", "Americans"), resolved to their country.
+        demonyms: Also yield demonyms ("Iraqi", "Americans"), resolved to their country (on
+            by default, as ``newsledger run`` extracts them; rows say so in ``mention``).
         gazetteer_match: Add gazetteer names that NER missed or mislabelled.
         keep_unresolved: Yield NER place mentions that no gazetteer entry fits (null id).
     """
@@ -540,6 +605,7 @@ def extract_locations(
 
 
 __all__ = [
+    "MENTION_FORMS",
     "PLACE_LABELS",
     "Location",
     "candidate_rows",

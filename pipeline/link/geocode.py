@@ -61,6 +61,13 @@ ADMIN_WORDS = frozenset({
 # fmt: on
 
 
+#: How a place is mentioned (the ``mention`` column of ``locations``): by its name ("Iraq"),
+#: by a demonym or adjective ("Iraqi", "Americans"), by its name used as a modifier
+#: ("U.S.-led"), or by its name inside the name of something else ("US Special Forces").
+NAME, DEMONYM, MODIFIER, EMBEDDED = "name", "demonym", "modifier", "embedded"
+MENTION_FORMS = (NAME, DEMONYM, MODIFIER, EMBEDDED)
+
+
 @dataclass(frozen=True, slots=True)
 class Mention:
     """A place mention to resolve.
@@ -75,6 +82,7 @@ class Mention:
         gazetteer_only: True when only the gazetteer (not NER) proposed it.
         listed: True when it follows the previous mention in a list ("England and Wales",
             "Missouri, New York"): the two are likely places of one kind.
+        form: How the place is mentioned, one of :data:`MENTION_FORMS`.
     """
 
     text: str
@@ -85,6 +93,7 @@ class Mention:
     demonym: bool = False
     gazetteer_only: bool = False
     listed: bool = False
+    form: str = NAME
 
     @property
     def abbreviation(self) -> bool:

@@ -91,14 +91,19 @@ def test_organisations_are_not_places(seed_locations) -> None:
     assert not any("Islamic State" in s for s in surfaces)
 
 
-def test_demonyms_only_on_request(gazetteer: Gazetteer) -> None:
+def test_demonyms_are_places_typed_as_such(gazetteer: Gazetteer) -> None:
+    # Users get demonyms as place mentions (GDELT-style counts), typed so that names alone are
+    # one filter away; demonyms=False leaves them out.
     from pipeline.nlp import parse
 
-    doc = next(parse(["Iraqi officials met American diplomats in Baghdad."]))
-    plain = {loc.text for loc in extract_locations(doc, gazetteer)}
-    with_demonyms = {loc.text: loc for loc in extract_locations(doc, gazetteer, demonyms=True)}
+    doc = next(parse(["Iraqi officials met American diplomats in Baghdad after U.S.-led talks."]))
+    found = {loc.text: loc for loc in extract_locations(doc, gazetteer)}
+    assert found["Iraqi"].country_code == "IQ" and found["Iraqi"].mention == "demonym"
+    assert found["American"].country_code == "US" and found["American"].mention == "demonym"
+    assert found["Baghdad"].mention == "name"
+    assert found["U.S."].mention == "modifier" and found["U.S."].country_code == "US"
+    plain = {loc.text for loc in extract_locations(doc, gazetteer, demonyms=False)}
     assert "Iraqi" not in plain and "Baghdad" in plain
-    assert with_demonyms["Iraqi"].country_code == "IQ"
 
 
 def test_unresolvable_mentions_keep_null_id(gazetteer: Gazetteer) -> None:
