@@ -566,7 +566,7 @@ def to_locations(
             text=mention.text,
             start=mention.start,
             end=mention.end,
-            geonameid=place.geonameid,
+            geonameid=place.geonameid if place.geonameid > 0 else None,  # see link.coverage
             name=place.name,
             feature_code=place.feature_code,
             country_code=place.country_code or None,

@@ -39,6 +39,8 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from pipeline.link import coverage
+
 #: Row kinds: how a key reaches a place.
 KIND_NAME, KIND_ALT, KIND_ALIAS, KIND_DEMONYM, KIND_FUZZY, KIND_ABBREV = 0, 1, 2, 3, 4, 5
 
@@ -563,6 +565,12 @@ def build_rows(geonames_dir: Path, all_countries: Path | None = None) -> pl.Data
                 False,
             ),
         )
+
+    # Airports, air bases, seas and regions that GeoNames' cities and admin files lack.
+    for names, place in coverage.regions(geonames_dir / "regions.txt", KIND_NAME, KIND_ALIAS):
+        add(names, place)
+    for names, place in coverage.airports(KIND_ALT, KIND_NAME):
+        add(names, place)
 
     # Admin1 divisions.
     admin1_point: dict[str, tuple[float, float]] = {}

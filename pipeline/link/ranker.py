@@ -1,0 +1,350 @@
+"""Candidate features and the learned model that ranks them (no scikit-learn at run time).
+
+Each candidate place of a mention is described by features in the spirit of Mordecai 3:
+
+- **static** ones, known before anything is resolved: how the name reached the place (its
+  canonical name, an alternate, a curated alias, a demonym, a spelling skeleton, an
+  abbreviation), log population and its gap to the most populous candidate, the feature class
+  (country, continent, region, water, first- or second-level division, capital, seat, town,
+  airport), a division word beside the name, an explicit container ("Qayara, Iraq"), a city
+  inside its namesake division, a comma-listed sibling's kind, and how many of the document's
+  *other* names have a candidate in the same country and division (choice-free context);
+- **context** ones, from the places the previous pass chose for the other names: the share of
+  the document's weight in the candidate's country and division, a division named in another
+  form ("Wash."), the kind a list neighbour resolved to, and the distance to the nearest
+  other resolved town.
+
+Two logistic regressions score them (``newsledger train locations``, :mod:`pipeline.learn.places`):
+the *static* model makes the first, context-free pass, the *context* model (static and context
+features) the later ones. The model file is canonical JSON with the standardisation folded into
+the weights, so scoring is a sparse dot product over a candidate's non-zero features.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from pipeline.link.gazetteer import (
+    KIND_ABBREV,
+    KIND_ALIAS,
+    KIND_ALT,
+    KIND_DEMONYM,
+    KIND_FUZZY,
+    KIND_NAME,
+    Gazetteer,
+)
+from pipeline.link.mention import Mention
+
+#: The committed model (``newsledger train locations`` writes it).
+MODEL_PATH = Path(__file__).resolve().parent.parent / "models" / "places.json"
+
+#: Candidates the context passes rescore: the best by the static model.
+CONTEXT_CANDIDATES = 10
+
+_KIND_FEATURE = {
+    KIND_NAME: "kind_name",
+    KIND_ALT: "kind_alt",
+    KIND_ALIAS: "kind_alias",
+    KIND_DEMONYM: "kind_demonym",
+    KIND_FUZZY: "kind_fuzzy",
+}
+# fmt: off
+_WATER = frozenset({"OCN", "SEA", "GULF", "BAY", "STRT", "LKS", "LK", "STM", "CHN", "SD", "CNL"})
+_REGION = frozenset({"RGN", "PEN", "ISL", "ISLS", "MTS", "MT", "DSRT", "VAL", "AREA", "PLN"})
+_FACILITY = frozenset({"AIRP", "AIRB", "AIRF", "PRK", "MILB", "INSM", "BLDG", "PRT"})
+_PROMINENT = frozenset({"PCLI", "CONT", "RGN"})
+# fmt: on
+
+STATIC_FEATURES: tuple[str, ...] = (
+    "kind_name", "kind_alt", "kind_alias", "kind_demonym", "kind_fuzzy", "kind_abbrev",
+    "kind_abbrev_unasked", "log_pop", "log_pop_gap", "most_populous", "code_pcli", "code_cont",
+    "code_region", "code_water", "code_adm1", "code_adm2", "code_pplc", "code_ppla", "code_ppl",
+    "code_facility", "code_other", "approx", "admin_hint_division", "admin_hint_other",
+    "container_country", "container_division", "namesake_city", "sibling_kind",
+    "gazetteer_only_town", "demonym_mention", "spread_country", "spread_division",
+    "log_pop_town", "log_pop_division",
+)  # fmt: skip
+CONTEXT_FEATURES: tuple[str, ...] = (
+    "has_context", "country_share", "country_seen", "country_share_prominent", "division_share",
+    "division_seen", "named_division", "listed_kind", "has_points", "near_50", "near_200",
+    "near_500", "log_nearest",
+)  # fmt: skip
+
+Features = dict[str, float]
+
+
+def _code_feature(code: str) -> str:
+    if code == "PCLI":
+        return "code_pcli"
+    if code == "CONT":
+        return "code_cont"
+    if code in _REGION:
+        return "code_region"
+    if code in _WATER:
+        return "code_water"
+    if code == "ADM1":
+        return "code_adm1"
+    if code == "ADM2":
+        return "code_adm2"
+    if code == "PPLC":
+        return "code_pplc"
+    if code.startswith("PPLA"):
+        return "code_ppla"
+    if code.startswith("PPL"):
+        return "code_ppl"
+    if code in _FACILITY:
+        return "code_facility"
+    return "code_other"
+
+
+@dataclass(frozen=True, slots=True)
+class Spread:
+    """How many of a document's names have a candidate in each country and division.
+
+    Counted per name (lookup key), over its first :data:`SPREAD_ROWS` candidates, so that a
+    name's own candidates can be taken out again (:meth:`share`).
+    """
+
+    names: int
+    countries: Mapping[str, int]
+    divisions: Mapping[str, int]
+    own: Mapping[str, tuple[frozenset[str], frozenset[str]]]
+
+    def share(self, key: str, country: str, division: str | None) -> tuple[float, float]:
+        """Fractions of the *other* names with a candidate in ``country`` and ``division``."""
+        others = self.names - 1
+        if others <= 0 or not country:
+            return 0.0, 0.0
+        own_countries, own_divisions = self.own.get(key, (frozenset(), frozenset()))
+        in_country = self.countries.get(country, 0) - (country in own_countries)
+        in_division = 0
+        if division is not None:
+            in_division = self.divisions.get(division, 0) - (division in own_divisions)
+        return in_country / others, in_division / others
+
+
+#: Candidates per name that count towards :class:`Spread`.
+SPREAD_ROWS = 10
+
+
+def spread(gazetteer: Gazetteer, keys: Sequence[str], rows: Sequence[Sequence[int]]) -> Spread:
+    """The :class:`Spread` of a document's names (``keys``) and their candidate ``rows``."""
+    own: dict[str, tuple[set[str], set[str]]] = {}
+    for key, candidates in zip(keys, rows, strict=True):
+        countries, divisions = own.setdefault(key, (set(), set()))
+        for row in candidates[:SPREAD_ROWS]:
+            cc = gazetteer.country_code(row)
+            if not cc:
+                continue
+            countries.add(cc)
+            if gazetteer.feature_code(row) != "PCLI":
+                divisions.add(f"{cc}.{gazetteer.admin1_code(row)}")
+    country_count: dict[str, int] = {}
+    division_count: dict[str, int] = {}
+    for countries, divisions in own.values():
+        for cc in countries:
+            country_count[cc] = country_count.get(cc, 0) + 1
+        for a1 in divisions:
+            division_count[a1] = division_count.get(a1, 0) + 1
+    return Spread(
+        len(own),
+        country_count,
+        division_count,
+        {k: (frozenset(c), frozenset(d)) for k, (c, d) in own.items()},
+    )
+
+
+def static_features(
+    gazetteer: Gazetteer,
+    row: int,
+    mention: Mention,
+    key: str,
+    *,
+    containers: Sequence[int],
+    namesakes: frozenset[tuple[str, str | None]],
+    siblings: frozenset[str],
+    top_log_pop: float,
+    document: Spread,
+) -> Features:
+    """The non-zero static features of candidate ``row`` for ``mention`` (see module doc)."""
+    kind = int(gazetteer.kind[row])
+    code = gazetteer.feature_code(row)
+    cc = gazetteer.country_code(row)
+    a1 = gazetteer.admin1_code(row)
+    log_pop = math.log10(int(gazetteer.population[row]) + 10)
+    out: Features = {"log_pop": log_pop, "log_pop_gap": log_pop - top_log_pop}
+    if kind == KIND_ABBREV:
+        out["kind_abbrev" if mention.abbreviation else "kind_abbrev_unasked"] = 1.0
+    else:
+        out[_KIND_FEATURE.get(kind, "kind_alt")] = 1.0
+    if log_pop >= top_log_pop:
+        out["most_populous"] = 1.0
+    code_feature = _code_feature(code)
+    out[code_feature] = 1.0
+    town = code_feature in ("code_pplc", "code_ppla", "code_ppl")
+    if town:
+        out["log_pop_town"] = log_pop
+    elif code in ("ADM1", "ADM2"):
+        out["log_pop_division"] = log_pop
+    if gazetteer.approx[row]:
+        out["approx"] = 1.0
+    if mention.admin_hint:
+        if code in ("ADM1", "ADM2"):
+            out["admin_hint_division"] = 1.0
+        elif code not in ("PCLI", "CONT"):
+            out["admin_hint_other"] = 1.0
+    for crow in containers:
+        ccode = gazetteer.feature_code(crow)
+        if ccode == "PCLI" and gazetteer.country_code(crow) == cc and code != "PCLI":
+            out["container_country"] = 1.0
+            break
+        if (
+            ccode == "ADM1"
+            and gazetteer.country_code(crow) == cc
+            and gazetteer.admin1_code(crow) == a1
+            and code != "ADM1"
+        ):
+            out["container_division"] = 1.0
+            break
+    if namesakes and not mention.admin_hint and code.startswith("PPL") and (cc, a1) in namesakes:
+        out["namesake_city"] = 1.0
+    if code in siblings:
+        out["sibling_kind"] = 1.0
+    if mention.gazetteer_only and town:
+        out["gazetteer_only_town"] = 1.0
+    if mention.demonym:
+        out["demonym_mention"] = 1.0
+    division = f"{cc}.{a1}" if code != "PCLI" else None
+    in_country, in_division = document.share(key, cc, division)
+    if in_country:
+        out["spread_country"] = in_country
+    if in_division:
+        out["spread_division"] = in_division
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What the previous pass resolved for a name's *other* names in the document.
+
+    Attributes:
+        countries: Evidence weight per country code.
+        admin1: Evidence weight per "CC.admin1" division.
+        points: Points of the confidently resolved towns.
+        divisions: Divisions resolved by name ("Washington" the state), as "CC.admin1".
+    """
+
+    countries: Mapping[str, float]
+    admin1: Mapping[str, float]
+    points: tuple[tuple[float, float], ...]
+    divisions: frozenset[str] = frozenset()
+
+
+EMPTY_CONTEXT = Context({}, {}, ())
+
+#: Context weight (about two confident mentions) at which a division counts as fully "seen".
+ADMIN1_SEEN_FULL = 2.0
+
+
+def haversine(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in km."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 12742.0 * math.asin(min(1.0, math.sqrt(a)))
+
+
+def context_features(
+    gazetteer: Gazetteer, row: int, context: Context, listed: frozenset[str]
+) -> Features:
+    """The non-zero context features of candidate ``row`` (see module doc)."""
+    out: Features = {}
+    code = gazetteer.feature_code(row)
+    cc = gazetteer.country_code(row)
+    total = sum(context.countries.values())
+    if total:
+        out["has_context"] = 1.0
+        share = context.countries.get(cc, 0) / total if cc else 0.0
+        if share:
+            out["country_share"] = share
+            out["country_seen"] = 1.0
+            if code in _PROMINENT:
+                out["country_share_prominent"] = share
+    a1 = gazetteer.admin1_code(row)
+    a1_total = sum(context.admin1.values())
+    if a1 and a1_total and code not in ("PCLI", "CONT"):
+        weight = context.admin1.get(f"{cc}.{a1}", 0)
+        if weight:
+            out["division_share"] = weight / a1_total
+            out["division_seen"] = min(1.0, weight / ADMIN1_SEEN_FULL)
+    if code == "ADM1" and f"{cc}.{a1}" in context.divisions:
+        out["named_division"] = 1.0
+    if code in listed:
+        out["listed_kind"] = 1.0
+    if context.points and code not in ("PCLI", "CONT", "ADM1"):
+        out["has_points"] = 1.0
+        lat, lon = float(gazetteer.latitude[row]), float(gazetteer.longitude[row])
+        nearest = min(haversine(lat, lon, p[0], p[1]) for p in context.points)
+        out["log_nearest"] = math.log10(nearest + 10)
+        if nearest < 50:
+            out["near_50"] = 1.0
+        elif nearest < 200:
+            out["near_200"] = 1.0
+        elif nearest < 500:
+            out["near_500"] = 1.0
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class LinearModel:
+    """A logistic regression over named features: ``bias + sum(weight * value)`` (log-odds)."""
+
+    bias: float = 0.0
+    weights: Mapping[str, float] = field(default_factory=dict)
+
+    def score(self, features: Mapping[str, float]) -> float:
+        """Log-odds that the candidate is the place meant."""
+        weights = self.weights
+        return self.bias + sum(weights.get(name, 0.0) * value for name, value in features.items())
+
+
+@dataclass(frozen=True, slots=True)
+class Ranker:
+    """The two models and the learned acceptance threshold (log-odds) of the resolver.
+
+    Attributes:
+        static: Scores candidates in the first, context-free pass.
+        context: Scores candidates in the later passes (static and context features).
+        min_score: Below this a gazetteer-only mention is not taken as a place, and no choice
+            feeds the document context.
+    """
+
+    static: LinearModel
+    context: LinearModel
+    min_score: float = 0.0
+
+
+def ranker_from_payload(payload: Mapping) -> Ranker:
+    """A :class:`Ranker` from the ``model`` part of a model file."""
+
+    def linear(part: Mapping) -> LinearModel:
+        return LinearModel(float(part["bias"]), {k: float(v) for k, v in part["weights"].items()})
+
+    return Ranker(linear(payload["static"]), linear(payload["context"]), payload["min_score"])
+
+
+@lru_cache(maxsize=4)
+def _load(path: str, mtime_ns: int) -> Ranker:
+    payload = json.loads(Path(path).read_text(encoding="utf-8"))
+    return ranker_from_payload(payload["model"])
+
+
+def load_ranker(path: Path = MODEL_PATH) -> Ranker:
+    """The ranker of a model file (cached per path; reloaded when the file changes)."""
+    path = Path(path).resolve()
+    return _load(str(path), path.stat().st_mtime_ns)
