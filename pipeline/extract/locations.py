@@ -302,6 +302,8 @@ def _gazetteer_worthy(
         pop = int(gazetteer.population[row])
         if code in ("PCLI", "CONT", "RGN") or (code == "ADM1" and kind != 1):
             return True
+        if code in ("AIRB", "AIRP") and local and gazetteer.country_code(row) in countries:
+            return True  # an air base or airport in a country the article talks about
         if not code.startswith("PPL") or kind == 1:
             continue
         if pop >= 200_000:

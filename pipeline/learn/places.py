@@ -296,7 +296,7 @@ def fit(gazetteer, articles: Sequence[Article]) -> dict:
         for m, cands, gold, ctx, lc in zip(
             prepared.mentions, prepared.candidates, article.gold, contexts, listed, strict=True
         ):
-            short = shortlist(cands, provisional)
+            short = shortlist(gazetteer, cands, provisional, ctx)
             y = _labels(gazetteer, short, gold)
             if short and _teaches(m, gold, y):
                 rows.extend(c.static | context_features(gazetteer, c.row, ctx, lc) for c in short)

@@ -406,14 +406,25 @@ def contexts_of(
     return [by_key[k] for k in keys], listed
 
 
-def shortlist(candidates: Sequence[Candidate], ranker: Ranker) -> list[Candidate]:
-    """The candidates the context passes rescore: the best few by the static model."""
+def shortlist(
+    gazetteer: Gazetteer, candidates: Sequence[Candidate], ranker: Ranker, context: Context
+) -> list[Candidate]:
+    """The candidates a context pass rescores.
+
+    The static model's best few, and every one in a country the rest of the document resolved
+    to ("Qayara" beside Mosul is a small town).
+    """
     if len(candidates) <= CONTEXT_CANDIDATES:
         return list(candidates)
     ranked = sorted(
         enumerate(candidates), key=lambda item: (-ranker.static.score(item[1].static), item[0])
     )
-    return [cand for _, cand in ranked[:CONTEXT_CANDIDATES]]
+    best = {i for i, _ in ranked[:CONTEXT_CANDIDATES]}
+    return [
+        cand
+        for i, cand in enumerate(candidates)
+        if i in best or context.countries.get(gazetteer.country_code(cand.row))
+    ]
 
 
 def resolve(
@@ -480,10 +491,13 @@ def resolve_prepared(
     mentions, keys = prepared.mentions, prepared.keys
     scored = [[(ranker.static.score(c.static), c) for c in cands] for cands in prepared.candidates]
     chosen = [_pick(s) if s else _NOTHING for s in scored]
-    short = [shortlist(cands, ranker) for cands in prepared.candidates]
     contexts: list[Context] = [EMPTY_CONTEXT] * len(mentions)
     for _ in range(iterations):
         contexts, listed = contexts_of(gazetteer, prepared, chosen, min_score)
+        short = [
+            shortlist(gazetteer, cands, ranker, ctx)
+            for cands, ctx in zip(prepared.candidates, contexts, strict=True)
+        ]
         scored = [
             [
                 (ranker.context.score(c.static | context_features(gazetteer, c.row, ctx, lc)), c)

@@ -72,7 +72,7 @@ STATIC_FEATURES: tuple[str, ...] = (
 CONTEXT_FEATURES: tuple[str, ...] = (
     "has_context", "country_share", "country_seen", "country_share_prominent", "division_share",
     "division_seen", "named_division", "listed_kind", "has_points", "near_50", "near_200",
-    "near_500", "log_nearest",
+    "near_500", "log_nearest", "fuzzy_in_context", "facility_in_context",
 )  # fmt: skip
 
 Features = dict[str, float]
@@ -282,6 +282,12 @@ def context_features(
         if weight:
             out["division_share"] = weight / a1_total
             out["division_seen"] = min(1.0, weight / ADMIN1_SEEN_FULL)
+    if out.get("country_seen"):
+        # A spelling guess or an air base is only as good as the document's pointing there.
+        if int(gazetteer.kind[row]) == KIND_FUZZY:
+            out["fuzzy_in_context"] = 1.0
+        if code in _FACILITY:
+            out["facility_in_context"] = 1.0
     if code == "ADM1" and f"{cc}.{a1}" in context.divisions:
         out["named_division"] = 1.0
     if code in listed:
