@@ -44,10 +44,12 @@ TABLE_METHOD = {
     "figures": "Numbers, number words, ranges and scales ('1.5 million') parsed with their "
     "unit, qualifier ('about', 'more than', 'up') and the counted noun; linked to the claim "
     "whose content contains them.",
-    "locations": "Place mentions (spaCy GPE/LOC/FAC entities, plus proper nouns that are "
-    "gazetteer names) resolved "
-    "offline against a GeoNames gazetteer, ranked by name match, population, feature class, "
-    "document context and distance to the other places of the article.",
+    "locations": "Place mentions (spaCy GPE/LOC/FAC entities, proper nouns that are "
+    "gazetteer names, demonyms such as 'Iraqi', names used as modifiers such as 'U.S.-led' "
+    "and country names inside other names; the `mention` column tells them apart) resolved "
+    "offline against a GeoNames gazetteer (plus airports, air bases, seas and regions) by a "
+    "learned ranker over name match, population, feature class, document context and "
+    "distance to the other places of the article.",
     "rejected": "Every input record that did not become an article (empty body, unreadable "
     "file, undecodable bytes, ...): a bad record never stops a run, it lands here.",
 }
@@ -59,6 +61,7 @@ ATTRIBUTION = """## Licenses and attribution
   (<https://creativecommons.org/licenses/by/4.0/>). Keep this attribution in anything you
   derive from the `locations` table.
 - Demonyms used to resolve countries: Wikipedia "Lists of people by nationality" (CC-BY-SA).
+- Airports and air bases: the `airportsdata` package (MIT); their rows have no GeoNames id.
 - Article texts belong to their publishers; check the terms of each source before reuse.
 """
 
