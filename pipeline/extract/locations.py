@@ -20,14 +20,17 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span
 
 from pipeline.extract.doccache import doc_ents, doc_text
-from pipeline.link.gazetteer import Gazetteer, name_key
+from pipeline.link.gazetteer import KIND_DEMONYM, Gazetteer, name_key
 from pipeline.link.geocode import (
     ADMIN_WORDS,
     DEMONYM,
     EMBEDDED,
+    FACILITY,
+    HINT_WORDS,
     MENTION_FORMS,
     MODIFIER,
     NAME,
+    TOWN,
     Mention,
     candidate_rows,
     container_rows,
@@ -275,6 +278,34 @@ def _admin_hint(doc: Doc, span: Span) -> bool:
     return bool(before is not None and before[1].lower_ == "of" and before[0].lower_ in ADMIN_WORDS)
 
 
+#: Words after "air" that make a facility ("Al-Asad air base", "Scott Air Force Base").
+_AIR_WORDS = frozenset({"base", "force", "station", "field"})
+#: Words before "of" that make the name a town ("the city of Paris", "Town of Groton").
+_TOWN_OF = frozenset({"city", "town", "village", "township", "borough"})
+
+
+def _kind_hint(doc: Doc, span: Span) -> str | None:
+    """The kind of place the words in and around ``span`` name (:data:`HINT_WORDS`), if any.
+
+    Its own last word ("Kiser Lake", "Pulkovo Airport"), the word after it ("the Al-Asad base",
+    "the Neches river", "Al Asad air base"), or "city of" before it.
+    """
+    words = [t.lower_ for t in span if t.lower_ != "the"]
+    if len(words) > 1 and words[-1] in HINT_WORDS:
+        return HINT_WORDS[words[-1]]
+    if words and words[0] == "lake":
+        return HINT_WORDS["lake"]
+    after = doc[span.end].lower_ if span.end < len(doc) else ""
+    if after == "air" and span.end + 1 < len(doc) and doc[span.end + 1].lower_ in _AIR_WORDS:
+        return FACILITY
+    if after in HINT_WORDS:
+        return HINT_WORDS[after]
+    before = [t.lower_ for t in doc[max(0, span.start - 2) : span.start]]
+    if len(before) == 2 and before[1] == "of" and before[0] in _TOWN_OF:
+        return TOWN
+    return None
+
+
 def _container(text: str, end: int) -> str | None:
     match = _CONTAINER.match(text, end, min(len(text), end + 40))
     return match.group(1).rstrip(",") if match else None
@@ -313,6 +344,16 @@ def _gazetteer_worthy(
             a1 = f"{cc}.{gazetteer.admin1_code(row)}"
             if a1 in admin1 or not any(a.startswith(cc + ".") for a in admin1):
                 return True
+    return False
+
+
+def _is_demonym(gazetteer: Gazetteer, text: str) -> bool:
+    """Whether ``text`` is a demonym the gazetteer knows, or names a country or continent."""
+    for row in gazetteer.lookup(text)[:20]:
+        if int(gazetteer.kind[row]) == KIND_DEMONYM:
+            return True
+        if gazetteer.feature_code(row) in ("PCLI", "CONT", "RGN"):
+            return True
     return False
 
 
@@ -413,6 +454,16 @@ def _spans(
             taken.update(range(ent.start, ent.end))
     if gazetteer_match:
         countries, admin1 = _doc_places(gazetteer, [s for s, f, _ in found if f != DEMONYM])
+        # The tagger calls a town NORP now and then ("Lahore", "Sochi"): a NORP span that is
+        # no demonym but a place name worth taking (as an ORG would be) is that place's name.
+        found = [
+            (span, NAME, True)
+            if form == DEMONYM
+            and not _is_demonym(gazetteer, span.text)
+            and _gazetteer_worthy(gazetteer, span.text, countries, admin1, local=True)
+            else (span, form, gaz_only)
+            for span, form, gaz_only in found
+        ]
         person_words = {t.lower_ for ent in doc_ents(doc) if ent.label_ == "PERSON" for t in ent}
         for ent in doc_ents(doc):
             if ent.label_ in ("ORG", "PERSON") and not taken.intersection(
@@ -497,6 +548,7 @@ def find_mentions(
                     and _LIST_JOINER.fullmatch(text, previous_end, start) is not None
                 ),
                 form=form,
+                hint=None if is_demonym else _kind_hint(doc, span),
             )
         )
         previous_end = None if is_demonym else end

@@ -34,6 +34,7 @@ from __future__ import annotations
 import hashlib
 import math
 import os
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -200,13 +201,20 @@ def _teaches(mention, gold: Gold, labels: list[int]) -> bool:
     return gold.kind == "none" and mention.gazetteer_only and mention.form == NAME
 
 
-def _fit(rows: list[dict], labels: list[int], groups: list[int], names: Sequence[str]) -> dict:
+def _fit(
+    rows: list[dict],
+    labels: list[int],
+    groups: list[int],
+    names: Sequence[str],
+    mention_weights: Sequence[float] | None = None,
+) -> dict:
     """A conditional logit over each mention's candidates; weights in raw feature units.
 
     A multinomial logistic regression whose classes are a mention's candidates plus "no place
     here" (score 0): the likelihood of a mention is the probability of its right candidates
     (of "no place" for a false place). Standardised features and an L2 penalty; the scaling
-    is folded into the weights and a bias. ``groups`` numbers the mention of each row.
+    is folded into the weights and a bias. ``groups`` numbers the mention of each row;
+    ``mention_weights`` (one per mention, in order) scale each mention's likelihood.
     """
     import numpy as np
     from scipy.optimize import minimize
@@ -217,6 +225,11 @@ def _fit(rows: list[dict], labels: list[int], groups: list[int], names: Sequence
     starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
     sizes = np.diff(np.r_[starts, len(group)])
     null_right = np.add.reduceat(positive, starts) == 0
+    weight = (
+        np.ones(len(starts))
+        if mention_weights is None
+        else np.asarray(mention_weights, dtype=np.float64)
+    )
     mean = x.mean(axis=0)
     scale = x.std(axis=0)
     scale[scale == 0] = 1.0
@@ -229,8 +242,10 @@ def _fit(rows: list[dict], labels: list[int], groups: list[int], names: Sequence
         null = np.exp(-top)
         every = np.add.reduceat(e, starts) + null
         right = np.add.reduceat(e * positive, starts) + np.where(null_right, null, 0.0)
-        value = float(np.sum(np.log(every) - np.log(right)) + 0.5 * L2 * (w @ w))
-        share = e / np.repeat(every, sizes) - e * positive / np.repeat(right, sizes)
+        value = float(np.sum(weight * (np.log(every) - np.log(right))) + 0.5 * L2 * (w @ w))
+        share = (e / np.repeat(every, sizes) - e * positive / np.repeat(right, sizes)) * np.repeat(
+            weight, sizes
+        )
         return value, z.T @ share + L2 * w
 
     result = minimize(
@@ -270,22 +285,30 @@ def fit(gazetteer, articles: Sequence[Article]) -> dict:
     rows: list[dict] = []
     labels: list[int] = []
     groups: list[int] = []
+    weights: list[float] = []
     for article in articles:
-        for m, cands, gold in zip(
-            article.prepared.mentions, article.prepared.candidates, article.gold, strict=True
+        repeats = Counter(article.prepared.keys)
+        for m, key, cands, gold in zip(
+            article.prepared.mentions,
+            article.prepared.keys,
+            article.prepared.candidates,
+            article.gold,
+            strict=True,
         ):
             y = _labels(gazetteer, cands, gold)
             if cands and _teaches(m, gold, y):
                 rows.extend(c.static for c in cands)
                 labels.extend(y)
                 groups.extend([len(labels)] * len(cands))
-    static = _fit(rows, labels, groups, STATIC_FEATURES)
+                weights.append(1.0 / repeats[key])
+    static = _fit(rows, labels, groups, STATIC_FEATURES, weights)
     static_model = LinearModel(static["bias"], static["weights"])
     provisional = Ranker(static_model, static_model, -math.inf)
 
-    rows, labels, groups = [], [], []
+    rows, labels, groups, weights = [], [], [], []
     for article in articles:
         prepared = article.prepared
+        repeats = Counter(prepared.keys)
         chosen = [
             _pick([(static_model.score(c.static), c) for c in cands])
             if cands
@@ -293,8 +316,14 @@ def fit(gazetteer, articles: Sequence[Article]) -> dict:
             for cands in prepared.candidates
         ]
         contexts, listed = contexts_of(gazetteer, prepared, chosen, CONTEXT_SCORE)
-        for m, cands, gold, ctx, lc in zip(
-            prepared.mentions, prepared.candidates, article.gold, contexts, listed, strict=True
+        for m, key, cands, gold, ctx, lc in zip(
+            prepared.mentions,
+            prepared.keys,
+            prepared.candidates,
+            article.gold,
+            contexts,
+            listed,
+            strict=True,
         ):
             short = shortlist(gazetteer, cands, provisional, ctx)
             y = _labels(gazetteer, short, gold)
@@ -302,7 +331,8 @@ def fit(gazetteer, articles: Sequence[Article]) -> dict:
                 rows.extend(c.static | context_features(gazetteer, c.row, ctx, lc) for c in short)
                 labels.extend(y)
                 groups.extend([len(labels)] * len(short))
-    context = _fit(rows, labels, groups, STATIC_FEATURES + CONTEXT_FEATURES)
+                weights.append(1.0 / repeats[key])
+    context = _fit(rows, labels, groups, STATIC_FEATURES + CONTEXT_FEATURES, weights)
     payload = {"static": static, "context": context, "min_score": -1e9}
     ranker = ranker_from_payload(payload)
 

@@ -8,7 +8,10 @@ hold. Two kept sources fill them in:
   its own coordinates; an air base or airport is also reached by its name without "Air Base" /
   "International Airport" ("Al Asad", "O'Hare") where that is not its town's name;
 - ``regions.txt`` beside the GeoNames files (``data/gazetteer/``): seas, gulfs, straits and
-  large regions with an approximate centre point (see its header and ``ATTRIBUTION.md``).
+  large regions with an approximate centre point (see its header and ``ATTRIBUTION.md``);
+- ``pycountry`` (LGPL-2.1, on PyPI): the ISO 3166-2 name of a first-level division where it is a
+  form GeoNames lacks ("Al Anbār", "Nīnawá"), and the ISO code where news writes it as an
+  abbreviation (Australia's "NSW", "WA"; Canada's "ON", "BC").
 
 These places have no GeoNames id: their rows carry a negative id of their own (a stable hash),
 which the ``locations`` table writes as a null ``geonameid`` beside the name and point.
@@ -29,6 +32,15 @@ _AIRPORT_WORDS = re.compile(
     r"(?:air\s*base|airbase|air\s+force\s+base|air\s+station|airport|airfield|air\s+field)$",
     re.IGNORECASE,
 )
+#: Words that do not name an airport on their own ("Scribner State", "Brainerd Lakes").
+_GENERIC_AIRPORT_WORDS = frozenset({
+    "state", "county", "regional", "municipal", "memorial", "international", "national", "lakes",
+    "lake", "valley", "city", "field", "area", "metropolitan", "metro", "executive", "downtown",
+    "central", "north", "south", "east", "west", "northeast", "northwest", "southeast",
+    "southwest", "air", "airpark", "intercontinental", "jetport", "island", "islands", "bay",
+    "beach", "river", "harbor", "harbour", "port", "mountain", "springs", "falls", "park",
+    "new", "old", "upper", "lower", "greater", "tri", "cities", "de", "la", "el", "san",
+})  # fmt: skip
 _AIR_BASE = re.compile(r"\b(?:air\s*base|airbase|air\s+force\s+base|air\s+station)\b", re.I)
 
 
@@ -51,9 +63,16 @@ def airports(name_alt: int, name_main: int) -> Iterator[PlaceEntry]:
             continue
         names = [(name, name_main)]
         short = _AIRPORT_WORDS.sub("", name).strip()
-        city = (airport.get("city") or "").strip().lower()
-        if short and short != name and short.lower() != city and len(short) >= 4:
-            names.append((short, name_alt))
+        city = (airport.get("city") or "").strip()
+        # "London Heathrow Airport" is also "Heathrow Airport" and "Heathrow".
+        own = short[len(city) :].strip() if city and short.startswith(city + " ") else ""
+        if own and (len(own) < 4 or set(own.lower().split()) <= _GENERIC_AIRPORT_WORDS):
+            own = ""  # "Brainerd Lakes Regional", "Scribner State": no name of its own
+        if own:
+            names.append((name.replace(city + " ", "", 1), name_alt))
+        for alt in (short, own):
+            if alt and alt != name and alt.lower() != city.lower() and len(alt) >= 4:
+                names.append((alt, name_alt))
         yield (
             names,
             (
@@ -70,6 +89,63 @@ def airports(name_alt: int, name_main: int) -> Iterator[PlaceEntry]:
                 False,
             ),
         )
+
+
+#: Countries whose ISO 3166-2 division codes news uses as abbreviations ("Perth, WA").
+ISO_ABBREVIATING = frozenset({"AU", "CA"})
+
+
+def iso_divisions(
+    admin1: list[tuple[str, str, str]], name_key, fuzzy_key
+) -> dict[str, list[tuple[str, bool]]]:
+    """ISO 3166-2 names and codes of GeoNames first-level divisions, from ``pycountry``.
+
+    Args:
+        admin1: (``"CC.A1"`` code, name, ASCII name) of each GeoNames division.
+        name_key: The gazetteer's key function.
+        fuzzy_key: Its spelling skeleton.
+
+    Returns:
+        Per ``"CC.A1"`` code, (text, is_abbreviation) pairs to add. An ISO division is paired
+        with the one GeoNames division of its country whose name, name without an Arabic
+        article or division word, or spelling skeleton is the same; unpaired ones are left out.
+    """
+    import pycountry
+
+    def forms(text: str) -> set[str]:
+        key = name_key(text)
+        bare = re.sub(r"^(?:al|el|an|ar|as|ad|ash|at|az) ", "", key)
+        bare = re.sub(
+            r" (?:governorate|province|region|state|territory|oblast|district|county)$", "", bare
+        )
+        out = {key, bare}
+        if len(bare) >= 5:
+            out.add(fuzzy_key(bare))
+        return out
+
+    by_country: dict[str, list[tuple[str, set[str], set[str]]]] = {}
+    for code, name, ascii_name in admin1:
+        known = {name_key(name), name_key(ascii_name)}
+        by_country.setdefault(code.split(".", 1)[0], []).append(
+            (code, forms(name) | forms(ascii_name), known)
+        )
+    out: dict[str, list[tuple[str, bool]]] = {}
+    for sub in sorted(pycountry.subdivisions, key=lambda s: s.code):
+        if getattr(sub, "parent_code", None):
+            continue
+        cc = sub.country_code
+        wanted = forms(sub.name)
+        paired = [(code, known) for code, have, known in by_country.get(cc, ()) if have & wanted]
+        if len(paired) != 1:
+            continue
+        code, known = paired[0]
+        added = out.setdefault(code, [])
+        if name_key(sub.name) not in known:
+            added.append((sub.name, False))
+        suffix = sub.code.split("-", 1)[1]
+        if cc in ISO_ABBREVIATING and suffix.isalpha():
+            added.append((suffix, True))
+    return {code: names for code, names in out.items() if names}
 
 
 def regions(path: Path, name_main: int, name_alias: int) -> Iterator[PlaceEntry]:

