@@ -194,8 +194,8 @@ class Locations(_Spanned):
     mention: _TEXT = pa.Field(
         isin=list(MENTION_FORMS),
         description="How the text names the place: name ('Iraq'), demonym ('Iraqi', "
-        "'Americans'), modifier ('U.S.-led') or embedded ('US Special Forces'). Filter on "
-        "mention = 'name' for place names only.",
+        "'Americans'), modifier ('U.S.-led'), embedded ('US Special Forces') or metonym ('the "
+        "White House', resolved to its city). Filter on mention = 'name' for place names only.",
     )
 
 

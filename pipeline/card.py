@@ -45,8 +45,9 @@ TABLE_METHOD = {
     "unit, qualifier ('about', 'more than', 'up') and the counted noun; linked to the claim "
     "whose content contains them.",
     "locations": "Place mentions (spaCy GPE/LOC/FAC entities, proper nouns that are "
-    "gazetteer names, demonyms such as 'Iraqi', names used as modifiers such as 'U.S.-led' "
-    "and country names inside other names; the `mention` column tells them apart) resolved "
+    "gazetteer names, datelines, demonyms such as 'Iraqi', names used as modifiers such as "
+    "'U.S.-led', country names inside other names and seats of government such as 'the White "
+    "House'; the `mention` column tells them apart) resolved "
     "offline against a GeoNames gazetteer (plus airports, air bases, seas and regions) by a "
     "learned ranker over name match, population, feature class, document context and "
     "distance to the other places of the article.",

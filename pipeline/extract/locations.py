@@ -28,12 +28,14 @@ from pipeline.link.geocode import (
     FACILITY,
     HINT_WORDS,
     MENTION_FORMS,
+    METONYM,
     MODIFIER,
     NAME,
     TOWN,
     Mention,
     candidate_rows,
     container_rows,
+    metonym_keys,
     resolve,
 )
 
@@ -347,6 +349,34 @@ def _gazetteer_worthy(
     return False
 
 
+#: A dateline: capitals opening a paragraph or following a sentence, before a comma, an agency
+#: or a dash ("TORONTO — ", "BOSTON (Reuters) - ", "TIJUANA & SAN DIEGO, March 29").
+_CAPS_RUN = r"[A-Z][A-Z.'\-]+(?: [A-Z][A-Z.'\-]+)*"
+_DATELINE = re.compile(
+    rf"(?:^|\n|\. )\s*({_CAPS_RUN}(?: & {_CAPS_RUN})*)(?=,| \(| ?[\u2014\u2013-]+ )"
+)
+
+
+def _datelines(doc: Doc, gazetteer: Gazetteer, taken: set[int]) -> list[Span]:
+    """Places named in capitals by a dateline, which the tagger leaves untagged.
+
+    Only a country, a first-level division or a large city (:func:`_gazetteer_worthy` without
+    local context): a dateline names where the reporter files from.
+    """
+    text = doc_text(doc)
+    out: list[Span] = []
+    for match in _DATELINE.finditer(text):
+        start = match.start(1)
+        for part in match.group(1).split(" & "):
+            span = doc.char_span(start, start + len(part))
+            start += len(part) + 3
+            if span is None or taken.intersection(range(span.start, span.end)):
+                continue
+            if _gazetteer_worthy(gazetteer, span.text, set(), set(), local=False):
+                out.append(span)
+    return out
+
+
 def _is_demonym(gazetteer: Gazetteer, text: str) -> bool:
     """Whether ``text`` is a demonym the gazetteer knows, or names a country or continent."""
     for row in gazetteer.lookup(text)[:20]:
@@ -473,6 +503,9 @@ def _spans(
                 if _gazetteer_worthy(gazetteer, ent.text, countries, admin1, local=local):
                     found.append((ent, NAME, True))
                     taken.update(range(ent.start, ent.end))
+        for span in _datelines(doc, gazetteer, taken):
+            found.append((span, NAME, True))
+            taken.update(range(span.start, span.end))
         if embedded:
             found.extend(_embedded(doc, gazetteer, taken, demonyms))
         i = 0
@@ -533,6 +566,8 @@ def find_mentions(
             continue  # "Titan, Saturn's largest moon", but not "Mars, Pa."
         if form == NAME and _MODIFIER.match(text, end):
             form = MODIFIER  # "U.S.-led", "Baghdad-based": the name qualifies a word
+        elif form == NAME and container is None and name_key(surface) in metonym_keys():
+            form = METONYM  # "the White House said": Washington, as its government
         mentions.append(
             Mention(
                 text=surface,

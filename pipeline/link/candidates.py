@@ -9,9 +9,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
 
-from pipeline.link.gazetteer import KIND_ALIAS, Gazetteer, fuzzy_key, name_key
-from pipeline.link.mention import Mention
+from pipeline.link import coverage
+from pipeline.link.gazetteer import (
+    BUNDLED_GEONAMES,
+    KIND_ALIAS,
+    Gazetteer,
+    fuzzy_key,
+    name_key,
+)
+from pipeline.link.mention import METONYM, Mention
 
 #: Candidates scored per mention (rows are pre-sorted by kind, then population).
 MAX_CANDIDATES = 40
@@ -143,7 +152,15 @@ def joined_rows(gazetteer: Gazetteer, mention: Mention) -> tuple[str, list[int]]
 def _demonym_filter(gazetteer: Gazetteer, mention: Mention, rows: list[int]) -> list[int]:
     if mention.demonym:
         return [r for r in rows if gazetteer.feature_code(r) in ("PCLI", "CONT", "RGN")]
+    if mention.form == METONYM:  # "the White House" is Washington, not White House, Tenn.
+        return [r for r in rows if int(gazetteer.kind[r]) == KIND_ALIAS]
     return rows
+
+
+@lru_cache(maxsize=4)
+def metonym_keys(path: Path = BUNDLED_GEONAMES / "metonyms.txt") -> frozenset[str]:
+    """Lookup keys of the buildings that stand for a government (``metonyms.txt``)."""
+    return frozenset(name_key(t) for _, texts in coverage.metonyms(path) for t in texts)
 
 
 def candidate_rows(gazetteer: Gazetteer, mention: Mention) -> list[int]:

@@ -9,6 +9,8 @@ hold. Two kept sources fill them in:
   "International Airport" ("Al Asad", "O'Hare") where that is not its town's name;
 - ``regions.txt`` beside the GeoNames files (``data/gazetteer/``): seas, gulfs, straits and
   large regions with an approximate centre point (see its header and ``ATTRIBUTION.md``);
+- ``metonyms.txt`` (``data/gazetteer/``): buildings whose name stands for a government ("the
+  White House", "the Kremlin"), as names of their city;
 - ``pycountry`` (LGPL-2.1, on PyPI): the ISO 3166-2 name of a first-level division where it is a
   form GeoNames lacks ("Al Anbār", "Nīnawá"), and the ISO code where news writes it as an
   abbreviation (Australia's "NSW", "WA"; Canada's "ON", "BC").
@@ -41,6 +43,10 @@ _GENERIC_AIRPORT_WORDS = frozenset({
     "beach", "river", "harbor", "harbour", "port", "mountain", "springs", "falls", "park",
     "new", "old", "upper", "lower", "greater", "tri", "cities", "de", "la", "el", "san",
 })  # fmt: skip
+_COMPASS = frozenset({
+    "north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest",
+    "central", "northern", "southern", "eastern", "western", "greater", "mid",
+})  # fmt: skip
 _AIR_BASE = re.compile(r"\b(?:air\s*base|airbase|air\s+force\s+base|air\s+station)\b", re.I)
 
 
@@ -72,6 +78,8 @@ def airports(name_alt: int, name_main: int) -> Iterator[PlaceEntry]:
             names.append((name.replace(city + " ", "", 1), name_alt))
         for alt in (short, own):
             if alt and alt != name and alt.lower() != city.lower() and len(alt) >= 4:
+                if alt.split()[0].lower() in _COMPASS:
+                    continue  # "East Texas Regional": "East Texas" is the region, not it
                 names.append((alt, name_alt))
         yield (
             names,
@@ -146,6 +154,17 @@ def iso_divisions(
         if cc in ISO_ABBREVIATING and suffix.isalpha():
             added.append((suffix, True))
     return {code: names for code, names in out.items() if names}
+
+
+def metonyms(path: Path) -> Iterator[tuple[int, list[str]]]:
+    """(city GeoNames id, names) per line of ``metonyms.txt`` ("White House" is Washington)."""
+    if not path.exists():
+        return
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        name, city, aliases = [*line.split("\t"), ""][:3]
+        yield int(city), [name] + [a for a in aliases.split("|") if a]
 
 
 def regions(path: Path, name_main: int, name_alias: int) -> Iterator[PlaceEntry]:

@@ -450,6 +450,9 @@ def build_rows(geonames_dir: Path, all_countries: Path | None = None) -> pl.Data
     # Cities, grouped per admin1 for the admin1 points.
     by_admin1: dict[str, list[tuple[float, float, int]]] = defaultdict(list)
     city_by_name: dict[tuple[str, str], tuple[float, float]] = {}
+    metonyms: dict[int, list[str]] = defaultdict(list)
+    for city_id, texts in coverage.metonyms(geonames_dir / "metonyms.txt"):
+        metonyms[city_id].extend(texts)
     for c in cities:
         a1 = f"{c['cc']}.{c['admin1_code']}"
         if c["fclass"] == "P":
@@ -459,6 +462,7 @@ def build_rows(geonames_dir: Path, all_countries: Path | None = None) -> pl.Data
         alts = [a for a in c["alts"] if len(a) >= 3 and not (a.isupper() and len(a) <= 4)]
         names = [(c["name"], KIND_NAME)] + [(a, KIND_ALT) for a in alts]
         names += [(a, KIND_ALIAS) for a in CITY_ALIASES.get(c["geonameid"], ())]
+        names += [(a, KIND_ALIAS) for a in metonyms.get(c["geonameid"], ())]
         add(
             names,
             (

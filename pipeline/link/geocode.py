@@ -30,6 +30,7 @@ from pipeline.link.candidates import (
     joined_rows,
     lookup_keys,
     matched_rows,
+    metonym_keys,
     sibling_codes,
 )
 from pipeline.link.gazetteer import KIND_ALIAS, KIND_ALT, KIND_FUZZY, Gazetteer, name_key
@@ -40,6 +41,7 @@ from pipeline.link.mention import (
     FACILITY,
     HINT_WORDS,
     MENTION_FORMS,
+    METONYM,
     MODIFIER,
     NAME,
     TOWN,
@@ -417,6 +419,25 @@ def contexts_of(
     return [by_key[k] for k in keys], listed
 
 
+def _best_few(static_scores: Sequence[float]) -> frozenset[int] | None:
+    """Indices of the static model's best :data:`CONTEXT_CANDIDATES` (None: all of them)."""
+    if len(static_scores) <= CONTEXT_CANDIDATES:
+        return None
+    ranked = sorted(range(len(static_scores)), key=lambda i: (-static_scores[i], i))
+    return frozenset(ranked[:CONTEXT_CANDIDATES])
+
+
+def _in_shortlist(
+    gazetteer: Gazetteer, index: int, cand: Candidate, best: frozenset[int] | None, context: Context
+) -> bool:
+    """Whether a context pass rescores ``cand`` (see :func:`shortlist`)."""
+    return (
+        best is None
+        or index in best
+        or bool(context.countries.get(gazetteer.country_code(cand.row)))
+    )
+
+
 def shortlist(
     gazetteer: Gazetteer, candidates: Sequence[Candidate], ranker: Ranker, context: Context
 ) -> list[Candidate]:
@@ -425,16 +446,11 @@ def shortlist(
     The static model's best few, and every one in a country the rest of the document resolved
     to ("Qayara" beside Mosul is a small town).
     """
-    if len(candidates) <= CONTEXT_CANDIDATES:
-        return list(candidates)
-    ranked = sorted(
-        enumerate(candidates), key=lambda item: (-ranker.static.score(item[1].static), item[0])
-    )
-    best = {i for i, _ in ranked[:CONTEXT_CANDIDATES]}
+    best = _best_few([ranker.static.score(c.static) for c in candidates])
     return [
         cand
         for i, cand in enumerate(candidates)
-        if i in best or context.countries.get(gazetteer.country_code(cand.row))
+        if _in_shortlist(gazetteer, i, cand, best, context)
     ]
 
 
@@ -500,21 +516,27 @@ def resolve_prepared(
     ranker = ranker or load_ranker()
     min_score = CONTEXT_SCORE
     mentions, keys = prepared.mentions, prepared.keys
-    scored = [[(ranker.static.score(c.static), c) for c in cands] for cands in prepared.candidates]
+    static = [[ranker.static.score(c.static) for c in cands] for cands in prepared.candidates]
+    # The context model's score of a candidate's static features is the same in every pass.
+    base = [[ranker.context.score(c.static) for c in cands] for cands in prepared.candidates]
+    best = [_best_few(s) for s in static]
+    scored = [
+        list(zip(s, cands, strict=True))
+        for s, cands in zip(static, prepared.candidates, strict=True)
+    ]
     chosen = [_pick(s) if s else _NOTHING for s in scored]
     contexts: list[Context] = [EMPTY_CONTEXT] * len(mentions)
     for _ in range(iterations):
         contexts, listed = contexts_of(gazetteer, prepared, chosen, min_score)
-        short = [
-            shortlist(gazetteer, cands, ranker, ctx)
-            for cands, ctx in zip(prepared.candidates, contexts, strict=True)
-        ]
         scored = [
             [
-                (ranker.context.score(c.static | context_features(gazetteer, c.row, ctx, lc)), c)
-                for c in cands
+                (b + ranker.context.partial(context_features(gazetteer, c.row, ctx, lc)), c)
+                for i, (c, b) in enumerate(zip(cands, bases, strict=True))
+                if _in_shortlist(gazetteer, i, c, top, ctx)
             ]
-            for cands, ctx, lc in zip(short, contexts, listed, strict=True)
+            for cands, bases, top, ctx, lc in zip(
+                prepared.candidates, base, best, contexts, listed, strict=True
+            )
         ]
         chosen = [_pick(s) if s else _NOTHING for s in scored]
     # A spelling skeleton is a guess that stands only in a country the rest of the document
@@ -566,6 +588,7 @@ __all__ = [
     "FACILITY",
     "HINT_WORDS",
     "MENTION_FORMS",
+    "METONYM",
     "MODIFIER",
     "NAME",
     "TOWN",
@@ -575,6 +598,7 @@ __all__ = [
     "candidate_rows",
     "container_rows",
     "contexts_of",
+    "metonym_keys",
     "prepare",
     "resolve",
     "resolve_prepared",

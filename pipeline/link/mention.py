@@ -32,9 +32,10 @@ HINT_WORDS: dict[str, str] = {
 
 #: How a place is mentioned (the ``mention`` column of ``locations``): by its name ("Iraq"),
 #: by a demonym or adjective ("Iraqi", "Americans"), by its name used as a modifier
-#: ("U.S.-led"), or by its name inside the name of something else ("US Special Forces").
-NAME, DEMONYM, MODIFIER, EMBEDDED = "name", "demonym", "modifier", "embedded"
-MENTION_FORMS = (NAME, DEMONYM, MODIFIER, EMBEDDED)
+#: ("U.S.-led"), by its name inside the name of something else ("US Special Forces"), or by
+#: a building that stands for its government ("the White House": Washington).
+NAME, DEMONYM, MODIFIER, EMBEDDED, METONYM = "name", "demonym", "modifier", "embedded", "metonym"
+MENTION_FORMS = (NAME, DEMONYM, MODIFIER, EMBEDDED, METONYM)
 
 
 @dataclass(frozen=True, slots=True)

@@ -386,9 +386,39 @@ class Context:
     points: tuple[tuple[float, float], ...]
     divisions: frozenset[str] = frozenset()
     centre: tuple[float, float] | None = None
+    #: Derived once, read for every candidate: weight totals, the heaviest country's weight,
+    #: and the distinct points as (lat, lon) radians with the cosine of the latitude.
+    country_total: float = field(init=False, default=0.0)
+    country_top: float = field(init=False, default=0.0)
+    admin1_total: float = field(init=False, default=0.0)
+    radians: tuple[tuple[float, float, float], ...] = field(init=False, default=())
+
+    def __post_init__(self) -> None:
+        """Fill the derived fields (the dataclass is frozen: through ``object.__setattr__``)."""
+        object.__setattr__(self, "country_total", sum(self.countries.values()))
+        object.__setattr__(self, "country_top", max(self.countries.values(), default=0.0))
+        object.__setattr__(self, "admin1_total", sum(self.admin1.values()))
+        radians = []
+        for lat, lon in dict.fromkeys(self.points):
+            lat_r = math.radians(lat)
+            radians.append((lat_r, math.radians(lon), math.cos(lat_r)))
+        object.__setattr__(self, "radians", tuple(radians))
 
 
 EMPTY_CONTEXT = Context({}, {}, ())
+
+
+def _nearest_km(lat: float, lon: float, points: Sequence[tuple[float, float, float]]) -> float:
+    """Great-circle distance (km) from a point to the nearest of ``points`` (radians, cos)."""
+    lat_r, lon_r = math.radians(lat), math.radians(lon)
+    cos_lat = math.cos(lat_r)
+    sin = math.sin
+    smallest = min(
+        sin((p_lat - lat_r) / 2) ** 2 + cos_lat * p_cos * sin((p_lon - lon_r) / 2) ** 2
+        for p_lat, p_lon, p_cos in points
+    )
+    return 12742.0 * math.asin(min(1.0, math.sqrt(smallest)))
+
 
 #: Context weight (about two confident mentions) at which a division counts as fully "seen".
 ADMIN1_SEEN_FULL = 2.0
@@ -409,7 +439,7 @@ def context_features(
     out: Features = {}
     code = gazetteer.feature_code(row)
     cc = gazetteer.country_code(row)
-    total = sum(context.countries.values())
+    total = context.country_total
     if total:
         out["has_context"] = 1.0
         share = context.countries.get(cc, 0) / total if cc else 0.0
@@ -420,10 +450,10 @@ def context_features(
                 out["country_share_prominent"] = share
             if code == "PPLC":
                 out["capital_in_context"] = 1.0
-            if context.countries[cc] >= max(context.countries.values()):
+            if context.countries[cc] >= context.country_top:
                 out["top_country"] = 1.0
     a1 = gazetteer.admin1_code(row)
-    a1_total = sum(context.admin1.values())
+    a1_total = context.admin1_total
     if a1 and a1_total and code not in ("PCLI", "CONT"):
         weight = context.admin1.get(f"{cc}.{a1}", 0)
         if weight:
@@ -442,7 +472,7 @@ def context_features(
     if context.points and code not in ("PCLI", "CONT", "ADM1"):
         out["has_points"] = 1.0
         lat, lon = float(gazetteer.latitude[row]), float(gazetteer.longitude[row])
-        nearest = min(haversine(lat, lon, p[0], p[1]) for p in context.points)
+        nearest = _nearest_km(lat, lon, context.radians)
         out["log_nearest"] = math.log10(nearest + 10)
         if nearest < 50:
             out["near_50"] = 1.0
@@ -465,8 +495,12 @@ class LinearModel:
 
     def score(self, features: Mapping[str, float]) -> float:
         """Log-odds that the candidate is the place meant."""
-        weights = self.weights
-        return self.bias + sum(weights.get(name, 0.0) * value for name, value in features.items())
+        return self.bias + self.partial(features)
+
+    def partial(self, features: Mapping[str, float]) -> float:
+        """The weighted sum of ``features`` without the bias (scores add up by parts)."""
+        get = self.weights.get
+        return sum([get(name, 0.0) * value for name, value in features.items()])
 
 
 @dataclass(frozen=True, slots=True)
