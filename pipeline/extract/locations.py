@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc, Span
 
@@ -363,17 +363,24 @@ def _datelines(doc: Doc, gazetteer: Gazetteer, taken: set[int]) -> list[Span]:
     Only a country, a first-level division or a large city (:func:`_gazetteer_worthy` without
     local context): a dateline names where the reporter files from.
     """
-    text = doc_text(doc)
     out: list[Span] = []
+    for start, end in _dateline_parts(doc_text(doc)):
+        span = doc.char_span(start, end)
+        if span is None or taken.intersection(range(span.start, span.end)):
+            continue
+        if _gazetteer_worthy(gazetteer, span.text, set(), set(), local=False):
+            out.append(span)
+    return out
+
+
+def _dateline_parts(text: str) -> list[tuple[int, int]]:
+    """Character spans of the names in ``text``'s datelines ("TIJUANA & SAN DIEGO," is two)."""
+    out = []
     for match in _DATELINE.finditer(text):
         start = match.start(1)
         for part in match.group(1).split(" & "):
-            span = doc.char_span(start, start + len(part))
+            out.append((start, start + len(part)))
             start += len(part) + 3
-            if span is None or taken.intersection(range(span.start, span.end)):
-                continue
-            if _gazetteer_worthy(gazetteer, span.text, set(), set(), local=False):
-                out.append(span)
     return out
 
 
@@ -402,6 +409,14 @@ def _doc_places(gazetteer: Gazetteer, spans: list[Span]) -> tuple[set[str], set[
     return countries, admin1
 
 
+#: Words for a kind of place or building that are also the name of some division (South
+#: Sudan's "Lakes", France's "Centre"): inside another name they are the kind, not the place.
+_GENERIC_WORDS = frozenset(HINT_WORDS) | frozenset(
+    {"centre", "center", "central", "hall", "park", "square", "street", "road", "avenue",
+     "island", "islands", "valley", "coast", "north", "south", "east", "west", "capital"}
+)  # fmt: skip
+
+
 def _embedded(
     doc: Doc, gazetteer: Gazetteer, taken: set[int], demonyms: bool
 ) -> list[tuple[Span, str, bool]]:
@@ -419,6 +434,8 @@ def _embedded(
                 span = doc[i:j]
                 if not span[0].is_title and not span[0].is_upper:
                     continue
+                if name_key(span.text) in _GENERIC_WORDS:
+                    continue  # "Kendale Lakes Elementary", "Community Centre": a kind, no place
                 # Rows come sorted by kind: look past same-named towns and counties.
                 for row in gazetteer.lookup(span.text)[:20]:
                     kind = int(gazetteer.kind[row])
@@ -547,6 +564,8 @@ def find_mentions(
     text = doc_text(doc)
     mentions: list[Mention] = []
     previous_end: int | None = None
+    # A dateline names the town the reporter files from ("NEW YORK —" is the city).
+    datelines = {start for start, _ in _dateline_parts(text)}
     for span, form, gaz_only in _spans(doc, gazetteer, labels, demonyms, gazetteer_match):
         trimmed = _trim(span)
         if trimmed is None:
@@ -583,13 +602,40 @@ def find_mentions(
                     and _LIST_JOINER.fullmatch(text, previous_end, start) is not None
                 ),
                 form=form,
-                hint=None if is_demonym else _kind_hint(doc, span),
+                hint=None if is_demonym else TOWN if start in datelines else _kind_hint(doc, span),
             )
         )
         previous_end = None if is_demonym else end
+    mentions = _joined(gazetteer, text, mentions)
     if gazetteer_match:
         mentions = _with_modifiers(doc, gazetteer, mentions)
     return mentions
+
+
+def _joined(gazetteer: Gazetteer, text: str, mentions: list[Mention]) -> list[Mention]:
+    """Neighbouring names that together are one gazetteer name ("Baja" "California")."""
+    out: list[Mention] = []
+    for m in mentions:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and prev.form == m.form == NAME
+            and text[prev.end : m.start] == " "
+            and any(
+                int(gazetteer.kind[r]) in (0, 2)
+                for r in gazetteer.lookup(text[prev.start : m.end])[:20]
+            )
+        ):
+            out[-1] = replace(
+                m,
+                text=text[prev.start : m.end],
+                start=prev.start,
+                gazetteer_only=prev.gazetteer_only and m.gazetteer_only,
+                listed=prev.listed,
+            )
+            continue
+        out.append(m)
+    return out
 
 
 def _with_modifiers(doc: Doc, gazetteer: Gazetteer, mentions: list[Mention]) -> list[Mention]:

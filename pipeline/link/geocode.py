@@ -309,13 +309,20 @@ def _contribution(
     return countries, admin1, points
 
 
-def _in_context(gazetteer: Gazetteer, row: int, context: Context) -> bool:
-    """Whether a place lies in the document's countries and, if any, their named divisions.
+#: A spelling guess stands in a country with at least this share of the heaviest one's weight.
+GUESS_COUNTRY_SHARE = 0.25
 
-    Used to accept a guess (a spelling skeleton) only where the rest of the document points.
+
+def _in_context(gazetteer: Gazetteer, row: int, context: Context) -> bool:
+    """Whether a place lies in the document's main countries and, if any, their divisions.
+
+    Used to accept a guess (a spelling skeleton) only where the rest of the document points:
+    a country with at least :data:`GUESS_COUNTRY_SHARE` of the weight of the document's
+    heaviest one ("Masada" in a story about Iraq that names Syria once is not in Syria).
     """
     cc = gazetteer.country_code(row)
-    if not context.countries.get(cc):
+    weight = context.countries.get(cc, 0.0)
+    if not weight or weight < GUESS_COUNTRY_SHARE * context.country_top:
         return False
     divisions = [a for a, w in context.admin1.items() if w > 0 and a.startswith(cc + ".")]
     return not divisions or f"{cc}.{gazetteer.admin1_code(row)}" in divisions
