@@ -4,15 +4,20 @@ Each candidate place of a mention is described by features in the spirit of Mord
 
 - **static** ones, known before anything is resolved: how the name reached the place (its
   canonical name, an alternate, a curated alias, a demonym, a spelling skeleton, an
-  abbreviation), log population and its gap to the most populous candidate, the feature class
+  abbreviation; an alternate reading when another candidate bears the name), log population
+  (a town without a figure counts as a small town) and its gap to the most populous
+  candidate, a town's alternate-name count (how well known it is), the feature class
   (country, continent, region, water, first- or second-level division, capital, seat, town,
-  airport), a division word beside the name, an explicit container ("Qayara, Iraq"), a city
-  inside its namesake division, a comma-listed sibling's kind, and how many of the document's
-  *other* names have a candidate in the same country and division (choice-free context);
+  airport), a division word beside the name, the kind of place the words beside it name ("the
+  Al-Asad base", "Kiser Lake", "city of", a dateline) against the candidate's class, an
+  explicit container ("Qayara, Iraq"), a city inside its namesake division, a comma-listed
+  sibling's kind, and how many of the document's *other* names have a candidate in the same
+  country and division, or a town within 100 and 300 km (choice-free context);
 - **context** ones, from the places the previous pass chose for the other names: the share of
-  the document's weight in the candidate's country and division, a division named in another
-  form ("Wash."), the kind a list neighbour resolved to, and the distance to the nearest
-  other resolved town.
+  the document's weight in the candidate's country and division (and whether it is the
+  heaviest, or the candidate its capital), a division named in another form ("Wash."), the
+  kind a list neighbour resolved to, and the distance to the nearest other resolved town and
+  to their median point.
 
 Two logistic regressions score them (``newsledger train locations``, :mod:`pipeline.learn.places`):
 the *static* model makes the first, context-free pass, the *context* model (static and context
