@@ -166,6 +166,7 @@ def location_rows(article_id: str, doc: Doc, gazetteer: object) -> list[Row]:
                 "latitude": location.latitude,
                 "longitude": location.longitude,
                 "confidence": location.confidence,
+                "mention": location.mention,
             }
         )
     return rows

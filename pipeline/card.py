@@ -62,10 +62,13 @@ TABLE_METHOD = {
     "are not compared. They conflict when their qualified intervals (about = +-10%, a round "
     "number may be rounded by half its last digit, at most 5%) do not overlap and are "
     "within a factor of two.",
-    "locations": "Place mentions (spaCy GPE/LOC/FAC entities, plus proper nouns that are "
-    "gazetteer names) resolved "
-    "offline against a GeoNames gazetteer, ranked by name match, population, feature class, "
-    "document context and distance to the other places of the article.",
+    "locations": "Place mentions (spaCy GPE/LOC/FAC entities, proper nouns that are "
+    "gazetteer names, datelines, demonyms such as 'Iraqi', names used as modifiers such as "
+    "'U.S.-led', country names inside other names and seats of government such as 'the White "
+    "House'; the `mention` column tells them apart) resolved "
+    "offline against a GeoNames gazetteer (plus airports, air bases, seas and regions) by a "
+    "learned ranker over name match, population, feature class, document context and "
+    "distance to the other places of the article.",
     "rejected": "Every input record that did not become an article (empty body, unreadable "
     "file, undecodable bytes, ...): a bad record never stops a run, it lands here.",
     "quarantine": "When parsing (`nlp`) or an extractor (`claims`, `figures`, `locations`) "
@@ -82,6 +85,7 @@ ATTRIBUTION = """## Licenses and attribution
   (<https://creativecommons.org/licenses/by/4.0/>). Keep this attribution in anything you
   derive from the `locations` table.
 - Demonyms used to resolve countries: Wikipedia "Lists of people by nationality" (CC-BY-SA).
+- Airports and air bases: the `airportsdata` package (MIT); their rows have no GeoNames id.
 - Article texts belong to their publishers; check the terms of each source before reuse.
 """
 
