@@ -565,7 +565,15 @@ def figures_stage(warehouse: Warehouse) -> ExtractionStage:
     """
     from pipeline import assemble
     from pipeline.extract import claims as claims_module
-    from pipeline.extract import counted, lexicon, notfigures, quantities, unitsense
+    from pipeline.extract import (
+        counted,
+        lexicon,
+        notfigures,
+        quantities,
+        ranges,
+        unitphrases,
+        unitsense,
+    )
     from pipeline.extract import figures as figures_module
     from pipeline.extract import numbers as numbers_module
 
@@ -594,6 +602,8 @@ def figures_stage(warehouse: Warehouse) -> ExtractionStage:
         figures_module,
         numbers_module,
         quantities,
+        unitphrases,
+        ranges,
         counted,
         notfigures,
         unitsense,
