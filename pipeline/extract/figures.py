@@ -197,9 +197,13 @@ def _disambiguated(doc: Doc, num: Num, span: up.UnitSpan | None, unit: UnitInfo 
     sentence = doc[num.i].sent
     number = doc_text(doc)[num.start : num.end]
     if span is not None and span.candidates and unit is span.info:
-        glued = not doc[span.j - 1].whitespace_ and span.j - 1 == num.j
         return unitsense.choose(
-            sentence, span.surface, span.candidates, glued=glued, value=num.value, number=number
+            sentence,
+            span.surface,
+            span.candidates,
+            glued=span.glued,
+            value=num.value,
+            number=number,
         )
     if num.surface and unit is not None:
         candidates = lex.ambiguous.get(num.surface) or lex.ambiguous.get(num.surface.lower())

@@ -274,8 +274,10 @@ def digit_number(doc: Doc, i: int, *, currency: bool = False) -> Num | None:
         scaled = scale != 1.0
         if glued_info is not None:
             unit = glued_info
-            if suffix in lex.ambiguous or suffix.lower() in lex.ambiguous:
-                glued_surface = suffix
+            bare = suffix[:-1] if suffix.endswith(".") and len(suffix) > 1 else suffix
+            tries = (suffix, bare, *((suffix.lower(), bare.lower()) if len(suffix) > 1 else ()))
+            # as the model's trainer reads surfaces; "9.8″." ends a sentence: the surface is "″"
+            glued_surface = next((s for s in tries if s in lex.ambiguous), "")
     change = {"sub-": "<", "+": "up", "~": "~", "≈": "~"}.get(prefix, "=")
     start = tok.idx if prefix and prefix != "to-" else tok.idx + parsed.num_start
     if prefix == "to-":

@@ -24,7 +24,8 @@ _DASHED_KINDS = frozenset({"length", "mass", "duration", "other", "area", "speed
 class UnitSpan:
     """A unit read after a number, ending before token ``j`` / char ``end``.
 
-    ``candidates`` holds the units an ambiguous surface may mean (first: the fallback).
+    ``candidates`` holds the units an ambiguous surface may mean (first: the fallback);
+    ``glued``: no space between the amount and the surface ("5C", "9.8″", "12-inch").
     """
 
     info: UnitInfo
@@ -32,6 +33,7 @@ class UnitSpan:
     end: int
     surface: str = ""
     candidates: tuple[UnitInfo, ...] = ()
+    glued: bool = False
 
 
 _QUOTES = frozenset({"'", '"'})
@@ -145,12 +147,12 @@ def read_unit(doc: Doc, num: Num) -> UnitSpan | None:
         if size == 1:
             end -= len(doc[k].text) - len(surface)  # "5 V." ends before the sentence's period
         if info.name == "year of age" or k == j or surface.lower() in ("-year-old", "year-old"):
-            return UnitSpan(info, k + size, end, surface, candidates)
+            return UnitSpan(info, k + size, end, surface, candidates, glued)
         if k > j:  # after a dash, "a 10-pound trout": a unit a thing can measure
             fits = [c for c in candidates or (info,) if c.kind in _DASHED_KINDS]
             if fits:
                 kept = tuple(fits) if len(fits) > 1 else ()
-                return UnitSpan(fits[0], k + size, end, surface, kept)
+                return UnitSpan(fits[0], k + size, end, surface, kept, glued)
     return None
 
 
