@@ -285,19 +285,16 @@ def _build(
             return None, second.j
         unit2 = up.read_unit(doc, second) if token_second is None else None
         u2 = unit2.info if unit2 is not None else second.unit
+        if token_second is not None:
+            u2 = unit  # one token, one unit: "¥50-¥60" as disambiguated
         if dash and unit is None and u2 is None and nf.is_identifier(doc, num, None):
             return None, second.j  # "Boeing 737-800": a model number
         if nf.is_score(num, second, dash, unit or u2) and not (
             second.j < n and doc[second.j].pos_ in ("NOUN", "ADJ")
         ):  # "won 3-0" (not "a 9-2 lead", a count of what follows)
             return None, second.j
-        if (
-            unit is not None
-            and u2 is not None
-            and unit.name != u2.name
-            and not (unit.kind == u2.kind == "currency")
-        ):
-            second = None
+        if unit is not None and u2 is not None and not _same_unit(unit, u2):
+            second = None  # "1 USD to 14.4 R", "5 km to 3 miles": two figures
         else:
             high_v = second.value
             if (
@@ -342,6 +339,14 @@ def _build(
         (qualifier, base_change, from_range, between, second is not None),
         (last, last_end_i, rate),
     )
+
+
+#: Names of one currency: a range may write it twice, differently ("$10 to 15 US dollars").
+_DOLLARS = frozenset({"dollar", "united states dollar"})
+
+
+def _same_unit(a: UnitInfo, b: UnitInfo) -> bool:
+    return a.name == b.name or {a.name, b.name} <= _DOLLARS
 
 
 #: Signs between the sides of a size ("10 x 12 feet").

@@ -487,7 +487,8 @@ def read_number(doc: Doc, i: int) -> Num | None:
         name = None  # "R18.00" is one token; a spaced "R" is a letter
     if name is None and tok.text in lex.currency_codes and tok.text.isupper():
         name = lex.currency_codes[tok.text]
-    if name is None and tok.lower_ in lex.dollar_countries and i + 2 < n and doc[i + 1].text == "$":
+    country = name is None and tok.lower_ in lex.dollar_countries and not tok.text.islower()
+    if country and i + 2 < n and doc[i + 1].text == "$":  # not "by a $77 million margin"
         num = _money(doc, i + 2, lex.dollar_countries[tok.lower_], tok.idx)  # "US $80 million"
         return replace(num, i=i) if num is not None else None
     if name is not None and i + 1 < n:

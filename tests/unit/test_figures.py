@@ -43,6 +43,8 @@ SENTENCES = {
     "but lower than the 9th; it began on the 10th of May, the third straight day.",
     "shares": "Only 2 in 5 or more, 4 in 10 Americans and more than half people; 2 in 5 minutes.",
     "money ranges": "Seats cost about $50-$60, or ¥50-¥60 in Beijing.",
+    "exchange rates": "The rand traded at 1 USD to 14.4 R, and $10 to 15 US dollars is a range.",
+    "article before money": "They won by a $7 million margin and spent A $5 million.",
     "rand": "Petrol costs R18.00 a litre, R7,500 a month and R5bn a year; the R35 launched.",
     "sizes": "The screen is 1920x1080 pixels, the room 10 x 12 feet; a 4x4 truck won 2 x 4 games.",
     "article units": "The farm spans over 20 a of land and it costs $5 a day.",
@@ -351,6 +353,23 @@ def test_money_ranges_in_one_token_keep_the_currency(sentence_figures):
     assert [(f.text, f.value_low, f.value_high, f.unit, f.change) for f in figs] == [
         ("about $50-$60", 50, 60, "dollar", "~"),
         ("¥50-¥60", 50, 60, "chinese yuan", "="),  # the disambiguator reads "Beijing"
+    ]
+
+
+def test_two_currencies_are_an_exchange_rate_not_a_range(sentence_figures):
+    _, figs = sentence_figures["exchange rates"]
+    assert [(f.value, f.value_low, f.value_high, f.unit) for f in figs] == [
+        (1, None, None, "dollar"),
+        (14.4, None, None, "south african rand"),
+        (None, 10, 15, "dollar"),
+    ]
+
+
+def test_the_article_a_before_a_dollar_sign_is_no_country(sentence_figures):
+    _, figs = sentence_figures["article before money"]
+    assert [(f.text, f.unit) for f in figs] == [
+        ("$7 million", "dollar"),
+        ("A $5 million", "australian dollar"),
     ]
 
 
