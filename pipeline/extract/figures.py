@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from functools import cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the contracts import this module's vocabularies without any doc
@@ -454,7 +455,8 @@ def _finish(doc: Doc, num: Num, span: _Span, unit, values, changes, before) -> t
         if 0 < len(gap) <= 2 and all(t.text in ("(", "/", "[") for t in gap):
             change = last.change
     compound = next((c for c in lex.compounds if unit is not None and c.applies(unit)), None)
-    if not is_range and compound is not None and j < n:
+    whole = float(low_v).is_integer() and unit is not None and unit.name not in compound_parts()
+    if not is_range and compound is not None and whole and j < n:
         part = _minor_amount(doc, j, compound)
         if part is not None:  # "3 dollars 50 cents", "5 feet 2 inches"
             low_v = low_v + part[0] / compound.per if low_v >= 0 else low_v - part[0] / compound.per
@@ -501,7 +503,8 @@ def _minor_amount(doc: Doc, j: int, compound: Compound) -> tuple[float, int] | N
     """The smaller part written after a whole unit: (amount, next token), else None.
 
     "and" may come first; the part is a whole number below ``per``, followed by its unit
-    ("cents", "inches") or, where the compound allows, by the end of the clause.
+    ("cents", "inches") or, where the compound allows, by the end of the clause ("15 dollars
+    50.", "fifteen dollars and fifty").
     """
     n = len(doc)
     k = j + 1 if doc[j].lower_ == "and" else j
@@ -514,6 +517,8 @@ def _minor_amount(doc: Doc, j: int, compound: Compound) -> tuple[float, int] | N
         word = qt.read_number(doc, k)
         if word is None or word.digits or word.value >= 100 or word.fraction:
             return None
+        if tok.lower_ in ("a", "an"):
+            return None  # "64 cents a dozen" is a rate, not a part
         value, k = word.value, word.j - 1
     if value >= compound.per:
         return None
@@ -523,6 +528,18 @@ def _minor_amount(doc: Doc, j: int, compound: Compound) -> tuple[float, int] | N
     if compound.bare and (after is None or after.is_punct):
         return value, k + 1
     return None
+
+
+@cache
+def compound_parts() -> frozenset[str]:
+    """Units that are a compound's smaller part ("cent", "inch"): no whole takes a part."""
+    lex = lexicon()
+    return frozenset(
+        info.name
+        for compound in lex.compounds
+        for surface in compound.minor
+        if (info := lex.unit_phrases.get((surface.lower(),))) is not None
+    )
 
 
 def _suspended(doc: Doc, num: Num) -> Figure | None:

@@ -181,6 +181,8 @@ def read_rate(doc: Doc, j: int) -> tuple[str, int, int] | None:
         plain = doc[j + 1].text not in lex.ambiguous and doc[j + 1].lower_ not in lex.ambiguous
         if info is not None and plain and info.kind in ("other", "mass", "length", "area"):
             return info.name, j + 2, end_of(doc, j + 2)
+    if w in ("a", "an") and doc[j + 1].lower_ in lex.groups:  # "64.2 cents a dozen"
+        return doc[j + 1].lower_, j + 2, end_of(doc, j + 2)
     if w in ("a", "an", "each", "every") and doc[j + 1].lower_ in rate_units | {"annum"}:
         nxt = doc[j + 1]
         if j + 2 < n and doc[j + 2].lower_ in ("ago", "earlier", "later", "before", "after"):

@@ -45,6 +45,7 @@ SENTENCES = {
     "money ranges": "Seats cost about $50-$60, or ¥50-¥60 in Beijing.",
     "exchange rates": "The rand traded at 1 USD to 14.4 R, and $10 to 15 US dollars is a range.",
     "article before money": "They won by a $7 million margin and spent A $5 million.",
+    "no parts": "Eggs averaged 64.2 cents a dozen; it was 10.5 dollars 20 on Monday.",
     "rand": "Petrol costs R18.00 a litre, R7,500 a month and R5bn a year; the R35 launched.",
     "sizes": "The screen is 1920x1080 pixels, the room 10 x 12 feet; a 4x4 truck won 2 x 4 games.",
     "article units": "The farm spans over 20 a of land and it costs $5 a day.",
@@ -422,6 +423,12 @@ def test_prefixed_units_know_their_base(sentence_figures):
     assert units == ["nanofarad", "microfarad", "millicoulomb", "decibel", "decibel-milliwatt"]
     bases = lexicon().unit_bases
     assert [bases[u] for u in units] == ["farad", "farad", "coulomb", "bel", "bel"]
+
+
+def test_a_part_needs_a_whole_amount_of_the_whole_unit(sentence_figures):
+    _, figs = sentence_figures["no parts"]
+    assert [(f.value, f.unit) for f in figs][:2] == [(64.2, "cent per dozen"), (10.5, "dollar")]
+    assert figs[2].value == 20
 
 
 def test_units_from_pint(sentence_figures):
