@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 MODEL = Path(__file__).resolve().parent.parent / "models" / "units.json"
 
 _WORD = re.compile(r"[a-z]+|[^\sa-z0-9]", re.IGNORECASE)
-_DIGITS = re.compile(r"\d[\d,]*(?:\.(\d+))?")
+_DIGITS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.(\d+))?|\d+(?:\.(\d+))?")
 
 
 def _stem(word: str) -> str:
@@ -49,7 +49,7 @@ def amount_features(value: float | None, number: str) -> list[str]:
         return []
     magnitude = 0 if value == 0 else max(-3, min(7, math.floor(math.log10(abs(value)))))
     digits = _DIGITS.search(number)
-    decimals = min(3, len(digits.group(1) or "")) if digits else 0
+    decimals = min(3, len((digits.group(1) or digits.group(2) or "") if digits else ""))
     out = [f"mag={magnitude}", f"dec={decimals}"]
     if digits and "," in digits.group(0):
         out.append("comma")

@@ -42,7 +42,8 @@ MIN_WEIGHT = 0.02
 #: Features seen in fewer training sentences than this are not learned from.
 MIN_COUNT = 1
 
-_NUMBER = r"\d[\d,]*(?:\.\d+)?"
+#: A number as the grammar reads one: "1/4", "5,000.50" (not a list's comma: "¥400, which").
+_NUMBER = r"\d+/\d+|\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _QUOTE_MARKS = "'\"′″"
 
 
@@ -69,7 +70,9 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
 
 
 def _value(number: str, scale: str | None) -> float:
-    return float(number.replace(",", "")) * (lexicon().scales[scale.lower()] if scale else 1.0)
+    top, _, bottom = number.replace(",", "").partition("/")
+    value = float(top) / float(bottom) if bottom and float(bottom) else float(top)
+    return value * (lexicon().scales[scale.lower()] if scale else 1.0)
 
 
 def _amounts(text: str) -> Iterator[tuple[str, Amount]]:
