@@ -39,7 +39,6 @@ from pipeline.extract import quantities as qt
 from pipeline.extract import ranges as rg
 from pipeline.extract import unitphrases as up
 from pipeline.extract import unitsense
-from pipeline.extract.doccache import doc_text
 from pipeline.extract.lexicon import Compound, UnitInfo, lexicon
 from pipeline.extract.quantities import DASHES, Num
 
@@ -109,6 +108,26 @@ def _ordinal(doc: Doc, i: int) -> Figure | None:
     return Figure(tok.text, tok.idx, end, value, None, None, "=", "ordinal", "other", None)
 
 
+def _pair_or_ordinal(
+    doc: Doc, i: int
+) -> tuple[Num | None, tuple[Num, Num] | None, tuple[Num, Num] | None]:
+    """At a token no number reads at: a range in one token, a size, or an ordinal bound.
+
+    Returns (the number to build, the range's two ends, the size's two sides).
+    """
+    text = doc[i].text
+    if text[:1].isdigit():
+        pair = rg.token_range(doc, i)
+        if pair is not None:
+            return pair[0], pair, None
+        sides = rg.dimensions(doc, i)
+        if sides is not None:
+            return sides[1], None, sides
+    elif text.lower() not in lexicon().ordinals:
+        return None, None, None
+    return rg.ordinal_bound(doc, i), None, None
+
+
 def extract_figures(doc: Doc, *, include_ordinals: bool = False) -> Iterator[Figure]:
     """Yield every figure in ``doc``: values, ranges, units, qualifiers and counted nouns.
 
@@ -131,14 +150,9 @@ def extract_figures(doc: Doc, *, include_ordinals: bool = False) -> Iterator[Fig
     pending: tuple[Figure, int] | None = None  # a bound that the next may close into a range
     while i < n:
         num = qt.read_number(doc, i) if may_start[i] else None
-        pair = rg.token_range(doc, i) if num is None and may_start[i] else None
-        if pair is not None:
-            num = pair[0]
-        sides = rg.dimensions(doc, i) if num is None and may_start[i] else None
-        if sides is not None:
-            num = sides[1]
-        if num is None and may_start[i]:
-            num = rg.ordinal_bound(doc, i)
+        pair = sides = None
+        if num is None and may_start[i]:  # the rarer forms, tried only where a number may be
+            num, pair, sides = _pair_or_ordinal(doc, i)
         if num is None or num.continues_range:
             if include_ordinals:
                 ordinal = _ordinal(doc, i)
@@ -159,7 +173,7 @@ def extract_figures(doc: Doc, *, include_ordinals: bool = False) -> Iterator[Fig
                 yield pending[0]
                 pending = None
             side = sides[0]
-            text = doc_text(doc)[side.start : side.end]
+            text = _text(doc, side.start, side.end, side.i, side.j)
             yield replace(figure, text=text, start=side.start, end=side.end, value=side.value)
         if pending is not None:
             joined = rg.join_bounds(doc, pending, figure, num)
@@ -195,11 +209,10 @@ def _negated(doc: Doc, num: Num) -> tuple[float, int, int]:
 def _disambiguated(doc: Doc, num: Num, span: up.UnitSpan | None, unit: UnitInfo | None):
     """The unit an ambiguous surface means here, by the learned disambiguator."""
     lex = lexicon()
-    sentence = doc[num.i].sent
-    number = doc_text(doc)[num.start : num.end]
     if span is not None and span.candidates and unit is span.info:
+        number = _text(doc, num.start, num.end, num.i, num.j)
         return unitsense.choose(
-            sentence,
+            doc[num.i].sent,  # only here: finding a token's sentence walks the doc
             span.surface,
             span.candidates,
             glued=span.glued,
@@ -211,8 +224,14 @@ def _disambiguated(doc: Doc, num: Num, span: up.UnitSpan | None, unit: UnitInfo 
         if num.currency:  # a symbol before the amount is money: "¥500" is yen or yuan
             candidates = tuple(c for c in candidates or () if c.kind == "currency")
         if candidates:
+            number = _text(doc, num.start, num.end, num.i, num.j)
             return unitsense.choose(
-                sentence, num.surface, candidates, glued=True, value=num.value, number=number
+                doc[num.i].sent,
+                num.surface,
+                candidates,
+                glued=True,
+                value=num.value,
+                number=number,
             )
     return unit
 

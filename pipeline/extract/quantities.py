@@ -464,7 +464,7 @@ def ordinal_number(doc: Doc, i: int) -> Num | None:
     tok = doc[i]
     rank = lexicon().ordinals.get(tok.lower_)
     value = float(rank) if rank is not None else None
-    if value is None:
+    if value is None and tok.text[:1].isdigit() and tok.lower_.endswith(_ORDINAL_SUFFIXES):
         parsed = nb.parse_digits(tok.text)
         if parsed is not None and not parsed.prefix and parsed.suffix in _ORDINAL_SUFFIXES:
             value = parsed.value

@@ -35,7 +35,7 @@ def dimensions(doc: Doc, i: int) -> tuple[Num, Num] | None:
     Each side is a figure in the unit written after the token ("1920x1080 pixels").
     """
     tok = doc[i]
-    match = _DIMENSIONS.match(tok.text)
+    match = _DIMENSIONS.match(tok.text) if "x" in tok.text or "×" in tok.text else None
     if match is None:
         return None
     first, second = (
