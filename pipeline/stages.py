@@ -566,6 +566,7 @@ def figures_stage(warehouse: Warehouse) -> ExtractionStage:
     from pipeline import assemble
     from pipeline.extract import claims as claims_module
     from pipeline.extract import (
+        composite,
         counted,
         lexicon,
         notfigures,
@@ -604,6 +605,7 @@ def figures_stage(warehouse: Warehouse) -> ExtractionStage:
         quantities,
         unitphrases,
         ranges,
+        composite,
         counted,
         notfigures,
         unitsense,

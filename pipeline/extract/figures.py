@@ -12,6 +12,8 @@ is not a figure) read by a short grammar over tokens:
 - :mod:`pipeline.extract.unitphrases`: the unit written after a number, and rates ("per day");
 - :mod:`pipeline.extract.ranges`: ranges and bounds ("5 to 10", "$50-$60", "more than 10 and
   less than 40");
+- :mod:`pipeline.extract.composite`: shares ("one in five") and a whole with its part
+  ("3 dollars 50 cents");
 - :mod:`pipeline.extract.counted`: what is counted, the verb of change, the qualifier;
 - :mod:`pipeline.extract.notfigures`: years, dates, times, labels, indexes, scores, phones;
 - :mod:`pipeline.extract.unitsense`: the learned disambiguator of surfaces that mean several
@@ -26,12 +28,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from functools import cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the contracts import this module's vocabularies without any doc
     from spacy.tokens import Doc
 
+from pipeline.extract import composite as cp
 from pipeline.extract import counted as ctx
 from pipeline.extract import notfigures as nf
 from pipeline.extract import numbers as nb
@@ -39,7 +41,7 @@ from pipeline.extract import quantities as qt
 from pipeline.extract import ranges as rg
 from pipeline.extract import unitphrases as up
 from pipeline.extract import unitsense
-from pipeline.extract.lexicon import Compound, UnitInfo, lexicon
+from pipeline.extract.lexicon import UnitInfo, lexicon
 from pipeline.extract.quantities import DASHES, Num
 
 CHANGES = ("=", "~", ">", "<", "up", "down")
@@ -271,7 +273,7 @@ def _build(
         if info is not None and info.kind == "temperature":
             unit, j, end = info, j + 1, doc[j].idx + len(doc[j])
     unit = _disambiguated(doc, num, unit_read, unit)
-    if unit is None and j + 1 < n and doc[j].lower_ in _TIMES_SIGNS:
+    if unit is None and j + 1 < n and doc[j].lower_ in lex.size_signs:
         unit = _side_unit(doc, j + 1)
     rate = up.read_rate(doc, j) if j < n else None
     if rate is not None and unit is not None:
@@ -361,16 +363,10 @@ def _build(
     )
 
 
-#: Names of one currency: a range may write it twice, differently ("$10 to 15 US dollars").
-_DOLLARS = frozenset({"dollar", "united states dollar"})
-
-
 def _same_unit(a: UnitInfo, b: UnitInfo) -> bool:
-    return a.name == b.name or {a.name, b.name} <= _DOLLARS
-
-
-#: Signs between the sides of a size ("10 x 12 feet").
-_TIMES_SIGNS = frozenset({"x", "×"})
+    """One unit, maybe named twice ("$10 to 15 US dollars"; see ``[same_currency]``)."""
+    groups = lexicon().same_currency
+    return a.name == b.name or groups.get(a.name, -1) == groups.get(b.name, -2)
 
 
 def _side_unit(doc: Doc, k: int) -> UnitInfo | None:
@@ -406,7 +402,7 @@ def _finish(doc: Doc, num: Num, span: _Span, unit, values, changes, before) -> t
     start, end, j, q_start = span.start, span.end, span.j, span.q_start
     is_range = high_v is not None
     # "one of four mission concepts", "one out of three Germans": a fraction
-    fraction_of = _fraction_of(doc, num, j, low_v) if unit is None and not is_range else None
+    fraction_of = cp.fraction_of(doc, num, j, low_v) if unit is None and not is_range else None
     if fraction_of is not None:
         low_v = low_v / fraction_of.value
         counted = ctx.counted_noun(doc, fraction_of, fraction_of.j)
@@ -474,9 +470,9 @@ def _finish(doc: Doc, num: Num, span: _Span, unit, values, changes, before) -> t
         if 0 < len(gap) <= 2 and all(t.text in ("(", "/", "[") for t in gap):
             change = last.change
     compound = next((c for c in lex.compounds if unit is not None and c.applies(unit)), None)
-    whole = float(low_v).is_integer() and unit is not None and unit.name not in compound_parts()
+    whole = float(low_v).is_integer() and unit is not None and unit.name not in cp.compound_parts()
     if not is_range and compound is not None and whole and j < n:
-        part = _minor_amount(doc, j, compound)
+        part = cp.minor_amount(doc, j, compound)
         if part is not None:  # "3 dollars 50 cents", "5 feet 2 inches"
             low_v = low_v + part[0] / compound.per if low_v >= 0 else low_v - part[0] / compound.per
             j, end = part[1], doc[part[1] - 1].idx + len(doc[part[1] - 1])
@@ -485,80 +481,6 @@ def _finish(doc: Doc, num: Num, span: _Span, unit, values, changes, before) -> t
         lo, hi = sorted((low_v, high_v))
         return Figure(text, start, end, None, lo, hi, change, unit_out, kind, counted_surface), j
     return Figure(text, start, end, low_v, None, None, change, unit_out, kind, counted_surface), j
-
-
-def _fraction_of(doc: Doc, num: Num, j: int, part: float) -> Num | None:
-    """The whole after "one of four", "one in five", "2 in 5", "3 out of 10": a fraction.
-
-    Spelled numbers take "of" too; digits only "in" and "out of" ("2 of 5" is often a label,
-    "Game 2 of 5"). The whole is a plain number: no year ("2 in 2019"), no unit ("2 in 5
-    minutes").
-    """
-    n = len(doc)
-    if j + 1 >= n or doc[j].lower_ not in ("of", "in", "out"):
-        return None
-    word = doc[j].lower_
-    k = j + 1 if word in ("in", "of") and (word == "in" or not num.digits) else -1
-    if word == "out" and doc[j + 1].lower_ == "of":
-        k = j + 2
-    if not 0 < k < n:
-        return None
-    whole = qt.read_number(doc, k)
-    if (
-        whole is None
-        or whole.fraction
-        or whole.high is not None
-        or whole.scaled
-        or whole.unit is not None
-        or not whole.value > part > 0
-    ):
-        return None
-    if num.digits and (nf.is_year_like(doc, whole, None) or up.read_unit(doc, whole) is not None):
-        return None
-    return whole
-
-
-def _minor_amount(doc: Doc, j: int, compound: Compound) -> tuple[float, int] | None:
-    """The smaller part written after a whole unit: (amount, next token), else None.
-
-    "and" may come first; the part is a whole number below ``per``, followed by its unit
-    ("cents", "inches") or, where the compound allows, by the end of the clause ("15 dollars
-    50.", "fifteen dollars and fifty").
-    """
-    n = len(doc)
-    k = j + 1 if doc[j].lower_ == "and" else j
-    if k >= n:
-        return None
-    tok = doc[k]
-    if tok.text.isdigit() and len(tok.text) <= 2:
-        value = float(tok.text)
-    else:
-        word = qt.read_number(doc, k)
-        if word is None or word.digits or word.value >= 100 or word.fraction:
-            return None
-        if tok.lower_ in ("a", "an"):
-            return None  # "64 cents a dozen" is a rate, not a part
-        value, k = word.value, word.j - 1
-    if value >= compound.per:
-        return None
-    after = doc[k + 1] if k + 1 < n else None
-    if after is not None and (after.lower_ in compound.minor or after.text in compound.minor):
-        return value, k + 2
-    if compound.bare and (after is None or after.is_punct):
-        return value, k + 1
-    return None
-
-
-@cache
-def compound_parts() -> frozenset[str]:
-    """Units that are a compound's smaller part ("cent", "inch"): no whole takes a part."""
-    lex = lexicon()
-    return frozenset(
-        info.name
-        for compound in lex.compounds
-        for surface in compound.minor
-        if (info := lex.unit_phrases.get((surface.lower(),))) is not None
-    )
 
 
 def _suspended(doc: Doc, num: Num) -> Figure | None:

@@ -96,6 +96,8 @@ class Lexicon:
     qualifier_sizes: dict[str, tuple[int, ...]]
     qualifiers_after: dict[tuple[str, ...], str]
     range_connectors: frozenset[str]
+    size_signs: frozenset[str]
+    same_currency: dict[str, int]
     up_verbs: frozenset[str]
     down_verbs: frozenset[str]
     label_words: frozenset[str]
@@ -328,6 +330,12 @@ def lexicon() -> Lexicon:
         qualifier_sizes=_sizes(before, first=False),
         qualifiers_after=after,
         range_connectors=frozenset(qualifiers["range"]["connectors"]),
+        size_signs=frozenset(qualifiers["range"]["size_signs"]),
+        same_currency={
+            name: group
+            for group, names in enumerate(money["same_currency"]["groups"])
+            for name in names
+        },
         up_verbs=frozenset(qualifiers["verbs"]["up"]),
         down_verbs=frozenset(qualifiers["verbs"]["down"]),
         label_words=frozenset(nots["label_words"]["words"]),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from functools import cache
 from typing import TYPE_CHECKING
 
 from pipeline.extract import numbers as nb
@@ -26,7 +27,10 @@ if TYPE_CHECKING:
     from pipeline.extract.figures import Figure
 
 
-_DIMENSIONS = re.compile(r"^(\d+(?:\.\d+)?)[x×](\d+(?:\.\d+)?)$")
+@cache
+def _dimensions() -> re.Pattern[str]:
+    signs = "".join(sorted(lexicon().size_signs))
+    return re.compile(rf"^(\d+(?:\.\d+)?)[{re.escape(signs)}](\d+(?:\.\d+)?)$")
 
 
 def dimensions(doc: Doc, i: int) -> tuple[Num, Num] | None:
@@ -35,7 +39,8 @@ def dimensions(doc: Doc, i: int) -> tuple[Num, Num] | None:
     Each side is a figure in the unit written after the token ("1920x1080 pixels").
     """
     tok = doc[i]
-    match = _DIMENSIONS.match(tok.text) if "x" in tok.text or "×" in tok.text else None
+    signs = lexicon().size_signs
+    match = _dimensions().match(tok.text) if any(s in tok.text for s in signs) else None
     if match is None:
         return None
     first, second = (
