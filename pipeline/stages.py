@@ -734,7 +734,16 @@ def figures_stage(warehouse: Warehouse) -> ExtractionStage:
     the warehouse.
     """
     from pipeline import assemble
-    from pipeline.extract import counted, lexicon, notfigures, quantities, unitsense
+    from pipeline.extract import (
+        composite,
+        counted,
+        lexicon,
+        notfigures,
+        quantities,
+        ranges,
+        unitphrases,
+        unitsense,
+    )
     from pipeline.extract import figures as figures_module
     from pipeline.extract import frame_lexicon as frame_lexicon_module
     from pipeline.extract import frame_roles as frame_roles_module
@@ -766,6 +775,9 @@ def figures_stage(warehouse: Warehouse) -> ExtractionStage:
         figures_module,
         numbers_module,
         quantities,
+        unitphrases,
+        ranges,
+        composite,
         counted,
         notfigures,
         unitsense,
