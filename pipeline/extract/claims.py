@@ -293,7 +293,6 @@ def _with_learned(
     """
     added = []
     starts = [r[0] for r in raw]
-    longest = max((r[1] - r[0] for r in raw), default=0)
     for cue in learned_cues(doc, taggers, [r[3].cue for r in raw]):
         assert cue.content is not None
         start, end = cue.content
@@ -301,7 +300,9 @@ def _with_learned(
             continue
         k = bisect.bisect_left(starts, end) - 1
         duplicate = False
-        while k >= 0 and raw[k][0] >= start - longest:
+        # a match overlaps by half the longer span, so the rule claim is at most twice as long
+        # and starts at most two lengths before: a short walk back, however long the article
+        while k >= 0 and raw[k][0] >= start - 2 * (end - start):
             overlap = min(end, raw[k][1]) - max(start, raw[k][0])
             if overlap * 2 >= max(end - start, raw[k][1] - raw[k][0]):
                 duplicate = True
