@@ -103,7 +103,11 @@ def figure_rows(article_id: str, doc: Doc, claims: Sequence[ClaimSpan]) -> list[
                 "unit": figure.unit,
                 "kind": figure.kind,
                 "counted": figure.counted,
-                **frame_columns(figure_frame(doc, figure.start, figure.end, change=figure.change)),
+                **frame_columns(
+                    figure_frame(
+                        doc, figure.start, figure.end, change=figure.change, kind=figure.kind
+                    )
+                ),
             }
         )
     return rows

@@ -181,4 +181,8 @@ def _clause_tokens(anchor: Token, noun: Token | None, event: Token | None) -> li
             if child.dep_ in _OTHER_CLAUSES:
                 continue
             tokens.update((t.i, t) for t in child.subtree)
+    if event is not None and event.dep_ == "ccomp":  # "Initially, it said that 88,000 ..."
+        for child in event.head.children:
+            if child.dep_ in ("advmod", "npadvmod"):
+                tokens.update((t.i, t) for t in child.subtree)
     return [tokens[i] for i in sorted(tokens)]
