@@ -35,6 +35,7 @@ _SET_NAMES = (
     "polarity_preps",
     "place_nouns",
     "amount_preps",
+    "time_relations",
 )
 
 

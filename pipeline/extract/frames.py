@@ -456,7 +456,8 @@ def _time(argument: Token, event: Token | None, inside: set[int]) -> str | None:
             for word in words:
                 if adverb is None and word.lower_ in _sets()["time_adverbs"]:
                     adverb = word.lower_
-    # a date deeper inside a phrase on the event: "ahead of Tuesday's two contests"
+    # a date deeper inside a phrase on the event: "ahead of Tuesday's two contests", kept
+    # with its relation ("Ahead of Tuesday" is not Tuesday)
     for owner in owners[1:]:
         for child in owner.children:
             if child.dep_ not in ("prep", "advmod"):  # "ahead of" is tagged an adverb
@@ -464,6 +465,8 @@ def _time(argument: Token, event: Token | None, inside: set[int]) -> str | None:
             inner = {t.i for t in child.subtree}
             for ent in doc.ents:
                 if ent.label_ == "DATE" and ent.root.i in inner and ent.root.i not in inside:
+                    if child.lower_ in _sets()["time_relations"] and child.i < ent.start:
+                        return doc[child.i : ent.end].text
                     return ent.text
     return _subject_date(argument, inside) or _lead_clause_date(event, inside) or adverb
 

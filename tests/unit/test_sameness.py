@@ -152,3 +152,24 @@ def test_whole_percentages_that_differ_by_a_point_disagree():
     whole = _view("46 percent", 46.0, "Politico", kind="percent", counted="sanders voters")
     span_c, span_d = figure_interval(decimal, settings), figure_interval(whole, settings)
     assert span_c is not None and span_d is not None and span_c.intersects(span_d)
+
+
+def test_a_time_before_the_other_articles_day_is_another_time():
+    assert time_key("Ahead of Tuesday") == frozenset({"before tue"})
+    before = _view(
+        "1,130",
+        1130.0,
+        "Fox",
+        counted="delegates",
+        event="accumulate",
+        holder="Clinton",
+        time="Ahead of Tuesday",
+    )
+    now = _view("1,221", 1221.0, "CBN", counted="delegates", event="have", holder="Clinton")
+    assert same_quantity(before, now) is None  # both articles are Tuesday's
+
+
+def test_a_headlines_list_of_things_is_not_a_quantity():
+    five = _view("Five", 5.0, "Hill", counted="things", event="watch")
+    three = _view("3", 3.0, "Politico", counted="things", event="watch")
+    assert same_quantity(five, three) is None
