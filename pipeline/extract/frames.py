@@ -49,7 +49,7 @@ __all__ = [
     "lexicon",
 ]
 
-ROLES = ("total", "part", "change", "rate", "margin", "limit", "forecast", "revision")
+ROLES = ("total", "part", "change", "rate", "margin", "limit", "forecast", "revision", "sum")
 
 _NOUNS = frozenset({"NOUN", "PROPN"})
 _VERBS = frozenset({"VERB", "AUX"})
@@ -481,9 +481,10 @@ def _lead_clause_date(event: Token | None, inside: set[int]) -> str | None:
     if event is None:
         return None
     doc = event.doc
-    for lead in event.lefts:
-        if lead.dep_ not in ("ccomp", "parataxis"):
-            continue
+    leads = [t for t in event.lefts if t.dep_ in ("ccomp", "parataxis")]
+    # "We already knew that ... the special election on April 18 topped 37 percent — ..."
+    leads += [c for lead in leads for c in lead.children if c.dep_ == "ccomp"]
+    for lead in leads:
         phrase: set[int] = set()
         for child in lead.children:
             if child.dep_ in ("nsubj", "nsubjpass", "prep"):

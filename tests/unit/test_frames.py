@@ -161,3 +161,22 @@ def test_a_name_in_a_place_is_a_place_but_a_name_on_a_case_is_not(nlp):
     assert station.place == "Maelbeek"
     case = frame_of(nlp, "Three prosecutors who worked on the Stone case quit.", "Three")
     assert case.place is None and case.event == "quit"
+
+
+def test_a_sum_over_several_events_is_its_own_role(nlp):
+    total = frame_of(
+        nlp,
+        "In total, 17 people died in and around Paris during three days of bloodshed.",
+        "17",
+    )
+    assert total.role == "sum"
+
+
+def test_a_date_in_a_nested_lead_clause_dates_the_figure(nlp):
+    frame = frame_of(
+        nlp,
+        "We already knew that Georgia's special election on April 18 topped 37 percent — "
+        "nearly 194,000 people voted.",
+        "nearly 194,000",
+    )
+    assert frame.time == "April 18"
