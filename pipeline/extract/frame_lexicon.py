@@ -36,6 +36,7 @@ _SET_NAMES = (
     "place_nouns",
     "amount_preps",
     "time_relations",
+    "vague_counts",
 )
 
 

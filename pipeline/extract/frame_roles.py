@@ -79,7 +79,9 @@ def figure_role(
     if of_object_prep is not None and noun is not None:
         determiners = {c.lower_ for c in noun.lefts}
         whole = determiners & sets["part_after_of"] or any(c.like_num for c in noun.lefts)
-        if whole and anchor.lower_ not in sets["unit_nouns"]:
+        # "hundreds of the victims" is a vague count of them, not a part as "three of the four"
+        vague = not any(ch.isdigit() for ch in span.text) and anchor.lower_ in sets["vague_counts"]
+        if whole and anchor.lower_ not in sets["unit_nouns"] and not vague:
             return "part"
     if _ends_with(before, lex["part_before"]):
         return "part"

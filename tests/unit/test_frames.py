@@ -180,3 +180,11 @@ def test_a_date_in_a_nested_lead_clause_dates_the_figure(nlp):
         "nearly 194,000",
     )
     assert frame.time == "April 18"
+
+
+def test_a_vague_count_of_the_victims_is_not_a_part(nlp):
+    vague = frame_of(
+        nlp, "The suit filed against hundreds of the victims claims no liability.", "hundreds"
+    )
+    assert vague.role == "total"
+    assert frame_of(nlp, "He won three of the four states.", "three").role == "part"
