@@ -188,7 +188,8 @@ class Figures(_Spanned):
         nullable=True,
         isin=list(FRAME_ROLES),
         description="Frame: total, part (of a whole), change, rate (an average, per period),"
-        " margin (of error), limit (up to) or forecast (expected, planned, a target).",
+        " margin (of error), limit (up to), forecast (expected, planned, a target), revision"
+        " (a revised count or a first estimate) or sum (in total, over several events).",
     )
 
     @pa.dataframe_check

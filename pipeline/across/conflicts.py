@@ -160,7 +160,8 @@ def interval(
         return Interval(-math.inf, high, high_open=True)
     if rounding and low == high:
         slack = _rounding_slack(low, rounding)
-        return Interval(low - slack, high + slack)
+        if slack:  # 1,900 stands for [1,850, 1,950): rounding up starts at the half
+            return Interval(low - slack, high + slack, high_open=True)
     return Interval(low, high)
 
 
@@ -200,12 +201,13 @@ def figure_interval(figure: FigureView, settings: ConflictSettings) -> Interval 
     )
     if span is None:
         return None
-    # A whole percentage may round a decimal one: "46 percent" and "45.9 percent" agree.
+    # A whole percentage may round a decimal one: "46 percent" and "45.9 percent" agree, but
+    # "44 percent" and "43%" do not (43.5 rounds up).
     if figure.kind == "percent" and change == "=" and span.low == span.high == int(span.low):
-        return Interval(span.low - 0.5, span.high + 0.5)
+        return Interval(span.low - 0.5, span.high + 0.5, high_open=True)
     # A reader does not split hairs at a bound: "more than 50" and "50 or more" agree, and
-    # news often writes "more than" for "at least".
-    return Interval(span.low, span.high)
+    # news often writes "more than" for "at least"; only a rounded value's upper end is open.
+    return Interval(span.low, span.high, high_open=span.high_open and not math.isinf(span.high))
 
 
 def is_vague(figure: FigureView) -> bool:
