@@ -14,6 +14,7 @@ import polars as pl
 
 from pipeline.extract.figures import CHANGES, KINDS
 from pipeline.extract.frames import ROLES as FRAME_ROLES
+from pipeline.link.geocode import MENTION_FORMS
 from pipeline.link.sources import SOURCE_KINDS
 from pipeline.stages import QUARANTINE_STAGES
 
@@ -26,7 +27,7 @@ CONTRACT_VERSIONS: dict[str, str] = {
     "sources": "1.0.0",
     "claims": "1.0.0",
     "figures": "1.1.0",
-    "locations": "1.0.0",
+    "locations": "1.1.0",
     "rejected": "1.0.0",
     "quarantine": "1.0.0",
     "stories": "1.0.0",
@@ -187,7 +188,8 @@ class Figures(_Spanned):
         nullable=True,
         isin=list(FRAME_ROLES),
         description="Frame: total, part (of a whole), change, rate (an average, per period),"
-        " margin (of error), limit (up to) or forecast (expected, planned, a target).",
+        " margin (of error), limit (up to), forecast (expected, planned, a target), revision"
+        " (a revised count or a first estimate) or sum (in total, over several events).",
     )
 
     @pa.dataframe_check
@@ -218,6 +220,12 @@ class Locations(_Spanned):
     latitude: pl.Float64 = pa.Field(nullable=True, ge=-90, le=90, description="WGS84 latitude.")
     longitude: pl.Float64 = pa.Field(nullable=True, ge=-180, le=180, description="WGS84 longitude.")
     confidence: pl.Float64 = pa.Field(ge=0, le=1, description="Resolver confidence, 0 to 1.")
+    mention: _TEXT = pa.Field(
+        isin=list(MENTION_FORMS),
+        description="How the text names the place: name ('Iraq'), demonym ('Iraqi', "
+        "'Americans'), modifier ('U.S.-led'), embedded ('US Special Forces') or metonym ('the "
+        "White House', resolved to its city). Filter on mention = 'name' for place names only.",
+    )
 
 
 class Rejected(StrictModel):

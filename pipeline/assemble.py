@@ -94,7 +94,9 @@ def figure_rows(article_id: str, doc: Doc, claims: Sequence[ClaimSpan]) -> list[
     seen: set[str] = set()
     base = _body_offset(doc)
     for figure in extract_figures(doc):
-        frame = figure_frame(doc, figure.start, figure.end, change=figure.change)  # doc offsets
+        frame = figure_frame(  # doc offsets, before the shift to body offsets
+            doc, figure.start, figure.end, change=figure.change, kind=figure.kind
+        )
         if base:
             figure = _shifted(figure, base, ("start", "end"))
         figure_id = row_id("f", article_id, "figure", figure.start, figure.end)
@@ -166,6 +168,7 @@ def location_rows(article_id: str, doc: Doc, gazetteer: object) -> list[Row]:
                 "latitude": location.latitude,
                 "longitude": location.longitude,
                 "confidence": location.confidence,
+                "mention": location.mention,
             }
         )
     return rows

@@ -47,25 +47,36 @@ TABLE_METHOD = {
     "whose content contains them. Each carries a frame read from the dependency parse of its "
     "sentence (`frame_*`): the counted noun with its modifiers, the predicate it is an "
     "argument of ('leave behind', 'kill'), the holder (subject, possessor or passive agent), "
-    "a named place after a locative preposition, a date attached to the predicate, and a "
-    "role (total, part, change, rate, margin, limit, forecast) from cue words and modals.",
+    "a named place after a locative preposition, a date attached to the predicate (or in "
+    "its subject, or in a clause leading in across a colon; 'ahead of Tuesday' keeps its "
+    "relation), and a role (total, part, change, rate, margin, limit, forecast, revision, "
+    "sum) from cue words and modals. An amount of money counts what it is in ('$850 billion "
+    "in spending cuts').",
     "figure_conflicts": "Two figures of one story from different outlets (neither article a "
     "copy) are compared only when their frames say they are the same quantity: the same "
-    "role (a total, change, rate, limit or forecast; parts and margins never), the same "
-    "counted noun and modifiers (a nationality may be missing on one side), predicates of "
-    "one class, and no holder, place or date that differs; at most two of those may be "
-    "named on one side only or approximate (`frame_match` fuzzy), and something besides the "
-    "counted noun must tie them. A change or rate attributed to a holder on one side only "
-    "('construction added 48,000') is not the unattributed one. A figure whose own article "
-    "gives another value for the same counted noun and predicate is compared only when a "
-    "holder, place or date ties it to the other. Vague plurals ('hundreds') and durations "
-    "are not compared. They conflict when their qualified intervals (about = +-10%, a round "
-    "number may be rounded by half its last digit, at most 5%) do not overlap and are "
-    "within a factor of two.",
-    "locations": "Place mentions (spaCy GPE/LOC/FAC entities, plus proper nouns that are "
-    "gazetteer names) resolved "
-    "offline against a GeoNames gazetteer, ranked by name match, population, feature class, "
-    "document context and distance to the other places of the article.",
+    "role (a total, change, rate, limit, forecast or sum; parts, margins and revisions "
+    "never), the same counted noun and modifiers (a nationality or a word such as 'top' may "
+    "be missing on one side; lists of 'things' never), predicates of one class ('voted "
+    "against' is not 'voted'), and no holder, place or date that differs (holders that mean "
+    "the whole, 'businesses', 'employers', count as none; 'the Pentagon' is the U.S.; a level "
+    "as of another weekday, or a total of a month neither article is from, is another "
+    "quantity); at most two of those may be named on one side only or approximate "
+    "(`frame_match` fuzzy), and something besides the counted noun must tie them. A change or "
+    "rate attributed to a holder on one side only ('construction added 48,000') is not the "
+    "unattributed one; a scene named on one side only ('the February attack') is another "
+    "scene; requirements and plans compare only when every field matches. A figure whose own "
+    "article gives another value for the same counted noun and predicate is compared only "
+    "when a holder, place or date ties it to the other. Vague plurals ('hundreds') and "
+    "durations are not compared. They conflict when their qualified intervals (about = "
+    "+-10%, a round number may be rounded by half its last digit, at most 5%, a whole "
+    "percentage by half a point) do not overlap and are within a factor of two.",
+    "locations": "Place mentions (spaCy GPE/LOC/FAC entities, proper nouns that are "
+    "gazetteer names, datelines, demonyms such as 'Iraqi', names used as modifiers such as "
+    "'U.S.-led', country names inside other names and seats of government such as 'the White "
+    "House'; the `mention` column tells them apart) resolved "
+    "offline against a GeoNames gazetteer (plus airports, air bases, seas and regions) by a "
+    "learned ranker over name match, population, feature class, document context and "
+    "distance to the other places of the article.",
     "rejected": "Every input record that did not become an article (empty body, unreadable "
     "file, undecodable bytes, ...): a bad record never stops a run, it lands here.",
     "quarantine": "When parsing (`nlp`) or an extractor (`claims`, `figures`, `locations`) "
@@ -82,6 +93,7 @@ ATTRIBUTION = """## Licenses and attribution
   (<https://creativecommons.org/licenses/by/4.0/>). Keep this attribution in anything you
   derive from the `locations` table.
 - Demonyms used to resolve countries: Wikipedia "Lists of people by nationality" (CC-BY-SA).
+- Airports and air bases: the `airportsdata` package (MIT); their rows have no GeoNames id.
 - Article texts belong to their publishers; check the terms of each source before reuse.
 """
 
@@ -99,7 +111,8 @@ LIMITS = """## Known limits
 - `figure_conflicts` compares only what a figure's frame says; it misses disagreements whose
   frames differ in wording (another subject, a place on one side) and reports some that a
   reader would not (two incidents of one story with the same predicate). Precision and recall
-  on 300 judged AllSides pairs are what `newsledger eval conflicts` prints.
+  per stratum on 1,356 judged AllSides pairs are what `newsledger eval conflicts` prints;
+  recall there is over the judged candidates, not over every disagreement.
 - Offsets are Unicode code points into `articles.body` (Python `str` indexing), not bytes.
 - `published_at` is midnight UTC when the source only gave a date; it is null when unknown.
 - Copies are detected by text overlap (see `articles.duplicate_of`); a heavily edited reprint

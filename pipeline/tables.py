@@ -119,6 +119,7 @@ SCHEMAS: dict[str, dict[str, pl.DataType | type[pl.DataType]]] = {
         "latitude": pl.Float64,
         "longitude": pl.Float64,
         "confidence": pl.Float64,
+        "mention": pl.String,
     },
     "stories": {
         "story_id": pl.String,

@@ -175,7 +175,8 @@ CREATE TABLE IF NOT EXISTS locations (
     admin1        VARCHAR,
     latitude      DOUBLE,
     longitude     DOUBLE,
-    confidence    DOUBLE NOT NULL
+    confidence    DOUBLE NOT NULL,
+    mention       VARCHAR
 );
 -- One row per corpus-wide stage: the fingerprint of what it read and wrote, taken in the
 -- transaction of its last write, and what that run reported.
@@ -265,6 +266,9 @@ _MIGRATIONS = (
         f"ALTER TABLE figure_conflicts ADD COLUMN IF NOT EXISTS {column} VARCHAR"
         for column in ("frame_a", "frame_b", "frame_match")
     ),
+    # How a place is mentioned (name, demonym, ...); the locations stage's new version
+    # re-extracts every article, so no row keeps the null.
+    "ALTER TABLE locations ADD COLUMN IF NOT EXISTS mention VARCHAR",
 )
 
 #: Article columns set by corpus-wide stages (duplicates, stories), not by ingest: a change

@@ -160,7 +160,8 @@ def interval(
         return Interval(-math.inf, high, high_open=True)
     if rounding and low == high:
         slack = _rounding_slack(low, rounding)
-        return Interval(low - slack, high + slack)
+        if slack:  # 1,900 stands for [1,850, 1,950): rounding up starts at the half
+            return Interval(low - slack, high + slack, high_open=True)
     return Interval(low, high)
 
 
@@ -200,12 +201,13 @@ def figure_interval(figure: FigureView, settings: ConflictSettings) -> Interval 
     )
     if span is None:
         return None
-    # A whole percentage may round a decimal one: "46 percent" and "45.9 percent" agree.
+    # A whole percentage may round a decimal one: "46 percent" and "45.9 percent" agree, but
+    # "44 percent" and "43%" do not (43.5 rounds up).
     if figure.kind == "percent" and change == "=" and span.low == span.high == int(span.low):
-        return Interval(span.low - 0.5, span.high + 0.5)
+        return Interval(span.low - 0.5, span.high + 0.5, high_open=True)
     # A reader does not split hairs at a bound: "more than 50" and "50 or more" agree, and
-    # news often writes "more than" for "at least".
-    return Interval(span.low, span.high)
+    # news often writes "more than" for "at least"; only a rounded value's upper end is open.
+    return Interval(span.low, span.high, high_open=span.high_open and not math.isinf(span.high))
 
 
 def is_vague(figure: FigureView) -> bool:
@@ -280,6 +282,12 @@ def reason(a: FigureView, b: FigureView, verdict: Verdict) -> str:
     )
 
 
+#: A counted noun mentioned more often than this in one story (in all its articles) is not
+#: compared there: so many mentions are many quantities (a transcript, a live blog, a results
+#: table), and comparing every pair is quadratic (a 5 MB report made it the run's longest step).
+MAX_MENTIONS = 400
+
+
 def ambiguous(views: Sequence[FigureView], settings: ConflictSettings) -> set[str]:
     """Figures whose own article gives another, incompatible value for the same frame.
 
@@ -349,6 +357,8 @@ def find_conflicts(
         )
     records = []
     for (story_id, _, _), members in sorted(candidates.items()):
+        if len(members) > MAX_MENTIONS:
+            continue  # a transcript's or a live blog's noun: many quantities, see MAX_MENTIONS
         members.sort(key=lambda m: (m[0], m[1]))
         by_article: dict[str, list[FigureView]] = {}
         for member in members:
@@ -356,6 +366,8 @@ def find_conflicts(
         unclear = set().union(*(ambiguous(v, settings) for v in by_article.values()))
         for i, (_, _, a, row_a) in enumerate(members):
             for _, _, b, row_b in members[i + 1 :]:
+                if a.article_id == b.article_id:
+                    continue  # an article does not disagree with itself here (see ambiguous)
                 verdict = decide(a, b, settings, unclear=bool({a.figure_id, b.figure_id} & unclear))
                 if not verdict.conflict:
                     continue

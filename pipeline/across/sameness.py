@@ -103,7 +103,7 @@ _ATTRIBUTED_ROLES = frozenset(("change", "rate"))
 _EXACT_ROLES = frozenset(("forecast", "limit"))
 #: Roles whose figures are set against others of the same role (never a part, a margin or a
 #: revision: "revised to 219,000" and "first reported 155,000" are not the month's count).
-COMPARED_ROLES = frozenset(("total", "change", "rate", "limit", "forecast"))
+COMPARED_ROLES = frozenset(("total", "change", "rate", "limit", "forecast", "sum"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,6 +163,9 @@ def _sets() -> dict[str, frozenset[str]]:
         "months": frozenset(lex["months"]),
         "cause_nouns": frozenset(singular(w) for w in lex["cause_nouns"]),
         "present_times": frozenset(lex["present_times"]),
+        "generic_heads": frozenset(lex["generic_heads"]),
+        "time_before": frozenset(lex["time_before"]),
+        "time_after": frozenset(lex["time_after"]),
         "holder_wholes": frozenset(_phrase(w) for w in lex["holder_wholes"]),
     }
 
@@ -267,6 +270,10 @@ def time_key(text: str | None) -> frozenset[str] | None:
     if not text or text.lower().strip() in _sets()["present_times"]:
         return None
     words = _words(text)
+    relation = ""
+    if words and words[0] in _sets()["time_before"] | _sets()["time_after"]:
+        relation = "before " if words[0] in _sets()["time_before"] else "after "
+        words = words[1:]
     known = set(lexicon()["time_words"])
     keys: set[str] = set()
     for i, word in enumerate(words):
@@ -297,7 +304,7 @@ def time_key(text: str | None) -> frozenset[str] | None:
             keys.add(f"{word} {singular(words[i + 1])}")  # "the past 28 months"
     if not keys:  # a time we cannot read is still a time: compared as written
         keys = {" ".join(w for w in words if w not in ("the", "a", "an", "of"))}
-    return frozenset(keys)
+    return frozenset(relation + key for key in keys)  # "ahead of Tuesday" is not Tuesday
 
 
 @dataclass(frozen=True, slots=True)
@@ -467,6 +474,10 @@ def _times_agree(a: FigureView, b: FigureView) -> bool | None:
         # A total of a month other than both articles' ("the special election on April 18",
         # told in June) is another occasion's; a change's month is its period, and a report
         # tells last month's ("added 148,000 jobs in December", published in January).
+        # "ahead of Tuesday's contests" is not the Tuesday article's "now"
+        relative = {k.split(" ", 1)[1] for k in named if k.startswith(("before ", "after "))}
+        if relative & {weekday, other.published_at.strftime("%b").lower()}:
+            return False
         months = named & _sets()["months"]
         own = a if named is key_a else b
         dates = {other.published_at, own.published_at}
@@ -496,6 +507,8 @@ def same_quantity(a: FigureView, b: FigureView, *, max_uncertain: int = 2) -> Ma
     key_a, key_b = counted_key(a.counted), counted_key(b.counted)
     if key_a is None or key_b is None or not key_a.same_population(key_b):
         return None
+    if key_a.head in _sets()["generic_heads"]:
+        return None  # "Five things to watch": a headline's list, not a quantity
     exact = key_a.modifiers == key_b.modifiers
     notes: list[str] = []
     event = event_match(a.event, b.event)

@@ -45,7 +45,8 @@ class DaskEngine:
                 n_workers=int(local.group(1) or 2),
                 threads_per_worker=1,
                 processes=True,
-                dashboard_address=None,
+                # None starts no dashboard (the annotation says str; the code takes None)
+                dashboard_address=None,  # pyright: ignore[reportArgumentType]
                 # Each worker holds the model, a batch's docs and rows: no spilling to disk.
                 memory_limit=0,
                 silence_logs=40,  # errors only: a run's output is the progress logger's

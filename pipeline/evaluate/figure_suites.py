@@ -7,8 +7,9 @@
   ``[null, 20]`` value 20 with ``<``, and ``[x, x]`` ("equal to x") the value x.
 - **Unit sentences** (CQE's ``unit-sentences-test.jsonl``): which unit an amount means ("I
   weigh 230" is pound-mass). A sentence is right when one of the warehouse's figures in it has
-  the gold unit (compared before any " per ..." rate): the unit disambiguator applied exactly as
-  the pipeline applies it.
+  the gold unit (compared before any " per ..." rate), or a prefixed unit of it: CQE labels the
+  unit an ambiguous symbol stands for, whatever its prefix ("120 dB" is bel, "10 nF" farad).
+  The unit disambiguator is applied exactly as the pipeline applies it.
 - **Speed**: :func:`pipeline.extract.figures.extract_figures` alone, timed over the spaCy docs
   the pipeline cached for the gold warehouse, as the extraction stage runs it.
 
@@ -133,10 +134,18 @@ def _head_unit(unit: str | None) -> str:
     return (unit or "-").split(" per ")[0].strip().lower()
 
 
+def _means(unit: str | None, gold: str) -> bool:
+    """Whether a figure's unit is the gold unit or a prefixed unit of it ("nanofarad")."""
+    from pipeline.extract.lexicon import lexicon
+
+    head = _head_unit(unit)
+    return gold in (head, lexicon().unit_bases.get(head))
+
+
 def unit_accuracy(records: Sequence[Mapping], found: Mapping[str, Sequence[Found]]) -> float:
-    """Share of unit sentences where a figure carries the gold unit."""
+    """Share of unit sentences where a figure carries the gold unit (or a prefixed one)."""
     right = sum(
-        any(_head_unit(f.unit) == record["unit"] for f in found.get(record["id"], []))
+        any(_means(f.unit, record["unit"]) for f in found.get(record["id"], []))
         for record in records
     )
     return round(right / max(1, len(records)), 4)
@@ -206,7 +215,7 @@ def score_pools(
         if show_errors:
             for record in records:
                 units = [f.unit for f in found.get(record["id"], [])]
-                if record["unit"] not in map(_head_unit, units):
+                if not any(_means(unit, record["unit"]) for unit in units):
                     print(f"## unit {record['unit']}: {record['text']}\n   ours: {units}")
     return PoolScores(ours_suites, ours_units), PoolScores(theirs_suites, theirs_units)
 

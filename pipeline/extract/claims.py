@@ -10,10 +10,12 @@ field they bound.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
+from typing import Literal
 
 from spacy.tokens import Doc
 
@@ -21,12 +23,14 @@ from pipeline.extract import attribution, speaker_names, speakers
 from pipeline.extract.attribution import (
     attach,
     content,
+    crf,
     cues,
     lexicon,
     model,
     quotes,
     relays,
     signatures,
+    tagging,
 )
 from pipeline.extract.attribution.attach import (
     aside_between_quotes,
@@ -36,6 +40,7 @@ from pipeline.extract.attribution.attach import (
     resumes,
     within_attribution,
 )
+from pipeline.extract.attribution.crf import Taggers, default_taggers, learned_cues
 from pipeline.extract.attribution.cues import (
     Cue,
     extra_candidates,
@@ -71,6 +76,7 @@ _match_cues = match_cues
 COMPONENTS: tuple[ModuleType, ...] = (
     attach,
     content,
+    crf,
     cues,
     lexicon,
     model,
@@ -79,12 +85,14 @@ COMPONENTS: tuple[ModuleType, ...] = (
     signatures,
     speaker_names,
     speakers,
+    tagging,
 )
 
 #: Data files the components read (cue tables, learned model): a change re-extracts.
 DATA_FILES: tuple[Path, ...] = (
     *sorted((Path(attribution.__file__).parent / "data").glob("*.json")),
     model.MODEL_PATH,
+    *(crf.tagger_path(model.MODEL_PATH, name) for name in crf.TAGGERS),
 )
 
 __all__ = [
@@ -138,7 +146,11 @@ class Claim:
 
 
 def extract_claims(
-    doc: Doc, *, outlet: str | None = None, judge: CueJudge | None = None
+    doc: Doc,
+    *,
+    outlet: str | None = None,
+    judge: CueJudge | None = None,
+    taggers: Taggers | Literal[False] | None = None,
 ) -> Iterator[Claim]:
     """Yield the claims of an article in text order.
 
@@ -148,8 +160,13 @@ def extract_claims(
         judge: Decides which cue candidates outside quotations make a claim; default the
             committed model (:func:`~pipeline.extract.attribution.model.default_model`), or,
             without one, the cue lexicon alone.
+        taggers: The learned cue, content and source taggers that add the cues the rules
+            missed (:mod:`~pipeline.extract.attribution.crf`); default the committed ones,
+            ``False`` for none.
     """
     judge = judge or default_model()
+    if taggers is None:
+        taggers = default_taggers() or False
     text = doc_text(doc)
     quotes = find_quotes(text, min_chars=2)
     cues = repair_speakers(doc, quotes, narration_outside_quotes(match_cues(doc), quotes))
@@ -229,7 +246,10 @@ def extract_claims(
             continue
         raw.append((start, end, False, cue))
     raw.sort(key=lambda r: (r[0], r[1]))
+    if taggers:
+        raw = _with_learned(doc, raw, taggers)
 
+    position = {id(cue): ci for ci, cue in enumerate(cues)}  # not list.index: linear per doc
     history: list[tuple[int, SourceRef]] = []
     for start, end, direct, cue in raw:
         speaker = via_ref = source = None
@@ -239,7 +259,10 @@ def extract_claims(
             speaker = text[s_start:s_end]
             source = resolve_speaker(s_start, s_end, cue.speaker, history, outlet)
             history.append((s_start, source))
-        via_tok = cue.via or relays.get(cues.index(cue)) or relay_of(cue, cues, relays)
+        ci = position.get(id(cue))
+        via_tok = (
+            cue.via or (relays.get(ci) if ci is not None else None) or relay_of(cue, cues, relays)
+        )
         if via_tok is not None:
             v_start, v_end = char_span(mention_tokens(via_tok))
             via_ref = resolve_speaker(v_start, v_end, via_tok, history, outlet)
@@ -258,3 +281,33 @@ def extract_claims(
             source=source,
             via=via_ref,
         )
+
+
+def _with_learned(
+    doc: Doc, raw: list[tuple[int, int, bool, Cue]], taggers: Taggers
+) -> list[tuple[int, int, bool, Cue]]:
+    """``raw`` (sorted) with the claims of the cues the learned taggers add beyond the rules'.
+
+    A learned claim whose content matches a rule claim's by the eval's test (overlap of at
+    least half the longer span) says the same thing and is dropped.
+    """
+    added = []
+    starts = [r[0] for r in raw]
+    for cue in learned_cues(doc, taggers, [r[3].cue for r in raw]):
+        assert cue.content is not None
+        start, end = cue.content
+        if end - start < 8:
+            continue
+        k = bisect.bisect_left(starts, end) - 1
+        duplicate = False
+        # a match overlaps by half the longer span, so the rule claim is at most twice as long
+        # and starts at most two lengths before: a short walk back, however long the article
+        while k >= 0 and raw[k][0] >= start - 2 * (end - start):
+            overlap = min(end, raw[k][1]) - max(start, raw[k][0])
+            if overlap * 2 >= max(end - start, raw[k][1] - raw[k][0]):
+                duplicate = True
+                break
+            k -= 1
+        if not duplicate:
+            added.append((start, end, False, cue))
+    return sorted([*raw, *added], key=lambda r: (r[0], r[1]))

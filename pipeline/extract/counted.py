@@ -11,7 +11,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from pipeline.extract.lexicon import UnitInfo, lexicon
-from pipeline.extract.quantities import DASHES, UNIT_NOUN_POS, Num, read_rate
+from pipeline.extract.quantities import DASHES, UNIT_NOUN_POS, Num
+from pipeline.extract.unitphrases import read_rate
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token

@@ -8,7 +8,12 @@ is not a figure) read by a short grammar over tokens:
 
 - :mod:`pipeline.extract.numbers`: a number inside one token ("$2bn", "~3.5", "98.6degF");
 - :mod:`pipeline.extract.quantities`: numbers over tokens (number words of any length,
-  fractions, multiples, money) and the unit after them;
+  fractions, multiples, money);
+- :mod:`pipeline.extract.unitphrases`: the unit written after a number, and rates ("per day");
+- :mod:`pipeline.extract.ranges`: ranges and bounds ("5 to 10", "$50-$60", "more than 10 and
+  less than 40");
+- :mod:`pipeline.extract.composite`: shares ("one in five") and a whole with its part
+  ("3 dollars 50 cents");
 - :mod:`pipeline.extract.counted`: what is counted, the verb of change, the qualifier;
 - :mod:`pipeline.extract.notfigures`: years, dates, times, labels, indexes, scores, phones;
 - :mod:`pipeline.extract.unitsense`: the learned disambiguator of surfaces that mean several
@@ -28,13 +33,15 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # the contracts import this module's vocabularies without any doc
     from spacy.tokens import Doc
 
+from pipeline.extract import composite as cp
 from pipeline.extract import counted as ctx
 from pipeline.extract import notfigures as nf
 from pipeline.extract import numbers as nb
 from pipeline.extract import quantities as qt
+from pipeline.extract import ranges as rg
+from pipeline.extract import unitphrases as up
 from pipeline.extract import unitsense
-from pipeline.extract.doccache import doc_text
-from pipeline.extract.lexicon import Compound, UnitInfo, lexicon
+from pipeline.extract.lexicon import UnitInfo, lexicon
 from pipeline.extract.quantities import DASHES, Num
 
 CHANGES = ("=", "~", ">", "<", "up", "down")
@@ -103,33 +110,24 @@ def _ordinal(doc: Doc, i: int) -> Figure | None:
     return Figure(tok.text, tok.idx, end, value, None, None, "=", "ordinal", "other", None)
 
 
-def _token_range(doc: Doc, i: int) -> tuple[Num, Num] | None:
-    """A range written as one token: "20~100", "5k-20k", "10–15"."""
-    parts = nb.split_range(doc[i].text)
-    if parts is None:
-        return None
-    tok = doc[i]
-    first, second = (nb.parse_digits(p) for p in parts)
-    if first is None or second is None:
-        return None
-    scales = []
-    for parsed in (first, second):
-        glued = nb.glued_unit(parsed.suffix)
-        if glued is None:
-            return None
-        scales.append(glued)
-    (scale1, unit1), (scale2, unit2) = scales
-    if scale1 == 1.0 and scale2 != 1.0 and first.value * scale2 <= second.value * scale2:
-        scale1 = scale2  # "5-20k"
-    low, high = first.value * scale1, second.value * scale2
-    if not low < high:
-        return None
-    end = tok.idx + len(tok)
-    unit = unit2 or unit1
-    return (
-        Num(i, i + 1, tok.idx, end, low, unit=unit, scaled=scale1 != 1.0),
-        Num(i, i + 1, tok.idx, end, high, unit=unit, scaled=scale2 != 1.0),
-    )
+def _pair_or_ordinal(
+    doc: Doc, i: int
+) -> tuple[Num | None, tuple[Num, Num] | None, tuple[Num, Num] | None]:
+    """At a token no number reads at: a range in one token, a size, or an ordinal bound.
+
+    Returns (the number to build, the range's two ends, the size's two sides).
+    """
+    text = doc[i].text
+    if text[:1].isdigit():
+        pair = rg.token_range(doc, i)
+        if pair is not None:
+            return pair[0], pair, None
+        sides = rg.dimensions(doc, i)
+        if sides is not None:
+            return sides[1], None, sides
+    elif text.lower() not in lexicon().ordinals:
+        return None, None, None
+    return rg.ordinal_bound(doc, i), None, None
 
 
 def extract_figures(doc: Doc, *, include_ordinals: bool = False) -> Iterator[Figure]:
@@ -154,9 +152,9 @@ def extract_figures(doc: Doc, *, include_ordinals: bool = False) -> Iterator[Fig
     pending: tuple[Figure, int] | None = None  # a bound that the next may close into a range
     while i < n:
         num = qt.read_number(doc, i) if may_start[i] else None
-        pair = _token_range(doc, i) if num is None and may_start[i] else None
-        if pair is not None:
-            num = pair[0]
+        pair = sides = None
+        if num is None and may_start[i]:  # the rarer forms, tried only where a number may be
+            num, pair, sides = _pair_or_ordinal(doc, i)
         if num is None or num.continues_range:
             if include_ordinals:
                 ordinal = _ordinal(doc, i)
@@ -167,11 +165,20 @@ def extract_figures(doc: Doc, *, include_ordinals: bool = False) -> Iterator[Fig
         sent_start = doc[i].sent.start
         prev = last if last_sent == sent_start else None
         figure, end_i = _build(doc, num, prev, last_end_i, pair[1] if pair else None)
-        if figure is None:
+        if figure is None or (
+            sides is not None and (figure.unit is None or figure.kind == "count")
+        ):
             i = max(i + 1, end_i)
-            continue
+            continue  # a size is a figure when its unit is written: "1920x1080 pixels"
+        if sides is not None:
+            if pending is not None:
+                yield pending[0]
+                pending = None
+            side = sides[0]
+            text = _text(doc, side.start, side.end, side.i, side.j)
+            yield replace(figure, text=text, start=side.start, end=side.end, value=side.value)
         if pending is not None:
-            joined = _join_bounds(doc, pending, figure, num)
+            joined = rg.join_bounds(doc, pending, figure, num)
             if joined is not None:
                 figure = joined
                 pending = None
@@ -188,69 +195,6 @@ def extract_figures(doc: Doc, *, include_ordinals: bool = False) -> Iterator[Fig
         yield pending[0]
 
 
-_BOUND_JOINERS = frozenset({("and",), ("but",), (",",), ("and", "no"), (",", "but")})
-
-
-def _join_bounds(doc: Doc, pending: tuple[Figure, int], figure: Figure, num: Num) -> Figure | None:
-    """Opposite bounds joined: "more than 10 and less than 40" is the range [10, 40]."""
-    first, first_end_i = pending
-    if figure.value is None or {first.change, figure.change} != {">", "<"}:
-        return None
-    if first.unit != figure.unit and figure.unit is not None and first.unit is not None:
-        return None
-    q_start = next((k for k in range(first_end_i, num.i + 1) if doc[k].idx >= figure.start), num.i)
-    gap = tuple(t.lower_ for t in doc[first_end_i:q_start])
-    if gap not in _BOUND_JOINERS:
-        return None
-    low, high = (first.value, figure.value) if first.change == ">" else (figure.value, first.value)
-    if low is None or high is None or not low < high:
-        return None
-    text = doc_text(doc)[first.start : figure.end]
-    unit = first.unit or figure.unit
-    kind = first.kind if first.unit else figure.kind
-    counted = first.counted or figure.counted
-    return Figure(text, first.start, figure.end, None, low, high, "=", unit, kind, counted)
-
-
-def _range_second(doc: Doc, num: Num, j: int, between: bool) -> tuple[Num, bool] | None:
-    """The upper end of a range written after ``num`` at token ``j``: (number, by a dash)."""
-    lex = lexicon()
-    n = len(doc)
-    if num.high is not None or num.fraction or j >= n:
-        return None
-    connector = doc[j]
-    word = connector.lower_
-    k = j + 1
-    second: Num | None = None
-    glued_dash = connector.text in DASHES and not doc[j - 1].whitespace_
-    glued_dash = glued_dash and not connector.whitespace_
-    spaced_dash = connector.text in DASHES and not glued_dash
-    if word.startswith("to-"):
-        second = qt.digit_number(doc, j)
-    elif (word == "and" and between) or (word in lex.range_connectors and word not in ("or",)):
-        if k < n and glued_dash and doc[k].lower_.startswith("to-"):
-            second = qt.digit_number(doc, k)
-        elif k < n:
-            second = qt.read_number(doc, k)
-            if second is not None and second.continues_range:
-                second = None
-    elif word == "or" and k < n:
-        second = qt.read_number(doc, k)
-        unit_after = second is not None and qt.read_unit(doc, second) is not None
-        both_words = second is not None and not num.digits and not second.digits
-        if second is not None and not (num.unit is None and (unit_after or both_words)):
-            second = None
-    if second is None or second.high is not None or second.fraction:
-        return None
-    if glued_dash and doc[k].text.startswith("0") and len(doc[k].text) > 1:
-        return None  # codes: "12-07"
-    if (spaced_dash or word in ("or", "~", "through", "thru", "till", "until")) and not (
-        second.value > num.value
-    ):
-        return None
-    return second, glued_dash or spaced_dash
-
-
 def _negated(doc: Doc, num: Num) -> tuple[float, int, int]:
     """The value with a sign written before it ("minus 5", "-5", "negative ten")."""
     if num.i == 0:
@@ -264,16 +208,33 @@ def _negated(doc: Doc, num: Num) -> tuple[float, int, int]:
     return num.value, num.i, num.start
 
 
-def _disambiguated(doc: Doc, num: Num, span: qt.UnitSpan | None, unit: UnitInfo | None):
+def _disambiguated(doc: Doc, num: Num, span: up.UnitSpan | None, unit: UnitInfo | None):
     """The unit an ambiguous surface means here, by the learned disambiguator."""
     lex = lexicon()
     if span is not None and span.candidates and unit is span.info:
-        glued = not doc[span.j - 1].whitespace_ and span.j - 1 == num.j
-        return unitsense.choose(doc[num.i].sent, span.surface, span.candidates, glued=glued)
+        number = _text(doc, num.start, num.end, num.i, num.j)
+        return unitsense.choose(
+            doc[num.i].sent,  # only here: finding a token's sentence walks the doc
+            span.surface,
+            span.candidates,
+            glued=span.glued,
+            value=num.value,
+            number=number,
+        )
     if num.surface and unit is not None:
         candidates = lex.ambiguous.get(num.surface) or lex.ambiguous.get(num.surface.lower())
+        if num.currency:  # a symbol before the amount is money: "¥500" is yen or yuan
+            candidates = tuple(c for c in candidates or () if c.kind == "currency")
         if candidates:
-            return unitsense.choose(doc[num.i].sent, num.surface, candidates, glued=True)
+            number = _text(doc, num.start, num.end, num.i, num.j)
+            return unitsense.choose(
+                doc[num.i].sent,
+                num.surface,
+                candidates,
+                glued=True,
+                value=num.value,
+                number=number,
+            )
     return unit
 
 
@@ -299,7 +260,7 @@ def _build(
     if num.suspended:
         return _suspended(doc, num), num.j
     unit = num.unit
-    unit_read = qt.read_unit(doc, num)
+    unit_read = up.read_unit(doc, num)
     j, end = num.j, num.end
     if unit_read is not None and (unit is None or unit_read.info.kind == "currency"):
         unit, j, end = unit_read.info, unit_read.j, unit_read.end
@@ -312,7 +273,9 @@ def _build(
         if info is not None and info.kind == "temperature":
             unit, j, end = info, j + 1, doc[j].idx + len(doc[j])
     unit = _disambiguated(doc, num, unit_read, unit)
-    rate = qt.read_rate(doc, j) if j < n else None
+    if unit is None and j + 1 < n and doc[j].lower_ in lex.size_signs:
+        unit = _side_unit(doc, j + 1)
+    rate = up.read_rate(doc, j) if j < n else None
     if rate is not None and unit is not None:
         j, end = rate[1], rate[2]
     value, first_i, start = _negated(doc, num)
@@ -333,7 +296,7 @@ def _build(
         or unit is None
         or (doc[num.i].head.lower_ == "by")
     ):
-        found = _range_second(doc, num, j, between)
+        found = rg.range_second(doc, num, j, between)
         if found is not None:
             second, dash = found
     low_v, high_v = value, num.high
@@ -342,39 +305,38 @@ def _build(
             nf.is_year_like(doc, second, None) or second.value < 100
         ):
             return None, second.j
-        unit2 = qt.read_unit(doc, second) if token_second is None else None
+        unit2 = up.read_unit(doc, second) if token_second is None else None
         u2 = unit2.info if unit2 is not None else second.unit
+        if token_second is not None:
+            u2 = unit  # one token, one unit: "¥50-¥60" as disambiguated
         if dash and unit is None and u2 is None and nf.is_identifier(doc, num, None):
             return None, second.j  # "Boeing 737-800": a model number
         if nf.is_score(num, second, dash, unit or u2) and not (
             second.j < n and doc[second.j].pos_ in ("NOUN", "ADJ")
         ):  # "won 3-0" (not "a 9-2 lead", a count of what follows)
             return None, second.j
-        if (
-            unit is not None
-            and u2 is not None
-            and unit.name != u2.name
-            and not (unit.kind == u2.kind == "currency")
-        ):
-            second = None
+        if unit is not None and u2 is not None and not _same_unit(unit, u2):
+            second = None  # "1 USD to 14.4 R", "5 km to 3 miles": two figures
         else:
             high_v = second.value
             if (
                 second.scaled
                 and not num.scaled
-                and abs(value) < abs(second.value) / _scale_of(second)
+                and abs(value) < abs(second.value) / rg.scale_of(second)
             ):
-                low_v = value * _scale_of(second)  # "$10 to $15 bn", "3 to 4 million"
+                low_v = value * rg.scale_of(second)  # "$10 to $15 bn", "3 to 4 million"
             j, end = max(j, second.j), max(end, second.end)
             if unit2 is not None:
                 j, end = unit2.j, unit2.end
                 u2 = _disambiguated(doc, second, unit2, u2)
             if unit is None:
                 unit = u2
-            rate2 = qt.read_rate(doc, j) if j < n else None
+            rate2 = up.read_rate(doc, j) if j < n else None
             if rate2 is not None and unit is not None:
                 rate = rate2
                 j, end = rate2[1], rate2[2]
+    if num.ordinal and second is None and qualifier is None:
+        return None, num.j  # "between the 10th and the 15th of May": a date, no range
     is_range = high_v is not None and high_v != low_v
     if not is_range:
         high_v = None
@@ -401,6 +363,26 @@ def _build(
     )
 
 
+def _same_unit(a: UnitInfo, b: UnitInfo) -> bool:
+    """One unit, maybe named twice ("$10 to 15 US dollars"; see ``[same_currency]``)."""
+    groups = lexicon().same_currency
+    return a.name == b.name or groups.get(a.name, -1) == groups.get(b.name, -2)
+
+
+def _side_unit(doc: Doc, k: int) -> UnitInfo | None:
+    """The unit of a size's other side at token ``k`` ("10 x 12 feet" gives "10" feet).
+
+    Only a measure (a count, "2 x 4 teams", or money is no size).
+    """
+    other = qt.read_number(doc, k)
+    if other is None or other.unit is not None:
+        return None
+    span = up.read_unit(doc, other)
+    if span is None or span.info.kind in ("currency", "count", "percent"):
+        return None
+    return _disambiguated(doc, other, span, span.info)
+
+
 @dataclass(frozen=True, slots=True)
 class _Span:
     start: int
@@ -420,20 +402,7 @@ def _finish(doc: Doc, num: Num, span: _Span, unit, values, changes, before) -> t
     start, end, j, q_start = span.start, span.end, span.j, span.q_start
     is_range = high_v is not None
     # "one of four mission concepts", "one out of three Germans": a fraction
-    fraction_of = None
-    if unit is None and not is_range and num.digits is False and j + 1 < n:
-        k = j + 1 if doc[j].lower_ in ("of", "in") else -1  # "one of four", "one in five"
-        if doc[j].lower_ == "out" and doc[j + 1].lower_ == "of":
-            k = j + 2
-        if 0 < k < n:
-            whole = qt.read_number(doc, k)
-            if (
-                whole is not None
-                and not whole.fraction
-                and whole.high is None
-                and (whole.value > low_v > 0 and not whole.scaled)
-            ):
-                fraction_of = whole
+    fraction_of = cp.fraction_of(doc, num, j, low_v) if unit is None and not is_range else None
     if fraction_of is not None:
         low_v = low_v / fraction_of.value
         counted = ctx.counted_noun(doc, fraction_of, fraction_of.j)
@@ -501,8 +470,9 @@ def _finish(doc: Doc, num: Num, span: _Span, unit, values, changes, before) -> t
         if 0 < len(gap) <= 2 and all(t.text in ("(", "/", "[") for t in gap):
             change = last.change
     compound = next((c for c in lex.compounds if unit is not None and c.applies(unit)), None)
-    if not is_range and compound is not None and j < n:
-        part = _minor_amount(doc, j, compound)
+    whole = float(low_v).is_integer() and unit is not None and unit.name not in cp.compound_parts()
+    if not is_range and compound is not None and whole and j < n:
+        part = cp.minor_amount(doc, j, compound)
         if part is not None:  # "3 dollars 50 cents", "5 feet 2 inches"
             low_v = low_v + part[0] / compound.per if low_v >= 0 else low_v - part[0] / compound.per
             j, end = part[1], doc[part[1] - 1].idx + len(doc[part[1] - 1])
@@ -511,34 +481,6 @@ def _finish(doc: Doc, num: Num, span: _Span, unit, values, changes, before) -> t
         lo, hi = sorted((low_v, high_v))
         return Figure(text, start, end, None, lo, hi, change, unit_out, kind, counted_surface), j
     return Figure(text, start, end, low_v, None, None, change, unit_out, kind, counted_surface), j
-
-
-def _minor_amount(doc: Doc, j: int, compound: Compound) -> tuple[float, int] | None:
-    """The smaller part written after a whole unit: (amount, next token), else None.
-
-    "and" may come first; the part is a whole number below ``per``, followed by its unit
-    ("cents", "inches") or, where the compound allows, by the end of the clause.
-    """
-    n = len(doc)
-    k = j + 1 if doc[j].lower_ == "and" else j
-    if k >= n:
-        return None
-    tok = doc[k]
-    if tok.text.isdigit() and len(tok.text) <= 2:
-        value = float(tok.text)
-    else:
-        word = qt.read_number(doc, k)
-        if word is None or word.digits or word.value >= 100 or word.fraction:
-            return None
-        value, k = word.value, word.j - 1
-    if value >= compound.per:
-        return None
-    after = doc[k + 1] if k + 1 < n else None
-    if after is not None and (after.lower_ in compound.minor or after.text in compound.minor):
-        return value, k + 2
-    if compound.bare and (after is None or after.is_punct):
-        return value, k + 1
-    return None
 
 
 def _suspended(doc: Doc, num: Num) -> Figure | None:
@@ -600,13 +542,3 @@ def _verb_or_particle(
     if not from_range:
         return base_change, start
     return "=", start
-
-
-def _scale_of(num: Num) -> float:
-    """The scale factor a scaled number was multiplied by (1e6 for "1.5 million")."""
-    if not num.scaled:
-        return 1.0
-    for scale in (1e12, 1e9, 1e6, 1e3):
-        if abs(num.value) >= scale:
-            return scale
-    return 1.0

@@ -33,6 +33,10 @@ _SET_NAMES = (
     "time_adverbs",
     "revision_words",
     "polarity_preps",
+    "place_nouns",
+    "amount_preps",
+    "time_relations",
+    "vague_counts",
 )
 
 

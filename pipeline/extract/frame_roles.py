@@ -43,8 +43,8 @@ def figure_role(
 ) -> str:
     """The figure's role; the first cue found wins.
 
-    ``margin``, ``limit``, ``part``, ``revision``, ``forecast``, ``rate``, ``change`` or
-    ``total``, looked for in that order.
+    ``margin``, ``limit``, ``part``, ``revision``, ``sum``, ``forecast``, ``rate``, ``change``
+    or ``total``, looked for in that order.
 
     Args:
         doc: The parsed article.
@@ -79,7 +79,9 @@ def figure_role(
     if of_object_prep is not None and noun is not None:
         determiners = {c.lower_ for c in noun.lefts}
         whole = determiners & sets["part_after_of"] or any(c.like_num for c in noun.lefts)
-        if whole and anchor.lower_ not in sets["unit_nouns"]:
+        # "hundreds of the victims" is a vague count of them, not a part as "three of the four"
+        vague = not any(ch.isdigit() for ch in span.text) and anchor.lower_ in sets["vague_counts"]
+        if whole and anchor.lower_ not in sets["unit_nouns"] and not vague:
             return "part"
     if _ends_with(before, lex["part_before"]):
         return "part"
@@ -87,6 +89,8 @@ def figure_role(
         return "part"  # "the remaining 17 delegates", "the other 14": what is left of a whole
     if _is_revision(doc, span, anchor, noun, event_token):
         return "revision"
+    if _has_phrase(_clause_words(doc, span, anchor, noun, event_token), lex["sum_phrases"]):
+        return "sum"  # "In total, 17 people died in and around Paris during three days"
     if _is_forecast(anchor, noun, event_token):
         return "forecast"
     after = [t.lower_ for t in doc[(noun.i if noun is not None else span.end - 1) + 1 :][:3]]
@@ -161,14 +165,26 @@ def _is_revision(
     it said 88,000": the words of the event's clause (not of clauses joined to it) and the
     few words before the figure.
     """
-    words = [t.lower_ for t in _clause_tokens(anchor, noun, event)]
-    words += _words_before(doc, span.start, 3)
-    sets = word_sets()
-    if set(words) & sets["revision_words"]:
+    words = _clause_words(doc, span, anchor, noun, event)
+    if set(words) & word_sets()["revision_words"]:
         return True
-    phrases = lexicon()["revision_phrases"]
+    return _has_phrase(words, lexicon()["revision_phrases"])
+
+
+def _clause_words(
+    doc: Doc, span: Span, anchor: Token, noun: Token | None, event: Token | None
+) -> list[str]:
+    """Lowercase words of the figure's clause and the few words before the figure."""
+    return [t.lower_ for t in _clause_tokens(anchor, noun, event)] + _words_before(
+        doc, span.start, 3
+    )
+
+
+def _has_phrase(words: Sequence[str], phrases: Iterable[Sequence[str]]) -> bool:
     return any(
-        words[i : i + len(p)] == list(p) for p in phrases for i in range(len(words) - len(p) + 1)
+        list(words[i : i + len(p)]) == list(p)
+        for p in phrases
+        for i in range(len(words) - len(p) + 1)
     )
 
 
@@ -181,4 +197,8 @@ def _clause_tokens(anchor: Token, noun: Token | None, event: Token | None) -> li
             if child.dep_ in _OTHER_CLAUSES:
                 continue
             tokens.update((t.i, t) for t in child.subtree)
+    if event is not None and event.dep_ == "ccomp":  # "Initially, it said that 88,000 ..."
+        for child in event.head.children:
+            if child.dep_ in ("advmod", "npadvmod"):
+                tokens.update((t.i, t) for t in child.subtree)
     return [tokens[i] for i in sorted(tokens)]

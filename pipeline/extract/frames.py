@@ -49,7 +49,7 @@ __all__ = [
     "lexicon",
 ]
 
-ROLES = ("total", "part", "change", "rate", "margin", "limit", "forecast", "revision")
+ROLES = ("total", "part", "change", "rate", "margin", "limit", "forecast", "revision", "sum")
 
 _NOUNS = frozenset({"NOUN", "PROPN"})
 _VERBS = frozenset({"VERB", "AUX"})
@@ -57,6 +57,8 @@ _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 _TIME_LABELS = frozenset({"DATE", "TIME"})
 #: Proper nouns that are not where something is ("from Mrs. Clinton's server", "on Monday").
 _NOT_PLACE_LABELS = frozenset({"PERSON", "NORP", "DATE", "TIME", "CARDINAL", "ORDINAL"})
+#: Entities an amount is "in" that are not what it counts ("$5 million in 2019", "in Ohio").
+_NOT_COUNTED = frozenset({"DATE", "TIME", "GPE", "LOC", "FAC"})
 _MODIFIER_DEPS = frozenset({"amod", "compound", "nmod", "npadvmod"})
 _SUBJECT_DEPS = frozenset({"nsubj", "csubj", "expl"})
 _OBJECT_DEPS = frozenset({"dobj", "obj", "attr", "oprd", "nsubjpass", "dative"})
@@ -111,7 +113,9 @@ def frame_columns(frame: FigureFrame) -> dict[str, str | None]:
     }
 
 
-def figure_frame(doc: Doc, start: int, end: int, *, change: str = "=") -> FigureFrame:
+def figure_frame(
+    doc: Doc, start: int, end: int, *, change: str = "=", kind: str | None = None
+) -> FigureFrame:
     """The frame of the figure at characters ``[start, end)`` of ``doc``.
 
     Args:
@@ -119,12 +123,14 @@ def figure_frame(doc: Doc, start: int, end: int, *, change: str = "=") -> Figure
         start: The figure's start offset in ``doc.text``.
         end: The figure's end offset.
         change: The figure's qualifier (``figures.change``): ``up``/``down`` make it a change.
+        kind: The figure's kind (``figures.kind``): an amount of money counts what it is "in"
+            or "of" ("$850 billion in spending cuts").
     """
     span = doc.char_span(start, end, alignment_mode="expand")
     if span is None or len(span) == 0:
         return FigureFrame(None, None, None, None, None, "total")
     anchor = _anchor(span)
-    noun = _counted_noun(span, anchor)
+    noun = _counted_noun(span, anchor, amount=kind == "currency")
     inside = {t.i for t in span}
     counted = _counted_text(noun, inside) if noun is not None else None
     # The figure's place in the clause: the counted noun it modifies ("4,000 troops were
@@ -149,10 +155,13 @@ def _anchor(span: Span) -> Token:
     return span.root
 
 
-def _counted_noun(span: Span, anchor: Token) -> Token | None:
-    """The noun the figure counts: the head of a numeric modifier, or an of-object."""
+def _counted_noun(span: Span, anchor: Token, *, amount: bool = False) -> Token | None:
+    """The noun the figure counts: the head of a numeric modifier, or an of-object.
+
+    An amount of money also counts its in-object ("$1.3 trillion in revenue").
+    """
     units = _sets()["unit_nouns"]
-    of_object = _of_object(anchor)
+    of_object = _of_object(anchor, _sets()["amount_preps"] if amount else frozenset(("of",)))
     if of_object is not None and (
         anchor.pos_ in ("NUM", "NOUN") or anchor.lower_ in units or anchor.like_num
     ):
@@ -169,11 +178,18 @@ def _counted_noun(span: Span, anchor: Token) -> Token | None:
     return None
 
 
-def _of_object(token: Token) -> Token | None:
+def _of_object(token: Token, preps: frozenset[str] = frozenset(("of",))) -> Token | None:
     """``X`` of "60 percent of X" / "three of the four X" / "dozens of X"."""
     for child in token.rights:
-        if child.dep_ == "prep" and child.lower_ == "of":
-            return next((c for c in child.children if c.dep_ == "pobj" and c.pos_ in _NOUNS), None)
+        if child.dep_ == "prep" and child.lower_ in preps:
+            return next(
+                (
+                    c
+                    for c in child.children
+                    if c.dep_ == "pobj" and c.pos_ in _NOUNS and c.ent_type_ not in _NOT_COUNTED
+                ),
+                None,
+            )
     return None
 
 
@@ -196,10 +212,13 @@ def _event_token(argument: Token, inside: set[int]) -> Token | None:
     """The predicate ``argument`` belongs to: a verb up the tree, or a noun it is 'of'.
 
     A relative or participial clause on the counted noun names its event first ("the 13
-    people who were killed", "2,000 children being separated").
+    people who were killed", "2,000 children being separated"), unless the noun is its
+    active subject: "300 opinions that demonstrate fairness" describes the opinions, and the
+    count's event is the clause above.
     """
     for child in argument.rights:
-        if child.dep_ in ("relcl", "acl") and child.pos_ in _VERBS and child.i not in inside:
+        clause = child.dep_ in ("relcl", "acl") and child.pos_ in _VERBS
+        if clause and child.i not in inside and not _describes(child):
             return child
     token = argument
     for _ in range(_MAX_CLIMB):
@@ -224,6 +243,17 @@ def _event_token(argument: Token, inside: set[int]) -> Token | None:
             return head
         return None
     return None
+
+
+def _describes(clause: Token) -> bool:
+    """A relative clause whose subject is the relative pronoun, in the active voice."""
+    subject = next((c for c in clause.children if c.dep_ == "nsubj"), None)
+    return (
+        clause.dep_ == "relcl"
+        and subject is not None
+        and subject.tag_ in ("WDT", "WP")
+        and not any(c.dep_ in ("auxpass", "nsubjpass") for c in clause.children)
+    )
 
 
 def _event_text(token: Token) -> str:
@@ -366,17 +396,27 @@ def _place(argument: Token, event: Token | None, inside: set[int]) -> str | None
                         return name
                     if obj.ent_type_ in _NOT_PLACE_LABELS:
                         continue  # a person or a date is not where
+                    # "at the Maelbeek metro station", "outside Collins's office", "at an
+                    # event in her Arizona district"; not "on the Stone case"
                     named = [
                         t
                         for t in obj.subtree
                         if t.pos_ == "PROPN"
                         and t.i not in inside
                         and (t.ent_type_ not in _NOT_PLACE_LABELS or t.dep_ == "poss")
+                        and (t.ent_type_ in _PLACE_LABELS or _names_a_place(t))
                     ]
-                    # "at the Maelbeek metro station", "outside Collins's office"
                     if named:
                         return " ".join(t.text for t in named)
     return None
+
+
+def _names_a_place(token: Token) -> bool:
+    """A name on a place noun: "Maelbeek" of "the Maelbeek metro station"."""
+    head = token
+    while head.dep_ in ("compound", "poss", "amod", "nmod", "case") and head.head.i != head.i:
+        head = head.head
+    return head.lemma_.lower() in _sets()["place_nouns"]
 
 
 def _deictic(event: Token) -> str | None:
@@ -416,7 +456,8 @@ def _time(argument: Token, event: Token | None, inside: set[int]) -> str | None:
             for word in words:
                 if adverb is None and word.lower_ in _sets()["time_adverbs"]:
                     adverb = word.lower_
-    # a date deeper inside a phrase on the event: "ahead of Tuesday's two contests"
+    # a date deeper inside a phrase on the event: "ahead of Tuesday's two contests", kept
+    # with its relation ("Ahead of Tuesday" is not Tuesday)
     for owner in owners[1:]:
         for child in owner.children:
             if child.dep_ not in ("prep", "advmod"):  # "ahead of" is tagged an adverb
@@ -424,6 +465,8 @@ def _time(argument: Token, event: Token | None, inside: set[int]) -> str | None:
             inner = {t.i for t in child.subtree}
             for ent in doc.ents:
                 if ent.label_ == "DATE" and ent.root.i in inner and ent.root.i not in inside:
+                    if child.lower_ in _sets()["time_relations"] and child.i < ent.start:
+                        return doc[child.i : ent.end].text
                     return ent.text
     return _subject_date(argument, inside) or _lead_clause_date(event, inside) or adverb
 
@@ -438,9 +481,10 @@ def _lead_clause_date(event: Token | None, inside: set[int]) -> str | None:
     if event is None:
         return None
     doc = event.doc
-    for lead in event.lefts:
-        if lead.dep_ not in ("ccomp", "parataxis"):
-            continue
+    leads = [t for t in event.lefts if t.dep_ in ("ccomp", "parataxis")]
+    # "We already knew that ... the special election on April 18 topped 37 percent — ..."
+    leads += [c for lead in leads for c in lead.children if c.dep_ == "ccomp"]
+    for lead in leads:
         phrase: set[int] = set()
         for child in lead.children:
             if child.dep_ in ("nsubj", "nsubjpass", "prep"):

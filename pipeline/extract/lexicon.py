@@ -81,11 +81,14 @@ class Lexicon:
     unit_sizes: dict[str, tuple[int, ...]]
     cased_units: dict[str, UnitInfo]
     glued_only: frozenset[str]
+    article_units: frozenset[str]
+    unit_bases: dict[str, str]
     ambiguous: dict[str, tuple[UnitInfo, ...]]
     currency_symbols: dict[str, str]
     currency_codes: dict[str, str]
     small_name_prefixes: frozenset[str]
     small_name_below: float
+    glued_only_symbols: frozenset[str]
     dollar_countries: dict[str, str]
     dollar_suffixes: dict[str, str]
     qualifiers_before: dict[tuple[str, ...], str]
@@ -93,6 +96,8 @@ class Lexicon:
     qualifier_sizes: dict[str, tuple[int, ...]]
     qualifiers_after: dict[tuple[str, ...], str]
     range_connectors: frozenset[str]
+    size_signs: frozenset[str]
+    same_currency: dict[str, int]
     up_verbs: frozenset[str]
     down_verbs: frozenset[str]
     label_words: frozenset[str]
@@ -159,11 +164,20 @@ def _pint_definitions() -> tuple[dict[str, list[str]], dict[str, list[str]]]:
     return units, prefixes
 
 
-def _units(data: dict) -> tuple[dict[tuple[str, ...], UnitInfo], dict[str, UnitInfo]]:
-    """Unit phrases (lowercase token tuples) and case-sensitive symbols, from data and pint."""
+def _units(
+    data: dict,
+) -> tuple[dict[tuple[str, ...], UnitInfo], dict[str, UnitInfo], dict[str, str]]:
+    """Unit phrases, case-sensitive symbols and prefixed units' bases, from data and pint.
+
+    Phrases are lowercase token tuples; a prefixed unit's base is "farad" for "nanofarad". A
+    symbol listed in ``[ambiguous]`` ("F", "C") is left to the disambiguator: pint's reading
+    of it is not made a plain surface.
+    """
     phrases: dict[tuple[str, ...], UnitInfo] = {}
     cased: dict[str, UnitInfo] = {}
     by_name: dict[str, UnitInfo] = {}
+    bases: dict[str, str] = {}
+    ambiguous = set(data["ambiguous"])
 
     def add(surface: str, info: UnitInfo) -> None:
         key = tuple(surface.lower().split())
@@ -171,6 +185,8 @@ def _units(data: dict) -> tuple[dict[tuple[str, ...], UnitInfo], dict[str, UnitI
             phrases[key] = info
 
     def add_symbol(symbol: str, info: UnitInfo) -> None:
+        if symbol in ambiguous:
+            return
         if symbol.lower() != symbol:
             cased.setdefault(symbol, info)
             if len(symbol) == 1:
@@ -183,6 +199,8 @@ def _units(data: dict) -> tuple[dict[tuple[str, ...], UnitInfo], dict[str, UnitI
         info = by_name.setdefault(entry["name"], UnitInfo(entry["name"], entry["kind"]))
         for surface in entry.get("surfaces", []):
             add(surface, info)
+        if "base" in entry:
+            bases[entry["name"]] = entry["base"]
     for entry in entries:  # pint's surfaces after every typed one: typed surfaces win
         if "pint" not in entry:
             continue
@@ -198,6 +216,7 @@ def _units(data: dict) -> tuple[dict[tuple[str, ...], UnitInfo], dict[str, UnitI
             prefix_symbol = pint_prefixes[prefix][0]
             name = prefix + entry["name"]
             prefixed = by_name.setdefault(name, UnitInfo(name, info.kind))
+            bases.setdefault(name, entry["name"])
             for variant in {prefix_symbol, *(a for a in pint_prefixes[prefix][1:] if a in "µμ")}:
                 add_symbol(variant + symbol, prefixed)
             for word in words:
@@ -206,7 +225,7 @@ def _units(data: dict) -> tuple[dict[tuple[str, ...], UnitInfo], dict[str, UnitI
             add(_plural(name), prefixed)
     for symbol, name in data["cased"].items():
         cased[symbol] = by_name.setdefault(name, UnitInfo(name, "other"))
-    return phrases, cased
+    return phrases, cased, bases
 
 
 def _currencies(data: dict, phrases: dict[tuple[str, ...], UnitInfo]) -> dict[str, str]:
@@ -268,7 +287,7 @@ def lexicon() -> Lexicon:
     data = {name: tomllib.loads((DATA / f"{name}.toml").read_text("utf-8")) for name in _FILES}
     numbers, units, money = data["numbers"], data["units"], data["currencies"]
     qualifiers, nots = data["qualifiers"], data["not_figures"]
-    phrases, cased = _units(units)
+    phrases, cased, bases = _units(units)
     codes = _currencies(money, phrases)
     by_name = {info.name: info for info in [*phrases.values(), *cased.values()]}
     before = _comparatives(qualifiers["comparatives"]) | _phrases(qualifiers["before"])
@@ -293,6 +312,8 @@ def lexicon() -> Lexicon:
         unit_sizes=_sizes(phrases, first=True),
         cased_units=cased,
         glued_only=frozenset(units["glued_only"]["surfaces"]),
+        article_units=frozenset(units["article_like"]["surfaces"]),
+        unit_bases=bases,
         ambiguous={
             surface: tuple(by_name.get(name) or UnitInfo(name, "other") for name in candidates)
             for surface, candidates in units["ambiguous"].items()
@@ -301,6 +322,7 @@ def lexicon() -> Lexicon:
         currency_codes=codes,
         small_name_prefixes=frozenset(money["small_is_a_name"]["prefixes"]),
         small_name_below=float(money["small_is_a_name"]["below"]),
+        glued_only_symbols=frozenset(money["glued_only"]["symbols"]),
         dollar_countries=dict(money["dollar_countries"]),
         dollar_suffixes=dict(money["dollar_suffixes"]),
         qualifiers_before=before,
@@ -308,6 +330,12 @@ def lexicon() -> Lexicon:
         qualifier_sizes=_sizes(before, first=False),
         qualifiers_after=after,
         range_connectors=frozenset(qualifiers["range"]["connectors"]),
+        size_signs=frozenset(qualifiers["range"]["size_signs"]),
+        same_currency={
+            name: group
+            for group, names in enumerate(money["same_currency"]["groups"])
+            for name in names
+        },
         up_verbs=frozenset(qualifiers["verbs"]["up"]),
         down_verbs=frozenset(qualifiers["verbs"]["down"]),
         label_words=frozenset(nots["label_words"]["words"]),

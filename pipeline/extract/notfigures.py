@@ -78,7 +78,7 @@ def is_identifier(doc: Doc, num: Num, unit: UnitInfo | None) -> bool:
         before = doc[num.i - 2]
         if not before.whitespace_ and any(c.isalpha() for c in before.text):
             return True  # "F-35", "A320-200"
-    if prev.is_alpha and len(prev.text) == 1 and prev.lower_ not in ("a", "i"):
+    if prev.is_alpha and len(prev.text) == 1 and prev.text not in ("a", "i", "x", "A", "I"):
         return True  # "S P 500", "Model S 3"
     if tok.text[0] in "+-" and prev.is_alpha and prev.text.isupper():
         return True  # "COVID -19"

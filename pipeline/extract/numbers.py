@@ -37,7 +37,14 @@ def _digits() -> re.Pattern[str]:
         reverse=True,
     )
     prefixes = "|".join(
-        ["to-", "sub-", "minus-?", "[-+~≈]", *(re.escape(s.lower()) for s in symbols)]
+        [
+            "to-",
+            "sub-",
+            "minus-?",
+            "[a-z]?(?:[<>]=?|[≤≥])",  # a comparison, maybe of a variable: ">30", "x>10"
+            "[-+~≈]",
+            *(re.escape(s.lower()) for s in symbols),
+        ]
     )
     return re.compile(
         rf"^(?P<pre>{prefixes})?(?P<sign>[-+])?(?P<num>{_NUMBER})(?P<suf>(?:[^\d\s/,][^\s]*)?)$",
@@ -211,14 +218,20 @@ def glued_unit(suffix: str, *, money_or_noun: bool = False) -> tuple[float, Unit
     return None
 
 
-_RANGE_IN_TOKEN = re.compile(
-    rf"^(?P<a>(?:{_NUMBER})[A-Za-z]{{0,2}})(?P<sep>[-–~]|to)(?P<b>[-+]?(?:{_NUMBER})[^\s]*)$"
-)
+@cache
+def _range_in_token() -> re.Pattern[str]:
+    """Two numbers in one token; the second may repeat the currency symbol ("50-$60")."""
+    symbols = sorted((s for s in lexicon().currency_symbols if not s.isalpha()), key=len)
+    money = "|".join(re.escape(s) for s in reversed(symbols))
+    return re.compile(
+        rf"^(?P<a>(?:{_NUMBER})[A-Za-z]{{0,2}})(?P<sep>[-–~]|to)"
+        rf"(?P<b>[-+]?(?:{money})?(?:{_NUMBER})[^\s]*)$"
+    )
 
 
 def split_range(text: str) -> tuple[str, str] | None:
     """Split one token that is a range ("20~100", "5k-20k", "10–15") into its two numbers."""
-    match = _RANGE_IN_TOKEN.match(text)
+    match = _range_in_token().match(text)
     if match is None:
         return None
     return match.group("a"), match.group("b")

@@ -1,4 +1,4 @@
-"""The figures grammar over spaCy tokens: numbers (digits, words, money) and the unit after them.
+"""The figures grammar over spaCy tokens: numbers written in digits, in words, and as money.
 
 Each reader takes a token index and returns a frozen record of what it read, with token and
 character bounds; every word list comes from :func:`pipeline.extract.lexicon.lexicon`.
@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from pipeline.extract import numbers as nb
 from pipeline.extract.lexicon import UnitInfo, lexicon
+from pipeline.extract.unitsense import money_surface
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -39,23 +40,11 @@ class Num:
     continues_range: bool = False  # token began with "to-" ("to-260,000")
     surface: str = ""  # the unit's surface when it was glued and ambiguous ("5C", "10'")
     suspended: bool = False  # "four-" in "four-, five- and six-cylinder"
+    ordinal: bool = False  # "the tenth" read as 10, only as a range's end or a bound
 
 
-@dataclass(frozen=True, slots=True)
-class UnitSpan:
-    """A unit read after a number, ending before token ``j`` / char ``end``.
-
-    ``candidates`` holds the units an ambiguous surface may mean (first: the fallback).
-    """
-
-    info: UnitInfo
-    j: int
-    end: int
-    surface: str = ""
-    candidates: tuple[UnitInfo, ...] = ()
-
-
-def _end(doc: Doc, j: int) -> int:
+def end_of(doc: Doc, j: int) -> int:
+    """The character offset just past token ``j - 1``."""
     tok = doc[j - 1]
     return tok.idx + len(tok)
 
@@ -133,28 +122,32 @@ def _word_number(doc: Doc, i: int) -> Num | None:
     nxt = doc[i + 1].lower_ if i + 1 < n else ""
     if low in ("a", "an"):  # "a dozen", "a third", "a million", "a quarter million"
         if nxt in lex.groups:
-            return Num(i, i + 2, tok.idx, _end(doc, i + 2), lex.groups[nxt], digits=False)
+            return Num(i, i + 2, tok.idx, end_of(doc, i + 2), lex.groups[nxt], digits=False)
         if nxt in lex.fractions and nxt not in ("second",):
             value = 1.0 / lex.fractions[nxt]
             if i + 2 < n and doc[i + 2].lower_ in lex.scales:
                 scale = lex.scales[doc[i + 2].lower_]
-                return Num(i, i + 3, tok.idx, _end(doc, i + 3), value * scale, digits=False)
+                return Num(i, i + 3, tok.idx, end_of(doc, i + 3), value * scale, digits=False)
             if nxt in ("third", "quarter", "half", "fifth", "tenth") and fraction_context(
                 doc, i + 2
             ):
-                end = _end(doc, i + 2)
+                end = end_of(doc, i + 2)
                 return Num(i, i + 2, tok.idx, end, value, digits=False, fraction=True)
             return None
         if nxt in lex.scales:
             value, j, _ = _word_sequence(doc, i + 1, lex.scales[nxt])
-            return Num(i, j, tok.idx, _end(doc, j), value, digits=False, scaled=True)
+            return Num(i, j, tok.idx, end_of(doc, j), value, digits=False, scaled=True)
         return None
     if low in ("half", "quarter") and i + 1 < n and doc[i + 1].lower_ in lex.scales:
         value = lex.scales[doc[i + 1].lower_] / lex.fractions[low]  # "half million"
-        return Num(i, i + 2, tok.idx, _end(doc, i + 2), value, digits=False, scaled=True)
+        return Num(i, i + 2, tok.idx, end_of(doc, i + 2), value, digits=False, scaled=True)
     if (
         low == "half"
-        and (fraction_context(doc, i + 1) or (i + 1 < n and doc[i + 1].tag_ == "DT"))
+        and (
+            fraction_context(doc, i + 1)
+            or (i + 1 < n and doc[i + 1].tag_ == "DT")
+            or (i > 0 and doc[i - 1].lower_ == "than")  # "more than half", a share
+        )
         and (i + 1 >= n or doc[i + 1].text not in DASHES)
     ):
         return Num(i, i + 1, tok.idx, tok.idx + len(tok), 0.5, digits=False, fraction=True)
@@ -173,7 +166,7 @@ def _word_number(doc: Doc, i: int) -> Num | None:
             base *= lex.vague[doc[i + 2].lower_]
             j = i + 3
         high = 120.0 if low == "dozens" and j == i + 1 else base * 10
-        return Num(i, j, tok.idx, _end(doc, j), base, high=high, digits=False)
+        return Num(i, j, tok.idx, end_of(doc, j), base, high=high, digits=False)
     value = nb.word_value(low)
     if value is None:
         return None
@@ -185,7 +178,7 @@ def _word_number(doc: Doc, i: int) -> Num | None:
         and doc[i + 2].lower_.endswith("s")
     ):  # "two-thirds" split by the tokenizer
         value /= lex.fractions[doc[i + 2].lower_]
-        return Num(i, i + 3, tok.idx, _end(doc, i + 3), value, digits=False, fraction=True)
+        return Num(i, i + 3, tok.idx, end_of(doc, i + 3), value, digits=False, fraction=True)
     total, j, scaled = _word_sequence(doc, i, value)
     if j < n and doc[j].lower_ in lex.fractions and doc[j].lower_ not in ("second",):
         word = doc[j].lower_
@@ -195,9 +188,9 @@ def _word_number(doc: Doc, i: int) -> Num | None:
             value = total / lex.fractions[word]  # "three quarters", "one fifth of"
             if j + 1 < n and doc[j + 1].lower_ in lex.scales:
                 value *= lex.scales[doc[j + 1].lower_]
-                return Num(i, j + 2, tok.idx, _end(doc, j + 2), value, digits=False)
-            return Num(i, j + 1, tok.idx, _end(doc, j + 1), value, digits=False, fraction=True)
-    return Num(i, j, tok.idx, _end(doc, j), total, digits=False, scaled=scaled)
+                return Num(i, j + 2, tok.idx, end_of(doc, j + 2), value, digits=False)
+            return Num(i, j + 1, tok.idx, end_of(doc, j + 1), value, digits=False, fraction=True)
+    return Num(i, j, tok.idx, end_of(doc, j), total, digits=False, scaled=scaled)
 
 
 def _noun_follows(doc: Doc, j: int) -> bool:
@@ -221,6 +214,15 @@ def _currency_of_prefix(prefix: str) -> str | None:
     if prefix.endswith("$") and prefix[:-1] in lex.dollar_countries:
         return lex.dollar_countries[prefix[:-1]]
     return None
+
+
+_MONEY_DIGITS = re.compile(r"\d,\d{3}|\.\d\d(?!\d)|\d(?:bn|m|k|mn)$", re.IGNORECASE)
+
+
+def _money_form(doc: Doc, i: int) -> bool:
+    """Whether token ``i`` is written as money: cents, thousands, or a scale after it."""
+    nxt = doc[i + 1].lower_ if i + 1 < len(doc) else ""
+    return _MONEY_DIGITS.search(doc[i].text) is not None or nxt in lexicon().scales
 
 
 def digit_number(doc: Doc, i: int, *, currency: bool = False) -> Num | None:
@@ -251,17 +253,19 @@ def digit_number(doc: Doc, i: int, *, currency: bool = False) -> Num | None:
         and not parsed.suffix
     ):
         return None  # "PS5", "RM2": product names, not money
+    if currency_name and prefix.upper() in lex.glued_only_symbols and not _money_form(doc, i):
+        return None
     unit = UnitInfo(currency_name, "currency") if currency_name else None
     value = parsed.value
     scaled = False
     suffix = parsed.suffix
     money_or_noun = bool(currency_name or currency)
-    glued_surface = ""
+    glued_surface = money_surface(text[: len(prefix)]) if currency_name else ""
     if suffix:
         glued = nb.glued_unit(suffix, money_or_noun=money_or_noun or _noun_follows(doc, i + 1))
         if glued is None:
             bare = suffix[:-1] if suffix.endswith(".") and len(suffix) > 1 else suffix
-            if bare not in lex.ambiguous:
+            if bare not in lex.ambiguous or bare.lower() in lex.glued_suffixes:
                 return None
             glued = (1.0, lex.ambiguous[bare][0])
             glued_surface = bare
@@ -270,14 +274,20 @@ def digit_number(doc: Doc, i: int, *, currency: bool = False) -> Num | None:
         scaled = scale != 1.0
         if glued_info is not None:
             unit = glued_info
-            if suffix in lex.ambiguous or suffix.lower() in lex.ambiguous:
-                glued_surface = suffix
+            bare = suffix[:-1] if suffix.endswith(".") and len(suffix) > 1 else suffix
+            tries = (suffix, bare, *((suffix.lower(), bare.lower()) if len(suffix) > 1 else ()))
+            # as the model's trainer reads surfaces; "9.8″." ends a sentence: the surface is "″"
+            glued_surface = next((s for s in tries if s in lex.ambiguous), "")
     change = {"sub-": "<", "+": "up", "~": "~", "≈": "~"}.get(prefix, "=")
     start = tok.idx if prefix and prefix != "to-" else tok.idx + parsed.num_start
     if prefix == "to-":
         start = tok.idx + 3
     if prefix in ("~", "≈", "+"):
         start = tok.idx
+    comparison = prefix.lstrip("abcdefghijklmnopqrstuvwxyz")
+    if comparison and comparison[0] in "<>≤≥":
+        change = ">" if comparison[0] in ">≥" else "<"
+        start = tok.idx + len(prefix) - len(comparison)  # "x>10": the bound is ">10"
     j = i + 1
     n = len(doc)
     while j < n and not suffix:
@@ -306,7 +316,7 @@ def digit_number(doc: Doc, i: int, *, currency: bool = False) -> Num | None:
         if extra is not None and extra < 1 and parsed.value == int(parsed.value):
             value += extra if value >= 0 else -extra
             j += 1
-    end = _end(doc, j) if j > i + 1 else tok.idx + len(tok)
+    end = end_of(doc, j) if j > i + 1 else tok.idx + len(tok)
     return Num(
         i,
         j,
@@ -325,7 +335,9 @@ def digit_number(doc: Doc, i: int, *, currency: bool = False) -> Num | None:
 def _number_words() -> frozenset[str]:
     """Words that can begin a spelled-out number (see :func:`_word_number`)."""
     lex = lexicon()
-    return frozenset({"a", "an", "half", "quarter", *lex.vague, *lex.cardinals, *lex.tens})
+    return frozenset(
+        {"a", "an", "half", "quarter", *lex.vague, *lex.cardinals, *lex.tens, *lex.ordinals}
+    )
 
 
 _STARTS: list[tuple[frozenset[str], re.Pattern[str], tuple[str, ...]]] = []
@@ -400,7 +412,7 @@ def _money(doc: Doc, i: int, name: str, start: int) -> Num | None:
         letters = nb.scale_letter(doc[j].text, money_or_noun=True)
         if letters is not None:
             value *= letters
-            end = _end(doc, j + 1)
+            end = end_of(doc, j + 1)
             j += 1
             scaled = True
     unit = num.unit if num.unit is not None else UnitInfo(name, "currency")
@@ -414,6 +426,7 @@ def _money(doc: Doc, i: int, name: str, start: int) -> Num | None:
         unit=unit,
         currency=True,
         scaled=scaled,
+        surface=num.surface or money_surface(doc[i - 1].text),
     )
 
 
@@ -432,11 +445,36 @@ def _strip_prefix(doc: Doc, i: int, skip: int) -> Num | None:
         return replace(
             num,
             j=i + 2,
-            end=_end(doc, i + 2),
+            end=end_of(doc, i + 2),
             value=value * lexicon().scales[doc[i + 1].lower_],
             scaled=True,
         )
     return num
+
+
+_ORDINAL_SUFFIXES = ("st", "nd", "rd", "th")
+
+
+def ordinal_number(doc: Doc, i: int) -> Num | None:
+    """An ordinal at token ``i`` as its number ("tenth", "10th"), "the" before it included.
+
+    Only where nothing it ranks follows ("the tenth century", "the 10th of May", "the third
+    straight day" are no numbers). The range and bound grammar decides whether it is one.
+    """
+    tok = doc[i]
+    rank = lexicon().ordinals.get(tok.lower_)
+    value = float(rank) if rank is not None else None
+    if value is None and tok.text[:1].isdigit() and tok.lower_.endswith(_ORDINAL_SUFFIXES):
+        parsed = nb.parse_digits(tok.text)
+        if parsed is not None and not parsed.prefix and parsed.suffix in _ORDINAL_SUFFIXES:
+            value = parsed.value
+    if value is None:
+        return None
+    nxt = doc[i + 1] if i + 1 < len(doc) else None
+    if nxt is not None and (nxt.pos_ in ("NOUN", "PROPN", "ADJ", "NUM") or nxt.lower_ == "of"):
+        return None
+    first = i - 1 if i > 0 and doc[i - 1].lower_ == "the" else i
+    return Num(first, i + 1, doc[first].idx, end_of(doc, i + 1), value, digits=False, ordinal=True)
 
 
 def read_number(doc: Doc, i: int) -> Num | None:
@@ -445,9 +483,12 @@ def read_number(doc: Doc, i: int) -> Num | None:
     tok = doc[i]
     n = len(doc)
     name = lex.currency_symbols.get(tok.text) or lex.currency_symbols.get(tok.text.upper())
+    if name is not None and tok.text.upper() in lex.glued_only_symbols:
+        name = None  # "R18.00" is one token; a spaced "R" is a letter
     if name is None and tok.text in lex.currency_codes and tok.text.isupper():
         name = lex.currency_codes[tok.text]
-    if name is None and tok.lower_ in lex.dollar_countries and i + 2 < n and doc[i + 1].text == "$":
+    country = name is None and tok.lower_ in lex.dollar_countries and not tok.text.islower()
+    if country and i + 2 < n and doc[i + 1].text == "$":  # not "by a $77 million margin"
         num = _money(doc, i + 2, lex.dollar_countries[tok.lower_], tok.idx)  # "US $80 million"
         return replace(num, i=i) if num is not None else None
     if name is not None and i + 1 < n:
@@ -466,119 +507,3 @@ def read_number(doc: Doc, i: int) -> Num | None:
             end = tok.idx + len(head)
             return Num(i, i + 1, tok.idx, end, value, digits=head.isdigit(), suspended=True)
     return _word_number(doc, i)
-
-
-_QUOTES = frozenset({"'", '"'})
-
-
-def _quote_opened(doc: Doc, i: int) -> bool:
-    """Whether a quotation mark opened before token ``i`` in its sentence is still open."""
-    sent_start = doc[i].sent.start
-    return sum(1 for t in doc[sent_start:i] if t.text in _QUOTES) % 2 == 1
-
-
-def _single_unit(doc: Doc, k: int) -> tuple[UnitInfo | None, str, tuple[UnitInfo, ...]]:
-    """A one-token unit at ``k``: (unit, surface, candidates when the surface is ambiguous).
-
-    A period the tokenizer left on a sentence's last word is not part of it ("5 F.").
-    """
-    lex = lexicon()
-    surface = doc[k].text
-    if (
-        surface.endswith(".")
-        and len(surface) > 1
-        and surface not in lex.ambiguous
-        and (surface.lower(),) not in lex.unit_phrases
-    ):
-        surface = surface[:-1]
-    low = surface.lower()
-    candidates = lex.ambiguous.get(surface) or (
-        lex.ambiguous.get(low, ()) if len(surface) > 1 else ()
-    )
-    if candidates:
-        return candidates[0], surface, candidates
-    if surface in lex.cased_units:
-        return lex.cased_units[surface], surface, ()
-    if surface in lex.currency_codes and surface.isupper():
-        return UnitInfo(lex.currency_codes[surface], "currency"), surface, ()
-    if surface in lex.currency_symbols and not surface.isalpha():  # "100,000 ₭"
-        return UnitInfo(lex.currency_symbols[surface], "currency"), surface, ()
-    return lex.unit_phrases.get((low,)), surface, ()
-
-
-def read_unit(doc: Doc, num: Num) -> UnitSpan | None:
-    """The unit phrase written right after ``num`` (longest match): "per cent", "km/h", "C"."""
-    lex = lexicon()
-    j = num.j
-    n = len(doc)
-    k = j
-    if k < n and doc[k].text in DASHES and not doc[k - 1].whitespace_:
-        k += 1  # "16-year-old", "12-inch"
-    if k >= n:
-        return None
-    sizes = lex.unit_sizes.get(doc[k].lower_, ())
-    if 1 not in sizes:
-        sizes = (*sizes, 1)
-    for size in sizes:
-        if k + size > n:
-            continue
-        candidates: tuple[UnitInfo, ...] = ()
-        surface = doc[k].text
-        if size == 1:
-            info, surface, candidates = _single_unit(doc, k)
-        else:
-            info = lex.unit_phrases.get(tuple(t.lower_ for t in doc[k : k + size]))
-        if info is None:
-            continue
-        glued = not doc[k - 1].whitespace_
-        if surface in _QUOTES and (not glued or k + 1 >= n or _quote_opened(doc, k)):
-            continue  # 10' is ten feet; 'I was 10' closes a quotation
-        if size == 1 and surface.lower() in lex.glued_only and not glued and not candidates:
-            continue
-        if info.name == "year of age" or k == j or surface.lower() in ("-year-old", "year-old"):
-            return UnitSpan(info, k + size, _end(doc, k + size), surface, candidates)
-        if k > j and info.kind in ("length", "mass", "duration", "other", "area", "speed"):
-            return UnitSpan(info, k + size, _end(doc, k + size), surface, candidates)
-    return None
-
-
-def read_rate(doc: Doc, j: int) -> tuple[str, int, int] | None:
-    """Read "per barrel", "a year", "/h" after a unit: returns (name, next token, end char)."""
-    lex = lexicon()
-    rate_units = {"second", "minute", "hour", "day", "week", "month", "year", "night", "quarter"}
-    n = len(doc)
-    if j + 1 >= n:
-        return None
-    w = doc[j].lower_
-    if w in ("per", "/"):
-        for size in range(min(3, n - j - 1), 0, -1):
-            words = tuple(t.lower_ for t in doc[j + 1 : j + 1 + size])
-            if len(words[-1]) > 1 and words[-1].endswith(".") and words not in lex.unit_phrases:
-                words = (*words[:-1], words[-1][:-1])  # "per sq m." ending a sentence
-            info = lex.unit_phrases.get(words)
-            if info is not None:
-                return info.name, j + 1 + size, _end(doc, j + 1 + size)
-        nxt = doc[j + 1]
-        if nxt.pos_ in UNIT_NOUN_POS or nxt.lower_ in rate_units or nxt.lower_ == "annum":
-            name = "year" if nxt.lower_ == "annum" else nxt.lemma_.lower()
-            return name, j + 2, _end(doc, j + 2)
-    if w in ("a", "an") and j + 1 < n:  # "$84.50 a barrel": a unit that is not ambiguous
-        info = lex.unit_phrases.get((doc[j + 1].lower_,))
-        plain = doc[j + 1].text not in lex.ambiguous and doc[j + 1].lower_ not in lex.ambiguous
-        if info is not None and plain and info.kind in ("other", "mass", "length", "area"):
-            return info.name, j + 2, _end(doc, j + 2)
-    if w in ("a", "an", "each", "every") and doc[j + 1].lower_ in rate_units | {"annum"}:
-        nxt = doc[j + 1]
-        if j + 2 < n and doc[j + 2].lower_ in ("ago", "earlier", "later", "before", "after"):
-            return None
-        return ("year" if nxt.lower_ == "annum" else nxt.lower_), j + 2, _end(doc, j + 2)
-    if (
-        w in ("a", "per")
-        and j + 2 < n
-        and doc[j + 1].text in DASHES
-        and doc[j + 2].lower_ in rate_units
-    ):
-        return doc[j + 2].lower_, j + 3, _end(doc, j + 3)
-    if w.startswith(("a-", "per-")) and w.split("-", 1)[1] in rate_units:
-        return w.split("-", 1)[1], j + 1, _end(doc, j + 1)
-    return None

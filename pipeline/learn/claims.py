@@ -1,4 +1,9 @@
-"""``newsledger train claims``: learn which cue candidates make a claim, from PolNeAR train.
+"""``newsledger train claims``: learn the claims models from PolNeAR train.
+
+Two learned parts: the cue judge below (which cue candidates beyond the lexicon make a claim),
+and the cue, content and source taggers (:mod:`pipeline.learn.claims_crf`), trained here for
+each fold and for the final model, written beside the judge's JSON, which lists their
+digests under ``taggers``.
 
 Every article is run through :func:`~pipeline.extract.claims.extract_claims` with a recorder
 as judge: it sees each cue candidate beyond the lexicon that the extractor would judge
@@ -8,9 +13,9 @@ that attribution's source (or both have none). A logistic regression
 (:mod:`pipeline.extract.attribution.model` defines the features) learns from those labels.
 
 The threshold and the reported scores come from article-level k-fold cross-validation run end
-to end: each fold's model extracts the claims of the fold's held-out articles and the eval's
-scorer (:func:`pipeline.evaluate.claims.score`) scores them, for each threshold of a small
-grid; the threshold with the best pooled content F1 is kept, and the final model is learned on
+to end: each fold's judge and taggers extract the claims of the fold's held-out articles and
+the eval's scorer (:func:`pipeline.evaluate.claims.score`) scores them, for each threshold of a
+small grid; the threshold with the best pooled content F1 is kept, and the final model is learned on
 every article. The model file records the digests of the training data and of this code.
 
 Determinism: articles are sorted by id, folds are the index modulo k, features are counted
@@ -27,13 +32,16 @@ from __future__ import annotations
 import hashlib
 import math
 import os
+import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from spacy.tokens import Doc
 
 from pipeline.evaluate.claims import Gold, Pred, gold_attributions, matches, score
+from pipeline.extract.attribution.crf import Taggers
 from pipeline.extract.attribution.cues import Cue
 from pipeline.extract.attribution.model import MODEL_PATH, CueModel, cue_features
 from pipeline.extract.attribution.quotes import Quote
@@ -44,12 +52,14 @@ from pipeline.learn import (
     TrainReport,
     TrainRequest,
     canonical_json,
+    claims_crf,
     code_digest,
     deterministic,
     files_digest,
     read_jsonl,
     write_atomic,
 )
+from pipeline.learn.claims_crf import TaggerArticle, tagger_article
 
 #: The training pool: PolNeAR's 840 training articles (dev and test are never read here).
 DEFAULT_DATA = SHARED_EVAL / "claims" / "polnear-train.jsonl"
@@ -75,6 +85,7 @@ class Article:
     doc: Doc
     golds: tuple[Gold, ...]
     to_gold: ToGold
+    tagging: TaggerArticle
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,7 +143,8 @@ def _parsed(rows: Sequence[dict], path: Path) -> list[Article]:
     out = []
     for row in sorted(rows, key=lambda r: r["id"]):
         doc, to_gold = docs[row["id"]]
-        out.append(Article(row["id"], doc, tuple(gold_attributions(row)), to_gold))
+        golds = tuple(gold_attributions(row))
+        out.append(Article(row["id"], doc, golds, to_gold, tagger_article(doc, row, to_gold)))
     return out
 
 
@@ -153,7 +165,7 @@ def examples(article: Article) -> list[Example]:
     from pipeline.extract.claims import extract_claims
 
     recorder = _Recorder()
-    list(extract_claims(article.doc, judge=recorder))
+    list(extract_claims(article.doc, judge=recorder, taggers=False))
     out = []
     for lemma, span, speaker, features in recorder.seen:
         content = article.to_gold(*span)
@@ -212,11 +224,13 @@ def _folds(articles: Sequence[Article], k: int) -> list[list[int]]:
     return [[i for i in range(len(articles)) if i % k == fold] for fold in range(k)]
 
 
-def _predictions(article: Article, model: CueModel) -> list[Pred]:
+def _predictions(
+    article: Article, model: CueModel, taggers: Taggers | Literal[False]
+) -> list[Pred]:
     from pipeline.extract.claims import extract_claims
 
     out = []
-    for claim in extract_claims(article.doc, judge=model):
+    for claim in extract_claims(article.doc, judge=model, taggers=taggers):
         speaker = None
         if claim.speaker_start is not None and claim.speaker_end is not None:
             speaker = article.to_gold(claim.speaker_start, claim.speaker_end)
@@ -225,21 +239,31 @@ def _predictions(article: Article, model: CueModel) -> list[Pred]:
 
 
 def cross_validate(
-    articles: Sequence[Article], per_article: Sequence[list[Example]], k: int
+    articles: Sequence[Article],
+    per_article: Sequence[list[Example]],
+    k: int,
+    *,
+    progress: bool = False,
 ) -> dict[str, object]:
     """End-to-end scores of article-level k-fold models, per threshold; the best one chosen."""
     pooled: dict[float, tuple[list[tuple[Gold, ...]], list[list[Pred]]]] = {
         t: ([], []) for t in THRESHOLDS
     }
     fold_f1: dict[float, list[float]] = {t: [] for t in THRESHOLDS}
-    for held in _folds(articles, k):
+    for fold, held in enumerate(_folds(articles, k)):
         held_set = set(held)
         train = [e for i, ex in enumerate(per_article) if i not in held_set for e in ex]
         base = fit(train)
+        with tempfile.TemporaryDirectory() as scratch:
+            card = Path(scratch) / "claims.json"
+            kept = [a.tagging for i, a in enumerate(articles) if i not in held_set]
+            taggers = claims_crf.load(card, claims_crf.train_taggers(kept, card))
+            if progress:
+                print(f"claims: fold {fold + 1}/{k} taggers trained", flush=True)
         for threshold in THRESHOLDS:
             model = with_threshold(base, train, threshold)
             golds = [articles[i].golds for i in held]
-            preds = [_predictions(articles[i], model) for i in held]
+            preds = [_predictions(articles[i], model, taggers) for i in held]
             pooled[threshold][0].extend(golds)
             pooled[threshold][1].extend(preds)
             fold_f1[threshold].append(score(golds, preds)["content"]["f1"])  # type: ignore[index]
@@ -272,20 +296,24 @@ def train(request: TrainRequest) -> TrainReport:
         articles.extend(_parsed(read_jsonl(path, request.limit), path))
     articles.sort(key=lambda a: a.gold_id)
     per_article = [examples(article) for article in articles]
-    cv = cross_validate(articles, per_article, request.folds)
+    progress = request.limit is None
+    cv = cross_validate(articles, per_article, request.folds, progress=progress)
     model = fit([e for ex in per_article for e in ex], threshold=float(cv["threshold"]))  # type: ignore[arg-type]
     data_digest = files_digest(list(paths), limit=request.limit)
+    out = request.out or MODEL_PATH
+    taggers = claims_crf.train_taggers([a.tagging for a in articles], out)
     payload = {
         "kind": "claims cue candidates: logistic regression",
         "lemmas": sorted(model.lemmas or ()),
         "bias": model.bias,
         "threshold": model.threshold,
         "weights": model.weights,
+        "taggers": taggers,
         "meta": {
             "data": sorted(p.name for p in paths),
             "data_sha256": data_digest,
             "code_sha256": code_digest(
-                claims_module, *claims_module.COMPONENTS, evaluate_module, _self()
+                claims_module, *claims_module.COMPONENTS, evaluate_module, claims_crf, _self()
             ),
             "examples": sum(len(ex) for ex in per_article),
             "positives": sum(e.label for ex in per_article for e in ex),
@@ -293,7 +321,6 @@ def train(request: TrainRequest) -> TrainReport:
             "cv": cv,
         },
     }
-    out = request.out or MODEL_PATH
     write_atomic(out, canonical_json(payload))
     return TrainReport(out, data_digest, {"cv": cv, "features": len(model.weights)})
 

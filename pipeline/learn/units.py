@@ -13,7 +13,9 @@ same data and code. Reported: grouped cross-validation accuracy on the training 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from pipeline.extract import unitsense
@@ -40,36 +42,108 @@ MIN_WEIGHT = 0.02
 #: Features seen in fewer training sentences than this are not learned from.
 MIN_COUNT = 1
 
-_AMOUNT = re.compile(r"(\d[\d,.]*)(\s?)([^\s\d,.;:!?()]+)")
+#: A number as the grammar reads one: "1/4", "5,000.50" (not a list's comma: "¥400, which").
+_NUMBER = r"\d+/\d+|\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_QUOTE_MARKS = "'\"′″"
+
+
+@dataclass(frozen=True, slots=True)
+class Amount:
+    """An amount in a training sentence as the pipeline sends it to the disambiguator."""
+
+    surface: str
+    glued: bool
+    value: float | None
+    number: str
+
+
+@cache
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """An amount (with a scale word: "2.1 million P") and the word after it; a symbol before."""
+    scales = "|".join(sorted(lexicon().scales, key=len, reverse=True))
+    after = re.compile(
+        rf"(?P<num>{_NUMBER})(?:\s(?P<scale>{scales}))?(?P<gap>\s?)(?P<word>[^\s\d,;:!?()]+)",
+        re.IGNORECASE,
+    )
+    before = re.compile(rf"(?P<symbol>[^\w\s])(?P<gap>\s?)(?P<num>{_NUMBER})")
+    return after, before
+
+
+def _value(number: str, scale: str | None) -> float:
+    top, _, bottom = number.replace(",", "").partition("/")
+    value = float(top) / float(bottom) if bottom and float(bottom) else float(top)
+    return value * (lexicon().scales[scale.lower()] if scale else 1.0)
+
+
+def _amounts(text: str) -> Iterator[tuple[str, Amount]]:
+    """(surface, amount) of every amount with an ambiguous surface, as the grammar reads them.
+
+    After the amount: the word as written, without a sentence's period, lowercased when longer
+    than a letter, or a quote mark that begins it ("12'"); before it: a symbol that names
+    several currencies ("¥500").
+    """
+    ambiguous = lexicon().ambiguous
+    after, before = _patterns()
+    for match in after.finditer(text):
+        word = match.group("word")
+        bare = word.rstrip(".") or word
+        tries = [word, bare] + ([word.lower(), bare.lower()] if len(word) > 1 else [])
+        if word[0] in _QUOTE_MARKS:
+            tries.append(word[0])
+        surface = next((s for s in tries if s in ambiguous), None)
+        if surface is not None:
+            value = _value(match.group("num"), match.group("scale"))
+            number = text[
+                match.start("num") : match.end("scale")
+                if match.group("scale")
+                else match.end("num")
+            ]
+            yield surface, Amount(surface, match.group("gap") == "", value, number)
+    for match in before.finditer(text):
+        symbol = match.group("symbol")
+        if unitsense.money_surface(symbol):
+            value = _value(match.group("num"), None)
+            yield symbol, Amount(symbol, match.group("gap") == "", value, match.group(0))
+
+
+def amount_of(text: str, unit: str | None) -> Amount:
+    """The amount of ``text`` whose ambiguous surface may mean ``unit`` (None: the first).
+
+    Without one, the first number with no surface (the model then reads only the words).
+    """
+    ambiguous = lexicon().ambiguous
+    fallback: Amount | None = None
+    for surface, amount in _amounts(text):
+        if unit is None or unit in {c.name for c in ambiguous[surface]}:
+            return amount
+        fallback = fallback or amount
+    if fallback is not None:
+        return fallback
+    bare = re.search(_NUMBER, text)
+    if bare is None:
+        return Amount("", False, None, "")
+    return Amount("", False, _value(bare.group(0), None), bare.group(0))
 
 
 def surface_of(text: str, unit: str | None) -> tuple[str, bool]:
-    """The ambiguous surface written after an amount in ``text`` and whether it is glued.
-
-    The first ``number surface`` pair whose surface may mean ``unit`` (any ambiguous surface
-    when ``unit`` is None); ``("", False)`` when there is none.
-    """
-    ambiguous = lexicon().ambiguous
-    fallback: tuple[str, bool] | None = None
-    for match in _AMOUNT.finditer(text):
-        glued = match.group(2) == ""
-        word = match.group(3)
-        for surface in (word, word.lower(), word.rstrip("'\"")[:1] or word):
-            candidates = ambiguous.get(surface)
-            if not candidates:
-                continue
-            if unit is None or unit in {c.name for c in candidates}:
-                return surface, glued
-            fallback = fallback or (surface, glued)
-    return fallback or ("", False)
+    """The ambiguous surface of an amount in ``text`` and whether it is glued (see amount_of)."""
+    amount = amount_of(text, unit)
+    return amount.surface, amount.glued
 
 
 def _examples(rows: Sequence[dict], *, with_gold: bool) -> list[tuple[list[str], str, str]]:
     """(features, surface, unit) of each row."""
     out = []
     for row in rows:
-        surface, glued = surface_of(row["text"], row["unit"] if with_gold else None)
-        out.append((unitsense.features(row["text"], surface, glued=glued), surface, row["unit"]))
+        amount = amount_of(row["text"], row["unit"] if with_gold else None)
+        features = unitsense.features(
+            row["text"],
+            amount.surface,
+            glued=amount.glued,
+            value=amount.value,
+            number=amount.number,
+        )
+        out.append((features, amount.surface, row["unit"]))
     return out
 
 

@@ -39,6 +39,8 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from pipeline.link import coverage
+
 #: Row kinds: how a key reaches a place.
 KIND_NAME, KIND_ALT, KIND_ALIAS, KIND_DEMONYM, KIND_FUZZY, KIND_ABBREV = 0, 1, 2, 3, 4, 5
 
@@ -238,6 +240,7 @@ _SCHEMA = {
     "longitude": pl.Float64,
     "population": pl.Int64,
     "approx": pl.Boolean,
+    "names": pl.Int32,
 }
 
 
@@ -447,6 +450,9 @@ def build_rows(geonames_dir: Path, all_countries: Path | None = None) -> pl.Data
     # Cities, grouped per admin1 for the admin1 points.
     by_admin1: dict[str, list[tuple[float, float, int]]] = defaultdict(list)
     city_by_name: dict[tuple[str, str], tuple[float, float]] = {}
+    metonyms: dict[int, list[str]] = defaultdict(list)
+    for city_id, texts in coverage.metonyms(geonames_dir / "metonyms.txt"):
+        metonyms[city_id].extend(texts)
     for c in cities:
         a1 = f"{c['cc']}.{c['admin1_code']}"
         if c["fclass"] == "P":
@@ -456,6 +462,7 @@ def build_rows(geonames_dir: Path, all_countries: Path | None = None) -> pl.Data
         alts = [a for a in c["alts"] if len(a) >= 3 and not (a.isupper() and len(a) <= 4)]
         names = [(c["name"], KIND_NAME)] + [(a, KIND_ALT) for a in alts]
         names += [(a, KIND_ALIAS) for a in CITY_ALIASES.get(c["geonameid"], ())]
+        names += [(a, KIND_ALIAS) for a in metonyms.get(c["geonameid"], ())]
         add(
             names,
             (
@@ -564,8 +571,15 @@ def build_rows(geonames_dir: Path, all_countries: Path | None = None) -> pl.Data
             ),
         )
 
+    # Airports, air bases, seas and regions that GeoNames' cities and admin files lack.
+    for names, place in coverage.regions(geonames_dir / "regions.txt", KIND_NAME, KIND_ALIAS):
+        add(names, place)
+    for names, place in coverage.airports(KIND_ALT, KIND_NAME):
+        add(names, place)
+
     # Admin1 divisions.
     admin1_point: dict[str, tuple[float, float]] = {}
+    iso = coverage.iso_divisions([(f[0], f[1], f[2]) for f in admin1_rows], name_key, fuzzy_key)
     for f in admin1_rows:
         code, name, ascii_name, gid = f[0], f[1], f[2], int(f[3])
         cc, a1 = code.split(".", 1)
@@ -589,6 +603,7 @@ def build_rows(geonames_dir: Path, all_countries: Path | None = None) -> pl.Data
             names.append((a1, KIND_ABBREV))
         elif cc == "CA":
             names += [(a, KIND_ABBREV) for a in CA_PROVINCE_ABBREVIATIONS.get(a1, ())]
+        names += [(t, KIND_ABBREV if short else KIND_ALT) for t, short in iso.get(code, ())]
         add(names, (gid, name, "A", "ADM1", cc, a1, name, point[0], point[1], pop, not pts))
 
     # Admin2 divisions.
@@ -624,7 +639,7 @@ def build_rows(geonames_dir: Path, all_countries: Path | None = None) -> pl.Data
             ),
         )
 
-    place_cols = list(_SCHEMA)[2:]
+    place_cols = [c for c in list(_SCHEMA)[2:] if c != "names"]
     place_frame = pl.DataFrame(
         places, schema=[(c, _SCHEMA[c]) for c in place_cols], orient="row"
     ).with_row_index("pidx")
@@ -657,6 +672,12 @@ def build_rows(geonames_dir: Path, all_countries: Path | None = None) -> pl.Data
     rank = pl.col("kind").replace_strict(_KIND_RANK, return_dtype=pl.Int8)
     rows = rows.sort(rank, "key", "pidx").unique(
         subset=["key", "pidx"], keep="first", maintain_order=True
+    )
+    # How many names (Latin-script keys) a place has: the better known, the more languages
+    # name it (Washington, D.C. has hundreds; Washington, Tyne and Wear a few).
+    counts = names.group_by("pidx").agg(names=pl.col("key").n_unique().cast(pl.Int32))
+    place_frame = place_frame.join(counts, on="pidx", how="left").with_columns(
+        pl.col("names").fill_null(0)
     )
     frame = rows.join(place_frame, on="pidx", how="left").drop("pidx")
     # A total order (ties on population broken by id): candidates are ranked in file order, so
@@ -793,6 +814,7 @@ class Gazetteer:
         self.latitude = frame["latitude"].to_numpy()
         self.longitude = frame["longitude"].to_numpy()
         self.approx = frame["approx"].to_numpy()
+        self.names = frame["names"].to_numpy()
         self._frame = frame
         self.rows = frame.height
         self._feature_codes, self._feature_code = _coded(frame["feature_code"])

@@ -141,3 +141,6 @@ def test_conflicts_eval_decides_judged_pairs_with_the_stages_code(eval_env, caps
     assert metrics["found"] == 6  # every pair's two figures are rows of the eval's warehouse
     assert {"p", "r", "f1", "same_quantity", "read", "check"} <= set(metrics)
     assert metrics["read"]["pairs"] + metrics["check"]["pairs"] == 6
+    # a stratified set is scored per stratum too (the first pairs are the initial sample)
+    assert sum(stratum["pairs"] for stratum in metrics["strata"].values()) == 6
+    assert {"read", "check"} <= set(metrics["strata"]["initial"])

@@ -124,6 +124,7 @@ VALID = {
             "latitude": 36.335,
             "longitude": 43.119,
             "confidence": 0.9,
+            "mention": "name",
         }
     ],
     "stories": [

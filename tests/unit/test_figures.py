@@ -38,6 +38,20 @@ SENTENCES = {
     "suspended": "It comes with four-, five- and six-cylinder engines.",
     "one in five": "About one in five adults flew on a Boeing 737-800.",
     "compounds": "He is 5 feet 2 inches tall; the spire is 30 feet and 80 people came.",
+    "comparisons": "Keep x>10 and y<20, and check when <-30 or >=30.",
+    "ordinal bounds": "He ranks between the tenth and the fifteenth, then higher than the 3rd "
+    "but lower than the 9th; it began on the 10th of May, the third straight day.",
+    "shares": "Only 2 in 5 or more, 4 in 10 Americans and more than half people; 2 in 5 minutes.",
+    "money ranges": "Seats cost about $50-$60, or ¥50-¥60 in Beijing.",
+    "exchange rates": "The rand traded at 1 USD to 14.4 R, and $10 to 15 US dollars is a range.",
+    "article before money": "They won by a $7 million margin and spent A $5 million.",
+    "no parts": "Eggs averaged 64.2 cents a dozen; it was 10.5 dollars 20 on Monday.",
+    "rand": "Petrol costs R18.00 a litre, R7,500 a month and R5bn a year; the R35 launched.",
+    "sizes": "The screen is 1920x1080 pixels, the room 10 x 12 feet; a 4x4 truck won 2 x 4 games.",
+    "article units": "The farm spans over 20 a of land and it costs $5 a day.",
+    "marks": 'The ruler is 20" long. The statue is 5\' 9" tall, about 69" in all.',
+    "dashed units": "He caught a 10-pound trout and a 12-inch bass.",
+    "prefixed units": "It holds 10 nF, 5 µF and 3 mC; the noise was 120 dB, the signal 13 dBm.",
 }
 
 
@@ -303,6 +317,118 @@ def test_a_whole_unit_and_its_part_are_one_figure(sentence_figures):
         ("30 feet", "foot"),
     ]
     assert figs[0].value == pytest.approx(5 + 2 / 12) and figs[1].value == 30
+
+
+def test_comparison_signs_and_a_variable_before_them(sentence_figures):
+    _, figs = sentence_figures["comparisons"]
+    assert [(f.text, f.value, f.change) for f in figs] == [
+        (">10", 10, ">"),  # two variables' bounds are not one range
+        ("<20", 20, "<"),
+        ("<-30", -30, "<"),
+        (">=30", 30, ">"),
+    ]
+
+
+def test_ordinals_as_range_ends_and_bounds_only(sentence_figures):
+    _, figs = sentence_figures["ordinal bounds"]
+    assert [(f.text, f.value_low, f.value_high) for f in figs] == [
+        ("between the tenth and the fifteenth", 10, 15),
+        ("higher than the 3rd but lower than the 9th", 3, 9),
+    ]
+
+
+def test_digit_fractions_and_more_than_half(sentence_figures):
+    _, figs = sentence_figures["shares"]
+    assert [(f.text, f.value, f.change) for f in figs][:3] == [
+        ("2 in 5 or more", pytest.approx(0.4), ">"),
+        ("4 in 10 Americans", pytest.approx(0.4), "="),
+        ("more than half", 0.5, ">"),
+    ]
+    assert figs[2].unit == "% people"
+    minutes = [f for f in figs if f.unit == "minute"]
+    assert [f.value for f in minutes] == [5]  # "2 in 5 minutes" is no share
+
+
+def test_money_ranges_in_one_token_keep_the_currency(sentence_figures):
+    _, figs = sentence_figures["money ranges"]
+    assert [(f.text, f.value_low, f.value_high, f.unit, f.change) for f in figs] == [
+        ("about $50-$60", 50, 60, "dollar", "~"),
+        ("¥50-¥60", 50, 60, "chinese yuan", "="),  # the disambiguator reads "Beijing"
+    ]
+
+
+def test_two_currencies_are_an_exchange_rate_not_a_range(sentence_figures):
+    _, figs = sentence_figures["exchange rates"]
+    assert [(f.value, f.value_low, f.value_high, f.unit) for f in figs] == [
+        (1, None, None, "dollar"),
+        (14.4, None, None, "south african rand"),
+        (None, 10, 15, "dollar"),
+    ]
+
+
+def test_the_article_a_before_a_dollar_sign_is_no_country(sentence_figures):
+    _, figs = sentence_figures["article before money"]
+    assert [(f.text, f.unit) for f in figs] == [
+        ("$7 million", "dollar"),
+        ("A $5 million", "australian dollar"),
+    ]
+
+
+def test_a_letter_currency_needs_money_form(sentence_figures):
+    _, figs = sentence_figures["rand"]
+    assert [(f.value, f.unit) for f in figs] == [
+        (18, "south african rand per litre"),
+        (7500, "south african rand per month"),
+        (5e9, "south african rand per year"),
+    ]  # "the R35" is a name
+
+
+def test_sizes_take_the_unit_written_after_them(sentence_figures):
+    _, figs = sentence_figures["sizes"]
+    assert [(f.text, f.value, f.unit) for f in figs][:4] == [
+        ("1920", 1920, "pixel"),
+        ("1080 pixels", 1080, "pixel"),
+        ("10", 10, "foot"),
+        ("12 feet", 12, "foot"),
+    ]
+    assert not any(f.text.startswith("4x4") for f in figs)  # a name, no measure
+    assert [f.value for f in figs[4:]] == [2, 4]
+
+
+def test_the_article_like_symbol_is_a_unit_only_where_no_noun_follows(sentence_figures):
+    _, figs = sentence_figures["article units"]
+    assert figs[0].text == "over 20 a" and figs[0].unit in ("acre", "year")
+    assert [f.unit for f in figs[1:]] == ["dollar per day"]
+
+
+def test_marks_after_digits_are_units_not_quotation_marks(sentence_figures):
+    _, figs = sentence_figures["marks"]
+    assert [(f.text, f.unit) for f in figs] == [
+        ('20"', "inch"),
+        ("5' 9\"", "foot"),
+        ('about 69"', "inch"),
+    ]
+
+
+def test_a_dashed_ambiguous_unit_is_a_measure(sentence_figures):
+    _, figs = sentence_figures["dashed units"]
+    assert [(f.text, f.unit) for f in figs] == [("10-pound", "pound-mass"), ("12-inch", "inch")]
+
+
+def test_prefixed_units_know_their_base(sentence_figures):
+    from pipeline.extract.lexicon import lexicon
+
+    _, figs = sentence_figures["prefixed units"]
+    units = [f.unit for f in figs]
+    assert units == ["nanofarad", "microfarad", "millicoulomb", "decibel", "decibel-milliwatt"]
+    bases = lexicon().unit_bases
+    assert [bases[u] for u in units] == ["farad", "farad", "coulomb", "bel", "bel"]
+
+
+def test_a_part_needs_a_whole_amount_of_the_whole_unit(sentence_figures):
+    _, figs = sentence_figures["no parts"]
+    assert [(f.value, f.unit) for f in figs][:2] == [(64.2, "cent per dozen"), (10.5, "dollar")]
+    assert figs[2].value == 20
 
 
 def test_units_from_pint(sentence_figures):

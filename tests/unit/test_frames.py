@@ -80,3 +80,111 @@ def test_frame_columns_cover_every_field(nlp):
     assert set(columns) == {f"frame_{name}" for name in FigureFrame.__slots__}
     assert columns["frame_role"] in ROLES
     assert columns["frame_counted"] == "explosion"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "figure", "role"),
+    [
+        (
+            "Still, December hiring was a little better than first thought, with 219,000 jobs "
+            "added instead of 196,000.",
+            "219,000",
+            "revision",
+        ),
+        (
+            "The federal economists now say 119,000 jobs were added in January, down from their "
+            "initial estimate of 157,000 jobs.",
+            "157,000",
+            "revision",
+        ),
+        ("Initially, it said that 88,000 jobs were added that month.", "88,000", "revision"),
+        (
+            "They still have to hold another primary to pick their remaining 17 delegates.",
+            "17",
+            "part",
+        ),
+        ("The other 14 delegates will be elected April 16.", "14", "part"),
+        ("The economy added 236,000 jobs in February.", "236,000", "change"),
+    ],
+)
+def test_revisions_and_remainders_have_their_own_roles(nlp, sentence, figure, role):
+    assert frame_of(nlp, sentence, figure).role == role
+
+
+def test_dates_in_the_subject_or_a_lead_clause_date_the_figure(nlp):
+    lead = frame_of(
+        nlp,
+        "As of Wednesday, the Republican race stands as follows: Trump now has 446 delegates, "
+        "Cruz has 347.",
+        "446",
+    )
+    assert lead.time == "Wednesday"  # more precise than "now"
+    runoff = frame_of(
+        nlp,
+        "Georgia's 6th District special election on April 18 topped 37 percent — nearly "
+        "194,000 people voted.",
+        "nearly 194,000",
+    )
+    assert runoff.time == "April 18"
+
+
+def test_voting_against_keeps_its_preposition(nlp):
+    frame = frame_of(nlp, "Two Democrats and 199 Republicans voted against it.", "199")
+    assert frame.event == "vote against"
+
+
+def test_a_relative_clause_that_describes_the_noun_is_not_its_event(nlp):
+    described = frame_of(
+        nlp,
+        "He is a respected judge, with over 300 opinions that clearly demonstrate fairness.",
+        "over 300",
+    )
+    assert described.event != "demonstrate"
+    killed = frame_of(nlp, "The 13 people who were killed were mostly contractors.", "13")
+    assert killed.event == "kill"
+
+
+def test_an_amount_of_money_counts_what_it_is_in(nlp):
+    frame = frame_of(
+        nlp,
+        "The offer includes $1.3 trillion in revenue and only $850 billion in spending cuts.",
+        "$850 billion",
+        kind="currency",
+    )
+    assert frame.counted == "spending cut"
+    dated = frame_of(nlp, "She raised $6.9 million in 2012.", "$6.9 million", kind="currency")
+    assert dated.counted is None
+
+
+def test_a_name_in_a_place_is_a_place_but_a_name_on_a_case_is_not(nlp):
+    station = frame_of(nlp, "At least 20 people died at the Maelbeek metro station.", "At least 20")
+    assert station.place == "Maelbeek"
+    case = frame_of(nlp, "Three prosecutors who worked on the Stone case quit.", "Three")
+    assert case.place is None and case.event == "quit"
+
+
+def test_a_sum_over_several_events_is_its_own_role(nlp):
+    total = frame_of(
+        nlp,
+        "In total, 17 people died in and around Paris during three days of bloodshed.",
+        "17",
+    )
+    assert total.role == "sum"
+
+
+def test_a_date_in_a_nested_lead_clause_dates_the_figure(nlp):
+    frame = frame_of(
+        nlp,
+        "We already knew that Georgia's special election on April 18 topped 37 percent — "
+        "nearly 194,000 people voted.",
+        "nearly 194,000",
+    )
+    assert frame.time == "April 18"
+
+
+def test_a_vague_count_of_the_victims_is_not_a_part(nlp):
+    vague = frame_of(
+        nlp, "The suit filed against hundreds of the victims claims no liability.", "hundreds"
+    )
+    assert vague.role == "total"
+    assert frame_of(nlp, "He won three of the four states.", "three").role == "part"

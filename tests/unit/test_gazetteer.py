@@ -101,7 +101,8 @@ def test_demonyms_and_aliases(gazetteer: Gazetteer) -> None:
 
 @pytest.mark.slow
 def test_build_is_byte_identical_across_processes(tmp_path: Path) -> None:
-    # Candidates are ranked in file order, so the file must not depend on the hash seed.
+    # Candidates are ranked in file order, so the file must not depend on the hash seed; the
+    # rows from airportsdata, regions.txt and pycountry are part of the compared bytes.
     script = (
         "import sys; from pathlib import Path; from pipeline.link.gazetteer import build_gazetteer;"
         " build_gazetteer(Path(sys.argv[1]), geonames_dir=Path('data/gazetteer'))"
@@ -114,6 +115,14 @@ def test_build_is_byte_identical_across_processes(tmp_path: Path) -> None:
         subprocess.run([sys.executable, "-c", script, str(out)], cwd=root, env=env, check=True)
         outputs.append(out.read_bytes())
     assert outputs[0] == outputs[1]
+    built = load_gazetteer(tmp_path / "gazetteer-1.arrow")
+    codes = {
+        text: {built.feature_code(r) for r in built.lookup(text)}
+        for text in ("Al Asad Air Base", "Heathrow", "Black Sea", "Lake Erie", "NSW")
+    }
+    assert "AIRB" in codes["Al Asad Air Base"] and "AIRP" in codes["Heathrow"]
+    assert "SEA" in codes["Black Sea"] and "LK" in codes["Lake Erie"]
+    assert "ADM1" in codes["NSW"]  # ISO 3166-2 code of New South Wales (pycountry)
 
 
 def test_large_division_point_spans_its_towns(gazetteer: Gazetteer) -> None:

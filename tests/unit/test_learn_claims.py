@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.extract.attribution.crf import TAGGERS, tagger_path
 from pipeline.extract.attribution.model import MODEL_PATH, CueModel, default_model
 from pipeline.learn import TrainRequest, files_digest
 
@@ -14,6 +15,7 @@ FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "claims-train.jsonl
 @pytest.mark.slow
 def test_a_retrain_on_the_fixture_writes_the_same_bytes(tmp_path, monkeypatch):
     from pipeline.learn import claims
+    from pipeline.learn.claims import fingerprint
 
     monkeypatch.setenv("NEWSLEDGER_EVAL_DIR", str(tmp_path / "no-cache"))
     first, second = tmp_path / "a.json", tmp_path / "b.json"
@@ -24,6 +26,9 @@ def test_a_retrain_on_the_fixture_writes_the_same_bytes(tmp_path, monkeypatch):
     assert payload["meta"]["data_sha256"] == files_digest([FIXTURE]) == report.data_digest
     assert payload["meta"]["cv"]["folds"] == 2 and payload["meta"]["examples"] > 0
     assert CueModel.from_json(payload).threshold == payload["meta"]["cv"]["threshold"]
+    for name in TAGGERS:  # the crfsuite files, written beside each card, byte for byte
+        assert tagger_path(first, name).read_bytes() == tagger_path(second, name).read_bytes()
+        assert payload["taggers"]["files"][name] == fingerprint(tagger_path(first, name))
 
 
 def test_the_committed_model_is_small_and_says_what_it_learned_from():

@@ -136,6 +136,7 @@ def _rows() -> dict[str, list[dict]]:
                 "latitude": 35.0,
                 "longitude": 44.0,
                 "confidence": 0.9,
+                "mention": "name",
             }
         )
     return {

@@ -31,6 +31,22 @@ def test_surface_of_finds_the_ambiguous_unit_after_an_amount():
     assert trainer.surface_of("No amount here.", "celsius") == ("", False)
 
 
+def test_amount_of_reads_scales_symbols_before_and_quote_marks():
+    yuan = trainer.amount_of("He paid ¥5000 in Beijing.", "chinese yuan")
+    assert (yuan.surface, yuan.glued, yuan.value) == ("¥", True, 5000)
+    pixels = trainer.amount_of("That is 2.1 million P.", None)
+    assert (pixels.surface, pixels.glued, pixels.value) == ("P", False, 2.1e6)
+    assert trainer.surface_of("It's been 12'", None) == ("'", True)
+    # a unit word is no ambiguous surface by its first letter ("pixels" is not "p")
+    assert trainer.surface_of("It has 4000x4000 pixels.", None) == ("", False)
+
+
+def test_amount_features_tell_magnitude_and_decimals():
+    features = unitsense.features("It costs ¥5,000.", "¥", glued=True, value=5000, number="5,000")
+    assert {"mag=3", "dec=0", "comma", "s=¥|mag=3"} <= set(features)
+    assert "dec=2" in unitsense.amount_features(14.99, "14.99")
+
+
 def test_features_tell_case_and_gluing():
     glued = unitsense.features("It is 5C.", "C", glued=True)
     spaced = unitsense.features("It is 5 c.", "c", glued=False)
@@ -72,3 +88,7 @@ def test_suite_protocol_values_ranges_and_open_ranges():
     assert suite_recall(records, found) == {"range": 0.5, "all": 0.5}
     units = [{"id": "u", "unit": "knot"}]
     assert unit_accuracy(units, {"u": [Found(0, 5, 9.0, None, None, "=", "knot per hour")]}) == 1
+    # CQE labels the unit a symbol stands for, whatever its prefix: "10 nF" is farad
+    farad = [{"id": "f", "unit": "farad"}]
+    assert unit_accuracy(farad, {"f": [Found(0, 5, 10.0, None, None, "=", "nanofarad")]}) == 1
+    assert unit_accuracy(farad, {"f": [Found(0, 5, 10.0, None, None, "=", "coulomb")]}) == 0

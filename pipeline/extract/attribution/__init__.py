@@ -10,6 +10,11 @@ In the style of spaCy's pipeline components, one job each, data passed on as fro
 - :mod:`.content`: content spans around a cue. Rules over the parse.
 - :mod:`.model`: which candidates beyond the hand-listed cues make a claim. Learned: a
   logistic regression trained by ``newsledger train claims`` (:mod:`pipeline.learn.claims`).
+- :mod:`.crf` over :mod:`.tagging`'s token features: the cues the rules miss, with their
+  content and source. Learned: three linear-chain CRFs (cue tokens over a sentence; content
+  and source over the window around a cue), trained by ``newsledger train claims``
+  (:mod:`pipeline.learn.claims_crf`); the link step choosing one content and one source run
+  per cue is a rule.
 - :mod:`.signatures`: headline labels, transcript turns, "— Name" signatures, "And from X:".
   Rules.
 - :mod:`.attach`: which cue a quotation belongs to; quotation runs. Rules.

@@ -1,0 +1,391 @@
+"""Token features for the learned attribution taggers (:mod:`.crf`), from the cached parse.
+
+Every feature comes from the spaCy parse the pipeline already caches (lemma, part of speech,
+fine tag, dependency, head, entity type), the quotation marks (:mod:`.quotes`) and the
+paragraph breaks: nothing is parsed again. A doc's attributes are read once into arrays
+(:class:`TokenTable`, via ``Doc.to_array``), and the features of a token are strings looked
+up in those arrays, so the cost per token is a few string joins, and only sentences the taggers
+need are featurised.
+
+Two feature sets:
+
+- :func:`cue_features`: what the token is and what surrounds it (window of lemmas and tags,
+  its dependency and its head's, what its subject is, whether it governs a clause, whether it
+  stands inside a quotation, where it sits in the paragraph). The cue tagger reads a sentence.
+- :func:`span_features`: the same token seen from one cue: side and distance, which branch of
+  the cue's dependency tree it hangs from ("under:ccomp", "under:nsubj", "above:parataxis"),
+  whether it shares the cue's sentence, clause or quotation. The content and source taggers
+  read a window of sentences around the cue.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy
+from spacy.attrs import DEP, ENT_IOB, ENT_TYPE, HEAD, IDX, LEMMA, LOWER, POS, SENT_START, TAG
+from spacy.tokens import Doc
+
+from pipeline.extract.attribution.quotes import find_quotes
+from pipeline.extract.doccache import doc_text
+from pipeline.extract.tokens import para_ids
+
+_ATTRS = [LOWER, LEMMA, POS, TAG, DEP, HEAD, ENT_TYPE, ENT_IOB, IDX, SENT_START]
+_SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj"})
+_PRONOUNS = frozenset({"i", "we", "he", "she", "they", "it", "you", "who", "that", "which"})
+#: Children whose presence says what a word governs (a clause, an object, an agent).
+_GOVERNED = frozenset(
+    {"ccomp", "xcomp", "dobj", "prep", "agent", "advcl", "parataxis", "mark", "neg", "aux"}
+)
+#: How far up the tree a path to the cue is followed (deeper tokens are "far").
+_MAX_DEPTH = 12
+
+
+@dataclass(frozen=True, slots=True)
+class TokenTable:
+    """A doc's token attributes as arrays (strings as tuples, positions as numpy).
+
+    Attributes:
+        lower: Lowercase forms.
+        lemma: Lemmas, lowercase.
+        pos: Coarse parts of speech.
+        tag: Fine tags.
+        dep: Dependency labels.
+        ent: Entity type of each token ("" outside entities).
+        shape: A short word shape ("Xx", "x", "d", "p" for punctuation, "q" for a quote mark).
+        head: Index of each token's head.
+        idx: Character offset of each token.
+        ends: Character offset just after each token.
+        sent: Sentence number of each token.
+        sent_bounds: ``(start, end)`` token indices of each sentence.
+        para: Paragraph number of each token.
+        quoted: 1 inside a quotation, 2 on its marks, 0 outside.
+        subject: Index of each token's nominal subject child, or -1.
+        governs: Per token, the set of notable child dependencies, joined ("ccomp+dobj").
+    """
+
+    lower: tuple[str, ...]
+    lemma: tuple[str, ...]
+    pos: tuple[str, ...]
+    tag: tuple[str, ...]
+    dep: tuple[str, ...]
+    ent: tuple[str, ...]
+    shape: tuple[str, ...]
+    head: numpy.ndarray
+    idx: numpy.ndarray
+    ends: numpy.ndarray
+    sent: numpy.ndarray
+    sent_bounds: tuple[tuple[int, int], ...]
+    para: numpy.ndarray
+    quoted: numpy.ndarray
+    subject: numpy.ndarray
+    governs: tuple[str, ...]
+
+    def __len__(self) -> int:
+        return len(self.lower)
+
+
+def _shape(word: str) -> str:
+    if not word:
+        return ""
+    if word in "“”\"'‘’«»``''":
+        return "q"
+    if word[0].isupper():
+        return "X" if word.isupper() and len(word) > 1 else "Xx"
+    if word[0].isdigit():
+        return "d"
+    if word[0].isalpha():
+        return "x"
+    return "p"
+
+
+@lru_cache(maxsize=4)
+def token_table(doc: Doc) -> TokenTable:
+    """The arrays of ``doc`` (memoised for the few docs in flight)."""
+    n = len(doc)
+    strings = doc.vocab.strings
+    arr = doc.to_array(_ATTRS) if n else numpy.zeros((0, len(_ATTRS)), numpy.uint64)
+    ints = arr.astype(numpy.int64)  # HEAD is a signed offset stored in the uint64 array
+    names: dict[int, str] = {}
+
+    def words(column: int) -> tuple[str, ...]:
+        out = []
+        for key in arr[:, column].tolist():
+            name = names.get(key)
+            if name is None:
+                name = names[key] = strings[key] if key else ""
+            out.append(name)
+        return tuple(out)
+
+    lower = words(0)
+    lemma = tuple(w.lower() for w in words(1))
+    dep = words(4)
+    head = numpy.arange(n, dtype=numpy.int64) + ints[:, 5]
+    texts = [tok.text for tok in doc]
+    idx = ints[:, 8]
+    ends = idx + numpy.array([len(t) for t in texts], dtype=numpy.int64)
+    sent_start = ints[:, 9] == 1
+    if n:
+        sent_start[0] = True
+    sent = numpy.cumsum(sent_start) - 1
+    starts = numpy.flatnonzero(sent_start).tolist()
+    bounds = tuple(zip(starts, [*starts[1:], n], strict=True))
+    quoted = numpy.zeros(n, dtype=numpy.int64)
+    for quote in find_quotes(doc_text(doc), min_chars=2):
+        inside = numpy.searchsorted(idx, [quote.start, quote.end])
+        quoted[inside[0] : inside[1]] = 1
+        marks = numpy.searchsorted(idx, [quote.open, quote.end], side="left")
+        for m in marks.tolist():
+            if m < n:
+                quoted[m] = 2
+    subject = numpy.full(n, -1, dtype=numpy.int64)
+    governs: list[set[str]] = [set() for _ in range(n)]
+    for i, (label, h) in enumerate(zip(dep, head.tolist(), strict=True)):
+        if h == i:
+            continue
+        if label in _SUBJECTS and (subject[h] < 0 or abs(i - h) < abs(subject[h] - h)):
+            subject[h] = i
+        if label in _GOVERNED:
+            governs[h].add(label)
+    return TokenTable(
+        lower=lower,
+        lemma=lemma,
+        pos=words(2),
+        tag=words(3),
+        dep=dep,
+        ent=words(6),
+        shape=tuple(_shape(t) for t in texts),
+        head=head,
+        idx=idx,
+        ends=ends,
+        sent=sent,
+        sent_bounds=bounds,
+        para=numpy.asarray(para_ids(doc), dtype=numpy.int64),
+        quoted=quoted,
+        subject=subject,
+        governs=tuple("+".join(sorted(g)) for g in governs),
+    )
+
+
+def _subject_kind(table: TokenTable, i: int) -> str:
+    s = int(table.subject[i])
+    if s < 0:
+        return "none"
+    if table.lower[s] in _PRONOUNS:
+        return table.lower[s]
+    if table.ent[s]:
+        return table.ent[s]
+    return table.pos[s]
+
+
+def cue_features(table: TokenTable, start: int, end: int) -> list[list[str]]:
+    """Features of the tokens ``start:end`` (a sentence) for the cue tagger."""
+    lemma, tag, dep, pos = table.lemma, table.tag, table.dep, table.pos
+    head = table.head.tolist()
+    para = table.para.tolist()
+    quoted = table.quoted.tolist()
+    first_para = para[start] == 0
+    out = []
+    for i in range(start, end):
+        h = head[i]
+        lem = lemma[i]
+        feats = [
+            "b",
+            "l=" + lem,
+            "w=" + table.lower[i],
+            "t=" + tag[i],
+            "d=" + dep[i],
+            "lt=" + lem + "|" + tag[i],
+            "ld=" + lem + "|" + dep[i],
+            "hl=" + lemma[h],
+            "hd=" + dep[h] + "|" + dep[i],
+            "s=" + table.shape[i],
+            "q=" + str(quoted[i]),
+            "e=" + table.ent[i],
+            "g=" + table.governs[i],
+            "lg=" + lem + "|" + table.governs[i],
+            "sj=" + _subject_kind(table, i),
+            "lsj=" + lem + "|" + _subject_kind(table, i),
+            "side=" + ("L" if h > i else "R" if h < i else "root"),
+        ]
+        if first_para:
+            feats.append("para0")
+        if i == start:
+            feats.append("first")
+        for off in (-2, -1, 1, 2):
+            j = i + off
+            if start <= j < end:
+                feats.append(f"l{off}={lemma[j]}")
+                feats.append(f"p{off}={pos[j]}")
+            else:
+                feats.append(f"l{off}=#")
+        if i + 1 < end:
+            feats.append("bi=" + lem + "_" + lemma[i + 1])
+        out.append(feats)
+    return out
+
+
+def _bucket(n: int) -> str:
+    n = abs(n)
+    return str(n if n < 4 else 4 if n < 8 else 8 if n < 16 else 16 if n < 32 else 32)
+
+
+def _branches(table: TokenTable, cue: int, start: int, end: int) -> list[str]:
+    """Per token of ``start:end``, where it hangs relative to ``cue`` in the parse.
+
+    "under:DEP" when the cue is an ancestor and DEP the label of the cue's child on the path;
+    "above:DEP" when the token is an ancestor of the cue, DEP the label of its child on the way
+    down; "cue" for the cue; "apart" otherwise (another branch of the sentence or another
+    sentence).
+    """
+    head = table.head
+    dep = table.dep
+    above: dict[int, str] = {}
+    node, below = cue, "cue"
+    for _ in range(_MAX_DEPTH):
+        above[node] = below
+        parent = int(head[node])
+        if parent == node:
+            break
+        below, node = dep[node], parent
+    out = []
+    for i in range(start, end):
+        if i == cue:
+            out.append("cue")
+            continue
+        if i in above:
+            out.append("above:" + above[i])
+            continue
+        node, found = i, ""
+        for _ in range(_MAX_DEPTH):
+            parent = int(head[node])
+            if parent == node:
+                break
+            if parent == cue:
+                found = "under:" + dep[node]
+                break
+            node = parent
+        out.append(found or "apart")
+    return out
+
+
+def span_features(
+    table: TokenTable,
+    cue: tuple[int, int],
+    start: int,
+    end: int,
+) -> list[list[str]]:
+    """Features of the tokens ``start:end`` seen from the cue occupying tokens ``cue``.
+
+    Args:
+        table: The doc's :class:`TokenTable`.
+        cue: Token indices ``(first, last + 1)`` of the cue.
+        start: First token of the window.
+        end: End of the window.
+    """
+    c_first, c_end = cue
+    anchor = c_first
+    for i in range(c_first, c_end):  # the cue's syntactic head: the token whose head is outside
+        h = int(table.head[i])
+        if not (c_first <= h < c_end) or h == i:
+            anchor = i
+            break
+    branches = _branches(table, anchor, start, end)
+    cue_sent = int(table.sent[anchor])
+    cue_quote = int(table.quoted[anchor])
+    cue_lemma = table.lemma[anchor]
+    sent = table.sent.tolist()
+    para = table.para.tolist()
+    quoted = table.quoted.tolist()
+    cue_para = para[anchor]
+    lemma, tag = table.lemma, table.tag
+    out = []
+    for k, i in enumerate(range(start, end)):
+        if i < c_first:
+            side, distance = "L", c_first - i
+        elif i >= c_end:
+            side, distance = "R", i - c_end + 1
+        else:
+            side, distance = "C", 0
+        branch = branches[k]
+        feats = [
+            "b",
+            "side=" + side,
+            "dist=" + side + _bucket(distance),
+            "br=" + branch,
+            "brs=" + branch + "|" + side,
+            "brl=" + branch + "|" + cue_lemma,
+            "sent=" + str(max(-2, min(2, sent[i] - cue_sent))),
+            "para=" + str(para[i] == cue_para),
+            "q=" + str(quoted[i]) + "|" + str(cue_quote),
+            "qs=" + str(quoted[i]) + "|" + side,
+            "t=" + tag[i],
+            "d=" + table.dep[i],
+            "s=" + table.shape[i],
+            "e=" + table.ent[i],
+            "cl=" + cue_lemma,
+            "cls=" + cue_lemma + "|" + side,
+        ]
+        if tag[i] in (".", ",", ":", "``", "''", "-LRB-", "-RRB-", "HYPH", "NFP"):
+            feats.append("w=" + table.lower[i])
+            feats.append("ws=" + table.lower[i] + "|" + side)
+        elif table.pos[i] in ("PRON", "ADP", "SCONJ", "DET", "CCONJ", "AUX", "PART"):
+            feats.append("w=" + table.lower[i])
+        else:
+            feats.append("l=" + lemma[i])
+        for off in (-1, 1):
+            j = i + off
+            if start <= j < end:
+                feats.append(f"t{off}={tag[j]}")
+                feats.append(f"br{off}={branches[k + off]}")
+        out.append(feats)
+    return out
+
+
+def sentence_window(
+    table: TokenTable, cue: tuple[int, int], *, before: int, after: int
+) -> tuple[int, int]:
+    """Token range of the cue's sentence and ``before``/``after`` sentences around it.
+
+    Only sentences in the cue's paragraph count (a content never crosses a paragraph break
+    outside quotations, which the rules pair).
+    """
+    s = int(table.sent[cue[0]])
+    bounds = table.sent_bounds
+    para = table.para
+    cue_para = int(para[cue[0]])
+    first = s
+    while first > 0 and s - first < before and int(para[bounds[first - 1][0]]) == cue_para:
+        first -= 1
+    last = int(table.sent[cue[1] - 1])
+    while last + 1 < len(bounds) and last - s < after:
+        if int(para[bounds[last + 1][0]]) != cue_para:
+            break
+        last += 1
+    return bounds[first][0], bounds[last][1]
+
+
+def token_range(table: TokenTable, start: int, end: int) -> tuple[int, int] | None:
+    """Token indices ``(first, last + 1)`` of the tokens overlapping characters ``start:end``."""
+    first = int(numpy.searchsorted(table.ends, start, side="right"))
+    last = int(numpy.searchsorted(table.idx, end, side="left"))
+    return (first, last) if first < last else None
+
+
+def spans_of(labels: Sequence[str]) -> list[tuple[int, int]]:
+    """The ``(first, end)`` runs of a BIO sequence (I without a B opens a run)."""
+    runs: list[tuple[int, int]] = []
+    begin = -1
+    for i, label in enumerate(labels):
+        if label == "B" or (label == "I" and begin < 0):
+            if begin >= 0:
+                runs.append((begin, i))
+            begin = i
+        elif label == "O" and begin >= 0:
+            runs.append((begin, i))
+            begin = -1
+    if begin >= 0:
+        runs.append((begin, len(labels)))
+    return runs

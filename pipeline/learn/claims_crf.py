@@ -1,0 +1,173 @@
+"""Learning the attribution taggers (:mod:`pipeline.extract.attribution.crf`) from PolNeAR.
+
+Each gold attribution's cue, content and source (covering spans, as the eval reads them) are
+mapped onto the pipeline's tokens (token offsets mapped into the gold text). Then:
+
+- the cue tagger learns BIO over every sentence holding a cue lemma (the lemmas that headed a
+  gold cue at least :data:`MIN_LEMMA_COUNT` times in the training articles, the sentences the
+  extractor tags);
+- the content and source taggers learn BIO over the window around each gold cue.
+
+python-crfsuite trains with L-BFGS (elastic net) for a fixed number of iterations on one
+thread; with the sequences appended in a fixed order (articles by id, text order within) its
+model files come out byte-identical across runs (``tests/unit/test_learn_claims.py`` retrains
+twice on a fixture). :mod:`pipeline.learn.claims` calls :func:`train_taggers` for each
+cross-validation fold and for the final model.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy
+
+from pipeline.extract.attribution.crf import (
+    AFTER,
+    BEFORE,
+    TAGGERS,
+    Taggers,
+    cue_anchor,
+    tagger_path,
+)
+from pipeline.extract.attribution.tagging import (
+    TokenTable,
+    cue_features,
+    sentence_window,
+    span_features,
+    token_table,
+)
+
+#: A lemma heads a cue this often in the training articles before its sentences are tagged.
+MIN_LEMMA_COUNT = 2
+
+#: crfsuite options per tagger: L1 keeps the models small, a fixed iteration count keeps the
+#: bytes fixed (and the training time of the five folds and the final model in bounds).
+PARAMS: dict[str, dict[str, float | int | bool]] = {
+    "cue": {"c1": 0.1, "c2": 0.01, "max_iterations": 50},
+    "content": {"c1": 0.1, "c2": 0.01, "max_iterations": 40},
+    "source": {"c1": 0.1, "c2": 0.01, "max_iterations": 40},
+}
+
+
+@dataclass(frozen=True, slots=True)
+class GoldSpans:
+    """One gold attribution on the pipeline's tokens: cue, content and source token ranges."""
+
+    cue: tuple[int, int]
+    content: tuple[int, int] | None
+    source: tuple[int, int] | None
+
+
+@dataclass(frozen=True, slots=True)
+class TaggerArticle:
+    """An article's token table, its gold attributions on tokens, and its cue lemmas."""
+
+    table: TokenTable
+    golds: tuple[GoldSpans, ...]
+
+
+def _covering(token_gold: numpy.ndarray, pieces: Sequence[Sequence[int]]) -> tuple[int, int] | None:
+    if not pieces:
+        return None
+    start = min(p[0] for p in pieces)
+    end = max(p[1] for p in pieces)
+    hit = numpy.flatnonzero((token_gold[:, 0] < end) & (token_gold[:, 1] > start))
+    return (int(hit[0]), int(hit[-1]) + 1) if len(hit) else None
+
+
+def tagger_article(doc, row: dict, to_gold) -> TaggerArticle:
+    """The gold attributions of ``row`` on the tokens of ``doc`` (``to_gold`` maps offsets)."""
+    table = token_table(doc)
+    token_gold = numpy.array(
+        [to_gold(int(s), int(e)) for s, e in zip(table.idx, table.ends, strict=True)],
+        dtype=numpy.int64,
+    ).reshape(-1, 2)
+    golds = []
+    for attribution in row["attributions"]:
+        cue = _covering(token_gold, attribution["cue"])
+        if cue is None:
+            continue
+        golds.append(
+            GoldSpans(
+                cue,
+                _covering(token_gold, attribution["content"]),
+                _covering(token_gold, attribution["source"]),
+            )
+        )
+    return TaggerArticle(table, tuple(golds))
+
+
+def _bio(length: int, span: tuple[int, int] | None, offset: int) -> list[str]:
+    labels = ["O"] * length
+    if span is not None:
+        first, end = max(span[0], offset) - offset, min(span[1], offset + length) - offset
+        if first < end:
+            labels[first] = "B"
+            labels[first + 1 : end] = ["I"] * (end - first - 1)
+    return labels
+
+
+def cue_lemmas(articles: Sequence[TaggerArticle]) -> list[str]:
+    """Lemmas heading a gold cue at least :data:`MIN_LEMMA_COUNT` times, sorted."""
+    counts: Counter[str] = Counter()
+    for article in articles:
+        for gold in article.golds:
+            counts[article.table.lemma[cue_anchor(article.table, *gold.cue)]] += 1
+    return sorted(lemma for lemma, n in counts.items() if n >= MIN_LEMMA_COUNT)
+
+
+def _trainer(name: str):
+    import pycrfsuite
+
+    trainer = pycrfsuite.Trainer(verbose=False)  # pyright: ignore[reportAttributeAccessIssue]
+    trainer.set_params({**PARAMS[name], "feature.possible_transitions": True})
+    return trainer
+
+
+def train_taggers(articles: Sequence[TaggerArticle], card: Path) -> dict[str, object]:
+    """Train the three taggers on ``articles``, written beside ``card``; their card section.
+
+    Returns:
+        ``{"lemmas": [...], "files": {name: sha256}, "params": PARAMS}``, what the claims
+        model JSON keeps under ``taggers`` (:func:`~pipeline.extract.attribution.crf.
+        default_taggers` reads the lemmas from it).
+    """
+    lemmas = cue_lemmas(articles)
+    wanted = frozenset(lemmas)
+    trainers = {name: _trainer(name) for name in TAGGERS}
+    for article in articles:
+        table = article.table
+        labels = ["O"] * len(table)
+        for gold in article.golds:
+            first, end = gold.cue
+            labels[first] = "B"
+            labels[first + 1 : end] = ["I"] * (end - first - 1)
+        for start, end in table.sent_bounds:
+            if any(lemma in wanted for lemma in table.lemma[start:end]):
+                trainers["cue"].append(cue_features(table, start, end), labels[start:end])
+        for gold in article.golds:
+            if gold.content is None:
+                continue
+            w_start, w_end = sentence_window(table, gold.cue, before=BEFORE, after=AFTER)
+            features = span_features(table, gold.cue, w_start, w_end)
+            length = w_end - w_start
+            trainers["content"].append(features, _bio(length, gold.content, w_start))
+            trainers["source"].append(features, _bio(length, gold.source, w_start))
+    files = {}
+    for name, trainer in trainers.items():
+        path = tagger_path(card, name)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        trainer.train(str(path))
+        files[name] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return {"lemmas": lemmas, "files": files, "params": PARAMS}
+
+
+def load(card: Path, section: dict[str, object]) -> Taggers:
+    """The taggers :func:`train_taggers` wrote beside ``card``."""
+    lemmas = section["lemmas"]
+    assert isinstance(lemmas, list)
+    return Taggers.load(card, lemmas)

@@ -1,0 +1,139 @@
+"""The learned attribution taggers: token features, the link step, and their place in claims."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from pipeline.extract.attribution import crf
+from pipeline.extract.attribution.model import MODEL_PATH
+from pipeline.extract.attribution.tagging import (
+    cue_features,
+    sentence_window,
+    span_features,
+    spans_of,
+    token_range,
+    token_table,
+)
+from pipeline.extract.claims import extract_claims
+from pipeline.learn import read_jsonl
+from pipeline.nlp import annotate
+
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "claims-train.jsonl"
+
+TEXT = (
+    "Senator Jane Holt said on Monday that the budget would pass.\n\n"
+    "“We have the votes,” Holt told reporters. Her aides believe the vote is safe. "
+    "The plan failed last year.\n\n"
+    "Critics were unconvinced."
+)
+
+
+@pytest.fixture(scope="module")
+def doc():
+    return next(iter(annotate([TEXT])))
+
+
+def test_the_token_table_reads_the_parse_once_into_arrays(doc):
+    table = token_table(doc)
+    assert len(table) == len(doc)
+    assert table.lemma[2] == doc[2].lemma_.lower() and table.dep[2] == doc[2].dep_
+    assert [int(h) for h in table.head] == [t.head.i for t in doc]
+    assert [int(i) for i in table.idx] == [t.idx for t in doc]
+    assert [s for s, _ in table.sent_bounds] == [s.start for s in doc.sents]
+    votes = next(t.i for t in doc if t.text == "votes")
+    said = next(t.i for t in doc if t.text == "said")
+    assert table.quoted[votes] == 1 and table.quoted[said] == 0
+    marks = [t.i for t in doc if t.text in "“”"]
+    assert [int(table.quoted[m]) for m in marks] == [2, 2]
+    assert table.ent[0] == "PERSON" or table.ent[1] == "PERSON"
+
+
+def test_cue_features_see_the_window_and_what_the_word_governs(doc):
+    table = token_table(doc)
+    said = next(t.i for t in doc if t.text == "said")
+    start, end = table.sent_bounds[int(table.sent[said])]
+    features = cue_features(table, start, end)[said - start]
+    assert "l=say" in features
+    assert any(f.startswith("g=") and "ccomp" in f for f in features)
+    assert "sj=PERSON" in features
+    assert "l-1=holt" in features
+
+
+def test_span_features_tell_the_branch_of_the_cue(doc):
+    table = token_table(doc)
+    said = next(t.i for t in doc if t.text == "said")
+    budget = next(t.i for t in doc if t.text == "budget")
+    window = sentence_window(table, (said, said + 1), before=1, after=2)
+    features = span_features(table, (said, said + 1), *window)
+    assert "br=cue" in features[said - window[0]]
+    assert "br=under:ccomp" in features[budget - window[0]]
+    assert "br=under:nsubj" in features[said - 1 - window[0]]
+
+
+def test_the_window_stays_in_the_cue_paragraph(doc):
+    table = token_table(doc)
+    believe = next(t.i for t in doc if t.text == "believe")
+    start, end = sentence_window(table, (believe, believe + 1), before=1, after=2)
+    assert doc[start:end].text.startswith("“We have the votes")
+    assert doc[start:end].text.rstrip().endswith("last year.")
+
+
+def test_spans_of_reads_bio_runs():
+    assert spans_of(["O", "B", "I", "O", "I", "I", "B", "B"]) == [(1, 3), (4, 6), (6, 7), (7, 8)]
+    assert spans_of([]) == []
+
+
+def test_token_range_covers_the_tokens_a_character_span_touches(doc):
+    table = token_table(doc)
+    start = TEXT.index("budget")
+    assert token_range(table, start, start + 6) == (
+        next(t.i for t in doc if t.text == "budget"),
+        next(t.i for t in doc if t.text == "budget") + 1,
+    )
+    assert token_range(table, 10_000, 10_001) is None
+
+
+@pytest.fixture(scope="module")
+def fixture_taggers(tmp_path_factory):
+    """Taggers trained on the repository's small fixture (parsed here)."""
+    from pipeline.learn.claims_crf import load, tagger_article, train_taggers
+
+    rows = read_jsonl(FIXTURE)
+    docs = annotate([row["text"] for row in rows])
+    articles = [
+        tagger_article(d, row, lambda s, e: (s, e)) for d, row in zip(docs, rows, strict=True)
+    ]
+    card = tmp_path_factory.mktemp("taggers") / "claims.json"
+    return load(card, train_taggers(articles, card))
+
+
+def test_learned_claims_add_to_the_rules_and_keep_offsets(doc, fixture_taggers):
+    rules = list(extract_claims(doc, taggers=False))
+    both = list(extract_claims(doc, taggers=fixture_taggers))
+    assert {(c.content_start, c.content_end) for c in rules} <= {
+        (c.content_start, c.content_end) for c in both
+    }
+    for claim in both:
+        assert TEXT[claim.content_start : claim.content_end] == claim.content
+        assert TEXT[claim.cue_start : claim.cue_end] == claim.cue
+
+
+def test_learned_cues_skip_the_rules_cues(doc, fixture_taggers):
+    every = crf.learned_cues(doc, fixture_taggers, [])
+    taken = [c.cue for c in every]
+    assert crf.learned_cues(doc, fixture_taggers, taken) == []
+
+
+def test_the_committed_taggers_are_small_and_match_the_card():
+    import hashlib
+
+    section = json.loads(MODEL_PATH.read_text(encoding="utf-8")).get("taggers")
+    assert section, "newsledger train claims writes the taggers"
+    total = MODEL_PATH.stat().st_size
+    for name in crf.TAGGERS:
+        path = crf.tagger_path(MODEL_PATH, name)
+        total += path.stat().st_size
+        assert hashlib.sha256(path.read_bytes()).hexdigest() == section["files"][name]
+    assert total < 20_000_000
+    assert crf.default_taggers() is not None

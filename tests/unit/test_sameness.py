@@ -1,0 +1,175 @@
+"""When two outlets' figures are one quantity: holders, causes, times, polarity, rounding."""
+
+from datetime import UTC, datetime
+
+import pytest
+
+from pipeline.across.conflicts import ConflictSettings, FigureView, decide, figure_interval
+from pipeline.across.sameness import event_match, holder_name, same_quantity, time_key
+
+TUESDAY = datetime(2016, 3, 8, tzinfo=UTC)
+JUNE = datetime(2017, 6, 20, tzinfo=UTC)
+
+
+def _view(text, value, outlet, *, counted="jobs", kind="count", day=TUESDAY, **frame):
+    row = {
+        "figure_id": f"f_{outlet}_{text}",
+        "article_id": f"a_{outlet}",
+        "claim_id": None,
+        "text": text,
+        "start": 0,
+        "end": len(text),
+        "value": value,
+        "value_low": None,
+        "value_high": None,
+        "change": frame.pop("change", "="),
+        "unit": "percentage" if kind == "percent" else None,
+        "kind": kind,
+        "counted": counted,
+        "frame_counted": counted,
+        "frame_event": frame.get("event"),
+        "frame_holder": frame.get("holder"),
+        "frame_place": frame.get("place"),
+        "frame_time": frame.get("time"),
+        "frame_role": frame.get("role", "total"),
+    }
+    return FigureView.from_row(row, outlet, day)
+
+
+@pytest.mark.parametrize(
+    ("holder", "name"),
+    [
+        ("Businesses", None),  # the economy's gain, as an unattributed one
+        ("Employers", None),
+        ("The U.S. economy", None),
+        ("the Pentagon", "us"),
+        ("The U.S.", "us"),
+        ("the attack", None),  # the story's event
+        ("the February attack", "the February attack"),  # a scene of another day
+        ("last week's deadly attacks", "last week's deadly attacks"),
+        ("the construction sector", "the construction sector"),
+        (None, None),
+    ],
+)
+def test_holders_that_mean_the_whole_or_the_story_are_none(holder, name):
+    assert holder_name(holder) == name
+
+
+def test_businesses_and_employers_add_jobs_alike():
+    businesses = _view(
+        "146,000", 146000.0, "USA Today", event="add", holder="Businesses", role="change"
+    )
+    employers = _view(
+        "148,000", 148000.0, "Fox", event="add", holder="Employers", time="December", role="change"
+    )
+    assert decide(businesses, employers).conflict
+    sector = _view("48,000", 48000.0, "CNN", event="add", holder="construction", role="change")
+    assert decide(sector, employers).match is None  # a sector is not the economy
+
+
+def test_the_pentagon_is_the_us_and_now_is_the_article_date():
+    pentagon = _view(
+        "250",
+        250.0,
+        "Fox",
+        counted="military advisers",
+        event="have",
+        holder="Pentagon",
+        place="Iraq",
+        time="currently",
+    )
+    deployed = _view(
+        "some 130",
+        130.0,
+        "CSM",
+        counted="military advisers",
+        event="deploy",
+        holder="The U.S.",
+        change="~",
+    )
+    assert decide(pentagon, deployed).conflict
+
+
+def test_a_scene_named_on_one_side_only_is_another_scene():
+    parkland = _view(
+        "17", 17.0, "Fox", counted="people", event="kill", holder="the February attack"
+    )
+    santa_fe = _view("10", 10.0, "Vox", counted="people", event="kill")
+    assert decide(parkland, santa_fe).match is None
+    attack = _view("58", 58.0, "Fox", counted="people", event="leave", holder="The attack")
+    leaving = _view("at least 59", 59.0, "Hill", counted="people", event="leave", change=">")
+    assert decide(attack, leaving).conflict
+
+
+def test_voting_against_is_not_voting():
+    assert event_match("vote", "vote against") is None
+    assert event_match("vote against", "vote against") == (True, True)
+
+
+def test_present_times_are_the_article_date():
+    assert time_key("now") is None and time_key("currently") is None
+    assert time_key("As of Wednesday") == frozenset({"wed"})
+
+
+def test_a_level_as_of_another_day_or_a_total_of_another_month_is_another_quantity():
+    before = _view("384", 384.0, "NPR", counted="delegates", event="have", holder="Trump")
+    after = _view(
+        "446",
+        446.0,
+        "CBN",
+        counted="delegates",
+        event="have",
+        holder="Trump",
+        time="As of Wednesday",
+    )
+    assert same_quantity(before, after) is None  # the NPR article is Tuesday's
+    runoff = _view("more than 240,000", 240000.0, "WT", counted="people", event="vote", day=JUNE)
+    april = _view(
+        "nearly 194,000", 194000.0, "AJC", counted="people", event="vote", time="April 18", day=JUNE
+    )
+    assert same_quantity(runoff, april) is None
+    # a change's month is its period: a January report tells December's gain
+    december = _view(
+        "148,000", 148000.0, "Fox", event="add", time="December", role="change", day=JUNE
+    )
+    unnamed = _view("146,000", 146000.0, "USA Today", event="add", role="change", day=JUNE)
+    assert same_quantity(december, unnamed) is not None
+
+
+def test_requirements_compare_only_when_every_field_matches():
+    debate = _view("60", 60.0, "CNN", counted="votes", event="need", holder="Reid", role="forecast")
+    passage = _view("51", 51.0, "NYT", counted="votes", event="need", role="forecast")
+    assert same_quantity(debate, passage) is None
+
+
+def test_whole_percentages_that_differ_by_a_point_disagree():
+    settings = ConflictSettings()
+    a = _view("44 percent", 44.0, "CSM", kind="percent", counted="sanders voters", event="say")
+    b = _view("43%", 43.0, "Guardian", kind="percent", counted="sanders voters", event="say")
+    span_a, span_b = figure_interval(a, settings), figure_interval(b, settings)
+    assert span_a is not None and span_b is not None and not span_a.intersects(span_b)
+    decimal = _view("45.9", 45.9, "WT", kind="percent", counted="sanders voters", event="say")
+    whole = _view("46 percent", 46.0, "Politico", kind="percent", counted="sanders voters")
+    span_c, span_d = figure_interval(decimal, settings), figure_interval(whole, settings)
+    assert span_c is not None and span_d is not None and span_c.intersects(span_d)
+
+
+def test_a_time_before_the_other_articles_day_is_another_time():
+    assert time_key("Ahead of Tuesday") == frozenset({"before tue"})
+    before = _view(
+        "1,130",
+        1130.0,
+        "Fox",
+        counted="delegates",
+        event="accumulate",
+        holder="Clinton",
+        time="Ahead of Tuesday",
+    )
+    now = _view("1,221", 1221.0, "CBN", counted="delegates", event="have", holder="Clinton")
+    assert same_quantity(before, now) is None  # both articles are Tuesday's
+
+
+def test_a_headlines_list_of_things_is_not_a_quantity():
+    five = _view("Five", 5.0, "Hill", counted="things", event="watch")
+    three = _view("3", 3.0, "Politico", counted="things", event="watch")
+    assert same_quantity(five, three) is None
