@@ -29,6 +29,7 @@ def run_once(
     fields: Mapping[str, str],
     *,
     job_name: str = "build",
+    n_process: int = 2,
 ) -> bench.RunTiming:
     """Materialise ``job_name`` on ``input_path`` into ``workdir``; time it and its steps.
 
@@ -44,6 +45,7 @@ def run_once(
             inputs=[str(input_path)],
             fields=dict(fields),
             releases=str(workdir / "releases"),
+            n_process=n_process,
         ),
         seen_skipped,
         echo=False,
@@ -171,6 +173,7 @@ def run_bench(
     *,
     keep: Path | None = None,
     pairs: int = 3,
+    series: Sequence[int] = (),
 ) -> bench.BenchResult:
     """Bench the pipeline on the first ``limit`` records of ``source`` (see pipeline.bench).
 
@@ -180,6 +183,7 @@ def run_bench(
         fields: JSON field mapping (``--field``).
         keep: Work in this folder and keep it, instead of a temporary one.
         pairs: Back-to-back pairs of an N run and the floor; the ratio is the median pair's.
+        series: Sizes of the scaling series below N (default N/4 and N/2).
     """
     with tempfile.TemporaryDirectory(prefix="newsledger-bench-") as tmp:
         root = Path(keep) if keep else Path(tmp)
@@ -199,6 +203,9 @@ def run_bench(
 
         def run(n: int, name: str) -> bench.RunTiming:
             return run_once(instance, first(n), root / name, fields)
+
+        def one_worker(n: int, name: str) -> bench.RunTiming:
+            return run_once(instance, first(n), root / name, fields, n_process=1)
 
         def fresh_run(n: int, name: str) -> subprocess.Popen[bytes]:
             return start_fresh_run(first(n), root / name, fields, root / "dagster_home_fresh")
@@ -226,6 +233,8 @@ def run_bench(
                 dagster_alone=lambda: dagster_alone(instance),
                 fresh_run=fresh_run,
                 pairs=pairs,
+                series=series,
+                one_worker=one_worker,
             )
         finally:
             instance.dispose()

@@ -128,7 +128,7 @@ def _parser() -> argparse.ArgumentParser:
     bench = sub.add_parser(
         "bench", help="time the whole job against spaCy alone on the first N articles"
     )
-    bench.add_argument("--input", required=True, type=Path, metavar="PATH", help="file or folder")
+    bench.add_argument("--input", type=Path, metavar="PATH", help="file or folder (required)")
     bench.add_argument(
         "--field",
         action="append",
@@ -143,6 +143,19 @@ def _parser() -> argparse.ArgumentParser:
         type=int,
         default=3,
         help="back-to-back pairs of an N run and spaCy alone; the ratio is the median pair's",
+    )
+    bench.add_argument(
+        "--series",
+        type=lambda text: [int(n) for n in text.split(",") if n.strip()],
+        default=[],
+        metavar="N1,N2,...",
+        help="sizes of the scaling series (default N/4,N/2; N is always run)",
+    )
+    bench.add_argument(
+        "--writer",
+        type=int,
+        metavar="N",
+        help="instead: N synthetic articles' results through the warehouse writer alone",
     )
     bench.add_argument(
         "--update-readme", action="store_true", help="rewrite the README's benchmark block"
@@ -453,9 +466,21 @@ def _bench(args: argparse.Namespace) -> int:
     from assets.bench import run_bench
     from pipeline import bench
 
+    if args.writer is not None:
+        return _bench_writer(args.writer, args.keep)
+    if args.input is None:
+        print("newsledger bench: --input is required (or --writer N)", file=sys.stderr)
+        return 2
     os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "1")
     fields = bench.field_map(args.field)
-    result = run_bench(args.input, args.limit, fields, keep=args.keep, pairs=max(1, args.pairs))
+    result = run_bench(
+        args.input,
+        args.limit,
+        fields,
+        keep=args.keep,
+        pairs=max(1, args.pairs),
+        series=args.series,
+    )
     for line in bench.report_lines(result):
         print(line)
     if args.update_readme:
@@ -468,6 +493,26 @@ def _bench(args: argparse.Namespace) -> int:
     print(bench.json_line(result), flush=True)
     timed = [result.first, result.rerun, *result.reruns, *(run for run, _ in result.pairs)]
     return 0 if all(run.success for run in timed) else 1
+
+
+def _bench_writer(articles: int, keep: Path | None) -> int:
+    """The writer alone: ``articles`` synthetic results committed as a pass commits them."""
+    import dataclasses
+    import tempfile
+
+    from pipeline import writer_sim
+
+    with tempfile.TemporaryDirectory(prefix="newsledger-writer-") as tmp:
+        folder = keep or Path(tmp)
+        folder.mkdir(parents=True, exist_ok=True)
+        report = writer_sim.simulate(folder / "writer.duckdb", articles)
+    print(
+        f"writer alone: {report.articles} articles, {report.rows} rows in {report.seconds} s: "
+        f"{report.articles_per_second} articles/s, {report.rows_per_second} rows/s, "
+        f"{report.megabytes} MiB"
+    )
+    print(json.dumps(dataclasses.asdict(report), sort_keys=True), flush=True)
+    return 0
 
 
 def _verify(args: argparse.Namespace) -> int:

@@ -173,6 +173,7 @@ def build_resources(
     releases: str | None = None,
     gazetteer: str | None = None,
     cluster: str | None = None,
+    n_process: int = 2,
 ) -> dict[str, dg.ConfigurableResource]:
     """Resources for any environment: arguments first, then ``NEWSLEDGER_*`` variables.
 
@@ -185,6 +186,7 @@ def build_resources(
             ``allCountries.txt`` can be named with ``NEWSLEDGER_GEONAMES_ALL_COUNTRIES``.
         cluster: Where the per-article work runs (``NEWSLEDGER_CLUSTER``, read when a run
             starts; see :class:`EngineResource`).
+        n_process: Workers of the forked pool when there is no cluster.
     """
     env = os.environ.get
     env_inputs = env("NEWSLEDGER_INPUTS")
@@ -201,5 +203,5 @@ def build_resources(
             all_countries=env("NEWSLEDGER_GEONAMES_ALL_COUNTRIES"),
         ),
         "releases": ReleaseResource(root=releases or env("NEWSLEDGER_RELEASES", DEFAULT_RELEASES)),
-        "engine": EngineResource(cluster=cluster),
+        "engine": EngineResource(cluster=cluster, n_process=n_process),
     }

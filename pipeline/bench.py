@@ -23,6 +23,9 @@ from typing import TypeVar
 
 _T = TypeVar("_T")
 
+#: The step that parses and extracts each article on the engine's workers.
+PER_ARTICLE_STEP = "extractions"
+
 #: Markers around the generated block in README.md.
 README_START = "<!-- bench:start -->"
 README_END = "<!-- bench:end -->"
@@ -107,6 +110,21 @@ class BenchResult:
     #: Every no-op re-run of N, in order; ``rerun`` is the median one (Dagster's own cost, most
     #: of a re-run, drifts with the machine like everything else).
     reruns: tuple[RunTiming, ...] = ()
+    #: An N run with one worker instead of two (fresh warehouse), for ``workers_speedup``.
+    one_worker: RunTiming | None = None
+
+    def workers_speedup(self) -> float | None:
+        """The per-article step (parse and extraction) with 1 worker over with 2 (N articles).
+
+        The 2-worker time is the median of the timed N runs (the series' N run and the pairs'):
+        the machine drifts, one run of each would move the quotient by more than it measures.
+        """
+        if self.one_worker is None or PER_ARTICLE_STEP not in self.one_worker.steps:
+            return None
+        timed = self.pairs or ((self.first, self.floor),)
+        two = [run.steps.get(PER_ARTICLE_STEP, 0.0) for run, _ in timed]
+        median = lower_median(two, key=float)
+        return self.one_worker.steps[PER_ARTICLE_STEP] / median if median else None
 
     def ratio_pair(self) -> tuple[RunTiming, Floor]:
         """The pair whose ratio is the median (the lower one of an even count).
@@ -153,6 +171,7 @@ class BenchResult:
         articles_per_s = run.articles / run.seconds
         floor_per_s = floor.articles / floor.seconds
         fit = self.fixed_cost()
+        speedup = self.workers_speedup()
         return {
             "articles": self.first.articles,
             "words": self.words,
@@ -200,7 +219,16 @@ class BenchResult:
             "floor_fixed_seconds": round(self.floor_fixed_cost().fixed, 2)
             if len(self.floor_scaling) > 1
             else None,
+            "fixed_seconds": round(fit.fixed, 2),
             "marginal_s_per_article": {k: round(v, 4) for k, v in self.marginal.items()},
+            "marginal_spread": marginal_spread(self.marginal),
+            "workers_speedup": None if speedup is None else round(speedup, 3),
+            "per_article_step_seconds": {
+                "1": None
+                if self.one_worker is None
+                else round(self.one_worker.steps.get(PER_ARTICLE_STEP, 0.0), 2),
+                "2": round(run.steps.get(PER_ARTICLE_STEP, 0.0), 2),
+            },
             "stage_seconds": {k: round(v, 2) for k, v in self.first.steps.items()},
             "cold_start": None
             if self.cold is None
@@ -238,6 +266,19 @@ FLAT_WITHIN = 0.15
 def spread(series: Mapping[int, float]) -> float:
     """How far from flat a series of seconds per article is: largest / smallest - 1."""
     return round(max(series.values()) / min(series.values()) - 1, 3)
+
+
+def marginal_spread(marginal: Mapping[str, float]) -> float | None:
+    """How far the cost of an added article moves along the series: largest / smallest - 1.
+
+    Unlike :func:`spread` of the seconds per article, the fixed cost of a run cancels out of
+    each step of the series, so this measures whether the per-article cost grows with N.
+    None with fewer than two steps (or a step that cost nothing: noise, not a measure).
+    """
+    values = list(marginal.values())
+    if len(values) < 2 or min(values) <= 0:
+        return None
+    return round(max(values) / min(values) - 1, 3)
 
 
 @dataclass(frozen=True, slots=True)
@@ -422,8 +463,10 @@ class PeakRss:
 RERUNS = 3
 
 
-def scaling_sizes(limit: int) -> list[int]:
-    """N/4, N/2, N (at least one article each, no repeats)."""
+def scaling_sizes(limit: int, series: Sequence[int] = ()) -> list[int]:
+    """``series`` up to N and N itself, else N/4, N/2, N (at least one article each, no repeats)."""
+    if series:
+        return sorted({*(n for n in series if 0 < n < limit), limit})
     return sorted({max(1, limit // 4), max(1, limit // 2), limit})
 
 
@@ -436,6 +479,8 @@ def run_bench(
     dagster_alone: Callable[[], float] | None = None,
     fresh_run: Callable[[int, str], subprocess.Popen[bytes]] | None = None,
     pairs: int = 3,
+    series: Sequence[int] = (),
+    one_worker: Callable[[int, str], RunTiming] | None = None,
 ) -> BenchResult:
     """Orchestrate the measurements; the callables hide Dagster and the files.
 
@@ -471,26 +516,30 @@ def run_bench(
         fresh_run: ``fresh_run(n, name)`` starts ``newsledger run`` on the first ``n``
             articles into warehouse ``name`` in a new process and returns it, unwaited.
         pairs: Back-to-back pairs of an N run and the floor to take the median ratio of.
+        series: Sizes of the scaling series below N (default N/4 and N/2).
+        one_worker: ``one_worker(n, name)`` runs like ``run`` with one worker: timed after the
+            pairs, for ``workers_speedup``.
     """
     scaling: dict[int, float] = {}
-    sizes = scaling_sizes(limit)
+    sizes = scaling_sizes(limit, series)
     cold = run(sizes[0], "warm-up")
-    series: list[RunTiming] = []
+    timed_series: list[RunTiming] = []
     for n in sizes:
-        series.append(run(n, f"n{n}"))
-        scaling[n] = series[-1].seconds / max(1, series[-1].articles)
-    first = series[-1]
+        timed_series.append(run(n, f"n{n}"))
+        scaling[n] = timed_series[-1].seconds / max(1, timed_series[-1].articles)
+    first = timed_series[-1]
     reruns = [run(limit, f"n{limit}") for _ in range(RERUNS)]
     rerun = lower_median(reruns, key=lambda r: r.seconds)
     marginal = {
         f"{a.articles}-{b.articles}": (b.seconds - a.seconds) / (b.articles - a.articles)
-        for a, b in itertools.pairwise(series)
+        for a, b in itertools.pairwise(timed_series)
         if b.articles > a.articles
     }
     floor = measure_floor(texts(limit))
     timed = [(first, floor)]
     for i in range(2, pairs + 1):
         timed.append((run(limit, f"n{limit}-pair{i}"), measure_floor(texts(limit))))
+    solo = one_worker(limit, f"n{limit}-1worker") if one_worker is not None else None
     with PeakRss() as warm:
         sampled = run(limit, f"n{limit}-memory")
     peaks, warm_peaks, fresh = warm.peaks(), None, None
@@ -525,11 +574,12 @@ def run_bench(
         floor_peak_pss_mb=floor_rss.peak_pss_mb,
         sampled=sampled,
         floor_scaling=dict(sorted(floor_scaling.items())),
-        series=tuple(series),
+        series=tuple(timed_series),
         warm_peaks=warm_peaks,
         fresh=fresh,
         pairs=tuple(timed),
         reruns=tuple(reruns),
+        one_worker=solo,
     )
 
 
@@ -662,6 +712,12 @@ def _pairs_note(result: BenchResult) -> str:
     return f"; the median of {len(result.pairs)} back-to-back pairs: {_pair_ratios_text(result)}"
 
 
+def _one_and_two_workers(result: BenchResult) -> str:
+    one = result.one_worker.steps.get(PER_ARTICLE_STEP, 0.0) if result.one_worker else 0.0
+    two = result.ratio_pair()[0].steps.get(PER_ARTICLE_STEP, 0.0)
+    return f"{one:.1f} s / {two:.1f} s"
+
+
 def readme_block(result: BenchResult, command: str) -> str:
     """The Markdown table written between the README markers."""
     s = result.summary()
@@ -689,7 +745,20 @@ def readme_block(result: BenchResult, command: str) -> str:
             if len(result.pairs) > 1
             else []
         ),
-        ("of which our spaCy step", f"{run.steps.get('nlp_docs', 0.0):.1f} s"),
+        (
+            "of which parsing and extraction on the workers",
+            f"{run.steps.get(PER_ARTICLE_STEP, 0.0):.1f} s",
+        ),
+        *(
+            [
+                (
+                    "the same step with 1 worker / with 2 (`workers_speedup`)",
+                    f"{s['workers_speedup']:.2f} ({_one_and_two_workers(result)})",
+                )
+            ]
+            if s["workers_speedup"] is not None
+            else []
+        ),
         (
             "no-op re-run / first run",
             f"{s['rerun_fraction']:.3f} ({s['rerun_seconds']} s; "

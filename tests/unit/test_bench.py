@@ -25,6 +25,36 @@ def test_slice_input_keeps_the_first_records(tmp_path: Path) -> None:
 def test_scaling_sizes() -> None:
     assert bench.scaling_sizes(300) == [75, 150, 300]
     assert bench.scaling_sizes(3) == [1, 3]
+    # --series: the sizes asked for below N, and N
+    assert bench.scaling_sizes(4000, [500, 1000, 2000, 4000, 8000]) == [500, 1000, 2000, 4000]
+
+
+def test_marginal_spread_compares_the_cost_of_added_articles() -> None:
+    assert bench.marginal_spread({"75-150": 0.2, "150-300": 0.23}) == pytest.approx(0.15)
+    assert bench.marginal_spread({"75-150": 0.2}) is None  # one step: nothing to compare
+    assert bench.marginal_spread({"a": 0.2, "b": -0.01}) is None  # noise, not a cost
+
+
+def test_workers_speedup_is_one_worker_over_the_median_two_worker_step() -> None:
+    def timing(seconds: float) -> bench.RunTiming:
+        return bench.RunTiming(10, seconds + 5, True, {bench.PER_ARTICLE_STEP: seconds})
+
+    floor = bench.Floor(10, 100, 1.0, 1)
+    result = bench.BenchResult(
+        limit=10,
+        words=100,
+        first=timing(10.0),
+        rerun=timing(0.0),
+        floor=floor,
+        scaling={10: 1.5},
+        peak_rss_mb=1.0,
+        load_average=(0.0, 0.0, 0.0),
+        pairs=((timing(10.0), floor), (timing(12.0), floor), (timing(11.0), floor)),
+        one_worker=timing(19.8),
+    )
+    assert result.workers_speedup() == pytest.approx(1.8)  # 19.8 / the median 11.0
+    assert result.summary()["workers_speedup"] == 1.8
+    assert "`workers_speedup`" in bench.readme_block(result, "newsledger bench --limit 10")
 
 
 def test_json_line_shape_on_three_articles(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -35,14 +65,23 @@ def test_json_line_shape_on_three_articles(monkeypatch: pytest.MonkeyPatch) -> N
     def run(n: int, name: str) -> bench.RunTiming:
         calls.append((n, name))
         if (n, name) in calls[:-1]:  # the re-run: the seal holds, the steps after ingest skip
-            return bench.RunTiming(n, 0.1, True, {"articles": 0.05}, ("nlp_docs", "release"))
-        return bench.RunTiming(n, 1.0 * n, True, {"articles": 0.2, "nlp_docs": 0.5})
+            return bench.RunTiming(n, 0.1, True, {"articles": 0.05}, ("extractions", "release"))
+        return bench.RunTiming(n, 1.0 * n, True, {"articles": 0.2, "extractions": 0.5})
+
+    def one_worker(n: int, name: str) -> bench.RunTiming:
+        calls.append((n, name))
+        return bench.RunTiming(n, 1.0 * n + 0.4, True, {"articles": 0.2, "extractions": 0.9})
 
     monkeypatch.setattr(
         bench, "measure_floor", lambda t: bench.Floor(len(t), 12, 2.0, batch_size=1)
     )
     result = bench.run_bench(
-        3, texts=lambda n: texts[:n], run=run, words=lambda: 12, dagster_alone=lambda: 0.05
+        3,
+        texts=lambda n: texts[:n],
+        run=run,
+        words=lambda: 12,
+        dagster_alone=lambda: 0.05,
+        one_worker=one_worker,
     )
     # a warm-up, the scaling series into fresh warehouses, three re-runs on N's warehouse, two
     # more N runs into fresh warehouses (each paired with a floor after it), then the untimed
@@ -56,6 +95,7 @@ def test_json_line_shape_on_three_articles(monkeypatch: pytest.MonkeyPatch) -> N
         (3, "n3"),
         (3, "n3-pair2"),
         (3, "n3-pair3"),
+        (3, "n3-1worker"),
         (3, "n3-memory"),
     ]
     line = bench.json_line(result)
@@ -72,6 +112,9 @@ def test_json_line_shape_on_three_articles(monkeypatch: pytest.MonkeyPatch) -> N
     assert summary["floor_peak_pss_mb"] > 0  # the floor is sampled like the runs
     assert summary["cold_start"] == {"articles": 1, "seconds": 1.0, "s_per_article": 1.0}
     assert summary["marginal_s_per_article"] == {"1-3": pytest.approx(1.0)}
+    assert summary["marginal_spread"] is None  # one step of the series
+    assert summary["fixed_seconds"] == 0.0
+    assert summary["workers_speedup"] == pytest.approx(0.9 / 0.5)
     assert summary["dagster_alone_seconds"] == 0.05
     # the fake job costs exactly 1 s per article; the fake floor 2 s per call, whatever its size
     assert summary["fixed_seconds_per_run"] == 0.0
@@ -79,10 +122,10 @@ def test_json_line_shape_on_three_articles(monkeypatch: pytest.MonkeyPatch) -> N
     assert summary["floor_scaling_s_per_article"] == {"1": 2.0, "3": pytest.approx(0.6667)}
     assert summary["floor_fixed_seconds"] == 2.0
     assert summary["floor_scaling_spread"] == 2.0
-    # articles 0.2 s per run: all fixed; nlp_docs 0.5 s too; the rest (n - 0.7 s) is outside
+    # articles 0.2 s per run: all fixed; extractions 0.5 s too; the rest (n - 0.7 s) is outside
     assert summary["fixed_seconds_by_step"] == {
         "articles": 0.2,
-        "nlp_docs": 0.5,
+        "extractions": 0.5,
         "(outside steps)": -0.7,
     }
     assert summary["rerun_skipped_steps"] == 2
@@ -93,7 +136,8 @@ def test_json_line_shape_on_three_articles(monkeypatch: pytest.MonkeyPatch) -> N
     assert block.startswith(bench.README_START) and block.endswith(bench.README_END)
     for measure in (
         "ratio end to end / spaCy alone",
-        "our spaCy step",
+        "parsing and extraction on the workers",
+        "`workers_speedup`",
         "spread",
         "cold",
         "Dagster",
