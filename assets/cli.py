@@ -464,7 +464,7 @@ def _train(args: argparse.Namespace) -> int:
 
 def _bench(args: argparse.Namespace) -> int:
     from assets.bench import run_bench
-    from pipeline import bench
+    from pipeline import bench, bench_report
 
     if args.writer is not None:
         return _bench_writer(args.writer, args.keep)
@@ -481,16 +481,16 @@ def _bench(args: argparse.Namespace) -> int:
         pairs=max(1, args.pairs),
         series=args.series,
     )
-    for line in bench.report_lines(result):
+    for line in bench_report.report_lines(result):
         print(line)
     if args.update_readme:
         command = f"newsledger bench --input {args.input.name} " + " ".join(
             [*(f"--field {f}" for f in args.field), f"--limit {args.limit}"]
         )
         readme = Path("README.md")
-        if not bench.update_readme(readme, bench.readme_block(result, command)):
+        if not bench_report.update_readme(readme, bench_report.readme_block(result, command)):
             print(f"  (no {bench.README_START} block in {readme}: not updated)")
-    print(bench.json_line(result), flush=True)
+    print(bench_report.json_line(result), flush=True)
     timed = [result.first, result.rerun, *result.reruns, *(run for run, _ in result.pairs)]
     return 0 if all(run.success for run in timed) else 1
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import bench
+from pipeline import bench, bench_report
 
 
 def _records(path: Path, n: int) -> Path:
@@ -54,7 +54,7 @@ def test_workers_speedup_is_one_worker_over_the_median_two_worker_step() -> None
     )
     assert result.workers_speedup() == pytest.approx(1.8)  # 19.8 / the median 11.0
     assert result.summary()["workers_speedup"] == 1.8
-    assert "`workers_speedup`" in bench.readme_block(result, "newsledger bench --limit 10")
+    assert "`workers_speedup`" in bench_report.readme_block(result, "newsledger bench --limit 10")
 
 
 def test_json_line_shape_on_three_articles(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -98,7 +98,7 @@ def test_json_line_shape_on_three_articles(monkeypatch: pytest.MonkeyPatch) -> N
         (3, "n3-1worker"),
         (3, "n3-memory"),
     ]
-    line = bench.json_line(result)
+    line = bench_report.json_line(result)
     summary = json.loads(line)
     for key in ("articles_per_s", "floor_articles_per_s", "ratio", "rerun_fraction", "peak_rss_mb"):
         assert isinstance(summary[key], int | float)
@@ -129,10 +129,10 @@ def test_json_line_shape_on_three_articles(monkeypatch: pytest.MonkeyPatch) -> N
         "(outside steps)": -0.7,
     }
     assert summary["rerun_skipped_steps"] == 2
-    assert "2 of 3 steps skipped" in "\n".join(bench.report_lines(result))
+    assert "2 of 3 steps skipped" in "\n".join(bench_report.report_lines(result))
     assert "\n" not in line
-    assert bench.report_lines(result)[0].startswith("bench: 3 articles")
-    block = bench.readme_block(result, "newsledger bench --limit 3")
+    assert bench_report.report_lines(result)[0].startswith("bench: 3 articles")
+    block = bench_report.readme_block(result, "newsledger bench --limit 3")
     assert block.startswith(bench.README_START) and block.endswith(bench.README_END)
     for measure in (
         "ratio end to end / spaCy alone",
@@ -170,13 +170,13 @@ def test_the_ratio_and_speeds_are_the_median_pairs() -> None:
     assert summary["articles_per_s"] / summary["floor_articles_per_s"] == summary["ratio"]
     assert summary["rerun_fraction"] == 0.025  # against the series' own N run
     assert "the median of 3 back-to-back pairs: 1.000, 0.800, 1.250" in "\n".join(
-        bench.report_lines(result)
+        bench_report.report_lines(result)
     )
     reruns = tuple(bench.RunTiming(300, seconds, True) for seconds in (0.9, 0.5, 0.6))
     with_reruns = replace(result, rerun=reruns[2], reruns=reruns)
     assert with_reruns.summary()["rerun_seconds_each"] == [0.9, 0.5, 0.6]
     assert "the median of 3 re-runs: 0.90, 0.50, 0.60 s" in "\n".join(
-        bench.report_lines(with_reruns)
+        bench_report.report_lines(with_reruns)
     )
     # without pairs (an older caller), the first run and the floor are the pair
     assert replace(result, pairs=()).summary()["ratio"] == 1.0
@@ -199,11 +199,11 @@ def test_update_readme_rewrites_only_the_block(tmp_path: Path) -> None:
     readme = tmp_path / "README.md"
     readme.write_text(f"intro\n{bench.README_START}\nold\n{bench.README_END}\nafter\n")
     block = f"{bench.README_START}\nnew\n{bench.README_END}"
-    assert bench.update_readme(readme, block)
+    assert bench_report.update_readme(readme, block)
     assert readme.read_text() == f"intro\n{block}\nafter\n"
     other = tmp_path / "OTHER.md"
     other.write_text("no markers\n")
-    assert not bench.update_readme(other, block)
+    assert not bench_report.update_readme(other, block)
 
 
 def test_field_map_rejects_malformed() -> None:
@@ -238,11 +238,11 @@ def test_memory_is_reported_from_a_fresh_process_when_one_is_run(
         fresh_run=fresh_run,
     )
     assert started == [(3, "n3-fresh")]
-    summary = json.loads(bench.json_line(result))
+    summary = json.loads(bench_report.json_line(result))
     assert summary["peak_memory_of"] == "fresh newsledger run"
     assert summary["peak_main_rss_mb"] >= 80  # the child's own 80 MiB, not this process's
     assert summary["peak_rss_mb"] == summary["peak_main_rss_mb"]  # it forked nothing
     assert summary["warm_peak_main_rss_mb"] > 0
     assert summary["success"]
-    assert "in this process" in "\n".join(bench.report_lines(result))
-    assert "a fresh `newsledger run` of N" in bench.readme_block(result, "newsledger bench")
+    assert "in this process" in "\n".join(bench_report.report_lines(result))
+    assert "a fresh `newsledger run` of N" in bench_report.readme_block(result, "newsledger bench")
