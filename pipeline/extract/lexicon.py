@@ -81,6 +81,7 @@ class Lexicon:
     unit_sizes: dict[str, tuple[int, ...]]
     cased_units: dict[str, UnitInfo]
     glued_only: frozenset[str]
+    part_marks: frozenset[str]
     article_units: frozenset[str]
     unit_bases: dict[str, str]
     ambiguous: dict[str, tuple[UnitInfo, ...]]
@@ -312,6 +313,7 @@ def lexicon() -> Lexicon:
         unit_sizes=_sizes(phrases, first=True),
         cased_units=cased,
         glued_only=frozenset(units["glued_only"]["surfaces"]),
+        part_marks=frozenset(units["marked_part"]["marks"]),
         article_units=frozenset(units["article_like"]["surfaces"]),
         unit_bases=bases,
         ambiguous={
