@@ -56,6 +56,7 @@ SENTENCES = {
     "fractions of a unit": "Add a quarter of a teaspoon of salt, walk half a mile; a third of "
     "the votes went to him.",
     "glued fractions": "The bolt is 1/2″ wide and weighs 3/4kg.",
+    "ambiguous head": "The hotel in Yerevan charged 20,000 Armenian drams for a night.",
 }
 
 
@@ -463,6 +464,11 @@ def test_a_written_fraction_takes_a_glued_unit(sentence_figures):
         ("1/2″", 0.5, "inch"),
         ("3/4kg", 0.75, "kilogram"),
     ]
+
+
+def test_a_counted_head_that_means_several_units_is_disambiguated(sentence_figures):
+    _, figs = sentence_figures["ambiguous head"]
+    assert [(f.value, f.unit, f.kind) for f in figs] == [(20000, "armenian dram", "currency")]
 
 
 def test_ordinals_only_on_request(nlp):
