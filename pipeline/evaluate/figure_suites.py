@@ -9,7 +9,9 @@
   weigh 230" is pound-mass). A sentence is right when one of the warehouse's figures in it has
   the gold unit (compared before any " per ..." rate), or a prefixed unit of it: CQE labels the
   unit an ambiguous symbol stands for, whatever its prefix ("120 dB" is bel, "10 nF" farad).
-  The unit disambiguator is applied exactly as the pipeline applies it.
+  The unit disambiguator is applied exactly as the pipeline applies it. The accuracy is also
+  reported on the file's read and check halves (split by id as the dev files are), and only
+  the read half's misses are printed.
 - **Speed**: :func:`pipeline.extract.figures.extract_figures` alone, timed over the spaCy docs
   the pipeline cached for the gold warehouse, as the extraction stage runs it.
 
@@ -27,7 +29,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pipeline.evaluate.gold import GoldText, WarehouseFor, gold_articles, read_jsonl
+from pipeline.evaluate.gold import (
+    HALVES,
+    GoldText,
+    WarehouseFor,
+    by_half,
+    gold_articles,
+    read_jsonl,
+)
 
 if TYPE_CHECKING:
     from pipeline.warehouse import Warehouse
@@ -183,10 +192,14 @@ def _quantulum_found(parse: QuantulumParse, text: str) -> list[Found]:
 
 @dataclass(frozen=True, slots=True)
 class PoolScores:
-    """Suite recall and unit accuracy of one system (None where the pool file is absent)."""
+    """Suite recall and unit accuracy of one system (None where the pool file is absent).
+
+    ``units_halves`` holds the unit accuracy on the read and the check half.
+    """
 
     suites: dict[str, float] | None
     units_accuracy: float | None
+    units_halves: dict[str, float] | None = None
 
 
 def score_pools(
@@ -195,7 +208,7 @@ def score_pools(
     """Ours (through the warehouse) and quantulum3's scores on the pools that are present."""
     folder = pools_dir()
     suites_path, units_path = folder / SUITES_FILE, folder / UNITS_FILE
-    ours_suites = theirs_suites = ours_units = theirs_units = None
+    ours_suites = theirs_suites = ours_units = theirs_units = ours_halves = None
     if suites_path.exists():
         records = read_jsonl(suites_path)
         found = _through_warehouse(warehouse_for, suites_path.stem, records)
@@ -209,15 +222,24 @@ def score_pools(
         records = read_jsonl(units_path)
         found = _through_warehouse(warehouse_for, units_path.stem, records)
         ours_units = unit_accuracy(records, found)
+        halves = {name: set(ids) for name, ids in by_half(r["id"] for r in records).items()}
+        ours_halves = {
+            name: unit_accuracy([r for r in records if r["id"] in halves[name]], found)
+            for name in HALVES
+        }
         theirs_units = unit_accuracy(
             records, {r["id"]: _quantulum_found(parse, r["text"]) for r in records}
         )
         if show_errors:
+            read = halves["read"]
             for record in records:
                 units = [f.unit for f in found.get(record["id"], [])]
-                if not any(_means(unit, record["unit"]) for unit in units):
+                if record["id"] in read and not any(_means(u, record["unit"]) for u in units):
                     print(f"## unit {record['unit']}: {record['text']}\n   ours: {units}")
-    return PoolScores(ours_suites, ours_units), PoolScores(theirs_suites, theirs_units)
+    return (
+        PoolScores(ours_suites, ours_units, ours_halves),
+        PoolScores(theirs_suites, theirs_units),
+    )
 
 
 def _through_warehouse(

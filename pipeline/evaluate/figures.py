@@ -212,6 +212,7 @@ def run(
         },
         "suites": pools.suites,
         "units_accuracy": pools.units_accuracy,
+        "units_accuracy_halves": pools.units_halves,
         "sentences": len(rows),
         "words_per_s": {
             "figures": speed,
@@ -244,7 +245,9 @@ def _print(result: dict) -> None:
         if scores["suites"] is not None:
             print(f"Recognizers-Text recall ({system}):", json.dumps(scores["suites"]))
         if scores["units_accuracy"] is not None:
-            print(f"unit sentences accuracy ({system}): {scores['units_accuracy']:.3f}")
+            halves = scores.get("units_accuracy_halves") or {}
+            per_half = "".join(f", {name} {halves[name]:.3f}" for name in HALVES if name in halves)
+            print(f"unit sentences accuracy ({system}): {scores['units_accuracy']:.3f}{per_half}")
     print("words/s:", json.dumps(result["words_per_s"]))
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from pipeline.extract import unitsense
 from pipeline.extract.lexicon import UnitInfo, lexicon
 from pipeline.extract.quantities import DASHES, UNIT_NOUN_POS, Num
 from pipeline.extract.unitphrases import read_rate
@@ -18,6 +19,8 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
 _NON_COUNT_HEADS = frozenset({"%", "percent", "per", "cent"})
+#: Kinds of unit a counted head noun is taken as ("40 tonnes of grain", "20,000 drams").
+_MEASURE_KINDS = frozenset({"duration", "length", "mass", "currency", "area", "percent"})
 _RATE_TIME_UNITS = frozenset({"second", "minute", "hour", "day", "week", "month", "year"})
 
 _DROP_POS = frozenset(
@@ -218,16 +221,31 @@ def kind_and_unit(
             return "count", None, subject, False
         return ("count" if num.high is not None else "other"), None, None, False
     name, surface, head = counted
-    if head is not None and (head.lower_,) in lexicon().unit_phrases:
-        info = lexicon().unit_phrases[(head.lower_,)]
-        if info.kind in ("duration", "length", "mass", "currency", "area", "percent"):
-            return info.kind, info.name, None, False
+    info = _head_unit(doc, num, head) if head is not None else None
+    if info is not None and info.kind in _MEASURE_KINDS:
+        return info.kind, info.name, None, False
     proper_name = head is not None and head.tag_ == "NNP" and num.digits and num.high is None
     if head is not None and head.i + 1 < len(doc) and doc[head.i + 1].lower_ in ("per", "a", "an"):
         rate = read_rate(doc, head.i + 1)
         if rate is not None and rate[0] in _RATE_TIME_UNITS:
             name = f"{name} per {rate[0]}"  # "three thousand tests per day"
     return "count", name, surface, proper_name
+
+
+def _head_unit(doc: Doc, num: Num, head: Token) -> UnitInfo | None:
+    """The unit a counted head noun names ("20,000 Armenian drams"), or None.
+
+    A head that means several units ("drams", "pounds") is read by the disambiguator, as a
+    unit written right after the amount is.
+    """
+    lex = lexicon()
+    candidates = lex.ambiguous.get(head.text) or lex.ambiguous.get(head.lower_)
+    if candidates and len(head.text) > 1:
+        number = doc[num.i : num.j].text  # as written ("5,000.50"), for the amount's form
+        return unitsense.choose(
+            head.sent, head.text, candidates, glued=False, value=num.value, number=number
+        )
+    return lex.unit_phrases.get((head.lower_,))
 
 
 def qualifier_before(doc: Doc, i: int) -> tuple[str, int] | None:

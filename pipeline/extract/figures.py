@@ -261,6 +261,8 @@ def _build(
         return _suspended(doc, num), num.j
     unit = num.unit
     unit_read = up.read_unit(doc, num)
+    if unit_read is None and unit is None and num.fraction:
+        unit_read = _fraction_unit(doc, num)
     j, end = num.j, num.end
     if unit_read is not None and (unit is None or unit_read.info.kind == "currency"):
         unit, j, end = unit_read.info, unit_read.j, unit_read.end
@@ -273,6 +275,8 @@ def _build(
         if info is not None and info.kind == "temperature":
             unit, j, end = info, j + 1, doc[j].idx + len(doc[j])
     unit = _disambiguated(doc, num, unit_read, unit)
+    if num.part is not None:
+        num = _with_part(num, unit)
     if unit is None and j + 1 < n and doc[j].lower_ in lex.size_signs:
         unit = _side_unit(doc, j + 1)
     rate = up.read_rate(doc, j) if j < n else None
@@ -361,6 +365,30 @@ def _build(
         (qualifier, base_change, from_range, between, second is not None),
         (last, last_end_i, rate),
     )
+
+
+def _fraction_unit(doc: Doc, num: Num) -> up.UnitSpan | None:
+    """The unit a fraction takes of one of it: "a quarter of a dram", "half an hour".
+
+    A fraction of one unit ("a"/"an" and a unit word) is an amount in that unit; a fraction of
+    other things ("a third of the votes") stays a share of them.
+    """
+    k = num.j + (num.j < len(doc) and doc[num.j].lower_ == "of")
+    if k + 1 >= len(doc) or doc[k].lower_ not in ("a", "an") or len(doc[k + 1].text) < 2:
+        return None
+    return up.read_unit(doc, replace(num, j=k + 1))
+
+
+def _with_part(num: Num, unit: UnitInfo | None) -> Num:
+    """The amount with the part glued after its mark: 5'9" is 5.75 feet, 4'30" 4.5 minutes.
+
+    The part joins by the whole unit's ``[[compound]]``; without one it is left out.
+    """
+    compound = next((c for c in lexicon().compounds if unit is not None and c.applies(unit)), None)
+    if compound is None or num.part is None or num.part >= compound.per:
+        return num
+    part = num.part / compound.per
+    return replace(num, value=num.value + part if num.value >= 0 else num.value - part)
 
 
 def _same_unit(a: UnitInfo, b: UnitInfo) -> bool:

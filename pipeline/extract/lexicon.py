@@ -81,11 +81,13 @@ class Lexicon:
     unit_sizes: dict[str, tuple[int, ...]]
     cased_units: dict[str, UnitInfo]
     glued_only: frozenset[str]
+    part_marks: frozenset[str]
     article_units: frozenset[str]
     unit_bases: dict[str, str]
     ambiguous: dict[str, tuple[UnitInfo, ...]]
     currency_symbols: dict[str, str]
     currency_codes: dict[str, str]
+    whole_currencies: frozenset[str]
     small_name_prefixes: frozenset[str]
     small_name_below: float
     glued_only_symbols: frozenset[str]
@@ -228,13 +230,20 @@ def _units(
     return phrases, cased, bases
 
 
-def _currencies(data: dict, phrases: dict[tuple[str, ...], UnitInfo]) -> dict[str, str]:
-    """ISO 4217 code -> name (pycountry, renamed as NewsQuant names them); adds written names."""
+def _currencies(
+    data: dict, phrases: dict[tuple[str, ...], UnitInfo]
+) -> tuple[dict[str, str], frozenset[str]]:
+    """ISO 4217 code -> name (pycountry, renamed as NewsQuant names them); adds written names.
+
+    Also the names of the currencies without a minor unit (``[no_minor_unit]``).
+    """
     import pycountry
 
     names: dict[str, str] = data["names"]
     skip = set(data["codes"]["not_codes"])
+    whole = set(data["no_minor_unit"]["codes"])
     codes: dict[str, str] = {}
+    whole_names: set[str] = set()
     for currency in pycountry.currencies:
         code: str = currency.alpha_3
         name: str = names.get(code) or str(currency.name).lower()
@@ -245,7 +254,9 @@ def _currencies(data: dict, phrases: dict[tuple[str, ...], UnitInfo]) -> dict[st
             phrases.setdefault(tuple(surface.split()), info)
         if code not in skip:
             codes[code] = name
-    return codes
+        if code in whole:
+            whole_names.add(name)
+    return codes, frozenset(whole_names)
 
 
 def _phrases(groups: dict[str, list[str]]) -> dict[tuple[str, ...], str]:
@@ -288,7 +299,7 @@ def lexicon() -> Lexicon:
     numbers, units, money = data["numbers"], data["units"], data["currencies"]
     qualifiers, nots = data["qualifiers"], data["not_figures"]
     phrases, cased, bases = _units(units)
-    codes = _currencies(money, phrases)
+    codes, whole_currencies = _currencies(money, phrases)
     by_name = {info.name: info for info in [*phrases.values(), *cased.values()]}
     before = _comparatives(qualifiers["comparatives"]) | _phrases(qualifiers["before"])
     after = _phrases(qualifiers["after"])
@@ -312,6 +323,7 @@ def lexicon() -> Lexicon:
         unit_sizes=_sizes(phrases, first=True),
         cased_units=cased,
         glued_only=frozenset(units["glued_only"]["surfaces"]),
+        part_marks=frozenset(units["marked_part"]["marks"]),
         article_units=frozenset(units["article_like"]["surfaces"]),
         unit_bases=bases,
         ambiguous={
@@ -320,6 +332,7 @@ def lexicon() -> Lexicon:
         },
         currency_symbols=dict(money["symbols"]),
         currency_codes=codes,
+        whole_currencies=whole_currencies,
         small_name_prefixes=frozenset(money["small_is_a_name"]["prefixes"]),
         small_name_below=float(money["small_is_a_name"]["below"]),
         glued_only_symbols=frozenset(money["glued_only"]["symbols"]),

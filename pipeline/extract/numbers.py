@@ -17,7 +17,9 @@ __all__ = [
     "NumberToken",
     "UnitInfo",
     "fraction_value",
+    "glued_fraction",
     "glued_unit",
+    "marked_part",
     "parse_digits",
     "slash_fraction",
     "split_range",
@@ -106,6 +108,41 @@ def slash_fraction(text: str) -> float | None:
     if 0 < num < den <= 16:
         return num / den
     return None
+
+
+_GLUED_FRACTION = re.compile(r"^(\d{1,2}/\d{1,2})(?P<suf>[^\d\s/,.]\S*)$")
+
+
+def glued_fraction(text: str) -> NumberToken | None:
+    """A written fraction with a unit glued after it: "1/2″", "3/4in", "1/2kg".
+
+    The suffix is read as :func:`parse_digits`' suffix is (a unit, an ambiguous mark).
+    """
+    match = _GLUED_FRACTION.match(text)
+    if match is None:
+        return None
+    value = slash_fraction(match.group(1))
+    if value is None:
+        return None
+    return NumberToken(value=value, prefix="", suffix=match.group("suf"), num_start=0)
+
+
+def marked_part(suffix: str) -> tuple[str, float] | None:
+    """A mark and the smaller part glued after it: "'9" of "5'9" -> ("'", 9.0), else None.
+
+    The marks are ``[marked_part]`` in ``units.toml``; the part is a number below 100.
+    """
+    if len(suffix) < 2 or suffix[0] not in lexicon().part_marks:
+        return None
+    rest = suffix[1:]
+    if rest[-1:] in lexicon().part_marks:
+        rest = rest[:-1]  # the part's own mark in the same token: "5'9\""
+    if not rest[:1].isdigit() or len(rest.split(".")[0]) > 2:
+        return None
+    try:
+        return suffix[0], float(rest)
+    except ValueError:
+        return None
 
 
 def vulgar_fraction(text: str) -> float | None:

@@ -41,6 +41,7 @@ class Num:
     surface: str = ""  # the unit's surface when it was glued and ambiguous ("5C", "10'")
     suspended: bool = False  # "four-" in "four-, five- and six-cylinder"
     ordinal: bool = False  # "the tenth" read as 10, only as a range's end or a bound
+    part: float | None = None  # the smaller part glued after a mark: 9 of "5'9\""
 
 
 def end_of(doc: Doc, j: int) -> int:
@@ -236,7 +237,7 @@ def digit_number(doc: Doc, i: int, *, currency: bool = False) -> Num | None:
     lex = lexicon()
     tok = doc[i]
     text = tok.text
-    parsed = nb.parse_digits(text)
+    parsed = nb.parse_digits(text) or nb.glued_fraction(text)
     if parsed is None:
         value = nb.slash_fraction(text)
         if value is None:
@@ -261,6 +262,9 @@ def digit_number(doc: Doc, i: int, *, currency: bool = False) -> Num | None:
     suffix = parsed.suffix
     money_or_noun = bool(currency_name or currency)
     glued_surface = money_surface(text[: len(prefix)]) if currency_name else ""
+    marked = nb.marked_part(suffix) if suffix and not prefix else None
+    if marked is not None:  # "5'9": the mark is the amount's unit, the part comes after it
+        suffix = marked[0]
     if suffix:
         glued = nb.glued_unit(suffix, money_or_noun=money_or_noun or _noun_follows(doc, i + 1))
         if glued is None:
@@ -316,6 +320,8 @@ def digit_number(doc: Doc, i: int, *, currency: bool = False) -> Num | None:
         if extra is not None and extra < 1 and parsed.value == int(parsed.value):
             value += extra if value >= 0 else -extra
             j += 1
+    if marked is not None and j < n and doc[j].text in lex.part_marks and not tok.whitespace_:
+        j += 1  # the part's own mark: "5'9" + '"'
     end = end_of(doc, j) if j > i + 1 else tok.idx + len(tok)
     return Num(
         i,
@@ -329,6 +335,7 @@ def digit_number(doc: Doc, i: int, *, currency: bool = False) -> Num | None:
         change=change,
         continues_range=prefix == "to-",
         surface=glued_surface,
+        part=marked[1] if marked is not None else None,
     )
 
 

@@ -2,12 +2,12 @@
 
 "pounds" is money or weight, "5 C" a temperature or a charge, "10'" feet or minutes, "kn"
 knots or kuna. The surfaces and their candidate units are data (``[ambiguous]`` in
-``data/figures/units.toml``); this module scores the candidates with a linear model over the
-sentence's words, learned by ``newsledger train figures`` (:mod:`pipeline.learn.units`) from
-CQE's unit sentences and committed as canonical JSON weights in
-``pipeline/models/units.json``: inference is a dot product, with no pickle and no scikit-learn
-import at run time. It runs only on ambiguous surfaces. Without the model file the first
-candidate is kept.
+``data/figures/units.toml``); this module scores the candidates that the amount's form allows
+(:func:`plausible`: "780.31 ¥" has cents, so no yen) with a linear model over the sentence's
+words, learned by ``newsledger train figures`` (:mod:`pipeline.learn.units`) from CQE's unit
+sentences and committed as canonical JSON weights in ``pipeline/models/units.json``: inference
+is a dot product, with no pickle and no scikit-learn import at run time. It runs only on
+ambiguous surfaces. Without the model file the first candidate is kept.
 """
 
 from __future__ import annotations
@@ -74,6 +74,22 @@ def features(
     amount = amount_features(value, number)
     out += amount + [f"s={surface}|{feature}" for feature in amount]
     return sorted(set(out))
+
+
+_DECIMALS = re.compile(r"\d\.\d")
+
+
+def plausible(names: list[str], number: str) -> list[str]:
+    """The candidate ``names`` the amount as written allows (all of them where none would be).
+
+    An amount with decimals and no scale ("780.31", not "5.4bn") is no currency without a
+    minor unit (ISO 4217, ``[no_minor_unit]`` in ``currencies.toml``): "780.31 ¥" is yuan.
+    """
+    if _DECIMALS.search(number) is None or any(c.isalpha() for c in number):
+        return names
+    whole = lexicon().whole_currencies
+    kept = [name for name in names if name not in whole]
+    return kept or names
 
 
 def money_surface(symbol: str) -> str:
@@ -146,6 +162,8 @@ def choose(
 ) -> UnitInfo:
     """The candidate the model scores highest in ``sentence`` (ties: the data's order).
 
+    Only the candidates the amount as written allows are scored (:func:`plausible`).
+
     Args:
         sentence: The amount's sentence.
         surface: The ambiguous surface as written ("P", "¥").
@@ -154,7 +172,10 @@ def choose(
         value: The amount's value, scale words applied.
         number: The amount as written ("5,000.00").
     """
-    names = [c.name for c in candidates]
+    names = plausible([c.name for c in candidates], number)
+    candidates = tuple(c for c in candidates if c.name in names)
+    if len(candidates) == 1:
+        return candidates[0]
     scored = scores(sentence.text, surface, names, glued=glued, value=value, number=number)
     if not scored:
         return candidates[0]

@@ -131,8 +131,12 @@ def surface_of(text: str, unit: str | None) -> tuple[str, bool]:
     return amount.surface, amount.glued
 
 
-def _examples(rows: Sequence[dict], *, with_gold: bool) -> list[tuple[list[str], str, str]]:
-    """(features, surface, unit) of each row."""
+#: An example: the features, the ambiguous surface, the gold unit and the amount as written.
+Example = tuple[list[str], str, str, str]
+
+
+def _examples(rows: Sequence[dict], *, with_gold: bool) -> list[Example]:
+    """(features, surface, unit, number) of each row."""
     out = []
     for row in rows:
         amount = amount_of(row["text"], row["unit"] if with_gold else None)
@@ -143,23 +147,23 @@ def _examples(rows: Sequence[dict], *, with_gold: bool) -> list[tuple[list[str],
             value=amount.value,
             number=amount.number,
         )
-        out.append((features, amount.surface, row["unit"]))
+        out.append((features, amount.surface, row["unit"], amount.number))
     return out
 
 
-def _fit(examples: Sequence[tuple[list[str], str, str]]):
+def _fit(examples: Sequence[Example]):
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
 
     counts: dict[str, int] = {}
-    for features, _, _ in examples:
+    for features, *_ in examples:
         for feature in features:
             counts[feature] = counts.get(feature, 0) + 1
     vectorizer = DictVectorizer(sort=True)
     matrix = vectorizer.fit_transform(
-        [{f: 1.0 for f in features if counts[f] >= MIN_COUNT} for features, _, _ in examples]
+        [{f: 1.0 for f in features if counts[f] >= MIN_COUNT} for features, *_ in examples]
     )
-    labels = [unit for _, _, unit in examples]
+    labels = [unit for _, _, unit, _ in examples]
     model = LogisticRegression(C=C, max_iter=2000, solver="lbfgs")
     with deterministic():
         model.fit(matrix, labels)
@@ -184,12 +188,13 @@ def _export(vectorizer, model) -> dict:
     return {"classes": classes, "intercepts": intercepts, "weights": weights}
 
 
-def _accuracy(payload: dict, examples: Sequence[tuple[list[str], str, str]]) -> float:
+def _accuracy(payload: dict, examples: Sequence[Example]) -> float:
     """Share of examples whose candidate with the best score (as at run time) is the gold."""
     classes = payload["classes"]
     right = 0
-    for features, surface, unit in examples:
+    for features, surface, unit, number in examples:
         candidates = [c.name for c in lexicon().ambiguous.get(surface, ())] or classes
+        candidates = unitsense.plausible(candidates, number)
         totals = {
             name: payload["intercepts"][classes.index(name)]
             for name in candidates
@@ -216,7 +221,7 @@ def train(request: TrainRequest) -> TrainReport:
     for fold in range(folds):
         train_part = [e for k, e in enumerate(examples) if k % folds != fold]
         held_out = [e for k, e in enumerate(examples) if k % folds == fold]
-        if len({u for _, _, u in train_part}) < 2 or not held_out:
+        if len({e[2] for e in train_part}) < 2 or not held_out:
             continue
         payload = _export(*_fit(train_part))
         fold_right.append(_accuracy(payload, held_out) * len(held_out))

@@ -92,6 +92,7 @@ def test_figures_eval_prints_one_json_line_last_with_both_halves(eval_env, capsy
     # fx-range-3 is a near copy of fx-range-2 (only "<-" differs): scored on its own figures
     assert metrics["suites"]["all"] == pytest.approx(1.0)
     assert 0 <= metrics["units_accuracy"] <= 1
+    assert set(metrics["units_accuracy_halves"]) == {"read", "check"}
     assert metrics["words_per_s"]["figures"] > 0
     assert "suites" in metrics["quantulum3"]
 

@@ -52,6 +52,11 @@ SENTENCES = {
     "marks": 'The ruler is 20" long. The statue is 5\' 9" tall, about 69" in all.',
     "dashed units": "He caught a 10-pound trout and a 12-inch bass.",
     "prefixed units": "It holds 10 nF, 5 µF and 3 mC; the noise was 120 dB, the signal 13 dBm.",
+    "glued parts": "He is 5'9\" tall, ran the lap in 4'30\" and paid 1'000 francs.",
+    "fractions of a unit": "Add a quarter of a teaspoon of salt, walk half a mile; a third of "
+    "the votes went to him.",
+    "glued fractions": "The bolt is 1/2″ wide and weighs 3/4kg.",
+    "ambiguous head": "The hotel in Yerevan charged 20,000 Armenian drams for a night.",
 }
 
 
@@ -434,6 +439,36 @@ def test_a_part_needs_a_whole_amount_of_the_whole_unit(sentence_figures):
 def test_units_from_pint(sentence_figures):
     _, figs = sentence_figures["pint"]
     assert [f.unit for f in figs] == ["gigahertz", "kilowatt hour", "kilometre"]
+
+
+def test_a_part_glued_after_a_mark_joins_the_whole(sentence_figures):
+    _, figs = sentence_figures["glued parts"]
+    assert [f.text for f in figs] == ["5'9\"", "4'30\""]  # a Swiss "1'000" is no foot
+    assert (figs[0].value, figs[0].unit) == (pytest.approx(5.75), "foot")
+    lap = figs[1]
+    assert lap.unit in ("minute", "foot") and lap.value == (4.5 if lap.unit == "minute" else 4)
+
+
+def test_a_fraction_of_one_unit_is_an_amount_of_it(sentence_figures):
+    _, figs = sentence_figures["fractions of a unit"]
+    assert [(f.text, f.value, f.unit) for f in figs] == [
+        ("a quarter of a teaspoon", 0.25, "teaspoon"),
+        ("half a mile", 0.5, "mile"),
+        ("a third", pytest.approx(1 / 3), "% vote"),  # a share of things, not of a unit
+    ]
+
+
+def test_a_written_fraction_takes_a_glued_unit(sentence_figures):
+    _, figs = sentence_figures["glued fractions"]
+    assert [(f.text, f.value, f.unit) for f in figs] == [
+        ("1/2″", 0.5, "inch"),
+        ("3/4kg", 0.75, "kilogram"),
+    ]
+
+
+def test_a_counted_head_that_means_several_units_is_disambiguated(sentence_figures):
+    _, figs = sentence_figures["ambiguous head"]
+    assert [(f.value, f.unit, f.kind) for f in figs] == [(20000, "armenian dram", "currency")]
 
 
 def test_ordinals_only_on_request(nlp):

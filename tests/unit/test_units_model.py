@@ -54,6 +54,14 @@ def test_features_tell_case_and_gluing():
     assert glued == sorted(glued)
 
 
+def test_an_amount_with_cents_is_no_currency_without_a_minor_unit():
+    names = ["japanese yen", "chinese yuan"]
+    assert unitsense.plausible(names, "780.31") == ["chinese yuan"]  # ISO 4217: no yen cents
+    assert unitsense.plausible(names, "¥5.4bn") == names  # a scaled amount keeps its decimals
+    assert unitsense.plausible(names, "3,000") == names
+    assert unitsense.plausible(["japanese yen"], "9.99") == ["japanese yen"]  # never empty
+
+
 def test_the_committed_model_reads_the_sentence():
     """The shipped weights tell money from weight by the words around "pounds"."""
     weight = unitsense.scores(
