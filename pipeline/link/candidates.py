@@ -129,7 +129,30 @@ def matched_rows(
             ]
             if rows:
                 return key, rows
-    return "", []
+    return _of_tail_rows(gazetteer, name_key(mention.text))
+
+
+#: What the name after "of" may be for a name of something else to stand for it.
+_OF_TAIL_CODES = frozenset({"PCLI", "ADM1", "CONT"})
+
+
+def _of_tail_rows(gazetteer: Gazetteer, key: str) -> tuple[str, list[int]]:
+    """A country, first-level division or continent named after the last "of" of a name.
+
+    Tried last, when no part of the name reached the gazetteer. NER sometimes calls a whole
+    organisation a place ("United Way of America", "Medical Board of Texas"): what it locates
+    is the country or state it is "of", a better answer than the document's focus. Only
+    those, by their own name or a curated alias: a town is no such answer ("Bank of Granite").
+    """
+    head, of, tail = key.rpartition(" of ")
+    if not of or not head or len(tail) < 3:
+        return "", []
+    rows = [
+        r
+        for r in gazetteer.rows_for(tail)[:MAX_CANDIDATES]
+        if gazetteer.feature_code(r) in _OF_TAIL_CODES and int(gazetteer.kind[r]) in (0, KIND_ALIAS)
+    ]
+    return (tail, rows) if rows else ("", [])
 
 
 def joined_rows(gazetteer: Gazetteer, mention: Mention) -> tuple[str, list[int]] | None:

@@ -253,6 +253,17 @@ def test_division_named_in_another_form(gazetteer: Gazetteer) -> None:
     assert out[2][0].feature_code == "ADM1" and out[2][0].admin1_code == "WA"
 
 
+def test_a_name_of_something_of_a_country_stands_for_it(gazetteer: Gazetteer) -> None:
+    # NER called an organisation a place: what it locates is the country or state it is "of",
+    # never a town that merely shares the last word.
+    ((place, _),) = _places(gazetteer, _mentions(("United Way of America", {})))
+    assert place.geonameid == 6252001
+    ((state, _),) = _places(gazetteer, _mentions(("Medical Board of Texas", {})))
+    assert state.feature_code == "ADM1" and state.admin1_code == "TX"
+    ((nothing, res),) = _places(gazetteer, _mentions(("Bank of Granite", {})))
+    assert nothing is None and res.row is None
+
+
 def test_spelling_guess_outside_the_document_stays_unresolved(gazetteer: Gazetteer) -> None:
     # Only "Portree" (Skye) is near "Portroe" in spelling; the story is in Ireland.
     out = _places(gazetteer, _mentions(("Nenagh", {}), ("Nenagh", {}), ("Portroe", {})))
