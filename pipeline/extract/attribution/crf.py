@@ -32,9 +32,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
-from pipeline.extract.attribution.cues import Cue
+from pipeline.extract.attribution.cues import Cue, speaker_of
+from pipeline.extract.attribution.lexicon import RAISING_VERBS
 from pipeline.extract.attribution.model import MODEL_PATH
 from pipeline.extract.attribution.tagging import (
     TokenTable,
@@ -115,7 +116,7 @@ def tag_cues(doc: Doc, taggers: Taggers) -> list[tuple[int, int]]:
     lemmas = taggers.lemmas
     out: list[tuple[int, int]] = []
     for start, end in table.sent_bounds:
-        if not any(lemma in lemmas for lemma in table.lemma[start:end]):
+        if lemmas.isdisjoint(table.lemma[start:end]):
             continue
         labels = taggers.cue.tag(cue_features(table, start, end))  # type: ignore[attr-defined]
         out.extend((start + a, start + b) for a, b in spans_of(labels))
@@ -137,6 +138,20 @@ def _nearest_run(tagger: object, features: list[list[str]], cue: int) -> tuple[i
     if not runs:
         return None
     return min(runs, key=lambda r: (min(abs(r[0] - cue), abs(r[1] - 1 - cue)), r[0]))
+
+
+def _rule_speaker(head: Token) -> Token | None:
+    """The rules' speaker of a learned cue's head word when the source tagger tags none.
+
+    Not for a raising verb ("he seems") nor an expletive subject ("it's obvious"): their
+    subject says nothing.
+    """
+    if head.lemma_.casefold() in RAISING_VERBS:
+        return None
+    speaker = speaker_of(head)
+    if speaker is None or speaker.lower_ in ("it", "there"):
+        return None
+    return speaker
 
 
 def learned_cues(doc: Doc, taggers: Taggers, taken: Sequence[tuple[int, int]]) -> list[Cue]:
@@ -170,9 +185,10 @@ def learned_cues(doc: Doc, taggers: Taggers, taken: Sequence[tuple[int, int]]) -
             continue
         content = (int(table.idx[w_start + run[0]]), int(table.ends[w_start + run[1] - 1]))
         source = _nearest_run(taggers.source, features, anchor - w_start)
-        speaker = None
         if source is not None:
             speaker = doc[cue_anchor(table, w_start + source[0], w_start + source[1])]
+        else:
+            speaker = _rule_speaker(doc[anchor])
         out.append(
             Cue(
                 cue=(c_start, c_end),
