@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import itemgetter
 
 import numpy
 from spacy.attrs import (
@@ -123,16 +124,14 @@ def token_table(doc: Doc) -> TokenTable:
     strings = doc.vocab.strings
     arr = doc.to_array(_ATTRS) if n else numpy.zeros((0, len(_ATTRS)), numpy.uint64)
     ints = arr.astype(numpy.int64)  # HEAD is a signed offset stored in the uint64 array
-    names: dict[int, str] = {}
 
     def words(column: int) -> tuple[str, ...]:
-        out = []
-        for key in arr[:, column].tolist():
-            name = names.get(key)
-            if name is None:
-                name = names[key] = strings[key] if key else ""
-            out.append(name)
-        return tuple(out)
+        # each distinct string looked up once, then gathered in C (itemgetter over indices)
+        keys, inverse = numpy.unique(arr[:, column], return_inverse=True)
+        names = [strings[key] if key else "" for key in keys.tolist()]
+        if n < 2:
+            return tuple(names[i] for i in inverse.tolist())
+        return itemgetter(*inverse.tolist())(names)
 
     lower = words(0)
     lemma = tuple(w.lower() for w in words(1))
