@@ -408,12 +408,15 @@ def extraction_speed(docs: Sequence[Doc]) -> dict[str, float]:
     """Words per second of claim extraction (claims and source-mention rows) over ``docs``.
 
     Timed as the claims stage runs: over the pipeline's cached parses, one article at a time,
-    speaker resolution and row assembly included; the model is loaded before the clock starts.
+    speaker resolution and row assembly included; the models (the cue judge and the taggers)
+    are loaded before the clock starts, as the stage loads them once per worker.
     """
     from pipeline.assemble import claim_rows
+    from pipeline.extract.attribution.crf import default_taggers
     from pipeline.extract.attribution.model import default_model
 
     default_model()
+    default_taggers()
     words = sum(1 for doc in docs for tok in doc if not (tok.is_punct or tok.is_space))
     started = time.perf_counter()
     for n, doc in enumerate(docs):

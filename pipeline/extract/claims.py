@@ -207,7 +207,19 @@ def extract_claims(
             used_cues.add(ci)
             last_ci = ci
         elif last is not None and standalone(text, quote):
-            if same_para:
+            near = preceding_cue(cues, quote)
+            if (
+                not same_para
+                and near is not None
+                and near is not last[3]
+                and _between(text, last[1], near, quote)
+            ):
+                # "..., Schiff said. “...”": a cue after the last quotation, in this quotation's
+                # paragraph, names the speaker nearer than the running one
+                last = (quote.start, quote.end, True, near)
+                raw.append(last)
+                last_ci = None
+            elif same_para:
                 raw[-1] = last = (last[0], quote.end, last[2], last[3])
             else:
                 last = (quote.start, quote.end, True, last[3])
@@ -281,6 +293,11 @@ def extract_claims(
             source=source,
             via=via_ref,
         )
+
+
+def _between(text: str, after: int, cue: Cue, quote: Quote) -> bool:
+    """Whether ``cue`` lies after offset ``after`` and in the paragraph ``quote`` opens in."""
+    return cue.cue[0] > after and "\n" not in text[cue.cue[1] : quote.open]
 
 
 def _with_learned(

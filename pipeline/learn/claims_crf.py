@@ -4,8 +4,8 @@ Each gold attribution's cue, content and source (covering spans, as the eval rea
 mapped onto the pipeline's tokens (token offsets mapped into the gold text). Then:
 
 - the cue tagger learns BIO over every sentence holding a cue lemma (the lemmas that headed a
-  gold cue at least :data:`MIN_LEMMA_COUNT` times in the training articles, the sentences the
-  extractor tags);
+  gold cue at least :data:`MIN_LEMMA_COUNT` times in the training articles; the extractor
+  tags those sentences but the ones wholly inside a quotation);
 - the content and source taggers learn BIO over the window around each gold cue.
 
 python-crfsuite trains with L-BFGS (elastic net) for a fixed number of iterations on one

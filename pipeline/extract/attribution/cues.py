@@ -96,9 +96,25 @@ def _agent(verb: Token) -> Token | None:
     return None
 
 
-def _speaker_of(tok: Token) -> Token | None:
-    """The speaker of a verb cue: its subject, or its governor's ("..., saying that")."""
+#: Entity types of names that speak (people, groups, organisations, governments).
+_SPEAKING_ENTITIES = frozenset({"PERSON", "NORP", "ORG", "GPE"})
+
+
+def speaker_of(tok: Token) -> Token | None:
+    """The speaker of a verb cue: its subject, or its governor's ("..., saying that").
+
+    A participle describing a name has no subject of its own: the name speaks ("skittish
+    Democrats contemplating", "NATO saying"). Only a name: a common noun there is as often a
+    thing ("legal papers opposing", "the other side knowing"). Not the object of a causing
+    verb ("led the journalist to fear"), though it is the one who fears: PolNeAR credits the
+    governing verb's subject there, and on the first 200 training articles taking the object
+    cost 0.2 points of speaker accuracy.
+    """
     speaker = subject(tok)
+    if speaker is None and tok.dep_ == "acl" and tok.tag_ == "VBG":
+        noun = tok.head
+        if noun.ent_type_ in _SPEAKING_ENTITIES and noun.i < tok.i and same_para(noun, tok):
+            return noun
     if speaker is None and tok.dep_ in ("advcl", "xcomp", "conj", "pcomp", "acl"):
         governor = tok.head.head if tok.head.dep_ == "prep" else tok.head
         if same_para(governor, tok):
@@ -115,6 +131,41 @@ def _speaker_of(tok: Token) -> Token | None:
                 # under the first one's content; X, not the content's subject, warned
                 speaker = subject(outer) or speaker
     return speaker
+
+
+def _author(pobj: Token) -> Token:
+    """Who speaks in "according to ``pobj``": the author a relative clause names, if any.
+
+    "according to a speech Mrs. Clinton delivered": Mrs. Clinton; otherwise ``pobj`` itself.
+    """
+    for child in pobj.children:
+        if child.dep_ == "relcl" and same_para(child, pobj):
+            author = subject(child)
+            if author is not None and author.ent_type_ in _SPEAKING_ENTITIES:
+                return author
+    return pobj
+
+
+def _noun_source(tok: Token) -> Token | None:
+    """Who voices a nominal cue when no possessive does.
+
+    "warnings from his attorney", "a report by the CBO", "the European reluctance",
+    "Republican criticism". Why: without it the speaker fell to the subject of the verb
+    governing the noun ("X persisted despite warnings from Y"), or to none.
+    """
+    for child in tok.children:
+        if child.dep_ == "prep" and child.lower_ in ("from", "by") and child.i > tok.i:
+            pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
+            if pobj is not None and pobj.pos_ in ("PROPN", "NOUN") and same_para(pobj, tok):
+                return pobj
+    for child in tok.children:
+        if (
+            child.dep_ in ("amod", "compound", "nmod")
+            and child.i < tok.i
+            and child.ent_type_ in _SPEAKING_ENTITIES
+        ):
+            return child
+    return None
 
 
 def _noun_cue(tok: Token, lex: Lexicon) -> Cue | None:
@@ -136,7 +187,7 @@ def _noun_cue(tok: Token, lex: Lexicon) -> Cue | None:
         content_tok = found[1]
     if not lex.admits("noun", key):
         return None
-    speaker = next((c for c in tok.children if c.dep_ == "poss"), None)
+    speaker = next((c for c in tok.children if c.dep_ == "poss"), None) or _noun_source(tok)
     if speaker is None and tok.dep_ in ("dobj", "nsubj", "attr"):
         head = tok.head
         speaker = _agent(head) if tok.dep_ == "nsubj" else subject(head)
@@ -197,7 +248,7 @@ def match_cues(
                 found.append(
                     Cue(
                         (tok.idx, to.idx + len(to)),
-                        pobj,
+                        _author(pobj),
                         None,
                         according_content(tok),
                         tok,
@@ -236,7 +287,7 @@ def match_cues(
             dobj = next((c for c in governor.children if c.dep_ == "dobj"), None)
             if governor.lemma_ == "quote" and dobj is not None:
                 speaker, via = dobj, subject(governor)
-        speaker = speaker or _speaker_of(tok)
+        speaker = speaker or speaker_of(tok)
         if lemma == "learn":
             frm = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == "from"), None)
             source = next((c for c in frm.children if c.dep_ == "pobj"), None) if frm else None

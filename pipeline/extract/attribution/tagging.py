@@ -23,16 +23,30 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import itemgetter
 
 import numpy
-from spacy.attrs import DEP, ENT_IOB, ENT_TYPE, HEAD, IDX, LEMMA, LOWER, POS, SENT_START, TAG
+from spacy.attrs import (
+    DEP,
+    ENT_IOB,
+    ENT_TYPE,
+    HEAD,
+    IDX,
+    LEMMA,
+    LENGTH,
+    LOWER,
+    ORTH,
+    POS,
+    SENT_START,
+    TAG,
+)
 from spacy.tokens import Doc
 
 from pipeline.extract.attribution.quotes import find_quotes
 from pipeline.extract.doccache import doc_text
 from pipeline.extract.tokens import para_ids
 
-_ATTRS = [LOWER, LEMMA, POS, TAG, DEP, HEAD, ENT_TYPE, ENT_IOB, IDX, SENT_START]
+_ATTRS = [LOWER, LEMMA, POS, TAG, DEP, HEAD, ENT_TYPE, ENT_IOB, IDX, SENT_START, ORTH, LENGTH]
 _SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj"})
 _PRONOUNS = frozenset({"i", "we", "he", "she", "they", "it", "you", "who", "that", "which"})
 #: Children whose presence says what a word governs (a clause, an object, an agent).
@@ -63,6 +77,7 @@ class TokenTable:
         para: Paragraph number of each token.
         quoted: 1 inside a quotation, 2 on its marks, 0 outside.
         subject: Index of each token's nominal subject child, or -1.
+        subject_kind: What that subject is: a pronoun, an entity type, a part of speech, "none".
         governs: Per token, the set of notable child dependencies, joined ("ccomp+dobj").
     """
 
@@ -81,6 +96,7 @@ class TokenTable:
     para: numpy.ndarray
     quoted: numpy.ndarray
     subject: numpy.ndarray
+    subject_kind: tuple[str, ...]
     governs: tuple[str, ...]
 
     def __len__(self) -> int:
@@ -108,24 +124,22 @@ def token_table(doc: Doc) -> TokenTable:
     strings = doc.vocab.strings
     arr = doc.to_array(_ATTRS) if n else numpy.zeros((0, len(_ATTRS)), numpy.uint64)
     ints = arr.astype(numpy.int64)  # HEAD is a signed offset stored in the uint64 array
-    names: dict[int, str] = {}
 
     def words(column: int) -> tuple[str, ...]:
-        out = []
-        for key in arr[:, column].tolist():
-            name = names.get(key)
-            if name is None:
-                name = names[key] = strings[key] if key else ""
-            out.append(name)
-        return tuple(out)
+        # each distinct string looked up once, then gathered in C (itemgetter over indices)
+        keys, inverse = numpy.unique(arr[:, column], return_inverse=True)
+        names = [strings[key] if key else "" for key in keys.tolist()]
+        if n < 2:
+            return tuple(names[i] for i in inverse.tolist())
+        return itemgetter(*inverse.tolist())(names)
 
     lower = words(0)
     lemma = tuple(w.lower() for w in words(1))
     dep = words(4)
     head = numpy.arange(n, dtype=numpy.int64) + ints[:, 5]
-    texts = [tok.text for tok in doc]
+    texts = words(10)  # not Token.text: a Token object per word cost more than the rest
     idx = ints[:, 8]
-    ends = idx + numpy.array([len(t) for t in texts], dtype=numpy.int64)
+    ends = idx + ints[:, 11]
     sent_start = ints[:, 9] == 1
     if n:
         sent_start[0] = True
@@ -140,22 +154,31 @@ def token_table(doc: Doc) -> TokenTable:
         for m in marks.tolist():
             if m < n:
                 quoted[m] = 2
-    subject = numpy.full(n, -1, dtype=numpy.int64)
-    governs: list[set[str]] = [set() for _ in range(n)]
+    subjects = [-1] * n
+    governed: dict[int, set[str]] = {}  # only heads with a notable child: most tokens have none
     for i, (label, h) in enumerate(zip(dep, head.tolist(), strict=True)):
         if h == i:
             continue
-        if label in _SUBJECTS and (subject[h] < 0 or abs(i - h) < abs(subject[h] - h)):
-            subject[h] = i
+        if label in _SUBJECTS and (subjects[h] < 0 or abs(i - h) < abs(subjects[h] - h)):
+            subjects[h] = i
         if label in _GOVERNED:
-            governs[h].add(label)
+            governed.setdefault(h, set()).add(label)
+    pos = words(2)
+    ent = words(6)
+    subject_kind = tuple(
+        "none" if s < 0 else lower[s] if lower[s] in _PRONOUNS else ent[s] or pos[s]
+        for s in subjects
+    )
+    governs = [""] * n
+    for h, labels in governed.items():
+        governs[h] = "+".join(sorted(labels))
     return TokenTable(
         lower=lower,
         lemma=lemma,
-        pos=words(2),
+        pos=pos,
         tag=words(3),
         dep=dep,
-        ent=words(6),
+        ent=ent,
         shape=tuple(_shape(t) for t in texts),
         head=head,
         idx=idx,
@@ -164,67 +187,70 @@ def token_table(doc: Doc) -> TokenTable:
         sent_bounds=bounds,
         para=numpy.asarray(para_ids(doc), dtype=numpy.int64),
         quoted=quoted,
-        subject=subject,
-        governs=tuple("+".join(sorted(g)) for g in governs),
+        subject=numpy.asarray(subjects, dtype=numpy.int64),
+        subject_kind=subject_kind,
+        governs=tuple(governs),
     )
 
 
-def _subject_kind(table: TokenTable, i: int) -> str:
-    s = int(table.subject[i])
-    if s < 0:
-        return "none"
-    if table.lower[s] in _PRONOUNS:
-        return table.lower[s]
-    if table.ent[s]:
-        return table.ent[s]
-    return table.pos[s]
+def cue_features(table: TokenTable, start: int, end: int) -> list[tuple[str, ...]]:
+    """Features of the tokens ``start:end`` (a sentence) for the cue tagger.
 
-
-def cue_features(table: TokenTable, start: int, end: int) -> list[list[str]]:
-    """Features of the tokens ``start:end`` (a sentence) for the cue tagger."""
-    lemma, tag, dep, pos = table.lemma, table.tag, table.dep, table.pos
-    head = table.head.tolist()
-    para = table.para.tolist()
-    quoted = table.quoted.tolist()
-    first_para = para[start] == 0
-    out = []
-    for i in range(start, end):
-        h = head[i]
-        lem = lemma[i]
-        feats = [
-            "b",
-            "l=" + lem,
-            "w=" + table.lower[i],
-            "t=" + tag[i],
-            "d=" + dep[i],
-            "lt=" + lem + "|" + tag[i],
-            "ld=" + lem + "|" + dep[i],
-            "hl=" + lemma[h],
-            "hd=" + dep[h] + "|" + dep[i],
-            "s=" + table.shape[i],
-            "q=" + str(quoted[i]),
-            "e=" + table.ent[i],
-            "g=" + table.governs[i],
-            "lg=" + lem + "|" + table.governs[i],
-            "sj=" + _subject_kind(table, i),
-            "lsj=" + lem + "|" + _subject_kind(table, i),
-            "side=" + ("L" if h > i else "R" if h < i else "root"),
-        ]
-        if first_para:
-            feats.append("para0")
-        if i == start:
-            feats.append("first")
-        for off in (-2, -1, 1, 2):
-            j = i + off
-            if start <= j < end:
-                feats.append(f"l{off}={lemma[j]}")
-                feats.append(f"p{off}={pos[j]}")
-            else:
-                feats.append(f"l{off}=#")
-        if i + 1 < end:
-            feats.append("bi=" + lem + "_" + lemma[i + 1])
-        out.append(feats)
+    Built column by column over the sentence (one comprehension per feature, then one zip):
+    a third of the time of a loop per token, and the cue tagger reads most sentences. A window
+    position past the sentence's edge reads "#".
+    """
+    lemma = table.lemma[start:end]
+    tag = table.tag[start:end]
+    dep = table.dep[start:end]
+    governs = table.governs[start:end]
+    subjects = table.subject_kind[start:end]
+    heads = table.head[start:end].tolist()
+    head_lemma = [table.lemma[h] for h in heads]
+    head_dep = [table.dep[h] for h in heads]
+    padded = ("#", "#", *lemma, "#", "#")
+    padded_pos = ("#", "#", *table.pos[start:end], "#", "#")
+    n = end - start
+    cols = [
+        ["b"] * n,
+        ["l=" + x for x in lemma],
+        ["w=" + x for x in table.lower[start:end]],
+        ["t=" + x for x in tag],
+        ["d=" + x for x in dep],
+        ["lt=" + x + "|" + y for x, y in zip(lemma, tag, strict=True)],
+        ["ld=" + x + "|" + y for x, y in zip(lemma, dep, strict=True)],
+        ["hl=" + x for x in head_lemma],
+        ["hd=" + x + "|" + y for x, y in zip(head_dep, dep, strict=True)],
+        ["s=" + x for x in table.shape[start:end]],
+        ["q=" + _QUOTED[x] for x in table.quoted[start:end].tolist()],
+        ["e=" + x for x in table.ent[start:end]],
+        ["g=" + x for x in governs],
+        ["lg=" + x + "|" + y for x, y in zip(lemma, governs, strict=True)],
+        ["sj=" + x for x in subjects],
+        ["lsj=" + x + "|" + y for x, y in zip(lemma, subjects, strict=True)],
+        [
+            "side=L" if h > i else "side=R" if h < i else "side=root"
+            for i, h in enumerate(heads, start)
+        ],
+        ["l-2=" + x for x in padded[0:n]],
+        ["l-1=" + x for x in padded[1 : n + 1]],
+        ["l1=" + x for x in padded[3 : n + 3]],
+        ["l2=" + x for x in padded[4 : n + 4]],
+        ["p-2=" + x for x in padded_pos[0:n]],
+        ["p-1=" + x for x in padded_pos[1 : n + 1]],
+        ["p1=" + x for x in padded_pos[3 : n + 3]],
+        ["p2=" + x for x in padded_pos[4 : n + 4]],
+        ["bi=" + x + "_" + y for x, y in zip(lemma, padded[3 : n + 3], strict=True)],
+    ]
+    if int(table.para[start]) == 0:
+        cols.append(["para0"] * n)
+    out = list(zip(*cols, strict=True))
+    if out:
+        out[0] = (*out[0], "first")
     return out
+
+
+_QUOTED = ("0", "1", "2")
 
 
 def _bucket(n: int) -> str:
