@@ -104,7 +104,7 @@ def ingest_version() -> str:
 
     from pipeline import ingest as ingest_package
     from pipeline import normalise
-    from pipeline.ingest import decode, fields, html, jsonl, txt
+    from pipeline.ingest import decode, fields, html, jsonl, language, txt
 
     return (
         modules_version(
@@ -114,11 +114,14 @@ def ingest_version() -> str:
             html,
             jsonl,
             txt,
+            language,
             normalise,
             ids,
             libraries=("ftfy", "trafilatura", "lxml", "justext", "htmldate"),
         )
         + f"-unicode{unicodedata.unidata_version}"
+        + "-stopwords"
+        + ids.file_sha256(language.STOPWORDS_PATH)[:12]
     )
 
 

@@ -37,8 +37,9 @@ from pipeline.ingest.fields import (
 )
 from pipeline.ingest.html import extract_html
 from pipeline.ingest.jsonl import read_json_file
+from pipeline.ingest.language import guess_language
 from pipeline.ingest.txt import read_txt
-from pipeline.normalise import Removal, clean_line, guess_language, normalise_body, word_count
+from pipeline.normalise import Removal, clean_line, normalise_body, word_count
 
 __all__ = [
     "DEFAULT_MAX_BYTES",

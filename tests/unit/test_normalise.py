@@ -1,10 +1,10 @@
 import pytest
 
+from pipeline.ingest.language import guess_language
 from pipeline.normalise import (
     Removal,
     clean_line,
     clean_text,
-    guess_language,
     normalise_body,
     removal_kinds,
     split_blocks,
