@@ -122,6 +122,9 @@ def _word_number(doc: Doc, i: int) -> Num | None:
     n = len(doc)
     nxt = doc[i + 1].lower_ if i + 1 < n else ""
     if low in ("a", "an"):  # "a dozen", "a third", "a million", "a quarter million"
+        if nxt == "half" and i + 2 < n and doc[i + 2].lower_ in lex.groups:  # "a half dozen"
+            value = lex.groups[doc[i + 2].lower_] / lex.fractions[nxt]
+            return Num(i, i + 3, tok.idx, end_of(doc, i + 3), value, digits=False)
         if nxt in lex.groups:
             return Num(i, i + 2, tok.idx, end_of(doc, i + 2), lex.groups[nxt], digits=False)
         if nxt in lex.fractions and nxt not in ("second",):
@@ -139,6 +142,18 @@ def _word_number(doc: Doc, i: int) -> Num | None:
             value, j, _ = _word_sequence(doc, i + 1, lex.scales[nxt])
             return Num(i, j, tok.idx, end_of(doc, j), value, digits=False, scaled=True)
         return None
+    if (  # "half a dozen", "half a million": the group or scale, divided
+        low in ("half", "quarter")
+        and i + 2 < n
+        and doc[i + 1].lower_ in ("a", "an")
+        and (doc[i + 2].lower_ in lex.groups or doc[i + 2].lower_ in lex.scales)
+    ):
+        word = doc[i + 2].lower_
+        base = lex.groups.get(word) or lex.scales[word]
+        value = base / lex.fractions[low]
+        return Num(
+            i, i + 3, tok.idx, end_of(doc, i + 3), value, digits=False, scaled=word in lex.scales
+        )
     if low in ("half", "quarter") and i + 1 < n and doc[i + 1].lower_ in lex.scales:
         value = lex.scales[doc[i + 1].lower_] / lex.fractions[low]  # "half million"
         return Num(i, i + 2, tok.idx, end_of(doc, i + 2), value, digits=False, scaled=True)

@@ -57,6 +57,7 @@ SENTENCES = {
     "the votes went to him.",
     "glued fractions": "The bolt is 1/2″ wide and weighs 3/4kg.",
     "ambiguous head": "The hotel in Yerevan charged 20,000 Armenian drams for a night.",
+    "halved groups": "Half a dozen men, a half dozen women and nearly half a million dollars.",
 }
 
 
@@ -220,6 +221,16 @@ def test_spelled_out(sentence_figures):
     assert thirds.value == pytest.approx(2 / 3) and thirds.counted == "voters"
     tens = _find(figs, "tens of thousands")
     assert (tens.value_low, tens.value_high, tens.unit) == (1e4, 1e5, "dollar")
+
+
+def test_half_of_a_group_or_scale_is_one_figure(sentence_figures):
+    """Half a dozen is six, not the share 0.5 beside a separate twelve."""
+    _, figs = sentence_figures["halved groups"]
+    assert [(f.text, f.value, f.unit) for f in figs] == [
+        ("Half a dozen", 6, "man"),
+        ("a half dozen", 6, "woman"),
+        ("nearly half a million dollars", 500_000, "dollar"),
+    ]
 
 
 def test_identifiers_dates_times_are_not_figures(sentence_figures):
