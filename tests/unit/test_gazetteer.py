@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.link import coverage
 from pipeline.link.gazetteer import (
     KIND_ALIAS,
     Gazetteer,
@@ -133,6 +134,35 @@ def test_large_division_point_spans_its_towns(gazetteer: Gazetteer) -> None:
         if gazetteer.feature_code(r) == "ADM1"
     )
     assert manitoba.latitude is not None and manitoba.latitude > 53.5
+
+
+def test_curated_division_points_name_real_divisions() -> None:
+    # A typo in a code would silently leave the estimate in place: every curated code is a
+    # GeoNames admin1 code, under the same name.
+    names = {}
+    for line in (GEONAMES_DIR / "admin1CodesASCII.txt").read_text(encoding="utf-8").splitlines():
+        fields = line.split("\t")
+        names[fields[0]] = fields[1]
+    listed = coverage.admin1_points(GEONAMES_DIR / "admin1_points.txt")
+    assert len(listed) > 50
+    for line in (GEONAMES_DIR / "admin1_points.txt").read_text(encoding="utf-8").splitlines():
+        if line.startswith("#"):
+            continue
+        code, name, lat, lon = line.split("\t")
+        assert names.get(code) == name, code
+        assert -90 <= float(lat) <= 90 and -180 <= float(lon) <= 180
+
+
+def test_curated_division_point_replaces_the_towns_estimate(gazetteer: Gazetteer) -> None:
+    # Ontario's towns crowd its south (their box's midpoint is near 47.5 N); its point is
+    # mid-province, so "Ontario" resolved right lies within 161 km of where gazetteers put it.
+    ontario = next(
+        gazetteer.place(r)
+        for r in gazetteer.lookup("Ontario")
+        if gazetteer.feature_code(r) == "ADM1"
+    )
+    assert ontario.latitude is not None and ontario.latitude > 49
+    assert not ontario.approx
 
 
 def test_curated_alias_outranks_alternate_name(gazetteer: Gazetteer) -> None:
