@@ -52,7 +52,8 @@ _KIND_RANK = {KIND_NAME: 0, KIND_ALIAS: 1, KIND_ALT: 2, KIND_DEMONYM: 3, KIND_FU
 # fmt: on
 
 # fmt: off
-#: GeoNames country points (lat, lon) for sovereign states (GeoNames, geonames.org, CC-BY 4.0).
+#: GeoNames country points (lat, lon) for sovereign states, and for territories whose towns
+#: lie far from their middle (Greenland, French Polynesia) (GeoNames, geonames.org, CC-BY 4.0).
 COUNTRY_POINTS: dict[str, tuple[float, float]] = {
     "AD": (42.55, 1.58333), "AE": (23.75, 54.5), "AF": (33, 66), "AG": (17.05, -61.8),
     "AL": (41, 20), "AM": (40.25, 45), "AO": (-12.5, 18.5), "AR": (-34, -64),
@@ -101,7 +102,7 @@ COUNTRY_POINTS: dict[str, tuple[float, float]] = {
     "VA": (41.90225, 12.4533), "VC": (13.08333, -61.2), "VE": (8, -66),
     "VN": (16.16667, 107.83333), "VU": (-16, 167), "WS": (-13.8, -172.13333),
     "XK": (42.58333, 20.91667), "YE": (15.5, 47.5), "ZA": (-29, 24), "ZM": (-14.33333, 28.5),
-    "ZW": (-19, 29.75), "PS": (31.92157, 35.20329),
+    "ZW": (-19, 29.75), "PS": (31.92157, 35.20329), "GL": (72, -40), "PF": (-15, -140),
 }
 # fmt: on
 

@@ -102,6 +102,28 @@ def test_the_word_beside_a_name_says_its_kind(gazetteer: Gazetteer) -> None:
     assert hints == {"Al Asad": "facility", "Tulsa": "town"}
 
 
+def test_a_bracketed_dateline_names_a_town(gazetteer: Gazetteer) -> None:
+    import spacy
+
+    # The magazine form of a dateline: the filing town in brackets before the dash.
+    doc = spacy.blank("en")("(NEW YORK) — Police officers responded to reports .")
+    hints = {m.text: m.hint for m in find_mentions(doc, gazetteer)}
+    assert hints == {"NEW YORK": "town"}
+
+
+def test_the_longest_country_name_inside_an_entity(gazetteer: Gazetteer) -> None:
+    import spacy
+    from spacy.tokens import Span
+
+    # Not "Republic of Korea" (the South) inside the North's full name.
+    doc = spacy.blank("en")("the Democratic People's Republic of Korea Foreign Ministry said")
+    doc.ents = [Span(doc, 1, 9, "ORG")]
+    (mention,) = find_mentions(doc, gazetteer)
+    assert mention.text == "Democratic People's Republic of Korea"
+    ((place, _),) = _places(gazetteer, [mention])
+    assert place.country_code == "KP"
+
+
 def test_a_town_tagged_as_a_nationality_is_the_town(gazetteer: Gazetteer) -> None:
     import spacy
     from spacy.tokens import Span
