@@ -219,6 +219,16 @@ def test_unmatched_local_names_take_the_document_focus(gazetteer: Gazetteer) -> 
     assert abs(res.latitude - 36.3) < 0.3
 
 
+def test_an_unmatched_building_lies_in_the_documents_town(gazetteer: Gazetteer) -> None:
+    # Russia is named most, but a building with no gazetteer entry lies in a town (Moscow),
+    # not at Russia's middle in Siberia; a polity with no entry stands where the country does.
+    names = ["Russia", "Russia", "Russia", "Moscow", "Xqzvbnr Embassy", "Xqzvbnr Empire"]
+    out = _resolved(gazetteer, names)
+    (_, building), (_, polity) = out[4], out[5]
+    assert building.approx and abs(building.latitude - 55.75) < 0.3
+    assert polity.approx and abs(polity.latitude - 60) < 0.3 and abs(polity.longitude - 100) < 0.3
+
+
 def _mentions(*specs: tuple[str, dict]) -> list[Mention]:
     """Mentions two characters apart, each with its keyword fields."""
     out, pos = [], 0
