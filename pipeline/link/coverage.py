@@ -196,7 +196,14 @@ def regions(path: Path, name_main: int, name_alias: int) -> Iterator[PlaceEntry]
             continue
         code, name, lat, lon, aliases = [*line.split("\t"), ""][:5]
         names = [(name, name_main)] + [(a, name_alias) for a in aliases.split("|") if a]
-        feature_class = {"RGN": "L", "AREA": "L", "PEN": "T"}.get(code, "H")
+        feature_class = {
+            "RGN": "L",
+            "AREA": "L",
+            "PEN": "T",
+            "DSRT": "T",
+            "MTS": "T",
+            "MT": "T",
+        }.get(code, "H")
         yield (
             names,
             (

@@ -173,6 +173,14 @@ def test_curated_alias_outranks_alternate_name(gazetteer: Gazetteer) -> None:
 def test_well_known_regions(gazetteer: Gazetteer) -> None:
     places = [gazetteer.place(r) for r in gazetteer.lookup("Korean Peninsula")]
     assert any(p.geonameid == 11494804 for p in places)
+    # Rivers stand at their mouths, as GeoNames places them (the Mississippi in Louisiana).
+    river = next(
+        gazetteer.place(r)
+        for r in gazetteer.lookup("Mississippi River")
+        if gazetteer.feature_code(r) == "STM"
+    )
+    assert river.latitude is not None and river.latitude < 30
+    assert any(gazetteer.feature_code(r) == "DSRT" for r in gazetteer.lookup("Gobi"))
 
 
 def test_bundled_geonames_files_are_found_from_any_working_directory(tmp_path, monkeypatch):
