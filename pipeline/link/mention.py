@@ -14,6 +14,12 @@ ADMIN_WORDS = frozenset({
     "province", "governorate", "state", "region", "county", "district", "parish", "prefecture",
     "oblast", "department", "provinces", "counties", "states",
 })
+#: Last words of a polity's name ("the Russian Empire", "the Soviet Union"): with no candidate
+#: of its own, such a name stands where the document's main place does, not in one of its towns.
+POLITY_WORDS = frozenset({
+    "empire", "union", "republic", "kingdom", "federation", "caliphate", "confederation",
+    "commonwealth", "emirate", "sultanate", "dynasty", "states",
+})  # fmt: skip
 #: What the words beside a name say it names ("the Al-Asad air base", "Kiser Lake", "the city of
 #: Paris"): a feature candidates of that kind match and others do not (``Mention.hint``).
 FACILITY, WATER, TOWN = "facility", "water", "town"

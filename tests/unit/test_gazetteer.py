@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.link import coverage
 from pipeline.link.gazetteer import (
     KIND_ALIAS,
     Gazetteer,
@@ -135,6 +136,35 @@ def test_large_division_point_spans_its_towns(gazetteer: Gazetteer) -> None:
     assert manitoba.latitude is not None and manitoba.latitude > 53.5
 
 
+def test_curated_division_points_name_real_divisions() -> None:
+    # A typo in a code would silently leave the estimate in place: every curated code is a
+    # GeoNames admin1 code, under the same name.
+    names = {}
+    for line in (GEONAMES_DIR / "admin1CodesASCII.txt").read_text(encoding="utf-8").splitlines():
+        fields = line.split("\t")
+        names[fields[0]] = fields[1]
+    listed = coverage.admin1_points(GEONAMES_DIR / "admin1_points.txt")
+    assert len(listed) > 50
+    for line in (GEONAMES_DIR / "admin1_points.txt").read_text(encoding="utf-8").splitlines():
+        if line.startswith("#"):
+            continue
+        code, name, lat, lon = line.split("\t")
+        assert names.get(code) == name, code
+        assert -90 <= float(lat) <= 90 and -180 <= float(lon) <= 180
+
+
+def test_curated_division_point_replaces_the_towns_estimate(gazetteer: Gazetteer) -> None:
+    # Ontario's towns crowd its south (their box's midpoint is near 47.5 N); its point is
+    # mid-province, so "Ontario" resolved right lies within 161 km of where gazetteers put it.
+    ontario = next(
+        gazetteer.place(r)
+        for r in gazetteer.lookup("Ontario")
+        if gazetteer.feature_code(r) == "ADM1"
+    )
+    assert ontario.latitude is not None and ontario.latitude > 49
+    assert not ontario.approx
+
+
 def test_curated_alias_outranks_alternate_name(gazetteer: Gazetteer) -> None:
     rows = [r for r in gazetteer.lookup("New York") if int(gazetteer.geonameid[r]) == 5128581]
     assert rows and all(int(gazetteer.kind[r]) == KIND_ALIAS for r in rows)
@@ -143,6 +173,14 @@ def test_curated_alias_outranks_alternate_name(gazetteer: Gazetteer) -> None:
 def test_well_known_regions(gazetteer: Gazetteer) -> None:
     places = [gazetteer.place(r) for r in gazetteer.lookup("Korean Peninsula")]
     assert any(p.geonameid == 11494804 for p in places)
+    # Rivers stand at their mouths, as GeoNames places them (the Mississippi in Louisiana).
+    river = next(
+        gazetteer.place(r)
+        for r in gazetteer.lookup("Mississippi River")
+        if gazetteer.feature_code(r) == "STM"
+    )
+    assert river.latitude is not None and river.latitude < 30
+    assert any(gazetteer.feature_code(r) == "DSRT" for r in gazetteer.lookup("Gobi"))
 
 
 def test_bundled_geonames_files_are_found_from_any_working_directory(tmp_path, monkeypatch):

@@ -102,6 +102,28 @@ def test_the_word_beside_a_name_says_its_kind(gazetteer: Gazetteer) -> None:
     assert hints == {"Al Asad": "facility", "Tulsa": "town"}
 
 
+def test_a_bracketed_dateline_names_a_town(gazetteer: Gazetteer) -> None:
+    import spacy
+
+    # The magazine form of a dateline: the filing town in brackets before the dash.
+    doc = spacy.blank("en")("(NEW YORK) — Police officers responded to reports .")
+    hints = {m.text: m.hint for m in find_mentions(doc, gazetteer)}
+    assert hints == {"NEW YORK": "town"}
+
+
+def test_the_longest_country_name_inside_an_entity(gazetteer: Gazetteer) -> None:
+    import spacy
+    from spacy.tokens import Span
+
+    # Not "Republic of Korea" (the South) inside the North's full name.
+    doc = spacy.blank("en")("the Democratic People's Republic of Korea Foreign Ministry said")
+    doc.ents = [Span(doc, 1, 9, "ORG")]
+    (mention,) = find_mentions(doc, gazetteer)
+    assert mention.text == "Democratic People's Republic of Korea"
+    ((place, _),) = _places(gazetteer, [mention])
+    assert place.country_code == "KP"
+
+
 def test_a_town_tagged_as_a_nationality_is_the_town(gazetteer: Gazetteer) -> None:
     import spacy
     from spacy.tokens import Span
@@ -195,6 +217,16 @@ def test_unmatched_local_names_take_the_document_focus(gazetteer: Gazetteer) -> 
     place, res = out[2]
     assert place is None and res.approx and res.confidence <= 0.2
     assert abs(res.latitude - 36.3) < 0.3
+
+
+def test_an_unmatched_building_lies_in_the_documents_town(gazetteer: Gazetteer) -> None:
+    # Russia is named most, but a building with no gazetteer entry lies in a town (Moscow),
+    # not at Russia's middle in Siberia; a polity with no entry stands where the country does.
+    names = ["Russia", "Russia", "Russia", "Moscow", "Xqzvbnr Embassy", "Xqzvbnr Empire"]
+    out = _resolved(gazetteer, names)
+    (_, building), (_, polity) = out[4], out[5]
+    assert building.approx and abs(building.latitude - 55.75) < 0.3
+    assert polity.approx and abs(polity.latitude - 60) < 0.3 and abs(polity.longitude - 100) < 0.3
 
 
 def _mentions(*specs: tuple[str, dict]) -> list[Mention]:
