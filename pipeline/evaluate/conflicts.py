@@ -29,10 +29,12 @@ from typing import TYPE_CHECKING
 from pipeline.across.conflicts import (
     ConflictSettings,
     FigureView,
+    Verdict,
     ambiguous,
     decide,
     figure_interval,
 )
+from pipeline.across.sameness import Mismatch, compare
 from pipeline.evaluate.conflict_pairs import sentence_id
 from pipeline.evaluate.gold import (
     HALVES,
@@ -102,10 +104,12 @@ def run(
 
     Returns:
         ``{"p", "r", "f1", "tp", "predicted", "gold", "pairs", "found", "read": {...},
-        "check": {...}, "strata": {stratum: {..., "read": {...}, "check": {...}}}}``: the
-        whole file at the top level, each half below, and the same for each stratum (the
-        judged set is stratified, so precision and recall hold per stratum; recall is over
-        the judged candidates).
+        "check": {...}, "read_misses": {reason: n}, "strata": {stratum: {..., "read": {...},
+        "check": {...}}}}``: the whole file at the top level, each half below, and the same
+        for each stratum (the judged set is stratified, so precision and recall hold per
+        stratum; recall is over the judged candidates). ``read_misses`` counts the read
+        half's missed conflicts by the check that turned them down (:func:`miss_reason`;
+        never the check half's).
     """
     settings = settings or ConflictSettings()
     pairs = [p for p in read_jsonl(gold, limit) if p.get("conflict") is not None]
@@ -118,6 +122,7 @@ def run(
     read = set(halves["read"])
     decisions: dict[str, bool] = {}
     same: dict[str, bool] = {}
+    read_misses: dict[str, int] = {}
     found = 0
     for pair in pairs:
         views = []
@@ -135,11 +140,16 @@ def run(
             unclear = unclear or views[-1].figure_id in ambiguous(neighbours, settings)
         if len(views) < 2:
             decisions[pair["id"]] = same[pair["id"]] = False
+            if pair["conflict"] and pair["id"] in read:
+                read_misses["figure not found"] = read_misses.get("figure not found", 0) + 1
             continue
         found += 1
         verdict = decide(views[0], views[1], settings, unclear=unclear)
         decisions[pair["id"]] = verdict.conflict
         same[pair["id"]] = verdict.match is not None
+        if pair["conflict"] and not verdict.conflict and pair["id"] in read:
+            why = miss_reason(views[0], views[1], verdict, settings, unclear=unclear)
+            read_misses[why] = read_misses.get(why, 0) + 1
         if show_errors and pair["id"] in read and (verdict.conflict or pair["conflict"]):
             _show(pair, views, verdict, settings)
 
@@ -168,6 +178,7 @@ def run(
         **scored(ids),
         **{name: scored(halves[name]) for name in HALVES},
         "found": found,
+        "read_misses": dict(sorted(read_misses.items())),
         "strata": {
             stratum: {
                 **scored(members),
@@ -190,13 +201,38 @@ def _show(pair: dict, views: list[FigureView], verdict, settings: ConflictSettin
         print(f"   {side}: {' '.join(marked.split())[:400]}")
         span = figure_interval(view, settings)
         print(f"      {view.text!r} {span.describe() if span else None} | {view.describe()}")
-    notes = "; ".join(verdict.match.notes) if verdict.match else "-"
+    if verdict.match:
+        notes = "; ".join(verdict.match.notes) or "exact"
+    else:
+        compared = compare(views[0], views[1], max_uncertain=settings.max_uncertain)
+        notes = compared.describe() if isinstance(compared, Mismatch) else "-"
     print(f"   ours: conflict={verdict.conflict} ({notes})")
+
+
+def miss_reason(
+    a: FigureView, b: FigureView, verdict: Verdict, settings: ConflictSettings, *, unclear: bool
+) -> str:
+    """Why a pair was not called a conflict: the frame check it failed, or the values' test.
+
+    Counted over the read half's missed conflicts (``read_misses``): where recall is lost.
+    """
+    if verdict.match is None:
+        compared = compare(a, b, max_uncertain=settings.max_uncertain)
+        return f"frames: {compared.check}" if isinstance(compared, Mismatch) else "frames"
+    if verdict.interval_a is None or verdict.interval_b is None:
+        return "values: vague or empty"
+    if unclear and not verdict.match.tied:
+        return "ambiguous in its article"
+    if verdict.interval_a.intersects(verdict.interval_b):
+        return "values: intervals overlap"
+    return "values: too far apart"
 
 
 def _print(result: dict) -> None:
     print(f"pairs: {result['pairs']}  (both figures found: {result['found']})")
     _print_halves(result, indent="")
+    misses = ", ".join(f"{why} {n}" for why, n in result.get("read_misses", {}).items())
+    print(f"read half's missed conflicts by reason: {misses or 'none'}")
     for stratum, scores in result.get("strata", {}).items():
         print(f"stratum {stratum}: {scores['pairs']} pairs")
         _print_halves(scores, indent="  ")

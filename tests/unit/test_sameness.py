@@ -5,7 +5,15 @@ from datetime import UTC, datetime
 import pytest
 
 from pipeline.across.conflicts import ConflictSettings, FigureView, decide, figure_interval
-from pipeline.across.sameness import event_match, holder_name, same_quantity, time_key
+from pipeline.across.sameness import (
+    Match,
+    Mismatch,
+    compare,
+    event_match,
+    holder_name,
+    same_quantity,
+    time_key,
+)
 
 TUESDAY = datetime(2016, 3, 8, tzinfo=UTC)
 JUNE = datetime(2017, 6, 20, tzinfo=UTC)
@@ -173,3 +181,31 @@ def test_a_headlines_list_of_things_is_not_a_quantity():
     five = _view("Five", 5.0, "Hill", counted="things", event="watch")
     three = _view("3", 3.0, "Politico", counted="things", event="watch")
     assert same_quantity(five, three) is None
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "check"),
+    [
+        ({"event": "leave behind"}, {"event": "deploy"}, "event"),  # the seeds' troops
+        ({"role": "part"}, {"role": "part"}, "role"),
+        ({"counted": "construction jobs"}, {}, "modifiers"),
+        ({"holder": "Trump"}, {"holder": "Cruz"}, "holder"),
+        ({"place": "Iraq"}, {"place": "Syria"}, "place"),
+        ({"time": "February"}, {"time": "March"}, "time"),
+        ({"event": None}, {"event": None}, "tie"),
+    ],
+)
+def test_compare_names_the_check_that_two_frames_fail(a, b, check):
+    view_a = _view("5,000", 5000.0, "AP", **{"event": "hire", **a})
+    view_b = _view("9,000", 9000.0, "Reuters", **{"event": "hire", **b})
+    compared = compare(view_a, view_b)
+    assert isinstance(compared, Mismatch) and compared.check == check
+    assert same_quantity(view_a, view_b) is None
+    assert compared.describe().startswith(f"{check}: ")
+
+
+def test_compare_returns_the_match_same_quantity_returns():
+    view_a = _view("5,000", 5000.0, "AP", event="hire", place="Ohio")
+    view_b = _view("9,000", 9000.0, "Reuters", event="hire", place="Ohio")
+    compared = compare(view_a, view_b)
+    assert isinstance(compared, Match) and compared == same_quantity(view_a, view_b)
