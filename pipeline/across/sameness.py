@@ -554,11 +554,7 @@ def compare(a: FigureView, b: FigureView, *, max_uncertain: int = 2) -> Match | 
     if not event[1]:
         notes.append(f"events {a.event or 'none'} ~ {b.event or 'none'}")
     holder_a, holder_b = holder_name(a.holder), holder_name(b.holder)
-    for field, agree, named in (
-        ("holder", _names_agree(holder_a, holder_b), bool(holder_a or holder_b)),
-        ("place", _names_agree(a.place, b.place), bool(a.place or b.place)),
-        ("time", _times_agree(a, b), bool(time_key(a.time) or time_key(b.time))),
-    ):
+    for field, (agree, named) in field_agreements(a, b).items():
         if agree is False:
             return Mismatch(field, f"{getattr(a, field)} / {getattr(b, field)}")
         one_sided = agree is None and named
@@ -579,6 +575,29 @@ def compare(a: FigureView, b: FigureView, *, max_uncertain: int = 2) -> Match | 
         return Mismatch("uncertain", "; ".join(notes))
     specific = key_a if len(key_a.modifiers) >= len(key_b.modifiers) else key_b
     return Match(specific, exact, tuple(notes), tied)
+
+
+def field_agreements(a: FigureView, b: FigureView) -> dict[str, tuple[bool | None, bool]]:
+    """Holder, place and time: (agree: True, False or None when one is missing; named at all).
+
+    Holders as compared (:func:`holder_name`: the whole and a bare cause are none).
+    """
+    holder_a, holder_b = holder_name(a.holder), holder_name(b.holder)
+    return {
+        "holder": (_names_agree(holder_a, holder_b), bool(holder_a or holder_b)),
+        "place": (_names_agree(a.place, b.place), bool(a.place or b.place)),
+        "time": (_times_agree(a, b), bool(time_key(a.time) or time_key(b.time))),
+    }
+
+
+def is_cause(holder: str | None) -> bool:
+    """A holder that is a cause ("the February attack"), not whose the quantity is."""
+    return _is_cause(holder)
+
+
+def is_neutral(event: str | None) -> bool:
+    """No event, or a neutral predicate ("be", "have"): ties nothing."""
+    return event is None or event in _neutral_events()
 
 
 def _listed(modifiers: frozenset[str]) -> str:

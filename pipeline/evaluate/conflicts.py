@@ -35,6 +35,7 @@ from pipeline.across.conflicts import (
     figure_interval,
 )
 from pipeline.across.sameness import Mismatch, compare
+from pipeline.evaluate import conflict_baseline
 from pipeline.evaluate.conflict_pairs import sentence_id
 from pipeline.evaluate.gold import (
     HALVES,
@@ -104,12 +105,14 @@ def run(
 
     Returns:
         ``{"p", "r", "f1", "tp", "predicted", "gold", "pairs", "found", "read": {...},
-        "check": {...}, "read_misses": {reason: n}, "strata": {stratum: {..., "read": {...},
+        "check": {...}, "read_misses": {reason: n}, "learned_baseline": {...}, "strata":
+        {stratum: {..., "read": {...},
         "check": {...}}}}``: the whole file at the top level, each half below, and the same
         for each stratum (the judged set is stratified, so precision and recall hold per
         stratum; recall is over the judged candidates). ``read_misses`` counts the read
         half's missed conflicts by the check that turned them down (:func:`miss_reason`;
-        never the check half's).
+        never the check half's); ``learned_baseline`` the grouped cross-validation of a
+        model learned from the read half (:mod:`pipeline.evaluate.conflict_baseline`).
     """
     settings = settings or ConflictSettings()
     pairs = [p for p in read_jsonl(gold, limit) if p.get("conflict") is not None]
@@ -123,6 +126,7 @@ def run(
     decisions: dict[str, bool] = {}
     same: dict[str, bool] = {}
     read_misses: dict[str, int] = {}
+    read_judged: list[conflict_baseline.Judged] = []
     found = 0
     for pair in pairs:
         views = []
@@ -147,6 +151,18 @@ def run(
         verdict = decide(views[0], views[1], settings, unclear=unclear)
         decisions[pair["id"]] = verdict.conflict
         same[pair["id"]] = verdict.match is not None
+        if pair["id"] in read:
+            read_judged.append(
+                conflict_baseline.judged(
+                    str(pair.get("story") or pair["id"]),
+                    views[0],
+                    views[1],
+                    settings,
+                    unclear=unclear,
+                    same_quantity=bool(pair["same_quantity"]),
+                    conflict=bool(pair["conflict"]),
+                )
+            )
         if pair["conflict"] and not verdict.conflict and pair["id"] in read:
             why = miss_reason(views[0], views[1], verdict, settings, unclear=unclear)
             read_misses[why] = read_misses.get(why, 0) + 1
@@ -179,6 +195,11 @@ def run(
         **{name: scored(halves[name]) for name in HALVES},
         "found": found,
         "read_misses": dict(sorted(read_misses.items())),
+        "learned_baseline": conflict_baseline.cross_validate(
+            read_judged,
+            gold_conflicts=sum(1 for p in pairs if p["id"] in read and p["conflict"]),
+            gold_same=sum(1 for p in pairs if p["id"] in read and p["same_quantity"]),
+        ),
         "strata": {
             stratum: {
                 **scored(members),
@@ -233,6 +254,14 @@ def _print(result: dict) -> None:
     _print_halves(result, indent="")
     misses = ", ".join(f"{why} {n}" for why, n in result.get("read_misses", {}).items())
     print(f"read half's missed conflicts by reason: {misses or 'none'}")
+    if "learned_baseline" in result:
+        base = result["learned_baseline"]
+        conflict, same = base["conflict"], base["same_quantity"]
+        print(
+            f"  read  learned baseline (logistic regression over frame agreement, grouped"
+            f" {base['folds']}-fold CV by {base['grouped_by']}): conflict: P {conflict['p']:.3f}"
+            f" R {conflict['r']:.3f}   same quantity: P {same['p']:.3f} R {same['r']:.3f}"
+        )
     for stratum, scores in result.get("strata", {}).items():
         print(f"stratum {stratum}: {scores['pairs']} pairs")
         _print_halves(scores, indent="  ")
