@@ -211,11 +211,22 @@ def figure_interval(figure: FigureView, settings: ConflictSettings) -> Interval 
 
 
 def is_vague(figure: FigureView) -> bool:
-    """A vague plural ("hundreds", "dozens of"): no digits and a tenfold range.
+    """A vague plural ("hundreds", "dozens of"): no digits and a plural of a round number.
 
-    Not compared: "thousands of Americans" is said of 23,000 as readily as of 3,000.
+    Not compared: "thousands of Americans" is said of 23,000 as readily as of 3,000. A range
+    spelled out in words ("two or three", "three to five million") is no vaguer than "2-3":
+    it has no digits either, but it bounds its values, and is compared as a range.
     """
-    return not any(ch.isdigit() for ch in figure.text) and figure.value is None
+    if any(ch.isdigit() for ch in figure.text) or figure.value is not None:
+        return False
+    words = {word.strip(".,;:").lower() for word in figure.text.split()}
+    return bool(words & _vague_counts())
+
+
+@cache
+def _vague_counts() -> frozenset[str]:
+    """The vague plurals ("dozens", "hundreds", "thousands"), from the frames lexicon."""
+    return frozenset(lexicon()["vague_counts"])
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,5 +1,6 @@
 """When two outlets' figures are one quantity: holders, causes, times, polarity, rounding."""
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
@@ -148,6 +149,18 @@ def test_requirements_compare_only_when_every_field_matches():
     debate = _view("60", 60.0, "CNN", counted="votes", event="need", holder="Reid", role="forecast")
     passage = _view("51", 51.0, "NYT", counted="votes", event="need", role="forecast")
     assert same_quantity(debate, passage) is None
+
+
+def test_spelled_out_ranges_are_compared_and_vague_plurals_are_not():
+    settings = ConflictSettings()
+    spelled = replace(_view("four or five", None, "a"), low=4.0, high=5.0)
+    span = figure_interval(spelled, settings)
+    assert span is not None and (span.low, span.high) == (4.0, 5.0)
+    millions = replace(_view("six to eight million", None, "a"), low=6e6, high=8e6)
+    assert figure_interval(millions, settings) is not None
+    for vague in ("dozens", "Hundreds of thousands", "tens of thousands"):
+        plural = replace(_view(vague, None, "b"), low=10.0, high=100.0)
+        assert figure_interval(plural, settings) is None
 
 
 def test_whole_percentages_that_differ_by_a_point_disagree():
