@@ -133,6 +133,11 @@ def figure_frame(
     noun = _counted_noun(span, anchor, amount=kind == "currency")
     inside = {t.i for t in span}
     counted = _counted_text(noun, inside) if noun is not None else None
+    # "the $12 billion Jones wants": the amount hangs on the subject of a relative clause
+    # without "that"; it counts nothing named, and is what Jones wants.
+    wanted_by = noun if kind == "currency" and _subject_of_reduced_clause(noun) else None
+    if wanted_by is not None:
+        counted = None
     # The figure's place in the clause: the counted noun it modifies ("4,000 troops were
     # deployed"), or the figure itself when the noun is its of-object ("dozens of soldiers
     # were flown").
@@ -140,7 +145,14 @@ def figure_frame(
     argument = anchor if noun is None or of_figure else noun
     event_token = _event_token(argument, inside)
     event = _event_text(event_token) if event_token is not None else None
-    holder = _holder(argument, event_token)
+    if wanted_by is not None:
+        holder = " ".join(
+            t.text
+            for t in wanted_by.subtree
+            if t.i not in inside and t.i <= wanted_by.i and t.dep_ not in ("det", "punct")
+        )
+    else:
+        holder = _holder(argument, event_token)
     place = _place(argument, event_token, inside)
     time = _time(argument, event_token, inside)
     role = figure_role(doc, span, anchor, noun, event_token, event, change)
@@ -178,6 +190,21 @@ def _counted_noun(span: Span, anchor: Token, *, amount: bool = False) -> Token |
     return None
 
 
+def _subject_of_reduced_clause(noun: Token | None) -> bool:
+    """A name that is the subject of a clause, as in a relative clause without "that".
+
+    "the $12 billion Jones wants" is parsed with the amount on "Jones", the subject of
+    "wants": an amount of money is not a count of a person or an organisation.
+    """
+    return (
+        noun is not None
+        and noun.pos_ == "PROPN"
+        and noun.dep_ in ("nsubj", "nsubjpass")
+        and noun.head.pos_ in _VERBS
+        and noun.head.i > noun.i
+    )
+
+
 def _of_object(token: Token, preps: frozenset[str] = frozenset(("of",))) -> Token | None:
     """``X`` of "60 percent of X" / "three of the four X" / "dozens of X"."""
     for child in token.rights:
@@ -201,11 +228,26 @@ def _counted_text(noun: Token, inside: set[int]) -> str:
             continue
         if child.dep_ in _MODIFIER_DEPS or (child.dep_ == "poss" and child.pos_ in _NOUNS):
             modifiers.extend(
-                t for t in child.subtree if (t.i not in inside and not t.is_punct) or t.text == "-"
+                t
+                for t in _without_clauses(child, inside)
+                if (t.i not in inside and not t.is_punct) or t.text == "-"
             )
     words = [t.lower_ for t in sorted(modifiers, key=lambda t: t.i)]
     words.append(noun.lemma_.lower())
     return " ".join(words).replace(" - ", "-")
+
+
+def _without_clauses(token: Token, inside: set[int]) -> list[Token]:
+    """The token's phrase without clauses in it: a relative clause is not a modifier.
+
+    "the 40 Ohio voters who backed him" counts "ohio voter"; what the voters did is the
+    clause's, not part of what is counted.
+    """
+    out = [token]
+    for child in token.children:
+        if child.dep_ not in _CLAUSE_DEPS or child.i in inside:
+            out.extend(_without_clauses(child, inside))
+    return out
 
 
 def _event_token(argument: Token, inside: set[int]) -> Token | None:

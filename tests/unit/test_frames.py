@@ -188,3 +188,19 @@ def test_a_vague_count_of_the_victims_is_not_a_part(nlp):
     )
     assert vague.role == "total"
     assert frame_of(nlp, "He won three of the four states.", "three").role == "part"
+
+
+def test_an_amount_wanted_in_a_clause_without_that_counts_no_name(nlp):
+    frame = frame_of(
+        nlp,
+        "The measure won't fund the $12 billion Jones wants for a coastal wall.",
+        "$12 billion",
+        kind="currency",
+    )
+    assert frame.counted is None
+    assert frame.holder == "Jones" and frame.event == "want"
+
+
+def test_a_relative_clause_is_not_a_modifier_of_the_counted_noun(nlp):
+    frame = frame_of(nlp, "The 40 Ohio voters who backed him were interviewed.", "40")
+    assert frame.counted == "ohio voter"
