@@ -103,7 +103,7 @@ _ATTRIBUTED_ROLES = frozenset(("change", "rate"))
 _EXACT_ROLES = frozenset(("forecast", "limit"))
 #: Roles whose figures are set against others of the same role (never a part, a margin or a
 #: revision: "revised to 219,000" and "first reported 155,000" are not the month's count).
-COMPARED_ROLES = frozenset(("total", "change", "rate", "limit", "forecast", "sum"))
+COMPARED_ROLES = frozenset(("total", "change", "rate", "limit", "forecast", "sum", "previous"))
 
 
 @dataclass(frozen=True, slots=True)

@@ -43,8 +43,9 @@ def figure_role(
 ) -> str:
     """The figure's role; the first cue found wins.
 
-    ``margin``, ``limit``, ``part``, ``revision``, ``sum``, ``forecast``, ``rate``, ``change``
-    or ``total``, looked for in that order.
+    ``margin``, ``limit``, ``part``, ``revision``, ``sum``, ``forecast``, the level a change
+    went to (``total``) or came from (``previous``), ``rate``, ``change`` or ``total``, looked
+    for in that order.
 
     Args:
         doc: The parsed article.
@@ -93,6 +94,9 @@ def figure_role(
         return "sum"  # "In total, 17 people died in and around Paris during three days"
     if _is_forecast(anchor, noun, event_token):
         return "forecast"
+    level = _level_of_change(anchor, noun)
+    if level is not None:
+        return level
     after = [t.lower_ for t in doc[(noun.i if noun is not None else span.end - 1) + 1 :][:3]]
     if (
         set(context) & sets["rate_words"]
@@ -116,6 +120,24 @@ def figure_role(
     if event is not None and event.split()[0] in sets["change_events"]:
         return "change"
     return "total"
+
+
+def _level_of_change(anchor: Token, noun: Token | None) -> str | None:
+    """A level a change went to or came from, not the size of the change.
+
+    "The rate fell to 5 percent from 6 percent": 5 percent is the level now (``total``),
+    6 percent the one before (``previous``); "fell 1 point" is the change.
+    """
+    phrase = anchor if anchor.dep_ == "pobj" else noun
+    if phrase is None or phrase.dep_ != "pobj":
+        return None
+    prep = phrase.head
+    verb = prep.head
+    if prep.dep_ != "prep" or verb.pos_ not in ("VERB", "AUX"):
+        return None
+    if verb.lemma_.lower() not in word_sets()["change_events"]:
+        return None
+    return {"to": "total", "from": "previous"}.get(prep.lower_)
 
 
 def _per_period(event: Token | None) -> bool:

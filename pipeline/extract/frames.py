@@ -20,8 +20,9 @@ pure function over a spaCy ``Doc``, a frozen record out):
 * ``role``: ``total`` (a level), ``part`` (of a larger whole: "three of the four states"),
   ``change`` (an increase or decrease, "added 20,000 jobs", "5,000 more troops"), ``rate``
   (an average or a quantity per period: "an average of 158,000 jobs a month"),
-  ``margin`` (a margin of error), ``limit`` ("up to 30 rounds") or ``forecast`` (expected,
-  planned, a target: "would leave", "is expected to reach").
+  ``margin`` (a margin of error), ``limit`` ("up to 30 rounds"), ``forecast`` (expected,
+  planned, a target: "would leave", "is expected to reach"), ``revision``, ``sum`` or
+  ``previous`` (the level a change came from: "fell to 5 percent from 6 percent").
 
 The lexicons (particles, cue words, event classes) are data: ``data/frames.json``.
 """
@@ -49,7 +50,18 @@ __all__ = [
     "lexicon",
 ]
 
-ROLES = ("total", "part", "change", "rate", "margin", "limit", "forecast", "revision", "sum")
+ROLES = (
+    "total",
+    "part",
+    "change",
+    "rate",
+    "margin",
+    "limit",
+    "forecast",
+    "revision",
+    "sum",
+    "previous",
+)
 
 _NOUNS = frozenset({"NOUN", "PROPN"})
 _VERBS = frozenset({"VERB", "AUX"})
@@ -64,6 +76,8 @@ _SUBJECT_DEPS = frozenset({"nsubj", "csubj", "expl"})
 _OBJECT_DEPS = frozenset({"dobj", "obj", "attr", "oprd", "nsubjpass", "dative"})
 #: Dependencies that open a clause inside a phrase ("the election, which decided ...").
 _CLAUSE_DEPS = frozenset({"relcl", "acl", "advcl", "ccomp", "xcomp", "conj", "parataxis"})
+#: Figures that may be the level of a noun they do not modify ("the rate fell to 5 percent").
+_LEVEL_KINDS = frozenset({"percent", "currency"})
 #: How far up the tree the event is looked for (noun -> prep -> noun -> verb ...).
 _MAX_CLIMB = 4
 
@@ -133,6 +147,11 @@ def figure_frame(
     noun = _counted_noun(span, anchor, amount=kind == "currency")
     inside = {t.i for t in span}
     counted = _counted_text(noun, inside) if noun is not None else None
+    # "the unemployment rate fell to 5 percent", "an approval rating of 43 percent": a share
+    # or an amount with no noun of its own measures the noun it is the level of
+    measured = _measured_noun(anchor) if noun is None and kind in _LEVEL_KINDS else None
+    if measured is not None:
+        counted = _counted_text(measured, inside)
     # "the $12 billion Jones wants": the amount hangs on the subject of a relative clause
     # without "that"; it counts nothing named, and is what Jones wants.
     wanted_by = noun if kind == "currency" and _subject_of_reduced_clause(noun) else None
@@ -153,6 +172,8 @@ def figure_frame(
         )
     else:
         holder = _holder(argument, event_token)
+    if measured is not None and holder is not None and holder == _compact(measured):
+        holder = None  # the rate is what is measured, not whose it is
     place = _place(argument, event_token, inside)
     time = _time(argument, event_token, inside)
     role = figure_role(doc, span, anchor, noun, event_token, event, change)
@@ -203,6 +224,58 @@ def _subject_of_reduced_clause(noun: Token | None) -> bool:
         and noun.head.pos_ in _VERBS
         and noun.head.i > noun.i
     )
+
+
+def _measured_noun(anchor: Token) -> Token | None:
+    """The common noun a bare percentage or amount is the level of, from the parse.
+
+    "an approval rating of 43 percent" (the noun the figure is "of"); "the unemployment rate
+    fell to 5 percent", "turnout was 61 percent", "the deficit reached $1 trillion" (the
+    subject of the clause the figure completes). A name as the subject is whose the level
+    is, not what it measures ("Jones fell to 40 percent" is Jones's support).
+    """
+    units = _sets()["unit_nouns"]
+    head = anchor.head
+    if anchor.dep_ == "pobj" and head.lower_ == "of" and head.dep_ == "prep":
+        owner = head.head
+        if owner.pos_ == "NOUN" and owner.i < anchor.i and owner.lower_ not in units:
+            return owner
+        return None
+    if anchor.dep_ == "pobj" and head.dep_ == "prep" and head.lower_ in _sets()["level_preps"]:
+        clause = head.head
+    elif _completes(anchor):
+        clause = head
+    else:
+        return None
+    if clause.pos_ not in _VERBS:
+        return None
+    # "raised tariffs from 10 percent to 25 percent": the object is what went up; "the rate
+    # edged down to 7.7 percent and has remained below 8 percent": the first verb's subject
+    wanted = ("dobj",) if anchor.dep_ == "pobj" else ()
+    measured = next((c for c in clause.children if c.dep_ in wanted and c.i != anchor.i), None)
+    for _ in range(2):
+        if measured is not None:
+            break
+        measured = next((c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if clause.dep_ != "conj" or clause.head.pos_ not in _VERBS:
+            break
+        clause = clause.head
+    if measured is None or measured.pos_ != "NOUN" or measured.lower_ in units:
+        return None
+    return measured
+
+
+def _completes(anchor: Token) -> bool:
+    """The figure completes its verb as a level, not as what the verb acts on.
+
+    "remained below 8 percent", "was 5 percent", "turnout reached 61 percent"; not the
+    object of "the senator raised $5 million".
+    """
+    if anchor.dep_ == "prep":
+        return anchor.lower_ != "of"
+    if anchor.dep_ == "dobj":
+        return _event_text(anchor.head) in lexicon()["neutral_events"]
+    return anchor.dep_ in ("attr", "acomp", "oprd")
 
 
 def _of_object(token: Token, preps: frozenset[str] = frozenset(("of",))) -> Token | None:

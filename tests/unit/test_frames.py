@@ -204,3 +204,54 @@ def test_an_amount_wanted_in_a_clause_without_that_counts_no_name(nlp):
 def test_a_relative_clause_is_not_a_modifier_of_the_counted_noun(nlp):
     frame = frame_of(nlp, "The 40 Ohio voters who backed him were interviewed.", "40")
     assert frame.counted == "ohio voter"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "figure", "counted", "role"),
+    [
+        (
+            "The jobless rate slipped to 4.4 percent in June.",
+            "4.4 percent",
+            "jobless rate",
+            "total",
+        ),
+        (
+            "The jobless rate slipped to 4.4 percent from 4.6 percent.",
+            "4.6 percent",
+            "jobless rate",
+            "previous",
+        ),
+        (
+            "Her approval rating of 38 percent is a new low.",
+            "38 percent",
+            "approval rating",
+            "total",
+        ),
+        (
+            "The governor raised fees from 10 percent to 25 percent.",
+            "10 percent",
+            "fee",
+            "previous",
+        ),
+        (
+            "The jobless rate dipped to 4.1 percent and has stayed below 5 percent since.",
+            "below 5 percent",
+            "jobless rate",
+            "total",
+        ),
+        ("Voter turnout reached 61 percent.", "61 percent", "voter turnout", "total"),
+    ],
+)
+def test_a_bare_percentage_measures_the_noun_it_is_the_level_of(
+    nlp, sentence, figure, counted, role
+):
+    frame = frame_of(nlp, sentence, figure, kind="percent")
+    assert (frame.counted, frame.role) == (counted, role)
+    assert frame.holder is None or frame.holder.lower() != counted
+
+
+def test_a_name_that_a_percentage_is_of_is_its_holder_not_what_it_counts(nlp):
+    frame = frame_of(nlp, "Jones fell to 40 percent in the poll.", "40 percent", kind="percent")
+    assert frame.counted is None and frame.holder == "Jones"
+    raised = frame_of(nlp, "The senator raised $5 million.", "$5 million", kind="currency")
+    assert raised.counted is None
