@@ -201,6 +201,8 @@ def figure_interval(figure: FigureView, settings: ConflictSettings) -> Interval 
     )
     if span is None:
         return None
+    if figure.role == "besides":  # "the ambassador and three other Americans": four or more
+        return Interval(span.low + 1, math.inf)
     # A whole percentage may round a decimal one: "46 percent" and "45.9 percent" agree, but
     # "44 percent" and "43%" do not (43.5 rounds up).
     if figure.kind == "percent" and change == "=" and span.low == span.high == int(span.low):

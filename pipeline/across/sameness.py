@@ -103,7 +103,12 @@ _ATTRIBUTED_ROLES = frozenset(("change", "rate"))
 _EXACT_ROLES = frozenset(("forecast", "limit"))
 #: Roles whose figures are set against others of the same role (never a part, a margin or a
 #: revision: "revised to 219,000" and "first reported 155,000" are not the month's count).
-COMPARED_ROLES = frozenset(("total", "change", "rate", "limit", "forecast", "sum", "previous"))
+COMPARED_ROLES = frozenset(
+    ("total", "change", "rate", "limit", "forecast", "sum", "previous", "besides")
+)
+#: Roles set against another: "the ambassador and three other Americans" is a total (of at
+#: least four, :func:`pipeline.across.conflicts.figure_interval`).
+_SAME_ROLE = {"besides": "total"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -526,7 +531,8 @@ def compare(a: FigureView, b: FigureView, *, max_uncertain: int = 2) -> Match | 
     counts the read half's missed conflicts by check, so whoever tunes the decision sees
     where recall is lost (a rule for one sentence shows up as one count).
     """
-    if a.role != b.role or a.role not in COMPARED_ROLES:
+    role_a, role_b = _SAME_ROLE.get(a.role, a.role), _SAME_ROLE.get(b.role, b.role)
+    if role_a != role_b or a.role not in COMPARED_ROLES or b.role not in COMPARED_ROLES:
         return Mismatch("role", f"{a.role} / {b.role}")
     if a.kind != b.kind or (a.kind != "count" and a.unit != b.unit) or a.kind == "duration":
         return Mismatch("kind", f"{a.kind} {a.unit or ''} / {b.kind} {b.unit or ''}")

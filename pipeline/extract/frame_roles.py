@@ -86,6 +86,8 @@ def figure_role(
             return "part"
     if _ends_with(before, lex["part_before"]):
         return "part"
+    if noun is not None and besides_named(noun):
+        return "besides"  # "the ambassador and three other Americans": four in all
     if noun is not None and any(c.lower_ in sets["part_modifiers"] for c in noun.lefts):
         return "part"  # "the remaining 17 delegates", "the other 14": what is left of a whole
     if _is_revision(doc, span, anchor, noun, event_token):
@@ -120,6 +122,21 @@ def figure_role(
     if event is not None and event.split()[0] in sets["change_events"]:
         return "change"
     return "total"
+
+
+def besides_named(noun: Token) -> bool:
+    """A count beside named ones: "the ambassador and three other Americans".
+
+    The count is of the others; with the named ones before it, the total is larger ("four
+    Americans"), so the figure is neither a part of a whole nor the whole (``besides``).
+    """
+    head = noun.head
+    return (
+        noun.dep_ == "conj"
+        and head.pos_ in _NOUNS
+        and head.i < noun.i
+        and any(c.dep_ == "amod" and c.lower_ == "other" for c in noun.lefts)
+    )
 
 
 def _level_of_change(anchor: Token, noun: Token | None) -> str | None:

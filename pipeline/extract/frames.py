@@ -21,8 +21,10 @@ pure function over a spaCy ``Doc``, a frozen record out):
   ``change`` (an increase or decrease, "added 20,000 jobs", "5,000 more troops"), ``rate``
   (an average or a quantity per period: "an average of 158,000 jobs a month"),
   ``margin`` (a margin of error), ``limit`` ("up to 30 rounds"), ``forecast`` (expected,
-  planned, a target: "would leave", "is expected to reach"), ``revision``, ``sum`` or
-  ``previous`` (the level a change came from: "fell to 5 percent from 6 percent").
+  planned, a target: "would leave", "is expected to reach"), ``revision``, ``sum``,
+  ``previous`` (the level a change came from: "fell to 5 percent from 6 percent") or
+  ``besides`` (others beside named ones: "the ambassador and three other Americans", four in
+  all).
 
 The lexicons (particles, cue words, event classes) are data: ``data/frames.json``.
 """
@@ -30,11 +32,12 @@ The lexicons (particles, cue words, event classes) are data: ``data/frames.json`
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from typing import TYPE_CHECKING
 
 from pipeline.extract.frame_lexicon import DATA_FILE, data_digest, lexicon
 from pipeline.extract.frame_lexicon import word_sets as _sets
-from pipeline.extract.frame_roles import figure_role
+from pipeline.extract.frame_roles import besides_named, figure_role
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -61,6 +64,7 @@ ROLES = (
     "revision",
     "sum",
     "previous",
+    "besides",
 )
 
 _NOUNS = frozenset({"NOUN", "PROPN"})
@@ -147,6 +151,8 @@ def figure_frame(
     noun = _counted_noun(span, anchor, amount=kind == "currency")
     inside = {t.i for t in span}
     counted = _counted_text(noun, inside) if noun is not None else None
+    if noun is not None and counted is not None and besides_named(noun):
+        counted = counted.removeprefix("other ")  # "X and three other Americans": Americans
     # "the unemployment rate fell to 5 percent", "an approval rating of 43 percent": a share
     # or an amount with no noun of its own measures the noun it is the level of
     measured = _measured_noun(anchor) if noun is None and kind in _LEVEL_KINDS else None
@@ -163,7 +169,9 @@ def figure_frame(
     of_figure = noun is not None and noun.head.dep_ == "prep" and noun.head.head.i == anchor.i
     argument = anchor if noun is None or of_figure else noun
     event_token = _event_token(argument, inside)
-    event = _event_text(event_token) if event_token is not None else None
+    # "the attack left 12 people dead": the deaths are the event, the attack still whose
+    state = _resulting_state(event_token, argument)
+    event = _event_text(state) if state is not None else None
     if wanted_by is not None:
         holder = " ".join(
             t.text
@@ -276,6 +284,28 @@ def _completes(anchor: Token) -> bool:
     if anchor.dep_ == "dobj":
         return _event_text(anchor.head) in lexicon()["neutral_events"]
     return anchor.dep_ in ("attr", "acomp", "oprd")
+
+
+def _resulting_state(event: Token | None, argument: Token) -> Token | None:
+    """The state an event left the counted in: "left three people dead" is about deaths.
+
+    "leave" with a complement of a known event ("dead", "wounded", "homeless") takes it as
+    the event; "left 4,000 troops behind" has a particle, not a complement, and stays.
+    """
+    if event is None or event.lemma_.lower() != "leave":
+        return event
+    complements = ("oprd", "ccomp", "xcomp", "acomp", "advcl")
+    for child in event.children:
+        known = child.lemma_.lower() in _classed_events() or child.lower_ in _classed_events()
+        if child.dep_ in complements and child.i > argument.i and known:
+            return child
+    return event
+
+
+@cache
+def _classed_events() -> frozenset[str]:
+    """Every predicate of an event class (kill, dead, wound, arrest, deploy, ...)."""
+    return frozenset(word for words in lexicon()["event_classes"].values() for word in words)
 
 
 def _of_object(token: Token, preps: frozenset[str] = frozenset(("of",))) -> Token | None:

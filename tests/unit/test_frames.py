@@ -255,3 +255,16 @@ def test_a_name_that_a_percentage_is_of_is_its_holder_not_what_it_counts(nlp):
     assert frame.counted is None and frame.holder == "Jones"
     raised = frame_of(nlp, "The senator raised $5 million.", "$5 million", kind="currency")
     assert raised.counted is None
+
+
+def test_others_beside_a_named_one_are_not_a_part_of_a_whole(nlp):
+    frame = frame_of(nlp, "The raid left Captain Ortiz and four other soldiers wounded.", "four")
+    assert frame.role == "besides" and frame.counted == "soldier"
+    assert frame_of(nlp, "He won three of the four states.", "three").role == "part"
+
+
+def test_what_an_event_left_the_counted_in_is_the_event_and_its_cause_the_holder(nlp):
+    frame = frame_of(nlp, "The blast left 12 people dead.", "12")
+    assert (frame.event, frame.holder) == ("dead", "blast")
+    behind = frame_of(nlp, "The drawdown will leave behind about 4,000 troops.", "about 4,000")
+    assert behind.event == "leave behind"

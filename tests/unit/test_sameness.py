@@ -163,6 +163,16 @@ def test_spelled_out_ranges_are_compared_and_vague_plurals_are_not():
         assert figure_interval(plural, settings) is None
 
 
+def test_others_beside_a_named_one_are_a_total_of_at_least_one_more():
+    settings = ConflictSettings()
+    others = _view("three", 3, "a", counted="Americans", event="kill", role="besides")
+    four = _view("four", 4, "b", counted="Americans", event="kill")
+    two = _view("two", 2, "c", counted="Americans", event="kill")
+    assert same_quantity(others, four) is not None
+    assert not decide(others, four, settings).conflict  # the ambassador and three others
+    assert decide(others, two, settings).conflict
+
+
 def test_whole_percentages_that_differ_by_a_point_disagree():
     settings = ConflictSettings()
     a = _view("44 percent", 44.0, "CSM", kind="percent", counted="sanders voters", event="say")
