@@ -158,11 +158,13 @@ def figure_frame(
     measured = _measured_noun(anchor) if noun is None and kind in _LEVEL_KINDS else None
     if measured is not None:
         counted = _counted_text(measured, inside)
+    elif counted is None and kind == "currency":
+        counted = "money"  # "she raised $8.6 million": money, tied by its event and holder
     # "the $12 billion Jones wants": the amount hangs on the subject of a relative clause
-    # without "that"; it counts nothing named, and is what Jones wants.
-    wanted_by = noun if kind == "currency" and _subject_of_reduced_clause(noun) else None
-    if wanted_by is not None:
-        counted = None
+    # without "that"; it counts no name, and is what Jones wants.
+    wanted = _wanted_by(noun) if kind == "currency" and noun is not None else None
+    if wanted is not None:
+        counted = "money"
     # The figure's place in the clause: the counted noun it modifies ("4,000 troops were
     # deployed"), or the figure itself when the noun is its of-object ("dozens of soldiers
     # were flown").
@@ -170,13 +172,13 @@ def figure_frame(
     argument = anchor if noun is None or of_figure else noun
     event_token = _event_token(argument, inside)
     # "the attack left 12 people dead": the deaths are the event, the attack still whose
-    state = _resulting_state(event_token, argument)
+    state = _resulting_state(event_token, argument) if wanted is None else wanted[1]
     event = _event_text(state) if state is not None else None
-    if wanted_by is not None:
+    if wanted is not None:
         holder = " ".join(
             t.text
-            for t in wanted_by.subtree
-            if t.i not in inside and t.i <= wanted_by.i and t.dep_ not in ("det", "punct")
+            for t in wanted[0].subtree
+            if t.i not in inside and t.i <= wanted[0].i and t.dep_ not in ("det", "punct")
         )
     else:
         holder = _holder(argument, event_token)
@@ -219,19 +221,27 @@ def _counted_noun(span: Span, anchor: Token, *, amount: bool = False) -> Token |
     return None
 
 
-def _subject_of_reduced_clause(noun: Token | None) -> bool:
-    """A name that is the subject of a clause, as in a relative clause without "that".
+def _wanted_by(noun: Token) -> tuple[Token, Token] | None:
+    """Who wants an amount and the verb, when the amount is parsed onto their clause.
 
-    "the $12 billion Jones wants" is parsed with the amount on "Jones", the subject of
-    "wants": an amount of money is not a count of a person or an organisation.
+    "the $12 billion Jones wants": the parser hangs the amount on "Jones", the subject of
+    "wants" (a relative clause without "that"), or reads "Jones wants" as a noun phrase with
+    a plural head "wants". An amount of money counts neither; it is what Jones wants.
+    Returns (the holder's token, the predicate's token), or None.
     """
-    return (
-        noun is not None
-        and noun.pos_ == "PROPN"
+    verb = noun.head
+    if (
+        noun.pos_ == "PROPN"
         and noun.dep_ in ("nsubj", "nsubjpass")
-        and noun.head.pos_ in _VERBS
-        and noun.head.i > noun.i
-    )
+        and verb.pos_ in _VERBS
+        and verb.i > noun.i
+    ):
+        return noun, verb
+    if noun.tag_ == "NNS" and noun.lemma_.lower() in _sets()["forecast_cues"]:
+        name = next((c for c in noun.lefts if c.dep_ == "compound" and c.pos_ == "PROPN"), None)
+        if name is not None:
+            return name, noun
+    return None
 
 
 def _measured_noun(anchor: Token) -> Token | None:

@@ -153,7 +153,7 @@ def test_an_amount_of_money_counts_what_it_is_in(nlp):
     )
     assert frame.counted == "spending cut"
     dated = frame_of(nlp, "She raised $6.9 million in 2012.", "$6.9 million", kind="currency")
-    assert dated.counted is None
+    assert dated.counted == "money"  # money, not a year
 
 
 def test_a_name_in_a_place_is_a_place_but_a_name_on_a_case_is_not(nlp):
@@ -197,8 +197,20 @@ def test_an_amount_wanted_in_a_clause_without_that_counts_no_name(nlp):
         "$12 billion",
         kind="currency",
     )
-    assert frame.counted is None
+    assert frame.counted == "money"
     assert frame.holder == "Jones" and frame.event == "want"
+    # parsed as a noun phrase "Trump wants" with a plural head: the same reading
+    misread = frame_of(
+        nlp,
+        "Lawmakers refused to give the $25 billion Trump wants for the project.",
+        "$25 billion",
+        kind="currency",
+    )
+    assert (misread.counted, misread.holder, misread.event) == ("money", "Trump", "want")
+    raised = frame_of(
+        nlp, "She raised $8.6 million in the spring.", "$8.6 million", kind="currency"
+    )
+    assert raised.counted == "money" and raised.event == "raise"
 
 
 def test_a_relative_clause_is_not_a_modifier_of_the_counted_noun(nlp):
@@ -254,7 +266,7 @@ def test_a_name_that_a_percentage_is_of_is_its_holder_not_what_it_counts(nlp):
     frame = frame_of(nlp, "Jones fell to 40 percent in the poll.", "40 percent", kind="percent")
     assert frame.counted is None and frame.holder == "Jones"
     raised = frame_of(nlp, "The senator raised $5 million.", "$5 million", kind="currency")
-    assert raised.counted is None
+    assert raised.counted == "money" and raised.holder == "senator"
 
 
 def test_others_beside_a_named_one_are_not_a_part_of_a_whole(nlp):
