@@ -185,7 +185,7 @@ def figure_frame(
     if measured is not None and holder is not None and holder == _compact(measured):
         holder = None  # the rate is what is measured, not whose it is
     place = _place(argument, event_token, inside)
-    time = _time(argument, event_token, inside)
+    time = _time(argument, event_token, inside) or _possessive_date(noun, inside)
     role = figure_role(doc, span, anchor, noun, event_token, event, change)
     return FigureFrame(counted, event, holder, place, time, role)
 
@@ -339,6 +339,8 @@ def _counted_text(noun: Token, inside: set[int]) -> str:
     for child in noun.lefts:
         if child.i in inside or child.like_num or child.pos_ == "NUM":
             continue
+        if child.dep_ == "poss" and _is_date(child):
+            continue  # "Saturday's contests" are contests, on Saturday
         if child.dep_ in _MODIFIER_DEPS or (child.dep_ == "poss" and child.pos_ in _NOUNS):
             modifiers.extend(
                 t
@@ -444,12 +446,32 @@ def _compact(token: Token) -> str | None:
 def _holder(argument: Token, event: Token | None) -> str | None:
     """Whose quantity: a possessor, the subject of the event, or the agent of a passive."""
     found = _holder_token(argument, event)
+    if found is not None and _is_dateline(found):
+        # "DENVER – Jane Smith, the candidate, raised": the dateline is where it was filed
+        found = next((c for c in found.children if c.dep_ == "appos"), None)
     if found is None:
         return None
     clauses = {t.i for c in found.children if c.dep_ == "relcl" for t in c.subtree}
     if argument.i in {t.i for t in found.subtree} - clauses:
         return None  # the figure's own phrase ("the 30,000 emails that are missing")
     return _compact(found)
+
+
+def _is_date(token: Token) -> bool:
+    """A date or time ("Tuesday's contests", "January's 7.9 percent"): when, not whose."""
+    return token.ent_type_ in _TIME_LABELS
+
+
+def _is_dateline(token: Token) -> bool:
+    """A dateline: a capitalised place opening the sentence before a dash ("DENVER –")."""
+    doc = token.doc
+    following = doc[token.i + 1] if token.i + 1 < len(doc) else None
+    return (
+        token.is_sent_start is True
+        and token.text.isupper()
+        and following is not None
+        and following.text in ("-", "–", "—", "--")
+    )
 
 
 def _holder_token(argument: Token, event: Token | None) -> Token | None:
@@ -461,7 +483,7 @@ def _holder_token(argument: Token, event: Token | None) -> Token | None:
     ("construction stands out, adding 48,000 jobs").
     """
     for child in argument.lefts:
-        if child.dep_ == "poss" and child.pos_ in _NOUNS:
+        if child.dep_ == "poss" and child.pos_ in _NOUNS and not _is_date(child):
             return child
     if event is None or event.pos_ not in _VERBS:
         return None
@@ -624,6 +646,16 @@ def _time(argument: Token, event: Token | None, inside: set[int]) -> str | None:
                         return doc[child.i : ent.end].text
                     return ent.text
     return _subject_date(argument, inside) or _lead_clause_date(event, inside) or adverb
+
+
+def _possessive_date(noun: Token | None, inside: set[int]) -> str | None:
+    """The date a counted noun is of: "three of Saturday's four contests" -> "Saturday"."""
+    if noun is None:
+        return None
+    for child in noun.lefts:
+        if child.dep_ == "poss" and _is_date(child) and child.i not in inside:
+            return _entity_text(child, _TIME_LABELS)
+    return None
 
 
 def _lead_clause_date(event: Token | None, inside: set[int]) -> str | None:

@@ -280,3 +280,21 @@ def test_what_an_event_left_the_counted_in_is_the_event_and_its_cause_the_holder
     assert (frame.event, frame.holder) == ("dead", "blast")
     behind = frame_of(nlp, "The drawdown will leave behind about 4,000 troops.", "about 4,000")
     assert behind.event == "leave behind"
+
+
+def test_a_possessive_date_is_when_not_whose_nor_what(nlp):
+    contests = frame_of(nlp, "He won three of Saturday's four contests.", "three")
+    assert (contests.counted, contests.time) == ("contest", "Saturday")
+    sentence = "The rate fell from Tuesday's 48 percent to 41 percent."
+    rate = frame_of(nlp, sentence, "48 percent", kind="percent")
+    assert (rate.counted, rate.holder, rate.time) == ("rate", None, "Tuesday")
+
+
+def test_a_dateline_is_not_the_holder(nlp):
+    frame = frame_of(
+        nlp,
+        "DENVER – Jane Smith, the Republican candidate in the close race, raised $2.5 million.",
+        "$2.5 million",
+        kind="currency",
+    )
+    assert frame.holder == "Jane Smith"
