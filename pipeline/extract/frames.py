@@ -7,10 +7,13 @@ disagreement. It is read from the parse the figures already have (textacy ``extr
 pure function over a spaCy ``Doc``, a frozen record out):
 
 * ``counted``: the counted noun's lemma with its narrowing modifiers, lowercased
-  ("private-sector job", "u.s. troop"); for "three of the four states", "state";
+  ("private-sector job", "u.s. troop"); for "three of the four states", "state"; for a bare
+  percentage or amount, the noun it is the level of ("the unemployment rate fell to 5
+  percent", "an approval rating of 43 percent"); for money with no noun, "money";
 * ``event``: the predicate the quantity is an argument of, as a lemma with its particle
   ("leave behind", "deploy", "kill"); a noun when the figure hangs off one ("the deaths of
-  12 people" -> "death"); "be" for copulas and "there be";
+  12 people" -> "death"); "be" for copulas and "there be"; the state an event left the
+  counted in ("left 12 people dead" -> "dead");
 * ``holder``: whose quantity it is: the event's subject when the figure is its object, a
   possessor ("Iraq's 5,000 troops"), or the agent of a passive ("by the Labor Department");
 * ``place``: a named place (GPE, LOC, FAC) after a locative preposition on the event or the
