@@ -38,6 +38,13 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
 
+from pipeline.extract.frame_counted import (
+    counted_noun,
+    counted_text,
+    is_date,
+    measured_noun,
+    wanted_by,
+)
 from pipeline.extract.frame_lexicon import DATA_FILE, data_digest, lexicon
 from pipeline.extract.frame_lexicon import word_sets as _sets
 from pipeline.extract.frame_roles import besides_named, figure_role
@@ -76,9 +83,6 @@ _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 _TIME_LABELS = frozenset({"DATE", "TIME"})
 #: Proper nouns that are not where something is ("from Mrs. Clinton's server", "on Monday").
 _NOT_PLACE_LABELS = frozenset({"PERSON", "NORP", "DATE", "TIME", "CARDINAL", "ORDINAL"})
-#: Entities an amount is "in" that are not what it counts ("$5 million in 2019", "in Ohio").
-_NOT_COUNTED = frozenset({"DATE", "TIME", "GPE", "LOC", "FAC"})
-_MODIFIER_DEPS = frozenset({"amod", "compound", "nmod", "npadvmod"})
 _SUBJECT_DEPS = frozenset({"nsubj", "csubj", "expl"})
 _OBJECT_DEPS = frozenset({"dobj", "obj", "attr", "oprd", "nsubjpass", "dative"})
 #: Dependencies that open a clause inside a phrase ("the election, which decided ...").
@@ -151,21 +155,21 @@ def figure_frame(
     if span is None or len(span) == 0:
         return FigureFrame(None, None, None, None, None, "total")
     anchor = _anchor(span)
-    noun = _counted_noun(span, anchor, amount=kind == "currency")
+    noun = counted_noun(span, anchor, amount=kind == "currency")
     inside = {t.i for t in span}
-    counted = _counted_text(noun, inside) if noun is not None else None
+    counted = counted_text(noun, inside) if noun is not None else None
     if noun is not None and counted is not None and besides_named(noun):
         counted = counted.removeprefix("other ")  # "X and three other Americans": Americans
     # "the unemployment rate fell to 5 percent", "an approval rating of 43 percent": a share
     # or an amount with no noun of its own measures the noun it is the level of
-    measured = _measured_noun(anchor) if noun is None and kind in _LEVEL_KINDS else None
+    measured = measured_noun(anchor) if noun is None and kind in _LEVEL_KINDS else None
     if measured is not None:
-        counted = _counted_text(measured, inside)
+        counted = counted_text(measured, inside)
     elif counted is None and kind == "currency":
         counted = "money"  # "she raised $8.6 million": money, tied by its event and holder
     # "the $12 billion Jones wants": the amount hangs on the subject of a relative clause
     # without "that"; it counts no name, and is what Jones wants.
-    wanted = _wanted_by(noun) if kind == "currency" and noun is not None else None
+    wanted = wanted_by(noun) if kind == "currency" and noun is not None else None
     if wanted is not None:
         counted = "money"
     # The figure's place in the clause: the counted noun it modifies ("4,000 troops were
@@ -201,104 +205,6 @@ def _anchor(span: Span) -> Token:
     return span.root
 
 
-def _counted_noun(span: Span, anchor: Token, *, amount: bool = False) -> Token | None:
-    """The noun the figure counts: the head of a numeric modifier, or an of-object.
-
-    An amount of money also counts its in-object ("$1.3 trillion in revenue").
-    """
-    units = _sets()["unit_nouns"]
-    of_object = _of_object(anchor, _sets()["amount_preps"] if amount else frozenset(("of",)))
-    if of_object is not None and (
-        anchor.pos_ in ("NUM", "NOUN") or anchor.lower_ in units or anchor.like_num
-    ):
-        return of_object
-    head = anchor.head
-    if (
-        anchor.dep_ in ("nummod", "quantmod", "amod", "compound", "nmod", "det", "advmod")
-        and head.pos_ in _NOUNS
-        and head.i > anchor.i
-    ):
-        return head
-    if anchor.pos_ in _NOUNS and anchor.lower_ not in units and not anchor.like_num:
-        return anchor  # a vague plural or a noun inside the figure ("dozens", "$5")
-    return None
-
-
-def _wanted_by(noun: Token) -> tuple[Token, Token] | None:
-    """Who wants an amount and the verb, when the amount is parsed onto their clause.
-
-    "the $12 billion Jones wants": the parser hangs the amount on "Jones", the subject of
-    "wants" (a relative clause without "that"), or reads "Jones wants" as a noun phrase with
-    a plural head "wants". An amount of money counts neither; it is what Jones wants.
-    Returns (the holder's token, the predicate's token), or None.
-    """
-    verb = noun.head
-    if (
-        noun.pos_ == "PROPN"
-        and noun.dep_ in ("nsubj", "nsubjpass")
-        and verb.pos_ in _VERBS
-        and verb.i > noun.i
-    ):
-        return noun, verb
-    if noun.tag_ == "NNS" and noun.lemma_.lower() in _sets()["forecast_cues"]:
-        name = next((c for c in noun.lefts if c.dep_ == "compound" and c.pos_ == "PROPN"), None)
-        if name is not None:
-            return name, noun
-    return None
-
-
-def _measured_noun(anchor: Token) -> Token | None:
-    """The common noun a bare percentage or amount is the level of, from the parse.
-
-    "an approval rating of 43 percent" (the noun the figure is "of"); "the unemployment rate
-    fell to 5 percent", "turnout was 61 percent", "the deficit reached $1 trillion" (the
-    subject of the clause the figure completes). A name as the subject is whose the level
-    is, not what it measures ("Jones fell to 40 percent" is Jones's support).
-    """
-    units = _sets()["unit_nouns"]
-    head = anchor.head
-    if anchor.dep_ == "pobj" and head.lower_ == "of" and head.dep_ == "prep":
-        owner = head.head
-        if owner.pos_ == "NOUN" and owner.i < anchor.i and owner.lower_ not in units:
-            return owner
-        return None
-    if anchor.dep_ == "pobj" and head.dep_ == "prep" and head.lower_ in _sets()["level_preps"]:
-        clause = head.head
-    elif _completes(anchor):
-        clause = head
-    else:
-        return None
-    if clause.pos_ not in _VERBS:
-        return None
-    # "raised tariffs from 10 percent to 25 percent": the object is what went up; "the rate
-    # edged down to 7.7 percent and has remained below 8 percent": the first verb's subject
-    wanted = ("dobj",) if anchor.dep_ == "pobj" else ()
-    measured = next((c for c in clause.children if c.dep_ in wanted and c.i != anchor.i), None)
-    for _ in range(2):
-        if measured is not None:
-            break
-        measured = next((c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-        if clause.dep_ != "conj" or clause.head.pos_ not in _VERBS:
-            break
-        clause = clause.head
-    if measured is None or measured.pos_ != "NOUN" or measured.lower_ in units:
-        return None
-    return measured
-
-
-def _completes(anchor: Token) -> bool:
-    """The figure completes its verb as a level, not as what the verb acts on.
-
-    "remained below 8 percent", "was 5 percent", "turnout reached 61 percent"; not the
-    object of "the senator raised $5 million".
-    """
-    if anchor.dep_ == "prep":
-        return anchor.lower_ != "of"
-    if anchor.dep_ == "dobj":
-        return _event_text(anchor.head) in lexicon()["neutral_events"]
-    return anchor.dep_ in ("attr", "acomp", "oprd")
-
-
 def _resulting_state(event: Token | None, argument: Token) -> Token | None:
     """The state an event left the counted in: "left three people dead" is about deaths.
 
@@ -319,53 +225,6 @@ def _resulting_state(event: Token | None, argument: Token) -> Token | None:
 def _classed_events() -> frozenset[str]:
     """Every predicate of an event class (kill, dead, wound, arrest, deploy, ...)."""
     return frozenset(word for words in lexicon()["event_classes"].values() for word in words)
-
-
-def _of_object(token: Token, preps: frozenset[str] = frozenset(("of",))) -> Token | None:
-    """``X`` of "60 percent of X" / "three of the four X" / "dozens of X"."""
-    for child in token.rights:
-        if child.dep_ == "prep" and child.lower_ in preps:
-            return next(
-                (
-                    c
-                    for c in child.children
-                    if c.dep_ == "pobj" and c.pos_ in _NOUNS and c.ent_type_ not in _NOT_COUNTED
-                ),
-                None,
-            )
-    return None
-
-
-def _counted_text(noun: Token, inside: set[int]) -> str:
-    """Lowercase lemma of ``noun`` with its narrowing left modifiers, in text order."""
-    modifiers: list[Token] = []
-    for child in noun.lefts:
-        if child.i in inside or child.like_num or child.pos_ == "NUM":
-            continue
-        if child.dep_ == "poss" and _is_date(child):
-            continue  # "Saturday's contests" are contests, on Saturday
-        if child.dep_ in _MODIFIER_DEPS or (child.dep_ == "poss" and child.pos_ in _NOUNS):
-            modifiers.extend(
-                t
-                for t in _without_clauses(child, inside)
-                if (t.i not in inside and not t.is_punct) or t.text == "-"
-            )
-    words = [t.lower_ for t in sorted(modifiers, key=lambda t: t.i)]
-    words.append(noun.lemma_.lower())
-    return " ".join(words).replace(" - ", "-")
-
-
-def _without_clauses(token: Token, inside: set[int]) -> list[Token]:
-    """The token's phrase without clauses in it: a relative clause is not a modifier.
-
-    "the 40 Ohio voters who backed him" counts "ohio voter"; what the voters did is the
-    clause's, not part of what is counted.
-    """
-    out = [token]
-    for child in token.children:
-        if child.dep_ not in _CLAUSE_DEPS or child.i in inside:
-            out.extend(_without_clauses(child, inside))
-    return out
 
 
 def _event_token(argument: Token, inside: set[int]) -> Token | None:
@@ -460,11 +319,6 @@ def _holder(argument: Token, event: Token | None) -> str | None:
     return _compact(found)
 
 
-def _is_date(token: Token) -> bool:
-    """A date or time ("Tuesday's contests", "January's 7.9 percent"): when, not whose."""
-    return token.ent_type_ in _TIME_LABELS
-
-
 def _is_dateline(token: Token) -> bool:
     """A dateline: a capitalised place opening the sentence before a dash ("DENVER –")."""
     doc = token.doc
@@ -486,7 +340,7 @@ def _holder_token(argument: Token, event: Token | None) -> Token | None:
     ("construction stands out, adding 48,000 jobs").
     """
     for child in argument.lefts:
-        if child.dep_ == "poss" and child.pos_ in _NOUNS and not _is_date(child):
+        if child.dep_ == "poss" and child.pos_ in _NOUNS and not is_date(child):
             return child
     if event is None or event.pos_ not in _VERBS:
         return None
@@ -656,7 +510,7 @@ def _possessive_date(noun: Token | None, inside: set[int]) -> str | None:
     if noun is None:
         return None
     for child in noun.lefts:
-        if child.dep_ == "poss" and _is_date(child) and child.i not in inside:
+        if child.dep_ == "poss" and is_date(child) and child.i not in inside:
             return _entity_text(child, _TIME_LABELS)
     return None
 
