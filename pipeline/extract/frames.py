@@ -149,7 +149,8 @@ def figure_frame(
         end: The figure's end offset.
         change: The figure's qualifier (``figures.change``): ``up``/``down`` make it a change.
         kind: The figure's kind (``figures.kind``): an amount of money counts what it is "in"
-            or "of" ("$850 billion in spending cuts").
+            or "of" ("$850 billion in spending cuts"), else money; a bare percentage or amount
+            counts the noun it is the level of ("the unemployment rate fell to 5 percent").
     """
     span = doc.char_span(start, end, alignment_mode="expand")
     if span is None or len(span) == 0:
