@@ -189,7 +189,9 @@ class Figures(_Spanned):
         isin=list(FRAME_ROLES),
         description="Frame: total, part (of a whole), change, rate (an average, per period),"
         " margin (of error), limit (up to), forecast (expected, planned, a target), revision"
-        " (a revised count or a first estimate) or sum (in total, over several events).",
+        " (a revised count or a first estimate), sum (in total, over several events), previous"
+        " (the level a change came from: 'fell to 5 percent from 6 percent') or besides (others"
+        " beside named ones: 'the ambassador and three other Americans').",
     )
 
     @pa.dataframe_check

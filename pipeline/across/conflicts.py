@@ -201,6 +201,8 @@ def figure_interval(figure: FigureView, settings: ConflictSettings) -> Interval 
     )
     if span is None:
         return None
+    if figure.role == "besides":  # "the ambassador and three other Americans": four or more
+        return Interval(span.low + 1, math.inf)
     # A whole percentage may round a decimal one: "46 percent" and "45.9 percent" agree, but
     # "44 percent" and "43%" do not (43.5 rounds up).
     if figure.kind == "percent" and change == "=" and span.low == span.high == int(span.low):
@@ -211,11 +213,22 @@ def figure_interval(figure: FigureView, settings: ConflictSettings) -> Interval 
 
 
 def is_vague(figure: FigureView) -> bool:
-    """A vague plural ("hundreds", "dozens of"): no digits and a tenfold range.
+    """A vague plural ("hundreds", "dozens of"): no digits and a plural of a round number.
 
-    Not compared: "thousands of Americans" is said of 23,000 as readily as of 3,000.
+    Not compared: "thousands of Americans" is said of 23,000 as readily as of 3,000. A range
+    spelled out in words ("two or three", "three to five million") is no vaguer than "2-3":
+    it has no digits either, but it bounds its values, and is compared as a range.
     """
-    return not any(ch.isdigit() for ch in figure.text) and figure.value is None
+    if any(ch.isdigit() for ch in figure.text) or figure.value is not None:
+        return False
+    words = {word.strip(".,;:").lower() for word in figure.text.split()}
+    return bool(words & _vague_counts())
+
+
+@cache
+def _vague_counts() -> frozenset[str]:
+    """The vague plurals ("dozens", "hundreds", "thousands"), from the frames lexicon."""
+    return frozenset(lexicon()["vague_counts"])
 
 
 @dataclass(frozen=True, slots=True)

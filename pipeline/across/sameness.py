@@ -103,7 +103,12 @@ _ATTRIBUTED_ROLES = frozenset(("change", "rate"))
 _EXACT_ROLES = frozenset(("forecast", "limit"))
 #: Roles whose figures are set against others of the same role (never a part, a margin or a
 #: revision: "revised to 219,000" and "first reported 155,000" are not the month's count).
-COMPARED_ROLES = frozenset(("total", "change", "rate", "limit", "forecast", "sum"))
+COMPARED_ROLES = frozenset(
+    ("total", "change", "rate", "limit", "forecast", "sum", "previous", "besides")
+)
+#: Roles set against another: "the ambassador and three other Americans" is a total (of at
+#: least four, :func:`pipeline.across.conflicts.figure_interval`).
+_SAME_ROLE = {"besides": "total"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -367,6 +372,21 @@ class FigureView:
 
 
 @dataclass(frozen=True, slots=True)
+class Mismatch:
+    """Why two frames are not one quantity: the check that failed and what it saw."""
+
+    #: ``role``, ``kind``, ``counted``, ``modifiers``, ``event``, ``holder``, ``place``,
+    #: ``time``, ``tie`` (nothing beyond the counted noun) or ``uncertain`` (too many fuzzy
+    #: fields).
+    check: str
+    detail: str
+
+    def describe(self) -> str:
+        """E.g. ``modifiers: undocumented / young``."""
+        return f"{self.check}: {self.detail}"
+
+
+@dataclass(frozen=True, slots=True)
 class Match:
     """Why two frames are the same quantity."""
 
@@ -500,20 +520,36 @@ def same_quantity(a: FigureView, b: FigureView, *, max_uncertain: int = 2) -> Ma
         b: The other.
         max_uncertain: Most fields named on one side only, or predicates of one class only.
     """
-    if a.role != b.role or a.role not in COMPARED_ROLES:
-        return None
+    compared = compare(a, b, max_uncertain=max_uncertain)
+    return compared if isinstance(compared, Match) else None
+
+
+def compare(a: FigureView, b: FigureView, *, max_uncertain: int = 2) -> Match | Mismatch:
+    """:func:`same_quantity`'s decision with its reason: the match, or the first check failed.
+
+    ``newsledger eval conflicts`` prints the failed check beside the read half's errors and
+    counts the read half's missed conflicts by check, so whoever tunes the decision sees
+    where recall is lost (a rule for one sentence shows up as one count).
+    """
+    role_a, role_b = _SAME_ROLE.get(a.role, a.role), _SAME_ROLE.get(b.role, b.role)
+    if role_a != role_b or a.role not in COMPARED_ROLES or b.role not in COMPARED_ROLES:
+        return Mismatch("role", f"{a.role} / {b.role}")
     if a.kind != b.kind or (a.kind != "count" and a.unit != b.unit) or a.kind == "duration":
-        return None
+        return Mismatch("kind", f"{a.kind} {a.unit or ''} / {b.kind} {b.unit or ''}")
     key_a, key_b = counted_key(a.counted), counted_key(b.counted)
-    if key_a is None or key_b is None or not key_a.same_population(key_b):
-        return None
+    if key_a is None or key_b is None:
+        return Mismatch("counted", "nothing counted on one side")
+    if key_a.head != key_b.head:
+        return Mismatch("counted", f"heads {key_a.head} / {key_b.head}")
+    if not key_a.same_population(key_b):
+        return Mismatch("modifiers", f"{_listed(key_a.modifiers)} / {_listed(key_b.modifiers)}")
     if key_a.head in _sets()["generic_heads"]:
-        return None  # "Five things to watch": a headline's list, not a quantity
+        return Mismatch("counted", f"generic head {key_a.head}")  # "Five things to watch"
     exact = key_a.modifiers == key_b.modifiers
     notes: list[str] = []
     event = event_match(a.event, b.event)
     if event is None:
-        return None
+        return Mismatch("event", f"{a.event} / {b.event}")
     neutral = _neutral_events()
     # What ties the two beyond the counted noun: events of one class (neither neutral), or
     # the same holder, place or named time. Without one, two "people" are any people.
@@ -524,26 +560,51 @@ def same_quantity(a: FigureView, b: FigureView, *, max_uncertain: int = 2) -> Ma
     if not event[1]:
         notes.append(f"events {a.event or 'none'} ~ {b.event or 'none'}")
     holder_a, holder_b = holder_name(a.holder), holder_name(b.holder)
-    for field, agree, named in (
-        ("holder", _names_agree(holder_a, holder_b), bool(holder_a or holder_b)),
-        ("place", _names_agree(a.place, b.place), bool(a.place or b.place)),
-        ("time", _times_agree(a, b), bool(time_key(a.time) or time_key(b.time))),
-    ):
+    for field, (agree, named) in field_agreements(a, b).items():
         if agree is False:
-            return None
+            return Mismatch(field, f"{getattr(a, field)} / {getattr(b, field)}")
         one_sided = agree is None and named
         if field == "holder" and one_sided and (_is_cause(holder_a) or _is_cause(holder_b)):
-            return None  # "the February attack" killed 17; "10 were killed" at Santa Fe
+            return Mismatch("holder", "a cause on one side only")  # "the February attack"
         if field == "holder" and one_sided and a.role in _ATTRIBUTED_ROLES:
-            return None  # "construction added 48,000" vs "236,000 were added"
+            return Mismatch("holder", f"a {a.role}'s holder on one side only")
         if one_sided and a.role in _EXACT_ROLES:
-            return None  # "60 votes needed to open debate" vs "51 votes needed to pass"
+            return Mismatch(field, f"a {a.role}'s {field} on one side only")  # "60 votes needed"
         anchored = anchored or agree is True
         tied = tied or agree is True
         if one_sided:
             exact = False
             notes.append(f"{field} named on one side only")
-    if not anchored or len(notes) > max_uncertain:
-        return None
+    if not anchored:
+        return Mismatch("tie", "nothing ties them beyond the counted noun")
+    if len(notes) > max_uncertain:
+        return Mismatch("uncertain", "; ".join(notes))
     specific = key_a if len(key_a.modifiers) >= len(key_b.modifiers) else key_b
     return Match(specific, exact, tuple(notes), tied)
+
+
+def field_agreements(a: FigureView, b: FigureView) -> dict[str, tuple[bool | None, bool]]:
+    """Holder, place and time: (agree: True, False or None when one is missing; named at all).
+
+    Holders as compared (:func:`holder_name`: the whole and a bare cause are none).
+    """
+    holder_a, holder_b = holder_name(a.holder), holder_name(b.holder)
+    return {
+        "holder": (_names_agree(holder_a, holder_b), bool(holder_a or holder_b)),
+        "place": (_names_agree(a.place, b.place), bool(a.place or b.place)),
+        "time": (_times_agree(a, b), bool(time_key(a.time) or time_key(b.time))),
+    }
+
+
+def is_cause(holder: str | None) -> bool:
+    """A holder that is a cause ("the February attack"), not whose the quantity is."""
+    return _is_cause(holder)
+
+
+def is_neutral(event: str | None) -> bool:
+    """No event, or a neutral predicate ("be", "have"): ties nothing."""
+    return event is None or event in _neutral_events()
+
+
+def _listed(modifiers: frozenset[str]) -> str:
+    return " ".join(sorted(modifiers)) or "none"

@@ -29,10 +29,13 @@ from typing import TYPE_CHECKING
 from pipeline.across.conflicts import (
     ConflictSettings,
     FigureView,
+    Verdict,
     ambiguous,
     decide,
     figure_interval,
 )
+from pipeline.across.sameness import Mismatch, compare
+from pipeline.evaluate import conflict_baseline
 from pipeline.evaluate.conflict_pairs import sentence_id
 from pipeline.evaluate.gold import (
     HALVES,
@@ -102,10 +105,14 @@ def run(
 
     Returns:
         ``{"p", "r", "f1", "tp", "predicted", "gold", "pairs", "found", "read": {...},
-        "check": {...}, "strata": {stratum: {..., "read": {...}, "check": {...}}}}``: the
-        whole file at the top level, each half below, and the same for each stratum (the
-        judged set is stratified, so precision and recall hold per stratum; recall is over
-        the judged candidates).
+        "check": {...}, "read_misses": {reason: n}, "learned_baseline": {...}, "strata":
+        {stratum: {..., "read": {...},
+        "check": {...}}}}``: the whole file at the top level, each half below, and the same
+        for each stratum (the judged set is stratified, so precision and recall hold per
+        stratum; recall is over the judged candidates). ``read_misses`` counts the read
+        half's missed conflicts by the check that turned them down (:func:`miss_reason`;
+        never the check half's); ``learned_baseline`` the grouped cross-validation of a
+        model learned from the read half (:mod:`pipeline.evaluate.conflict_baseline`).
     """
     settings = settings or ConflictSettings()
     pairs = [p for p in read_jsonl(gold, limit) if p.get("conflict") is not None]
@@ -118,6 +125,8 @@ def run(
     read = set(halves["read"])
     decisions: dict[str, bool] = {}
     same: dict[str, bool] = {}
+    read_misses: dict[str, int] = {}
+    read_judged: list[conflict_baseline.Judged] = []
     found = 0
     for pair in pairs:
         views = []
@@ -135,11 +144,28 @@ def run(
             unclear = unclear or views[-1].figure_id in ambiguous(neighbours, settings)
         if len(views) < 2:
             decisions[pair["id"]] = same[pair["id"]] = False
+            if pair["conflict"] and pair["id"] in read:
+                read_misses["figure not found"] = read_misses.get("figure not found", 0) + 1
             continue
         found += 1
         verdict = decide(views[0], views[1], settings, unclear=unclear)
         decisions[pair["id"]] = verdict.conflict
         same[pair["id"]] = verdict.match is not None
+        if pair["id"] in read:
+            read_judged.append(
+                conflict_baseline.judged(
+                    str(pair.get("story") or pair["id"]),
+                    views[0],
+                    views[1],
+                    settings,
+                    unclear=unclear,
+                    same_quantity=bool(pair["same_quantity"]),
+                    conflict=bool(pair["conflict"]),
+                )
+            )
+        if pair["conflict"] and not verdict.conflict and pair["id"] in read:
+            why = miss_reason(views[0], views[1], verdict, settings, unclear=unclear)
+            read_misses[why] = read_misses.get(why, 0) + 1
         if show_errors and pair["id"] in read and (verdict.conflict or pair["conflict"]):
             _show(pair, views, verdict, settings)
 
@@ -168,6 +194,12 @@ def run(
         **scored(ids),
         **{name: scored(halves[name]) for name in HALVES},
         "found": found,
+        "read_misses": dict(sorted(read_misses.items())),
+        "learned_baseline": conflict_baseline.cross_validate(
+            read_judged,
+            gold_conflicts=sum(1 for p in pairs if p["id"] in read and p["conflict"]),
+            gold_same=sum(1 for p in pairs if p["id"] in read and p["same_quantity"]),
+        ),
         "strata": {
             stratum: {
                 **scored(members),
@@ -190,13 +222,46 @@ def _show(pair: dict, views: list[FigureView], verdict, settings: ConflictSettin
         print(f"   {side}: {' '.join(marked.split())[:400]}")
         span = figure_interval(view, settings)
         print(f"      {view.text!r} {span.describe() if span else None} | {view.describe()}")
-    notes = "; ".join(verdict.match.notes) if verdict.match else "-"
+    if verdict.match:
+        notes = "; ".join(verdict.match.notes) or "exact"
+    else:
+        compared = compare(views[0], views[1], max_uncertain=settings.max_uncertain)
+        notes = compared.describe() if isinstance(compared, Mismatch) else "-"
     print(f"   ours: conflict={verdict.conflict} ({notes})")
+
+
+def miss_reason(
+    a: FigureView, b: FigureView, verdict: Verdict, settings: ConflictSettings, *, unclear: bool
+) -> str:
+    """Why a pair was not called a conflict: the frame check it failed, or the values' test.
+
+    Counted over the read half's missed conflicts (``read_misses``): where recall is lost.
+    """
+    if verdict.match is None:
+        compared = compare(a, b, max_uncertain=settings.max_uncertain)
+        return f"frames: {compared.check}" if isinstance(compared, Mismatch) else "frames"
+    if verdict.interval_a is None or verdict.interval_b is None:
+        return "values: vague or empty"
+    if unclear and not verdict.match.tied:
+        return "ambiguous in its article"
+    if verdict.interval_a.intersects(verdict.interval_b):
+        return "values: intervals overlap"
+    return "values: too far apart"
 
 
 def _print(result: dict) -> None:
     print(f"pairs: {result['pairs']}  (both figures found: {result['found']})")
     _print_halves(result, indent="")
+    misses = ", ".join(f"{why} {n}" for why, n in result.get("read_misses", {}).items())
+    print(f"read half's missed conflicts by reason: {misses or 'none'}")
+    if "learned_baseline" in result:
+        base = result["learned_baseline"]
+        conflict, same = base["conflict"], base["same_quantity"]
+        print(
+            f"  read  learned baseline (logistic regression over frame agreement, grouped"
+            f" {base['folds']}-fold CV by {base['grouped_by']}): conflict: P {conflict['p']:.3f}"
+            f" R {conflict['r']:.3f}   same quantity: P {same['p']:.3f} R {same['r']:.3f}"
+        )
     for stratum, scores in result.get("strata", {}).items():
         print(f"stratum {stratum}: {scores['pairs']} pairs")
         _print_halves(scores, indent="  ")

@@ -37,6 +37,7 @@ _SET_NAMES = (
     "amount_preps",
     "time_relations",
     "vague_counts",
+    "level_preps",
 )
 
 

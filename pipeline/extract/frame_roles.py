@@ -43,8 +43,9 @@ def figure_role(
 ) -> str:
     """The figure's role; the first cue found wins.
 
-    ``margin``, ``limit``, ``part``, ``revision``, ``sum``, ``forecast``, ``rate``, ``change``
-    or ``total``, looked for in that order.
+    ``margin``, ``limit``, ``part``, ``revision``, ``sum``, ``forecast``, the level a change
+    went to (``total``) or came from (``previous``), ``rate``, ``change`` or ``total``, looked
+    for in that order.
 
     Args:
         doc: The parsed article.
@@ -85,6 +86,8 @@ def figure_role(
             return "part"
     if _ends_with(before, lex["part_before"]):
         return "part"
+    if noun is not None and besides_named(noun):
+        return "besides"  # "the ambassador and three other Americans": four in all
     if noun is not None and any(c.lower_ in sets["part_modifiers"] for c in noun.lefts):
         return "part"  # "the remaining 17 delegates", "the other 14": what is left of a whole
     if _is_revision(doc, span, anchor, noun, event_token):
@@ -93,6 +96,9 @@ def figure_role(
         return "sum"  # "In total, 17 people died in and around Paris during three days"
     if _is_forecast(anchor, noun, event_token):
         return "forecast"
+    level = _level_of_change(anchor, noun)
+    if level is not None:
+        return level
     after = [t.lower_ for t in doc[(noun.i if noun is not None else span.end - 1) + 1 :][:3]]
     if (
         set(context) & sets["rate_words"]
@@ -116,6 +122,39 @@ def figure_role(
     if event is not None and event.split()[0] in sets["change_events"]:
         return "change"
     return "total"
+
+
+def besides_named(noun: Token) -> bool:
+    """A count beside named ones: "the ambassador and three other Americans".
+
+    The count is of the others; with the named ones before it, the total is larger ("four
+    Americans"), so the figure is neither a part of a whole nor the whole (``besides``).
+    """
+    head = noun.head
+    return (
+        noun.dep_ == "conj"
+        and head.pos_ in _NOUNS
+        and head.i < noun.i
+        and any(c.dep_ == "amod" and c.lower_ == "other" for c in noun.lefts)
+    )
+
+
+def _level_of_change(anchor: Token, noun: Token | None) -> str | None:
+    """A level a change went to or came from, not the size of the change.
+
+    "The rate fell to 5 percent from 6 percent": 5 percent is the level now (``total``),
+    6 percent the one before (``previous``); "fell 1 point" is the change.
+    """
+    phrase = anchor if anchor.dep_ == "pobj" else noun
+    if phrase is None or phrase.dep_ != "pobj":
+        return None
+    prep = phrase.head
+    verb = prep.head
+    if prep.dep_ != "prep" or verb.pos_ not in ("VERB", "AUX"):
+        return None
+    if verb.lemma_.lower() not in word_sets()["change_events"]:
+        return None
+    return {"to": "total", "from": "previous"}.get(prep.lower_)
 
 
 def _per_period(event: Token | None) -> bool:

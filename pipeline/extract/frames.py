@@ -7,10 +7,13 @@ disagreement. It is read from the parse the figures already have (textacy ``extr
 pure function over a spaCy ``Doc``, a frozen record out):
 
 * ``counted``: the counted noun's lemma with its narrowing modifiers, lowercased
-  ("private-sector job", "u.s. troop"); for "three of the four states", "state";
+  ("private-sector job", "u.s. troop"); for "three of the four states", "state"; for a bare
+  percentage or amount, the noun it is the level of ("the unemployment rate fell to 5
+  percent", "an approval rating of 43 percent"); for money with no noun, "money";
 * ``event``: the predicate the quantity is an argument of, as a lemma with its particle
   ("leave behind", "deploy", "kill"); a noun when the figure hangs off one ("the deaths of
-  12 people" -> "death"); "be" for copulas and "there be";
+  12 people" -> "death"); "be" for copulas and "there be"; the state an event left the
+  counted in ("left 12 people dead" -> "dead");
 * ``holder``: whose quantity it is: the event's subject when the figure is its object, a
   possessor ("Iraq's 5,000 troops"), or the agent of a passive ("by the Labor Department");
 * ``place``: a named place (GPE, LOC, FAC) after a locative preposition on the event or the
@@ -20,8 +23,11 @@ pure function over a spaCy ``Doc``, a frozen record out):
 * ``role``: ``total`` (a level), ``part`` (of a larger whole: "three of the four states"),
   ``change`` (an increase or decrease, "added 20,000 jobs", "5,000 more troops"), ``rate``
   (an average or a quantity per period: "an average of 158,000 jobs a month"),
-  ``margin`` (a margin of error), ``limit`` ("up to 30 rounds") or ``forecast`` (expected,
-  planned, a target: "would leave", "is expected to reach").
+  ``margin`` (a margin of error), ``limit`` ("up to 30 rounds"), ``forecast`` (expected,
+  planned, a target: "would leave", "is expected to reach"), ``revision``, ``sum``,
+  ``previous`` (the level a change came from: "fell to 5 percent from 6 percent") or
+  ``besides`` (others beside named ones: "the ambassador and three other Americans", four in
+  all).
 
 The lexicons (particles, cue words, event classes) are data: ``data/frames.json``.
 """
@@ -29,11 +35,19 @@ The lexicons (particles, cue words, event classes) are data: ``data/frames.json`
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from typing import TYPE_CHECKING
 
+from pipeline.extract.frame_counted import (
+    counted_noun,
+    counted_text,
+    is_date,
+    measured_noun,
+    wanted_by,
+)
 from pipeline.extract.frame_lexicon import DATA_FILE, data_digest, lexicon
 from pipeline.extract.frame_lexicon import word_sets as _sets
-from pipeline.extract.frame_roles import figure_role
+from pipeline.extract.frame_roles import besides_named, figure_role
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -49,7 +63,19 @@ __all__ = [
     "lexicon",
 ]
 
-ROLES = ("total", "part", "change", "rate", "margin", "limit", "forecast", "revision", "sum")
+ROLES = (
+    "total",
+    "part",
+    "change",
+    "rate",
+    "margin",
+    "limit",
+    "forecast",
+    "revision",
+    "sum",
+    "previous",
+    "besides",
+)
 
 _NOUNS = frozenset({"NOUN", "PROPN"})
 _VERBS = frozenset({"VERB", "AUX"})
@@ -57,13 +83,12 @@ _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 _TIME_LABELS = frozenset({"DATE", "TIME"})
 #: Proper nouns that are not where something is ("from Mrs. Clinton's server", "on Monday").
 _NOT_PLACE_LABELS = frozenset({"PERSON", "NORP", "DATE", "TIME", "CARDINAL", "ORDINAL"})
-#: Entities an amount is "in" that are not what it counts ("$5 million in 2019", "in Ohio").
-_NOT_COUNTED = frozenset({"DATE", "TIME", "GPE", "LOC", "FAC"})
-_MODIFIER_DEPS = frozenset({"amod", "compound", "nmod", "npadvmod"})
 _SUBJECT_DEPS = frozenset({"nsubj", "csubj", "expl"})
 _OBJECT_DEPS = frozenset({"dobj", "obj", "attr", "oprd", "nsubjpass", "dative"})
 #: Dependencies that open a clause inside a phrase ("the election, which decided ...").
 _CLAUSE_DEPS = frozenset({"relcl", "acl", "advcl", "ccomp", "xcomp", "conj", "parataxis"})
+#: Figures that may be the level of a noun they do not modify ("the rate fell to 5 percent").
+_LEVEL_KINDS = frozenset({"percent", "currency"})
 #: How far up the tree the event is looked for (noun -> prep -> noun -> verb ...).
 _MAX_CLIMB = 4
 
@@ -124,25 +149,51 @@ def figure_frame(
         end: The figure's end offset.
         change: The figure's qualifier (``figures.change``): ``up``/``down`` make it a change.
         kind: The figure's kind (``figures.kind``): an amount of money counts what it is "in"
-            or "of" ("$850 billion in spending cuts").
+            or "of" ("$850 billion in spending cuts"), else money; a bare percentage or amount
+            counts the noun it is the level of ("the unemployment rate fell to 5 percent").
     """
     span = doc.char_span(start, end, alignment_mode="expand")
     if span is None or len(span) == 0:
         return FigureFrame(None, None, None, None, None, "total")
     anchor = _anchor(span)
-    noun = _counted_noun(span, anchor, amount=kind == "currency")
+    noun = counted_noun(span, anchor, amount=kind == "currency")
     inside = {t.i for t in span}
-    counted = _counted_text(noun, inside) if noun is not None else None
+    counted = counted_text(noun, inside) if noun is not None else None
+    if noun is not None and counted is not None and besides_named(noun):
+        counted = counted.removeprefix("other ")  # "X and three other Americans": Americans
+    # "the unemployment rate fell to 5 percent", "an approval rating of 43 percent": a share
+    # or an amount with no noun of its own measures the noun it is the level of
+    measured = measured_noun(anchor) if noun is None and kind in _LEVEL_KINDS else None
+    if measured is not None:
+        counted = counted_text(measured, inside)
+    elif counted is None and kind == "currency":
+        counted = "money"  # "she raised $8.6 million": money, tied by its event and holder
+    # "the $12 billion Jones wants": the amount hangs on the subject of a relative clause
+    # without "that"; it counts no name, and is what Jones wants.
+    wanted = wanted_by(noun) if kind == "currency" and noun is not None else None
+    if wanted is not None:
+        counted = "money"
     # The figure's place in the clause: the counted noun it modifies ("4,000 troops were
     # deployed"), or the figure itself when the noun is its of-object ("dozens of soldiers
     # were flown").
     of_figure = noun is not None and noun.head.dep_ == "prep" and noun.head.head.i == anchor.i
     argument = anchor if noun is None or of_figure else noun
     event_token = _event_token(argument, inside)
-    event = _event_text(event_token) if event_token is not None else None
-    holder = _holder(argument, event_token)
+    # "the attack left 12 people dead": the deaths are the event, the attack still whose
+    state = _resulting_state(event_token, argument) if wanted is None else wanted[1]
+    event = _event_text(state) if state is not None else None
+    if wanted is not None:
+        holder = " ".join(
+            t.text
+            for t in wanted[0].subtree
+            if t.i not in inside and t.i <= wanted[0].i and t.dep_ not in ("det", "punct")
+        )
+    else:
+        holder = _holder(argument, event_token)
+    if measured is not None and holder is not None and holder == _compact(measured):
+        holder = None  # the rate is what is measured, not whose it is
     place = _place(argument, event_token, inside)
-    time = _time(argument, event_token, inside)
+    time = _time(argument, event_token, inside) or _possessive_date(noun, inside)
     role = figure_role(doc, span, anchor, noun, event_token, event, change)
     return FigureFrame(counted, event, holder, place, time, role)
 
@@ -155,57 +206,26 @@ def _anchor(span: Span) -> Token:
     return span.root
 
 
-def _counted_noun(span: Span, anchor: Token, *, amount: bool = False) -> Token | None:
-    """The noun the figure counts: the head of a numeric modifier, or an of-object.
+def _resulting_state(event: Token | None, argument: Token) -> Token | None:
+    """The state an event left the counted in: "left three people dead" is about deaths.
 
-    An amount of money also counts its in-object ("$1.3 trillion in revenue").
+    "leave" with a complement of a known event ("dead", "wounded", "homeless") takes it as
+    the event; "left 4,000 troops behind" has a particle, not a complement, and stays.
     """
-    units = _sets()["unit_nouns"]
-    of_object = _of_object(anchor, _sets()["amount_preps"] if amount else frozenset(("of",)))
-    if of_object is not None and (
-        anchor.pos_ in ("NUM", "NOUN") or anchor.lower_ in units or anchor.like_num
-    ):
-        return of_object
-    head = anchor.head
-    if (
-        anchor.dep_ in ("nummod", "quantmod", "amod", "compound", "nmod", "det", "advmod")
-        and head.pos_ in _NOUNS
-        and head.i > anchor.i
-    ):
-        return head
-    if anchor.pos_ in _NOUNS and anchor.lower_ not in units and not anchor.like_num:
-        return anchor  # a vague plural or a noun inside the figure ("dozens", "$5")
-    return None
+    if event is None or event.lemma_.lower() != "leave":
+        return event
+    complements = ("oprd", "ccomp", "xcomp", "acomp", "advcl")
+    for child in event.children:
+        known = child.lemma_.lower() in _classed_events() or child.lower_ in _classed_events()
+        if child.dep_ in complements and child.i > argument.i and known:
+            return child
+    return event
 
 
-def _of_object(token: Token, preps: frozenset[str] = frozenset(("of",))) -> Token | None:
-    """``X`` of "60 percent of X" / "three of the four X" / "dozens of X"."""
-    for child in token.rights:
-        if child.dep_ == "prep" and child.lower_ in preps:
-            return next(
-                (
-                    c
-                    for c in child.children
-                    if c.dep_ == "pobj" and c.pos_ in _NOUNS and c.ent_type_ not in _NOT_COUNTED
-                ),
-                None,
-            )
-    return None
-
-
-def _counted_text(noun: Token, inside: set[int]) -> str:
-    """Lowercase lemma of ``noun`` with its narrowing left modifiers, in text order."""
-    modifiers: list[Token] = []
-    for child in noun.lefts:
-        if child.i in inside or child.like_num or child.pos_ == "NUM":
-            continue
-        if child.dep_ in _MODIFIER_DEPS or (child.dep_ == "poss" and child.pos_ in _NOUNS):
-            modifiers.extend(
-                t for t in child.subtree if (t.i not in inside and not t.is_punct) or t.text == "-"
-            )
-    words = [t.lower_ for t in sorted(modifiers, key=lambda t: t.i)]
-    words.append(noun.lemma_.lower())
-    return " ".join(words).replace(" - ", "-")
+@cache
+def _classed_events() -> frozenset[str]:
+    """Every predicate of an event class (kill, dead, wound, arrest, deploy, ...)."""
+    return frozenset(word for words in lexicon()["event_classes"].values() for word in words)
 
 
 def _event_token(argument: Token, inside: set[int]) -> Token | None:
@@ -289,12 +309,27 @@ def _compact(token: Token) -> str | None:
 def _holder(argument: Token, event: Token | None) -> str | None:
     """Whose quantity: a possessor, the subject of the event, or the agent of a passive."""
     found = _holder_token(argument, event)
+    if found is not None and _is_dateline(found):
+        # "DENVER – Jane Smith, the candidate, raised": the dateline is where it was filed
+        found = next((c for c in found.children if c.dep_ == "appos"), None)
     if found is None:
         return None
     clauses = {t.i for c in found.children if c.dep_ == "relcl" for t in c.subtree}
     if argument.i in {t.i for t in found.subtree} - clauses:
         return None  # the figure's own phrase ("the 30,000 emails that are missing")
     return _compact(found)
+
+
+def _is_dateline(token: Token) -> bool:
+    """A dateline: a capitalised place opening the sentence before a dash ("DENVER –")."""
+    doc = token.doc
+    following = doc[token.i + 1] if token.i + 1 < len(doc) else None
+    return (
+        token.is_sent_start is True
+        and token.text.isupper()
+        and following is not None
+        and following.text in ("-", "–", "—", "--")
+    )
 
 
 def _holder_token(argument: Token, event: Token | None) -> Token | None:
@@ -306,7 +341,7 @@ def _holder_token(argument: Token, event: Token | None) -> Token | None:
     ("construction stands out, adding 48,000 jobs").
     """
     for child in argument.lefts:
-        if child.dep_ == "poss" and child.pos_ in _NOUNS:
+        if child.dep_ == "poss" and child.pos_ in _NOUNS and not is_date(child):
             return child
     if event is None or event.pos_ not in _VERBS:
         return None
@@ -469,6 +504,16 @@ def _time(argument: Token, event: Token | None, inside: set[int]) -> str | None:
                         return doc[child.i : ent.end].text
                     return ent.text
     return _subject_date(argument, inside) or _lead_clause_date(event, inside) or adverb
+
+
+def _possessive_date(noun: Token | None, inside: set[int]) -> str | None:
+    """The date a counted noun is of: "three of Saturday's four contests" -> "Saturday"."""
+    if noun is None:
+        return None
+    for child in noun.lefts:
+        if child.dep_ == "poss" and is_date(child) and child.i not in inside:
+            return _entity_text(child, _TIME_LABELS)
+    return None
 
 
 def _lead_clause_date(event: Token | None, inside: set[int]) -> str | None:

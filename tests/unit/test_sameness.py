@@ -1,11 +1,20 @@
 """When two outlets' figures are one quantity: holders, causes, times, polarity, rounding."""
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
 
 from pipeline.across.conflicts import ConflictSettings, FigureView, decide, figure_interval
-from pipeline.across.sameness import event_match, holder_name, same_quantity, time_key
+from pipeline.across.sameness import (
+    Match,
+    Mismatch,
+    compare,
+    event_match,
+    holder_name,
+    same_quantity,
+    time_key,
+)
 
 TUESDAY = datetime(2016, 3, 8, tzinfo=UTC)
 JUNE = datetime(2017, 6, 20, tzinfo=UTC)
@@ -142,6 +151,28 @@ def test_requirements_compare_only_when_every_field_matches():
     assert same_quantity(debate, passage) is None
 
 
+def test_spelled_out_ranges_are_compared_and_vague_plurals_are_not():
+    settings = ConflictSettings()
+    spelled = replace(_view("four or five", None, "a"), low=4.0, high=5.0)
+    span = figure_interval(spelled, settings)
+    assert span is not None and (span.low, span.high) == (4.0, 5.0)
+    millions = replace(_view("six to eight million", None, "a"), low=6e6, high=8e6)
+    assert figure_interval(millions, settings) is not None
+    for vague in ("dozens", "Hundreds of thousands", "tens of thousands"):
+        plural = replace(_view(vague, None, "b"), low=10.0, high=100.0)
+        assert figure_interval(plural, settings) is None
+
+
+def test_others_beside_a_named_one_are_a_total_of_at_least_one_more():
+    settings = ConflictSettings()
+    others = _view("three", 3, "a", counted="Americans", event="kill", role="besides")
+    four = _view("four", 4, "b", counted="Americans", event="kill")
+    two = _view("two", 2, "c", counted="Americans", event="kill")
+    assert same_quantity(others, four) is not None
+    assert not decide(others, four, settings).conflict  # the ambassador and three others
+    assert decide(others, two, settings).conflict
+
+
 def test_whole_percentages_that_differ_by_a_point_disagree():
     settings = ConflictSettings()
     a = _view("44 percent", 44.0, "CSM", kind="percent", counted="sanders voters", event="say")
@@ -173,3 +204,31 @@ def test_a_headlines_list_of_things_is_not_a_quantity():
     five = _view("Five", 5.0, "Hill", counted="things", event="watch")
     three = _view("3", 3.0, "Politico", counted="things", event="watch")
     assert same_quantity(five, three) is None
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "check"),
+    [
+        ({"event": "leave behind"}, {"event": "deploy"}, "event"),  # the seeds' troops
+        ({"role": "part"}, {"role": "part"}, "role"),
+        ({"counted": "construction jobs"}, {}, "modifiers"),
+        ({"holder": "Trump"}, {"holder": "Cruz"}, "holder"),
+        ({"place": "Iraq"}, {"place": "Syria"}, "place"),
+        ({"time": "February"}, {"time": "March"}, "time"),
+        ({"event": None}, {"event": None}, "tie"),
+    ],
+)
+def test_compare_names_the_check_that_two_frames_fail(a, b, check):
+    view_a = _view("5,000", 5000.0, "AP", **{"event": "hire", **a})
+    view_b = _view("9,000", 9000.0, "Reuters", **{"event": "hire", **b})
+    compared = compare(view_a, view_b)
+    assert isinstance(compared, Mismatch) and compared.check == check
+    assert same_quantity(view_a, view_b) is None
+    assert compared.describe().startswith(f"{check}: ")
+
+
+def test_compare_returns_the_match_same_quantity_returns():
+    view_a = _view("5,000", 5000.0, "AP", event="hire", place="Ohio")
+    view_b = _view("9,000", 9000.0, "Reuters", event="hire", place="Ohio")
+    compared = compare(view_a, view_b)
+    assert isinstance(compared, Match) and compared == same_quantity(view_a, view_b)
