@@ -254,7 +254,11 @@ _IN = numpy.uint64(get_string_id("in"))
 
 
 def match_cues(
-    doc: Doc, lex: Lexicon | None = None, *, lemmas: frozenset[str] | None = None
+    doc: Doc,
+    lex: Lexicon | None = None,
+    *,
+    lemmas: frozenset[str] | None = None,
+    skip: frozenset[int] = frozenset(),
 ) -> list[Cue]:
     """Find reporting cues with their speaker, relay and reported content.
 
@@ -263,10 +267,13 @@ def match_cues(
         lex: Which cues count; default :data:`LEXICON`.
         lemmas: Only words with these lemmas (all when ``None``): a prefilter that spares the
             parse walks for words that cannot be cues.
+        skip: Indices of words not to read (each cue's ``verb`` is its word).
     """
     lex = lex or LEXICON
     found: list[Cue] = []
     for i in _candidate_words(doc, lemmas):
+        if i in skip:
+            continue
         tok = doc[i]
         lemma = tok.lemma_.casefold()
         if lemma == "accord" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
@@ -457,11 +464,11 @@ def extra_candidates(
     source's claim. ``lemmas`` limits the search
     to the words the model can admit (:attr:`~.model.CueModel.lemmas`).
     """
-    taken = {cue.verb.i for cue in cues}
+    taken = frozenset(cue.verb.i for cue in cues)
     seen = {(cue.cue, cue.content) for cue in cues}
     out = []
-    for cue in match_cues(doc, ADMIT_ALL, lemmas=lemmas):
-        if cue.content is None or cue.verb.i in taken or (cue.cue, cue.content) in seen:
+    for cue in match_cues(doc, ADMIT_ALL, lemmas=lemmas, skip=taken):
+        if cue.content is None or (cue.cue, cue.content) in seen:
             continue  # one reading per cue word: the lexicon's, where it has one
         speaker = cue.speaker
         if speaker is None or cue.content[0] <= speaker.idx < cue.content[1]:
