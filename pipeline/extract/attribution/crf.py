@@ -194,6 +194,8 @@ def learned_cues(doc: Doc, taggers: Taggers, taken: Sequence[tuple[int, int]]) -
         source = _nearest_run(taggers.source, features, anchor - w_start)
         if source is not None:
             speaker = doc[cue_anchor(table, w_start + source[0], w_start + source[1])]
+        elif table.lemma[anchor] in RAISING_VERBS:
+            continue  # "the war appears to be ...": the writer's hedge, no one's claim
         else:
             speaker = _rule_speaker(doc[anchor])
         out.append(
