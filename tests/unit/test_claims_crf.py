@@ -137,3 +137,35 @@ def test_the_committed_taggers_are_small_and_match_the_card():
         assert hashlib.sha256(path.read_bytes()).hexdigest() == section["files"][name]
     assert total < 20_000_000
     assert crf.default_taggers() is not None
+
+
+def test_the_cue_gate_keeps_lemmas_that_head_cues_often_enough(doc):
+    """A word that heads a cue now and then (a full stop) does not open the cue tagger."""
+    from pipeline.learn.claims_crf import MIN_LEMMA_SHARE, GoldSpans, TaggerArticle, cue_lemmas
+
+    table = token_table(doc)
+    said, told, stop = (table.lemma.index(w) for w in ("say", "tell", "."))
+    cues = tuple(GoldSpans((i, i + 1), None, None) for i in (said, told))
+    odd = TaggerArticle(table, (*cues, GoldSpans((stop, stop + 1), None, None)))
+    articles = [odd, odd] + [TaggerArticle(table, cues)] * 8
+    # "." heads 2 cues in 10 articles of 5 full stops each: 4%, under the share
+    assert 2 / (10 * table.lemma.count(".")) < MIN_LEMMA_SHARE
+    assert cue_lemmas(articles) == ["say", "tell"]
+
+
+def test_the_committed_cue_gate_leaves_out_punctuation_and_function_words():
+    taggers = crf.default_taggers()
+    assert taggers is not None and "say" in taggers.lemmas
+    assert not {".", ",", '"', "be", "of", "to", "have"} & taggers.lemmas
+
+
+def test_match_cues_visits_the_nouns_verbs_in_and_accord_a_token_loop_would(doc):
+    from pipeline.extract.attribution.cues import _candidate_words
+
+    everything = [t.i for t in doc if t.pos_ in ("NOUN", "VERB") or t.lower_ == "in"]
+    everything += [t.i for t in doc if t.lemma_.casefold() == "accord"]
+    assert _candidate_words(doc, None) == sorted(set(everything))
+    lemmas = frozenset({"say", "plan"})
+    assert _candidate_words(doc, lemmas) == [
+        i for i in sorted(set(everything)) if doc[i].lemma_.casefold() in lemmas
+    ]

@@ -20,9 +20,9 @@ Only cues the rules did not find are tagged for content: on the rules' own cues,
 content matched PolNeAR 88% of the time against the content tagger's 81% (fold 0 of train,
 gold cues given), and handing the tagger the rules' span as a feature changed nothing
 end to end. Quotation pairing, signatures under quotations and "according to" stay rules.
-Sentences are tagged only when they hold a word whose lemma headed a cue in training (the
-model's ``lemmas``) and do not lie wholly inside a quotation, which keeps extraction fast and
-linear in the article's length.
+Sentences are tagged only when they hold a word whose lemma headed a cue in training often
+enough (the model's ``lemmas``, see :mod:`pipeline.learn.claims_crf`) and do not lie wholly
+inside a quotation, which keeps extraction fast and linear in the article's length.
 """
 
 from __future__ import annotations
@@ -194,6 +194,8 @@ def learned_cues(doc: Doc, taggers: Taggers, taken: Sequence[tuple[int, int]]) -
         source = _nearest_run(taggers.source, features, anchor - w_start)
         if source is not None:
             speaker = doc[cue_anchor(table, w_start + source[0], w_start + source[1])]
+        elif table.lemma[anchor] in RAISING_VERBS:
+            continue  # "the war appears to be ...": the writer's hedge, no one's claim
         else:
             speaker = _rule_speaker(doc[anchor])
         out.append(
