@@ -140,6 +140,16 @@ def test_organisations_are_not_places(seed_locations) -> None:
     assert not any("Islamic State" in s for s in surfaces)
 
 
+def test_division_adjectives_name_the_division(gazetteer: Gazetteer) -> None:
+    # "English" is England (not the UK, nor English, Indiana); "Scottish" is Scotland.
+    from pipeline.nlp import parse
+
+    doc = next(parse(["Scottish fishermen sold their catch to English buyers in Leeds."]))
+    found = {loc.text: loc for loc in extract_locations(doc, gazetteer)}
+    assert found["Scottish"].name == "Scotland" and found["Scottish"].mention == "demonym"
+    assert found["English"].name == "England" and found["English"].country_code == "GB"
+
+
 def test_demonyms_are_places_typed_as_such(gazetteer: Gazetteer) -> None:
     # Users get demonyms as place mentions (GDELT-style counts), typed so that names alone are
     # one filter away; demonyms=False leaves them out.
