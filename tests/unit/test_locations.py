@@ -368,3 +368,14 @@ def test_the_committed_ranker_names_its_training_data() -> None:
     assert trained_on["geowebnews-dev.jsonl"]["records"] == "read half"
     assert trained_on["lgl-dev.jsonl"]["records"] == "read half"
     assert len(payload["data_sha256"]) == 64
+
+
+def test_seats_of_government_stand_for_their_capital(gazetteer: Gazetteer) -> None:
+    # A parliament or palace named for its government is its capital, as "the White House" is
+    # Washington: the seats metonyms.txt lists, typed as metonyms.
+    from pipeline.nlp import parse
+
+    doc = next(parse(["The Knesset passed the bill, and the Bundestag debated it in the spring."]))
+    found = {loc.text: loc for loc in extract_locations(doc, gazetteer)}
+    assert found["Knesset"].name == "Jerusalem" and found["Knesset"].mention == "metonym"
+    assert found["Bundestag"].name == "Berlin"
