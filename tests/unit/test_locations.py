@@ -212,14 +212,24 @@ def test_saint_abbreviation_and_country_names(gazetteer: Gazetteer) -> None:
 
 
 def test_county_point_comes_from_the_document(gazetteer: Gazetteer) -> None:
-    # Offline sources have no county coordinates: a county takes the document's same-state
-    # towns (Gainesville is in Hall County, Georgia).
+    # A second-level division with no point of its own (outside the US, where
+    # us_county_points.txt has none) takes the document's same-division towns: County Kerry
+    # beside Tralee and Killarney lies in the south-west, not at Munster's middle.
+    out = _resolved(gazetteer, ["County Kerry", "Tralee", "Killarney", "Ireland", "Tralee"])
+    county, res = out[0]
+    assert county.feature_code == "ADM2" and county.country_code == "IE"
+    assert res.approx and abs(res.latitude - 52.2) < 0.3 and abs(res.longitude + 9.65) < 0.3
+
+
+def test_us_county_has_a_point_of_its_own(gazetteer: Gazetteer) -> None:
+    # A US county has its own point (the mean of its ZIP code points): Hall County, Georgia
+    # (Gainesville's county) is not approximate, and no town of the document moves it.
     out = _resolved(
         gazetteer, ["Hall County", "Gainesville", "Georgia", "Gainesville"], {1: "Georgia"}
     )
     county, res = out[0]
     assert county.feature_code == "ADM2" and county.admin1_code == "GA"
-    assert res.approx and abs(res.latitude - 34.3) < 0.3 and abs(res.longitude + 83.8) < 0.3
+    assert not res.approx and abs(res.latitude - 34.3) < 0.3 and abs(res.longitude + 83.8) < 0.3
 
 
 def test_unmatched_local_names_take_the_document_focus(gazetteer: Gazetteer) -> None:
