@@ -16,6 +16,7 @@ from pipeline.link import coverage
 from pipeline.link.gazetteer import (
     BUNDLED_GEONAMES,
     KIND_ALIAS,
+    KIND_DEMONYM,
     Gazetteer,
     fuzzy_key,
     name_key,
@@ -174,7 +175,13 @@ def joined_rows(gazetteer: Gazetteer, mention: Mention) -> tuple[str, list[int]]
 
 def _demonym_filter(gazetteer: Gazetteer, mention: Mention, rows: list[int]) -> list[int]:
     if mention.demonym:
-        return [r for r in rows if gazetteer.feature_code(r) in ("PCLI", "CONT", "RGN")]
+        # Countries, continents and regions; a division only by its adjective ("Scottish").
+        return [
+            r
+            for r in rows
+            if gazetteer.feature_code(r) in ("PCLI", "CONT", "RGN")
+            or (gazetteer.feature_code(r) == "ADM1" and int(gazetteer.kind[r]) == KIND_DEMONYM)
+        ]
     if mention.form == METONYM:  # "the White House" is Washington, not White House, Tenn.
         return [r for r in rows if int(gazetteer.kind[r]) == KIND_ALIAS]
     return rows

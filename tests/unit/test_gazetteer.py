@@ -283,3 +283,34 @@ def test_the_cache_an_earlier_version_left_is_removed_and_nothing_else(
     ]
     # Without the sidecar that ensure_gazetteer writes, the file is not ours to delete.
     assert (theirs / "gazetteer.parquet").exists()
+
+
+def test_county_points_name_real_counties() -> None:
+    # Every listed code is a GeoNames admin2 code under the same name, inside the US.
+    names = {}
+    for line in (GEONAMES_DIR / "admin2Codes.txt").read_text(encoding="utf-8").splitlines():
+        fields = line.split("\t")
+        names[fields[0]] = fields[1]
+    lines = [
+        line
+        for line in (GEONAMES_DIR / "us_county_points.txt").read_text(encoding="utf-8").splitlines()
+        if not line.startswith("#")
+    ]
+    assert len(lines) > 3000
+    for line in lines:
+        code, name, lat, lon = line.split("\t")
+        assert code.startswith("US.") and names.get(code) == name, code
+        assert 18 <= float(lat) <= 72 and -180 <= float(lon) <= -65, code
+
+
+def test_county_point_is_the_county_not_a_same_named_town(gazetteer: Gazetteer) -> None:
+    # "Jackson County, Missouri" is Kansas City's county; the town of Jackson, Missouri lies
+    # 350 km east, near Cape Girardeau. The county's own point stands, and it is not approximate.
+    county = next(
+        gazetteer.place(r)
+        for r in gazetteer.lookup("Jackson County")
+        if gazetteer.feature_code(r) == "ADM2" and gazetteer.place(r).admin1_code == "MO"
+    )
+    assert county.latitude is not None and county.longitude is not None
+    assert abs(county.latitude - 39.0) < 0.5 and abs(county.longitude + 94.35) < 0.5
+    assert not county.approx

@@ -140,6 +140,16 @@ def test_organisations_are_not_places(seed_locations) -> None:
     assert not any("Islamic State" in s for s in surfaces)
 
 
+def test_division_adjectives_name_the_division(gazetteer: Gazetteer) -> None:
+    # "English" is England (not the UK, nor English, Indiana); "Scottish" is Scotland.
+    from pipeline.nlp import parse
+
+    doc = next(parse(["Scottish fishermen sold their catch to English buyers in Leeds."]))
+    found = {loc.text: loc for loc in extract_locations(doc, gazetteer)}
+    assert found["Scottish"].name == "Scotland" and found["Scottish"].mention == "demonym"
+    assert found["English"].name == "England" and found["English"].country_code == "GB"
+
+
 def test_demonyms_are_places_typed_as_such(gazetteer: Gazetteer) -> None:
     # Users get demonyms as place mentions (GDELT-style counts), typed so that names alone are
     # one filter away; demonyms=False leaves them out.
@@ -202,14 +212,24 @@ def test_saint_abbreviation_and_country_names(gazetteer: Gazetteer) -> None:
 
 
 def test_county_point_comes_from_the_document(gazetteer: Gazetteer) -> None:
-    # Offline sources have no county coordinates: a county takes the document's same-state
-    # towns (Gainesville is in Hall County, Georgia).
+    # A second-level division with no point of its own (outside the US, where
+    # us_county_points.txt has none) takes the document's same-division towns: County Kerry
+    # beside Tralee and Killarney lies in the south-west, not at Munster's middle.
+    out = _resolved(gazetteer, ["County Kerry", "Tralee", "Killarney", "Ireland", "Tralee"])
+    county, res = out[0]
+    assert county.feature_code == "ADM2" and county.country_code == "IE"
+    assert res.approx and abs(res.latitude - 52.2) < 0.3 and abs(res.longitude + 9.65) < 0.3
+
+
+def test_us_county_has_a_point_of_its_own(gazetteer: Gazetteer) -> None:
+    # A US county has its own point (the mean of its ZIP code points): Hall County, Georgia
+    # (Gainesville's county) is not approximate, and no town of the document moves it.
     out = _resolved(
         gazetteer, ["Hall County", "Gainesville", "Georgia", "Gainesville"], {1: "Georgia"}
     )
     county, res = out[0]
     assert county.feature_code == "ADM2" and county.admin1_code == "GA"
-    assert res.approx and abs(res.latitude - 34.3) < 0.3 and abs(res.longitude + 83.8) < 0.3
+    assert not res.approx and abs(res.latitude - 34.3) < 0.3 and abs(res.longitude + 83.8) < 0.3
 
 
 def test_unmatched_local_names_take_the_document_focus(gazetteer: Gazetteer) -> None:
@@ -358,3 +378,14 @@ def test_the_committed_ranker_names_its_training_data() -> None:
     assert trained_on["geowebnews-dev.jsonl"]["records"] == "read half"
     assert trained_on["lgl-dev.jsonl"]["records"] == "read half"
     assert len(payload["data_sha256"]) == 64
+
+
+def test_seats_of_government_stand_for_their_capital(gazetteer: Gazetteer) -> None:
+    # A parliament or palace named for its government is its capital, as "the White House" is
+    # Washington: the seats metonyms.txt lists, typed as metonyms.
+    from pipeline.nlp import parse
+
+    doc = next(parse(["The Knesset passed the bill, and the Bundestag debated it in the spring."]))
+    found = {loc.text: loc for loc in extract_locations(doc, gazetteer)}
+    assert found["Knesset"].name == "Jerusalem" and found["Knesset"].mention == "metonym"
+    assert found["Bundestag"].name == "Berlin"
