@@ -276,6 +276,8 @@ def locations_stage(gazetteer_path: Path) -> ExtractionStage:
     )
     # The learned ranker: a retrained model re-resolves every article.
     version += "-" + ids.file_sha256(ranker_module.MODEL_PATH)[:12]
+    # The recognition word lists: an edited list re-extracts.
+    version += "-" + ids.file_sha256(locations_module.WORDS_PATH)[:12]
     version += "-" + gazetteer_version(gazetteer_path)
 
     def prepare() -> None:  # before a fork: workers share the mapped gazetteer

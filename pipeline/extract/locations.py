@@ -14,8 +14,10 @@ wants only names filters on it. Resolution is :func:`pipeline.link.geocode.resol
 from __future__ import annotations
 
 import re
+import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 from spacy.tokens import Doc, Span
 
@@ -42,194 +44,21 @@ from pipeline.link.geocode import (
 #: spaCy labels taken as place mentions.
 PLACE_LABELS: tuple[str, ...] = ("GPE", "LOC", "FAC")
 
+#: The word lists of recognition (organisation words, stop words, titles, celestial bodies,
+#: generic kind words): data, not code.
+WORDS_PATH = Path(__file__).resolve().parent / "data" / "places.toml"
+_WORDS = tomllib.loads(WORDS_PATH.read_text(encoding="utf-8"))
 #: Words that make an ORG/untagged span an organisation rather than a place.
-_ORG_WORDS = frozenset(
-    {
-        "university",
-        "college",
-        "school",
-        "party",
-        "council",
-        "committee",
-        "ministry",
-        "department",
-        "bank",
-        "church",
-        "company",
-        "corp",
-        "inc",
-        "news",
-        "times",
-        "post",
-        "police",
-        "army",
-        "force",
-        "forces",
-        "association",
-        "institute",
-        "club",
-        "hospital",
-        "board",
-        "agency",
-        "union",
-        "group",
-        "state",
-        "islamic",
-        "team",
-        "fc",
-        "league",
-        "court",
-        "media",
-        "press",
-        "network",
-        "radio",
-        "tv",
-        "airlines",
-        "airways",
-    }
-)
+_ORG_WORDS = frozenset(_WORDS["org_words"])
 #: Words never taken as gazetteer-only mentions on their own (sentence-initial capitals etc.).
-_STOP = frozenset(
-    {
-        "daesh",
-        "isis",
-        "isil",
-        "is",
-        "taliban",
-        "god",
-        "mr",
-        "mrs",
-        "ms",
-        "dr",
-        "president",
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-        "a",
-        "an",
-        "the",
-        "this",
-        "that",
-        "he",
-        "she",
-        "it",
-        "we",
-        "they",
-        "but",
-        "and",
-        "or",
-        "in",
-        "on",
-        "at",
-        "of",
-        "for",
-        "as",
-        "if",
-        "so",
-        "all",
-        "more",
-        "most",
-        "after",
-        "before",
-        "over",
-        "under",
-        "about",
-        "some",
-        "many",
-        "one",
-        "two",
-        "new",
-        "north",
-        "south",
-        "east",
-        "west",
-        "central",
-        "western",
-        "eastern",
-        "northern",
-        "southern",
-        "said",
-        "also",
-        "then",
-        "there",
-        "here",
-        "when",
-        "while",
-        "what",
-        "who",
-        "why",
-        "how",
-        "meanwhile",
-    }
-)
-_TITLES = frozenset(
-    {
-        "mr",
-        "mrs",
-        "ms",
-        "dr",
-        "sen",
-        "rep",
-        "gov",
-        "gen",
-        "col",
-        "capt",
-        "sgt",
-        "lt",
-        "prof",
-        "president",
-        "judge",
-        "coach",
-        "officer",
-        "deputy",
-        "chief",
-        "pastor",
-        "rev",
-        "st",
-    }
-)
+_STOP = frozenset(_WORDS["stop"])
+#: Titles before a name: capitalised words after one name a person ("Gov. Jackson").
+_TITLES = frozenset(_WORDS["titles"])
 #: Bodies of the solar system (and the Apollo programme) that gazetteers also hold as towns:
 #: "Titan", Saturn's moon, is not Tītān in Afghanistan, nor "Mars" a town in Pennsylvania,
 #: unless the text says so ("Mars, Pa.").
-_CELESTIAL = frozenset(
-    {
-        "earth",
-        "moon",
-        "sun",
-        "mercury",
-        "venus",
-        "mars",
-        "jupiter",
-        "saturn",
-        "uranus",
-        "neptune",
-        "pluto",
-        "ceres",
-        "titan",
-        "enceladus",
-        "europa",
-        "ganymede",
-        "callisto",
-        "triton",
-        "apollo",
-    }
-)
+_CELESTIAL = frozenset(_WORDS["celestial"])
+
 _CONTAINER = re.compile(r",\s*((?:[A-Z][\w\.\-’']*\.?)(?:\s+[A-Z][\w\.\-’']*)*)")
 _STRIP_LEFT = ("the ", "The ")
 #: What stands between two places of a list: "England and Wales", "Missouri, New York".
@@ -414,10 +243,7 @@ def _doc_places(gazetteer: Gazetteer, spans: list[Span]) -> tuple[set[str], set[
 
 #: Words for a kind of place or building that are also the name of some division (South
 #: Sudan's "Lakes", France's "Centre"): inside another name they are the kind, not the place.
-_GENERIC_WORDS = frozenset(HINT_WORDS) | frozenset(
-    {"centre", "center", "central", "hall", "park", "square", "street", "road", "avenue",
-     "island", "islands", "valley", "coast", "north", "south", "east", "west", "capital"}
-)  # fmt: skip
+_GENERIC_WORDS = frozenset(HINT_WORDS) | frozenset(_WORDS["generic_words"])
 
 
 #: Tokens in the longest country name an entity may hold ("Democratic People's Republic of
