@@ -257,6 +257,7 @@ def locations_stage(gazetteer_path: Path) -> ExtractionStage:
     """Place mentions resolved against the gazetteer (each worker maps the file once)."""
     from pipeline import assemble
     from pipeline.extract import locations as locations_module
+    from pipeline.extract import place_spans as place_spans_module
     from pipeline.link import candidates as candidates_module
     from pipeline.link import gazetteer as gazetteer_module
     from pipeline.link import geocode as geocode_module
@@ -267,6 +268,7 @@ def locations_stage(gazetteer_path: Path) -> ExtractionStage:
 
     version = modules_version(
         locations_module,
+        place_spans_module,
         geocode_module,
         candidates_module,
         mention_module,
@@ -277,7 +279,7 @@ def locations_stage(gazetteer_path: Path) -> ExtractionStage:
     # The learned ranker: a retrained model re-resolves every article.
     version += "-" + ids.file_sha256(ranker_module.MODEL_PATH)[:12]
     # The recognition word lists: an edited list re-extracts.
-    version += "-" + ids.file_sha256(locations_module.WORDS_PATH)[:12]
+    version += "-" + ids.file_sha256(place_spans_module.WORDS_PATH)[:12]
     version += "-" + gazetteer_version(gazetteer_path)
 
     def prepare() -> None:  # before a fork: workers share the mapped gazetteer
