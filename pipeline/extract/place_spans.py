@@ -129,12 +129,10 @@ def _doc_places(gazetteer: Gazetteer, spans: list[Span]) -> tuple[set[str], set[
     admin1: set[str] = set()
     for span in spans:
         for row in gazetteer.lookup(span.text)[:1]:
-            cc = gazetteer.country_code(row)
-            if not cc:
-                continue
-            countries.add(cc)
-            if gazetteer.feature_code(row) != "PCLI":
-                admin1.add(f"{cc}.{gazetteer.admin1_code(row)}")
+            if cc := gazetteer.country_code(row):
+                countries.add(cc)
+            if division := gazetteer.division_key(row):
+                admin1.add(division)
     return countries, admin1
 
 

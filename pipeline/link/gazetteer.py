@@ -233,6 +233,16 @@ class Gazetteer:
         """Admin1 code of a row."""
         return self._admin1_codes[self._admin1_code[row]]
 
+    def division_key(self, row: int) -> str | None:
+        """The row's country and first-level division ("US.MN"), as document context counts it.
+
+        None for a country itself and for rows with no country (continents, seas).
+        """
+        cc = self.country_code(row)
+        if not cc or self.feature_code(row) == "PCLI":
+            return None
+        return f"{cc}.{self.admin1_code(row)}"
+
     def place(self, row: int) -> Place:
         """The full record of a row."""
         rec = self._frame.row(row, named=True)

@@ -247,12 +247,10 @@ def spread(gazetteer: Gazetteer, keys: Sequence[str], rows: Sequence[Sequence[in
     for key, candidates in zip(keys, rows, strict=True):
         countries, divisions = own.setdefault(key, (set(), set()))
         for row in candidates[:SPREAD_ROWS]:
-            cc = gazetteer.country_code(row)
-            if not cc:
-                continue
-            countries.add(cc)
-            if gazetteer.feature_code(row) != "PCLI":
-                divisions.add(f"{cc}.{gazetteer.admin1_code(row)}")
+            if cc := gazetteer.country_code(row):
+                countries.add(cc)
+            if division := gazetteer.division_key(row):
+                divisions.add(division)
     country_count: dict[str, int] = {}
     division_count: dict[str, int] = {}
     for countries, divisions in own.values():
