@@ -150,11 +150,9 @@ def _nearest_run(tagger: object, features: list[list[str]], cue: int) -> tuple[i
 def _rule_speaker(head: Token) -> Token | None:
     """The rules' speaker of a learned cue's head word when the source tagger tags none.
 
-    Not for a raising verb ("he seems") nor an expletive subject ("it's obvious"): their
-    subject says nothing.
+    Not an expletive subject ("it's obvious"): it says nothing. (A raising verb with no tagged
+    source is no claim at all: :func:`learned_cues` drops it before asking.)
     """
-    if head.lemma_.casefold() in RAISING_VERBS:
-        return None
     speaker = speaker_of(head)
     if speaker is None or speaker.lower_ in ("it", "there"):
         return None
