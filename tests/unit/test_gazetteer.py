@@ -13,6 +13,7 @@ from pipeline.link import coverage
 from pipeline.link.gazetteer import (
     KIND_ALIAS,
     Gazetteer,
+    Place,
     fuzzy_key,
     load_gazetteer,
     name_key,
@@ -127,13 +128,16 @@ def test_build_is_byte_identical_across_processes(tmp_path: Path) -> None:
     assert "ADM1" in codes["NSW"]  # ISO 3166-2 code of New South Wales (pycountry)
 
 
+def _division(gazetteer: Gazetteer, name: str) -> Place:
+    """The first-level division called ``name``."""
+    return next(
+        gazetteer.place(r) for r in gazetteer.lookup(name) if gazetteer.feature_code(r) == "ADM1"
+    )
+
+
 def test_large_division_point_spans_its_towns(gazetteer: Gazetteer) -> None:
     # Manitoba's towns crowd in the south; the GeoNames point (55.0, -97.0) is mid-province.
-    manitoba = next(
-        gazetteer.place(r)
-        for r in gazetteer.lookup("Manitoba")
-        if gazetteer.feature_code(r) == "ADM1"
-    )
+    manitoba = _division(gazetteer, "Manitoba")
     assert manitoba.latitude is not None and manitoba.latitude > 53.5
 
 
@@ -157,11 +161,7 @@ def test_curated_division_points_name_real_divisions() -> None:
 def test_curated_division_point_replaces_the_towns_estimate(gazetteer: Gazetteer) -> None:
     # Ontario's towns crowd its south (their box's midpoint is near 47.5 N); its point is
     # mid-province, so "Ontario" resolved right lies within 161 km of where gazetteers put it.
-    ontario = next(
-        gazetteer.place(r)
-        for r in gazetteer.lookup("Ontario")
-        if gazetteer.feature_code(r) == "ADM1"
-    )
+    ontario = _division(gazetteer, "Ontario")
     assert ontario.latitude is not None and ontario.latitude > 49
     assert not ontario.approx
 
