@@ -451,7 +451,8 @@ def _is_bare_cause(text: str) -> bool:
     return len(words) == 1 and words[0] in _sets()["cause_nouns"] and singular(words[0]) == words[0]
 
 
-def _is_cause(text: str | None) -> bool:
+def is_cause(text: str | None) -> bool:
+    """A holder that is a cause ("the February attack"), not whose the quantity is."""
     words = [w for w in _words(text or "") if w not in _STOP]
     return bool(words) and singular(words[-1]) in _sets()["cause_nouns"]
 
@@ -509,7 +510,7 @@ def _times_agree(a: FigureView, b: FigureView) -> bool | None:
 
 def _is_state(view: FigureView) -> bool:
     """A level at a time (a neutral predicate: "has", "there are"), not an event's count."""
-    return view.event is None or view.event in _neutral_events()
+    return is_neutral(view.event)
 
 
 def same_quantity(a: FigureView, b: FigureView, *, max_uncertain: int = 2) -> Match | None:
@@ -564,7 +565,7 @@ def compare(a: FigureView, b: FigureView, *, max_uncertain: int = 2) -> Match | 
         if agree is False:
             return Mismatch(field, f"{getattr(a, field)} / {getattr(b, field)}")
         one_sided = agree is None and named
-        if field == "holder" and one_sided and (_is_cause(holder_a) or _is_cause(holder_b)):
+        if field == "holder" and one_sided and (is_cause(holder_a) or is_cause(holder_b)):
             return Mismatch("holder", "a cause on one side only")  # "the February attack"
         if field == "holder" and one_sided and a.role in _ATTRIBUTED_ROLES:
             return Mismatch("holder", f"a {a.role}'s holder on one side only")
@@ -594,11 +595,6 @@ def field_agreements(a: FigureView, b: FigureView) -> dict[str, tuple[bool | Non
         "place": (_names_agree(a.place, b.place), bool(a.place or b.place)),
         "time": (_times_agree(a, b), bool(time_key(a.time) or time_key(b.time))),
     }
-
-
-def is_cause(holder: str | None) -> bool:
-    """A holder that is a cause ("the February attack"), not whose the quantity is."""
-    return _is_cause(holder)
 
 
 def is_neutral(event: str | None) -> bool:
