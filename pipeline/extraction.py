@@ -262,6 +262,7 @@ def locations_stage(gazetteer_path: Path) -> ExtractionStage:
     from pipeline.link import gazetteer as gazetteer_module
     from pipeline.link import geocode as geocode_module
     from pipeline.link import mention as mention_module
+    from pipeline.link import points as points_module
     from pipeline.link import ranker as ranker_module
     from pipeline.stages import gazetteer_version
     from pipeline.work import WorkerContext
@@ -272,6 +273,7 @@ def locations_stage(gazetteer_path: Path) -> ExtractionStage:
         geocode_module,
         candidates_module,
         mention_module,
+        points_module,
         ranker_module,
         gazetteer_module,
         assemble,

@@ -431,7 +431,7 @@ def cross_validate(gazetteer, articles: Sequence[Article], folds: int) -> dict[s
 def train(request: TrainRequest) -> TrainReport:
     """Learn the ranker from ``request.data`` (default :data:`DEFAULT_POOLS`) and write it."""
     from pipeline.evaluate.locations import DEFAULT_GAZETTEER
-    from pipeline.link import geocode, ranker
+    from pipeline.link import geocode, points, ranker
     from pipeline.link.gazetteer import BUNDLED_GEONAMES, load_gazetteer
     from pipeline.stages import ensure_gazetteer
 
@@ -448,7 +448,7 @@ def train(request: TrainRequest) -> TrainReport:
         "about": "Candidate ranker of place resolution (pipeline.link.ranker); "
         "newsledger train locations (pipeline.learn.places).",
         "data_sha256": digest,
-        "code_sha256": code_digest(__import__(__name__, fromlist=["x"]), geocode, ranker),
+        "code_sha256": code_digest(__import__(__name__, fromlist=["x"]), geocode, points, ranker),
         "trained_on": {
             p.name: {
                 "records": "all" if _uses_whole(p) else "read half",

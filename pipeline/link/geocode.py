@@ -19,7 +19,6 @@ focus.
 from __future__ import annotations
 
 import math
-from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
@@ -44,11 +43,18 @@ from pipeline.link.mention import (
     METONYM,
     MODIFIER,
     NAME,
-    POLITY_WORDS,
     TOWN,
     WATER,
     Mention,
     Resolution,
+)
+from pipeline.link.points import (
+    Choice,
+    focus_point,
+    located_towns,
+    median_point,
+    town_mentions,
+    unmatched_point,
 )
 from pipeline.link.ranker import (
     CONTEXT_CANDIDATES,
@@ -65,9 +71,6 @@ from pipeline.link.ranker import (
 
 #: Evidence weight per country code or "CC.admin1" division.
 Weights = dict[str, float]
-
-#: A choice: (row or None, its score, the best score of another place).
-Choice = tuple[int | None, float, float]
 
 _NOTHING: Choice = (None, -math.inf, -math.inf)
 _NO_CONTAINER: tuple[int, ...] = ()
@@ -329,85 +332,6 @@ def _in_context(gazetteer: Gazetteer, row: int, context: Context) -> bool:
     return not divisions or f"{cc}.{gazetteer.admin1_code(row)}" in divisions
 
 
-def _median_point(points: Sequence[tuple[float, float]]) -> tuple[float, float]:
-    lats = sorted(p[0] for p in points)
-    lons = sorted(p[1] for p in points)
-    mid = len(points) // 2
-    if len(points) % 2:
-        return lats[mid], lons[mid]
-    return (lats[mid - 1] + lats[mid]) / 2, (lons[mid - 1] + lons[mid]) / 2
-
-
-def _located(
-    gazetteer: Gazetteer,
-    keys: Sequence[str],
-    mentions: Sequence[Mention],
-    chosen: Sequence[Choice],
-    min_score: float,
-) -> list[tuple[str, str, float, float, str]]:
-    """(country, "CC.A1", lat, lon, key) of the confidently resolved, truly located places."""
-    out = []
-    for key, m, (row, score, _) in zip(keys, mentions, chosen, strict=True):
-        if row is None or score < min_score or m.demonym or bool(gazetteer.approx[row]):
-            continue
-        if not gazetteer.feature_code(row).startswith("PPL"):
-            continue
-        cc = gazetteer.country_code(row)
-        out.append(
-            (
-                cc,
-                f"{cc}.{gazetteer.admin1_code(row)}",
-                float(gazetteer.latitude[row]),
-                float(gazetteer.longitude[row]),
-                key,
-            )
-        )
-    return out
-
-
-def _is_town(gazetteer: Gazetteer, row: int) -> bool:
-    code = gazetteer.feature_code(row)
-    return code.startswith("PPL") or code in ("AIRP", "AIRB", "AIRF", "MILB")
-
-
-_FOCUS_LEVEL = {"PCLI": 3, "CONT": 4, "RGN": 3, "ADM1": 2, "ADM2": 1}
-
-
-def _focus(
-    gazetteer: Gazetteer,
-    mentions: Sequence[Mention],
-    chosen: Sequence[Choice],
-    min_score: float,
-    *,
-    towns_first: bool = False,
-) -> tuple[float, float] | None:
-    """The document's focus: the point of its most often mentioned place.
-
-    Ties go to the finer place (a town before its country), then to the earlier one.
-    Approximate points (counties) and demonyms do not count. With ``towns_first``, the most
-    often mentioned town (or airport, base) when the document resolved any: a name with no
-    candidate is mostly a building, street or neighbourhood, which lies in a town, and a
-    country's middle is rarely within 161 km of it (the Russian embassy of a story about
-    Russia, London and Washington is not in Siberia).
-    """
-    counts: Counter = Counter()
-    first: dict[int, int] = {}
-    for i, (m, (row, score, _)) in enumerate(zip(mentions, chosen, strict=True)):
-        if row is None or score < min_score or m.demonym or bool(gazetteer.approx[row]):
-            continue
-        counts[row] += 1
-        first.setdefault(row, i)
-    if not counts:
-        return None
-    towns = {r: n for r, n in counts.items() if _is_town(gazetteer, r)}
-    if towns_first and towns:
-        counts = Counter(towns)
-    row = min(
-        counts, key=lambda r: (-counts[r], _FOCUS_LEVEL.get(gazetteer.feature_code(r), 0), first[r])
-    )
-    return float(gazetteer.latitude[row]), float(gazetteer.longitude[row])
-
-
 def contexts_of(
     gazetteer: Gazetteer, prepared: Prepared, chosen: Sequence[Choice], min_score: float
 ) -> tuple[list[Context], list[frozenset[str]]]:
@@ -435,7 +359,7 @@ def contexts_of(
             _weights_without(admin1, a),
             others,
             divisions,
-            _median_point(others) if others else None,
+            median_point(others) if others else None,
         )
     listed = _listed_codes(gazetteer, mentions, chosen, min_score)
     return [by_key[k] for k in keys], listed
@@ -493,8 +417,10 @@ def resolve(
     After the passes, a chosen place whose gazetteer point is only a guess (a county: the
     offline sources have no county coordinates) takes the median point of the document's
     located places in the same first-level division, and a recognised name with no candidate
-    at all takes the document's focus point: local news names streets, parks and townships of
-    the town it reports on. So does a name reached only through its spelling skeleton when that
+    at all takes a point from the towns the document names (:func:`~pipeline.link.points.
+    unmatched_point`: a building lies in the town just named, "In Washington, ... the Russian
+    Embassy"; a township in the one the story is about). So does a name reached only through
+    its spelling skeleton when that
     guess lies outside the countries and divisions the rest of the document points to.
 
     Args:
@@ -571,21 +497,20 @@ def resolve_prepared(
         else (row, score, second)
         for ctx, (row, score, second) in zip(contexts, chosen, strict=True)
     ]
-    located = _located(gazetteer, keys, mentions, chosen, min_score)
+    located = located_towns(gazetteer, keys, mentions, chosen, min_score)
     # The focus counts every place the resolver keeps: a name NER called a place keeps its
     # best candidate however unsure, so it locates the story ("Nenagh" beside "Portroe").
     kept = [
         (row, score, second) if not takes_threshold(m) or score >= ranker.min_score else _NOTHING
         for m, (row, score, second) in zip(mentions, chosen, strict=True)
     ]
-    focus = _focus(gazetteer, mentions, kept, -math.inf)
-    town_focus = _focus(gazetteer, mentions, kept, -math.inf, towns_first=True)
+    focus = focus_point(gazetteer, mentions, kept, -math.inf)
+    town_focus = focus_point(gazetteer, mentions, kept, -math.inf, towns_first=True)
+    towns = town_mentions(gazetteer, mentions, kept)
     out = []
     for key, m, (row, score, _), last in zip(keys, mentions, chosen, scored, strict=True):
         if row is None:
-            # A polity ("the Russian Empire") stands where the document's main place does.
-            polity = name_key(m.text).rsplit(" ", 1)[-1] in POLITY_WORDS
-            point = focus if polity else town_focus
+            point = unmatched_point(m, focus=focus, town_focus=town_focus, towns=towns)
             if point is not None and not m.gazetteer_only and not m.demonym:
                 out.append(Resolution(None, 0.1, point[0], point[1], approx=True))
             else:
@@ -602,7 +527,7 @@ def resolve_prepared(
             a1 = f"{cc}.{gazetteer.admin1_code(row)}"
             near = [(p[2], p[3]) for p in located if p[4] != key and p[1] == a1]
             if near:
-                lat, lon = _median_point(near)
+                lat, lon = median_point(near)
         out.append(Resolution(row, confidence, lat, lon, approx))
     return out
 

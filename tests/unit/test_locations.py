@@ -250,6 +250,17 @@ def test_an_unmatched_building_lies_in_the_documents_town(gazetteer: Gazetteer) 
     assert polity.approx and abs(polity.latitude - 60) < 0.3 and abs(polity.longitude - 100) < 0.3
 
 
+def test_an_unmatched_building_lies_in_the_town_just_named(gazetteer: Gazetteer) -> None:
+    # "In Washington, diplomats were seen leaving the Russian Embassy": a building with no
+    # entry lies in the town named just before it, not in the town the story names most; a
+    # township or district is an area of its own and keeps the document's main town.
+    names = ["Moscow", "Moscow", "Moscow", "London", "Xqzvbnr Embassy", "Xqzvbnr Township"]
+    out = _resolved(gazetteer, names)
+    (_, building), (_, township) = out[4], out[5]
+    assert building.approx and abs(building.latitude - 51.5) < 0.3
+    assert township.approx and abs(township.latitude - 55.75) < 0.3
+
+
 def _mentions(*specs: tuple[str, dict]) -> list[Mention]:
     """Mentions two characters apart, each with its keyword fields."""
     out, pos = [], 0
