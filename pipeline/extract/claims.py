@@ -168,7 +168,13 @@ def extract_claims(
     if taggers is None:
         taggers = default_taggers() or False
     text = doc_text(doc)
-    quotes = find_quotes(text, min_chars=2)
+    # A transcript's turns ("PENCE: ...") are claims of their own: a quotation mark opening
+    # each turn's paragraph pairs across turns, so a "quotation" holding a label is dropped.
+    turns = transcript_cues(doc)
+    labels = [turn.cue[0] for turn in turns]
+    quotes = [
+        q for q in find_quotes(text, min_chars=2) if not any(q.open <= at < q.end for at in labels)
+    ]
     cues = repair_speakers(doc, quotes, narration_outside_quotes(match_cues(doc), quotes))
     relays = find_relays(cues)
     attached = attach_quotes(doc, quotes, cues)
@@ -237,7 +243,7 @@ def extract_claims(
     headline = headline_cue(doc)
     if headline is not None:
         cues.append(headline)
-    cues.extend(transcript_cues(doc))
+    cues.extend(turns)
     if judge is not None:
         cues.extend(extra_candidates(doc, cues, lemmas=getattr(judge, "lemmas", None)))
     for ci, cue in enumerate(cues):
@@ -260,6 +266,12 @@ def extract_claims(
     raw.sort(key=lambda r: (r[0], r[1]))
     if taggers:
         raw = _with_learned(doc, raw, taggers)
+    if turns:
+        # a turn is direct speech: a cue inside it is the speaker's own narration, which is
+        # not attributed, as a cue inside a quotation is not
+        spans = [turn.content for turn in turns if turn.content is not None]
+        own = {id(turn) for turn in turns}
+        raw = [r for r in raw if id(r[3]) in own or not any(s <= r[3].cue[0] < e for s, e in spans)]
 
     position = {id(cue): ci for ci, cue in enumerate(cues)}  # not list.index: linear per doc
     history: list[tuple[int, SourceRef]] = []

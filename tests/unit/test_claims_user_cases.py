@@ -146,3 +146,23 @@ def test_a_raising_verb_makes_no_claim_of_its_subject(claims_of):
     assert not [c for c in found if c.cue_start < first_paragraph]
     claim = _with(found, "more troops would follow")
     assert claim.speaker == "The general"
+
+
+def test_transcript_turns_are_claims_of_their_labels(claims_of):
+    # An interview printed as a transcript, each paragraph opened by a straight quotation mark
+    # that is never closed: each turn is its speaker's claim, and what a speaker narrates
+    # inside a turn ("I want to ask you") is not attributed again, as inside a quotation.
+    text = (
+        "The senator sat down with the host on Sunday. Partial transcript as follows:\n\n"
+        '"HOST: Thank you for joining us. I want to ask you about the budget vote on Friday.\n\n'
+        '"SMITH: Well, look, the budget is a disaster for working families, and everybody in '
+        "this town knows it.\n\n"
+        '"HOST: Will you vote against it?\n\n'
+        '"SMITH: I will vote against it, and I think many of my colleagues will join me.'
+    )
+    _doc, found = claims_of(text)
+    turn = _with(found, "the budget is a disaster")
+    assert turn.speaker == "SMITH"
+    assert _with(found, "Will you vote against it").speaker == "HOST"
+    assert _with(found, "I will vote against it").speaker == "SMITH"
+    assert not [c for c in found if c.speaker == "I"]
