@@ -14,14 +14,12 @@ release instead of writing a copy.
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import hashlib
 import json
 import os
 import shutil
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -30,6 +28,7 @@ from typing import Any
 import polars as pl
 import pyarrow.parquet as pq
 
+from pipeline.atomic_files import fsync_dir, fsync_tree, replace_file, root_lock
 from pipeline.ids import file_sha256
 from pipeline.release_diff import TableDiff, diff_table, render_changelog
 from pipeline.warehouse import RELEASE_TABLES, Warehouse
@@ -156,7 +155,7 @@ def write_release(
         ReleaseRefused: When the gate reports blocking failures.
     """
     root.mkdir(parents=True, exist_ok=True)
-    with _root_lock(root):
+    with root_lock(root):
         _remove_stale_staging(root)
         source = warehouse.fingerprint(dict.fromkeys(RELEASE_TABLES, ("*",)), salt=code_version)
         unchanged = _published_from(root, source)
@@ -229,14 +228,14 @@ def write_release(
             _write_text(staging / CHANGELOG, render_changelog(manifest, diff))
             manifest["documents"] = [_file_entry(staging, path) for path in _documents(staging)]
             _write_text(staging / MANIFEST, json.dumps(manifest, indent=2, sort_keys=True) + "\n")
-            _fsync_tree(staging)
+            fsync_tree(staging)
         except BaseException:
             # A failure (not a kill: that leaves a hidden folder the next run removes) cleans
             # up at once; a refused release has already moved its report out.
             shutil.rmtree(staging, ignore_errors=True)
             raise
         os.replace(staging, final)
-        _fsync_dir(root)
+        fsync_dir(root)
         _point_latest(root, version)
         _record_published(root, source, version, rows)
         warnings = result.warnings if result is not None else ()
@@ -536,17 +535,6 @@ def _write_text(path: Path, text: str) -> None:
     _test_pause()
 
 
-@contextlib.contextmanager
-def _root_lock(root: Path) -> Iterator[None]:
-    """One release writer per releases folder, so cleaning stale staging folders is safe."""
-    fd = os.open(root / ".lock", os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(fd)
-
-
 def _remove_stale_staging(root: Path) -> None:
     """Staging folders left by killed writers (we hold the folder's lock, so none is live)."""
     for leftover in root.glob(f"{STAGING_PREFIX}*"):
@@ -559,7 +547,7 @@ def _remove_stale_staging(root: Path) -> None:
 
 def _point_latest(root: Path, version: str) -> None:
     """Replace ``LATEST`` atomically: readers see the old or the new pointer, never half."""
-    _replace_file(root / LATEST, version + "\n")
+    replace_file(root / LATEST, version + "\n")
 
 
 def _published_from(root: Path, source: str) -> ReleaseInfo | None:
@@ -587,33 +575,4 @@ def _published_from(root: Path, source: str) -> ReleaseInfo | None:
 
 def _record_published(root: Path, source: str, version: str, rows: Mapping[str, int]) -> None:
     record = {"source": source, "version": version, "rows": dict(rows)}
-    _replace_file(root / PUBLISHED, json.dumps(record, sort_keys=True) + "\n")
-
-
-def _replace_file(path: Path, text: str) -> None:
-    """Write ``path`` through a synced temporary file and a rename: never half written."""
-    tmp = path.with_name(f".{path.name.lstrip('.')}.tmp-{os.getpid()}")
-    with tmp.open("w") as handle:
-        handle.write(text)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
-    _fsync_dir(path.parent)
-
-
-def _fsync_tree(folder: Path) -> None:
-    """Flush files before the rename, so a power cut cannot expose empty files."""
-    for file in folder.rglob("*"):
-        if file.is_file():
-            with file.open("rb") as handle:
-                os.fsync(handle.fileno())
-    for sub in [folder, *(p for p in folder.rglob("*") if p.is_dir())]:
-        _fsync_dir(sub)
-
-
-def _fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    replace_file(root / PUBLISHED, json.dumps(record, sort_keys=True) + "\n")
