@@ -104,6 +104,11 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument(
         "--progress", action="store_true", help="print the gold warehouse run's progress lines"
     )
+    ev.add_argument(
+        "--errors",
+        action="store_true",
+        help="also print the read half's errors (never the check half's), to study them",
+    )
     ev.set_defaults(handler=_eval)
 
     train = sub.add_parser(
@@ -426,8 +431,14 @@ def _eval(args: argparse.Namespace) -> int:
 
     module = importlib.import_module(f"pipeline.evaluate.{args.kind}")
     options: dict[str, object] = {"limit": args.limit}
-    if "warehouse_for" in inspect.signature(module.run).parameters:
+    parameters = inspect.signature(module.run).parameters
+    if "warehouse_for" in parameters:
         options["warehouse_for"] = functools.partial(open_gold_warehouse, echo=args.progress)
+    if args.errors:
+        if "show_errors" not in parameters:
+            print(f"eval {args.kind} has no error listing", file=sys.stderr)
+            return 2
+        options["show_errors"] = True
     metrics = module.run(args.gold, **options)
     if args.kind == "html":  # the HTML scorer returns its report; the others print as they go
         print(module.format_report(metrics))

@@ -351,13 +351,51 @@ def _timed(fn: Callable[[Doc], list[Pred]], docs: Iterable[Doc]) -> tuple[list[l
     return preds, time.perf_counter() - t0
 
 
-def run(gold: Path, *, warehouse_for: WarehouseFor, limit: int | None = None) -> dict:
+def errors(text: str, gold: Sequence[Gold], pred: Sequence[Pred]) -> Iterator[dict]:
+    """One article's errors by the protocol of :func:`score`, each with the text it concerns.
+
+    Missed gold content, spurious predicted content, and a matched claim's wrong speaker.
+    """
+
+    def cut(span: tuple[int, int] | None) -> str | None:
+        return None if span is None else text[span[0] : span[1]]
+
+    for g in gold:
+        hits = [p for p in pred if matches(p.content, g.content)]
+        if not hits:
+            yield {"kind": "missed", "content": cut(g.content), "direct": g.direct}
+            continue
+        best = max(hits, key=lambda p: _overlap(p.content, g.content))
+        if best.speaker is None or not g.sources:
+            right = best.speaker is None and not g.sources
+        else:
+            right = any(_overlap(best.speaker, s) > 0 for s in g.sources)
+        if not right:
+            yield {
+                "kind": "speaker",
+                "gold": " | ".join(text[a:b] for a, b in g.sources),
+                "ours": cut(best.speaker),
+                "content": cut(g.content),
+            }
+    for p in pred:
+        if not any(matches(p.content, g.content) for g in gold):
+            yield {"kind": "spurious", "speaker": cut(p.speaker), "content": cut(p.content)}
+
+
+def run(
+    gold: Path,
+    *,
+    warehouse_for: WarehouseFor,
+    limit: int | None = None,
+    show_errors: bool = False,
+) -> dict:
     """Score the warehouse's claims and the textacy baseline on ``gold``; print and return.
 
     Args:
         gold: PolNeAR-format JSONL.
         warehouse_for: Builds the warehouse of ``newsledger run``'s job over the gold texts.
         limit: Only the first ``limit`` articles.
+        show_errors: Print the read half's errors (:func:`errors`), never the check half's.
 
     Returns:
         The whole file's scores at the top level (``content``, ``direct_quote_recall``,
@@ -401,6 +439,10 @@ def run(gold: Path, *, warehouse_for: WarehouseFor, limit: int | None = None) ->
         "train_folds": _train_folds(),
     }
     _print(result)
+    if show_errors:
+        for gold_id in halves["read"]:
+            for error in errors(texts[gold_id], golds[gold_id], predicted.get(gold_id, [])):
+                print(json.dumps({"doc": gold_id, **error}, ensure_ascii=False))
     return result
 
 

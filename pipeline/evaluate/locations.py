@@ -211,7 +211,7 @@ def run(
     warehouse_for: WarehouseFor,
     limit: int | None = None,
     gazetteer_path: Path | None = None,
-    show_misses: int = 0,
+    show_errors: bool = False,
 ) -> dict:
     """Score the warehouse's ``locations`` rows on a gold file; print and return the metrics.
 
@@ -221,7 +221,7 @@ def run(
         limit: Only the first ``limit`` articles.
         gazetteer_path: Gazetteer file for the baseline (default :data:`DEFAULT_GAZETTEER`,
             the one ``newsledger run`` builds and reads).
-        show_misses: Print this many misses of each kind, of the read half only.
+        show_errors: Print the read half's misses of each kind (never the check half's).
 
     Returns:
         The whole file's scores at the top level (``recognition``, ``acc161_recognised``,
@@ -263,12 +263,12 @@ def run(
     result["rejected"] = len(rows) - len(articles)
     result.update(resolution_speed(docs, gazetteer))
     _print(result)
-    if show_misses:
+    if show_errors:
         read = set(halves["read"])
         for kind in ("fp", "fn", "wrong"):
             chosen = [m for m in misses if m["kind"] == kind and m["doc"] in read]
             print(f"--- {kind} ({len(chosen)} in the read half)")
-            for m in chosen[:show_misses]:
+            for m in chosen:
                 print(json.dumps(m, ensure_ascii=False))
     return result
 

@@ -1,6 +1,6 @@
 """The claims eval's protocols: half overlap (the README's), exact, start and token overlap."""
 
-from pipeline.evaluate.claims import Gold, Pred, protocols, score
+from pipeline.evaluate.claims import Gold, Pred, errors, protocols, score
 
 TEXT = "Officials said “the bridge is safe,” and engineers disputed the finding on Monday."
 
@@ -33,3 +33,24 @@ def test_a_prediction_matching_nothing_counts_against_every_protocol():
     preds = [Pred(_span("Officials said"), None)]
     by_protocol = protocols([TEXT], [golds], [preds])
     assert all(by_protocol[name]["f1"] == 0.0 for name in ("exact", "start", "overlap"))
+
+
+def test_errors_name_what_was_missed_spurious_or_misattributed():
+    golds = [
+        Gold(_span("“the bridge is safe,”"), (_span("Officials"),), True),
+        Gold(_span("the finding on Monday"), (_span("engineers"),), False),
+    ]
+    preds = [
+        Pred(_span("the bridge is safe"), _span("engineers")),  # right content, wrong speaker
+        Pred(_span("Officials said"), None),  # matches no gold content
+    ]
+    found = list(errors(TEXT, golds, preds))
+    assert {"kind": "missed", "content": "the finding on Monday", "direct": False} in found
+    assert {
+        "kind": "speaker",
+        "gold": "Officials",
+        "ours": "engineers",
+        "content": "“the bridge is safe,”",
+    } in found
+    assert {"kind": "spurious", "speaker": None, "content": "Officials said"} in found
+    assert len(found) == 3
