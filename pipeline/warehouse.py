@@ -1,8 +1,11 @@
-"""The DuckDB warehouse: DDL, bulk writes from Polars, and incremental bookkeeping.
+"""The DuckDB warehouse: bulk writes from Polars, and incremental bookkeeping.
 
-SQL lives in :class:`Warehouse`, which receives its connection, so the same code serves the
-Dagster resource, the CLI and tests. Writes are bulk (Polars/Arrow frames, never row by row)
-and each stage's write is one transaction: a crash or a kill leaves the previous state intact.
+The tables' DDL and names are in :mod:`pipeline.warehouse_schema`, opening the file and its
+one-writer lock in :mod:`pipeline.warehouse_connect` (``connect`` and ``writer_lock`` are
+importable from here too). SQL lives in :class:`Warehouse`, which receives its connection,
+so the same code serves the Dagster resource, the CLI and tests. Writes are bulk
+(Polars/Arrow frames, never row by row) and each stage's write is one transaction: a crash or
+a kill leaves the previous state intact.
 
 Incremental processing: every extraction stage records, per article, the ``content_hash`` and
 the stage's ``code_version`` it last processed (table ``stage_state``). A stage processes only
@@ -20,19 +23,19 @@ an unchanged record is not extracted and normalised again.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import hashlib
 import json
-import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import duckdb
 import polars as pl
 
-from pipeline.warehouse_schema import DDL, MIGRATIONS
+from pipeline.warehouse_connect import connect as connect
+from pipeline.warehouse_connect import writer_lock as writer_lock
+from pipeline.warehouse_schema import TABLES as TABLES
+from pipeline.warehouse_schema import checked_table, ensure_schema, quoted_column
 
 #: Article columns set by corpus-wide stages (duplicates, stories), not by ingest: a change
 #: there is not a change of the article.
@@ -110,72 +113,6 @@ class ArticleUpsert:
         return self.inserted + self.changed
 
 
-def connect(
-    path: Path | str, *, read_only: bool = False, ensure_schema: bool = True
-) -> duckdb.DuckDBPyConnection:
-    """Open the warehouse with settings that keep results reproducible.
-
-    Args:
-        path: DuckDB file; its folder is created if missing.
-        read_only: Open without taking the write lock (readers, checks).
-        ensure_schema: Create missing tables (writers). A caller that keeps another connection
-            to the same file open, which already did, skips it.
-    """
-    path = Path(path)
-    if not read_only:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(path), read_only=read_only)
-    # Timestamps are stored and returned in UTC whatever the machine's zone is (a session
-    # setting: every connection sets it).
-    con.execute("SET TimeZone = 'UTC'")
-    # No progress bars on the terminal: a run's output is its progress logger's.
-    con.execute("SET enable_progress_bar = false")
-    if not read_only:
-        # Checkpoint (rewrite the file from the log) every 256 MB of log, not every 16: a
-        # pass commits a chunk's docs and rows at a time, and checkpointing after nearly every
-        # chunk halved what one writer sustains (see the README's scaling section).
-        con.execute("SET checkpoint_threshold = '256MB'")
-    if ensure_schema and not read_only:
-        Warehouse(con).ensure_schema()
-    return con
-
-
-@contextlib.contextmanager
-def writer_lock(
-    path: Path | str, *, wait: bool = True, on_wait: Callable[[], None] | None = None
-) -> Iterator[None]:
-    """Hold an exclusive lock beside the warehouse file: one writer at a time.
-
-    Dagster's concurrency limit serialises runs launched by the daemon; this lock also covers
-    the CLI and anything else that opens the file.
-
-    Args:
-        path: The warehouse file; the lock is ``<path>.lock``.
-        wait: Block until the other writer is done, else fail at once with a clear message.
-        on_wait: Called once when the lock is busy and we are about to wait for it.
-
-    Raises:
-        RuntimeError: When ``wait`` is false and another process holds the lock.
-    """
-    lock_path = Path(str(path) + ".lock")
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError as exc:
-            if not wait:
-                raise RuntimeError(
-                    f"Another newsledger run is writing to {path}; wait for it to finish."
-                ) from exc
-            if on_wait is not None:
-                on_wait()
-            fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(fd)
-
-
 class Warehouse:
     """All SQL that reads or writes the warehouse; receives an open connection."""
 
@@ -185,9 +122,7 @@ class Warehouse:
 
     def ensure_schema(self) -> None:
         """Create missing tables (idempotent)."""
-        self.con.execute(DDL)
-        for statement in MIGRATIONS:
-            self.con.execute(statement)
+        ensure_schema(self.con)
 
     # -- generic -------------------------------------------------------------------------
     def frame(self, sql: str, params: Sequence[object] | None = None) -> pl.DataFrame:
@@ -198,11 +133,11 @@ class Warehouse:
         """A whole table, in primary-key order."""
         order = ", ".join(f'"{column}"' for column in RELEASE_TABLES.get(name, ()))
         order_by = f" ORDER BY {order}" if order else ""
-        return self.frame(f'SELECT * FROM "{_checked(name)}"{order_by}')
+        return self.frame(f'SELECT * FROM "{checked_table(name)}"{order_by}')
 
     def count(self, name: str) -> int:
         """Rows in a table."""
-        row = self.con.execute(f'SELECT count(*) FROM "{_checked(name)}"').fetchone()
+        row = self.con.execute(f'SELECT count(*) FROM "{checked_table(name)}"').fetchone()
         return int(row[0]) if row else 0
 
     # -- articles ------------------------------------------------------------------------
@@ -415,7 +350,7 @@ class Warehouse:
     def replace_table(self, name: str, rows: pl.DataFrame) -> None:
         """Replace a whole derived table (for corpus-wide aggregates such as ``sources``)."""
         with self.transaction():
-            self.con.execute(f'DELETE FROM "{_checked(name)}"')
+            self.con.execute(f'DELETE FROM "{checked_table(name)}"')
             self._insert(name, rows)
 
     def set_article_column(self, column: str, values: pl.DataFrame) -> int:
@@ -473,13 +408,11 @@ class Warehouse:
         digest = hashlib.sha256(f"stage_runs v2\x1f{salt}".encode())
         for table in sorted(columns):
             names = tuple(columns[table])
-            row = (
-                "t" if names == ("*",) else f"struct_pack({', '.join(map(_quoted_column, names))})"
-            )
+            row = "t" if names == ("*",) else f"struct_pack({', '.join(map(quoted_column, names))})"
             counts = self.con.execute(
                 f"""
                 SELECT count(*), coalesce(sum(h::HUGEINT), 0), coalesce(bit_xor(h), 0)
-                FROM (SELECT hash({row}) AS h FROM "{_checked(table)}" t)
+                FROM (SELECT hash({row}) AS h FROM "{checked_table(table)}" t)
                 """
             ).fetchone()
             digest.update(f"\x1e{table}\x1f{','.join(names)}\x1f{counts}".encode())
@@ -591,13 +524,14 @@ class Warehouse:
         verb = "INSERT OR REPLACE" if replace else "INSERT"
         self.con.register("_incoming", rows)
         try:
-            self.con.execute(f'{verb} INTO "{_checked(name)}" BY NAME SELECT * FROM _incoming')
+            self.con.execute(f'{verb} INTO "{checked_table(name)}" BY NAME SELECT * FROM _incoming')
         finally:
             self.con.unregister("_incoming")
 
     def _replace_by_article(self, name: str, rows: pl.DataFrame, article_ids: list[str]) -> None:
+        table = checked_table(name)
         self.con.execute(
-            f'DELETE FROM "{_checked(name)}" WHERE article_id IN (SELECT unnest(?::VARCHAR[]))',
+            f'DELETE FROM "{table}" WHERE article_id IN (SELECT unnest(?::VARCHAR[]))',
             [article_ids],
         )
         self._insert(name, rows)
@@ -627,43 +561,3 @@ def _row_hashes(frame: pl.DataFrame) -> list[int]:
     if frame.is_empty():
         return []
     return frame.hash_rows(seed=0, seed_1=1, seed_2=2, seed_3=3).to_list()
-
-
-#: Every table of the warehouse; names interpolated into SQL must be one of them.
-TABLES = frozenset(
-    {
-        "articles",
-        "rejected",
-        "boilerplate",
-        "ingest_runs",
-        "ingest_state",
-        "nlp_docs",
-        "stage_state",
-        "quarantine",
-        "stage_runs",
-        "contract_passes",
-        "claims",
-        "source_mentions",
-        "sources",
-        "figures",
-        "locations",
-        "stories",
-        "claim_groups",
-        "figure_conflicts",
-        "build_seal",
-    }
-)
-
-
-def _checked(name: str) -> str:
-    """Table names are interpolated into SQL, so only known names pass."""
-    if name not in TABLES:
-        raise ValueError(f"unknown warehouse table: {name!r}")
-    return name
-
-
-def _quoted_column(name: str) -> str:
-    """Column names are interpolated into SQL, so only plain identifiers pass (quoted)."""
-    if not (name.isascii() and name.replace("_", "").isalnum()):
-        raise ValueError(f"not a plain column name: {name!r}")
-    return f'"{name}"'

@@ -1,8 +1,13 @@
 """The warehouse's tables as DuckDB DDL, and the migrations that bring an older file up to it.
 
 Kept apart from :mod:`pipeline.warehouse` (the SQL that reads and writes the tables): a new
-column touches this module, the DDL and one migration line, and nothing else here.
+column touches this module, the DDL and one migration line, and nothing else here. The names
+of the tables live here too: SQL interpolates only names that pass :func:`checked_table`.
 """
+
+from __future__ import annotations
+
+import duckdb
 
 #: Bumped when the DDL changes in a way that needs a rebuild.
 SCHEMA_VERSION = 1
@@ -242,3 +247,50 @@ MIGRATIONS = (
     # re-extracts every article, so no row keeps the null.
     "ALTER TABLE locations ADD COLUMN IF NOT EXISTS mention VARCHAR",
 )
+
+
+def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create missing tables and apply the migrations (idempotent)."""
+    con.execute(DDL)
+    for statement in MIGRATIONS:
+        con.execute(statement)
+
+
+#: Every table of the warehouse; names interpolated into SQL must be one of them.
+TABLES = frozenset(
+    {
+        "articles",
+        "rejected",
+        "boilerplate",
+        "ingest_runs",
+        "ingest_state",
+        "nlp_docs",
+        "stage_state",
+        "quarantine",
+        "stage_runs",
+        "contract_passes",
+        "claims",
+        "source_mentions",
+        "sources",
+        "figures",
+        "locations",
+        "stories",
+        "claim_groups",
+        "figure_conflicts",
+        "build_seal",
+    }
+)
+
+
+def checked_table(name: str) -> str:
+    """Table names are interpolated into SQL, so only known names pass."""
+    if name not in TABLES:
+        raise ValueError(f"unknown warehouse table: {name!r}")
+    return name
+
+
+def quoted_column(name: str) -> str:
+    """Column names are interpolated into SQL, so only plain identifiers pass (quoted)."""
+    if not (name.isascii() and name.replace("_", "").isalnum()):
+        raise ValueError(f"not a plain column name: {name!r}")
+    return f'"{name}"'
