@@ -187,12 +187,23 @@ def _is_forecast(anchor: Token, noun: Token | None, event: Token | None) -> bool
             if child.dep_ == "aux" and child.lemma_.lower() in sets["forecast_cues"]:
                 return True
         climbs = ("xcomp", "advcl", "ccomp", "conj", "acl", "pcomp", "pobj", "prep")
+        if token.dep_ in ("advcl", "conj") and _has_subject(token):
+            break  # a clause with its own subject has its own modality ("..., it may not")
         if token.dep_ in climbs and token.head.i != token.i:  # "the goal of signing up 3.3m"
             token = token.head
             steps += 1
             continue
         break
     return False
+
+
+def _has_subject(token: Token) -> bool:
+    """The clause names its own subject: it does not share the modality of the one above.
+
+    "..., leaving behind about 4,000 troops" is the expected withdrawal's; "Obama continues
+    to argue ..., it may not matter" keeps "may" to "matter".
+    """
+    return any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in token.children)
 
 
 def _is_revision(
