@@ -84,7 +84,7 @@ def figure_role(
         vague = not any(ch.isdigit() for ch in span.text) and anchor.lower_ in sets["vague_counts"]
         if whole and anchor.lower_ not in sets["unit_nouns"] and not vague:
             return "part"
-    if _ends_with(before, lex["part_before"]):
+    if _ends_with(before, lex["part_before"]) and not _counts_its_own_kind(doc, span, noun):
         return "part"
     if noun is not None and besides_named(noun):
         return "besides"  # "the ambassador and three other Americans": four in all
@@ -122,6 +122,24 @@ def figure_role(
     if event is not None and event.split()[0] in sets["change_events"]:
         return "change"
     return "total"
+
+
+def _counts_its_own_kind(doc: Doc, span: Span, noun: Token | None) -> bool:
+    """A figure after "including" with a kind of its own: the total of that kind.
+
+    "Several people, including 16 police officers" counts all the officers: a noun of its
+    own, other than the noun of the phrase it is included in, as another outlet's "16 officers
+    were injured" does; "including 20 people" or "including 20" is a part of the whole.
+    """
+    if noun is None or span.start == 0:
+        return False
+    cue = doc[span.start - 1]
+    if cue.lower_ != "including":
+        return False
+    whole = cue.head
+    while whole.dep_ in ("conj", "appos") and whole.head.i != whole.i:
+        whole = whole.head
+    return whole.pos_ in _NOUNS and whole.lemma_.lower() != noun.lemma_.lower()
 
 
 def besides_named(noun: Token) -> bool:

@@ -61,6 +61,9 @@ def test_holder_is_the_subject_of_the_event(nlp):
         ("The Pentagon will send 3,000 more troops to the region.", "3,000", "forecast"),
         ("Employers added 5,000 more jobs than expected.", "5,000", "change"),
         ("Six people were shot on Monday.", "Six", "total"),
+        ("Several people, including 16 police officers, were injured.", "16", "total"),
+        ("Nine people were killed, including 20 people from the town.", "20", "part"),
+        ("Many were hurt, including 16.", "16", "part"),
     ],
 )
 def test_roles(nlp, sentence, figure, role):
