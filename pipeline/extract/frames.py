@@ -210,14 +210,18 @@ def _resulting_state(event: Token | None, argument: Token) -> Token | None:
     """The state an event left the counted in: "left three people dead" is about deaths.
 
     "leave" with a complement of a known event ("dead", "wounded", "homeless") takes it as
-    the event; "left 4,000 troops behind" has a particle, not a complement, and stays.
+    the event; "left 4,000 troops behind" has a particle, not a complement, and stays. Any
+    other verb does too when the complement is an adjective of a known state: "found eight
+    people shot dead" counts the dead, not everyone shot.
     """
-    if event is None or event.lemma_.lower() != "leave":
+    if event is None:
         return event
+    leave = event.lemma_.lower() == "leave"
     complements = ("oprd", "ccomp", "xcomp", "acomp", "advcl")
     for child in event.children:
         known = child.lemma_.lower() in _classed_events() or child.lower_ in _classed_events()
-        if child.dep_ in complements and child.i > argument.i and known:
+        stated = leave or (child.pos_ == "ADJ" and child.dep_ in ("oprd", "acomp", "advcl"))
+        if child.dep_ in complements and child.i > argument.i and known and stated:
             return child
     return event
 

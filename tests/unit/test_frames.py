@@ -285,6 +285,13 @@ def test_what_an_event_left_the_counted_in_is_the_event_and_its_cause_the_holder
     assert behind.event == "leave behind"
 
 
+def test_a_state_an_event_left_the_counted_in_is_the_event(nlp):
+    found = "Police arrived Wednesday night and found eight people shot dead inside the church."
+    assert frame_of(nlp, found, "eight").event == "dead"  # the dead, not everyone shot
+    assert frame_of(nlp, "The gunman shot 12 people dead.", "12").event == "dead"
+    assert frame_of(nlp, "The gunman shot 12 people.", "12").event == "shoot"
+
+
 def test_a_possessive_date_is_when_not_whose_nor_what(nlp):
     contests = frame_of(nlp, "He won three of Saturday's four contests.", "three")
     assert (contests.counted, contests.time) == ("contest", "Saturday")
