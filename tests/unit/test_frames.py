@@ -308,3 +308,11 @@ def test_a_dateline_is_not_the_holder(nlp):
         kind="currency",
     )
     assert frame.holder == "Jane Smith"
+
+
+def test_an_age_is_not_the_figures_time(nlp):
+    sentence = "A 28-year-old man went on a rampage, killing 35 people."
+    assert frame_of(nlp, sentence, "35").time is None
+    assert frame_of(nlp, "On Monday, a gunman aged 24 years old killed 12 people.", "12").time == (
+        "Monday"
+    )
