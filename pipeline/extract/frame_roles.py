@@ -78,8 +78,10 @@ def figure_role(
         return "limit"
     of_object_prep = next((c for c in anchor.rights if c.dep_ == "prep" and c.lower_ == "of"), None)
     if of_object_prep is not None and noun is not None:
-        determiners = {c.lower_ for c in noun.lefts}
-        whole = determiners & sets["part_after_of"] or any(c.like_num for c in noun.lefts)
+        # the whole's own number, not the figure's: "an average of 122 Dreamers" is no part
+        outside = [c for c in noun.lefts if not span.start <= c.i < span.end]
+        determiners = {c.lower_ for c in outside}
+        whole = determiners & sets["part_after_of"] or any(c.like_num for c in outside)
         # "hundreds of the victims" is a vague count of them, not a part as "three of the four"
         vague = not any(ch.isdigit() for ch in span.text) and anchor.lower_ in sets["vague_counts"]
         if whole and anchor.lower_ not in sets["unit_nouns"] and not vague:

@@ -64,6 +64,7 @@ def test_holder_is_the_subject_of_the_event(nlp):
         ("Several people, including 16 police officers, were injured.", "16", "total"),
         ("Nine people were killed, including 20 people from the town.", "20", "part"),
         ("Many were hurt, including 16.", "16", "part"),
+        ("An average of 122 Dreamers a day are losing protections.", "An average of 122", "rate"),
     ],
 )
 def test_roles(nlp, sentence, figure, role):
