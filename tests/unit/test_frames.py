@@ -64,6 +64,9 @@ def test_holder_is_the_subject_of_the_event(nlp):
         ("Several people, including 16 police officers, were injured.", "16", "total"),
         ("Nine people were killed, including 20 people from the town.", "20", "part"),
         ("Many were hurt, including 16.", "16", "part"),
+        ("More than 34,000 new infections were reported Wednesday.", "More than 34,000", "total"),
+        ("Texas reported 5,551 new cases on Tuesday.", "5,551", "total"),
+        ("Employers added 200,000 new jobs.", "200,000", "change"),
         ("An average of 122 Dreamers a day are losing protections.", "An average of 122", "rate"),
     ],
 )
