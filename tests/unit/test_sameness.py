@@ -259,3 +259,16 @@ def test_different_modifiers_on_both_sides_are_different_populations():
     other = _view("690,000", 690000.0, "Fox", counted="undocumented immigrants", event="protect")
     compared = compare(young, other)
     assert isinstance(compared, Mismatch) and compared.check == "modifiers"
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [("gun down", "kill"), ("swap", "free"), ("give", "grant"), ("separate", "take away")],
+)
+def test_predicates_of_one_class_are_one_event(a, b):
+    assert event_match(a, b) == (True, False)
+
+
+def test_predicates_of_other_classes_stay_apart():
+    assert event_match("free", "kill") is None
+    assert event_match("leave behind", "deploy") is None  # the seeds' troops
