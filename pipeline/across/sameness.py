@@ -7,9 +7,12 @@ two frames are one quantity:
 * **role**: equal, and a total, change, rate, limit or forecast: a part ("three of the four
   states"), a margin of error or a lead in points is never set against anything; durations
   are not compared;
-* **counted**: the same head lemma (a tiny synonym table: "forces" count troops) and the same
-  modifiers, except that a nationality may be named on one side only ("U.S. troops" =
-  "troops"; "Iraqi troops" is not "U.S. troops", "construction jobs" is not "jobs");
+* **counted**: the same head lemma (a tiny synonym table: "forces" count troops) and
+  modifiers that do not contradict: a nationality may be named on one side only ("U.S.
+  troops" = "troops"; "Iraqi troops" is not "U.S. troops"); other modifiers named on one side
+  only ("police officers" and "officers") are an uncertain field, unless they name a kind
+  ("construction jobs" is not "jobs"); different modifiers on both sides ("undocumented" and
+  "young") are different populations;
 * **event**: the same predicate lemma, or two of one class of the lexicon ("killed" and
   "died"), or one side neutral ("be", "have", none); predicates of different classes ("left
   behind" and "deployed") are different quantities;
@@ -21,8 +24,8 @@ two frames are one quantity:
   other side's article date; a missing one means the article's date, which is the story's;
 * **tie**: something besides the counted noun: two non-neutral predicates, or an agreeing
   holder, place or time;
-* **uncertainty**: at most ``max_uncertain`` fields named on one side only or predicates of
-  one class only.
+* **uncertainty**: at most ``max_uncertain`` fields (modifiers, holder, place, time) named on
+  one side only or predicates of one class only.
 
 The match is *exact* when every field present on one side is present and equal on the other,
 *fuzzy* otherwise.
@@ -137,6 +140,18 @@ class Counted:
         differ = (self.modifiers ^ other.modifiers) - loose  # "top aide" = "close aide"
         return differ <= generic and len((self.modifiers | other.modifiers) & generic) <= 1
 
+    def narrows(self, other: Counted) -> bool:
+        """Same head, and one side names modifiers the other does not, none of them a kind.
+
+        "police officers" and "officers", "short-range ballistic missiles" and "ballistic
+        missiles": the other side does not say which, so it is not a contradiction, only an
+        uncertain field. A modifier that sorts the population into kinds ("construction
+        jobs", "manufacturing jobs") names a part, never the whole (``kind_modifiers``).
+        """
+        if self.head != other.head or not self.matches(other):
+            return False
+        return not (self.modifiers ^ other.modifiers) & _sets()["kind_modifiers"]
+
     def label(self) -> str:
         """Readable key, e.g. ``us troop``."""
         return " ".join([*sorted(self.modifiers), self.head])
@@ -164,6 +179,9 @@ def _sets() -> dict[str, frozenset[str]]:
     lex = comparison_lexicon()
     return {
         "loose_modifiers": frozenset(lex["loose_modifiers"]),
+        "kind_modifiers": frozenset(
+            lex["kind_modifiers"] + lex["party_modifiers"] + lex["nationality_modifiers"]
+        ),
         "weekdays": frozenset(lex["weekdays"]),
         "months": frozenset(lex["months"]),
         "cause_nouns": frozenset(singular(w) for w in lex["cause_nouns"]),
@@ -542,12 +560,15 @@ def compare(a: FigureView, b: FigureView, *, max_uncertain: int = 2) -> Match | 
         return Mismatch("counted", "nothing counted on one side")
     if key_a.head != key_b.head:
         return Mismatch("counted", f"heads {key_a.head} / {key_b.head}")
-    if not key_a.same_population(key_b):
+    one_sided_modifiers = not key_a.same_population(key_b)
+    if one_sided_modifiers and not key_a.narrows(key_b):
         return Mismatch("modifiers", f"{_listed(key_a.modifiers)} / {_listed(key_b.modifiers)}")
     if key_a.head in _sets()["generic_heads"]:
         return Mismatch("counted", f"generic head {key_a.head}")  # "Five things to watch"
     exact = key_a.modifiers == key_b.modifiers
     notes: list[str] = []
+    if one_sided_modifiers:
+        notes.append("modifiers named on one side only")
     event = event_match(a.event, b.event)
     if event is None:
         return Mismatch("event", f"{a.event} / {b.event}")

@@ -78,13 +78,15 @@ def figure_role(
         return "limit"
     of_object_prep = next((c for c in anchor.rights if c.dep_ == "prep" and c.lower_ == "of"), None)
     if of_object_prep is not None and noun is not None:
-        determiners = {c.lower_ for c in noun.lefts}
-        whole = determiners & sets["part_after_of"] or any(c.like_num for c in noun.lefts)
+        # the whole's own number, not the figure's: "an average of 122 Dreamers" is no part
+        outside = [c for c in noun.lefts if not span.start <= c.i < span.end]
+        determiners = {c.lower_ for c in outside}
+        whole = determiners & sets["part_after_of"] or any(c.like_num for c in outside)
         # "hundreds of the victims" is a vague count of them, not a part as "three of the four"
         vague = not any(ch.isdigit() for ch in span.text) and anchor.lower_ in sets["vague_counts"]
         if whole and anchor.lower_ not in sets["unit_nouns"] and not vague:
             return "part"
-    if _ends_with(before, lex["part_before"]):
+    if _ends_with(before, lex["part_before"]) and not _counts_its_own_kind(doc, span, noun):
         return "part"
     if noun is not None and besides_named(noun):
         return "besides"  # "the ambassador and three other Americans": four in all
@@ -122,6 +124,24 @@ def figure_role(
     if event is not None and event.split()[0] in sets["change_events"]:
         return "change"
     return "total"
+
+
+def _counts_its_own_kind(doc: Doc, span: Span, noun: Token | None) -> bool:
+    """A figure after "including" with a kind of its own: the total of that kind.
+
+    "Several people, including 16 police officers" counts all the officers: a noun of its
+    own, other than the noun of the phrase it is included in, as another outlet's "16 officers
+    were injured" does; "including 20 people" or "including 20" is a part of the whole.
+    """
+    if noun is None or span.start == 0:
+        return False
+    cue = doc[span.start - 1]
+    if cue.lower_ != "including":
+        return False
+    whole = cue.head
+    while whole.dep_ in ("conj", "appos") and whole.head.i != whole.i:
+        whole = whole.head
+    return whole.pos_ in _NOUNS and whole.lemma_.lower() != noun.lemma_.lower()
 
 
 def besides_named(noun: Token) -> bool:
@@ -187,12 +207,23 @@ def _is_forecast(anchor: Token, noun: Token | None, event: Token | None) -> bool
             if child.dep_ == "aux" and child.lemma_.lower() in sets["forecast_cues"]:
                 return True
         climbs = ("xcomp", "advcl", "ccomp", "conj", "acl", "pcomp", "pobj", "prep")
+        if token.dep_ in ("advcl", "conj") and _has_subject(token):
+            break  # a clause with its own subject has its own modality ("..., it may not")
         if token.dep_ in climbs and token.head.i != token.i:  # "the goal of signing up 3.3m"
             token = token.head
             steps += 1
             continue
         break
     return False
+
+
+def _has_subject(token: Token) -> bool:
+    """The clause names its own subject: it does not share the modality of the one above.
+
+    "..., leaving behind about 4,000 troops" is the expected withdrawal's; "Obama continues
+    to argue ..., it may not matter" keeps "may" to "matter".
+    """
+    return any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in token.children)
 
 
 def _is_revision(

@@ -34,6 +34,7 @@ The lexicons (particles, cue words, event classes) are data: ``data/frames.json`
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
@@ -81,6 +82,7 @@ _NOUNS = frozenset({"NOUN", "PROPN"})
 _VERBS = frozenset({"VERB", "AUX"})
 _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 _TIME_LABELS = frozenset({"DATE", "TIME"})
+_AGE = re.compile(r"\b(?:years?|months?|weeks?|days?)[- ]old\b", re.IGNORECASE)
 #: Proper nouns that are not where something is ("from Mrs. Clinton's server", "on Monday").
 _NOT_PLACE_LABELS = frozenset({"PERSON", "NORP", "DATE", "TIME", "CARDINAL", "ORDINAL"})
 _SUBJECT_DEPS = frozenset({"nsubj", "csubj", "expl"})
@@ -210,14 +212,18 @@ def _resulting_state(event: Token | None, argument: Token) -> Token | None:
     """The state an event left the counted in: "left three people dead" is about deaths.
 
     "leave" with a complement of a known event ("dead", "wounded", "homeless") takes it as
-    the event; "left 4,000 troops behind" has a particle, not a complement, and stays.
+    the event; "left 4,000 troops behind" has a particle, not a complement, and stays. Any
+    other verb does too when the complement is an adjective of a known state: "found eight
+    people shot dead" counts the dead, not everyone shot.
     """
-    if event is None or event.lemma_.lower() != "leave":
+    if event is None:
         return event
+    leave = event.lemma_.lower() == "leave"
     complements = ("oprd", "ccomp", "xcomp", "acomp", "advcl")
     for child in event.children:
         known = child.lemma_.lower() in _classed_events() or child.lower_ in _classed_events()
-        if child.dep_ in complements and child.i > argument.i and known:
+        stated = leave or (child.pos_ == "ADJ" and child.dep_ in ("oprd", "acomp", "advcl"))
+        if child.dep_ in complements and child.i > argument.i and known and stated:
             return child
     return event
 
@@ -466,8 +472,8 @@ def _time(argument: Token, event: Token | None, inside: set[int]) -> str | None:
     """A DATE or TIME entity attached to the counted noun or the event (not the figure)."""
     owners = _owners(argument, event)
     doc = argument.doc
-    for ent in doc.ents:
-        if ent.label_ not in _TIME_LABELS or any(t.i in inside for t in ent):
+    for ent in _times(doc):
+        if any(t.i in inside for t in ent):
             continue
         root = ent.root
         through_prep = root.head.dep_ == "prep"
@@ -498,12 +504,21 @@ def _time(argument: Token, event: Token | None, inside: set[int]) -> str | None:
             if child.dep_ not in ("prep", "advmod"):  # "ahead of" is tagged an adverb
                 continue
             inner = {t.i for t in child.subtree}
-            for ent in doc.ents:
+            for ent in _times(doc):
                 if ent.label_ == "DATE" and ent.root.i in inner and ent.root.i not in inside:
                     if child.lower_ in _sets()["time_relations"] and child.i < ent.start:
                         return doc[child.i : ent.end].text
                     return ent.text
     return _subject_date(argument, inside) or _lead_clause_date(event, inside) or adverb
+
+
+def _times(doc: Doc) -> list[Span]:
+    """The DATE and TIME entities that say when, not ages ("a 28-year-old man", "24 years old").
+
+    An age is a DATE to the tagger, but it is nobody's time: "a 28-year-old man went on a
+    rampage in 1996" happened in 1996.
+    """
+    return [ent for ent in doc.ents if ent.label_ in _TIME_LABELS and not _AGE.search(ent.text)]
 
 
 def _possessive_date(noun: Token | None, inside: set[int]) -> str | None:
@@ -542,7 +557,7 @@ def _lead_clause_date(event: Token | None, inside: set[int]) -> str | None:
 
 def _date_within(doc: Doc, phrase: set[int], inside: set[int]) -> str | None:
     """A DATE entity wholly inside ``phrase`` and not in the figure."""
-    for ent in doc.ents:
+    for ent in _times(doc):
         tokens = {t.i for t in ent}
         if ent.label_ == "DATE" and tokens <= phrase and not tokens & inside:
             return ent.text

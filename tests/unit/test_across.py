@@ -207,6 +207,8 @@ def test_claim_similarity_with_cutoffs_equals_full_scores():
         ("American forces", "U.S. troops", True),
         ("Iraqi troops", "U.S. troops", False),
         ("U.S. soldiers", "troops", False),
+        ("others", "people", True),  # "killing 12 people and wounding 58 others"
+        ("other states", "states", True),  # another head: "other" is then a modifier
     ],
 )
 def test_counted_things_match_conservatively(a, b, same):

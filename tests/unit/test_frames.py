@@ -61,6 +61,13 @@ def test_holder_is_the_subject_of_the_event(nlp):
         ("The Pentagon will send 3,000 more troops to the region.", "3,000", "forecast"),
         ("Employers added 5,000 more jobs than expected.", "5,000", "change"),
         ("Six people were shot on Monday.", "Six", "total"),
+        ("Several people, including 16 police officers, were injured.", "16", "total"),
+        ("Nine people were killed, including 20 people from the town.", "20", "part"),
+        ("Many were hurt, including 16.", "16", "part"),
+        ("More than 34,000 new infections were reported Wednesday.", "More than 34,000", "total"),
+        ("Texas reported 5,551 new cases on Tuesday.", "5,551", "total"),
+        ("Employers added 200,000 new jobs.", "200,000", "change"),
+        ("An average of 122 Dreamers a day are losing protections.", "An average of 122", "rate"),
     ],
 )
 def test_roles(nlp, sentence, figure, role):
@@ -282,6 +289,13 @@ def test_what_an_event_left_the_counted_in_is_the_event_and_its_cause_the_holder
     assert behind.event == "leave behind"
 
 
+def test_a_state_an_event_left_the_counted_in_is_the_event(nlp):
+    found = "Police arrived Wednesday night and found eight people shot dead inside the church."
+    assert frame_of(nlp, found, "eight").event == "dead"  # the dead, not everyone shot
+    assert frame_of(nlp, "The gunman shot 12 people dead.", "12").event == "dead"
+    assert frame_of(nlp, "The gunman shot 12 people.", "12").event == "shoot"
+
+
 def test_a_possessive_date_is_when_not_whose_nor_what(nlp):
     contests = frame_of(nlp, "He won three of Saturday's four contests.", "three")
     assert (contests.counted, contests.time) == ("contest", "Saturday")
@@ -298,3 +312,11 @@ def test_a_dateline_is_not_the_holder(nlp):
         kind="currency",
     )
     assert frame.holder == "Jane Smith"
+
+
+def test_an_age_is_not_the_figures_time(nlp):
+    sentence = "A 28-year-old man went on a rampage, killing 35 people."
+    assert frame_of(nlp, sentence, "35").time is None
+    assert frame_of(nlp, "On Monday, a gunman aged 24 years old killed 12 people.", "12").time == (
+        "Monday"
+    )

@@ -232,3 +232,43 @@ def test_compare_returns_the_match_same_quantity_returns():
     view_b = _view("9,000", 9000.0, "Reuters", event="hire", place="Ohio")
     compared = compare(view_a, view_b)
     assert isinstance(compared, Match) and compared == same_quantity(view_a, view_b)
+
+
+def test_a_modifier_named_on_one_side_only_is_an_uncertain_field():
+    police = _view("Sixteen", 16.0, "WSOC", counted="police officers", event="injure")
+    officers = _view("at least 12", 12.0, "AP", counted="officers", event="injure")
+    match = same_quantity(police, officers)
+    assert match is not None and not match.exact
+    assert "modifiers named on one side only" in match.notes
+    assert match.counted.label() == "police officer"
+
+
+@pytest.mark.parametrize(
+    "narrower",
+    ["construction jobs", "Iraqi troops", "Republican senators", "private-sector jobs"],
+)
+def test_a_modifier_that_names_a_part_is_another_population(narrower):
+    part = _view("5,000", 5000.0, "AP", counted=narrower, event="hire")
+    whole = _view("9,000", 9000.0, "Reuters", counted=narrower.split()[-1], event="hire")
+    compared = compare(part, whole)
+    assert isinstance(compared, Mismatch) and compared.check == "modifiers"
+
+
+def test_different_modifiers_on_both_sides_are_different_populations():
+    young = _view("800,000", 800000.0, "AP", counted="young immigrants", event="protect")
+    other = _view("690,000", 690000.0, "Fox", counted="undocumented immigrants", event="protect")
+    compared = compare(young, other)
+    assert isinstance(compared, Mismatch) and compared.check == "modifiers"
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [("gun down", "kill"), ("swap", "free"), ("give", "grant"), ("separate", "take away")],
+)
+def test_predicates_of_one_class_are_one_event(a, b):
+    assert event_match(a, b) == (True, False)
+
+
+def test_predicates_of_other_classes_stay_apart():
+    assert event_match("free", "kill") is None
+    assert event_match("leave behind", "deploy") is None  # the seeds' troops
