@@ -59,8 +59,8 @@ class PassStage:
 
     spec: StageSpec
     version: str
-    #: Loads, in this process, what its workers use (the figures' tables, the gazetteer):
-    #: called before a forked engine forks, so the workers share it.
+    #: Loads what its batches use (the figures' tables, the gazetteer) where they run, before
+    #: the first (see :meth:`pipeline.engine.Engine.prepare`).
     prepare: Callable[[], None] | None = None
 
     @property
@@ -151,11 +151,8 @@ def run_pass(
         if engine_factory is not None:
             engine_cm = engine_factory()
             engine = engine_cm.__enter__()  # type: ignore[attr-defined]
-            if getattr(engine, "shares_parent_memory", False):
-                nlp.load_nlp()  # before the fork: workers share the model and what stages load
-                for stage in stages:
-                    if stage.prepare is not None:
-                        stage.prepare()
+            # Where the batches run, before the first: the model and what the stages load.
+            engine.prepare([nlp.load_nlp, *(s.prepare for s in stages if s.prepare is not None)])
             report.workers = engine.workers
         else:
             engine = None

@@ -1,12 +1,13 @@
 """The per-article stages (parsing, claims, figures, locations) as functions over a warehouse.
 
-Each builds the stages' code versions and what this process must load before a forked engine
-forks, and runs one pass of :mod:`pipeline.articles` on an engine (:mod:`pipeline.engine`):
-the forked pool by default, a Dask cluster with ``cluster``.
+Each builds the stages' code versions and what the engine's workers load before their first
+batch, and runs one pass of :mod:`pipeline.articles` on an engine (:mod:`pipeline.engine`):
+the local pool by default, a Dask cluster with ``cluster``.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -43,9 +44,10 @@ class ExtractionStage:
         version: Fingerprint of the stage's code (the model's name is added to it).
         tables: The tables it writes (no two stages of a pass write the same table).
         extract: Rows per table of one article (see :data:`Extractor`).
-        prepare: Loads, in this process, what ``extract`` needs (the figures' tables, the
-            gazetteer); called only when the stage has something pending, and before a forked
-            engine forks, so its workers share it.
+        prepare: Loads what ``extract`` needs (the figures' tables, the gazetteer) where the
+            batches run, before the first (see :meth:`pipeline.engine.Engine.prepare`); called
+            only when the stage has something pending. A module-level function (or a partial
+            of one), so that workers started afresh receive it by name.
     """
 
     name: str
@@ -223,10 +225,6 @@ def figures_stage() -> ExtractionStage:
     from pipeline.extract import frames as frames_module
     from pipeline.extract import numbers as numbers_module
 
-    def prepare() -> None:  # before a fork: the figures tables and the unit model, shared
-        lexicon.lexicon()
-        unitsense.load()
-
     # Figures depend on the claims they fall in: new claims code means new claim ids.
     code = modules_version(
         figures_module,
@@ -250,7 +248,15 @@ def figures_stage() -> ExtractionStage:
     code += lexicon.data_version() + unitsense.model_version() + frames_module.data_digest()
     version = hashlib.sha256((code + _claims_version()).encode()).hexdigest()[:16]
     spec = STAGES["figures"]
-    return ExtractionStage(spec.name, version, spec.tables, spec.extract, prepare)
+    return ExtractionStage(spec.name, version, spec.tables, spec.extract, _load_figure_tables)
+
+
+def _load_figure_tables() -> None:
+    """The figures' tables and the unit model (a module function: workers get it by name)."""
+    from pipeline.extract import lexicon, unitsense
+
+    lexicon.lexicon()
+    unitsense.load()
 
 
 def locations_stage(gazetteer_path: Path) -> ExtractionStage:
@@ -265,7 +271,6 @@ def locations_stage(gazetteer_path: Path) -> ExtractionStage:
     from pipeline.link import points as points_module
     from pipeline.link import ranker as ranker_module
     from pipeline.stages import gazetteer_version
-    from pipeline.work import WorkerContext
 
     version = modules_version(
         locations_module,
@@ -284,11 +289,14 @@ def locations_stage(gazetteer_path: Path) -> ExtractionStage:
     version += "-" + ids.file_sha256(place_spans_module.WORDS_PATH)[:12]
     version += "-" + gazetteer_version(gazetteer_path)
 
-    def prepare() -> None:  # before a fork: workers share the mapped gazetteer
-        _ = WorkerContext(str(gazetteer_path)).gazetteer
-
     spec = STAGES["locations"]
+    prepare = functools.partial(_load_gazetteer, str(gazetteer_path))
     return ExtractionStage(spec.name, version, spec.tables, spec.extract, prepare)
+
+
+def _load_gazetteer(path: str) -> None:
+    """Map the gazetteer file (a module function: workers get it by name, with the path)."""
+    _ = WorkerContext(path).gazetteer
 
 
 def extraction_stages(

@@ -153,7 +153,23 @@ class NotParsedError(RuntimeError):
 
 
 def run_batch(batch: Batch) -> BatchResult:
-    """Parse what has no cached doc, extract every pending stage, return plain data."""
+    """Parse what has no cached doc, extract every pending stage, return plain data.
+
+    Then hand back what the batch left behind (:mod:`pipeline.memory`): the gazetteer pages its
+    lookups mapped in and the free pages of the heap. Without that a worker's RSS grew all run:
+    by the end of 1,000 articles each had mapped 120 MiB of the gazetteer file and held ~100 MiB
+    more heap than between batches. A lookup maps its pages again from the page cache (no I/O).
+    """
+    from pipeline import memory
+
+    result = _run_batch(batch)
+    if batch.gazetteer is not None:
+        memory.unmap_file_pages(batch.gazetteer)
+    memory.trim_heap()
+    return result
+
+
+def _run_batch(batch: Batch) -> BatchResult:
     from pipeline import nlp
 
     _one_blas_thread()

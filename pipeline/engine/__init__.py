@@ -6,9 +6,10 @@ the results come back to the process that owns it, which commits them in bulk. A
 :class:`Engine` is the small interface between the two: submit batches of work, get their
 results back in order.
 
-- :class:`~pipeline.engine.forked.ForkedEngine` (the default on one machine): workers forked
-  from the pipeline's process after it loaded the spaCy model and the gazetteer, which they
-  share copy-on-write; the fastest start and the least memory.
+- :class:`~pipeline.engine.forked.ForkedEngine` (the default on one machine): a pool of local
+  worker processes started fresh, each loading the spaCy model, the extractors' tables and the
+  gazetteer once as it starts (see :func:`pipeline.workers.worker_pool` for why they are not
+  forked from the pipeline's process); batches and results cross a pipe.
 - :class:`~pipeline.engine.dask.DaskEngine` (``--cluster local:N`` or ``--cluster
   tcp://host:8786``): Dask distributed, a real cluster of worker processes, local or on many
   machines. Each worker loads the model once, itself (never shipped as an object); a worker
@@ -38,8 +39,14 @@ class Engine(Protocol):
     #: Worker processes the engine runs on (for reports).
     workers: int
 
-    #: Whether workers are forked from this process (and so share what it loaded first).
-    shares_parent_memory: bool
+    def prepare(self, loaders: Sequence[Callable[[], object]]) -> None:
+        """Run ``loaders`` (what the batches use: the model, tables) where batches will run.
+
+        Before the first batch where the engine can (a local pool's workers as they start, or
+        this process for a job it runs itself); an engine may also leave them to the first
+        batch, which loads lazily.
+        """
+        ...
 
     def map(self, fn: Callable[[T], R], batches: Sequence[T]) -> list[Callable[[], R]]:
         """Queue ``fn`` over ``batches`` now; one getter per batch, in order, for its result.

@@ -64,7 +64,9 @@ class DaskEngine:
             self._local.close()
         self._client = self._local = None
 
-    shares_parent_memory = False
+    def prepare(self, loaders: Sequence[Callable[[], object]]) -> None:
+        """Nothing: each worker loads what it needs on its first batch (and keeps it)."""
+        del loaders
 
     def map(self, fn: Callable[[T], R], batches: Sequence[T]) -> list[Callable[[], R]]:
         """Submit ``fn`` over ``batches`` now; a getter per batch for its result."""

@@ -1,54 +1,80 @@
-"""The default engine on one machine: worker processes forked from the pipeline's process."""
+"""The default engine on one machine: a pool of local worker processes (started fresh).
+
+The module keeps its historical name: its workers were forked from the pipeline's process until
+the memory measurements in :func:`pipeline.workers.worker_pool` made them fresh interpreters.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import multiprocessing.pool
+import pickle
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-from pipeline.workers import forked_pool
+from pipeline.workers import worker_pool
 
 T = TypeVar("T")
 R = TypeVar("R")
 
-#: Below this many batches a second process costs more (fork, transfer) than it saves.
+#: Below this many batches a second process costs more (start, transfer) than it saves.
 MIN_PARALLEL_BATCHES = 2
 
-#: The function a forked worker runs (set by the pool's initializer: see :class:`ForkedEngine`).
+#: The function a worker runs (set by the pool's initializer: see :class:`ForkedEngine`).
 _worker_fn: Callable[[Any], Any] | None = None
 
 
-def _start(fn: Callable[[Any], Any]) -> None:
-    """Pool initializer: one BLAS thread (the workers fill the cores) and the pass's function."""
+def _start(fn: Callable[[Any], Any], loaders: Sequence[Callable[[], object]] = ()) -> None:
+    """Pool initializer: one BLAS thread (the workers fill the cores), the loaders, the function.
+
+    A loader that fails is left to the first batch, which loads lazily and records the error
+    against its articles: an initializer that raised would kill the worker, and the pool would
+    start another, forever.
+    """
     from threadpoolctl import threadpool_limits
 
     global _worker_fn
     threadpool_limits(1, user_api="blas")
+    for load in loaders:
+        with contextlib.suppress(Exception):  # the first batch reports it (see above)
+            load()
     _worker_fn = fn
 
 
 def _call(batch: Any) -> Any:
     if _worker_fn is None:  # only a pool made by ForkedEngine sets it
-        raise RuntimeError("forked worker started without its function")
+        raise RuntimeError("worker started without its function")
     return _worker_fn(batch)
 
 
-class ForkedEngine:
-    """A pool of workers forked once the caller has loaded what they need (model, gazetteer).
+def _picklable(loader: Callable[[], object]) -> bool:
+    try:
+        pickle.dumps(loader)
+    except Exception:
+        return False
+    return True
 
-    Forked workers share the parent's memory copy-on-write and start at once. The function they
-    run is handed over at the fork (the pool's initializer), never pickled, so it may be a
-    closure; batches and results are plain data. Small jobs (one batch) run in-process. Use as
-    a context manager: the pool lives as long as the pass; a failed pass terminates it.
+
+class ForkedEngine:
+    """A pool of local worker processes, each loading what it needs once, when it starts.
+
+    Workers are fresh interpreters (:func:`pipeline.workers.worker_pool`): they hold the model
+    and the extractors' tables, not a copy of the pipeline's process. The function they run
+    and the loaders of :meth:`prepare` go to them by reference (module-level functions); batches
+    and results are plain data. Small jobs (one batch) run in-process, after the loaders. Use
+    as a context manager: the pool lives as long as the pass; a failed pass terminates it.
     """
 
-    shares_parent_memory = True
+    #: Workers do not share this process's memory: loaders run in them (see :meth:`prepare`).
+    shares_parent_memory = False
 
     def __init__(self, n_process: int = 2) -> None:
         self.workers = max(1, n_process)
         self._pool: multiprocessing.pool.Pool | None = None
         self._fn: Callable[[Any], Any] | None = None
+        self._loaders: tuple[Callable[[], object], ...] = ()
+        self._loaded_here = False
 
     def __enter__(self) -> ForkedEngine:
         return self
@@ -65,16 +91,29 @@ class ForkedEngine:
             self._pool.join()
             self._pool = None
 
+    def prepare(self, loaders: Sequence[Callable[[], object]]) -> None:
+        """Run ``loaders`` where the batches will run, before the first one.
+
+        In each worker as it starts (a loader that cannot be sent by reference is left to the
+        first batch, which loads lazily), or in this process for a job it runs itself.
+        """
+        self._loaders = tuple(loaders)
+
     def map(self, fn: Callable[[T], R], batches: Sequence[T]) -> list[Callable[[], R]]:
         """``fn`` over ``batches`` on the pool (in-process with one batch or one worker).
 
         The getters must be called in order (the pool's results arrive in order).
         """
         if self.workers < 2 or len(batches) < MIN_PARALLEL_BATCHES:
+            if not self._loaded_here:
+                self._loaded_here = True
+                for load in self._loaders:
+                    load()
             return [functools.partial(fn, batch) for batch in batches]
         if self._pool is None or self._fn is not fn:
             self._close()
-            self._pool = forked_pool(self.workers, initializer=_start, initargs=(fn,))
+            loaders = tuple(load for load in self._loaders if _picklable(load))
+            self._pool = worker_pool(self.workers, initializer=_start, initargs=(fn, loaders))
             self._fn = fn
         results = self._pool.imap(_call, batches, chunksize=1)
         return [results.next for _ in batches]

@@ -79,3 +79,20 @@ def test_worker_batches_put_long_texts_first_and_alone_and_copies_together():
     assert sorted(i for batch in batches for i in batch) == sorted(i.article_id for i in items)
     assert all(len(batch) <= BATCH_ARTICLES for batch in batches)
     assert any({"id2", "copy"} <= set(batch) for batch in batches)
+
+
+def test_minibatches_bound_characters_and_pieces_in_order():
+    pieces = [(0, "a" * 8), (0, "b" * 8), (1, "c" * 30), (2, "d" * 4), (3, "e" * 4), (3, "f")]
+    groups = list(nlp._minibatches(pieces, 3, 16))
+    assert [piece for group in groups for piece in group] == pieces  # nothing lost, in order
+    assert [len(group) for group in groups] == [2, 1, 3]  # a long piece alone; 3 at most
+    assert [len(group) for group in nlp._minibatches(pieces, 2, 100)] == [2, 2, 2]
+
+
+def test_annotations_do_not_depend_on_how_the_texts_are_split(sample_dir, monkeypatch):
+    """The model's minibatches are cut by characters; the cached docs are the same bytes."""
+    texts = _texts(sample_dir)
+    assert sum(map(len, texts)) > nlp.PARSE_BATCH_CHARS  # the real split is taken, too
+    whole = [nlp.docs_to_bytes(parts) for parts in nlp.annotate_many(texts)]
+    monkeypatch.setattr(nlp, "PARSE_BATCH_CHARS", 500)  # every text alone
+    assert [nlp.docs_to_bytes(parts) for parts in nlp.annotate_many(texts)] == whole

@@ -92,7 +92,7 @@ def test_parallel_extraction_matches_serial(parsed, tmp_path, gazetteer_path, mo
         shutil.copy(parsed, copy)
         results[n_process] = _run_stages(copy, gazetteer_path, n_process, monkeypatch)
 
-    assert forks == ["fork"] * 3  # one pool per stage, only for n_process=2
+    assert forks == ["spawn"] * 3  # one pool per stage, only for n_process=2
     assert multiprocessing.active_children() == []  # every pool joined
     (serial_written, serial_tables), (parallel_written, parallel_tables) = results[1], results[2]
     assert serial_written.keys() == parallel_written.keys() == {"claims", "figures", "locations"}

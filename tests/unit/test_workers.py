@@ -6,7 +6,7 @@ import signal
 import threading
 import time
 
-from pipeline.workers import forked_pool
+from pipeline.workers import forked_pool, worker_pool
 
 
 def _dispositions(_: int) -> tuple[bool, bool]:
@@ -42,6 +42,28 @@ def test_terminate_stops_busy_workers_forked_under_a_noting_sigterm_handler():
         assert not stopper.is_alive(), "terminate() waited on workers that noted SIGTERM"
     finally:
         signal.signal(signal.SIGTERM, previous)
+        for pid in pids:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+
+
+def test_terminate_stops_busy_spawned_workers_whose_parent_ignores_sigterm():
+    """The engine's workers are spawned: they inherit an ignored SIGTERM (exec keeps it)."""
+    previous = signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    try:
+        pool = worker_pool(2)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    pids = [worker.pid for worker in pool._pool]
+    try:
+        assert pool.map(_dispositions, range(2)) == [(True, True), (True, True)]
+        pool.map_async(_busy, range(2), chunksize=1)
+        time.sleep(0.5)
+        stopper = threading.Thread(target=lambda: (pool.terminate(), pool.join()), daemon=True)
+        stopper.start()
+        stopper.join(timeout=20)
+        assert not stopper.is_alive(), "terminate() waited on workers that ignored SIGTERM"
+    finally:
         for pid in pids:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
