@@ -107,6 +107,13 @@ def matches(pred: tuple[int, int], gold: tuple[int, int]) -> bool:
     return longer > 0 and _overlap(pred, gold) * 2 >= longer
 
 
+def speaker_right(pred: Pred, gold: Gold) -> bool:
+    """Whether a matched claim names the gold speaker: overlaps a source piece, or both none."""
+    if pred.speaker is None or not gold.sources:
+        return pred.speaker is None and not gold.sources
+    return any(_overlap(pred.speaker, s) > 0 for s in gold.sources)
+
+
 def score(golds: Sequence[Sequence[Gold]], preds: Sequence[Sequence[Pred]]) -> dict:
     """Content P/R/F1, direct-quote recall and speaker accuracy over matched claims."""
     n_pred = n_pred_ok = n_gold = n_gold_ok = n_direct = n_direct_ok = 0
@@ -124,10 +131,7 @@ def score(golds: Sequence[Sequence[Gold]], preds: Sequence[Sequence[Pred]]) -> d
             n_direct_ok += g.direct
             best = max(hits, key=lambda p: _overlap(p.content, g.content))
             n_speaker += 1
-            if best.speaker is None or not g.sources:
-                n_speaker_ok += best.speaker is None and not g.sources
-            else:
-                n_speaker_ok += any(_overlap(best.speaker, s) > 0 for s in g.sources)
+            n_speaker_ok += speaker_right(best, g)
     precision = n_pred_ok / n_pred if n_pred else 0.0
     recall = n_gold_ok / n_gold if n_gold else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
@@ -366,11 +370,7 @@ def errors(text: str, gold: Sequence[Gold], pred: Sequence[Pred]) -> Iterator[di
             yield {"kind": "missed", "content": cut(g.content), "direct": g.direct}
             continue
         best = max(hits, key=lambda p: _overlap(p.content, g.content))
-        if best.speaker is None or not g.sources:
-            right = best.speaker is None and not g.sources
-        else:
-            right = any(_overlap(best.speaker, s) > 0 for s in g.sources)
-        if not right:
+        if not speaker_right(best, g):
             yield {
                 "kind": "speaker",
                 "gold": " | ".join(text[a:b] for a, b in g.sources),
