@@ -506,7 +506,7 @@ def resolve_prepared(
     ]
     focus = focus_point(gazetteer, mentions, kept, -math.inf)
     town_focus = focus_point(gazetteer, mentions, kept, -math.inf, towns_first=True)
-    towns = town_mentions(gazetteer, mentions, kept)
+    towns = town_mentions(gazetteer, mentions, kept, min_score)
     out = []
     for key, m, (row, score, _), last in zip(keys, mentions, chosen, scored, strict=True):
         if row is None:

@@ -17,9 +17,6 @@ from pipeline.link.mention import ADMIN_WORDS, HINT_WORDS, POLITY_WORDS, TOWN, M
 #: A choice: (row or None, its score, the best score of another place).
 Choice = tuple[int | None, float, float]
 
-#: From which log-odds a resolved town can be the setting of a name after it.
-SETTING_SCORE = 0.0
-
 
 def median_point(points: Sequence[tuple[float, float]]) -> tuple[float, float]:
     """The per-axis median of ``points`` (robust to one far-off town)."""
@@ -108,14 +105,20 @@ SETTING_CHARS = 300
 
 
 def town_mentions(
-    gazetteer: Gazetteer, mentions: Sequence[Mention], chosen: Sequence[Choice]
+    gazetteer: Gazetteer,
+    mentions: Sequence[Mention],
+    chosen: Sequence[Choice],
+    min_score: float,
 ) -> list[tuple[int, float, float]]:
-    """Where the document names a town it resolved: ``(end offset, lat, lon)`` in text order."""
+    """Where the document names a town it resolved at ``min_score`` or better.
+
+    Returns ``(end offset, lat, lon)`` in text order.
+    """
     return [
         (m.end, float(gazetteer.latitude[row]), float(gazetteer.longitude[row]))
         for m, (row, score, _) in zip(mentions, chosen, strict=True)
         if row is not None
-        and score >= SETTING_SCORE
+        and score >= min_score
         and not m.demonym
         and not bool(gazetteer.approx[row])
         and is_town(gazetteer, row)
