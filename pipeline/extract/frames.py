@@ -194,7 +194,10 @@ def figure_frame(
         holder = _holder(argument, event_token)
     if measured is not None and holder is not None and holder == _compact(measured):
         holder = None  # the rate is what is measured, not whose it is
-    place = _place(argument, event_token, inside)
+    # "44 percent of Sanders voters in West Virginia": the place of the of-object is the figure's
+    place = _place(argument, event_token, inside) or (
+        _place(noun, None, inside) if of_figure and noun is not None else None
+    )
     time = _time(argument, event_token, inside) or _possessive_date(noun, inside)
     role = figure_role(doc, span, anchor, noun, event_token, event, change)
     return FigureFrame(counted, event, holder, place, time, role)

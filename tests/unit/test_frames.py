@@ -320,3 +320,19 @@ def test_an_age_is_not_the_figures_time(nlp):
     assert frame_of(nlp, "On Monday, a gunman aged 24 years old killed 12 people.", "12").time == (
         "Monday"
     )
+
+
+@pytest.mark.parametrize(
+    ("sentence", "figure", "place"),
+    [
+        ("Dozens of soldiers in Kabul were flown home on Friday.", "Dozens", "Kabul"),
+        (
+            "About 60 percent of registered voters in Georgia said they would vote.",
+            "About 60 percent",
+            "Georgia",
+        ),
+    ],
+)
+def test_the_place_of_an_of_object_is_the_figures(nlp, sentence, figure, place):
+    """ "60 percent of voters in Georgia": the place hangs on the counted noun after "of"."""
+    assert frame_of(nlp, sentence, figure).place == place
