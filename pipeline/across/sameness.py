@@ -22,6 +22,7 @@ two frames are one quantity:
 * **time**: when both sides name one, they share a day, month, year or relative expression
   (a time we cannot read is compared as written); a named year is also checked against the
   other side's article date; a missing one means the article's date, which is the story's;
+  a part of a day ("morning", "Monday night") names no day of its own;
 * **tie**: something besides the counted noun: two non-neutral predicates, or an agreeing
   holder, place or time;
 * **uncertainty**: at most ``max_uncertain`` fields (modifiers, holder, place, time) named on
@@ -183,6 +184,7 @@ def _sets() -> dict[str, frozenset[str]]:
             lex["kind_modifiers"] + lex["party_modifiers"] + lex["nationality_modifiers"]
         ),
         "weekdays": frozenset(lex["weekdays"]),
+        "day_parts": frozenset(lex["day_parts"]),
         "months": frozenset(lex["months"]),
         "cause_nouns": frozenset(singular(w) for w in lex["cause_nouns"]),
         "present_times": frozenset(lex["present_times"]),
@@ -298,8 +300,11 @@ def time_key(text: str | None) -> frozenset[str] | None:
         relation = "before " if words[0] in _sets()["time_before"] else "after "
         words = words[1:]
     known = set(lexicon()["time_words"])
+    day_parts = _sets()["day_parts"]
     keys: set[str] = set()
     for i, word in enumerate(words):
+        if word in day_parts:
+            continue  # "Monday morning" is Monday; "this morning" is the article's day
         if _YEAR.fullmatch(word):
             keys.add(word)
         elif word in ("last", "next", "this", "past", "previous") and i + 1 < len(words):
@@ -326,6 +331,9 @@ def time_key(text: str | None) -> frozenset[str] | None:
         elif word[0].isdigit() and i + 1 < len(words) and singular(words[i + 1]) in _TIME_UNITS:
             keys.add(f"{word} {singular(words[i + 1])}")  # "the past 28 months"
     if not keys:  # a time we cannot read is still a time: compared as written
+        rest = [w for w in words if w not in ("the", "a", "an", "of", "this", "early", "late")]
+        if all(w in day_parts for w in rest):
+            return None  # "morning", "this morning": a part of a day names no day
         keys = {" ".join(w for w in words if w not in ("the", "a", "an", "of"))}
     return frozenset(relation + key for key in keys)  # "ahead of Tuesday" is not Tuesday
 

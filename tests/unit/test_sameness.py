@@ -272,3 +272,17 @@ def test_predicates_of_one_class_are_one_event(a, b):
 def test_predicates_of_other_classes_stay_apart():
     assert event_match("free", "kill") is None
     assert event_match("leave behind", "deploy") is None  # the seeds' troops
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("Monday morning", frozenset({"mon"})),
+        ("Sunday night", frozenset({"sun"})),
+        ("morning", None),
+        ("this morning", None),
+        ("early Wednesday morning", frozenset({"wed"})),
+    ],
+)
+def test_a_part_of_a_day_names_no_day(text, key):
+    assert time_key(text) == key
