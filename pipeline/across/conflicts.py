@@ -22,7 +22,11 @@ Each figure then becomes an interval from its qualifier (``figures.change``):
 * ``up``/``down`` are changes: compared only with changes, by their amounts.
 
 Two figures conflict when their frames match, their intervals do not intersect and the gap
-between them is at most :attr:`ConflictSettings.max_ratio` (twofold).
+between them is at most :attr:`ConflictSettings.max_ratio` (twofold). Frames that agree but
+say nothing beyond the counted noun (no predicate, holder, place or time to tie them, nothing
+named on one side only: :attr:`~pipeline.across.sameness.Mismatch.untied`) conflict only when
+the gap is at most :attr:`ConflictSettings.untied_ratio` (a tenth): "275 people" and "at
+least 278 people" are one toll told twice, "12 people" and "20 people" may be two scenes.
 """
 
 from __future__ import annotations
@@ -41,6 +45,8 @@ from pipeline.across.sameness import (
     Counted,
     FigureView,
     Match,
+    Mismatch,
+    compare,
     counted_key,
     event_match,
     same_quantity,
@@ -84,12 +90,18 @@ class ConflictSettings:
         max_uncertain: Frame fields that may be uncertain in a fuzzy match (named on one
             side only, or predicates of one class only); with more, the two figures are as
             likely about two scenes of one story.
+        untied_ratio: Largest gap, as a ratio, between two figures whose frames agree but
+            say nothing beyond the counted noun (:attr:`Mismatch.untied`: "275 people"
+            and "at least 278 people", no predicate, holder, place or time on either side).
+            Such frames do not tell one quantity from two; values this close are one count
+            told twice far more often than two counts that happen to fall together.
     """
 
     tolerance: float = 0.1
     rounding: float = 0.05
     max_ratio: float = 2.0
     max_uncertain: int = 2
+    untied_ratio: float = 1.1
 
 
 @dataclass(frozen=True, slots=True)
@@ -258,11 +270,21 @@ def decide(
     """
     if a.article_id == b.article_id or a.outlet == b.outlet:
         return Verdict(False, None, None, None)
-    match = same_quantity(a, b, max_uncertain=settings.max_uncertain)
+    compared = compare(a, b, max_uncertain=settings.max_uncertain)
     span_a, span_b = figure_interval(a, settings), figure_interval(b, settings)
-    if match is None or span_a is None or span_b is None or (unclear and not match.tied):
+    match = compared if isinstance(compared, Match) else None
+    untied = compared.untied if isinstance(compared, Mismatch) else None
+    if span_a is None or span_b is None:
         return Verdict(False, match, span_a, span_b)
-    clash = not span_a.intersects(span_b) and _gap(span_a, span_b) <= settings.max_ratio
+    disjoint = not span_a.intersects(span_b)
+    if match is None:  # frames that say the same little: one count told twice, if close
+        if untied is None or unclear:
+            return Verdict(False, None, span_a, span_b)
+        clash = disjoint and _gap(span_a, span_b) <= settings.untied_ratio
+        return Verdict(clash, untied if clash else None, span_a, span_b)
+    if unclear and not match.tied:
+        return Verdict(False, match, span_a, span_b)
+    clash = disjoint and _gap(span_a, span_b) <= settings.max_ratio
     return Verdict(clash, match, span_a, span_b)
 
 

@@ -24,7 +24,10 @@ two frames are one quantity:
   other side's article date; a missing one means the article's date, which is the story's;
   a part of a day ("morning", "Monday night") names no day of its own;
 * **tie**: something besides the counted noun: two non-neutral predicates, or an agreeing
-  holder, place or time;
+  holder, place or time; two frames with none that are otherwise certain (the same
+  modifiers, the same predicate or none, nothing named on one side only) are a
+  :class:`Mismatch` carrying the match they would make (``untied``), which the conflict
+  decision accepts only for close values;
 * **uncertainty**: at most ``max_uncertain`` fields (modifiers, holder, place, time) named on
   one side only or predicates of one class only.
 
@@ -397,6 +400,10 @@ class FigureView:
         return " · ".join(parts)
 
 
+#: The note of a match that nothing ties beyond the counted noun (:attr:`Mismatch.untied`).
+UNTIED_NOTE = "nothing ties them beyond the counted noun"
+
+
 @dataclass(frozen=True, slots=True)
 class Mismatch:
     """Why two frames are not one quantity: the check that failed and what it saw."""
@@ -406,6 +413,10 @@ class Mismatch:
     #: fields).
     check: str
     detail: str
+    #: For a ``tie`` failure whose frames are otherwise certain (the same modifiers, the same
+    #: or no predicate, nothing named on one side only): the match they would make, which
+    #: :func:`pipeline.across.conflicts.decide` accepts only for values close together.
+    untied: Match | None = None
 
     def describe(self) -> str:
         """E.g. ``modifiers: undocumented / young``."""
@@ -605,11 +616,16 @@ def compare(a: FigureView, b: FigureView, *, max_uncertain: int = 2) -> Match | 
         if one_sided:
             exact = False
             notes.append(f"{field} named on one side only")
+    specific = key_a if len(key_a.modifiers) >= len(key_b.modifiers) else key_b
     if not anchored:
-        return Mismatch("tie", "nothing ties them beyond the counted noun")
+        # Two frames that say the same little ("12 people" and "13 people", no predicate,
+        # holder, place or time on either side) are not known to be one quantity; they may
+        # still be one count told twice, which :func:`~pipeline.across.conflicts.decide`
+        # accepts only for close values.
+        untied = None if notes else Match(specific, False, (UNTIED_NOTE,), False)
+        return Mismatch("tie", "nothing ties them beyond the counted noun", untied)
     if len(notes) > max_uncertain:
         return Mismatch("uncertain", "; ".join(notes))
-    specific = key_a if len(key_a.modifiers) >= len(key_b.modifiers) else key_b
     return Match(specific, exact, tuple(notes), tied)
 
 

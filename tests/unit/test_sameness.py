@@ -286,3 +286,20 @@ def test_predicates_of_other_classes_stay_apart():
 )
 def test_a_part_of_a_day_names_no_day(text, key):
     assert time_key(text) == key
+
+
+def test_untied_frames_conflict_only_when_close():
+    """Frames that say nothing beyond "people" are one toll told twice only if close."""
+    toll = _view("275", 275.0, "AP", counted="people")
+    close = _view("at least 290", 290.0, "Reuters", counted="people", change=">")
+    far = _view("at least 400", 400.0, "CNN", counted="people", change=">")
+    compared = compare(toll, close)
+    assert isinstance(compared, Mismatch) and compared.check == "tie"
+    assert compared.untied is not None and same_quantity(toll, close) is None
+    verdict = decide(toll, close)
+    assert verdict.conflict and verdict.match is not None and not verdict.match.exact
+    assert not decide(toll, far).conflict  # 400 and 275 may be two scenes of one story
+    # anything named on one side only leaves the frames uncertain: not compared at all
+    placed = _view("at least 290", 290.0, "UPI", counted="people", change=">", place="Cairo")
+    assert not decide(toll, placed).conflict
+    assert not decide(toll, close, unclear=True).conflict  # another toll in its article
