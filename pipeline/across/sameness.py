@@ -48,9 +48,15 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.extract.frames import lexicon
+from pipeline.link.gazetteer import BUNDLED_GEONAMES
 
 #: Lexicons of the comparison itself (holders that mean the whole, aliases, causes).
 DATA_FILE = Path(__file__).resolve().parent / "data" / "sameness.json"
+#: The gazetteer's demonyms ("word:CODE" lines; "scope, code, forms" rows), read for the
+#: nationality modifiers (:func:`nationality_modifiers`).
+DEMONYM_FILES = (BUNDLED_GEONAMES / "nationalities.txt", BUNDLED_GEONAMES / "demonyms.txt")
+#: Countries whose nationality news leaves unsaid: not a part of the population it counts.
+_UNSAID_CODES = frozenset(("US", "GB"))
 
 _TOKEN = re.compile(r"[a-z0-9][a-z0-9.'-]*")
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
@@ -174,8 +180,43 @@ def comparison_lexicon() -> dict[str, Any]:
 
 @cache
 def data_digest() -> str:
-    """Digest of the comparison lexicon file, for the stage version."""
-    return hashlib.sha256(DATA_FILE.read_bytes()).hexdigest()[:16]
+    """Digest of the comparison lexicon file and the demonym files, for the stage version."""
+    digest = hashlib.sha256()
+    for path in (DATA_FILE, *DEMONYM_FILES):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+@cache
+def nationality_modifiers() -> frozenset[str]:
+    """Nationality adjectives that sort a population into parts ("Iraqi troops").
+
+    Read from the gazetteer's demonym files (:data:`DEMONYM_FILES`), so the two lists never
+    drift apart: the last word of every form ("Sri Lankan" -> "lankan"), lowercase. Not the
+    United States' and the United Kingdom's own (news leaves "U.S." and "British" unsaid:
+    "troops" in a story about U.S. troops are U.S. troops), nor any word the modifier
+    aliases read as either ("North American" is no "American" population), nor
+    abbreviations ("EU"), which are names, not adjectives.
+    """
+    forms: list[tuple[str, str]] = []  # (code, form)
+    nationalities, demonyms = DEMONYM_FILES
+    for line in nationalities.read_text(encoding="utf-8").splitlines():
+        if not line.startswith("#") and ":" in line:
+            form, code = line.strip().rsplit(":", 1)
+            forms.append((code.strip().upper(), form.strip()))
+    for line in demonyms.read_text(encoding="utf-8").splitlines():
+        fields = line.split("\t")
+        if not line.startswith("#") and len(fields) > 2:
+            forms.extend((fields[1].strip(), form.strip()) for form in fields[2].split("|"))
+    unsaid = {"us", "uk"}
+    words = set()
+    for code, form in forms:
+        if not form or code in _UNSAID_CODES or form.replace(".", "").isupper():
+            continue
+        word = form.split()[-1].lower()
+        if _aliases().get(word) not in unsaid:
+            words.add(word)
+    return frozenset(words)
 
 
 @cache
@@ -184,7 +225,7 @@ def _sets() -> dict[str, frozenset[str]]:
     return {
         "loose_modifiers": frozenset(lex["loose_modifiers"]),
         "kind_modifiers": frozenset(
-            lex["kind_modifiers"] + lex["party_modifiers"] + lex["nationality_modifiers"]
+            [*lex["kind_modifiers"], *lex["party_modifiers"], *nationality_modifiers()]
         ),
         "weekdays": frozenset(lex["weekdays"]),
         "day_parts": frozenset(lex["day_parts"]),

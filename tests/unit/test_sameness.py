@@ -303,3 +303,11 @@ def test_untied_frames_conflict_only_when_close():
     placed = _view("at least 290", 290.0, "UPI", counted="people", change=">", place="Cairo")
     assert not decide(toll, placed).conflict
     assert not decide(toll, close, unclear=True).conflict  # another toll in its article
+
+
+def test_nationality_modifiers_come_from_the_gazetteers_demonyms():
+    from pipeline.across.sameness import nationality_modifiers
+
+    words = nationality_modifiers()
+    assert {"iraqi", "afghan", "chinese", "lankan", "welsh", "texan"} <= words
+    assert not {"american", "americans", "america", "british", "eu"} & words
