@@ -294,9 +294,14 @@ def _event_text(token: Token) -> str:
     for child in token.rights:
         if child.dep_ in ("prt", "advmod") and child.lower_ in particles and child.i == token.i + 1:
             return f"{lemma} {child.lower_}"
+    polar_nouns = lexicon()["polarity_nouns"]
     for child in token.rights:  # "199 Republicans voted against it" is not "227 voted"
         if child.dep_ == "prep" and child.lower_ in _sets()["polarity_preps"]:
             return f"{lemma} {child.lower_}"
+        # "voted in opposition" is "voted against"; "voted in favor" is "voted for"
+        polar = [polar_nouns[o.lower_] for o in child.children if o.lower_ in polar_nouns]
+        if child.dep_ == "prep" and child.lower_ == "in" and polar:
+            return f"{lemma} {polar[0]}"
     return lemma
 
 

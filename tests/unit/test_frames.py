@@ -336,3 +336,16 @@ def test_an_age_is_not_the_figures_time(nlp):
 def test_the_place_of_an_of_object_is_the_figures(nlp, sentence, figure, place):
     """ "60 percent of voters in Georgia": the place hangs on the counted noun after "of"."""
     assert frame_of(nlp, sentence, figure).place == place
+
+
+@pytest.mark.parametrize(
+    ("sentence", "event"),
+    [
+        ("Six senators from farm states voted with most Democrats in opposition.", "vote against"),
+        ("Twelve members voted in favor of the bill.", "vote for"),
+    ],
+)
+def test_in_opposition_and_in_favor_are_polarities(nlp, sentence, event):
+    """ "voted in opposition" is "voted against", not the bare "voted" of the other side."""
+    figure = sentence.split()[0]
+    assert frame_of(nlp, sentence, figure).event == event
