@@ -420,7 +420,7 @@ def _minibatches(
 
 @lru_cache(maxsize=1)
 def _annotator() -> _Annotator:
-    """One selective pipeline per process (forked workers inherit the parent's)."""
+    """One selective pipeline per process (each worker process makes its own)."""
     return _Annotator()
 
 
