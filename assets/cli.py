@@ -65,7 +65,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="SPEC",
         help="run parsing and extraction on a Dask cluster: local:N starts N workers here for "
         "the run, an address (tcp://host:8786) uses a running one (default: NEWSLEDGER_CLUSTER, "
-        "else a pool forked on this machine)",
+        "else a pool of worker processes on this machine)",
     )
     run.add_argument(
         "--no-wait",

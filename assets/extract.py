@@ -69,7 +69,7 @@ def extractions(
 ):
     """Parse what is not cached, and extract claims, figures and places, in one pass.
 
-    One step on the engine's workers (the forked pool, or a Dask cluster): a worker parses a
+    One step on the engine's workers (the local pool, or a Dask cluster): a worker parses a
     body and extracts every pending stage from the docs it holds, so a doc is never serialised
     and restored just to be extracted, and the cache is filled on the way. Each table stays
     its own asset with its own contract: any of them (the doc cache alone, too), or any

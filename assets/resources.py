@@ -134,7 +134,7 @@ class GazetteerResource(dg.ConfigurableResource):
 class EngineResource(dg.ConfigurableResource):
     """Where the per-article work (parsing, extraction) runs: see :mod:`pipeline.engine`.
 
-    ``cluster`` None runs it on a pool forked on this machine (``n_process`` workers; the
+    ``cluster`` None runs it on a pool of ``n_process`` worker processes on this machine (the
     fastest on one machine); ``"local:N"`` starts a Dask cluster of N workers for the run; any
     other value is the address of a running Dask scheduler (``tcp://host:8786``), where the same
     code runs on many machines. Unset, ``NEWSLEDGER_CLUSTER`` is read when a run starts, so the
@@ -186,7 +186,7 @@ def build_resources(
             ``allCountries.txt`` can be named with ``NEWSLEDGER_GEONAMES_ALL_COUNTRIES``.
         cluster: Where the per-article work runs (``NEWSLEDGER_CLUSTER``, read when a run
             starts; see :class:`EngineResource`).
-        n_process: Workers of the forked pool when there is no cluster.
+        n_process: Workers of the local pool when there is no cluster.
     """
     env = os.environ.get
     env_inputs = env("NEWSLEDGER_INPUTS")

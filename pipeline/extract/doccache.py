@@ -22,10 +22,24 @@ if TYPE_CHECKING:  # spaCy is imported by whoever makes the docs; loading Dagste
 _DOCS = 8
 
 
+#: ``Doc.user_data`` key of the text a doc was parsed from (see :func:`remember_text`).
+TEXT_KEY = "newsledger.text"
+
+
+def remember_text(doc: Doc, text: str) -> None:
+    """Note that ``doc``'s text is ``text`` (the body it was parsed from), for :func:`doc_text`.
+
+    Building ``doc.text`` creates a ``Token`` per token; the caller that parsed the doc already
+    holds its text.
+    """
+    doc.user_data[TEXT_KEY] = text
+
+
 @lru_cache(maxsize=_DOCS)
 def doc_text(doc: Doc) -> str:
-    """``doc.text``, built once per doc."""
-    return doc.text
+    """``doc.text``, built once per doc (or the text it was parsed from, if remembered)."""
+    known = doc.user_data.get(TEXT_KEY)
+    return known if isinstance(known, str) else doc.text
 
 
 @lru_cache(maxsize=_DOCS)

@@ -9,7 +9,8 @@ which is not the latest count of the month the other outlet reports. The cue wor
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
+from functools import cache
 from typing import TYPE_CHECKING
 
 from pipeline.extract.frame_lexicon import lexicon, word_sets
@@ -26,9 +27,24 @@ def _words_before(doc: Doc, index: int, count: int) -> list[str]:
     return [t.lower_ for t in doc[max(0, index - count) : index]]
 
 
-def _ends_with(words: Sequence[str], patterns: Iterable[Sequence[str]]) -> bool:
+@cache
+def _phrases(name: str) -> tuple[tuple[int, frozenset[tuple[str, ...]]], ...]:
+    """The lexicon's phrase list ``name`` by length: (length, its phrases as word tuples).
+
+    A figure's role is looked up in many phrase lists; asking per length "is this n-gram one
+    of them" costs a set lookup, where comparing every phrase at every position did not.
+    """
+    by_length: dict[int, set[tuple[str, ...]]] = {}
+    for phrase in lexicon()[name]:
+        by_length.setdefault(len(phrase), set()).add(tuple(phrase))
+    return tuple((length, frozenset(group)) for length, group in sorted(by_length.items()))
+
+
+def _ends_with(words: Sequence[str], name: str) -> bool:
+    """Whether ``words`` end with a phrase of the lexicon's list ``name``."""
+    n = len(words)
     return any(
-        len(words) >= len(p) and list(words[len(words) - len(p) :]) == list(p) for p in patterns
+        n >= length and tuple(words[n - length :]) in group for length, group in _phrases(name)
     )
 
 
@@ -63,8 +79,8 @@ def figure_role(
     context = before + span_words
     if noun is not None and noun.lemma_.lower() in sets["margin_nouns"]:
         return "margin"
-    if _ends_with(before, lex["margin_before"]) or any(
-        _ends_with(context[: i + 1], lex["margin_before"]) for i in range(len(context))
+    if _ends_with(before, "margin_before") or any(
+        _ends_with(context[: i + 1], "margin_before") for i in range(len(context))
     ):
         return "margin"
     if "margin" in context and "error" in context:
@@ -72,8 +88,8 @@ def figure_role(
     following = [t.lower_ for t in doc[(noun.i if noun is not None else span.end - 1) + 1 :][:2]]
     if set(following) & sets["lead_words"]:  # "195 delegates ahead": a lead, not a count
         return "margin"
-    if _ends_with(before, lex["limit_before"]) or any(
-        _ends_with(context[: i + 1], lex["limit_before"]) for i in range(len(before), len(context))
+    if _ends_with(before, "limit_before") or any(
+        _ends_with(context[: i + 1], "limit_before") for i in range(len(before), len(context))
     ):
         return "limit"
     of_object_prep = next((c for c in anchor.rights if c.dep_ == "prep" and c.lower_ == "of"), None)
@@ -86,7 +102,7 @@ def figure_role(
         vague = not any(ch.isdigit() for ch in span.text) and anchor.lower_ in sets["vague_counts"]
         if whole and anchor.lower_ not in sets["unit_nouns"] and not vague:
             return "part"
-    if _ends_with(before, lex["part_before"]) and not _counts_its_own_kind(doc, span, noun):
+    if _ends_with(before, "part_before") and not _counts_its_own_kind(doc, span, noun):
         return "part"
     if noun is not None and besides_named(noun):
         return "besides"  # "the ambassador and three other Americans": four in all
@@ -94,7 +110,7 @@ def figure_role(
         return "part"  # "the remaining 17 delegates", "the other 14": what is left of a whole
     if _is_revision(doc, span, anchor, noun, event_token):
         return "revision"
-    if _has_phrase(_clause_words(doc, span, anchor, noun, event_token), lex["sum_phrases"]):
+    if _has_phrase(_clause_words(doc, span, anchor, noun, event_token), "sum_phrases"):
         return "sum"  # "In total, 17 people died in and around Paris during three days"
     if _is_forecast(anchor, noun, event_token):
         return "forecast"
@@ -238,7 +254,7 @@ def _is_revision(
     words = _clause_words(doc, span, anchor, noun, event)
     if set(words) & word_sets()["revision_words"]:
         return True
-    return _has_phrase(words, lexicon()["revision_phrases"])
+    return _has_phrase(words, "revision_phrases")
 
 
 def _clause_words(
@@ -250,11 +266,12 @@ def _clause_words(
     )
 
 
-def _has_phrase(words: Sequence[str], phrases: Iterable[Sequence[str]]) -> bool:
+def _has_phrase(words: Sequence[str], name: str) -> bool:
+    """Whether a phrase of the lexicon's list ``name`` occurs in ``words``."""
     return any(
-        list(words[i : i + len(p)]) == list(p)
-        for p in phrases
-        for i in range(len(words) - len(p) + 1)
+        tuple(words[i : i + length]) in group
+        for length, group in _phrases(name)
+        for i in range(len(words) - length + 1)
     )
 
 

@@ -36,9 +36,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
+from pipeline.extract.doccache import doc_ents, entity_at
 from pipeline.extract.frame_counted import (
     counted_noun,
     counted_text,
@@ -389,11 +390,8 @@ def _holder_token(argument: Token, event: Token | None) -> Token | None:
 def _entity_text(token: Token, labels: frozenset[str]) -> str | None:
     if token.ent_type_ not in labels:
         return None
-    doc = token.doc
-    for ent in doc.ents:
-        if ent.start <= token.i < ent.end:
-            return ent.text
-    return None
+    ent = entity_at(token)
+    return None if ent is None else ent.text
 
 
 def _owners(argument: Token, event: Token | None) -> list[Token]:
@@ -520,13 +518,17 @@ def _time(argument: Token, event: Token | None, inside: set[int]) -> str | None:
     return _subject_date(argument, inside) or _lead_clause_date(event, inside) or adverb
 
 
-def _times(doc: Doc) -> list[Span]:
+@lru_cache(maxsize=8)
+def _times(doc: Doc) -> tuple[Span, ...]:
     """The DATE and TIME entities that say when, not ages ("a 28-year-old man", "24 years old").
 
     An age is a DATE to the tagger, but it is nobody's time: "a 28-year-old man went on a
-    rampage in 1996" happened in 1996.
+    rampage in 1996" happened in 1996. Built once per doc (a figure's frame asks for them
+    several times, and reading ``doc.ents`` walks the whole doc).
     """
-    return [ent for ent in doc.ents if ent.label_ in _TIME_LABELS and not _AGE.search(ent.text)]
+    return tuple(
+        ent for ent in doc_ents(doc) if ent.label_ in _TIME_LABELS and not _AGE.search(ent.text)
+    )
 
 
 def _possessive_date(noun: Token | None, inside: set[int]) -> str | None:

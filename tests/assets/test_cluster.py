@@ -1,4 +1,4 @@
-"""On a real local Dask cluster: the same tables as the forked pool, and a killed worker costs
+"""On a real local Dask cluster: the same tables as the local pool, and a killed worker costs
 only a retry of its batches."""
 
 import os
@@ -44,13 +44,13 @@ def _run(root: Path, name: str, gazetteer: Path, *extra: str) -> subprocess.Comp
     return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
 
 
-def test_a_local_cluster_gives_exactly_the_tables_of_the_forked_pool(tmp_path, gazetteer_path):
-    forked = _run(tmp_path, "forked", gazetteer_path)
+def test_a_local_cluster_gives_exactly_the_tables_of_the_local_pool(tmp_path, gazetteer_path):
+    pool = _run(tmp_path, "pool", gazetteer_path)
     cluster = _run(tmp_path, "cluster", gazetteer_path, "--cluster", "local:2")
-    assert forked.returncode == 0, forked.stdout[-2000:] + forked.stderr[-2000:]
+    assert pool.returncode == 0, pool.stdout[-2000:] + pool.stderr[-2000:]
     assert cluster.returncode == 0, cluster.stdout[-2000:] + cluster.stderr[-2000:]
     assert "articles, " in cluster.stdout  # the pass's progress lines
-    expected, got = _tables(tmp_path / "forked.duckdb"), _tables(tmp_path / "cluster.duckdb")
+    expected, got = _tables(tmp_path / "pool.duckdb"), _tables(tmp_path / "cluster.duckdb")
     assert expected["claims"] and expected["nlp_docs"]
     assert got == expected
 

@@ -9,7 +9,7 @@ import polars as pl
 import pytest
 
 from pipeline import articles, nlp, stages
-from pipeline.engine import forked
+from pipeline.engine import local
 from pipeline.link import gazetteer as gazetteer_module
 from pipeline.stages import ingest, parse_pending
 from pipeline.warehouse import Warehouse, connect
@@ -66,7 +66,7 @@ def _run_stages(path: Path, gazetteer: Path, n_process: int, monkeypatch) -> tup
             for name in stages.EXTRACTION_STAGES
         ]
         assert all(report.articles == wh.count("articles") for report in reports)
-        # Nothing pending: the gazetteer is not loaded (nor a pool forked).
+        # Nothing pending: the gazetteer is not loaded (nor a pool started).
         with monkeypatch.context() as patch:
             patch.setattr(gazetteer_module, "load_gazetteer", pytest.fail)
             again = stages.extract_all(wh, gazetteer, only=["locations"], n_process=n_process)
@@ -111,7 +111,7 @@ def test_small_chunks_stay_in_process_and_prepare_only_with_work(parsed, tmp_pat
     con = connect(shutil.copy(parsed, tmp_path / "w.duckdb"))
     try:
         wh = Warehouse(con)
-        monkeypatch.setattr(forked, "MIN_PARALLEL_BATCHES", wh.count("articles") + 1)
+        monkeypatch.setattr(local, "MIN_PARALLEL_BATCHES", wh.count("articles") + 1)
         monkeypatch.setattr(multiprocessing, "get_context", pytest.fail)  # no fork
         prepared, seen = [], []
 

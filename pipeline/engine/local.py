@@ -1,7 +1,8 @@
 """The default engine on one machine: a pool of local worker processes (started fresh).
 
-The module keeps its historical name: its workers were forked from the pipeline's process until
-the memory measurements in :func:`pipeline.workers.worker_pool` made them fresh interpreters.
+Its workers were forked from the pipeline's process until the memory measurements in
+:func:`pipeline.workers.worker_pool` made them fresh interpreters (hence ``LocalEngine``, once
+``LocalEngine``).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ R = TypeVar("R")
 #: Below this many batches a second process costs more (start, transfer) than it saves.
 MIN_PARALLEL_BATCHES = 2
 
-#: The function a worker runs (set by the pool's initializer: see :class:`ForkedEngine`).
+#: The function a worker runs (set by the pool's initializer: see :class:`LocalEngine`).
 _worker_fn: Callable[[Any], Any] | None = None
 
 
@@ -43,7 +44,7 @@ def _start(fn: Callable[[Any], Any], loaders: Sequence[Callable[[], object]] = (
 
 
 def _call(batch: Any) -> Any:
-    if _worker_fn is None:  # only a pool made by ForkedEngine sets it
+    if _worker_fn is None:  # only a pool made by LocalEngine sets it
         raise RuntimeError("worker started without its function")
     return _worker_fn(batch)
 
@@ -56,7 +57,7 @@ def _picklable(loader: Callable[[], object]) -> bool:
     return True
 
 
-class ForkedEngine:
+class LocalEngine:
     """A pool of local worker processes, each loading what it needs once, when it starts.
 
     Workers are fresh interpreters (:func:`pipeline.workers.worker_pool`): they hold the model
@@ -76,7 +77,7 @@ class ForkedEngine:
         self._loaders: tuple[Callable[[], object], ...] = ()
         self._loaded_here = False
 
-    def __enter__(self) -> ForkedEngine:
+    def __enter__(self) -> LocalEngine:
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, *exc: object) -> None:
