@@ -28,6 +28,9 @@ from pipeline.across import claim_groups as claim_groups_module
 from pipeline.across import conflicts as conflicts_module
 from pipeline.across import duplicates as duplicates_module
 from pipeline.across import sameness as sameness_module
+from pipeline.across import sameness_keys as sameness_keys_module
+from pipeline.across import sameness_lexicon as sameness_lexicon_module
+from pipeline.across import sameness_records as sameness_records_module
 from pipeline.across import stories as stories_module
 from pipeline.across.claim_groups import ClaimGroupSettings, group_claims
 from pipeline.across.conflicts import ConflictSettings, find_conflicts
@@ -100,6 +103,9 @@ def _code_version() -> str:
             claim_groups_module,
             conflicts_module,
             sameness_module,
+            sameness_lexicon_module,
+            sameness_keys_module,
+            sameness_records_module,
             frames_module,
             ids,
             tables,
