@@ -222,6 +222,7 @@ def figures_stage() -> ExtractionStage:
     from pipeline.extract import frame_counted as frame_counted_module
     from pipeline.extract import frame_lexicon as frame_lexicon_module
     from pipeline.extract import frame_roles as frame_roles_module
+    from pipeline.extract import frame_where_when as frame_where_when_module
     from pipeline.extract import frames as frames_module
     from pipeline.extract import numbers as numbers_module
 
@@ -242,6 +243,7 @@ def figures_stage() -> ExtractionStage:
         frame_roles_module,
         frame_lexicon_module,
         frame_counted_module,
+        frame_where_when_module,
     )
     # The data files, pint's and pycountry's tables, the disambiguator's weights, the frames'
     # lexicon and the claims' code and data: a changed table, model or claim re-extracts.

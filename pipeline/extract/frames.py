@@ -29,17 +29,18 @@ pure function over a spaCy ``Doc``, a frozen record out):
   ``besides`` (others beside named ones: "the ambassador and three other Americans", four in
   all).
 
+This module reads the event and the holder and puts the frame together; the counted noun is
+:mod:`pipeline.extract.frame_counted`'s, the place and time
+:mod:`pipeline.extract.frame_where_when`'s, the role :mod:`pipeline.extract.frame_roles`'s.
 The lexicons (particles, cue words, event classes) are data: ``data/frames.json``.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache
 from typing import TYPE_CHECKING
 
-from pipeline.extract.doccache import doc_ents, entity_at
 from pipeline.extract.frame_counted import (
     counted_noun,
     counted_text,
@@ -50,6 +51,12 @@ from pipeline.extract.frame_counted import (
 from pipeline.extract.frame_lexicon import DATA_FILE, data_digest, lexicon
 from pipeline.extract.frame_lexicon import word_sets as _sets
 from pipeline.extract.frame_roles import besides_named, figure_role
+from pipeline.extract.frame_where_when import (
+    MAX_CLIMB,
+    figure_place,
+    figure_time,
+    possessive_date,
+)
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -81,19 +88,10 @@ ROLES = (
 
 _NOUNS = frozenset({"NOUN", "PROPN"})
 _VERBS = frozenset({"VERB", "AUX"})
-_PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
-_TIME_LABELS = frozenset({"DATE", "TIME"})
-_AGE = re.compile(r"\b(?:years?|months?|weeks?|days?)[- ]old\b", re.IGNORECASE)
-#: Proper nouns that are not where something is ("from Mrs. Clinton's server", "on Monday").
-_NOT_PLACE_LABELS = frozenset({"PERSON", "NORP", "DATE", "TIME", "CARDINAL", "ORDINAL"})
 _SUBJECT_DEPS = frozenset({"nsubj", "csubj", "expl"})
 _OBJECT_DEPS = frozenset({"dobj", "obj", "attr", "oprd", "nsubjpass", "dative"})
-#: Dependencies that open a clause inside a phrase ("the election, which decided ...").
-_CLAUSE_DEPS = frozenset({"relcl", "acl", "advcl", "ccomp", "xcomp", "conj", "parataxis"})
 #: Figures that may be the level of a noun they do not modify ("the rate fell to 5 percent").
 _LEVEL_KINDS = frozenset({"percent", "currency"})
-#: How far up the tree the event is looked for (noun -> prep -> noun -> verb ...).
-_MAX_CLIMB = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,10 +194,10 @@ def figure_frame(
     if measured is not None and holder is not None and holder == _compact(measured):
         holder = None  # the rate is what is measured, not whose it is
     # "44 percent of Sanders voters in West Virginia": the place of the of-object is the figure's
-    place = _place(argument, event_token, inside) or (
-        _place(noun, None, inside) if of_figure and noun is not None else None
+    place = figure_place(argument, event_token, inside) or (
+        figure_place(noun, None, inside) if of_figure and noun is not None else None
     )
-    time = _time(argument, event_token, inside) or _possessive_date(noun, inside)
+    time = figure_time(argument, event_token, inside) or possessive_date(noun, inside)
     role = figure_role(doc, span, anchor, noun, event_token, event, change)
     return FigureFrame(counted, event, holder, place, time, role)
 
@@ -251,7 +249,7 @@ def _event_token(argument: Token, inside: set[int]) -> Token | None:
         if clause and child.i not in inside and not _describes(child):
             return child
     token = argument
-    for _ in range(_MAX_CLIMB):
+    for _ in range(MAX_CLIMB):
         head = token.head
         if head.i == token.i:
             return token if token.pos_ in _VERBS else None
@@ -384,226 +382,4 @@ def _holder_token(argument: Token, event: Token | None) -> Token | None:
         if clause.dep_ not in ("advcl", "xcomp", "conj") or clause.head.pos_ not in _VERBS:
             break
         clause = clause.head
-    return None
-
-
-def _entity_text(token: Token, labels: frozenset[str]) -> str | None:
-    if token.ent_type_ not in labels:
-        return None
-    ent = entity_at(token)
-    return None if ent is None else ent.text
-
-
-def _owners(argument: Token, event: Token | None) -> list[Token]:
-    """Where a place or time of the figure can hang: the noun, the event, the clauses above.
-
-    "..., killing 14 people" takes the time of "blew up Monday".
-    """
-    owners = [argument]
-    if event is not None:  # "20 died and 130 were wounded at the station": shared attachments
-        owners.extend(c for c in event.children if c.dep_ == "conj" and c.pos_ in _VERBS)
-    token = event
-    for _ in range(3):
-        if token is None:
-            break
-        owners.append(token)
-        if token.dep_ not in ("advcl", "xcomp", "conj") or token.head.i == token.i:
-            break
-        token = token.head
-    return owners
-
-
-def _place(argument: Token, event: Token | None, inside: set[int]) -> str | None:
-    """A named place after a locative preposition on the counted noun or the event."""
-    preps = _sets()["place_preps"]
-    owners = _owners(argument, event)
-    deictic = _deictic(event) if event is not None else None
-    if deictic:  # "the 89 people who were killed there"
-        return deictic
-    if (
-        event is not None
-        and event.dep_ == "relcl"
-        and any(c.lower_ in ("where", "wherein") for c in event.children)
-    ):  # "Zaventem Airport, where 11 people were killed"
-        named = [
-            t
-            for t in event.head.subtree
-            if t.pos_ == "PROPN" and t.i < event.i and t.ent_type_ not in _NOT_PLACE_LABELS
-        ]
-        if named and event.head.pos_ in _NOUNS:
-            return " ".join(t.text for t in named)
-    for owner in owners:
-        for child in owner.children:
-            if child.dep_ != "prep" or child.lower_ not in preps:
-                continue
-            for obj in child.children:
-                if obj.dep_ == "pobj" and obj.i not in inside:
-                    name = _entity_text(obj, _PLACE_LABELS)
-                    if name:
-                        return name
-                    if obj.ent_type_ in _NOT_PLACE_LABELS:
-                        continue  # a person or a date is not where
-                    # "at the Maelbeek metro station", "outside Collins's office", "at an
-                    # event in her Arizona district"; not "on the Stone case"
-                    named = [
-                        t
-                        for t in obj.subtree
-                        if t.pos_ == "PROPN"
-                        and t.i not in inside
-                        and (t.ent_type_ not in _NOT_PLACE_LABELS or t.dep_ == "poss")
-                        and (t.ent_type_ in _PLACE_LABELS or _names_a_place(t))
-                    ]
-                    if named:
-                        return " ".join(t.text for t in named)
-    return None
-
-
-def _names_a_place(token: Token) -> bool:
-    """A name on a place noun: "Maelbeek" of "the Maelbeek metro station"."""
-    head = token
-    while head.dep_ in ("compound", "poss", "amod", "nmod", "case") and head.head.i != head.i:
-        head = head.head
-    return head.lemma_.lower() in _sets()["place_nouns"]
-
-
-def _deictic(event: Token) -> str | None:
-    """The adverb "there" or "here" on the event: a place the sentence before named."""
-    for child in event.children:
-        if child.dep_ == "advmod" and child.lower_ in ("there", "here"):
-            return child.lower_
-    return None
-
-
-def _time(argument: Token, event: Token | None, inside: set[int]) -> str | None:
-    """A DATE or TIME entity attached to the counted noun or the event (not the figure)."""
-    owners = _owners(argument, event)
-    doc = argument.doc
-    for ent in _times(doc):
-        if any(t.i in inside for t in ent):
-            continue
-        root = ent.root
-        through_prep = root.head.dep_ == "prep"
-        if any(o.i == root.head.i or (through_prep and o.i == root.head.head.i) for o in owners):
-            return ent.text
-        if root.dep_ in ("npadvmod", "tmod") and any(o.i == root.head.i for o in owners):
-            return ent.text
-    # "in 1992, when he ordered 4,500 troops": the clause hangs off the date
-    if event is not None and event.dep_ in ("relcl", "advcl") and event.head.ent_type_ == "DATE":
-        named = _entity_text(event.head, _TIME_LABELS)
-        if named:
-            return named
-    # a time adverb on the event or in a clause on it: "as it stands now, Clinton has"; a
-    # date found further on is more precise ("As of Wednesday, ...: Trump now has 446")
-    adverb = None
-    for owner in owners[1:]:
-        for child in owner.children:
-            words = [child] if child.dep_ == "advmod" else []
-            if child.dep_ == "advcl":
-                words = [t for t in child.subtree if t.dep_ == "advmod"]
-            for word in words:
-                if adverb is None and word.lower_ in _sets()["time_adverbs"]:
-                    adverb = word.lower_
-    # a date deeper inside a phrase on the event: "ahead of Tuesday's two contests", kept
-    # with its relation ("Ahead of Tuesday" is not Tuesday)
-    for owner in owners[1:]:
-        for child in owner.children:
-            if child.dep_ not in ("prep", "advmod"):  # "ahead of" is tagged an adverb
-                continue
-            inner = {t.i for t in child.subtree}
-            for ent in _times(doc):
-                if ent.label_ == "DATE" and ent.root.i in inner and ent.root.i not in inside:
-                    if child.lower_ in _sets()["time_relations"] and child.i < ent.start:
-                        return doc[child.i : ent.end].text
-                    return ent.text
-    return _subject_date(argument, inside) or _lead_clause_date(event, inside) or adverb
-
-
-@lru_cache(maxsize=8)
-def _times(doc: Doc) -> tuple[Span, ...]:
-    """The DATE and TIME entities that say when, not ages ("a 28-year-old man", "24 years old").
-
-    An age is a DATE to the tagger, but it is nobody's time: "a 28-year-old man went on a
-    rampage in 1996" happened in 1996. Built once per doc (a figure's frame asks for them
-    several times, and reading ``doc.ents`` walks the whole doc).
-    """
-    return tuple(
-        ent for ent in doc_ents(doc) if ent.label_ in _TIME_LABELS and not _AGE.search(ent.text)
-    )
-
-
-def _possessive_date(noun: Token | None, inside: set[int]) -> str | None:
-    """The date a counted noun is of: "three of Saturday's four contests" -> "Saturday"."""
-    if noun is None:
-        return None
-    for child in noun.lefts:
-        if child.dep_ == "poss" and is_date(child) and child.i not in inside:
-            return _entity_text(child, _TIME_LABELS)
-    return None
-
-
-def _lead_clause_date(event: Token | None, inside: set[int]) -> str | None:
-    """A date in a clause that leads into the figure's across a colon or a dash.
-
-    "As of Wednesday, the race stands as follows: Trump now has 446 delegates"; "the special
-    election on April 18 topped 37 percent — nearly 194,000 people voted". Only the lead
-    clause's subject and its prepositions, not clauses inside them.
-    """
-    if event is None:
-        return None
-    doc = event.doc
-    leads = [t for t in event.lefts if t.dep_ in ("ccomp", "parataxis")]
-    # "We already knew that ... the special election on April 18 topped 37 percent — ..."
-    leads += [c for lead in leads for c in lead.children if c.dep_ == "ccomp"]
-    for lead in leads:
-        phrase: set[int] = set()
-        for child in lead.children:
-            if child.dep_ in ("nsubj", "nsubjpass", "prep"):
-                phrase |= _phrase_tokens(child)
-        date = _date_within(doc, phrase, inside)
-        if date:
-            return date
-    return None
-
-
-def _date_within(doc: Doc, phrase: set[int], inside: set[int]) -> str | None:
-    """A DATE entity wholly inside ``phrase`` and not in the figure."""
-    for ent in _times(doc):
-        tokens = {t.i for t in ent}
-        if ent.label_ == "DATE" and tokens <= phrase and not tokens & inside:
-            return ent.text
-    return None
-
-
-def _phrase_tokens(token: Token) -> set[int]:
-    """The token's phrase without the clauses inside it (relative, adverbial, ...)."""
-    out = {token.i}
-    for child in token.children:
-        if child.dep_ not in _CLAUSE_DEPS:
-            out |= _phrase_tokens(child)
-    return out
-
-
-def _subject_date(argument: Token, inside: set[int]) -> str | None:
-    """A date in the subject of a clause the figure hangs on, up the tree.
-
-    "December hiring was a little better than first thought, with 219,000 jobs added";
-    "the special election on April 18 topped 37 percent — nearly 194,000 people voted".
-    Relative clauses in the subject are not its date ("Trump, who won in March, has ...").
-    """
-    doc = argument.doc
-    token = argument
-    for _ in range(_MAX_CLIMB + 1):
-        if token.pos_ in _VERBS:
-            for child in token.children:
-                if child.dep_ not in ("nsubj", "nsubjpass"):
-                    continue
-                clauses = {
-                    t.i for c in child.children if c.dep_ in ("relcl", "acl") for t in c.subtree
-                }
-                date = _date_within(doc, {t.i for t in child.subtree} - clauses, inside)
-                if date:
-                    return date
-        if token.head.i == token.i:
-            break
-        token = token.head
     return None
