@@ -28,6 +28,21 @@ def median_point(points: Sequence[tuple[float, float]]) -> tuple[float, float]:
     return (lats[mid - 1] + lats[mid]) / 2, (lons[mid - 1] + lons[mid]) / 2
 
 
+def located_row(
+    gazetteer: Gazetteer, mention: Mention, choice: Choice, min_score: float
+) -> int | None:
+    """The chosen row when it truly locates the mention, else None.
+
+    Resolved at ``min_score`` or better, not a demonym, and not an approximate point (a
+    county's guess). What every point drawn from the document's other places starts from
+    (:func:`located_towns`, :func:`focus_point`, :func:`town_mentions`).
+    """
+    row, score, _ = choice
+    if row is None or score < min_score or mention.demonym or bool(gazetteer.approx[row]):
+        return None
+    return row
+
+
 def located_towns(
     gazetteer: Gazetteer,
     keys: Sequence[str],
@@ -37,10 +52,9 @@ def located_towns(
 ) -> list[tuple[str, str, float, float, str]]:
     """(country, "CC.A1", lat, lon, key) of the confidently resolved, truly located places."""
     out = []
-    for key, m, (row, score, _) in zip(keys, mentions, chosen, strict=True):
-        if row is None or score < min_score or m.demonym or bool(gazetteer.approx[row]):
-            continue
-        if not gazetteer.feature_code(row).startswith("PPL"):
+    for key, m, choice in zip(keys, mentions, chosen, strict=True):
+        row = located_row(gazetteer, m, choice, min_score)
+        if row is None or not gazetteer.feature_code(row).startswith("PPL"):
             continue
         cc = gazetteer.country_code(row)
         out.append(
@@ -83,8 +97,9 @@ def focus_point(
     """
     counts: Counter = Counter()
     first: dict[int, int] = {}
-    for i, (m, (row, score, _)) in enumerate(zip(mentions, chosen, strict=True)):
-        if row is None or score < min_score or m.demonym or bool(gazetteer.approx[row]):
+    for i, (m, choice) in enumerate(zip(mentions, chosen, strict=True)):
+        row = located_row(gazetteer, m, choice, min_score)
+        if row is None:
             continue
         counts[row] += 1
         first.setdefault(row, i)
@@ -116,11 +131,8 @@ def town_mentions(
     """
     return [
         (m.end, float(gazetteer.latitude[row]), float(gazetteer.longitude[row]))
-        for m, (row, score, _) in zip(mentions, chosen, strict=True)
-        if row is not None
-        and score >= min_score
-        and not m.demonym
-        and not bool(gazetteer.approx[row])
+        for m, choice in zip(mentions, chosen, strict=True)
+        if (row := located_row(gazetteer, m, choice, min_score)) is not None
         and is_town(gazetteer, row)
     ]
 
