@@ -21,12 +21,13 @@ from typing import Any
 
 from pipeline.extract.frames import lexicon
 from pipeline.link.gazetteer import BUNDLED_GEONAMES
+from pipeline.link.gazetteer_inputs import TABLE_FILES, nationality_lines, read_tsv
 
 #: Lexicons of the comparison itself (holders that mean the whole, aliases, causes).
 DATA_FILE = Path(__file__).resolve().parent / "data" / "sameness.json"
 #: The gazetteer's demonyms ("word:CODE" lines; "scope, code, forms" rows), read for the
-#: nationality modifiers (:func:`nationality_modifiers`).
-DEMONYM_FILES = (BUNDLED_GEONAMES / "nationalities.txt", BUNDLED_GEONAMES / "demonyms.txt")
+#: nationality modifiers (:func:`nationality_modifiers`) by the gazetteer builder's readers.
+DEMONYM_FILES = (BUNDLED_GEONAMES / "nationalities.txt", TABLE_FILES["demonyms"])
 #: Countries whose nationality news leaves unsaid: not a part of the population it counts.
 _UNSAID_CODES = frozenset(("US", "GB"))
 
@@ -107,15 +108,10 @@ def nationality_modifiers() -> frozenset[str]:
     aliases read as either ("North American" is no "American" population), nor
     abbreviations ("EU"), which are names, not adjectives.
     """
-    forms: list[tuple[str, str]] = []  # (code, form)
     nationalities, demonyms = DEMONYM_FILES
-    for line in nationalities.read_text(encoding="utf-8").splitlines():
-        if not line.startswith("#") and ":" in line:
-            form, code = line.strip().rsplit(":", 1)
-            forms.append((code.strip().upper(), form.strip()))
-    for line in demonyms.read_text(encoding="utf-8").splitlines():
-        fields = line.split("\t")
-        if not line.startswith("#") and len(fields) > 2:
+    forms = [(code, form) for form, code in nationality_lines(nationalities)]
+    for fields in read_tsv(demonyms):
+        if len(fields) > 2:
             forms.extend((fields[1].strip(), form.strip()) for form in fields[2].split("|"))
     unsaid = {"us", "uk"}
     words = set()

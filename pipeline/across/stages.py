@@ -37,6 +37,7 @@ from pipeline.across.conflicts import ConflictSettings, find_conflicts
 from pipeline.across.duplicates import DuplicateSettings, find_duplicates
 from pipeline.across.stories import StorySettings, cluster_stories, story_rows
 from pipeline.extract import frames as frames_module
+from pipeline.link import gazetteer_inputs as gazetteer_inputs_module
 from pipeline.version import modules_version
 from pipeline.warehouse import Warehouse
 
@@ -106,6 +107,7 @@ def _code_version() -> str:
             sameness_lexicon_module,
             sameness_keys_module,
             sameness_records_module,
+            gazetteer_inputs_module,  # its readers parse the demonym files for sameness
             frames_module,
             ids,
             tables,

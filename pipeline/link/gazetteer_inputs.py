@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from pipeline.link.gazetteer import BUNDLED_GEONAMES
@@ -173,19 +173,28 @@ def cities_from_dump(path: Path, min_population: int) -> list[dict]:
     return out
 
 
-def demonyms_by_code(path: Path) -> dict[str, set[str]]:
-    """ISO code -> demonyms of ``nationalities.txt`` ("word:CODE"), title-cased, and plurals."""
-    out: dict[str, set[str]] = defaultdict(set)
+def nationality_lines(path: Path) -> Iterator[tuple[str, str]]:
+    """``(word, CODE)`` of each ``word:CODE`` line of ``nationalities.txt``, as written.
+
+    Nothing when the file is missing. The word is stripped, the code stripped and upper-cased;
+    either may be empty (the callers decide what an empty one means).
+    """
     if not path.exists():
-        return out
+        return
     with path.open(encoding="utf-8") as handle:
         for line in handle:
             if line.startswith("#") or ":" not in line:
                 continue
             word, code = line.strip().rsplit(":", 1)
-            word = word.strip()
-            if not word or not code:
-                continue
-            title = " ".join(w[:1].upper() + w[1:] for w in word.split())
-            out[code.strip().upper()].update({title, title + "s"})
+            yield word.strip(), code.strip().upper()
+
+
+def demonyms_by_code(path: Path) -> dict[str, set[str]]:
+    """ISO code -> demonyms of ``nationalities.txt`` ("word:CODE"), title-cased, and plurals."""
+    out: dict[str, set[str]] = defaultdict(set)
+    for word, code in nationality_lines(path):
+        if not word or not code:
+            continue
+        title = " ".join(w[:1].upper() + w[1:] for w in word.split())
+        out[code].update({title, title + "s"})
     return out
