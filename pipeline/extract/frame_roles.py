@@ -79,9 +79,7 @@ def figure_role(
     context = before + span_words
     if noun is not None and noun.lemma_.lower() in sets["margin_nouns"]:
         return "margin"
-    if _ends_with(before, "margin_before") or any(
-        _ends_with(context[: i + 1], "margin_before") for i in range(len(context))
-    ):
+    if _has_phrase(context, "margin_before"):  # before the figure or inside it
         return "margin"
     if "margin" in context and "error" in context:
         return "margin"
