@@ -51,7 +51,8 @@ TABLE_METHOD = {
     "its subject, or in a clause leading in across a colon; 'ahead of Tuesday' keeps its "
     "relation), and a role (total, part, change, rate, margin, limit, forecast, revision, "
     "sum, previous: the level a change came from, or besides: 'the ambassador and three other "
-    "Americans', at least four in all) from cue words and modals. An amount of "
+    "Americans', at least four in all; or cell: a figure of a table flattened into text, "
+    "never compared) from cue words and modals. An amount of "
     "money counts what it is in ('$850 billion in spending cuts'); a bare percentage or amount "
     "counts the noun it is the level of ('the unemployment rate fell to 5 percent').",
     "figure_conflicts": "Two figures of one story from different outlets (neither article a "

@@ -21,6 +21,9 @@ if TYPE_CHECKING:
 _NOUNS = frozenset({"NOUN", "PROPN"})
 #: Children that open another clause, whose words are not the figure's clause.
 _OTHER_CLAUSES = frozenset({"conj", "cc", "ccomp", "parataxis", "relcl", "advcl", "csubj"})
+#: A sentence with at least this many numbers, and no fewer numbers than words, is a table
+#: flattened into text (a tax return by candidate and year, a poll by state): see _in_table.
+_TABLE_MIN_NUMBERS = 8
 
 
 def _words_before(doc: Doc, index: int, count: int) -> list[str]:
@@ -48,6 +51,24 @@ def _ends_with(words: Sequence[str], name: str) -> bool:
     )
 
 
+def _in_table(span: Span) -> bool:
+    """Whether the figure is a cell of a table flattened into one "sentence".
+
+    "2010 2011 2010 2011 Total Income $1,795,614 $844,585 ... Taxes $453,770 ...": the row
+    and column labels (whose return, which year, which line) are not in the parse, which
+    reads the column headers as the time of every cell and no predicate or holder at all, so
+    a cell would match any prose figure of one of the years. A table is a sentence with at
+    least :data:`_TABLE_MIN_NUMBERS` numbers and no fewer numbers than words (prose with many
+    figures still has more words than numbers).
+    """
+    sentence = span.sent
+    numbers = sum(1 for t in sentence if t.like_num or any(ch.isdigit() for ch in t.text))
+    if numbers < _TABLE_MIN_NUMBERS:
+        return False
+    words = sum(1 for t in sentence if t.is_alpha and not t.like_num)
+    return numbers >= words
+
+
 def figure_role(
     doc: Doc,
     span: Span,
@@ -59,7 +80,8 @@ def figure_role(
 ) -> str:
     """The figure's role; the first cue found wins.
 
-    ``margin``, ``limit``, ``part``, ``revision``, ``sum``, ``forecast``, the level a change
+    ``cell`` (a figure of a flattened table, :func:`_in_table`), ``margin``, ``limit``,
+    ``part``, ``revision``, ``sum``, ``forecast``, the level a change
     went to (``total``) or came from (``previous``), ``rate``, ``change`` or ``total``, looked
     for in that order.
 
@@ -72,6 +94,8 @@ def figure_role(
         event: That predicate as a lemma with its particle.
         change: The figure's qualifier (``figures.change``).
     """
+    if _in_table(span):
+        return "cell"
     lex = lexicon()
     sets = word_sets()
     span_words = [t.lower_ for t in span]

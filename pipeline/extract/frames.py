@@ -27,7 +27,8 @@ pure function over a spaCy ``Doc``, a frozen record out):
   planned, a target: "would leave", "is expected to reach"), ``revision``, ``sum``,
   ``previous`` (the level a change came from: "fell to 5 percent from 6 percent") or
   ``besides`` (others beside named ones: "the ambassador and three other Americans", four in
-  all).
+  all), or ``cell`` (a figure of a table flattened into text, whose row and column labels
+  the parse cannot read; never compared).
 
 This module reads the event and the holder and puts the frame together; the counted noun is
 :mod:`pipeline.extract.frame_counted`'s, the place and time
@@ -84,6 +85,7 @@ ROLES = (
     "sum",
     "previous",
     "besides",
+    "cell",
 )
 
 _NOUNS = frozenset({"NOUN", "PROPN"})
@@ -368,7 +370,14 @@ def _holder_token(argument: Token, event: Token | None) -> Token | None:
     )
     wanted = ("dobj", "nsubjpass") if is_subject else ("nsubj", "agent")
     clause = event
+    controlled = False
     for _ in range(3):
+        if controlled and not is_subject:
+            # "Smith was ordered to pay", "the judge ordered Smith to pay": the object (or
+            # passive subject) of the verb an infinitive hangs on is who pays, not who ordered
+            controller = next((c for c in clause.children if c.dep_ in ("dobj", "nsubjpass")), None)
+            if controller is not None and controller.i != argument.i:
+                return controller
         for child in clause.children:
             if child.dep_ not in wanted or child.i == argument.i:
                 continue
@@ -381,5 +390,6 @@ def _holder_token(argument: Token, event: Token | None) -> Token | None:
             return child
         if clause.dep_ not in ("advcl", "xcomp", "conj") or clause.head.pos_ not in _VERBS:
             break
+        controlled = clause.dep_ == "xcomp"
         clause = clause.head
     return None
