@@ -16,6 +16,8 @@ pure function over a spaCy ``Doc``, a frozen record out):
   counted in ("left 12 people dead" -> "dead");
 * ``holder``: whose quantity it is: the event's subject when the figure is its object, a
   possessor ("Iraq's 5,000 troops"), or the agent of a passive ("by the Labor Department");
+  the one an infinitive is asked of ("Smith was ordered to pay"); for "he" or "she", the
+  person named before it in the sentence;
 * ``place``: a named place (GPE, LOC, FAC) after a locative preposition on the event or the
   counted noun ("in Iraq");
 * ``time``: a DATE or TIME entity attached to the event or the counted noun ("in February",
@@ -42,6 +44,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
 
+from pipeline.extract.doccache import doc_ents
 from pipeline.extract.frame_counted import (
     counted_noun,
     counted_text,
@@ -332,7 +335,24 @@ def _holder(argument: Token, event: Token | None) -> str | None:
     clauses = {t.i for c in found.children if c.dep_ == "relcl" for t in c.subtree}
     if argument.i in {t.i for t in found.subtree} - clauses:
         return None  # the figure's own phrase ("the 30,000 emails that are missing")
+    if found.lower_ in _sets()["person_pronouns"]:
+        return _person_before(found)
     return _compact(found)
+
+
+def _person_before(pronoun: Token) -> str | None:
+    """The person "he" or "she" stands for: the last person named before it in its sentence.
+
+    "DeBartolo pleaded guilty to failing to report a felony when he paid $400,000": the
+    payer is DeBartolo, not anyone another article names as paying. Only within the
+    sentence (the frame reads one sentence's parse); None when no person is named before.
+    """
+    people = [
+        ent
+        for ent in doc_ents(pronoun.doc)
+        if ent.label_ == "PERSON" and pronoun.sent.start <= ent.start and ent.end <= pronoun.i
+    ]
+    return people[-1].text if people else None
 
 
 def _is_dateline(token: Token) -> bool:

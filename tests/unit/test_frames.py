@@ -381,3 +381,14 @@ def test_who_an_infinitive_is_asked_of_is_its_holder(nlp, sentence):
     # "was ordered to pay": the one ordered pays, not the one who ordered
     frame = frame_of(nlp, sentence, "more than $473,000", kind="currency", change=">")
     assert (frame.event, frame.holder) == ("pay", "Smith")
+
+
+def test_he_or_she_is_the_person_named_before_in_the_sentence(nlp):
+    sentence = (
+        "In 1998, DeBartolo pleaded guilty to failing to report a felony when he paid $400,000 "
+        "to the governor."
+    )
+    assert frame_of(nlp, sentence, "$400,000", kind="currency").holder == "DeBartolo"
+    # nobody named before it in the sentence: whoever it is, the frame does not say
+    alone = "In 1998, he paid $400,000 to the governor."
+    assert frame_of(nlp, alone, "$400,000", kind="currency").holder is None
