@@ -69,6 +69,24 @@ def _in_table(span: Span) -> bool:
     return numbers >= words
 
 
+def _split_by_gapping(span: Span, anchor: Token, event_token: Token | None) -> bool:
+    """Whether the figure is one of counts that split one event, its verb not repeated.
+
+    "He was arrested 15 times in Georgia, and four in Ohio"; "20 died at the metro and 11
+    at the airport": a bare number conjoined to the figure's verb (the verb and the counted
+    noun left out) says the figure is a share of a total by place, time or another split,
+    and so is the bare number itself.
+    """
+    if anchor.dep_ == "conj" and anchor.pos_ == "NUM" and anchor.head.pos_ in ("VERB", "AUX"):
+        return True
+    if event_token is None or event_token.pos_ not in ("VERB", "AUX"):
+        return False
+    return any(
+        c.dep_ == "conj" and c.pos_ == "NUM" and not span.start <= c.i < span.end
+        for c in event_token.children
+    )
+
+
 def figure_role(
     doc: Doc,
     span: Span,
@@ -126,6 +144,8 @@ def figure_role(
             return "part"
     if _ends_with(before, "part_before") and not _counts_its_own_kind(doc, span, noun):
         return "part"
+    if _split_by_gapping(span, anchor, event_token):
+        return "part"  # "arrested 15 times in Georgia, and four in Ohio": 19 in all
     if noun is not None and besides_named(noun):
         return "besides"  # "the ambassador and three other Americans": four in all
     if noun is not None and any(c.lower_ in sets["part_modifiers"] for c in noun.lefts):

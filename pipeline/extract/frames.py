@@ -22,7 +22,8 @@ pure function over a spaCy ``Doc``, a frozen record out):
   counted noun ("in Iraq");
 * ``time``: a DATE or TIME entity attached to the event or the counted noun ("in February",
   "last year"); None means the article's own date;
-* ``role``: ``total`` (a level), ``part`` (of a larger whole: "three of the four states"),
+* ``role``: ``total`` (a level), ``part`` (of a larger whole: "three of the four states";
+  one of counts that split one event: "arrested 15 times in Georgia, and four in Ohio"),
   ``change`` (an increase or decrease, "added 20,000 jobs", "5,000 more troops"), ``rate``
   (an average or a quantity per period: "an average of 158,000 jobs a month"),
   ``margin`` (a margin of error), ``limit`` ("up to 30 rounds"), ``forecast`` (expected,

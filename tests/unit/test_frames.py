@@ -392,3 +392,18 @@ def test_he_or_she_is_the_person_named_before_in_the_sentence(nlp):
     # nobody named before it in the sentence: whoever it is, the frame does not say
     alone = "In 1998, he paid $400,000 to the governor."
     assert frame_of(nlp, alone, "$400,000", kind="currency").holder is None
+
+
+@pytest.mark.parametrize(
+    ("sentence", "figure"),
+    [
+        ("He had been arrested 15 times in Georgia, and four in Ohio.", "15 times"),
+        ("He had been arrested 15 times in Georgia, and four in Ohio.", "four"),
+    ],
+)
+def test_counts_that_split_one_event_without_repeating_it_are_parts(nlp, sentence, figure):
+    # 19 arrests in all: "15 times in Georgia" is not a count of his arrests
+    assert frame_of(nlp, sentence, figure).role == "part"
+    # two counted nouns, each with its own number, are two totals
+    both = frame_of(nlp, "The fighting killed 166 Palestinians and six Israelis.", "six")
+    assert both.role == "total"
