@@ -190,8 +190,9 @@ class Figures(_Spanned):
         description="Frame: total, part (of a whole), change, rate (an average, per period),"
         " margin (of error), limit (up to), forecast (expected, planned, a target), revision"
         " (a revised count or a first estimate), sum (in total, over several events), previous"
-        " (the level a change came from: 'fell to 5 percent from 6 percent') or besides (others"
-        " beside named ones: 'the ambassador and three other Americans').",
+        " (the level a change came from: 'fell to 5 percent from 6 percent'), besides (others"
+        " beside named ones: 'the ambassador and three other Americans') or cell (a figure of a"
+        " table flattened into text; never compared).",
     )
 
     @pa.dataframe_check

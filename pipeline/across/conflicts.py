@@ -25,8 +25,11 @@ Two figures conflict when their frames match, their intervals do not intersect a
 between them is at most :attr:`ConflictSettings.max_ratio` (twofold). Frames that agree but
 say nothing beyond the counted noun (no predicate, holder, place or time to tie them, nothing
 named on one side only: :attr:`~pipeline.across.sameness.Mismatch.untied`) conflict only when
-the gap is at most :attr:`ConflictSettings.untied_ratio` (a tenth): "275 people" and "at
-least 278 people" are one toll told twice, "12 people" and "20 people" may be two scenes.
+the gap is at most :attr:`ConflictSettings.untied_ratio` (a tenth), and only when they are
+counts: "275 people" and "at least 278 people" are one toll told twice, "12 people" and "20
+people" may be two scenes; a percentage or an amount counts a measure, not a population, and
+one story gives many close values of one measure ("a drop of 20%" defining a bear market, a
+forecast "drop of 18%" for the year).
 """
 
 from __future__ import annotations
@@ -277,8 +280,9 @@ def decide(
     if span_a is None or span_b is None:
         return Verdict(False, match, span_a, span_b)
     disjoint = not span_a.intersects(span_b)
-    if match is None:  # frames that say the same little: one count told twice, if close
-        if untied is None or unclear:
+    # frames that say the same little: one count (not a share or an amount) told twice, if close
+    if match is None:
+        if untied is None or unclear or a.kind != "count":
             return Verdict(False, None, span_a, span_b)
         clash = disjoint and _gap(span_a, span_b) <= settings.untied_ratio
         return Verdict(clash, untied if clash else None, span_a, span_b)

@@ -18,6 +18,7 @@ DATA_FILE = Path(__file__).resolve().parent / "data" / "frames.json"
 #: Lexicon entries read as sets of words.
 _SET_NAMES = (
     "particles",
+    "person_pronouns",
     "forecast_cues",
     "forecast_nouns",
     "margin_nouns",

@@ -21,6 +21,9 @@ if TYPE_CHECKING:
 _NOUNS = frozenset({"NOUN", "PROPN"})
 #: Children that open another clause, whose words are not the figure's clause.
 _OTHER_CLAUSES = frozenset({"conj", "cc", "ccomp", "parataxis", "relcl", "advcl", "csubj"})
+#: A sentence with at least this many numbers, and no fewer numbers than words, is a table
+#: flattened into text (a tax return by candidate and year, a poll by state): see _in_table.
+_TABLE_MIN_NUMBERS = 8
 
 
 def _words_before(doc: Doc, index: int, count: int) -> list[str]:
@@ -48,6 +51,42 @@ def _ends_with(words: Sequence[str], name: str) -> bool:
     )
 
 
+def _in_table(span: Span) -> bool:
+    """Whether the figure is a cell of a table flattened into one "sentence".
+
+    "2010 2011 2010 2011 Total Income $1,795,614 $844,585 ... Taxes $453,770 ...": the row
+    and column labels (whose return, which year, which line) are not in the parse, which
+    reads the column headers as the time of every cell and no predicate or holder at all, so
+    a cell would match any prose figure of one of the years. A table is a sentence with at
+    least :data:`_TABLE_MIN_NUMBERS` numbers and no fewer numbers than words (prose with many
+    figures still has more words than numbers).
+    """
+    sentence = span.sent
+    numbers = sum(1 for t in sentence if t.like_num or any(ch.isdigit() for ch in t.text))
+    if numbers < _TABLE_MIN_NUMBERS:
+        return False
+    words = sum(1 for t in sentence if t.is_alpha and not t.like_num)
+    return numbers >= words
+
+
+def _split_by_gapping(span: Span, anchor: Token, event_token: Token | None) -> bool:
+    """Whether the figure is one of counts that split one event, its verb not repeated.
+
+    "He was arrested 15 times in Georgia, and four in Ohio"; "20 died at the metro and 11
+    at the airport": a bare number conjoined to the figure's verb (the verb and the counted
+    noun left out) says the figure is a share of a total by place, time or another split,
+    and so is the bare number itself.
+    """
+    if anchor.dep_ == "conj" and anchor.pos_ == "NUM" and anchor.head.pos_ in ("VERB", "AUX"):
+        return True
+    if event_token is None or event_token.pos_ not in ("VERB", "AUX"):
+        return False
+    return any(
+        c.dep_ == "conj" and c.pos_ == "NUM" and not span.start <= c.i < span.end
+        for c in event_token.children
+    )
+
+
 def figure_role(
     doc: Doc,
     span: Span,
@@ -59,7 +98,8 @@ def figure_role(
 ) -> str:
     """The figure's role; the first cue found wins.
 
-    ``margin``, ``limit``, ``part``, ``revision``, ``sum``, ``forecast``, the level a change
+    ``cell`` (a figure of a flattened table, :func:`_in_table`), ``margin``, ``limit``,
+    ``part``, ``revision``, ``sum``, ``forecast``, the level a change
     went to (``total``) or came from (``previous``), ``rate``, ``change`` or ``total``, looked
     for in that order.
 
@@ -72,6 +112,8 @@ def figure_role(
         event: That predicate as a lemma with its particle.
         change: The figure's qualifier (``figures.change``).
     """
+    if _in_table(span):
+        return "cell"
     lex = lexicon()
     sets = word_sets()
     span_words = [t.lower_ for t in span]
@@ -102,6 +144,8 @@ def figure_role(
             return "part"
     if _ends_with(before, "part_before") and not _counts_its_own_kind(doc, span, noun):
         return "part"
+    if _split_by_gapping(span, anchor, event_token):
+        return "part"  # "arrested 15 times in Georgia, and four in Ohio": 19 in all
     if noun is not None and besides_named(noun):
         return "besides"  # "the ambassador and three other Americans": four in all
     if noun is not None and any(c.lower_ in sets["part_modifiers"] for c in noun.lefts):

@@ -16,18 +16,22 @@ pure function over a spaCy ``Doc``, a frozen record out):
   counted in ("left 12 people dead" -> "dead");
 * ``holder``: whose quantity it is: the event's subject when the figure is its object, a
   possessor ("Iraq's 5,000 troops"), or the agent of a passive ("by the Labor Department");
+  the one an infinitive is asked of ("Smith was ordered to pay"); for "he" or "she", the
+  person named before it in the sentence;
 * ``place``: a named place (GPE, LOC, FAC) after a locative preposition on the event or the
   counted noun ("in Iraq");
 * ``time``: a DATE or TIME entity attached to the event or the counted noun ("in February",
   "last year"); None means the article's own date;
-* ``role``: ``total`` (a level), ``part`` (of a larger whole: "three of the four states"),
+* ``role``: ``total`` (a level), ``part`` (of a larger whole: "three of the four states";
+  one of counts that split one event: "arrested 15 times in Georgia, and four in Ohio"),
   ``change`` (an increase or decrease, "added 20,000 jobs", "5,000 more troops"), ``rate``
   (an average or a quantity per period: "an average of 158,000 jobs a month"),
   ``margin`` (a margin of error), ``limit`` ("up to 30 rounds"), ``forecast`` (expected,
   planned, a target: "would leave", "is expected to reach"), ``revision``, ``sum``,
   ``previous`` (the level a change came from: "fell to 5 percent from 6 percent") or
   ``besides`` (others beside named ones: "the ambassador and three other Americans", four in
-  all).
+  all), or ``cell`` (a figure of a table flattened into text, whose row and column labels
+  the parse cannot read; never compared).
 
 This module reads the event and the holder and puts the frame together; the counted noun is
 :mod:`pipeline.extract.frame_counted`'s, the place and time
@@ -41,6 +45,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
 
+from pipeline.extract.doccache import doc_ents
 from pipeline.extract.frame_counted import (
     counted_noun,
     counted_text,
@@ -84,6 +89,7 @@ ROLES = (
     "sum",
     "previous",
     "besides",
+    "cell",
 )
 
 _NOUNS = frozenset({"NOUN", "PROPN"})
@@ -330,7 +336,24 @@ def _holder(argument: Token, event: Token | None) -> str | None:
     clauses = {t.i for c in found.children if c.dep_ == "relcl" for t in c.subtree}
     if argument.i in {t.i for t in found.subtree} - clauses:
         return None  # the figure's own phrase ("the 30,000 emails that are missing")
+    if found.lower_ in _sets()["person_pronouns"]:
+        return _person_before(found)
     return _compact(found)
+
+
+def _person_before(pronoun: Token) -> str | None:
+    """The person "he" or "she" stands for: the last person named before it in its sentence.
+
+    "DeBartolo pleaded guilty to failing to report a felony when he paid $400,000": the
+    payer is DeBartolo, not anyone another article names as paying. Only within the
+    sentence (the frame reads one sentence's parse); None when no person is named before.
+    """
+    people = [
+        ent
+        for ent in doc_ents(pronoun.doc)
+        if ent.label_ == "PERSON" and pronoun.sent.start <= ent.start and ent.end <= pronoun.i
+    ]
+    return people[-1].text if people else None
 
 
 def _is_dateline(token: Token) -> bool:
@@ -368,7 +391,14 @@ def _holder_token(argument: Token, event: Token | None) -> Token | None:
     )
     wanted = ("dobj", "nsubjpass") if is_subject else ("nsubj", "agent")
     clause = event
+    controlled = False
     for _ in range(3):
+        if controlled and not is_subject:
+            # "Smith was ordered to pay", "the judge ordered Smith to pay": the object (or
+            # passive subject) of the verb an infinitive hangs on is who pays, not who ordered
+            controller = next((c for c in clause.children if c.dep_ in ("dobj", "nsubjpass")), None)
+            if controller is not None and controller.i != argument.i:
+                return controller
         for child in clause.children:
             if child.dep_ not in wanted or child.i == argument.i:
                 continue
@@ -381,5 +411,6 @@ def _holder_token(argument: Token, event: Token | None) -> Token | None:
             return child
         if clause.dep_ not in ("advcl", "xcomp", "conj") or clause.head.pos_ not in _VERBS:
             break
+        controlled = clause.dep_ == "xcomp"
         clause = clause.head
     return None

@@ -357,3 +357,18 @@ def test_time_keys():
     assert time_key("last month") == frozenset({"last month"})
     assert time_key("the past 28 months") == frozenset({"28 month"})
     assert time_key(None) is None
+
+
+def test_untied_frames_are_one_count_told_twice_but_not_one_share_or_amount():
+    """Frames with nothing beyond the counted noun: a close count is one toll told twice
+    ("275 people" killed and "at least 278 people"); a close percentage or amount of the same
+    measure is not (a "drop of 20%" defining a bear market, a projected "drop of 18%")."""
+    toll = _view("275", 275.0, "=", "AP", event=None)
+    told_again = _view("At least 278", 278.0, ">", "Reuters", event=None)
+    assert decide(toll, told_again).conflict
+    drops = []
+    for outlet, text, value in (("AP", "20%", 20.0), ("Reuters", "18%", 18.0)):
+        row = _figure("f_" + outlet, "a_" + outlet, text, value, "=", "drop")
+        row.update(kind="percent", unit="percent")
+        drops.append(FigureView.from_row(row, outlet, DAY))
+    assert not decide(*drops).conflict

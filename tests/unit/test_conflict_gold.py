@@ -49,3 +49,22 @@ def test_every_pair_names_its_stratum_and_each_half_can_be_measured():
     conflicts = {pair["id"] for pair in pairs if pair["conflict"]}
     # one pair must not move a half's recall by more than about four points
     assert all(len(conflicts & set(ids)) >= 25 for ids in halves.values())
+
+
+def test_the_product_audit_is_consistent_with_the_judged_set():
+    """Each audited row is labelled, its spans are its texts, and a row of the judged set
+    carries that pair's label (the audit reads the product's rows, the judged set decides)."""
+    audit = GOLD.parent / "allsides-product-audit.jsonl"
+    rows = [json.loads(line) for line in audit.read_text(encoding="utf-8").splitlines()]
+    judged = {pair["id"]: pair for pair in _pairs()}
+    assert rows and len({row["conflict_id"] for row in rows}) == len(rows)
+    for row in rows:
+        assert row["conflict"] == (row["same_quantity"] and row["disagree"])
+        assert row["conflict"] or row["cause"]  # a false positive says why
+        for side in ("a", "b"):
+            item = row[side]
+            assert item["sentence"][item["start"] : item["end"]] == item["text"]
+        if row["from_judged_set"]:
+            pair = judged[row["pair_id"]]
+            assert pair["conflict"] == row["conflict"]
+            assert pair_id(row["a"], row["b"]) == row["pair_id"]

@@ -349,3 +349,61 @@ def test_in_opposition_and_in_favor_are_polarities(nlp, sentence, event):
     """ "voted in opposition" is "voted against", not the bare "voted" of the other side."""
     figure = sentence.split()[0]
     assert frame_of(nlp, sentence, figure).event == event
+
+
+def test_a_figure_of_a_flattened_table_is_a_cell(nlp):
+    # a table of returns by person and year, flattened into one "sentence" by the scraper:
+    # its labels are not in the parse, so its cells are never compared
+    table = (
+        "Here is a look at the returns. 2010 2011 2010 2011 2010 2011 Total Income $1,795,614 "
+        "$844,585 $21,661,344 $20,901,075 $379,178 $379,035 Taxes $453,770 $162,074 $3,005,496 "
+        "$3,226,623 $86,047 $86,892 Wages $395,188 $394,821 $0 $0 $308,376 $307,543"
+    )
+    assert frame_of(nlp, table, "$3,005,496", kind="currency").role == "cell"
+    # prose with many figures still has more words than numbers
+    prose = (
+        "The Romneys paid $1.9 million in taxes on $13.7 million of income in 2011, gave "
+        "$4 million to charity, claimed $2.25 million of it, and paid $3 million in 2010 on "
+        "$21.7 million, with $3.3 million of dividends and $12.6 million of gains."
+    )
+    assert frame_of(nlp, prose, "$1.9 million", kind="currency").role == "total"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Besides the prison sentence, Smith was ordered to pay more than $473,000 in restitution.",
+        "The judge ordered Smith to pay more than $473,000 in restitution.",
+        "Smith agreed to pay more than $473,000 in restitution.",
+    ],
+)
+def test_who_an_infinitive_is_asked_of_is_its_holder(nlp, sentence):
+    # "was ordered to pay": the one ordered pays, not the one who ordered
+    frame = frame_of(nlp, sentence, "more than $473,000", kind="currency", change=">")
+    assert (frame.event, frame.holder) == ("pay", "Smith")
+
+
+def test_he_or_she_is_the_person_named_before_in_the_sentence(nlp):
+    sentence = (
+        "In 1998, DeBartolo pleaded guilty to failing to report a felony when he paid $400,000 "
+        "to the governor."
+    )
+    assert frame_of(nlp, sentence, "$400,000", kind="currency").holder == "DeBartolo"
+    # nobody named before it in the sentence: whoever it is, the frame does not say
+    alone = "In 1998, he paid $400,000 to the governor."
+    assert frame_of(nlp, alone, "$400,000", kind="currency").holder is None
+
+
+@pytest.mark.parametrize(
+    ("sentence", "figure"),
+    [
+        ("He had been arrested 15 times in Georgia, and four in Ohio.", "15 times"),
+        ("He had been arrested 15 times in Georgia, and four in Ohio.", "four"),
+    ],
+)
+def test_counts_that_split_one_event_without_repeating_it_are_parts(nlp, sentence, figure):
+    # 19 arrests in all: "15 times in Georgia" is not a count of his arrests
+    assert frame_of(nlp, sentence, figure).role == "part"
+    # two counted nouns, each with its own number, are two totals
+    both = frame_of(nlp, "The fighting killed 166 Palestinians and six Israelis.", "six")
+    assert both.role == "total"
