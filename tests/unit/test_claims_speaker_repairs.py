@@ -129,3 +129,18 @@ def test_a_passive_governors_subject_does_the_adjunct(fallback_of):
 def test_a_passive_cue_takes_no_fallback_speaker(fallback_of):
     text = "The factory will close in 2019, and Trump is expected to win the state."
     assert fallback_of(text, "expected") is None
+
+
+def test_who_was_asked_is_not_who_asked(claims_of):
+    found = claims_of(
+        "The bill passed on Friday.\n\n"
+        "Asked about the vote on Sunday, the governor said the bill would raise costs for "
+        "millions of families."
+    )
+    assert _speaker_of(found, "the vote on Sunday") is None
+    assert _speaker_of(found, "raise costs") == "the governor"
+    found = claims_of(
+        "The bill passed on Friday.\n\n"
+        "Asked by reporters whether he would sign it, the governor said he had not decided."
+    )
+    assert _speaker_of(found, "whether he would sign") == "reporters"
