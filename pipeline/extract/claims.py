@@ -44,6 +44,7 @@ from pipeline.extract.attribution.crf import Taggers, default_taggers, learned_c
 from pipeline.extract.attribution.cues import (
     Cue,
     extra_candidates,
+    fallback_speaker,
     match_cues,
     narration_outside_quotes,
 )
@@ -278,10 +279,11 @@ def extract_claims(
     for start, end, direct, cue in raw:
         speaker = via_ref = source = None
         s_start = s_end = None
-        if cue.speaker is not None:
-            s_start, s_end = char_span(mention_tokens(cue.speaker))
+        said_by = cue.speaker if cue.speaker is not None else fallback_speaker(cue)
+        if said_by is not None:
+            s_start, s_end = char_span(mention_tokens(said_by))
             speaker = text[s_start:s_end]
-            source = resolve_speaker(s_start, s_end, cue.speaker, history, outlet)
+            source = resolve_speaker(s_start, s_end, said_by, history, outlet)
             history.append((s_start, source))
         ci = position.get(id(cue))
         via_tok = (

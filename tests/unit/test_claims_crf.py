@@ -169,3 +169,14 @@ def test_match_cues_visits_the_nouns_verbs_in_and_accord_a_token_loop_would(doc)
     assert _candidate_words(doc, lemmas) == [
         i for i in sorted(set(everything)) if doc[i].lemma_.casefold() in lemmas
     ]
+
+
+def test_a_learned_cue_with_a_subject_takes_it_over_the_tagged_source():
+    from pipeline.extract.attribution.crf import learned_speaker
+    from pipeline.nlp import load_nlp
+
+    doc = load_nlp()("The mayor insisted that the plan was wrong, and it seems clear.")
+    words = {t.text: t for t in doc}
+    assert learned_speaker(words["insisted"], words["plan"]).text == "mayor"
+    # an expletive subject says nothing: the tagged source stands
+    assert learned_speaker(words["seems"], words["mayor"]).text == "mayor"

@@ -66,3 +66,81 @@ def test_a_new_speaker_named_before_a_quotation_takes_it(claims_of):
     )
     speaker = _speaker_of(found, "Nobody here wants")
     assert speaker == "Martinez"
+
+
+# Speakers the patterns left out, repaired by ``fallback_speaker`` (issue 25): measured on
+# PolNeAR train, 94 matched claims gained a right speaker and 18 lost one.
+
+
+def test_a_nominal_cue_after_a_preposition_is_the_verbs_doers(claims_of):
+    found = claims_of(
+        "The bill passed on Friday.\n\n"
+        "The governor bristled at the suggestion that he had advised the senators to vote "
+        "against it."
+    )
+    assert _speaker_of(found, "advised the senators") == "The governor"
+    found = claims_of(
+        "The bill passed on Friday.\n\n"
+        "Senator Maria Lopez responded on Sunday with a statement that the bill would raise "
+        "costs for millions of families."
+    )
+    assert _speaker_of(found, "raise costs") == "Senator Maria Lopez"
+
+
+def test_complaints_despite_which_someone_acts_are_not_theirs(claims_of):
+    found = claims_of(
+        "The bill passed on Friday.\n\n"
+        "The senators passed the bill despite complaints that it would raise costs for "
+        "millions of families."
+    )
+    assert _speaker_of(found, "raise costs") is None
+
+
+@pytest.fixture(scope="module")
+def fallback_of():
+    from pipeline.extract.attribution.cues import Cue, fallback_speaker
+    from pipeline.nlp import load_nlp
+
+    nlp = load_nlp()
+
+    def run(text: str, word: str):
+        doc = nlp(text)
+        tok = next(t for t in doc if t.text == word)
+        cue = Cue((tok.idx, tok.idx + len(tok)), None, None, None, tok, False, "learned")
+        found = fallback_speaker(cue)
+        return None if found is None else found.text
+
+    return run
+
+
+def test_a_chain_of_subjectless_clauses_leads_to_the_speaker(fallback_of):
+    text = (
+        "He basically ducked, pointing to his record in the legislature and saying that "
+        "productive senators are overrated."
+    )
+    assert fallback_of(text, "saying") == "He"
+
+
+def test_a_passive_governors_subject_does_the_adjunct(fallback_of):
+    text = "Christina Romer was sidelined after demonstrating that the stimulus was too small."
+    assert fallback_of(text, "demonstrating") == "Romer"
+
+
+def test_a_passive_cue_takes_no_fallback_speaker(fallback_of):
+    text = "The factory will close in 2019, and Trump is expected to win the state."
+    assert fallback_of(text, "expected") is None
+
+
+def test_who_was_asked_is_not_who_asked(claims_of):
+    found = claims_of(
+        "The bill passed on Friday.\n\n"
+        "Asked about the vote on Sunday, the governor said the bill would raise costs for "
+        "millions of families."
+    )
+    assert _speaker_of(found, "the vote on Sunday") is None
+    assert _speaker_of(found, "raise costs") == "the governor"
+    found = claims_of(
+        "The bill passed on Friday.\n\n"
+        "Asked by reporters whether he would sign it, the governor said he had not decided."
+    )
+    assert _speaker_of(found, "whether he would sign") == "reporters"

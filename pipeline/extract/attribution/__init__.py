@@ -77,4 +77,20 @@ tables were then relearned on all 840 training articles, see :data:`LEXICON`):
   (6 speakers gained, 11 lost). On fold 0 the misses split into gold cues the tagger leaves
   untagged (664 of 1,288), cues found with the wrong content (353), tagged cues the link step
   drops (160), and sentences the lemma gate skips (110).
+* Speakers (issue 25; PolNeAR train, all 840 articles through the shipped models, scored by
+  the eval's protocol; rules drawn from that pool and the dev read half's misses). Of 1,527
+  wrong speakers among 13,978 matched claims: 380 claims had no speaker where the gold names
+  one, 245 had one where the gold names none, and 902 named another mention (the speaker is
+  scored by span, so resolving "he" to a name gains nothing there). Kept: a claim
+  without a speaker takes the doer of the clause its cue hangs in
+  (:func:`.cues.fallback_speaker`: 94 gained, 18 lost, content unchanged); a bare participle
+  of asking ("Asked about X, she said") has the asker, not the one asked, as speaker (36
+  gained, 2 lost); a learned cue with a nominal subject takes it over the source tagger's run
+  (6 gained, none lost). Measured and rejected: a relative "that" replaced by its antecedent
+  (13 gained, 21 lost: PolNeAR marks either); a subject found up the clause chain preferred
+  to an object standing in as inverted speaker ("pointing to X and telling viewers that":
+  9 gained, 1 lost on train, but one lost on the dev read half and content moved); the
+  fallback speaker for every nominal cue after a preposition, "despite", "because of" and
+  "amid" included, or for passive cues (losses outweighed gains: those nouns are someone
+  else's, a passive's subject is what is said).
 """

@@ -46,6 +46,7 @@ from pipeline.extract.attribution.tagging import (
     spans_of,
     token_table,
 )
+from pipeline.extract.tokens import subject
 
 #: The committed taggers: one crfsuite file per tagger beside the claims model, whose JSON
 #: (:data:`~pipeline.extract.attribution.model.MODEL_PATH`) lists the cue lemmas and the
@@ -159,6 +160,19 @@ def _rule_speaker(head: Token) -> Token | None:
     return speaker
 
 
+def learned_speaker(head: Token, tagged: Token) -> Token:
+    """The speaker of a learned cue whose source the tagger tagged: the head's own subject.
+
+    Why: where the cue word has a nominal subject, the parse names the speaker better than the
+    source tagger's nearest run (PolNeAR train, all 840 articles: 6 matched claims gained a
+    right speaker, none lost; dev read half unchanged). Not an expletive ("it's obvious").
+    """
+    own = subject(head)
+    if own is None or own.lower_ in ("it", "there"):
+        return tagged
+    return own
+
+
 def learned_cues(doc: Doc, taggers: Taggers, taken: Sequence[tuple[int, int]]) -> list[Cue]:
     """Cues the cue tagger finds beyond ``taken`` (character spans of the rules' cues).
 
@@ -191,7 +205,8 @@ def learned_cues(doc: Doc, taggers: Taggers, taken: Sequence[tuple[int, int]]) -
         content = (int(table.idx[w_start + run[0]]), int(table.ends[w_start + run[1] - 1]))
         source = _nearest_run(taggers.source, features, anchor - w_start)
         if source is not None:
-            speaker = doc[cue_anchor(table, w_start + source[0], w_start + source[1])]
+            tagged = doc[cue_anchor(table, w_start + source[0], w_start + source[1])]
+            speaker = learned_speaker(doc[anchor], tagged)
         elif table.lemma[anchor] in RAISING_VERBS:
             continue  # "the war appears to be ...": the writer's hedge, no one's claim
         else:

@@ -33,6 +33,18 @@ WEAK_CUES: frozenset[str] = frozenset(_DATA["weak"])
 RAISING_VERBS: frozenset[str] = frozenset(_DATA["raising"])
 
 
+_SPEAKERS = json.loads((Path(__file__).parent / "data" / "speakers.json").read_text("utf-8"))
+
+#: Prepositions through which a nominal cue is voiced by the doer of the verb they hang on
+#: ("says in a statement that", "bristled at the suggestion that"); not "despite", "because
+#: of", "amid", whose noun is someone else's ("despite complaints that he ...").
+DOER_PREPOSITIONS: frozenset[str] = frozenset(_SPEAKERS["doer_prepositions"])
+
+#: Verbs whose passive participle names who was addressed, not who spoke ("Asked about X,
+#: she said ..."): the asker is the speaker, and is mostly unnamed.
+ADDRESSEE_VERBS: frozenset[str] = frozenset(_SPEAKERS["addressee_verbs"])
+
+
 @dataclass(frozen=True, slots=True)
 class Lexicon:
     """Which (frame, lemma) pairs count as cues.
