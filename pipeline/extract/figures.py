@@ -300,7 +300,7 @@ def _build(
         or unit is None
         or (doc[num.i].head.lower_ == "by")
     ):
-        found = rg.range_second(doc, num, j, between)
+        found = rg.range_second(doc, num, j, between, opened=between or from_range)
         if found is not None:
             second, dash = found
     low_v, high_v = value, num.high

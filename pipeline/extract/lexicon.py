@@ -98,6 +98,7 @@ class Lexicon:
     qualifier_sizes: dict[str, tuple[int, ...]]
     qualifiers_after: dict[tuple[str, ...], str]
     range_connectors: frozenset[str]
+    up_unless_opened: frozenset[str]
     size_signs: frozenset[str]
     same_currency: dict[str, int]
     up_verbs: frozenset[str]
@@ -343,6 +344,7 @@ def lexicon() -> Lexicon:
         qualifier_sizes=_sizes(before, first=False),
         qualifiers_after=after,
         range_connectors=frozenset(qualifiers["range"]["connectors"]),
+        up_unless_opened=frozenset(qualifiers["range"]["up_unless_opened"]),
         size_signs=frozenset(qualifiers["range"]["size_signs"]),
         same_currency={
             name: group

@@ -168,8 +168,15 @@ def join_bounds(doc: Doc, pending: tuple[Figure, int], figure: Figure, num: Num)
     )
 
 
-def range_second(doc: Doc, num: Num, j: int, between: bool) -> tuple[Num, bool] | None:
-    """The upper end of a range written after ``num`` at token ``j``: (number, by a dash)."""
+def range_second(
+    doc: Doc, num: Num, j: int, between: bool, *, opened: bool
+) -> tuple[Num, bool] | None:
+    """The upper end of a range written after ``num`` at token ``j``: (number, by a dash).
+
+    ``opened``: "from", "between" or "range of" came before ``num``. Without one, a connector
+    of ``up_unless_opened`` ("to") joins only a rising pair: "20 to 30 people" is a range, but
+    "won 49.5 percent to 48.9 percent" or "a margin of 52 to 48" is one value per side.
+    """
     lex = lexicon()
     n = len(doc)
     if num.high is not None or num.fraction or j >= n:
@@ -206,7 +213,17 @@ def range_second(doc: Doc, num: Num, j: int, between: bool) -> tuple[Num, bool] 
         second.value > num.value
     ):
         return None
+    if word in lex.up_unless_opened and not opened and not _rises(num, second):
+        return None
     return second, glued_dash or spaced_dash
+
+
+def _rises(low: Num, high: Num) -> bool:
+    """Whether ``high`` is above ``low``, the scale written once: "3 to 4 million" rises."""
+    first = low.value
+    if high.scaled and not low.scaled and abs(first) < abs(high.value) / scale_of(high):
+        first *= scale_of(high)
+    return high.value > first
 
 
 def scale_of(num: Num) -> float:

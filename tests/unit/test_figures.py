@@ -58,6 +58,8 @@ SENTENCES = {
     "glued fractions": "The bolt is 1/2″ wide and weighs 3/4kg.",
     "ambiguous head": "The hotel in Yerevan charged 20,000 Armenian drams for a night.",
     "halved groups": "Half a dozen men, a half dozen women and nearly half a million dollars.",
+    "falling pairs": "Smith won 49.5 percent to 48.9 percent. The bill passed by a margin of 52 "
+    "to 48. Some 20 to 30 people came. The rate fell from 6 percent to 5 percent.",
 }
 
 
@@ -286,6 +288,29 @@ def test_ranges_share_a_unit(sentence_figures):
         ((2.0, 3.0), "week", "="),
         ((5.0, 8.0), "month", "="),
     ]
+
+
+def test_falling_to_without_from_is_one_figure_per_side(sentence_figures):
+    """A range written "X to Y" goes up; falling, it is two values (a vote), or with "from" a
+    change."""
+    _, figs = sentence_figures["falling pairs"]
+    assert [f.text for f in figs] == [
+        "49.5 percent",
+        "48.9 percent",
+        "52",
+        "48",
+        "Some 20 to 30",
+        "6 percent to 5 percent",
+    ]
+    values = _values(figs)
+    assert [v[:2] for v in values[:4]] == [
+        (49.5, "percentage"),
+        (48.9, "percentage"),
+        (52.0, None),
+        (48.0, None),
+    ]
+    assert values[4][:2] == ((20.0, 30.0), "people")
+    assert values[5][:2] == ((5.0, 6.0), "percentage")
 
 
 def test_multiples_fractions_and_marks(sentence_figures):
