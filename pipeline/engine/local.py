@@ -33,7 +33,7 @@ MIN_PARALLEL_BATCHES = 2
 #: the attribute memo, which keeps their hashes across batches.) 96 batches are about 520 AllSides articles (about 65 s of a worker's CPU);
 #: the replacement loads the model and tables again (about 2 s of CPU), a cost of about 3% of
 #: a worker's life, paid only by runs longer than it (a 1,000-article run has about 86 batches
-#: a worker and pays nothing).
+#: a worker, so little or nothing).
 BATCHES_PER_WORKER = 96
 
 #: The function a worker runs (set by the pool's initializer: see :class:`LocalEngine`).
