@@ -18,8 +18,13 @@ def worker_pool(
     initargs: tuple[object, ...] = (),
     *,
     start_method: str = START_METHOD,
+    max_tasks: int | None = None,
 ) -> multiprocessing.pool.Pool:
     """A pool of ``processes`` workers, started with ``start_method`` (``spawn`` or ``fork``).
+
+    ``max_tasks``: a worker that has run this many tasks exits and the pool starts a fresh one
+    (``maxtasksperchild``), which runs ``initializer`` again; None keeps workers for the pool's
+    life.
 
     Why spawn by default: a forked worker begins as a copy of its parent, and every page the
     parent had written (Dagster, Polars' and DuckDB's working memory, whatever earlier steps
@@ -36,7 +41,10 @@ def worker_pool(
     if start_method == "fork":
         gc.freeze()
     return multiprocessing.get_context(start_method).Pool(
-        processes, initializer=_start_worker, initargs=(initializer, initargs)
+        processes,
+        initializer=_start_worker,
+        initargs=(initializer, initargs),
+        maxtasksperchild=max_tasks,
     )
 
 

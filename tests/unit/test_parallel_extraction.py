@@ -91,10 +91,19 @@ def test_parallel_extraction_matches_serial(parsed, tmp_path, gazetteer_path, mo
         copy = tmp_path / f"n{n_process}.duckdb"
         shutil.copy(parsed, copy)
         results[n_process] = _run_stages(copy, gazetteer_path, n_process, monkeypatch)
+    # Workers replaced after every batch (a long run's lifetime, shortened; a chunk has three
+    # or more batches, see `parsed`): fresh workers rebuild the memos and the string store,
+    # and the rows must not change.
+    with monkeypatch.context() as patch:
+        patch.setattr(local, "BATCHES_PER_WORKER", 1)
+        copy = shutil.copy(parsed, tmp_path / "replaced.duckdb")
+        replaced = _run_stages(copy, gazetteer_path, 2, monkeypatch)
 
-    assert forks == ["spawn"] * 3  # one pool per stage, only for n_process=2
+    assert forks == ["spawn"] * 6  # one pool per stage, only for n_process=2
     assert multiprocessing.active_children() == []  # every pool joined
     (serial_written, serial_tables), (parallel_written, parallel_tables) = results[1], results[2]
+    for table in TABLES:
+        assert serial_tables[table].equals(replaced[1][table]), table
     assert serial_written.keys() == parallel_written.keys() == {"claims", "figures", "locations"}
     for stage, chunks in serial_written.items():
         assert len(chunks) == len(parallel_written[stage])
