@@ -23,17 +23,17 @@ R = TypeVar("R")
 #: Below this many batches a second process costs more (start, transfer) than it saves.
 MIN_PARALLEL_BATCHES = 2
 
-#: Batches a worker runs before a fresh one replaces it. A worker's memory grows with what it
-#: has parsed, whatever is freed: spaCy's string store and vocabulary keep every new word, the
+#: Batches a worker runs before a fresh one replaces it. A worker's memory grows with what it has
+#: parsed, whatever is freed: spaCy's string store and vocabulary keep every new word, the
 #: attribute memo (:class:`pipeline.nlp.TokenAttributes`) every new key, and the heap fragments
 #: (one process replaying 440 AllSides articles' batches grew 102 MiB, 20 of them Python
-#: objects). spaCy's own advice for long runs is to reload the pipeline; a fresh worker does
-#: that and frees the rest too, so a worker's memory is bounded by this many batches whatever
-#: the corpus size. (spaCy 3.8's ``memory_zone``, which forgets a block's new strings, breaks
-#: the attribute memo, which keeps their hashes across batches.) 96 batches are about 520 AllSides articles (about 65 s of a worker's CPU);
-#: the replacement loads the model and tables again (about 2 s of CPU), a cost of about 3% of
-#: a worker's life, paid only by runs longer than it (a 1,000-article run has about 86 batches
-#: a worker, so little or nothing).
+#: objects). spaCy's own advice for long runs is to reload the pipeline; a fresh worker does that
+#: and frees the rest too, so a worker's memory is bounded by this many batches whatever the
+#: corpus size. (spaCy 3.8's ``memory_zone``, which forgets a block's new strings, breaks the
+#: attribute memo, which keeps their hashes across batches.) 96 batches are about 520 AllSides
+#: articles (about 65 s of a worker's CPU); the replacement loads the model and tables again
+#: (about 2 s of CPU), a cost of about 3% of a worker's life, paid only by runs longer than it (a
+#: 1,000-article run has about 86 batches a worker, so little or nothing).
 BATCHES_PER_WORKER = 96
 
 #: The function a worker runs (set by the pool's initializer: see :class:`LocalEngine`).
