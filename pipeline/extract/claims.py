@@ -59,6 +59,7 @@ from pipeline.extract.attribution.quotes import (
 )
 from pipeline.extract.attribution.relays import find_relays, inner_cue, relay_of
 from pipeline.extract.attribution.signatures import (
+    colon_intro,
     dash_byline,
     from_intro,
     headline_cue,
@@ -194,7 +195,7 @@ def extract_claims(
     for qi, quote in enumerate(quotes):
         ci = attached.get(qi)
         if ci is None:
-            signed = dash_byline(doc, quote) or from_intro(doc, quote)
+            signed = dash_byline(doc, quote) or from_intro(doc, quote) or colon_intro(doc, quote)
             if signed is not None:
                 cues.append(signed)
                 ci = len(cues) - 1

@@ -15,7 +15,7 @@ from pipeline.extract.attribution.content import trim
 from pipeline.extract.attribution.cues import Cue
 from pipeline.extract.attribution.quotes import Quote
 from pipeline.extract.doccache import doc_text
-from pipeline.extract.tokens import same_para
+from pipeline.extract.tokens import same_para, subject
 
 _HEADLINE_LABEL = re.compile(r"^([A-Z][\w.’'-]*(?: [A-Z][\w.’'-]*){0,3}): +(?=\S)")
 
@@ -186,3 +186,91 @@ def from_intro(doc: Doc, quote: Quote) -> Cue | None:
     word = doc.char_span(match.start(1), match.end(1), alignment_mode="expand")
     verb = word[0] if word is not None and len(word) else speaker
     return Cue((match.start(1), match.end(1)), speaker, None, None, verb, False, "colon", "from")
+
+
+#: Subjects that never introduce a quotation as its speaker ("Wait, it gets better:").
+_NO_SPEAKER = frozenset({"it", "this", "that", "there", "what", "which", "here"})
+
+
+def colon_intro(doc: Doc, quote: Quote) -> Cue | None:
+    """The clause or label a colon opens a quotation with, where no reporting verb governs it.
+
+    Why: "Rubio fired back forcefully: “...”", "Hoff’s letter makes a libertarian-style case:
+    “...”", "17-year-old Jared Potts echoed:⏎⏎“...”" and labels ("Clinton: “...”",
+    "HEADLINE - Philip Bump: “...”") credit the quotation to the clause's subject or to the
+    label, whatever the verb; without a listed cue such a quotation took the running speaker
+    of an earlier cue. The colon must end the text before the quotation (on its line, or the
+    line before when the quotation is a paragraph of its own).
+    """
+    text = doc_text(doc)
+    before = text[: quote.open].rstrip(" \u00a0")
+    if before.endswith("\n"):
+        para_end = text.find("\n", quote.close)
+        if text[quote.close : para_end if para_end >= 0 else len(text)].strip(" \u00a0.,"):
+            return None  # across a paragraph break only a quotation of its own paragraph
+        before = before.rstrip(" \u00a0\n")
+    if not before.endswith(":"):
+        return None
+    colon = doc.char_span(len(before) - 1, len(before), alignment_mode="expand")
+    if colon is None or not len(colon):
+        return None
+    line_start = before.rfind("\n") + 1
+    label = _label_speaker(doc, line_start, len(before) - 1)
+    speaker = label or _clause_speaker(colon[0], line_start)
+    if speaker is None:
+        return None
+    return Cue(
+        (colon.start_char, colon.end_char), speaker, None, None, colon[0], False, "colon", ":"
+    )
+
+
+_DASHED_LABEL = re.compile(r"\s[―—–-]+\s*([A-Z][^\n:“”\"―—–]{0,80})$")
+_LINE_LABEL = re.compile(r"([A-Z][^\n:“”\"]{0,80})$")
+
+
+def _label_speaker(doc: Doc, line_start: int, colon: int) -> Token | None:
+    """The last proper noun of a short title-case label before the colon: "Rep. X (R-S.C.):"."""
+    text = doc_text(doc)
+    # "HEADLINE - Philip Bump:" names the one after the dash; else the whole line is the label
+    match = _DASHED_LABEL.search(text, line_start, colon) or _LINE_LABEL.match(
+        text, line_start, colon
+    )
+    if match is None or len(match.group(1).split()) > 8:
+        return None
+    span = doc.char_span(match.start(1), colon, alignment_mode="contract")
+    if span is None or any(t.pos_ in ("VERB", "AUX") for t in span):
+        return None
+    names = [
+        t
+        for t in span
+        if t.pos_ == "PROPN" and not any(p.text == "(" for p in span[: t.i - span.start])
+    ]
+    return names[-1] if names else None
+
+
+def _clause_speaker(colon: Token, line_start: int) -> Token | None:
+    """The subject of the clause the colon closes (or, inverted, "Stated Stone:", its object)."""
+    sent = colon.sent
+    heads = [
+        t
+        for t in sent
+        if t.i < colon.i
+        and t.idx >= line_start
+        and t.pos_ in ("VERB", "AUX")
+        and (t.head == t or t.head.i >= colon.i or t.head.i < sent.start or t.head.idx < line_start)
+    ]
+    if not heads:
+        return None
+    verb = heads[-1]
+    while True:  # "X made the allegations, and Y responded:": the last conjoined clause
+        later = [c for c in verb.children if c.dep_ == "conj" and verb.i < c.i < colon.i]
+        if not later or later[-1].pos_ not in ("VERB", "AUX"):
+            break
+        verb = later[-1]
+    speaker = subject(verb)
+    if speaker is None:
+        objects = [c for c in verb.children if c.dep_ in ("dobj", "attr") and c.pos_ == "PROPN"]
+        speaker = objects[0] if objects else None
+    if speaker is None or speaker.lower_ in _NO_SPEAKER or speaker.i > colon.i:
+        return None
+    return speaker
