@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import re
 
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
 from pipeline.extract.attribution.content import trim
 from pipeline.extract.attribution.cues import Cue
-from pipeline.extract.attribution.quotes import Quote
+from pipeline.extract.attribution.quotes import Quote, quote_starts_clause
 from pipeline.extract.doccache import doc_text
 from pipeline.extract.tokens import same_para, subject
 
@@ -274,3 +274,58 @@ def _clause_speaker(colon: Token, line_start: int) -> Token | None:
     if speaker is None or speaker.lower_ in _NO_SPEAKER or speaker.i > colon.i:
         return None
     return speaker
+
+
+_TRAILER = re.compile(r"[ \u00a0]*[^\n.!?“”\"]{1,80}?[.!?\n]")
+_FINITE = frozenset({"VBD", "VBZ", "VBP"})
+_NOMINAL = frozenset({"NOUN", "PROPN", "PRON", "NUM"})
+
+
+def trailing_attribution(doc: Doc, quote: Quote) -> Cue | None:
+    """The short clause after a quotation ending in ",", "?" or "!", whatever its verb.
+
+    Why: "“Go back to Univision,” Trump barked", "“...,” the editorial read", "“...?” Beck
+    questioned", "“...,” opined Cleveland's Plain Dealer" credit the quotation to the noun
+    phrase beside the verb; without a listed cue (or with a misparse: "Trump" taken for a
+    compound of "barked") such a quotation took the running speaker of an earlier cue. The
+    clause must end its sentence within a few words; the speaker is the first noun phrase
+    before the verb, or, inverted, the one after it.
+    """
+    text = doc_text(doc)
+    if text[quote.end - 1 : quote.end] not in (",", "?", "!") or not quote_starts_clause(
+        text, quote
+    ):
+        return None
+    match = _TRAILER.match(text, quote.close)
+    if match is None:
+        return None
+    span = doc.char_span(quote.close, match.end() - 1, alignment_mode="contract")
+    if span is None or not len(span) or len(span) > 10:
+        return None
+    verbs = [
+        t
+        for t in span
+        if t.pos_ in ("VERB", "AUX")
+        and (t.tag_ in _FINITE or (t.tag_ == "VBN" and t.i > span.start))  # "Trump barked"
+    ]
+    if not verbs or any(t.text == "," for t in span[: verbs[0].i - span.start]):
+        return None
+    verb = verbs[0]
+    before = span[: verb.i - span.start]
+    after = span[verb.i - span.start + 1 :]
+    words = before if len(before) else after
+    speaker = _first_noun_run(words)
+    if speaker is None:
+        return None
+    return Cue((verb.idx, verb.idx + len(verb)), speaker, None, None, verb, False)
+
+
+def _first_noun_run(words: Span) -> Token | None:
+    """The last word of the first run of nouns ("a Democratic staffer in the room": staffer)."""
+    run: Token | None = None
+    for token in words:
+        if token.pos_ in _NOMINAL or (token.pos_ == "DET" and token.lower_ in ("another", "one")):
+            run = token
+        elif run is not None:
+            break
+    return run
