@@ -41,7 +41,8 @@ def test_a_clause_a_colon_closes_names_the_speaker(claims_of):
 
 def test_a_colon_clause_on_the_line_before_a_quotation_paragraph(claims_of):
     found = claims_of(
-        _LEAD + "Councilwoman Ruth Park echoed:\n\n“The budget leaves the city parks without staff.”"
+        _LEAD
+        + "Councilwoman Ruth Park echoed:\n\n“The budget leaves the city parks without staff.”"
     )
     assert "Park" in _speaker_of(found, "without staff")
 

@@ -1,7 +1,8 @@
 """Attaching quotations to cues: which cue a quotation belongs to, and how far a run goes.
 
 Rules: a quotation attaches to the cue whose clause it touches across punctuation only
-("“...,” X said", "X said: “...”"); a name between a quotation and its verb repairs the
+("“...,” X said", "X said: “...”"), though a cue after a colon-opened quotation that ends
+its sentence does not take it; a name between a quotation and its verb repairs the
 speaker; a quotation woven into reported speech yields the clause, not the quotation.
 """
 

@@ -1,8 +1,9 @@
 """Attributions without a verb: headline labels, transcript turns, dashed signatures.
 
 Rules: "Sanders: Clinton needs ..." headlines, "PENCE: ..." turns of a transcript, a quotation
-signed "— Name" on its line or the next, and the running speaker a stand-alone quotation
-inherits from the nearest cue before it.
+signed "— Name" on its line or the next, a quotation a colon opens ("X fired back: “...”") or
+a short clause follows ("“...,” X barked") whatever the verb, and the running speaker a
+stand-alone quotation inherits from the nearest cue before it.
 """
 
 from __future__ import annotations
