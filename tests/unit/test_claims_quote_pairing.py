@@ -75,3 +75,11 @@ def test_a_short_clause_after_a_comma_final_quotation_names_the_speaker(claims_o
 def test_an_inverted_clause_after_a_quotation_names_the_speaker(claims_of):
     found = claims_of(_LEAD + "“Taxes will rise again next year,” opined the Daily Ledger.")
     assert "Ledger" in _speaker_of(found, "Taxes will rise")
+
+
+def test_a_dashed_name_alone_with_a_full_stop_signs_the_quotation(claims_of):
+    found = claims_of(
+        _LEAD + "“The new tariff will cost every family a thousand dollars a year.”\n\n"
+        "- Elizabeth Warren.\n\nThe claim is hard to check."
+    )
+    assert "Warren" in _speaker_of(found, "new tariff")

@@ -90,7 +90,8 @@ def dash_byline(doc: Doc, quote: Quote) -> Cue | None:
     Wilkie contributed") or a section heading ("-- Big Questions:"), so it signs the quotation
     only when the quotation is a paragraph of its own and the line names a person within its
     first words ("Email from drug-industry lobbyist Bryant Hall") and goes on to say who they
-    are or where they spoke.
+    are or where they spoke, or the name alone ends in a full stop ("- Sanders.": a sign-off
+    has none).
     """
     text = doc_text(doc)
     match = _DASH_BYLINE.match(text[quote.close : quote.close + 40])
@@ -143,7 +144,8 @@ def _signature_name(doc: Doc, quote: Quote, name_start: int) -> Token | None:
     for ent in span.ents:
         if ent.label_ != "PERSON":
             continue
-        ends_line = not line[ent.end_char - name_start :].strip(" \u00a0.,")
+        rest = line[ent.end_char - name_start :].strip(" \u00a0")
+        ends_line = not rest.strip(".,") and rest != "."  # "- Sanders." signs; "--Name" may not
         possessive = ent.end < len(doc) and doc[ent.end].tag_ == "POS"
         if ent.start - span.start < 8 and not ends_line and not possessive:
             return ent[0]
