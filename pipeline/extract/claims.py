@@ -59,10 +59,12 @@ from pipeline.extract.attribution.quotes import (
 )
 from pipeline.extract.attribution.relays import find_relays, inner_cue, relay_of
 from pipeline.extract.attribution.signatures import (
+    colon_intro,
     dash_byline,
     from_intro,
     headline_cue,
     preceding_cue,
+    trailing_attribution,
     transcript_cues,
 )
 from pipeline.extract.doccache import doc_text
@@ -194,7 +196,12 @@ def extract_claims(
     for qi, quote in enumerate(quotes):
         ci = attached.get(qi)
         if ci is None:
-            signed = dash_byline(doc, quote) or from_intro(doc, quote)
+            signed = (
+                dash_byline(doc, quote)
+                or from_intro(doc, quote)
+                or colon_intro(doc, quote)
+                or trailing_attribution(doc, quote)
+            )
             if signed is not None:
                 cues.append(signed)
                 ci = len(cues) - 1

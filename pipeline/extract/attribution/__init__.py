@@ -15,8 +15,8 @@ In the style of spaCy's pipeline components, one job each, data passed on as fro
   and source over the window around a cue), trained by ``newsledger train claims``
   (:mod:`pipeline.learn.claims_crf`); the link step choosing one content and one source run
   per cue is a rule.
-- :mod:`.signatures`: headline labels, transcript turns, "— Name" signatures, "And from X:".
-  Rules.
+- :mod:`.signatures`: headline labels, transcript turns, "— Name" signatures, "And from X:",
+  colon-opened quotations and short clauses after a quotation whatever their verb. Rules.
 - :mod:`.attach`: which cue a quotation belongs to; quotation runs. Rules.
 - :mod:`.relays`: outlets relaying another cue ("notes AP"). Rules.
 - :mod:`pipeline.extract.speakers`: the speaker mention and its resolution. Rules.
@@ -93,4 +93,22 @@ tables were then relearned on all 840 training articles, see :data:`LEXICON`):
   fallback speaker for every nominal cue after a preposition, "despite", "because of" and
   "amid" included, or for passive cues (losses outweighed gains: those nouns are someone
   else's, a passive's subject is what is said).
+* Quotation pairing (issue 25, same pool and protocol; the wrong-cue category of speaker
+  errors). A quotation no listed cue takes used to inherit the running speaker of an earlier
+  cue. Kept, each with no content loss: a quotation a colon opens takes the subject of the
+  clause the colon closes, or the label before it ("Rubio fired back forcefully: “...”",
+  "HEADLINE - Philip Bump: “...”", the colon line before a quotation paragraph;
+  :func:`.signatures.colon_intro`: 41 gained, 1 lost); a cue after a colon-opened quotation
+  that ends in ".", "?" or "!" does not take it ("X retorted: “...?” Her critics cited it":
+  5 gained, none lost); a short clause after a quotation ending in ",", "?" or "!" names its
+  speaker whatever the verb ("“...,” Trump barked", "“...,” opined the Plain Dealer";
+  :func:`.signatures.trailing_attribution`: 40 gained, 2 lost); a dashed line under a
+  quotation paragraph that is a name and a full stop ("- Sanders.") signs it (2 claims
+  found, none lost). Together train speaker accuracy 0.8991 -> 0.9041, direct-quote recall
+  0.9415 -> 0.9458. Measured and rejected: a
+  colon before a quotation outranking a cue after it that the quotation's closing comma
+  points to (1 gained, 4 lost: "...: “A,” she wrote" is hers); a colon outranking only a
+  "?" or "!" after-cue in the ranking (no change: those cues were not listed ones); a direct
+  claim's speaker found inside its own quotation replaced by the doer of the cue's clause
+  or dropped (1 gained: the fallback rarely finds a doer there).
 """

@@ -1,7 +1,8 @@
 """Attaching quotations to cues: which cue a quotation belongs to, and how far a run goes.
 
 Rules: a quotation attaches to the cue whose clause it touches across punctuation only
-("“...,” X said", "X said: “...”"); a name between a quotation and its verb repairs the
+("“...,” X said", "X said: “...”"), though a cue after a colon-opened quotation that ends
+its sentence does not take it; a name between a quotation and its verb repairs the
 speaker; a quotation woven into reported speech yields the clause, not the quotation.
 """
 
@@ -130,6 +131,7 @@ def attach_quotes(
     clauses: dict[int, list[Token]] = {}
     for qi, quote in enumerate(quotes):
         best: tuple[int, int, int, int] | None = None  # (priority, gap, verb distance, cue)
+        opened_by_colon = text[: quote.open].rstrip(" \u00a0")[-1:] == ":"
         for ci, cue in enumerate(cues):
             verb = cue.verb
             if ci in skip or not cue.seed or quote.open <= verb.idx < quote.close:
@@ -145,6 +147,8 @@ def attach_quotes(
                 prio = 0 if text[quote.end - 1 : quote.end] in ",—-!?" else 1
                 if not (quote_starts_clause(text, quote) or prio == 0):
                     continue
+                if opened_by_colon and text[quote.end - 1 : quote.end] != ",":
+                    continue  # "X interjected: “Is it?” Y said.": the colon's clause speaks
             else:
                 near = [t.idx + len(t) for t in clause if t.idx < quote.open]
                 if not near:

@@ -1,21 +1,22 @@
 """Attributions without a verb: headline labels, transcript turns, dashed signatures.
 
 Rules: "Sanders: Clinton needs ..." headlines, "PENCE: ..." turns of a transcript, a quotation
-signed "— Name" on its line or the next, and the running speaker a stand-alone quotation
-inherits from the nearest cue before it.
+signed "— Name" on its line or the next, a quotation a colon opens ("X fired back: “...”") or
+a short clause follows ("“...,” X barked") whatever the verb, and the running speaker a
+stand-alone quotation inherits from the nearest cue before it.
 """
 
 from __future__ import annotations
 
 import re
 
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
 from pipeline.extract.attribution.content import trim
 from pipeline.extract.attribution.cues import Cue
-from pipeline.extract.attribution.quotes import Quote
+from pipeline.extract.attribution.quotes import Quote, quote_starts_clause
 from pipeline.extract.doccache import doc_text
-from pipeline.extract.tokens import same_para
+from pipeline.extract.tokens import same_para, subject
 
 _HEADLINE_LABEL = re.compile(r"^([A-Z][\w.’'-]*(?: [A-Z][\w.’'-]*){0,3}): +(?=\S)")
 
@@ -89,7 +90,8 @@ def dash_byline(doc: Doc, quote: Quote) -> Cue | None:
     Wilkie contributed") or a section heading ("-- Big Questions:"), so it signs the quotation
     only when the quotation is a paragraph of its own and the line names a person within its
     first words ("Email from drug-industry lobbyist Bryant Hall") and goes on to say who they
-    are or where they spoke.
+    are or where they spoke, or the name alone ends in a full stop ("- Sanders.": a sign-off
+    has none).
     """
     text = doc_text(doc)
     match = _DASH_BYLINE.match(text[quote.close : quote.close + 40])
@@ -142,7 +144,8 @@ def _signature_name(doc: Doc, quote: Quote, name_start: int) -> Token | None:
     for ent in span.ents:
         if ent.label_ != "PERSON":
             continue
-        ends_line = not line[ent.end_char - name_start :].strip(" \u00a0.,")
+        rest = line[ent.end_char - name_start :].strip(" \u00a0")
+        ends_line = not rest.strip(".,") and rest != "."  # "- Sanders." signs; "--Name" may not
         possessive = ent.end < len(doc) and doc[ent.end].tag_ == "POS"
         if ent.start - span.start < 8 and not ends_line and not possessive:
             return ent[0]
@@ -186,3 +189,146 @@ def from_intro(doc: Doc, quote: Quote) -> Cue | None:
     word = doc.char_span(match.start(1), match.end(1), alignment_mode="expand")
     verb = word[0] if word is not None and len(word) else speaker
     return Cue((match.start(1), match.end(1)), speaker, None, None, verb, False, "colon", "from")
+
+
+#: Subjects that never introduce a quotation as its speaker ("Wait, it gets better:").
+_NO_SPEAKER = frozenset({"it", "this", "that", "there", "what", "which", "here"})
+
+
+def colon_intro(doc: Doc, quote: Quote) -> Cue | None:
+    """The clause or label a colon opens a quotation with, where no reporting verb governs it.
+
+    Why: "Rubio fired back forcefully: “...”", "Hoff’s letter makes a libertarian-style case:
+    “...”", "17-year-old Jared Potts echoed:⏎⏎“...”" and labels ("Clinton: “...”",
+    "HEADLINE - Philip Bump: “...”") credit the quotation to the clause's subject or to the
+    label, whatever the verb; without a listed cue such a quotation took the running speaker
+    of an earlier cue. The colon must end the text before the quotation (on its line, or the
+    line before when the quotation is a paragraph of its own).
+    """
+    text = doc_text(doc)
+    before = text[: quote.open].rstrip(" \u00a0")
+    if before.endswith("\n"):
+        para_end = text.find("\n", quote.close)
+        if text[quote.close : para_end if para_end >= 0 else len(text)].strip(" \u00a0.,"):
+            return None  # across a paragraph break only a quotation of its own paragraph
+        before = before.rstrip(" \u00a0\n")
+    if not before.endswith(":"):
+        return None
+    colon = doc.char_span(len(before) - 1, len(before), alignment_mode="expand")
+    if colon is None or not len(colon):
+        return None
+    line_start = before.rfind("\n") + 1
+    label = _label_speaker(doc, line_start, len(before) - 1)
+    speaker = label or _clause_speaker(colon[0], line_start)
+    if speaker is None:
+        return None
+    return Cue(
+        (colon.start_char, colon.end_char), speaker, None, None, colon[0], False, "colon", ":"
+    )
+
+
+_DASHED_LABEL = re.compile(r"\s[―—–-]+\s*([A-Z][^\n:“”\"―—–]{0,80})$")
+_LINE_LABEL = re.compile(r"([A-Z][^\n:“”\"]{0,80})$")
+
+
+def _label_speaker(doc: Doc, line_start: int, colon: int) -> Token | None:
+    """The last proper noun of a short title-case label before the colon: "Rep. X (R-S.C.):"."""
+    text = doc_text(doc)
+    # "HEADLINE - Philip Bump:" names the one after the dash; else the whole line is the label
+    match = _DASHED_LABEL.search(text, line_start, colon) or _LINE_LABEL.match(
+        text, line_start, colon
+    )
+    if match is None or len(match.group(1).split()) > 8:
+        return None
+    span = doc.char_span(match.start(1), colon, alignment_mode="contract")
+    if span is None or any(t.pos_ in ("VERB", "AUX") for t in span):
+        return None
+    names = [
+        t
+        for t in span
+        if t.pos_ == "PROPN" and not any(p.text == "(" for p in span[: t.i - span.start])
+    ]
+    return names[-1] if names else None
+
+
+def _clause_speaker(colon: Token, line_start: int) -> Token | None:
+    """The subject of the clause the colon closes (or, inverted, "Stated Stone:", its object)."""
+    sent = colon.sent
+    heads = [
+        t
+        for t in sent
+        if t.i < colon.i
+        and t.idx >= line_start
+        and t.pos_ in ("VERB", "AUX")
+        and (t.head == t or t.head.i >= colon.i or t.head.i < sent.start or t.head.idx < line_start)
+    ]
+    if not heads:
+        return None
+    verb = heads[-1]
+    while True:  # "X made the allegations, and Y responded:": the last conjoined clause
+        later = [c for c in verb.children if c.dep_ == "conj" and verb.i < c.i < colon.i]
+        if not later or later[-1].pos_ not in ("VERB", "AUX"):
+            break
+        verb = later[-1]
+    speaker = subject(verb)
+    if speaker is None:
+        objects = [c for c in verb.children if c.dep_ in ("dobj", "attr") and c.pos_ == "PROPN"]
+        speaker = objects[0] if objects else None
+    if speaker is None or speaker.lower_ in _NO_SPEAKER or speaker.i > colon.i:
+        return None
+    return speaker
+
+
+_TRAILER = re.compile(r"[ \u00a0]*[^\n.!?“”\"]{1,80}?[.!?\n]")
+_FINITE = frozenset({"VBD", "VBZ", "VBP"})
+_NOMINAL = frozenset({"NOUN", "PROPN", "PRON", "NUM"})
+
+
+def trailing_attribution(doc: Doc, quote: Quote) -> Cue | None:
+    """The short clause after a quotation ending in ",", "?" or "!", whatever its verb.
+
+    Why: "“Go back to Univision,” Trump barked", "“...,” the editorial read", "“...?” Beck
+    questioned", "“...,” opined Cleveland's Plain Dealer" credit the quotation to the noun
+    phrase beside the verb; without a listed cue (or with a misparse: "Trump" taken for a
+    compound of "barked") such a quotation took the running speaker of an earlier cue. The
+    clause must end its sentence within a few words; the speaker is the first noun phrase
+    before the verb, or, inverted, the one after it.
+    """
+    text = doc_text(doc)
+    if text[quote.end - 1 : quote.end] not in (",", "?", "!") or not quote_starts_clause(
+        text, quote
+    ):
+        return None
+    match = _TRAILER.match(text, quote.close)
+    if match is None:
+        return None
+    span = doc.char_span(quote.close, match.end() - 1, alignment_mode="contract")
+    if span is None or not len(span) or len(span) > 10:
+        return None
+    verbs = [
+        t
+        for t in span
+        if t.pos_ in ("VERB", "AUX")
+        and (t.tag_ in _FINITE or (t.tag_ == "VBN" and t.i > span.start))  # "Trump barked"
+    ]
+    if not verbs or any(t.text == "," for t in span[: verbs[0].i - span.start]):
+        return None
+    verb = verbs[0]
+    before = span[: verb.i - span.start]
+    after = span[verb.i - span.start + 1 :]
+    words = before if len(before) else after
+    speaker = _first_noun_run(words)
+    if speaker is None:
+        return None
+    return Cue((verb.idx, verb.idx + len(verb)), speaker, None, None, verb, False)
+
+
+def _first_noun_run(words: Span) -> Token | None:
+    """The last word of the first run of nouns ("a Democratic staffer in the room": staffer)."""
+    run: Token | None = None
+    for token in words:
+        if token.pos_ in _NOMINAL or (token.pos_ == "DET" and token.lower_ in ("another", "one")):
+            run = token
+        elif run is not None:
+            break
+    return run

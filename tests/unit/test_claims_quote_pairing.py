@@ -1,0 +1,85 @@
+"""Which speaker a quotation is paired with where no listed reporting verb governs it.
+
+Each case is a short synthetic article written for the test, run through the pipeline's parse
+and :func:`pipeline.extract.claims.extract_claims` as the claims stage runs it. In each, an
+earlier cue names someone else, whose running speaker the quotation used to inherit.
+"""
+
+import pytest
+
+from pipeline.extract.claims import extract_claims
+
+pytestmark = pytest.mark.slow
+
+_LEAD = "The governor said on Monday that the plan would fail.\n\n"
+
+
+@pytest.fixture(scope="module")
+def claims_of():
+    from pipeline.nlp import load_nlp
+
+    nlp = load_nlp()
+
+    def run(text: str):
+        return list(extract_claims(nlp(text), taggers=False))
+
+    return run
+
+
+def _speaker_of(found, needle):
+    hits = [c for c in found if needle in c.content]
+    assert hits, f"no claim containing {needle!r} in {[c.content for c in found]}"
+    return hits[0].speaker or ""
+
+
+def test_a_clause_a_colon_closes_names_the_speaker(claims_of):
+    found = claims_of(
+        _LEAD + "The senator fired back forcefully: “Our plan will lower costs for every family.”"
+    )
+    assert "senator" in _speaker_of(found, "lower costs")
+
+
+def test_a_colon_clause_on_the_line_before_a_quotation_paragraph(claims_of):
+    found = claims_of(
+        _LEAD
+        + "Councilwoman Ruth Park echoed:\n\n“The budget leaves the city parks without staff.”"
+    )
+    assert "Park" in _speaker_of(found, "without staff")
+
+
+def test_a_dashed_name_before_the_colon_is_the_label(claims_of):
+    found = claims_of(
+        _LEAD + "WHY TURNOUT MATTERS - Jane Okafor: “Turnout in the suburbs decided the race.”"
+    )
+    assert "Okafor" in _speaker_of(found, "decided the race")
+
+
+def test_it_before_a_colon_is_no_speaker(claims_of):
+    found = claims_of(_LEAD + "Wait, it gets better:\n\n“The plan costs nothing at all this year.”")
+    assert _speaker_of(found, "costs nothing") != "it"
+
+
+def test_a_cue_after_a_colon_opened_question_does_not_take_it(claims_of):
+    found = claims_of(
+        _LEAD + "The mayor, exasperated, famously retorted: “What difference does it make now?” "
+        "Her critics cited the remark for years."
+    )
+    assert "mayor" in _speaker_of(found, "What difference")
+
+
+def test_a_short_clause_after_a_comma_final_quotation_names_the_speaker(claims_of):
+    found = claims_of(_LEAD + "“Go home and vote for the bridge,” Tom Reyes barked at the crowd.")
+    assert "Reyes" in _speaker_of(found, "vote for the bridge")
+
+
+def test_an_inverted_clause_after_a_quotation_names_the_speaker(claims_of):
+    found = claims_of(_LEAD + "“Taxes will rise again next year,” opined the Daily Ledger.")
+    assert "Ledger" in _speaker_of(found, "Taxes will rise")
+
+
+def test_a_dashed_name_alone_with_a_full_stop_signs_the_quotation(claims_of):
+    found = claims_of(
+        _LEAD + "“The new tariff will cost every family a thousand dollars a year.”\n\n"
+        "- Elizabeth Warren.\n\nThe claim is hard to check."
+    )
+    assert "Warren" in _speaker_of(found, "new tariff")
