@@ -20,6 +20,7 @@ _SET_NAMES = (
     "particles",
     "person_pronouns",
     "forecast_cues",
+    "condition_marks",
     "forecast_nouns",
     "margin_nouns",
     "part_after_of",

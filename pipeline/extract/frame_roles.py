@@ -264,6 +264,10 @@ def _is_forecast(anchor: Token, noun: Token | None, event: Token | None) -> bool
         for child in token.children:
             if child.dep_ == "aux" and child.lemma_.lower() in sets["forecast_cues"]:
                 return True
+            # a condition or threshold, not a count: "until unemployment has fallen to 6.5
+            # percent", "if turnout reaches 60 percent"
+            if child.dep_ == "mark" and child.lower_ in sets["condition_marks"]:
+                return True
         climbs = ("xcomp", "advcl", "ccomp", "conj", "acl", "pcomp", "pobj", "prep")
         if token.dep_ in ("advcl", "conj") and _has_subject(token):
             break  # a clause with its own subject has its own modality ("..., it may not")

@@ -27,7 +27,8 @@ pure function over a spaCy ``Doc``, a frozen record out):
   ``change`` (an increase or decrease, "added 20,000 jobs", "5,000 more troops"), ``rate``
   (an average or a quantity per period: "an average of 158,000 jobs a month"),
   ``margin`` (a margin of error), ``limit`` ("up to 30 rounds"), ``forecast`` (expected,
-  planned, a target: "would leave", "is expected to reach"), ``revision``, ``sum``,
+  planned, a target or a condition: "would leave", "is expected to reach", "until
+  unemployment has fallen to 6.5 percent"), ``revision``, ``sum``,
   ``previous`` (the level a change came from: "fell to 5 percent from 6 percent") or
   ``besides`` (others beside named ones: "the ambassador and three other Americans", four in
   all), or ``cell`` (a figure of a table flattened into text, whose row and column labels

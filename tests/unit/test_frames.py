@@ -68,6 +68,13 @@ def test_holder_is_the_subject_of_the_event(nlp):
         ("Texas reported 5,551 new cases on Tuesday.", "5,551", "total"),
         ("Employers added 200,000 new jobs.", "200,000", "change"),
         ("An average of 122 Dreamers a day are losing protections.", "An average of 122", "rate"),
+        # a condition or threshold is not a level: what would have to happen, not what did
+        (
+            "The Fed will keep rates near zero until unemployment has fallen to 6.5 percent.",
+            "6.5 percent",
+            "forecast",
+        ),
+        ("The bill passes if turnout reaches 60 percent.", "60 percent", "forecast"),
     ],
 )
 def test_roles(nlp, sentence, figure, role):
