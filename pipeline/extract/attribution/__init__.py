@@ -83,7 +83,7 @@ tables were then relearned on all 840 training articles, see :data:`LEXICON`):
   one, 245 had one where the gold names none, and 902 named another mention (the speaker is
   scored by span, so resolving "he" to a name gains nothing there). Kept: a claim
   without a speaker takes the doer of the clause its cue hangs in
-  (:func:`.cues.fallback_speaker`: 94 gained, 18 lost, content unchanged); a bare participle
+  (:func:`.fallback.fallback_speaker`: 94 gained, 18 lost, content unchanged); a bare participle
   of asking ("Asked about X, she said") has the asker, not the one asked, as speaker (36
   gained, 2 lost); a learned cue with a nominal subject takes it over the source tagger's run
   (6 gained, none lost). Measured and rejected: a relative "that" replaced by its antecedent

@@ -39,7 +39,9 @@ from pipeline.extract.attribution.cues import Cue, speaker_of
 from pipeline.extract.attribution.lexicon import RAISING_VERBS
 from pipeline.extract.attribution.model import MODEL_PATH
 from pipeline.extract.attribution.tagging import (
-    TokenTable,
+    AFTER,
+    BEFORE,
+    cue_anchor,
     cue_features,
     sentence_window,
     span_features,
@@ -52,10 +54,6 @@ from pipeline.extract.tokens import subject
 #: (:data:`~pipeline.extract.attribution.model.MODEL_PATH`) lists the cue lemmas and the
 #: files' digests under ``taggers``.
 TAGGERS = ("cue", "content", "source")
-
-#: Sentences around the cue that the content and source taggers read (within the paragraph):
-#: on PolNeAR train, 96% of contents lie wholly inside one before and two after.
-BEFORE, AFTER = 1, 2
 
 
 def tagger_path(card: Path, name: str) -> Path:
@@ -101,15 +99,6 @@ def default_taggers() -> Taggers | None:
     if not section or not all(tagger_path(MODEL_PATH, n).exists() for n in TAGGERS):
         return None
     return Taggers.load(MODEL_PATH, section["lemmas"])
-
-
-def cue_anchor(table: TokenTable, first: int, end: int) -> int:
-    """The syntactic head of tokens ``first:end``: the first whose head lies outside."""
-    for i in range(first, end):
-        head = int(table.head[i])
-        if head == i or not first <= head < end:
-            return i
-    return first
 
 
 def tag_cues(doc: Doc, taggers: Taggers) -> list[tuple[int, int]]:
