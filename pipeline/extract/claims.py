@@ -25,6 +25,7 @@ from pipeline.extract.attribution import (
     content,
     crf,
     cues,
+    fallback,
     lexicon,
     model,
     quotes,
@@ -44,10 +45,10 @@ from pipeline.extract.attribution.crf import Taggers, default_taggers, learned_c
 from pipeline.extract.attribution.cues import (
     Cue,
     extra_candidates,
-    fallback_speaker,
     match_cues,
     narration_outside_quotes,
 )
+from pipeline.extract.attribution.fallback import fallback_speaker
 from pipeline.extract.attribution.lexicon import CUE_LEMMAS, LEXICON, OBJECT_CUE_LEMMAS, Lexicon
 from pipeline.extract.attribution.model import CueJudge, default_model
 from pipeline.extract.attribution.quotes import (
@@ -81,6 +82,7 @@ COMPONENTS: tuple[ModuleType, ...] = (
     content,
     crf,
     cues,
+    fallback,
     lexicon,
     model,
     quotes,

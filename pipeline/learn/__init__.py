@@ -73,12 +73,23 @@ def files_digest(paths: Sequence[Path], *, limit: int | None = None) -> str:
     return digest.hexdigest()
 
 
-def code_digest(*modules: ModuleType) -> str:
-    """sha256 of the source of the modules that learn a model (a new learner, a new model)."""
+def code_digest(*modules: ModuleType, files: Sequence[Path] = ()) -> str:
+    """sha256 of the source of the modules (and data files) that decide what a model learns.
+
+    Each trainer lists exactly that code, its ``learning_code()``: the features, the labels and
+    their alignment to the gold, the learning itself; not the rules that only use the model's
+    output, so that a model goes stale (``tests/unit/test_model_digests.py`` fails) when what
+    it would learn may change, and only then. Files (lexicons that decide which candidates
+    become examples) count by name and bytes; modules only, as before, give the same digest.
+    """
     digest = hashlib.sha256()
     for module in modules:
         source = Path(module.__file__ or "").read_bytes()
         digest.update(module.__name__.encode() + b"\0" + hashlib.sha256(source).digest())
+    for path in files:
+        digest.update(
+            b"file\0" + path.name.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest()
+        )
     return digest.hexdigest()
 
 

@@ -16,7 +16,8 @@ The threshold and the reported scores come from article-level k-fold cross-valid
 to end: each fold's judge and taggers extract the claims of the fold's held-out articles and
 the eval's scorer (:func:`pipeline.evaluate.claims.score`) scores them, for each threshold of a
 small grid; the threshold with the best pooled content F1 is kept, and the final model is learned on
-every article. The model file records the digests of the training data and of this code.
+every article. The model file records the digests of the training data and of the code that
+decides what is learned (:func:`learning_code`).
 
 Determinism: articles are sorted by id, folds are the index modulo k, features are counted
 in a sorted vocabulary, liblinear runs with a fixed seed on one thread, and the weights are
@@ -36,6 +37,7 @@ import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 from typing import Literal
 
 from spacy.tokens import Doc
@@ -287,9 +289,6 @@ def cross_validate(
 
 def train(request: TrainRequest) -> TrainReport:
     """Learn the cue model from ``request`` (default: PolNeAR train) and write it."""
-    from pipeline.evaluate import claims as evaluate_module
-    from pipeline.extract import claims as claims_module
-
     paths = tuple(request.data) or (DEFAULT_DATA,)
     articles: list[Article] = []
     for path in sorted(paths, key=lambda p: p.name):
@@ -312,9 +311,7 @@ def train(request: TrainRequest) -> TrainReport:
         "meta": {
             "data": sorted(p.name for p in paths),
             "data_sha256": data_digest,
-            "code_sha256": code_digest(
-                claims_module, *claims_module.COMPONENTS, evaluate_module, claims_crf, _self()
-            ),
+            "code_sha256": learning_digest(),
             "examples": sum(len(ex) for ex in per_article),
             "positives": sum(e.label for ex in per_article for e in ex),
             "features": len(model.weights),
@@ -325,7 +322,76 @@ def train(request: TrainRequest) -> TrainReport:
     return TrainReport(out, data_digest, {"cv": cv, "features": len(model.weights)})
 
 
-def _self():
+def learning_code() -> tuple[tuple[ModuleType, ...], tuple[Path, ...]]:
+    """The code and data files that decide what the claims models learn (their code digest).
+
+    - the taggers: their token features and windows (:mod:`~pipeline.extract.attribution.
+      tagging`), their labels, cue lemmas and crfsuite options (:mod:`.claims_crf`);
+    - the judge: its features (:mod:`~pipeline.extract.attribution.model`) over the cue
+      candidates the rules hand it. Those candidates, their content and speaker spans (and so
+      the labels), come from the extraction up to the judge: the assembly
+      (:mod:`pipeline.extract.claims`), the quotation, cue, content, signature and relay
+      components, the cue tables, the speaker mentions and the source table. A change to any
+      of them may change the examples, so it is in;
+    - the labels and their alignment to the gold: the eval's gold reading and match test
+      (:mod:`pipeline.evaluate.claims`), the cached parses and offset maps
+      (:mod:`pipeline.evaluate.gold`), and this module (training, folds, thresholds).
+
+    Left out, as downstream of everything learned: applying the taggers and the speaker of a
+    learned cue (:mod:`~pipeline.extract.attribution.crf`), the speaker repairs after a cue made
+    a claim (:mod:`~pipeline.extract.attribution.fallback`). One caveat: the threshold is chosen
+    by the end-to-end cross-validation, which runs those too; a change there can move the
+    recorded ``cv`` scores, not the examples, and is not counted.
+    """
+    from pipeline.evaluate import claims as evaluate_claims
+    from pipeline.evaluate import gold
+    from pipeline.extract import attribution, doccache, speaker_names, speakers, tokens
+    from pipeline.extract import claims as extract_claims
+    from pipeline.extract.attribution import (
+        attach,
+        content,
+        cues,
+        lexicon,
+        model,
+        quotes,
+        relays,
+        signatures,
+        tagging,
+    )
+    from pipeline.link import sources
+
+    modules = (
+        _self(),
+        claims_crf,
+        tagging,
+        model,
+        extract_claims,
+        attach,
+        content,
+        cues,
+        lexicon,
+        quotes,
+        relays,
+        signatures,
+        speakers,
+        speaker_names,
+        tokens,
+        doccache,
+        sources,
+        evaluate_claims,
+        gold,
+    )
+    tables = tuple(sorted((Path(attribution.__file__).parent / "data").glob("*.json")))
+    return modules, tables
+
+
+def learning_digest() -> str:
+    """sha256 of :func:`learning_code`: what ``meta.code_sha256`` of a current model holds."""
+    modules, files = learning_code()
+    return code_digest(*modules, files=files)
+
+
+def _self() -> ModuleType:
     import sys
 
     return sys.modules[__name__]

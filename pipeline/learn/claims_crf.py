@@ -26,16 +26,12 @@ from pathlib import Path
 
 import numpy
 
-from pipeline.extract.attribution.crf import (
+from pipeline.extract.attribution.crf import TAGGERS, Taggers, tagger_path
+from pipeline.extract.attribution.tagging import (
     AFTER,
     BEFORE,
-    TAGGERS,
-    Taggers,
-    cue_anchor,
-    tagger_path,
-)
-from pipeline.extract.attribution.tagging import (
     TokenTable,
+    cue_anchor,
     cue_features,
     sentence_window,
     span_features,

@@ -38,6 +38,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 
 from pipeline.learn import (
     MODELS,
@@ -431,7 +432,6 @@ def cross_validate(gazetteer, articles: Sequence[Article], folds: int) -> dict[s
 def train(request: TrainRequest) -> TrainReport:
     """Learn the ranker from ``request.data`` (default :data:`DEFAULT_POOLS`) and write it."""
     from pipeline.evaluate.locations import DEFAULT_GAZETTEER
-    from pipeline.link import geocode, points, ranker
     from pipeline.link.gazetteer import BUNDLED_GEONAMES, load_gazetteer
     from pipeline.stages import ensure_gazetteer
 
@@ -448,7 +448,7 @@ def train(request: TrainRequest) -> TrainReport:
         "about": "Candidate ranker of place resolution (pipeline.link.ranker); "
         "newsledger train locations (pipeline.learn.places).",
         "data_sha256": digest,
-        "code_sha256": code_digest(__import__(__name__, fromlist=["x"]), geocode, points, ranker),
+        "code_sha256": learning_digest(),
         "trained_on": {
             p.name: {
                 "records": "all" if _uses_whole(p) else "read half",
@@ -461,3 +461,50 @@ def train(request: TrainRequest) -> TrainReport:
     }
     write_atomic(out, canonical_json(payload))
     return TrainReport(out, digest, {"cross_validation": payload["cross_validation"]})
+
+
+def learning_code() -> tuple[tuple[ModuleType, ...], tuple[Path, ...]]:
+    """The code and data files that decide what the ranker learns (its code digest).
+
+    - the examples: the mentions the pipeline recognises (:mod:`pipeline.extract.locations`,
+      :mod:`pipeline.extract.place_spans` and its word lists), their gazetteer candidates
+      (:mod:`pipeline.link.candidates`, :mod:`pipeline.link.coverage`,
+      :mod:`pipeline.link.gazetteer`, :mod:`pipeline.link.mention`) and the parse of the
+      normalised body (:mod:`pipeline.normalise`, :mod:`pipeline.evaluate.gold`'s halves,
+      cached parses and offset maps);
+    - the features and the first pass that gives the context model its context
+      (:mod:`pipeline.link.ranker`, :mod:`pipeline.link.geocode`, :mod:`pipeline.link.points`);
+    - the labels and the fit: this module.
+
+    Not what uses the resolved places afterwards (locations' rows, focus and stories). The
+    gazetteer's rows are data, built from the bundled GeoNames files: not in this digest.
+    """
+    import sys
+
+    from pipeline import normalise
+    from pipeline.evaluate import gold
+    from pipeline.extract import doccache, locations, place_spans
+    from pipeline.link import candidates, coverage, gazetteer, geocode, mention, points, ranker
+
+    modules = (
+        sys.modules[__name__],
+        locations,
+        place_spans,
+        doccache,
+        candidates,
+        coverage,
+        gazetteer,
+        mention,
+        geocode,
+        points,
+        ranker,
+        normalise,
+        gold,
+    )
+    return modules, (place_spans.WORDS_PATH,)
+
+
+def learning_digest() -> str:
+    """sha256 of :func:`learning_code`: what ``code_sha256`` of a current model holds."""
+    modules, files = learning_code()
+    return code_digest(*modules, files=files)

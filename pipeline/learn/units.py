@@ -17,6 +17,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from types import ModuleType
 
 from pipeline.extract import unitsense
 from pipeline.extract.lexicon import lexicon
@@ -211,8 +212,6 @@ def _accuracy(payload: dict, examples: Sequence[Example]) -> float:
 
 def train(request: TrainRequest) -> TrainReport:
     """Learn the disambiguator from the request's files (default: CQE's training sentences)."""
-    from pipeline.learn import units as this_module
-
     files = list(request.data) or [TRAIN_FILE]
     rows = [row for path in sorted(files) for row in read_jsonl(path, request.limit)]
     examples = _examples(rows, with_gold=True)
@@ -240,7 +239,7 @@ def train(request: TrainRequest) -> TrainReport:
     data_digest = files_digest(files, limit=request.limit)
     payload["trained_on"] = {
         "data_sha256": data_digest,
-        "code_sha256": code_digest(this_module, unitsense),
+        "code_sha256": learning_digest(),
         "files": sorted(Path(p).name for p in files),
         "limit": request.limit,
         "C": C,
@@ -248,3 +247,25 @@ def train(request: TrainRequest) -> TrainReport:
     out = request.out or unitsense.MODEL
     write_atomic(out, canonical_json(payload))
     return TrainReport(out, data_digest, metrics)
+
+
+def learning_code() -> tuple[tuple[ModuleType, ...], tuple[Path, ...]]:
+    """The code and data files that decide what the disambiguator learns (its code digest).
+
+    This module (which sentences become examples, their labels, the fit), the features
+    (:func:`pipeline.extract.unitsense.features`), and the unit lexicon with its tables
+    (:func:`pipeline.extract.lexicon.lexicon`): which surfaces are ambiguous and between which
+    units is read from them, so a new table row may add examples or classes. Not the figure
+    extraction that asks the model: it only uses what was learned.
+    """
+    import sys
+
+    from pipeline.extract import lexicon as lexicon_module
+
+    return (sys.modules[__name__], unitsense, lexicon_module), tuple(lexicon_module.data_files())
+
+
+def learning_digest() -> str:
+    """sha256 of :func:`learning_code`: what ``trained_on.code_sha256`` of a current model holds."""
+    modules, files = learning_code()
+    return code_digest(*modules, files=files)

@@ -387,21 +387,41 @@ def test_he_is_no_name_inside_his_quotation_nor_the_moon(text, source):
 
 
 @pytest.mark.parametrize(
-    ("text", "kind"),
+    ("text", "cue", "kind"),
     [
-        ("Video footage shows security forces using water cannons and tear gas.", "document"),
-        ("The photo shows the senator asleep during the hearing.", "document"),
+        (
+            "Video footage shows security forces using water cannons and tear gas.",
+            "shows",
+            "document",
+        ),
+        ("The photo shows the senator asleep during the hearing.", "shows", "document"),
         (
             "This is the third June in a row that has brought unhappy economic news for a "
             "president hoping to show progress on the economy.",
+            "hoping",
             "anonymous",
         ),
     ],
 )
 @pytest.mark.slow
-def test_footage_is_a_document_and_an_unnamed_president_anonymous(text, kind):
-    (c,) = _claims_of(text)
+def test_footage_is_a_document_and_an_unnamed_president_anonymous(text, cue, kind):
+    (c,) = [c for c in _claims_of(text) if c.cue == cue]
     assert c.source.kind == kind
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the cue tagger retrained on the current parses (newsledger train claims, issue 25) "
+    "tags the adjective 'unhappy' as a cue, a learned claim with no speaker over 'economic "
+    "news for a president ...'; the stale model it replaced did not",
+)
+@pytest.mark.slow
+def test_an_unhappy_economic_news_is_no_claim():
+    text = (
+        "This is the third June in a row that has brought unhappy economic news for a "
+        "president hoping to show progress on the economy."
+    )
+    assert [c.cue for c in _claims_of(text)] == ["hoping"]
 
 
 @pytest.mark.parametrize(

@@ -180,3 +180,40 @@ def test_a_learned_cue_with_a_subject_takes_it_over_the_tagged_source():
     assert learned_speaker(words["insisted"], words["plan"]).text == "mayor"
     # an expletive subject says nothing: the tagged source stands
     assert learned_speaker(words["seems"], words["mayor"]).text == "mayor"
+
+
+def test_a_passive_learned_cue_is_voiced_by_its_agent_or_by_no_one():
+    from pipeline.extract.attribution.crf import _by_agent, _is_passive
+    from pipeline.nlp import load_nlp
+
+    doc = load_nlp()("He was invited to speak. The change was seen by some as a demotion.")
+    words = {t.text: t for t in doc}
+    assert _is_passive(words["invited"]) and _by_agent(words["invited"]) is None
+    assert _is_passive(words["seen"])
+    agent = _by_agent(words["seen"])
+    assert agent is not None and agent.text == "some"
+
+
+class _Marginals:
+    """A stand-in source tagger whose last sequence had these P(not O) per token."""
+
+    def __init__(self, source: list[float]) -> None:
+        self.source = source
+
+    def marginal(self, label: str, i: int) -> float:
+        assert label == "O"
+        return 1.0 - self.source[i]
+
+
+def test_a_learned_cue_without_a_source_takes_the_likeliest_source_noun():
+    from pipeline.extract.attribution.crf import SOURCE_MARGINAL, _likeliest_source
+    from pipeline.nlp import load_nlp
+
+    doc = load_nlp()("The risk, said Edward Leamer, is large.")
+    leamer = next(t.i for t in doc if t.text == "Leamer")
+    probs = [0.0] * len(doc)
+    probs[leamer] = SOURCE_MARGINAL + 0.05
+    found = _likeliest_source(doc, _Marginals(probs), 0, len(doc))
+    assert found is not None and found.text == "Leamer"
+    probs[leamer] = SOURCE_MARGINAL / 2  # too unsure: no speaker
+    assert _likeliest_source(doc, _Marginals(probs), 0, len(doc)) is None

@@ -98,7 +98,8 @@ def test_complaints_despite_which_someone_acts_are_not_theirs(claims_of):
 
 @pytest.fixture(scope="module")
 def fallback_of():
-    from pipeline.extract.attribution.cues import Cue, fallback_speaker
+    from pipeline.extract.attribution.cues import Cue
+    from pipeline.extract.attribution.fallback import fallback_speaker
     from pipeline.nlp import load_nlp
 
     nlp = load_nlp()

@@ -31,7 +31,6 @@ from pipeline.extract.attribution.content import (
 from pipeline.extract.attribution.lexicon import (
     ADDRESSEE_VERBS,
     CUE_LEMMAS,
-    DOER_PREPOSITIONS,
     LEXICON,
     OBJECT_CUE_LEMMAS,
     RAISING_VERBS,
@@ -137,73 +136,6 @@ def speaker_of(tok: Token) -> Token | None:
                 # under the first one's content; X, not the content's subject, warned
                 speaker = subject(outer) or speaker
     return speaker
-
-
-#: Dependencies of a subjectless clause whose doer is its governor's subject: a participle
-#: or infinitive adjunct ("..., pointing to X and saying that ..."), a coordinated verb.
-_CONTROLLED = frozenset({"advcl", "xcomp", "conj", "pcomp"})
-
-
-def fallback_speaker(cue: Cue) -> Token | None:
-    """Who voices a cue the patterns gave no speaker: the doer of the clause it hangs in.
-
-    A claim without a speaker is wrong whenever PolNeAR names a source, which it does for
-    nine in ten claims; the patterns leave three in a hundred matched claims speakerless.
-    Two repairs, each measured on PolNeAR train (all 840 articles, the extractor as shipped):
-
-    - a verb whose governor has no subject either: climb the chain of subjectless clauses
-      (:func:`_chain_subject`): "He ducked, pointing to his record and saying that ...";
-    - a nominal cue in a prepositional phrase or the object of a subjectless verb: the
-      verb's doer voices it ("says in a statement that", "voted in favor of", "bristled at
-      the suggestion that").
-
-    Used only where a cue already made a claim (the claims' assembly, the learned cues): the
-    cue candidates, and so the content score, stay as they were.
-    """
-    tok = cue.verb
-    if tok.tag_ == "VBN" or _addressed(tok):
-        return None  # a passive ("Trump is expected to ..."): its subject is what is said
-    if tok.pos_ == "NOUN":
-        if tok.dep_ == "pobj" and tok.head.lower_ in DOER_PREPOSITIONS:
-            verb = tok.head.head
-        elif tok.dep_ == "dobj":
-            verb = tok.head
-        else:
-            return None
-        if verb.pos_ not in ("VERB", "AUX") or not same_para(verb, tok):
-            return None
-        speaker = subject(verb) or speaker_of(verb)
-    elif tok.dep_ in _CONTROLLED | {"acl"}:
-        governor = tok.head.head if tok.head.dep_ == "prep" else tok.head
-        speaker = _chain_subject(governor, tok) if same_para(governor, tok) else None
-    else:
-        return None
-    if speaker is None or speaker.lower_ in RELATIVE_PRONOUNS or not same_para(speaker, tok):
-        return None
-    if cue.content is not None and cue.content[0] <= speaker.idx < cue.content[1]:
-        return None
-    return speaker
-
-
-def _chain_subject(governor: Token, tok: Token) -> Token | None:
-    """The subject up a chain of subjectless clauses from ``governor`` (``tok``'s governor).
-
-    "He basically ducked, pointing to his record ... and saying that ...": "saying" hangs on
-    "pointing", which has no subject; "ducked" has, two levels up. A passive governor's
-    subject does the adjunct too ("Romer was sidelined after demonstrating that"). Not
-    through a clausal complement or a relative clause: their subjects are their own.
-    """
-    node = governor
-    for _ in range(4):
-        found = subject(node) or next((c for c in node.children if c.dep_ == "nsubjpass"), None)
-        if found is not None:
-            return found if same_para(found, tok) else None
-        if node.dep_ not in _CONTROLLED or node.head is node:
-            return None
-        node = node.head.head if node.head.dep_ == "prep" else node.head
-        if not same_para(node, tok):
-            return None
-    return None
 
 
 def _author(pobj: Token) -> Token:
@@ -385,7 +317,7 @@ def match_cues(
         cue = (tok.idx, tok.idx + len(tok))
         speaker = subject(tok)
         via: Token | None = None
-        addressed = _addressed(tok)
+        addressed = addressed_participle(tok)
         if addressed:
             speaker = _agent(tok)
         if speaker is None and tok.dep_ in ("advcl", "xcomp", "pcomp"):
@@ -488,7 +420,7 @@ def _adjacent_name(verb: Token) -> Token | None:
     return None
 
 
-def _addressed(verb: Token) -> bool:
+def addressed_participle(verb: Token) -> bool:
     """Whether ``verb`` is a bare participle of asking: "Asked about X, she said ...".
 
     Its governor's subject is who was asked, not who asked; PolNeAR credits the question to
@@ -564,7 +496,7 @@ def extra_candidates(
         if cue.content is None or (cue.cue, cue.content) in seen:
             continue  # one reading per cue word: the lexicon's, where it has one
         speaker = cue.speaker
-        if speaker is None and _addressed(cue.verb):
+        if speaker is None and addressed_participle(cue.verb):
             pass  # "Asked about X, she ...": someone unnamed asked
         elif speaker is None or cue.content[0] <= speaker.idx < cue.content[1]:
             continue  # no one said it ("is believed to"), or what was said holds who said it

@@ -57,6 +57,11 @@ _GOVERNED = frozenset(
 _MAX_DEPTH = 12
 
 
+#: Sentences around the cue that the content and source taggers read (within the paragraph):
+#: on PolNeAR train, 96% of contents lie wholly inside one before and two after.
+BEFORE, AFTER = 1, 2
+
+
 @dataclass(frozen=True, slots=True)
 class TokenTable:
     """A doc's token attributes as arrays (strings as tuples, positions as numpy).
@@ -415,3 +420,12 @@ def spans_of(labels: Sequence[str]) -> list[tuple[int, int]]:
     if begin >= 0:
         runs.append((begin, len(labels)))
     return runs
+
+
+def cue_anchor(table: TokenTable, first: int, end: int) -> int:
+    """The syntactic head of tokens ``first:end``: the first whose head lies outside."""
+    for i in range(first, end):
+        head = int(table.head[i])
+        if head == i or not first <= head < end:
+            return i
+    return first
