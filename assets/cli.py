@@ -11,6 +11,7 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 PROJECT_HOME = Path("dagster_home")
@@ -128,6 +129,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     train.add_argument("--folds", type=int, default=5, help="folds of the cross-validation")
     train.add_argument("--limit", type=int, help="only the first N records of each file")
+    train.add_argument(
+        "--progress", action="store_true", help="print the gold warehouse runs' progress lines"
+    )
     train.set_defaults(handler=_train)
 
     bench = sub.add_parser(
@@ -467,10 +471,29 @@ def _train(args: argparse.Namespace) -> int:
     request = TrainRequest(
         data=tuple(args.data), out=args.out, folds=max(2, args.folds), limit=args.limit
     )
+    pools = getattr(module, "pools", None)
+    if pools is not None:  # a trainer that learns from the product's parses: refresh them first
+        _build_gold_warehouses(pools(request), limit=args.limit, echo=args.progress)
     report = module.train(request)
     print(f"model: {report.model}  (training data sha256 {report.data_digest[:16]})")
     print(json.dumps(dict(report.metrics), sort_keys=True), flush=True)
     return 0
+
+
+def _build_gold_warehouses(paths: Sequence[Path], *, limit: int | None, echo: bool) -> None:
+    """Build or refresh the gold warehouse of each training file, as ``newsledger eval`` does.
+
+    The trainers read the pipeline's parses from there (no fallback to parsing the gold texts
+    themselves, which gives other features): the same texts, job and warehouse as the eval's,
+    incremental, so a current cache costs seconds and a fresh machine parses once.
+    """
+    from assets.goldrun import build_gold_warehouse
+    from pipeline.evaluate.gold import GoldText, read_jsonl
+
+    for path in paths:
+        texts = [GoldText(row["id"], row["text"]) for row in read_jsonl(path, limit)]
+        built = build_gold_warehouse(path.stem, texts, echo=echo)
+        print(f"gold warehouse {built.path} ({len(texts)} texts, {built.seconds}s)", flush=True)
 
 
 def _bench(args: argparse.Namespace) -> int:

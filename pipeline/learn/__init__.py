@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,12 +39,17 @@ class TrainRequest:
         out: Where to write the model; ``None`` means the committed model's path.
         folds: Folds of the grouped cross-validation reported beside the model.
         limit: Only the first ``limit`` records of each file (fixtures, quick checks).
+        direct_parse_for_tests: Parse the gold texts here instead of reading the product's
+            parses from each file's gold warehouse (:func:`gold_warehouse`). Only for the unit
+            tests that retrain on a small fixture without Dagster or a cache: a model learned
+            this way differs from the product's, so ``newsledger train`` never sets it.
     """
 
     data: tuple[Path, ...] = ()
     out: Path | None = None
     folds: int = 5
     limit: int | None = None
+    direct_parse_for_tests: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +63,43 @@ class TrainReport:
 
 #: A trainer: learns from the request's data, writes the model, reports.
 Trainer = Callable[[TrainRequest], TrainReport]
+
+
+def gold_warehouse(path: Path) -> Path:
+    """Where ``newsledger eval`` (:mod:`assets.goldrun`) keeps the warehouse of gold file ``path``.
+
+    Trainers read the pipeline's own parses from it; ``newsledger train`` builds or refreshes
+    it first, by the eval's code path (``NEWSLEDGER_EVAL_DIR`` moves it, as it moves the eval's).
+    """
+    root = Path(os.environ.get("NEWSLEDGER_EVAL_DIR") or "data/cache/eval")
+    return root / path.stem / "warehouse.duckdb"
+
+
+def require_gold_warehouse(path: Path) -> Path:
+    """:func:`gold_warehouse` of ``path``, which must exist: no silent fallback to other parses.
+
+    Raises:
+        FileNotFoundError: When it was not built (``newsledger train`` builds it).
+    """
+    database = gold_warehouse(path)
+    if not database.exists():
+        raise FileNotFoundError(
+            f"no gold warehouse {database} for {path.name}: train with `newsledger train`, "
+            "which builds it by the eval's code path, so the model learns from the product's "
+            "parses"
+        )
+    return database
+
+
+def library_versions(*names: str) -> dict[str, str]:
+    """The installed versions of the distributions ``names`` (what learns, and what parses).
+
+    Recorded beside a model: the same data and code under another scikit-learn, crfsuite or
+    spaCy model may learn other weights.
+    """
+    from importlib import metadata
+
+    return {name: metadata.version(name) for name in sorted(names)}
 
 
 def files_digest(paths: Sequence[Path], *, limit: int | None = None) -> str:

@@ -23,16 +23,18 @@ Determinism: articles are sorted by id, folds are the index modulo k, features a
 in a sorted vocabulary, liblinear runs with a fixed seed on one thread, and the weights are
 rounded and written as canonical JSON, so a retrain on the same data writes the same bytes.
 
-Parses: the pipeline's own, restored from the gold warehouse ``newsledger eval claims --gold
-FILE`` keeps in ``data/cache/eval/<stem>/`` (offsets mapped from the normalised body back into
-the gold text); without it the gold texts are parsed here (what the tests' fixtures do).
+Parses: the pipeline's own, restored from the gold warehouse of each training file
+(:func:`pipeline.learn.gold_warehouse`, offsets mapped from the normalised body back into the
+gold text), which ``newsledger train claims`` first builds or refreshes by ``newsledger eval``'s
+code path. The warehouse is required: parsing the raw gold texts here gives other features and
+so another model. Only the fixture tests ask for that, by name
+(``TrainRequest.direct_parse_for_tests``).
 """
 
 from __future__ import annotations
 
 import hashlib
 import math
-import os
 import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -58,7 +60,9 @@ from pipeline.learn import (
     code_digest,
     deterministic,
     files_digest,
+    library_versions,
     read_jsonl,
+    require_gold_warehouse,
     write_atomic,
 )
 from pipeline.learn.claims_crf import TaggerArticle, tagger_article
@@ -117,31 +121,39 @@ def _identity(start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _parsed(rows: Sequence[dict], path: Path) -> list[Article]:
-    """The articles with the pipeline's cached parse, or parsed here when there is none."""
-    cache = Path(os.environ.get("NEWSLEDGER_EVAL_DIR", "data/cache/eval")) / path.stem
+def _parsed(rows: Sequence[dict], path: Path, *, direct_parse_for_tests: bool) -> list[Article]:
+    """The articles with the pipeline's parse from the gold warehouse of ``path``.
+
+    Raises:
+        FileNotFoundError: When the warehouse is missing.
+        ValueError: When it lacks some of ``rows``' articles (it is stale).
+    """
     texts = {row["id"]: row["text"] for row in rows}
+    ids = sorted(texts)
     docs: dict[str, tuple[Doc, ToGold]] = {}
-    if (cache / "warehouse.duckdb").exists():
+    if direct_parse_for_tests:
+        from pipeline.nlp import annotate
+
+        for gold_id, doc in zip(ids, annotate([texts[i] for i in ids]), strict=True):
+            docs[gold_id] = (doc, _identity)
+    else:
         from pipeline.evaluate.gold import cached_docs, gold_articles
         from pipeline.warehouse import Warehouse, connect
 
-        warehouse = Warehouse(connect(cache / "warehouse.duckdb", read_only=True))
+        database = require_gold_warehouse(path)
+        warehouse = Warehouse(connect(database, read_only=True))
         try:
             articles = gold_articles(warehouse, texts)
-            if set(articles) >= set(texts):
-                ids = sorted(texts)
-                parsed = cached_docs(warehouse, [articles[i].article_id for i in ids])
-                for gold_id, doc in zip(ids, parsed, strict=True):
-                    docs[gold_id] = (doc, articles[gold_id].offsets.span_to_gold)
+            if missing := set(texts) - set(articles):
+                raise ValueError(
+                    f"{database} lacks {len(missing)} of {path.name}'s articles: rebuild it "
+                    "(newsledger train does)"
+                )
+            parsed = cached_docs(warehouse, [articles[i].article_id for i in ids])
+            for gold_id, doc in zip(ids, parsed, strict=True):
+                docs[gold_id] = (doc, articles[gold_id].offsets.span_to_gold)
         finally:
             warehouse.con.close()
-    if not docs:
-        from pipeline.nlp import annotate
-
-        ids = sorted(texts)
-        for gold_id, doc in zip(ids, annotate([texts[i] for i in ids]), strict=True):
-            docs[gold_id] = (doc, _identity)
     out = []
     for row in sorted(rows, key=lambda r: r["id"]):
         doc, to_gold = docs[row["id"]]
@@ -289,10 +301,11 @@ def cross_validate(
 
 def train(request: TrainRequest) -> TrainReport:
     """Learn the cue model from ``request`` (default: PolNeAR train) and write it."""
-    paths = tuple(request.data) or (DEFAULT_DATA,)
+    paths = pools(request)
     articles: list[Article] = []
     for path in sorted(paths, key=lambda p: p.name):
-        articles.extend(_parsed(read_jsonl(path, request.limit), path))
+        rows = read_jsonl(path, request.limit)
+        articles.extend(_parsed(rows, path, direct_parse_for_tests=request.direct_parse_for_tests))
     articles.sort(key=lambda a: a.gold_id)
     per_article = [examples(article) for article in articles]
     progress = request.limit is None
@@ -316,10 +329,24 @@ def train(request: TrainRequest) -> TrainReport:
             "positives": sum(e.label for ex in per_article for e in ex),
             "features": len(model.weights),
             "cv": cv,
+            "libraries": libraries(),
+            "parses": "direct (tests only)" if request.direct_parse_for_tests else "warehouse",
         },
     }
     write_atomic(out, canonical_json(payload))
     return TrainReport(out, data_digest, {"cv": cv, "features": len(model.weights)})
+
+
+def pools(request: TrainRequest) -> tuple[Path, ...]:
+    """The training files of ``request``, whose gold warehouses the trainer reads."""
+    return tuple(request.data) or (DEFAULT_DATA,)
+
+
+def libraries() -> dict[str, str]:
+    """What learns (scikit-learn, crfsuite) and what parses (spaCy's model), by version."""
+    from pipeline.nlp import model_name
+
+    return {**library_versions("python-crfsuite", "scikit-learn"), "parser": model_name()}
 
 
 def learning_code() -> tuple[tuple[ModuleType, ...], tuple[Path, ...]]:

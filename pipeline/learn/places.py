@@ -25,15 +25,18 @@ learned from gold toponyms with coordinates:
 
 Deterministic: records in file order, features in a fixed order, lbfgs on one BLAS thread, the
 model written as canonical JSON (floats by ``repr``) with the sha256 of its data and code.
-Parses come from the gold warehouse ``newsledger eval locations`` keeps for the file when its
-body is the same, else from :func:`pipeline.nlp.annotate` (the same parse either way).
+Parses are the pipeline's own, from each file's gold warehouse
+(:func:`pipeline.learn.gold_warehouse`), which ``newsledger train locations`` first builds or
+refreshes by ``newsledger eval``'s code path; it is required (the pipeline annotates a body in
+windows, batched with others, so a parse made here need not be the same). Only the fixture
+test parses here, by name (``TrainRequest.direct_parse_for_tests``). The data digest covers the
+training files and the gazetteer's fingerprint (its GeoNames sources and build code).
 """
 
 from __future__ import annotations
 
 import hashlib
 import math
-import os
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -49,7 +52,9 @@ from pipeline.learn import (
     code_digest,
     deterministic,
     files_digest,
+    library_versions,
     read_jsonl,
+    require_gold_warehouse,
     write_atomic,
 )
 from pipeline.link.geocode import Prepared
@@ -102,24 +107,32 @@ def _records(path: Path, limit: int | None) -> list[dict]:
     return [r for r in records if r["id"] in read]
 
 
-def _docs(path: Path, records: Sequence[dict]) -> list:
-    """The pipeline's parse of each record's normalised body (the gold warehouse's if kept)."""
-    from pipeline.nlp import annotate
+def _docs(path: Path, records: Sequence[dict], *, direct_parse_for_tests: bool) -> list:
+    """The pipeline's parse of each record's normalised body, from the gold warehouse.
+
+    Raises:
+        FileNotFoundError: When the warehouse is missing.
+        ValueError: When it lacks a record or holds another body for it (it is stale).
+    """
     from pipeline.normalise import normalise_body
 
     bodies = [normalise_body(None, r["text"])[0] for r in records]
+    if direct_parse_for_tests:
+        from pipeline.nlp import annotate
+
+        return annotate(bodies)
     cached = _warehouse_docs(path, records, bodies)
-    missing = [i for i, doc in enumerate(cached) if doc is None]
-    parsed = dict(zip(missing, annotate([bodies[i] for i in missing]), strict=True))
-    return [doc if doc is not None else parsed[i] for i, doc in enumerate(cached)]
+    if missing := sum(doc is None for doc in cached):
+        raise ValueError(
+            f"the gold warehouse of {path.name} lacks {missing} of its records' bodies: rebuild "
+            "it (newsledger train does)"
+        )
+    return cached
 
 
 def _warehouse_docs(path: Path, records: Sequence[dict], bodies: Sequence[str]) -> list:
-    root = Path(os.environ.get("NEWSLEDGER_EVAL_DIR") or "data/cache/eval")
-    database = root / path.stem / "warehouse.duckdb"
+    database = require_gold_warehouse(path)
     out: list = [None] * len(records)
-    if not database.exists():
-        return out
     from pipeline.evaluate.gold import cached_docs
     from pipeline.warehouse import Warehouse, connect
 
@@ -150,7 +163,9 @@ def _gold_of(mention, record: dict, offsets) -> Gold:
     return Gold("ignore") if overlapping else Gold("none")
 
 
-def load_articles(paths: Sequence[Path], limit: int | None, gazetteer) -> list[Article]:
+def load_articles(
+    paths: Sequence[Path], limit: int | None, gazetteer, *, direct_parse_for_tests: bool = False
+) -> list[Article]:
     """The training articles of ``paths`` (see the module docstring), in file order."""
     from pipeline.evaluate.gold import OffsetMap
     from pipeline.extract.locations import find_mentions
@@ -159,7 +174,8 @@ def load_articles(paths: Sequence[Path], limit: int | None, gazetteer) -> list[A
     articles: list[Article] = []
     for path in paths:
         records = _records(path, limit)
-        for record, doc in zip(records, _docs(path, records), strict=True):
+        docs = _docs(path, records, direct_parse_for_tests=direct_parse_for_tests)
+        for record, doc in zip(records, docs, strict=True):
             offsets = OffsetMap.between(record["text"], doc.text)
             mentions = find_mentions(doc, gazetteer)
             prepared = prepare(gazetteer, mentions)
@@ -435,15 +451,20 @@ def train(request: TrainRequest) -> TrainReport:
     from pipeline.link.gazetteer import BUNDLED_GEONAMES, load_gazetteer
     from pipeline.stages import ensure_gazetteer
 
-    paths = tuple(Path(p) for p in (request.data or DEFAULT_POOLS))
+    paths = pools(request)
     out = Path(request.out) if request.out else MODEL_FILE
-    ensure_gazetteer(DEFAULT_GAZETTEER, geonames_dir=BUNDLED_GEONAMES)
+    built = ensure_gazetteer(DEFAULT_GAZETTEER, geonames_dir=BUNDLED_GEONAMES)
     gazetteer = load_gazetteer(DEFAULT_GAZETTEER)
     with deterministic():
-        articles = load_articles(paths, request.limit, gazetteer)
+        articles = load_articles(
+            paths, request.limit, gazetteer, direct_parse_for_tests=request.direct_parse_for_tests
+        )
         model = fit(gazetteer, articles)
         validation = cross_validate(gazetteer, articles, request.folds)
-    digest = files_digest(list(paths), limit=request.limit)
+    files = files_digest(list(paths), limit=request.limit)
+    gazetteer_fingerprint = str(built["fingerprint"])
+    # The candidates and their coordinates come from the gazetteer: its fingerprint is data.
+    digest = hashlib.sha256(f"{files}\0gazetteer\0{gazetteer_fingerprint}".encode()).hexdigest()
     payload = {
         "about": "Candidate ranker of place resolution (pipeline.link.ranker); "
         "newsledger train locations (pipeline.learn.places).",
@@ -457,10 +478,28 @@ def train(request: TrainRequest) -> TrainReport:
             for p in paths
         },
         "cross_validation": {"folds": request.folds, "grouped_by": "article", **validation},
+        "inputs": {
+            "files_sha256": files,
+            "gazetteer_fingerprint": gazetteer_fingerprint,
+            "libraries": libraries(),
+            "parses": "direct (tests only)" if request.direct_parse_for_tests else "warehouse",
+        },
         "model": model,
     }
     write_atomic(out, canonical_json(payload))
     return TrainReport(out, digest, {"cross_validation": payload["cross_validation"]})
+
+
+def pools(request: TrainRequest) -> tuple[Path, ...]:
+    """The training files of ``request``, whose gold warehouses the trainer reads."""
+    return tuple(Path(p) for p in (request.data or DEFAULT_POOLS))
+
+
+def libraries() -> dict[str, str]:
+    """What learns (scikit-learn) and what parses (spaCy's model), by version."""
+    from pipeline.nlp import model_name
+
+    return {**library_versions("scikit-learn"), "parser": model_name()}
 
 
 def learning_code() -> tuple[tuple[ModuleType, ...], tuple[Path, ...]]:

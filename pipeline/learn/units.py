@@ -29,6 +29,7 @@ from pipeline.learn import (
     code_digest,
     deterministic,
     files_digest,
+    library_versions,
     read_jsonl,
     write_atomic,
 )
@@ -243,6 +244,7 @@ def train(request: TrainRequest) -> TrainReport:
         "files": sorted(Path(p).name for p in files),
         "limit": request.limit,
         "C": C,
+        "libraries": library_versions("scikit-learn"),
     }
     out = request.out or unitsense.MODEL
     write_atomic(out, canonical_json(payload))

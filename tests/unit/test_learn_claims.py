@@ -1,6 +1,7 @@
 """``newsledger train claims``: deterministic, committed with its digests, scored by folds."""
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -19,8 +20,9 @@ def test_a_retrain_on_the_fixture_writes_the_same_bytes(tmp_path, monkeypatch):
 
     monkeypatch.setenv("NEWSLEDGER_EVAL_DIR", str(tmp_path / "no-cache"))
     first, second = tmp_path / "a.json", tmp_path / "b.json"
-    report = claims.train(TrainRequest(data=(FIXTURE,), out=first, folds=2))
-    claims.train(TrainRequest(data=(FIXTURE,), out=second, folds=2))
+    request = TrainRequest(data=(FIXTURE,), out=first, folds=2, direct_parse_for_tests=True)
+    report = claims.train(request)
+    claims.train(replace(request, out=second))
     assert first.read_bytes() == second.read_bytes()
     payload = json.loads(first.read_text())
     assert payload["meta"]["data_sha256"] == files_digest([FIXTURE]) == report.data_digest
@@ -29,6 +31,16 @@ def test_a_retrain_on_the_fixture_writes_the_same_bytes(tmp_path, monkeypatch):
     for name in TAGGERS:  # the crfsuite files, written beside each card, byte for byte
         assert tagger_path(first, name).read_bytes() == tagger_path(second, name).read_bytes()
         assert payload["taggers"]["files"][name] == fingerprint(tagger_path(first, name))
+
+
+def test_training_requires_the_gold_warehouse_without_the_tests_direct_parse(tmp_path, monkeypatch):
+    # The product path learns from the pipeline's parses only: no silent fallback to parsing
+    # the gold texts here, which gives other features and another model.
+    from pipeline.learn import claims
+
+    monkeypatch.setenv("NEWSLEDGER_EVAL_DIR", str(tmp_path / "no-cache"))
+    with pytest.raises(FileNotFoundError, match="newsledger train"):
+        claims.train(TrainRequest(data=(FIXTURE,), out=tmp_path / "a.json", folds=2))
 
 
 def test_the_committed_model_is_small_and_says_what_it_learned_from():

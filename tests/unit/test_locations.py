@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -371,13 +372,26 @@ def test_training_the_ranker_is_byte_identical(tmp_path: Path) -> None:
     from pipeline.learn.places import train
 
     fixture = ROOT / "tests" / "fixtures" / "train" / "places.jsonl"
-    first = train(TrainRequest(data=(fixture,), out=tmp_path / "a.json", folds=2))
-    second = train(TrainRequest(data=(fixture,), out=tmp_path / "b.json", folds=2))
+    request = TrainRequest(data=(fixture,), folds=2, direct_parse_for_tests=True)
+    first = train(replace(request, out=tmp_path / "a.json"))
+    second = train(replace(request, out=tmp_path / "b.json"))
     assert first.model.read_bytes() == second.model.read_bytes()
     payload = json.loads(first.model.read_text())
     assert payload["data_sha256"] == first.data_digest
     assert payload["trained_on"]["places.jsonl"]["records"] == "all"
     assert payload["model"]["static"]["weights"] and "all" in payload["cross_validation"]
+    assert payload["inputs"]["gazetteer_fingerprint"]  # the candidates' source is data too
+
+
+def test_training_the_ranker_requires_the_gold_warehouse(tmp_path: Path, monkeypatch) -> None:
+    # The product path learns from the pipeline's parses only (newsledger train builds them).
+    from pipeline.learn import TrainRequest
+    from pipeline.learn.places import train
+
+    monkeypatch.setenv("NEWSLEDGER_EVAL_DIR", str(tmp_path / "no-cache"))
+    fixture = ROOT / "tests" / "fixtures" / "train" / "places.jsonl"
+    with pytest.raises(FileNotFoundError, match="newsledger train"):
+        train(TrainRequest(data=(fixture,), out=tmp_path / "a.json", folds=2))
 
 
 def test_the_committed_ranker_names_its_training_data() -> None:
