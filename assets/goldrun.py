@@ -15,7 +15,6 @@ so evals do not clutter the project's run history.
 from __future__ import annotations
 
 import json
-import os
 import tempfile
 import time
 from collections.abc import Iterator, Sequence
@@ -28,12 +27,9 @@ import dagster as dg
 from assets.definitions import build_definitions
 from assets.progress import PROGRESS, quiet_about_skipped_checks, with_progress
 from assets.resources import WarehouseResource, resource_of
+from pipeline.evaluate.cache import eval_root
 from pipeline.evaluate.gold import GoldText
 from pipeline.warehouse import Warehouse, connect
-
-#: Where gold warehouses are kept (ignored by git, like every cache); ``NEWSLEDGER_EVAL_DIR``
-#: moves them.
-EVAL_ROOT = Path("data/cache/eval")
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,13 +67,14 @@ def build_gold_warehouse(
     Args:
         name: Folder name (the gold file's stem): one warehouse per gold file.
         texts: The gold records, in gold-file order.
-        root: Where the warehouse folders live (default :data:`EVAL_ROOT`).
+        root: Where the warehouse folders live (default
+            :func:`pipeline.evaluate.cache.eval_root`).
         echo: Print the run's progress lines, as ``newsledger run`` does.
 
     Raises:
         RuntimeError: When the run fails: a score of a partial warehouse would mislead.
     """
-    workdir = (root or Path(os.environ.get("NEWSLEDGER_EVAL_DIR") or EVAL_ROOT)) / name
+    workdir = (root or eval_root()) / name
     input_path = workdir / "input" / f"{name}.jsonl"
     write_input(input_path, texts)
     skipped: set[str] = set()

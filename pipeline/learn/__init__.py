@@ -17,7 +17,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -71,8 +70,9 @@ def gold_warehouse(path: Path) -> Path:
     Trainers read the pipeline's own parses from it; ``newsledger train`` builds or refreshes
     it first, by the eval's code path (``NEWSLEDGER_EVAL_DIR`` moves it, as it moves the eval's).
     """
-    root = Path(os.environ.get("NEWSLEDGER_EVAL_DIR") or "data/cache/eval")
-    return root / path.stem / "warehouse.duckdb"
+    from pipeline.evaluate.cache import gold_warehouse_path
+
+    return gold_warehouse_path(path.stem)
 
 
 def require_gold_warehouse(path: Path) -> Path:
