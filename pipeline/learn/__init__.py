@@ -123,13 +123,15 @@ def code_digest(*modules: ModuleType, files: Sequence[Path] = ()) -> str:
     their alignment to the gold, the learning itself; not the rules that only use the model's
     output, so that a model goes stale (``tests/unit/test_model_digests.py`` fails) when what
     it would learn may change, and only then. Files (lexicons that decide which candidates
-    become examples) count by name and bytes; modules only, as before, give the same digest.
+    become examples) count by name and bytes. Modules count in order of name and files in
+    order of file name, so a list derived or reordered gives the same digest for the same code;
+    a module listed twice counts once.
     """
     digest = hashlib.sha256()
-    for module in modules:
+    for module in sorted({m.__name__: m for m in modules}.values(), key=lambda m: m.__name__):
         source = Path(module.__file__ or "").read_bytes()
         digest.update(module.__name__.encode() + b"\0" + hashlib.sha256(source).digest())
-    for path in files:
+    for path in sorted(set(files), key=lambda p: (p.name, str(p))):
         digest.update(
             b"file\0" + path.name.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest()
         )

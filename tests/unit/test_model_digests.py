@@ -66,3 +66,22 @@ def test_a_learned_module_lists_only_code_that_exists():
         modules, files = trainer.learning_code()
         assert trainer in modules  # the trainer's own labels and fit always count
         assert all(path.is_file() for path in files)
+
+
+def test_a_code_digest_depends_on_the_code_not_on_the_order_it_is_listed_in():
+    from pipeline.extract.attribution import crf, cues, tagging
+    from pipeline.learn import code_digest
+
+    files = tuple(sorted(MODELS.glob("*.json")))
+    digest = code_digest(tagging, cues, files=files)
+    assert code_digest(cues, tagging, files=files[::-1]) == digest
+    assert code_digest(cues, tagging, cues, files=files) == digest
+    assert code_digest(cues, tagging, crf, files=files) != digest
+
+
+def test_the_claims_digest_covers_every_component_but_the_applied_only_ones():
+    from pipeline.extract import claims as extract_claims
+    from pipeline.extract.attribution import crf, fallback
+
+    modules, _ = claims.learning_code()
+    assert set(extract_claims.COMPONENTS) - set(modules) == {crf, fallback}

@@ -35,8 +35,13 @@ from pathlib import Path
 
 from spacy.tokens import Doc, Token
 
-from pipeline.extract.attribution.cues import Cue, addressed_participle, speaker_of
-from pipeline.extract.attribution.cues import _agent as agent_of  # the rules' own reading
+from pipeline.extract.attribution.cues import (
+    Cue,
+    addressed_participle,
+    is_passive,
+    passive_agent,
+    speaker_of,
+)
 from pipeline.extract.attribution.lexicon import RAISING_VERBS
 from pipeline.extract.attribution.model import MODEL_PATH
 from pipeline.extract.attribution.tagging import (
@@ -178,11 +183,6 @@ def _likeliest_source(doc: Doc, tagger: object, w_start: int, w_end: int) -> Tok
     return token
 
 
-def _is_passive(verb: Token) -> bool:
-    """Whether ``verb`` is a passive: it has a passive auxiliary or a passive subject."""
-    return any(child.dep_ in ("auxpass", "nsubjpass") for child in verb.children)
-
-
 def _by_agent(verb: Token) -> Token | None:
     """The speaker of a passive learned cue: its "by" agent ("was seen by some as"), or none.
 
@@ -192,7 +192,7 @@ def _by_agent(verb: Token) -> Token | None:
     PolNeAR train: fold 0 +8 right speakers, none lost; with :data:`SOURCE_MARGINAL`, fold 0
     0.8956 -> 0.9023, fold 1 0.9093 -> 0.9137.
     """
-    return agent_of(verb)
+    return passive_agent(verb)
 
 
 def learned_speaker(head: Token, tagged: Token) -> Token:
@@ -248,7 +248,7 @@ def learned_cues(doc: Doc, taggers: Taggers, taken: Sequence[tuple[int, int]]) -
             speaker = _rule_speaker(doc[anchor])
             if speaker is None:
                 speaker = _likeliest_source(doc, taggers.source, w_start, w_end)
-        if _is_passive(doc[anchor]) or addressed_participle(doc[anchor]):
+        if is_passive(doc[anchor]) or addressed_participle(doc[anchor]):
             # the subject is spoken of or asked, as with the rules' cues ("Asked if ..., the
             # candidate said"): held-out folds 0 and 1, asked: 2 right speakers gained, none lost
             speaker = _by_agent(doc[anchor])

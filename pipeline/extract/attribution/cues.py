@@ -93,7 +93,12 @@ def narration_outside_quotes(
     ]
 
 
-def _agent(verb: Token) -> Token | None:
+def is_passive(verb: Token) -> bool:
+    """Whether ``verb`` is a passive: it has a passive auxiliary or a passive subject."""
+    return any(child.dep_ in ("auxpass", "nsubjpass") for child in verb.children)
+
+
+def passive_agent(verb: Token) -> Token | None:
     """The "by" object of a passive verb ("is supported by X")."""
     for child in verb.children:
         if child.dep_ == "agent":
@@ -195,7 +200,7 @@ def _noun_cue(tok: Token, lex: Lexicon) -> Cue | None:
     speaker = next((c for c in tok.children if c.dep_ == "poss"), None) or _noun_source(tok)
     if speaker is None and tok.dep_ in ("dobj", "nsubj", "attr"):
         head = tok.head
-        speaker = _agent(head) if tok.dep_ == "nsubj" else subject(head)
+        speaker = passive_agent(head) if tok.dep_ == "nsubj" else subject(head)
     if speaker is not None and (speaker.lower_ in RELATIVE_PRONOUNS or not same_para(speaker, tok)):
         speaker = None
     content = span_of(pruned(content_tok, tok), tok.doc)
@@ -303,7 +308,7 @@ def match_cues(
             continue
         if tok.pos_ != "VERB" or lemma in RAISING_VERBS:
             continue
-        if any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children):
+        if is_passive(tok):
             if (cue := _passive_cue(tok, lemma, lex)) is not None:
                 found.append(cue)
             continue
@@ -319,7 +324,7 @@ def match_cues(
         via: Token | None = None
         addressed = addressed_participle(tok)
         if addressed:
-            speaker = _agent(tok)
+            speaker = passive_agent(tok)
         if speaker is None and tok.dep_ in ("advcl", "xcomp", "pcomp"):
             # "AP quoted an official as saying ...": the object speaks, the subject relays
             governor = tok.head.head if tok.head.dep_ == "prep" else tok.head
@@ -454,7 +459,7 @@ def _passive_cue(tok: Token, lemma: str, lex: Lexicon) -> Cue | None:
     if not lex.admits("pass", lemma):
         return None
     doc = tok.doc
-    speaker = _agent(tok)
+    speaker = passive_agent(tok)
     comp = next(
         (c for c in tok.children if c.dep_ in ("ccomp", "xcomp") and same_para(c, tok)), None
     )
