@@ -110,6 +110,12 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="also print the read half's errors (never the check half's), to study them",
     )
+    ev.add_argument(
+        "--in-articles",
+        type=Path,
+        metavar="CORPUS",
+        help="conflicts: read each judged sentence in its article of CORPUS (context)",
+    )
     ev.set_defaults(handler=_eval)
 
     train = sub.add_parser(
@@ -438,6 +444,11 @@ def _eval(args: argparse.Namespace) -> int:
     parameters = inspect.signature(module.run).parameters
     if "warehouse_for" in parameters:
         options["warehouse_for"] = functools.partial(open_gold_warehouse, echo=args.progress)
+    if args.in_articles is not None:
+        if "articles" not in parameters:
+            print(f"eval {args.kind} reads no articles", file=sys.stderr)
+            return 2
+        options["articles"] = args.in_articles
     if args.errors:
         if "show_errors" not in parameters:
             print(f"eval {args.kind} has no error listing", file=sys.stderr)

@@ -86,6 +86,7 @@ class ClaimSpan:
 def figure_rows(article_id: str, doc: Doc, claims: Sequence[ClaimSpan]) -> list[Row]:
     """Rows of ``figures`` for one article; a figure inside a claim carries its ``claim_id``."""
     from pipeline.extract.figures import extract_figures
+    from pipeline.extract.frame_context import with_context
     from pipeline.extract.frames import figure_frame, frame_columns
 
     spans = sorted(claims, key=lambda span: (span.start, span.end))
@@ -93,10 +94,16 @@ def figure_rows(article_id: str, doc: Doc, claims: Sequence[ClaimSpan]) -> list[
     rows: list[Row] = []
     seen: set[str] = set()
     base = _body_offset(doc)
-    for figure in extract_figures(doc):
-        frame = figure_frame(  # doc offsets, before the shift to body offsets
-            doc, figure.start, figure.end, change=figure.change, kind=figure.kind
-        )
+    figures = list(extract_figures(doc))
+    frames = with_context(  # doc offsets, before the shift to body offsets
+        doc,
+        [(figure.start, figure.end, figure.kind) for figure in figures],
+        [
+            figure_frame(doc, figure.start, figure.end, change=figure.change, kind=figure.kind)
+            for figure in figures
+        ],
+    )
+    for figure, frame in zip(figures, frames, strict=True):
         if base:
             figure = _shifted(figure, base, ("start", "end"))
         figure_id = row_id("f", article_id, "figure", figure.start, figure.end)

@@ -330,10 +330,19 @@ MAX_MENTIONS = 400
 def ambiguous(views: Sequence[FigureView], settings: ConflictSettings) -> set[str]:
     """Figures whose own article gives another, incompatible value for the same frame.
 
-    "Almost 3,000 killed on 9/11" and "8 killed on Tuesday" in one article (same counted
-    head, predicates of one class, one role, values apart) are two quantities the frame may
-    not tell apart: such a figure is compared with another outlet's only when a holder,
-    place or named time agrees on both sides (:attr:`Match.tied`).
+    "20 were killed at the metro" and "11 people were killed" at the airport in one article
+    (same counted head, predicates of one class, one role, values apart) are two quantities
+    the frame may not tell apart: such a figure is compared with another outlet's only when a
+    holder, place or named time agrees on both sides (:attr:`Match.tied`).
+
+    Only values another outlet's figure could be confused between make a figure ambiguous:
+    apart by at most the square of :attr:`ConflictSettings.max_ratio`. Another outlet's figure
+    is set against this one only within ``max_ratio`` of it, and, were it about the other
+    quantity, would be within ``max_ratio`` of that one (outlets counting one thing rarely
+    differ twofold), so the two are within ``max_ratio ** 2`` of each other. "Almost 3,000
+    killed on 9/11" beside "8 killed on Tuesday", "between 80,000 and 100,000 people" beside
+    "275 people killed", or a poll's "about half" of Israelis beside "six Israelis" killed
+    leave no such doubt: no count of a few can be taken for one of thousands.
 
     Args:
         views: Figures of one article (any order).
@@ -349,7 +358,9 @@ def ambiguous(views: Sequence[FigureView], settings: ConflictSettings) -> set[st
             if event_match(a.event, b.event) is None:
                 continue
             span_a, span_b = figure_interval(a, settings), figure_interval(b, settings)
-            if span_a and span_b and not span_a.intersects(span_b):
+            if span_a is None or span_b is None or span_a.intersects(span_b):
+                continue
+            if _gap(span_a, span_b) <= settings.max_ratio**2:
                 out.update((a.figure_id, b.figure_id))
     return out
 

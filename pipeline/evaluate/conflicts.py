@@ -35,8 +35,7 @@ from pipeline.across.conflicts import (
     figure_interval,
 )
 from pipeline.across.sameness import Mismatch, compare
-from pipeline.evaluate import conflict_baseline
-from pipeline.evaluate.conflict_pairs import sentence_id
+from pipeline.evaluate import conflict_articles, conflict_baseline
 from pipeline.evaluate.gold import (
     HALVES,
     GoldText,
@@ -77,8 +76,11 @@ def _figure_rows(warehouse: Warehouse) -> dict[str, list[dict]]:
 def _find(rows: Sequence[dict], text: str, start: int, end: int) -> dict | None:
     """The warehouse figure whose span, mapped into ``text``, overlaps ``[start, end)`` most."""
     best: tuple[int, dict] | None = None
+    maps: dict[str, OffsetMap] = {}  # the rows of one gold text share its body
     for row in rows:
-        offsets = OffsetMap.between(text, row["body"])
+        offsets = maps.get(row["body"]) or maps.setdefault(
+            row["body"], OffsetMap.between(text, row["body"])
+        )
         s, e = offsets.span_to_gold(row["start"], row["end"])
         overlap = min(e, end) - max(s, start)
         if overlap > 0 and (best is None or overlap > best[0]):
@@ -93,6 +95,7 @@ def run(
     limit: int | None = None,
     show_errors: bool = False,
     settings: ConflictSettings | None = None,
+    articles: Path | None = None,
 ) -> dict:
     """Score the conflict decision on the judged pairs; print a summary.
 
@@ -102,6 +105,8 @@ def run(
         limit: Only the first ``limit`` pairs.
         show_errors: Print the read half's wrong decisions (never the check half's).
         settings: Conflict tolerances (default: the stage's).
+        articles: The corpus the pairs were drawn from: read each sentence in its article
+            (:mod:`pipeline.evaluate.conflict_articles`); None: each sentence alone.
 
     Returns:
         ``{"p", "r", "f1", "tp", "predicted", "gold", "pairs", "found", "read": {...},
@@ -116,9 +121,11 @@ def run(
     """
     settings = settings or ConflictSettings()
     pairs = [p for p in read_jsonl(gold, limit) if p.get("conflict") is not None]
-    sentences = {sentence_id(p[s]["sentence"]): p[s]["sentence"] for p in pairs for s in "ab"}
-    texts = [GoldText(i, t) for i, t in sorted(sentences.items())]
-    with warehouse_for(gold.stem, texts) as warehouse:
+    located = conflict_articles.locate((p[s] for p in pairs for s in "ab"), articles)
+    sources = {place.text_id: place.text for place in located.values()}
+    texts = [GoldText(i, t) for i, t in sorted(sources.items())]
+    name = gold.stem if articles is None else f"{gold.stem}-in-articles"
+    with warehouse_for(name, texts) as warehouse:
         rows = _figure_rows(warehouse)
     ids = [p["id"] for p in pairs]
     halves = by_half(ids)
@@ -133,8 +140,9 @@ def run(
         unclear = False
         for side in ("a", "b"):
             item = pair[side]
-            sid = sentence_id(item["sentence"])
-            row = _find(rows.get(sid, []), item["sentence"], item["start"], item["end"])
+            place = located[item["outlet"], item["sentence"]]
+            sid, start = place.text_id, place.offset + item["start"]
+            row = _find(rows.get(sid, []), place.text, start, start + item["end"] - item["start"])
             if row is None:
                 continue
             outlet, date = f"{side}:{item['outlet']}", _parse_date(item.get("published_at"))

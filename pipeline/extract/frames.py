@@ -342,19 +342,40 @@ def _holder(argument: Token, event: Token | None) -> str | None:
     return _compact(found)
 
 
+#: How many sentences before a pronoun's own one are read for the person it stands for.
+CONTEXT_SENTENCES = 1
+
+
 def _person_before(pronoun: Token) -> str | None:
-    """The person "he" or "she" stands for: the last person named before it in its sentence.
+    """The person "he" or "she" stands for: the last person named before it.
 
     "DeBartolo pleaded guilty to failing to report a felony when he paid $400,000": the
-    payer is DeBartolo, not anyone another article names as paying. Only within the
-    sentence (the frame reads one sentence's parse); None when no person is named before.
+    payer is DeBartolo, not anyone another article names as paying. In its own sentence
+    first; when none is named there, the subject of the sentence before, if it names a person
+    ("Smith won Nevada. He took 46 percent"), else the last person that sentence names (up to
+    :data:`CONTEXT_SENTENCES` back). None when no person is named before.
     """
+    ents = doc_ents(pronoun.doc)
+    sentence = pronoun.sent
     people = [
-        ent
-        for ent in doc_ents(pronoun.doc)
-        if ent.label_ == "PERSON" and pronoun.sent.start <= ent.start and ent.end <= pronoun.i
+        e for e in ents if e.label_ == "PERSON" and sentence.start <= e.start and e.end <= pronoun.i
     ]
-    return people[-1].text if people else None
+    if people:
+        return people[-1].text
+    for _ in range(CONTEXT_SENTENCES):
+        if sentence.start == 0:
+            return None
+        sentence = pronoun.doc[sentence.start - 1].sent
+        people = [
+            e
+            for e in ents
+            if e.label_ == "PERSON" and sentence.start <= e.start and e.end <= sentence.end
+        ]
+        subjects = {t.i for t in sentence.root.children if t.dep_ in ("nsubj", "nsubjpass")}
+        subject = [e for e in people if any(t.i in subjects for t in e)]
+        if subject or people:
+            return (subject or people)[-1].text
+    return None
 
 
 def _is_dateline(token: Token) -> bool:
