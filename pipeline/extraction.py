@@ -219,6 +219,7 @@ def figures_stage() -> ExtractionStage:
         unitsense,
     )
     from pipeline.extract import figures as figures_module
+    from pipeline.extract import frame_context as frame_context_module
     from pipeline.extract import frame_counted as frame_counted_module
     from pipeline.extract import frame_lexicon as frame_lexicon_module
     from pipeline.extract import frame_roles as frame_roles_module
@@ -244,6 +245,7 @@ def figures_stage() -> ExtractionStage:
         frame_lexicon_module,
         frame_counted_module,
         frame_where_when_module,
+        frame_context_module,
     )
     # The data files, pint's and pycountry's tables, the disambiguator's weights, the frames'
     # lexicon and the claims' code and data: a changed table, model or claim re-extracts.
