@@ -217,37 +217,3 @@ def test_a_learned_cue_without_a_source_takes_the_likeliest_source_noun():
     assert found is not None and found.text == "Leamer"
     probs[leamer] = SOURCE_MARGINAL / 2  # too unsure: no speaker
     assert _likeliest_source(doc, _Marginals(probs), 0, len(doc)) is None
-
-
-def test_a_learned_content_run_ends_with_the_cues_argument():
-    from pipeline.extract.attribution.crf import argument_end
-    from pipeline.nlp import load_nlp
-
-    doc = load_nlp()(
-        "The leaders made little secret of their disagreements, from the virtues of "
-        "austerity to the role of Brussels. She declined that assignment and has since "
-        "left the network."
-    )
-    words = [t.text for t in doc]
-    of = words.index("of")
-    run_end = words.index(".")
-    cut = argument_end(doc, (of, of + 1), of + 1, run_end)
-    assert doc[of + 1 : cut].text == "their disagreements"
-    declined = words.index("declined")
-    second_end = len(doc) - 1
-    cut = argument_end(doc, (declined, declined + 1), declined + 1, second_end)
-    assert doc[declined + 1 : cut].text == "that assignment"
-    # a run before its cue is kept as tagged
-    assert argument_end(doc, (declined, declined + 1), 0, declined) == declined
-
-
-def test_a_learned_content_run_keeps_a_quotation_introduced_as_speech():
-    from pipeline.extract.attribution.crf import argument_end
-    from pipeline.nlp import load_nlp
-
-    doc = load_nlp()(
-        "She gives credit to the activists for speaking out, because to her, “there is "
-        "nothing more important than telling the story.”"
-    )
-    to = next(t.i for t in doc if t.text == "to")
-    assert argument_end(doc, (to - 1, to + 1), to + 1, len(doc)) == len(doc)

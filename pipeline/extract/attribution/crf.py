@@ -28,15 +28,13 @@ inside a quotation, which keeps extraction fast and linear in the article's leng
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Token
 
-from pipeline.extract.attribution.content import ASIDE_MARKS, pruned
 from pipeline.extract.attribution.cues import Cue, addressed_participle, speaker_of
 from pipeline.extract.attribution.cues import _agent as agent_of  # the rules' own reading
 from pipeline.extract.attribution.lexicon import RAISING_VERBS
@@ -197,60 +195,6 @@ def _by_agent(verb: Token) -> Token | None:
     return agent_of(verb)
 
 
-def argument_end(doc: Doc, cue: tuple[int, int], first: int, end: int) -> int:
-    """Where the content run ``first:end`` after a learned cue ``cue`` should end (token index).
-
-    Why: the content tagger's runs after a cue overshoot the cue's argument into asides and
-    the speaker's next act, which PolNeAR leaves out ("made little secret of their
-    disagreements, from the virtues of ...", "declined that assignment and has since left",
-    "a close contest in the state, where ..."). The run's first word hung on the cue is the
-    argument; the run ends with it (less a trailing aside, :func:`~.content.pruned`) and with
-    the words after it hung on the cue without a comma or a conjunction before them ("urged
-    X to Y"). A run before the cue, or whose first word the parse does not hang on the cue,
-    is kept as tagged; so is a tail holding a quotation introduced as speech. Never longer.
-    PolNeAR dev read / check content F1 0.721 / 0.698 -> 0.728 / 0.698; train (in-sample
-    for the taggers) 0.7389 -> 0.7430, direct-quote recall and speaker accuracy up there.
-    """
-    if first < cue[1]:
-        return end
-    roots = [t for t in doc[first:end] if not first <= t.head.i < end and not t.is_punct]
-    if not roots or not cue[0] <= roots[0].head.i < cue[1]:
-        return end
-    anchor = roots[0].head
-    last = -1
-    for n, root in enumerate(roots):
-        if n and (root.dep_ in ("conj", "cc") or doc[root.left_edge.i - 1].text in ASIDE_MARKS):
-            break
-        kept = [t.i for t in pruned(root, anchor) if first <= t.i < end]
-        if kept:
-            last = max(last, max(kept))
-    if last < first:
-        return end
-    while last > first and (
-        (doc[last].is_punct and not doc[last].is_quote) or doc[last].dep_ == "cc"
-    ):
-        last -= 1
-    tail = doc[last + 1 : end]
-    if all(t.is_punct for t in tail) or _spoken_quote(tail):
-        return end
-    return min(end, last + 1)
-
-
-#: A quotation introduced as speech: opened right after a comma or colon (", “...", ": ''...").
-_SPOKEN_QUOTE = re.compile(r"[,:]\s*(?:[“\"]|'')")
-
-
-def _spoken_quote(tokens: Span) -> bool:
-    """Whether ``tokens`` hold a quotation introduced as speech: the speaker's words, kept.
-
-    Why: "gives credit to X for Y because to her, “there's nothing more important ...”": the
-    quotation after the argument is what the claim's speaker said (PolNeAR dev read half: the
-    only direct quotation lost by cutting the run there). A quoted term ("her “sex tape.”")
-    is no such.
-    """
-    return bool(_SPOKEN_QUOTE.search(tokens.text))
-
-
 def learned_speaker(head: Token, tagged: Token) -> Token:
     """The speaker of a learned cue whose source the tagger tagged: the head's own subject.
 
@@ -293,9 +237,7 @@ def learned_cues(doc: Doc, taggers: Taggers, taken: Sequence[tuple[int, int]]) -
         run = _best_run(taggers.content, features)
         if run is None:
             continue
-        c_first = w_start + run[0]
-        c_last = argument_end(doc, (first, end), c_first, w_start + run[1]) - 1
-        content = (int(table.idx[c_first]), int(table.ends[c_last]))
+        content = (int(table.idx[w_start + run[0]]), int(table.ends[w_start + run[1] - 1]))
         source = _nearest_run(taggers.source, features, anchor - w_start)
         if source is not None:
             tagged = doc[cue_anchor(table, w_start + source[0], w_start + source[1])]
