@@ -342,6 +342,30 @@ def test_a_less_precise_value_may_be_the_more_precise_one_cut_short():
         b = _view(str(fine), fine, "NYT", kind=kind, counted="money", event="raise")
         assert not decide(a, b).conflict, (coarse, fine)
         assert not decide(b, a).conflict, (fine, coarse)
+    # as a change too: "she raised $8.6 million" and "raised $8.67 million" in one quarter
+    a = _view(
+        "$8.6 million",
+        8.6e6,
+        "CNN",
+        kind="currency",
+        counted="money",
+        event="raise",
+        holder="Elizabeth Warren",
+        change="up",
+        role="change",
+    )
+    b = _view(
+        "$8.67 million",
+        8.67e6,
+        "NYT",
+        kind="currency",
+        counted="money",
+        event="raise",
+        holder="Elizabeth Warren",
+        change="up",
+        role="change",
+    )
+    assert same_quantity(a, b) is not None and not decide(a, b).conflict
     # values stated alike keep their intervals, and a value past the next unit still clashes
     for first, second, kind in ((44.0, 43.0, "percent"), (8.6e6, 8.8e6, "currency")):
         a = _view(str(first), first, "CNN", kind=kind, counted="money", event="raise")
