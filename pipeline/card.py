@@ -50,7 +50,8 @@ TABLE_METHOD = {
     "a named place after a locative preposition, a date attached to the predicate (or in "
     "its subject, or in a clause leading in across a colon; 'ahead of Tuesday' keeps its "
     "relation), and a role (total, part, change, rate, margin, limit, forecast, revision, "
-    "sum, previous: the level a change came from, or besides: 'the ambassador and three other "
+    "sum, previous: the level a change came from, from_to: 'fell from 8.1 to 7.8 percent', "
+    "compared as the level it went to, or besides: 'the ambassador and three other "
     "Americans', at least four in all; or cell: a figure of a table flattened into text, "
     "never compared) from cue words and modals. An amount of "
     "money counts what it is in ('$850 billion in spending cuts'); a bare percentage or amount "
@@ -77,7 +78,10 @@ TABLE_METHOD = {
     "when a holder, place or date ties it to the other. Vague plurals ('hundreds') and "
     "durations are not compared. They conflict when their qualified intervals (about = "
     "+-10%, a round number may be rounded by half its last digit, at most 5%, a whole "
-    "percentage by half a point) do not overlap and are within a factor of two.",
+    "percentage by half a point; of two exact values stated to different digits, the coarser "
+    "may be the other cut short: '$8.6 million' covers $8.67 million) do not overlap and are "
+    "within a factor of two. A share whose place is named on one side only is another "
+    "population (a Michigan poll is not a national one).",
     "locations": "Place mentions (spaCy GPE/LOC/FAC entities, proper nouns that are "
     "gazetteer names, datelines, demonyms such as 'Iraqi', names used as modifiers such as "
     "'U.S.-led', country names inside other names and seats of government such as 'the White "

@@ -14,6 +14,9 @@ Each figure then becomes an interval from its qualifier (``figures.change``):
   trailing zeros, 100 or more) may be rounded by half its last significant digit, at most
   :attr:`ConflictSettings.rounding` of it (news writes 1,907 votes as 1,900); a whole
   percentage by half a point;
+* of two exact values stated to different digits, the coarser may be the other rounded or
+  cut short: ``[v - unit/2, v + unit)`` ("$8.6 million" beside "$8.67 million",
+  :func:`stated_precision`);
 * ``~`` about, some, an estimated: ``[v - 10%, v + 10%]`` (:attr:`ConflictSettings.tolerance`);
 * ``>`` more than, over, and "surpassed": ``[v, inf)``; ``<`` less than, under:
   ``(-inf, v]`` (closed: "more than 50" and "50 or more" agree);
@@ -57,6 +60,7 @@ from pipeline.across.sameness import (
     time_key,
 )
 from pipeline.extract.frames import lexicon
+from pipeline.extract.lexicon import lexicon as figure_lexicon
 
 __all__ = [
     "COMPARED_ROLES",
@@ -205,8 +209,13 @@ def figure_interval(figure: FigureView, settings: ConflictSettings) -> Interval 
     change = "=" if figure.change in ("up", "down") else figure.change
     if change == "=" and (figure.event or "").split(" ")[0] in _above_events():
         change = ">"  # "Texas surpassed 5,000 new cases"
+    value = figure.value
+    if figure.role == "from_to":  # "fell from 8.1 percent to 7.8 percent": 7.8 percent now
+        value = _level_now(figure)
+        if value is None:
+            return None
     span = interval(
-        figure.value,
+        value,
         figure.low,
         figure.high,
         change,
@@ -225,6 +234,23 @@ def figure_interval(figure: FigureView, settings: ConflictSettings) -> Interval 
     # A reader does not split hairs at a bound: "more than 50" and "50 or more" agree, and
     # news often writes "more than" for "at least"; only a rounded value's upper end is open.
     return Interval(span.low, span.high, high_open=span.high_open and not math.isinf(span.high))
+
+
+def _level_now(figure: FigureView) -> float | None:
+    """The level a change from one value to another went to: its low end when it fell.
+
+    The direction is the event's (the figure lexicon's verbs of rising and falling); a
+    range whose verb says neither is not compared.
+    """
+    verb = (figure.event or "").split(" ")[0]
+    words = figure_lexicon()
+    if figure.low is None or figure.high is None:
+        return None
+    if verb in words.down_verbs:
+        return min(figure.low, figure.high)
+    if verb in words.up_verbs:
+        return max(figure.low, figure.high)
+    return None
 
 
 def is_vague(figure: FigureView) -> bool:
@@ -279,6 +305,7 @@ def decide(
     untied = compared.untied if isinstance(compared, Mismatch) else None
     if span_a is None or span_b is None:
         return Verdict(False, match, span_a, span_b)
+    span_a, span_b = stated_precision(a, span_a, b, span_b, settings.rounding)
     disjoint = not span_a.intersects(span_b)
     # frames that say the same little: one count (not a share or an amount) told twice, if close
     if match is None:
@@ -290,6 +317,68 @@ def decide(
         return Verdict(False, match, span_a, span_b)
     clash = disjoint and _gap(span_a, span_b) <= settings.max_ratio
     return Verdict(clash, match, span_a, span_b)
+
+
+def stated_unit(figure: FigureView) -> float:
+    """The last digit an exact value is stated to: 0.1 for 8.6, 1e5 for "$8.6 million".
+
+    1 for a whole percentage or an unround count ("1,907"), 10 for "30"; 0 for a range, a
+    bound, an approximate value or a limit, which state no single value to a digit.
+    """
+    value = figure.value
+    if value is None or figure.change not in ("=", "up", "down") or figure.role == "limit":
+        return 0.0
+    if value == 0:
+        return 0.0
+    if value != int(value):
+        digits = f"{abs(value):.10f}".rstrip("0").split(".")[1]
+        return 10.0 ** -len(digits)
+    unit = 1
+    while int(abs(value)) % (unit * 10) == 0:
+        unit *= 10
+    return float(unit)
+
+
+def _may_be_cut(figure: FigureView, unit: float) -> bool:
+    """Whether a value stated to ``unit`` may be a more precise one rounded or cut short.
+
+    A decimal or a percentage, or a round count or amount (to a hundred or more, as
+    :func:`_rounding_slack`): "30" people and "1,907" votes are exact as written.
+    """
+    value = figure.value or 0.0
+    return unit < 1 or figure.kind == "percent" or (abs(value) >= 100 and unit >= 100)
+
+
+def stated_precision(
+    a: FigureView, span_a: Interval, b: FigureView, span_b: Interval, share: float
+) -> tuple[Interval, Interval]:
+    """The two intervals, the less precisely stated value widened to cover truncation.
+
+    A value stated with fewer digits than the other may be the other rounded or cut short:
+    "$8.6 million" is as true of $8.67 million as "46 percent" is of 46.7 percent. When both
+    are exact values stated to different digits (:func:`stated_unit`), the coarser stands for
+    ``[v - unit/2, v + unit)`` (rounded from the half below, or cut from anything up to the
+    next unit), each side at most ``share`` of the value as a round value's rounding is
+    (:attr:`ConflictSettings.rounding`, twice that above). Values stated alike keep their
+    intervals ("44 percent" and "43%" still disagree), and so does a value beside an
+    approximate one ("300" and "nearly 400").
+    """
+    unit_a, unit_b = stated_unit(a), stated_unit(b)
+    if not unit_a or not unit_b or unit_a == unit_b:
+        return span_a, span_b
+    if unit_a > unit_b and a.value is not None and _may_be_cut(a, unit_a):
+        return _truncated(a.value, unit_a, span_a, share), span_b
+    if unit_b > unit_a and b.value is not None and _may_be_cut(b, unit_b):
+        return span_a, _truncated(b.value, unit_b, span_b, share)
+    return span_a, span_b
+
+
+def _truncated(value: float, unit: float, span: Interval, share: float) -> Interval:
+    """``span`` widened to ``[value - unit/2, value + unit)``, each side capped by ``share``."""
+    cap = abs(value) * share
+    low = min(span.low, value - min(unit / 2, cap))
+    high = max(span.high, value + min(unit, 2 * cap))
+    return Interval(low, high, low_open=span.low_open and span.low == low, high_open=True)
 
 
 def _gap(a: Interval, b: Interval) -> float:

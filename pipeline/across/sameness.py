@@ -96,11 +96,12 @@ _EXACT_ROLES = frozenset(("forecast", "limit"))
 #: Roles whose figures are set against others of the same role (never a part, a margin or a
 #: revision: "revised to 219,000" and "first reported 155,000" are not the month's count).
 COMPARED_ROLES = frozenset(
-    ("total", "change", "rate", "limit", "forecast", "sum", "previous", "besides")
+    ("total", "change", "rate", "limit", "forecast", "sum", "previous", "besides", "from_to")
 )
 #: Roles set against another: "the ambassador and three other Americans" is a total (of at
-#: least four, :func:`pipeline.across.conflicts.figure_interval`).
-_SAME_ROLE = {"besides": "total"}
+#: least four), "fell from 8.1 percent to 7.8 percent" the total it fell to
+#: (:func:`pipeline.across.conflicts.figure_interval`).
+_SAME_ROLE = {"besides": "total", "from_to": "total"}
 
 
 def event_match(a: str | None, b: str | None) -> tuple[bool, bool] | None:
@@ -242,6 +243,9 @@ def compare(a: FigureView, b: FigureView, *, max_uncertain: int = 2) -> Match | 
             return Mismatch("holder", "a cause on one side only")  # "the February attack"
         if field == "holder" and one_sided and a.role in _ATTRIBUTED_ROLES:
             return Mismatch("holder", f"a {a.role}'s holder on one side only")
+        if field == "place" and one_sided and a.kind == "percent":
+            # a share of Michigan's voters is not the nation's: the place is the population
+            return Mismatch("place", "a share's place on one side only")
         if one_sided and a.role in _EXACT_ROLES:
             return Mismatch(field, f"a {a.role}'s {field} on one side only")  # "60 votes needed"
         anchored = anchored or agree is True

@@ -9,8 +9,10 @@ counted whose clause names whose share it is (a holder: "Cochran had") takes the
 thing of the nearest percentage of its sentence that names one (before it first), else of
 the last one in the :data:`CONTEXT_SENTENCES` sentences before.
 
-Only what is counted is inherited, never the holder, place, time or event: those still come
-from the figure's own clause, and a match still needs them to tie the two figures
+Only what is counted is inherited, with the place its phrase names when the figure's own
+clause names none ("47% of likely voters in Michigan support the president, with 37%
+backing Romney": Michigan's voters); never the holder, time or event: those still come from
+the figure's own clause, and a match still needs them to tie the two figures
 (:func:`pipeline.across.sameness.compare`).
 """
 
@@ -77,7 +79,10 @@ def with_context(
             else None
         )
         if source is not None:
-            out[i] = replace(frame, counted=frames[source].counted)
+            # "47% of likely voters in Michigan ..., with 37% backing Romney": the place
+            # named in the counted thing's phrase is the population's, and so the share's
+            place = frame.place or frames[source].place
+            out[i] = replace(frame, counted=frames[source].counted, place=place)
     return out
 
 

@@ -23,6 +23,8 @@ _SET_NAMES = (
     "condition_marks",
     "forecast_nouns",
     "margin_nouns",
+    "difference_nouns",
+    "lead_events",
     "part_after_of",
     "part_modifiers",
     "change_words",

@@ -14,6 +14,7 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from pipeline.extract.frame_lexicon import lexicon, word_sets
+from pipeline.extract.lexicon import lexicon as figure_lexicon
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -100,8 +101,9 @@ def figure_role(
 
     ``cell`` (a figure of a flattened table, :func:`_in_table`), ``margin``, ``limit``,
     ``part``, ``revision``, ``sum``, ``forecast``, the level a change
-    went to (``total``) or came from (``previous``), ``rate``, ``change`` or ``total``, looked
-    for in that order.
+    went to (``total``) or came from (``previous``), both read as one range ("fell from 8.1
+    percent to 7.8 percent": ``from_to``, whose end the change went to is the level now),
+    ``rate``, ``change`` or ``total``, looked for in that order.
 
     Args:
         doc: The parsed article.
@@ -121,6 +123,8 @@ def figure_role(
     context = before + span_words
     if noun is not None and noun.lemma_.lower() in sets["margin_nouns"]:
         return "margin"
+    if noun is not None and _is_difference(noun, event_token):
+        return "margin"  # "leads by 5 points", "a lead of 5 points"; not "dropped 500 points"
     if _has_phrase(context, "margin_before"):  # before the figure or inside it
         return "margin"
     if "margin" in context and "error" in context:
@@ -157,6 +161,8 @@ def figure_role(
     if _is_forecast(anchor, noun, event_token):
         return "forecast"
     level = _level_of_change(anchor, noun)
+    if level == "previous" and any(t.lower_ == "to" and t.head.lower_ == "from" for t in span):
+        return "from_to"  # "fell from 8.1 percent to 7.8 percent": now 7.8 percent
     if level is not None:
         return level
     after = [t.lower_ for t in doc[(noun.i if noun is not None else span.end - 1) + 1 :][:3]]
@@ -182,6 +188,36 @@ def figure_role(
     if event is not None and event.split()[0] in sets["change_events"]:
         return "change"
     return "total"
+
+
+def _is_difference(noun: Token, event: Token | None) -> bool:
+    """Points that are a difference between two sides, not a change or a level.
+
+    "Points" (``difference_nouns``) in news are a lead or a margin ("ahead 4.2 points",
+    "by two points in Florida", "a lead of 5 points") unless a verb of change moves them
+    ("the Dow dropped 1,089 points", "fell by 500 points": a change) or they are the level a
+    change went to or stood at ("closed at 17,000 points", ``level_preps``), each read by the
+    later cues. A verb of leading (``lead_events``: "won by", "trails by") is a margin even
+    where it is also a verb of change.
+    """
+    sets = word_sets()
+    if noun.lemma_.lower() not in sets["difference_nouns"]:
+        return False
+    if event is not None:
+        lemma = event.lemma_.lower()
+        if lemma in sets["lead_events"]:
+            return True
+        if lemma in sets["change_events"] or lemma in _change_verbs():
+            return False
+    level = noun.head if noun.dep_ == "pobj" else None
+    return not (level is not None and level.lower_ in sets["level_preps"])
+
+
+@cache
+def _change_verbs() -> frozenset[str]:
+    """Verbs of rising and falling (the figure lexicon's, ``[verbs]`` of qualifiers.toml)."""
+    words = figure_lexicon()
+    return words.up_verbs | words.down_verbs
 
 
 def _counts_its_own_kind(doc: Doc, span: Span, noun: Token | None) -> bool:
@@ -228,6 +264,8 @@ def _level_of_change(anchor: Token, noun: Token | None) -> str | None:
         return None
     prep = phrase.head
     verb = prep.head
+    if prep.dep_ == "prep" and verb.dep_ == "prep" and verb.lower_ == "from":
+        verb = verb.head  # "fell from 8.1 percent to 7.8 percent": "to" hangs on "from"
     if prep.dep_ != "prep" or verb.pos_ not in ("VERB", "AUX"):
         return None
     if verb.lemma_.lower() not in word_sets()["change_events"]:

@@ -29,7 +29,9 @@ pure function over a spaCy ``Doc``, a frozen record out):
   ``margin`` (a margin of error), ``limit`` ("up to 30 rounds"), ``forecast`` (expected,
   planned, a target or a condition: "would leave", "is expected to reach", "until
   unemployment has fallen to 6.5 percent"), ``revision``, ``sum``,
-  ``previous`` (the level a change came from: "fell to 5 percent from 6 percent") or
+  ``previous`` (the level a change came from: "fell to 5 percent from 6 percent"),
+  ``from_to`` (both levels read as one range, "fell from 8.1 percent to 7.8 percent": compared
+  as the level it went to), or
   ``besides`` (others beside named ones: "the ambassador and three other Americans", four in
   all), or ``cell`` (a figure of a table flattened into text, whose row and column labels
   the parse cannot read; never compared).
@@ -89,6 +91,7 @@ ROLES = (
     "revision",
     "sum",
     "previous",
+    "from_to",
     "besides",
     "cell",
 )

@@ -88,3 +88,44 @@ def test_judged_sentences_are_found_in_their_outlets_articles(tmp_path):
         0,
     )
     assert locate([other], None)["Reuters", other["sentence"]].text == other["sentence"]
+
+
+def test_a_bare_share_takes_the_place_its_neighbours_counted_phrase_names(nlp):
+    text = (
+        "According to a survey, 47% of likely voters in Michigan support the president, "
+        "with 37% backing Romney and 16% unsure."
+    )
+    frames = frames_of(nlp, text)
+    assert frames["47%"].place == "Michigan"
+    assert frames["37%"].counted == frames["47%"].counted
+    assert frames["37%"].place == "Michigan"
+
+
+def test_a_change_from_one_level_to_another_is_compared_as_the_level_now(nlp):
+    from datetime import UTC, datetime
+
+    from pipeline.across.conflicts import ConflictSettings, FigureView, figure_interval
+
+    text = "The unemployment rate fell from 8.1 percent to 7.8 percent in September."
+    doc = nlp(text)
+    (figure,) = extract_figures(doc)
+    frame = figure_frame(doc, figure.start, figure.end, change=figure.change, kind=figure.kind)
+    assert frame.role == "from_to"
+    row = {
+        "figure_id": "f",
+        "article_id": "a",
+        "text": figure.text,
+        "value": figure.value,
+        "value_low": figure.value_low,
+        "value_high": figure.value_high,
+        "change": figure.change,
+        "unit": figure.unit,
+        "kind": figure.kind,
+        "counted": figure.counted,
+        **{f"frame_{k}": getattr(frame, k) for k in ("counted", "event", "holder", "place")},
+        "frame_time": frame.time,
+        "frame_role": frame.role,
+    }
+    view = FigureView.from_row(row, "AP", datetime(2012, 10, 5, tzinfo=UTC))
+    span = figure_interval(view, ConflictSettings())
+    assert span is not None and span.low <= 7.8 <= span.high < 8.1

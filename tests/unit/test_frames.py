@@ -414,3 +414,34 @@ def test_counts_that_split_one_event_without_repeating_it_are_parts(nlp, sentenc
     # two counted nouns, each with its own number, are two totals
     both = frame_of(nlp, "The fighting killed 166 Palestinians and six Israelis.", "six")
     assert both.role == "total"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "figure", "role"),
+    [
+        ("The Dow dropped 1,089 points on Monday.", "1,089", "change"),
+        ("Clinton leads Trump by 5 points in the poll.", "5", "margin"),
+        ("Her lead of 6 points has narrowed since June.", "6", "margin"),
+        ("The poll has a margin of error of plus or minus 3 points.", "3", "margin"),
+    ],
+)
+def test_points_are_a_margin_only_as_a_difference_between_sides(nlp, sentence, figure, role):
+    assert frame_of(nlp, sentence, figure).role == role
+
+
+def test_giving_money_is_not_raising_it():
+    from pipeline.across.sameness import event_match
+
+    assert event_match("bring in", "donate") is None
+    assert event_match("raise", "collect") is not None
+
+
+@pytest.mark.parametrize(
+    ("sentence", "figure"),
+    [
+        ("By the RealClearPolitics average, he's ahead 4.2 points in Ohio.", "4.2"),
+        ("More voters approve, albeit by slim margins: By two points in Florida.", "two"),
+    ],
+)
+def test_points_without_a_verb_of_change_are_a_lead(nlp, sentence, figure):
+    assert frame_of(nlp, sentence, figure).role == "margin"

@@ -329,3 +329,66 @@ def test_only_confusable_values_make_a_figure_ambiguous_in_its_article():
     # "150 killed" beside "275 killed": another outlet's "about 200" could be either
     close = replace(_view("150", 150, "npr", counted="people", event="kill"), figure_id="f_150")
     assert ambiguous([toll, close], settings) == {toll.figure_id, close.figure_id}
+
+
+def test_a_less_precise_value_may_be_the_more_precise_one_cut_short():
+    # "$8.6 million" may be $8.67 million truncated, and "46 percent" 46.7 percent
+    for coarse, fine, kind in (
+        (8.6e6, 8.67e6, "currency"),
+        (46.0, 46.7, "percent"),
+        (8.1, 8.15, "percent"),
+    ):
+        a = _view(str(coarse), coarse, "CNN", kind=kind, counted="money", event="raise")
+        b = _view(str(fine), fine, "NYT", kind=kind, counted="money", event="raise")
+        assert not decide(a, b).conflict, (coarse, fine)
+        assert not decide(b, a).conflict, (fine, coarse)
+    # as a change too: "she raised $8.6 million" and "raised $8.67 million" in one quarter
+    a = _view(
+        "$8.6 million",
+        8.6e6,
+        "CNN",
+        kind="currency",
+        counted="money",
+        event="raise",
+        holder="Elizabeth Warren",
+        change="up",
+        role="change",
+    )
+    b = _view(
+        "$8.67 million",
+        8.67e6,
+        "NYT",
+        kind="currency",
+        counted="money",
+        event="raise",
+        holder="Elizabeth Warren",
+        change="up",
+        role="change",
+    )
+    assert same_quantity(a, b) is not None and not decide(a, b).conflict
+    # values stated alike keep their intervals, and a value past the next unit still clashes
+    for first, second, kind in ((44.0, 43.0, "percent"), (8.6e6, 8.8e6, "currency")):
+        a = _view(str(first), first, "CNN", kind=kind, counted="money", event="raise")
+        b = _view(str(second), second, "NYT", kind=kind, counted="money", event="raise")
+        assert decide(a, b).conflict, (first, second)
+    # a round count beside an approximate one is not widened: "300" is not "nearly 400"
+    a = _view("300", 300.0, "Newsmax", counted="page")
+    b = _view("nearly 400", 400.0, "Reuters", counted="page", change="~")
+    span = decide(a, b).interval_a
+    assert span is not None and span.high == 315
+    # exact small counts are exact: "30" is not "33" cut short
+    a = _view("30", 30.0, "CNN", counted="people", event="kill")
+    b = _view("33", 33.0, "NYT", counted="people", event="kill")
+    assert decide(a, b).conflict
+
+
+def test_a_shares_place_named_on_one_side_only_is_another_population():
+    michigan = _view(
+        "37%", 37.0, "CNN", kind="percent", counted="likely voter", event="back", place="Michigan"
+    )
+    national = _view(
+        "43 percent", 43.0, "NYT", kind="percent", counted="likely voter", event="back"
+    )
+    assert not decide(michigan, national).conflict
+    found = compare(michigan, national)
+    assert isinstance(found, Mismatch) and found.check == "place"
