@@ -8,7 +8,7 @@ from pipeline.evaluate.conflict_articles import locate
 from pipeline.evaluate.conflict_pairs import sentence_id
 from pipeline.extract.figures import extract_figures
 from pipeline.extract.frame_context import with_context
-from pipeline.extract.frames import FigureFrame, figure_frame
+from pipeline.extract.frames import FigureFrame, figure_frame, frame_columns
 from pipeline.nlp import load_nlp
 
 
@@ -122,9 +122,7 @@ def test_a_change_from_one_level_to_another_is_compared_as_the_level_now(nlp):
         "unit": figure.unit,
         "kind": figure.kind,
         "counted": figure.counted,
-        **{f"frame_{k}": getattr(frame, k) for k in ("counted", "event", "holder", "place")},
-        "frame_time": frame.time,
-        "frame_role": frame.role,
+        **frame_columns(frame),
     }
     view = FigureView.from_row(row, "AP", datetime(2012, 10, 5, tzinfo=UTC))
     span = figure_interval(view, ConflictSettings())
