@@ -189,9 +189,7 @@ def _rounding_slack(value: float, share: float) -> float:
     magnitude = abs(value)
     if magnitude < 100 or magnitude != int(magnitude):
         return 0.0
-    unit = 1
-    while int(magnitude) % (unit * 10) == 0:
-        unit *= 10
+    unit = _last_digit(magnitude)
     if unit < 100:
         return 0.0
     return min(unit / 2, magnitude * share)
@@ -333,10 +331,15 @@ def stated_unit(figure: FigureView) -> float:
     if value != int(value):
         digits = f"{abs(value):.10f}".rstrip("0").split(".")[1]
         return 10.0 ** -len(digits)
+    return float(_last_digit(abs(value)))
+
+
+def _last_digit(magnitude: float) -> int:
+    """The place of a whole non-zero number's last significant digit: 100 for 1,900."""
     unit = 1
-    while int(abs(value)) % (unit * 10) == 0:
+    while int(magnitude) % (unit * 10) == 0:
         unit *= 10
-    return float(unit)
+    return unit
 
 
 def _may_be_cut(figure: FigureView, unit: float) -> bool:
