@@ -5,8 +5,10 @@ figures are compared only when they are in different articles of one story from 
 outlets (neither a copy) and their frames say they are one quantity
 (:func:`pipeline.across.sameness.same_quantity`: role, counted noun and modifiers, predicate,
 holder, place and time; vague plurals such as "hundreds" never). A figure whose own article
-gives another value for the same counted head, predicate class and role (:func:`ambiguous`)
-is compared only when a holder, place or time ties it to the other.
+gives another value for the same counted head, predicate class and role (:func:`rivals`)
+is compared only when a holder, place or time ties it to the other, or when the two are one
+count told twice: close (:attr:`ConflictSettings.untied_ratio`) and neither nearer to a rival
+(:func:`confused`).
 
 Each figure then becomes an interval from its qualifier (``figures.change``):
 
@@ -72,12 +74,14 @@ __all__ = [
     "Match",
     "Verdict",
     "ambiguous",
+    "confused",
     "counted_key",
     "decide",
     "figure_interval",
     "find_conflicts",
     "gap",
     "interval",
+    "rivals",
     "same_quantity",
     "singular",
     "time_key",
@@ -204,14 +208,24 @@ def decide(
     settings: ConflictSettings = ConflictSettings(),
     *,
     unclear: bool = False,
+    rivals_a: Sequence[FigureView] = (),
+    rivals_b: Sequence[FigureView] = (),
 ) -> Verdict:
     """Whether two figures of different outlets disagree about the same quantity.
+
+    A figure with :func:`rivals` in its own article (or ``unclear``) is set against another
+    outlet's only on a tied match (:attr:`Match.tied`), or when the two are one count told
+    twice: within :attr:`ConflictSettings.untied_ratio` of each other, and neither nearer to
+    one of the other's rivals (:func:`confused`). "at least 59" dead in Las Vegas beside
+    "49" dead in Orlando a year before, against another outlet's "58": told twice.
 
     Args:
         a: One figure.
         b: The other.
         settings: Interval tolerances.
-        unclear: One of them is :func:`ambiguous` in its article: only a tied match counts.
+        unclear: One of them is :func:`ambiguous` in its article, rivals unknown.
+        rivals_a: The other values ``a``'s article gives for its frame (:func:`rivals`).
+        rivals_b: The same for ``b``.
     """
     if a.article_id == b.article_id or a.outlet == b.outlet:
         return Verdict(False, None, None, None)
@@ -223,13 +237,20 @@ def decide(
         return Verdict(False, match, span_a, span_b)
     span_a, span_b = stated_precision(a, span_a, b, span_b, settings.rounding)
     disjoint = not span_a.intersects(span_b)
+    unclear = unclear or bool(rivals_a or rivals_b)
     # frames that say the same little: one count (not a share or an amount) told twice, if close
     if match is None:
         if untied is None or unclear or a.kind != "count":
             return Verdict(False, None, span_a, span_b)
         clash = disjoint and gap(span_a, span_b) <= settings.untied_ratio
         return Verdict(clash, untied if clash else None, span_a, span_b)
-    if unclear and not match.tied:
+    told_twice = (
+        disjoint
+        and gap(span_a, span_b) <= settings.untied_ratio
+        and not confused(a, rivals_a, b, settings)
+        and not confused(b, rivals_b, a, settings)
+    )
+    if unclear and not match.tied and not told_twice:
         return Verdict(False, match, span_a, span_b)
     clash = disjoint and gap(span_a, span_b) <= settings.max_ratio
     return Verdict(clash, match, span_a, span_b)
@@ -262,28 +283,27 @@ def reason(a: FigureView, b: FigureView, verdict: Verdict) -> str:
 MAX_MENTIONS = 400
 
 
-def ambiguous(views: Sequence[FigureView], settings: ConflictSettings) -> set[str]:
-    """Figures whose own article gives another, incompatible value for the same frame.
+def rivals(
+    views: Sequence[FigureView], settings: ConflictSettings
+) -> dict[str, tuple[FigureView, ...]]:
+    """For each figure, the other values its own article gives for the same frame.
 
     "20 were killed at the metro" and "11 people were killed" at the airport in one article
     (same counted head, predicates of one class, one role, values apart) are two quantities
-    the frame may not tell apart: such a figure is compared with another outlet's only when a
-    holder, place or named time agrees on both sides (:attr:`Match.tied`).
-
-    Only values another outlet's figure could be confused between make a figure ambiguous:
-    apart by at most the square of :attr:`ConflictSettings.max_ratio`. Another outlet's figure
-    is set against this one only within ``max_ratio`` of it, and, were it about the other
-    quantity, would be within ``max_ratio`` of that one (outlets counting one thing rarely
-    differ twofold), so the two are within ``max_ratio ** 2`` of each other. "Almost 3,000
-    killed on 9/11" beside "8 killed on Tuesday", "between 80,000 and 100,000 people" beside
-    "275 people killed", or a poll's "about half" of Israelis beside "six Israelis" killed
-    leave no such doubt: no count of a few can be taken for one of thousands.
+    the frame may not tell apart. Only values another outlet's figure could be confused between
+    are rivals: apart by at most the square of :attr:`ConflictSettings.max_ratio`. Another
+    outlet's figure is set against this one only within ``max_ratio`` of it, and, were it
+    about the other quantity, would be within ``max_ratio`` of that one (outlets counting one
+    thing rarely differ twofold), so the two are within ``max_ratio ** 2`` of each other.
+    "Almost 3,000 killed on 9/11" beside "8 killed on Tuesday", "between 80,000 and 100,000
+    people" beside "275 people killed", or a poll's "about half" of Israelis beside "six
+    Israelis" killed leave no such doubt: no count of a few can be taken for one of thousands.
 
     Args:
         views: Figures of one article (any order).
         settings: Interval tolerances.
     """
-    out: set[str] = set()
+    out: dict[str, list[FigureView]] = {}
     for i, a in enumerate(views):
         key_a = counted_key(a.counted)
         for b in views[i + 1 :]:
@@ -296,8 +316,54 @@ def ambiguous(views: Sequence[FigureView], settings: ConflictSettings) -> set[st
             if span_a is None or span_b is None or span_a.intersects(span_b):
                 continue
             if gap(span_a, span_b) <= settings.max_ratio**2:
-                out.update((a.figure_id, b.figure_id))
-    return out
+                out.setdefault(a.figure_id, []).append(b)
+                out.setdefault(b.figure_id, []).append(a)
+    return {figure_id: tuple(found) for figure_id, found in out.items()}
+
+
+def ambiguous(views: Sequence[FigureView], settings: ConflictSettings) -> set[str]:
+    """Figures whose own article gives another, incompatible value for the same frame.
+
+    The figures that have :func:`rivals`; :func:`confused` says which other outlet's
+    figures such a figure may be confused with.
+    """
+    return set(rivals(views, settings))
+
+
+def confused(
+    figure: FigureView,
+    its_rivals: Sequence[FigureView],
+    other: FigureView,
+    settings: ConflictSettings,
+) -> bool:
+    """Whether ``other`` is at least as near to one of ``figure``'s rivals as to ``figure``.
+
+    Such a value may tell the rival's quantity: "11 killed" at the airport beside "20
+    killed" at the metro in one article, against another outlet's "at least 20 died". A
+    rival farther from it ("49 dead" in Orlando a year before, beside "at least 59" in Las
+    Vegas, against another outlet's "58") does not explain it.
+
+    Args:
+        figure: A figure of one article.
+        its_rivals: The other values its article gives for the same frame (:func:`rivals`).
+        other: Another outlet's figure.
+        settings: Interval tolerances.
+    """
+    span = figure_interval(figure, settings)
+    span_other = figure_interval(other, settings)
+    if span is None or span_other is None:
+        return bool(its_rivals)
+    near = _distance(span, span_other)
+    for rival in its_rivals:
+        span_rival = figure_interval(rival, settings)
+        if span_rival is None or _distance(span_rival, span_other) <= near:
+            return True
+    return False
+
+
+def _distance(a: Interval, b: Interval) -> float:
+    """1 for intervals that meet, else the ratio of their nearer ends (:func:`gap`)."""
+    return 1.0 if a.intersects(b) else gap(a, b)
 
 
 def find_conflicts(
@@ -348,12 +414,20 @@ def find_conflicts(
         by_article: dict[str, list[FigureView]] = {}
         for member in members:
             by_article.setdefault(member[2].article_id, []).append(member[2])
-        unclear = set().union(*(ambiguous(v, settings) for v in by_article.values()))
+        rivalled: dict[str, tuple[FigureView, ...]] = {}
+        for views in by_article.values():
+            rivalled.update(rivals(views, settings))
         for i, (_, _, a, row_a) in enumerate(members):
             for _, _, b, row_b in members[i + 1 :]:
                 if a.article_id == b.article_id:
                     continue  # an article does not disagree with itself here (see ambiguous)
-                verdict = decide(a, b, settings, unclear=bool({a.figure_id, b.figure_id} & unclear))
+                verdict = decide(
+                    a,
+                    b,
+                    settings,
+                    rivals_a=rivalled.get(a.figure_id, ()),
+                    rivals_b=rivalled.get(b.figure_id, ()),
+                )
                 if not verdict.conflict:
                     continue
                 assert verdict.match and verdict.interval_a and verdict.interval_b
