@@ -192,7 +192,7 @@ def figure_role(
 
 
 def _moved_up_to(doc: Doc, span: Span) -> bool:
-    """"Edged up to 8.2 percent": "up" is the verb's particle, the level it went to, no limit."""
+    """In "edged up to 8.2 percent", "up" is the particle of a verb of change: no limit."""
     ups = [t for t in doc[max(span.start - 2, 0) : span.end] if t.lower_ == "up"]
     return any(t.dep_ == "prt" and t.head.pos_ in ("VERB", "AUX") for t in ups)
 
