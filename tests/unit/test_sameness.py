@@ -420,3 +420,12 @@ def test_a_figure_with_rivals_may_still_be_one_count_told_twice():
     assert not confused(exact, (orlando,), sixty_six, settings)
     assert not decide(exact, sixty_six, rivals_a=(orlando,)).conflict
     assert decide(exact, sixty_six).conflict  # without rivals, 66 and 59 clash
+
+
+def test_events_of_one_class_match_whatever_their_preposition():
+    # "voted against the measure" and "opposed the measure": one class (oppose) in the lexicon
+    assert event_match("vote against", "oppose") == (True, False)
+    assert event_match("vote", "vote against") is None  # still not the vote for it
+    # "2,300 children taken from parents" and "2,000 children separated from their families"
+    assert event_match("take", "separate") == (True, False)
+    assert event_match("garner", "win") == (True, False)
