@@ -5,8 +5,10 @@ figures are compared only when they are in different articles of one story from 
 outlets (neither a copy) and their frames say they are one quantity
 (:func:`pipeline.across.sameness.same_quantity`: role, counted noun and modifiers, predicate,
 holder, place and time; vague plurals such as "hundreds" never). A figure whose own article
-gives another value for the same counted head, predicate class and role (:func:`ambiguous`)
-is compared only when a holder, place or time ties it to the other.
+gives another value for the same counted head, predicate class and role (:func:`rivals`)
+is compared only when a holder, place or time ties it to the other, or when the two are one
+count told twice: close (:attr:`ConflictSettings.untied_ratio`) and neither nearer to a rival
+(:func:`confused`).
 
 Each figure then becomes an interval from its qualifier (``figures.change``):
 
@@ -46,6 +48,7 @@ import polars as pl
 
 from pipeline import ids
 from pipeline.across.duplicates import publication_order
+from pipeline.across.intervals import Interval, gap, interval, stated_precision
 from pipeline.across.sameness import (
     COMPARED_ROLES,
     Counted,
@@ -71,11 +74,14 @@ __all__ = [
     "Match",
     "Verdict",
     "ambiguous",
+    "confused",
     "counted_key",
     "decide",
     "figure_interval",
     "find_conflicts",
+    "gap",
     "interval",
+    "rivals",
     "same_quantity",
     "singular",
     "time_key",
@@ -109,90 +115,6 @@ class ConflictSettings:
     max_ratio: float = 2.0
     max_uncertain: int = 2
     untied_ratio: float = 1.1
-
-
-@dataclass(frozen=True, slots=True)
-class Interval:
-    """A set of values; ``low``/``high`` may be infinite; ``*_open`` excludes the end."""
-
-    low: float
-    high: float
-    low_open: bool = False
-    high_open: bool = False
-
-    def intersects(self, other: Interval) -> bool:
-        """True when some value belongs to both."""
-        low = max(self.low, other.low)
-        high = min(self.high, other.high)
-        if low < high:
-            return True
-        if low > high:
-            return False
-        low_open = (self.low_open and self.low == low) or (other.low_open and other.low == low)
-        high_open = (self.high_open and self.high == high) or (
-            other.high_open and other.high == high
-        )
-        return not (low_open or high_open)
-
-    def describe(self) -> str:
-        """Interval notation, e.g. ``(5000, inf)``."""
-        left = "(" if self.low_open or math.isinf(self.low) else "["
-        right = ")" if self.high_open or math.isinf(self.high) else "]"
-        return f"{left}{_number(self.low)}, {_number(self.high)}{right}"
-
-
-def _number(value: float) -> str:
-    if math.isinf(value):
-        return "inf" if value > 0 else "-inf"
-    return f"{value:g}" if abs(value) < 1e6 else f"{value:.6g}"
-
-
-def interval(
-    value: float | None,
-    low: float | None,
-    high: float | None,
-    change: str,
-    tolerance: float,
-    *,
-    role: str = "total",
-    rounding: float = 0.0,
-) -> Interval | None:
-    """The values a figure allows, from its qualifier and role.
-
-    None for empty figures and for ``up``/``down`` (a change's amount is compared by
-    :func:`figure_interval`, only with other changes).
-    """
-    if change in ("up", "down"):
-        return None
-    if value is not None:
-        low = high = value
-    if low is None or high is None:
-        return None
-    low, high = min(low, high), max(low, high)
-    if role == "limit":
-        return Interval(high, high)
-    if change == "~":
-        return Interval(low - abs(low) * tolerance, high + abs(high) * tolerance)
-    if change == ">":
-        return Interval(low, math.inf, low_open=True)
-    if change == "<":
-        return Interval(-math.inf, high, high_open=True)
-    if rounding and low == high:
-        slack = _rounding_slack(low, rounding)
-        if slack:  # 1,900 stands for [1,850, 1,950): rounding up starts at the half
-            return Interval(low - slack, high + slack, high_open=True)
-    return Interval(low, high)
-
-
-def _rounding_slack(value: float, share: float) -> float:
-    """How much a round value may have been rounded: half its last digit, at most ``share``."""
-    magnitude = abs(value)
-    if magnitude < 100 or magnitude != int(magnitude):
-        return 0.0
-    unit = _last_digit(magnitude)
-    if unit < 100:
-        return 0.0
-    return min(unit / 2, magnitude * share)
 
 
 @cache
@@ -286,14 +208,24 @@ def decide(
     settings: ConflictSettings = ConflictSettings(),
     *,
     unclear: bool = False,
+    rivals_a: Sequence[FigureView] = (),
+    rivals_b: Sequence[FigureView] = (),
 ) -> Verdict:
     """Whether two figures of different outlets disagree about the same quantity.
+
+    A figure with :func:`rivals` in its own article (or ``unclear``) is set against another
+    outlet's only on a tied match (:attr:`Match.tied`), or when the two are one count told
+    twice: within :attr:`ConflictSettings.untied_ratio` of each other, and neither nearer to
+    one of the other's rivals (:func:`confused`). "at least 59" dead in Las Vegas beside
+    "49" dead in Orlando a year before, against another outlet's "58": told twice.
 
     Args:
         a: One figure.
         b: The other.
         settings: Interval tolerances.
-        unclear: One of them is :func:`ambiguous` in its article: only a tied match counts.
+        unclear: One of them is :func:`ambiguous` in its article, rivals unknown.
+        rivals_a: The other values ``a``'s article gives for its frame (:func:`rivals`).
+        rivals_b: The same for ``b``.
     """
     if a.article_id == b.article_id or a.outlet == b.outlet:
         return Verdict(False, None, None, None)
@@ -305,91 +237,23 @@ def decide(
         return Verdict(False, match, span_a, span_b)
     span_a, span_b = stated_precision(a, span_a, b, span_b, settings.rounding)
     disjoint = not span_a.intersects(span_b)
+    unclear = unclear or bool(rivals_a or rivals_b)
     # frames that say the same little: one count (not a share or an amount) told twice, if close
     if match is None:
         if untied is None or unclear or a.kind != "count":
             return Verdict(False, None, span_a, span_b)
-        clash = disjoint and _gap(span_a, span_b) <= settings.untied_ratio
+        clash = disjoint and gap(span_a, span_b) <= settings.untied_ratio
         return Verdict(clash, untied if clash else None, span_a, span_b)
-    if unclear and not match.tied:
+    told_twice = (
+        disjoint
+        and gap(span_a, span_b) <= settings.untied_ratio
+        and not confused(a, rivals_a, b, settings)
+        and not confused(b, rivals_b, a, settings)
+    )
+    if unclear and not match.tied and not told_twice:
         return Verdict(False, match, span_a, span_b)
-    clash = disjoint and _gap(span_a, span_b) <= settings.max_ratio
+    clash = disjoint and gap(span_a, span_b) <= settings.max_ratio
     return Verdict(clash, match, span_a, span_b)
-
-
-def stated_unit(figure: FigureView) -> float:
-    """The last digit an exact value is stated to: 0.1 for 8.6, 1e5 for "$8.6 million".
-
-    1 for a whole percentage or an unround count ("1,907"), 10 for "30"; 0 for a range, a
-    bound, an approximate value or a limit, which state no single value to a digit.
-    """
-    value = figure.value
-    if value is None or figure.change not in ("=", "up", "down") or figure.role == "limit":
-        return 0.0
-    if value == 0:
-        return 0.0
-    if value != int(value):
-        digits = f"{abs(value):.10f}".rstrip("0").split(".")[1]
-        return 10.0 ** -len(digits)
-    return float(_last_digit(abs(value)))
-
-
-def _last_digit(magnitude: float) -> int:
-    """The place of a whole non-zero number's last significant digit: 100 for 1,900."""
-    unit = 1
-    while int(magnitude) % (unit * 10) == 0:
-        unit *= 10
-    return unit
-
-
-def _may_be_cut(figure: FigureView, unit: float) -> bool:
-    """Whether a value stated to ``unit`` may be a more precise one rounded or cut short.
-
-    A decimal or a percentage, or a round count or amount (to a hundred or more, as
-    :func:`_rounding_slack`): "30" people and "1,907" votes are exact as written.
-    """
-    value = figure.value or 0.0
-    return unit < 1 or figure.kind == "percent" or (abs(value) >= 100 and unit >= 100)
-
-
-def stated_precision(
-    a: FigureView, span_a: Interval, b: FigureView, span_b: Interval, share: float
-) -> tuple[Interval, Interval]:
-    """The two intervals, the less precisely stated value widened to cover truncation.
-
-    A value stated with fewer digits than the other may be the other rounded or cut short:
-    "$8.6 million" is as true of $8.67 million as "46 percent" is of 46.7 percent. When both
-    are exact values stated to different digits (:func:`stated_unit`), the coarser stands for
-    ``[v - unit/2, v + unit)`` (rounded from the half below, or cut from anything up to the
-    next unit), each side at most ``share`` of the value as a round value's rounding is
-    (:attr:`ConflictSettings.rounding`, twice that above). Values stated alike keep their
-    intervals ("44 percent" and "43%" still disagree), and so does a value beside an
-    approximate one ("300" and "nearly 400").
-    """
-    unit_a, unit_b = stated_unit(a), stated_unit(b)
-    if not unit_a or not unit_b or unit_a == unit_b:
-        return span_a, span_b
-    if unit_a > unit_b and a.value is not None and _may_be_cut(a, unit_a):
-        return _truncated(a.value, unit_a, span_a, share), span_b
-    if unit_b > unit_a and b.value is not None and _may_be_cut(b, unit_b):
-        return span_a, _truncated(b.value, unit_b, span_b, share)
-    return span_a, span_b
-
-
-def _truncated(value: float, unit: float, span: Interval, share: float) -> Interval:
-    """``span`` widened to ``[value - unit/2, value + unit)``, each side capped by ``share``."""
-    cap = abs(value) * share
-    low = min(span.low, value - min(unit / 2, cap))
-    high = max(span.high, value + min(unit, 2 * cap))
-    return Interval(low, high, low_open=span.low_open and span.low == low, high_open=True)
-
-
-def _gap(a: Interval, b: Interval) -> float:
-    """How far apart two disjoint intervals are, as the ratio of the nearer ends."""
-    lower, upper = (a, b) if a.high < b.low else (b, a)
-    if lower.high <= 0 or math.isinf(upper.low):
-        return math.inf
-    return upper.low / lower.high
 
 
 def reason(a: FigureView, b: FigureView, verdict: Verdict) -> str:
@@ -419,28 +283,27 @@ def reason(a: FigureView, b: FigureView, verdict: Verdict) -> str:
 MAX_MENTIONS = 400
 
 
-def ambiguous(views: Sequence[FigureView], settings: ConflictSettings) -> set[str]:
-    """Figures whose own article gives another, incompatible value for the same frame.
+def rivals(
+    views: Sequence[FigureView], settings: ConflictSettings
+) -> dict[str, tuple[FigureView, ...]]:
+    """For each figure, the other values its own article gives for the same frame.
 
     "20 were killed at the metro" and "11 people were killed" at the airport in one article
     (same counted head, predicates of one class, one role, values apart) are two quantities
-    the frame may not tell apart: such a figure is compared with another outlet's only when a
-    holder, place or named time agrees on both sides (:attr:`Match.tied`).
-
-    Only values another outlet's figure could be confused between make a figure ambiguous:
-    apart by at most the square of :attr:`ConflictSettings.max_ratio`. Another outlet's figure
-    is set against this one only within ``max_ratio`` of it, and, were it about the other
-    quantity, would be within ``max_ratio`` of that one (outlets counting one thing rarely
-    differ twofold), so the two are within ``max_ratio ** 2`` of each other. "Almost 3,000
-    killed on 9/11" beside "8 killed on Tuesday", "between 80,000 and 100,000 people" beside
-    "275 people killed", or a poll's "about half" of Israelis beside "six Israelis" killed
-    leave no such doubt: no count of a few can be taken for one of thousands.
+    the frame may not tell apart. Only values another outlet's figure could be confused between
+    are rivals: apart by at most the square of :attr:`ConflictSettings.max_ratio`. Another
+    outlet's figure is set against this one only within ``max_ratio`` of it, and, were it
+    about the other quantity, would be within ``max_ratio`` of that one (outlets counting one
+    thing rarely differ twofold), so the two are within ``max_ratio ** 2`` of each other.
+    "Almost 3,000 killed on 9/11" beside "8 killed on Tuesday", "between 80,000 and 100,000
+    people" beside "275 people killed", or a poll's "about half" of Israelis beside "six
+    Israelis" killed leave no such doubt: no count of a few can be taken for one of thousands.
 
     Args:
         views: Figures of one article (any order).
         settings: Interval tolerances.
     """
-    out: set[str] = set()
+    out: dict[str, list[FigureView]] = {}
     for i, a in enumerate(views):
         key_a = counted_key(a.counted)
         for b in views[i + 1 :]:
@@ -452,9 +315,55 @@ def ambiguous(views: Sequence[FigureView], settings: ConflictSettings) -> set[st
             span_a, span_b = figure_interval(a, settings), figure_interval(b, settings)
             if span_a is None or span_b is None or span_a.intersects(span_b):
                 continue
-            if _gap(span_a, span_b) <= settings.max_ratio**2:
-                out.update((a.figure_id, b.figure_id))
-    return out
+            if gap(span_a, span_b) <= settings.max_ratio**2:
+                out.setdefault(a.figure_id, []).append(b)
+                out.setdefault(b.figure_id, []).append(a)
+    return {figure_id: tuple(found) for figure_id, found in out.items()}
+
+
+def ambiguous(views: Sequence[FigureView], settings: ConflictSettings) -> set[str]:
+    """Figures whose own article gives another, incompatible value for the same frame.
+
+    The figures that have :func:`rivals`; :func:`confused` says which other outlet's
+    figures such a figure may be confused with.
+    """
+    return set(rivals(views, settings))
+
+
+def confused(
+    figure: FigureView,
+    its_rivals: Sequence[FigureView],
+    other: FigureView,
+    settings: ConflictSettings,
+) -> bool:
+    """Whether ``other`` is at least as near to one of ``figure``'s rivals as to ``figure``.
+
+    Such a value may tell the rival's quantity: "11 killed" at the airport beside "20
+    killed" at the metro in one article, against another outlet's "at least 20 died". A
+    rival farther from it ("49 dead" in Orlando a year before, beside "at least 59" in Las
+    Vegas, against another outlet's "58") does not explain it.
+
+    Args:
+        figure: A figure of one article.
+        its_rivals: The other values its article gives for the same frame (:func:`rivals`).
+        other: Another outlet's figure.
+        settings: Interval tolerances.
+    """
+    span = figure_interval(figure, settings)
+    span_other = figure_interval(other, settings)
+    if span is None or span_other is None:
+        return bool(its_rivals)
+    near = _distance(span, span_other)
+    for rival in its_rivals:
+        span_rival = figure_interval(rival, settings)
+        if span_rival is None or _distance(span_rival, span_other) <= near:
+            return True
+    return False
+
+
+def _distance(a: Interval, b: Interval) -> float:
+    """1 for intervals that meet, else the ratio of their nearer ends (:func:`gap`)."""
+    return 1.0 if a.intersects(b) else gap(a, b)
 
 
 def find_conflicts(
@@ -505,12 +414,20 @@ def find_conflicts(
         by_article: dict[str, list[FigureView]] = {}
         for member in members:
             by_article.setdefault(member[2].article_id, []).append(member[2])
-        unclear = set().union(*(ambiguous(v, settings) for v in by_article.values()))
+        rivalled: dict[str, tuple[FigureView, ...]] = {}
+        for views in by_article.values():
+            rivalled.update(rivals(views, settings))
         for i, (_, _, a, row_a) in enumerate(members):
             for _, _, b, row_b in members[i + 1 :]:
                 if a.article_id == b.article_id:
                     continue  # an article does not disagree with itself here (see ambiguous)
-                verdict = decide(a, b, settings, unclear=bool({a.figure_id, b.figure_id} & unclear))
+                verdict = decide(
+                    a,
+                    b,
+                    settings,
+                    rivals_a=rivalled.get(a.figure_id, ()),
+                    rivals_b=rivalled.get(b.figure_id, ()),
+                )
                 if not verdict.conflict:
                     continue
                 assert verdict.match and verdict.interval_a and verdict.interval_b

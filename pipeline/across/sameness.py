@@ -111,12 +111,14 @@ def event_match(a: str | None, b: str | None) -> tuple[bool, bool] | None:
     b_neutral = b is None or b in neutral
     if a == b:
         return True, True
+    classes = event_classes()
     polarity = frozenset(lexicon()["polarity_preps"])
     if _last(a) in polarity or _last(b) in polarity:
-        return None  # "voted against" is not "voted", nor another "against"
+        # "voted against" is not "voted", nor another "against"; it is "opposed" (one class)
+        polar = classes.get(a or "", frozenset()) & classes.get(b or "", frozenset())
+        return (True, False) if polar else None
     if a_neutral or b_neutral:
         return True, False
-    classes = event_classes()
     a_classes = classes.get(a or "", frozenset()) | classes.get((a or "").split()[0], frozenset())
     b_classes = classes.get(b or "", frozenset()) | classes.get((b or "").split()[0], frozenset())
     if a_classes & b_classes:

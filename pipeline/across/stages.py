@@ -27,6 +27,7 @@ from pipeline import ids, tables
 from pipeline.across import claim_groups as claim_groups_module
 from pipeline.across import conflicts as conflicts_module
 from pipeline.across import duplicates as duplicates_module
+from pipeline.across import intervals as intervals_module
 from pipeline.across import sameness as sameness_module
 from pipeline.across import sameness_keys as sameness_keys_module
 from pipeline.across import sameness_lexicon as sameness_lexicon_module
@@ -103,6 +104,7 @@ def _code_version() -> str:
             stories_module,
             claim_groups_module,
             conflicts_module,
+            intervals_module,
             sameness_module,
             sameness_lexicon_module,
             sameness_keys_module,

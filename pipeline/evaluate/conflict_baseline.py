@@ -24,7 +24,8 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from pipeline.across.conflicts import ConflictSettings, FigureView, _gap, figure_interval
+from pipeline.across.conflicts import ConflictSettings, FigureView, figure_interval
+from pipeline.across.intervals import gap
 from pipeline.across.sameness import (
     COMPARED_ROLES,
     counted_key,
@@ -108,7 +109,7 @@ def judged(
         span_a
         and span_b
         and not span_a.intersects(span_b)
-        and _gap(span_a, span_b) <= settings.max_ratio
+        and gap(span_a, span_b) <= settings.max_ratio
         and a.article_id != b.article_id
         and a.outlet != b.outlet
     )

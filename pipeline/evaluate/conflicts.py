@@ -30,9 +30,9 @@ from pipeline.across.conflicts import (
     ConflictSettings,
     FigureView,
     Verdict,
-    ambiguous,
     decide,
     figure_interval,
+    rivals,
 )
 from pipeline.across.sameness import Mismatch, compare
 from pipeline.evaluate import conflict_articles, conflict_baseline
@@ -137,7 +137,7 @@ def run(
     found = 0
     for pair in pairs:
         views = []
-        unclear = False
+        side_rivals: list[tuple[FigureView, ...]] = []
         for side in ("a", "b"):
             item = pair[side]
             place = located[item["outlet"], item["sentence"]]
@@ -149,14 +149,17 @@ def run(
             views.append(FigureView.from_row(row, outlet, date))
             # as the stage does per article: here the article is the sentence
             neighbours = [FigureView.from_row(r, outlet, date) for r in rows.get(sid, [])]
-            unclear = unclear or views[-1].figure_id in ambiguous(neighbours, settings)
+            side_rivals.append(rivals(neighbours, settings).get(views[-1].figure_id, ()))
         if len(views) < 2:
             decisions[pair["id"]] = same[pair["id"]] = False
             if pair["conflict"] and pair["id"] in read:
                 read_misses["figure not found"] = read_misses.get("figure not found", 0) + 1
             continue
         found += 1
-        verdict = decide(views[0], views[1], settings, unclear=unclear)
+        unclear = bool(side_rivals[0] or side_rivals[1])
+        verdict = decide(
+            views[0], views[1], settings, rivals_a=side_rivals[0], rivals_b=side_rivals[1]
+        )
         decisions[pair["id"]] = verdict.conflict
         same[pair["id"]] = verdict.match is not None
         if pair["id"] in read:

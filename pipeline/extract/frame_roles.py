@@ -132,9 +132,10 @@ def figure_role(
     following = [t.lower_ for t in doc[(noun.i if noun is not None else span.end - 1) + 1 :][:2]]
     if set(following) & sets["lead_words"]:  # "195 delegates ahead": a lead, not a count
         return "margin"
-    if _ends_with(before, "limit_before") or any(
+    limited = _ends_with(before, "limit_before") or any(
         _ends_with(context[: i + 1], "limit_before") for i in range(len(before), len(context))
-    ):
+    )
+    if limited and not _moved_up_to(doc, span):
         return "limit"
     of_object_prep = next((c for c in anchor.rights if c.dep_ == "prep" and c.lower_ == "of"), None)
     if of_object_prep is not None and noun is not None:
@@ -188,6 +189,12 @@ def figure_role(
     if event is not None and event.split()[0] in sets["change_events"]:
         return "change"
     return "total"
+
+
+def _moved_up_to(doc: Doc, span: Span) -> bool:
+    """In "edged up to 8.2 percent", "up" is the particle of a verb of change: no limit."""
+    ups = [t for t in doc[max(span.start - 2, 0) : span.end] if t.lower_ == "up"]
+    return any(t.dep_ == "prt" and t.head.pos_ in ("VERB", "AUX") for t in ups)
 
 
 def _is_difference(noun: Token, event: Token | None) -> bool:
@@ -257,7 +264,8 @@ def _level_of_change(anchor: Token, noun: Token | None) -> str | None:
     """A level a change went to or came from, not the size of the change.
 
     "The rate fell to 5 percent from 6 percent": 5 percent is the level now (``total``),
-    6 percent the one before (``previous``); "fell 1 point" is the change.
+    6 percent the one before (``previous``); "fell 1 point" is the change. "Ticked up to
+    7.6% from 7.5%" moves as "rose" does (:func:`_moves`).
     """
     phrase = anchor if anchor.dep_ == "pobj" else noun
     if phrase is None or phrase.dep_ != "pobj":
@@ -268,9 +276,17 @@ def _level_of_change(anchor: Token, noun: Token | None) -> str | None:
         verb = verb.head  # "fell from 8.1 percent to 7.8 percent": "to" hangs on "from"
     if prep.dep_ != "prep" or verb.pos_ not in ("VERB", "AUX"):
         return None
-    if verb.lemma_.lower() not in word_sets()["change_events"]:
+    if not _moves(verb):
         return None
     return {"to": "total", "from": "previous"}.get(prep.lower_)
+
+
+def _moves(verb: Token) -> bool:
+    """A verb of change: of the lexicons, or any verb with "up" or "down" ("ticked up")."""
+    lemma = verb.lemma_.lower()
+    if lemma in word_sets()["change_events"] or lemma in _change_verbs():
+        return True
+    return any(c.dep_ == "prt" and c.lower_ in ("up", "down") for c in verb.children)
 
 
 def _per_period(event: Token | None) -> bool:

@@ -11,8 +11,9 @@ pure function over a spaCy ``Doc``, a frozen record out):
   percentage or amount, the noun it is the level of ("the unemployment rate fell to 5
   percent", "an approval rating of 43 percent"); for money with no noun, "money";
 * ``event``: the predicate the quantity is an argument of, as a lemma with its particle
-  ("leave behind", "deploy", "kill"); a noun when the figure hangs off one ("the deaths of
-  12 people" -> "death"); "be" for copulas and "there be"; the state an event left the
+  ("leave behind", "deploy", "kill"); the verb of a noun of an event the figure hangs off
+  ("the deaths of 12 people" -> "die", "the separation of 2,000 children" -> "separate":
+  ``nominal_events``); "be" for copulas and "there be"; the state an event left the
   counted in ("left 12 people dead" -> "dead");
 * ``holder``: whose quantity it is: the event's subject when the figure is its object, a
   possessor ("Iraq's 5,000 troops"), or the agent of a passive ("by the Labor Department");
@@ -273,7 +274,9 @@ def _event_token(argument: Token, inside: set[int]) -> Token | None:
             token = head
             continue
         if head.pos_ in _NOUNS and token.dep_ == "pobj":
-            return head  # "the deaths of 12 people"
+            return head
+        if token.lower_ == "of" and head.pos_ == "NOUN" and head.lemma_.lower() in _nominals():
+            return head  # "the deaths of 12 people", "the separation of 2,000 children"
         if head.pos_ in _NOUNS and token.dep_ in ("appos", "conj"):
             token = head
             continue
@@ -294,9 +297,21 @@ def _describes(clause: Token) -> bool:
     )
 
 
+@cache
+def _nominals() -> dict[str, str]:
+    """Nouns of an event and the verb they name ("separation" -> "separate")."""
+    return dict(lexicon()["nominal_events"])
+
+
 def _event_text(token: Token) -> str:
-    """Lemma of the event with its particle ("leave behind"); "there be" for existentials."""
+    """Lemma of the event with its particle ("leave behind"); "there be" for existentials.
+
+    A noun of an event is its verb: "the separation of 2,000 children" is "separate", as
+    "2,000 children were separated".
+    """
     lemma = token.lemma_.lower()
+    if token.pos_ == "NOUN" and lemma in _nominals():
+        return _nominals()[lemma]
     if any(c.dep_ == "expl" for c in token.children):
         return "there " + lemma
     particles = _sets()["particles"]

@@ -58,7 +58,7 @@ def test_labels_equal_distinctive_values_and_far_apart_ones():
 def test_outcome_table_counts_the_check_that_decides_each_pair():
     story = [
         _view("2,342", 2342, "ap"),
-        _view("2,342", 2342, "fox", event="take"),  # equal values, predicates of no one class
+        _view("2,342", 2342, "fox", event="reunite"),  # equal values, predicates of no one class
         _view("8,000", 8000, "npr", counted="children", event="separate"),
         _view("thousands", None, "cnn"),  # vague: never labelled
         _view("2,342", 2342, "cnn", counted="parents"),  # another head

@@ -445,3 +445,55 @@ def test_giving_money_is_not_raising_it():
 )
 def test_points_without_a_verb_of_change_are_a_lead(nlp, sentence, figure):
     assert frame_of(nlp, sentence, figure).role == "margin"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "figure", "event"),
+    [
+        ("Officials reported the deaths of 12 people.", "12", "die"),
+        (
+            "The policy has resulted in the separation of more than 2,000 children.",
+            "more than 2,000",
+            "separate",
+        ),
+        (
+            "The reversal triggered the resignations of four top prosecutors.",
+            "four",
+            "resign",
+        ),
+    ],
+)
+def test_a_noun_of_an_event_is_its_verb(nlp, sentence, figure, event):
+    # "the separation of 2,000 children" is the event of "2,000 children were separated"
+    assert frame_of(nlp, sentence, figure).event == event
+
+
+def test_a_noun_that_names_no_event_is_not_one(nlp):
+    # "a list of 300 leaders": the list is no event; the count's event is the clause's
+    frame = frame_of(nlp, "He is on a list of 300 leaders.", "300")
+    assert frame.event in (None, "be")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "figure", "role"),
+    [
+        (
+            "Meanwhile, the unemployment rate ticked up to 7.6% from 7.5% in April.",
+            "7.5%",
+            "previous",
+        ),
+        (
+            "The jobless rate edged up to 8.2 percent from April's 8.1 percent.",
+            "8.1 percent",
+            "previous",
+        ),
+        (
+            "The jobless rate edged up to 8.2 percent from April's 8.1 percent.",
+            "8.2 percent",
+            "total",
+        ),
+    ],
+)
+def test_a_phrasal_verb_of_change_has_a_level_before(nlp, sentence, figure, role):
+    # "ticked up to 7.6% from 7.5%" moves as "rose" does: 7.5% is the level it came from
+    assert frame_of(nlp, sentence, figure).role == role

@@ -392,3 +392,40 @@ def test_a_shares_place_named_on_one_side_only_is_another_population():
     assert not decide(michigan, national).conflict
     found = compare(michigan, national)
     assert isinstance(found, Mismatch) and found.check == "place"
+
+
+def test_a_figure_with_rivals_may_still_be_one_count_told_twice():
+    from pipeline.across.conflicts import confused, rivals
+
+    settings = ConflictSettings()
+    # The Hill: "at least 59" dead in Las Vegas, and, further on, the "49" an Orlando
+    # shooting left a year before (one frame, 1.2 times apart: rivals in its article)
+    vegas = _view("at least 59", 59, "hill", counted="people", event="dead", change=">")
+    orlando = replace(_view("49", 49, "hill", counted="people", event="dead"), figure_id="f_49")
+    found = rivals([vegas, orlando], settings)
+    assert found[vegas.figure_id] == (orlando,)
+    # Fox's "58" dead is nearer to 59 than to 49: the same toll told twice, a conflict
+    fox = _view("58", 58, "fox", counted="people", event="dead", holder="the attack")
+    assert not confused(vegas, found[vegas.figure_id], fox, settings)
+    verdict = decide(vegas, fox, rivals_a=found[vegas.figure_id])
+    assert verdict.conflict and verdict.match is not None and not verdict.match.tied
+    # another outlet's "50" is nearer to Orlando's 49: it may tell that toll, not compared
+    fifty = _view("50", 50, "cnn", counted="people", event="dead")
+    assert confused(vegas, found[vegas.figure_id], fifty, settings)
+    assert not decide(vegas, fifty, rivals_a=found[vegas.figure_id]).conflict
+    # told twice means close (within untied_ratio): "66" dead is 1.12 times a "59", and not
+    # compared beside a rival, though nearer to it than to the rival
+    exact = replace(vegas, text="59", change="=")
+    sixty_six = _view("66", 66, "abc", counted="people", event="dead")
+    assert not confused(exact, (orlando,), sixty_six, settings)
+    assert not decide(exact, sixty_six, rivals_a=(orlando,)).conflict
+    assert decide(exact, sixty_six).conflict  # without rivals, 66 and 59 clash
+
+
+def test_events_of_one_class_match_whatever_their_preposition():
+    # "voted against the measure" and "opposed the measure": one class (oppose) in the lexicon
+    assert event_match("vote against", "oppose") == (True, False)
+    assert event_match("vote", "vote against") is None  # still not the vote for it
+    # "2,300 children taken from parents" and "2,000 children separated from their families"
+    assert event_match("take", "separate") == (True, False)
+    assert event_match("garner", "win") == (True, False)
