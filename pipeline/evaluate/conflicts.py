@@ -78,9 +78,9 @@ def _find(rows: Sequence[dict], text: str, start: int, end: int) -> dict | None:
     best: tuple[int, dict] | None = None
     maps: dict[str, OffsetMap] = {}  # the rows of one gold text share its body
     for row in rows:
-        offsets = maps.get(row["body"]) or maps.setdefault(
-            row["body"], OffsetMap.between(text, row["body"])
-        )
+        offsets = maps.get(row["body"])
+        if offsets is None:
+            offsets = maps[row["body"]] = OffsetMap.between(text, row["body"])
         s, e = offsets.span_to_gold(row["start"], row["end"])
         overlap = min(e, end) - max(s, start)
         if overlap > 0 and (best is None or overlap > best[0]):

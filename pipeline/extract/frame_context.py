@@ -7,7 +7,7 @@ Nevada. Sanders took 47 percent." The second share counts votes too, but its cla
 say so, and a frame with nothing counted is never compared. Here a percentage with nothing
 counted whose clause names whose share it is (a holder: "Cochran had") takes the counted
 thing of the nearest percentage of its sentence that names one (before it first), else of
-the last one in the :data:`CONTEXT_SENTENCES` sentences before.
+the last one in the :data:`SHARE_CONTEXT_SENTENCES` sentences before.
 
 Only what is counted is inherited, with the place its phrase names when the figure's own
 clause names none ("47% of likely voters in Michigan support the president, with 37%
@@ -28,10 +28,10 @@ if TYPE_CHECKING:
 
     from pipeline.extract.frames import FigureFrame
 
-__all__ = ["CONTEXT_SENTENCES", "with_context"]
+__all__ = ["SHARE_CONTEXT_SENTENCES", "with_context"]
 
 #: How many sentences before a bare share's own one are read for what it counts.
-CONTEXT_SENTENCES = 1
+SHARE_CONTEXT_SENTENCES = 1
 #: Figure kinds whose bare values take what they count from their neighbours.
 _INHERITING_KINDS = frozenset({"percent"})
 
@@ -68,7 +68,7 @@ def with_context(
         same = [j for j in named if sentence_of[j] == own]
         before = [j for j in same if figures[j][0] < start]
         after = [j for j in same if figures[j][0] > start]
-        earlier = [j for j in named if own - CONTEXT_SENTENCES <= sentence_of[j] < own]
+        earlier = [j for j in named if own - SHARE_CONTEXT_SENTENCES <= sentence_of[j] < own]
         source = (
             max(before, key=lambda j: figures[j][0])
             if before

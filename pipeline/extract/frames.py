@@ -361,7 +361,7 @@ def _holder(argument: Token, event: Token | None) -> str | None:
 
 
 #: How many sentences before a pronoun's own one are read for the person it stands for.
-CONTEXT_SENTENCES = 1
+PRONOUN_CONTEXT_SENTENCES = 1
 
 
 def _person_before(pronoun: Token) -> str | None:
@@ -371,24 +371,22 @@ def _person_before(pronoun: Token) -> str | None:
     payer is DeBartolo, not anyone another article names as paying. In its own sentence
     first; when none is named there, the subject of the sentence before, if it names a person
     ("Smith won Nevada. He took 46 percent"), else the last person that sentence names (up to
-    :data:`CONTEXT_SENTENCES` back). None when no person is named before.
+    :data:`PRONOUN_CONTEXT_SENTENCES` back). None when no person is named before.
     """
     ents = doc_ents(pronoun.doc)
     sentence = pronoun.sent
-    people = [
-        e for e in ents if e.label_ == "PERSON" and sentence.start <= e.start and e.end <= pronoun.i
-    ]
+
+    def people_in(start: int, end: int) -> list[Span]:
+        return [e for e in ents if e.label_ == "PERSON" and start <= e.start and e.end <= end]
+
+    people = people_in(sentence.start, pronoun.i)
     if people:
         return people[-1].text
-    for _ in range(CONTEXT_SENTENCES):
+    for _ in range(PRONOUN_CONTEXT_SENTENCES):
         if sentence.start == 0:
             return None
         sentence = pronoun.doc[sentence.start - 1].sent
-        people = [
-            e
-            for e in ents
-            if e.label_ == "PERSON" and sentence.start <= e.start and e.end <= sentence.end
-        ]
+        people = people_in(sentence.start, sentence.end)
         subjects = {t.i for t in sentence.root.children if t.dep_ in ("nsubj", "nsubjpass")}
         subject = [e for e in people if any(t.i in subjects for t in e)]
         if subject or people:
