@@ -145,3 +145,19 @@ def test_who_was_asked_is_not_who_asked(claims_of):
         "Asked by reporters whether he would sign it, the governor said he had not decided."
     )
     assert _speaker_of(found, "whether he would sign") == "reporters"
+
+
+def test_the_one_led_to_speak_speaks(claims_of):
+    found = claims_of(
+        "The vote was close.\n\n"
+        "The decisive victory led the party chairman to declare that the race was over."
+    )
+    assert _speaker_of(found, "the race was over") == "the party chairman"
+
+
+def test_a_thing_used_to_speak_does_not_speak(claims_of):
+    found = claims_of(
+        "The vote was close.\n\n"
+        "The senator used the comments to argue that the race was over."
+    )
+    assert _speaker_of(found, "the race was over") != "the comments"

@@ -30,6 +30,7 @@ from pipeline.extract.attribution.content import (
 )
 from pipeline.extract.attribution.lexicon import (
     ADDRESSEE_VERBS,
+    CAUSING_VERBS,
     CUE_LEMMAS,
     LEXICON,
     OBJECT_CUE_LEMMAS,
@@ -125,6 +126,8 @@ def speaker_of(tok: Token) -> Token | None:
         noun = tok.head
         if noun.ent_type_ in _SPEAKING_ENTITIES and noun.i < tok.i and same_para(noun, tok):
             return noun
+    if speaker is None and tok.dep_ == "xcomp" and (controller := _controller(tok)) is not None:
+        return controller
     if speaker is None and tok.dep_ in ("advcl", "xcomp", "conj", "pcomp", "acl"):
         governor = tok.head.head if tok.head.dep_ == "prep" else tok.head
         if same_para(governor, tok):
@@ -141,6 +144,35 @@ def speaker_of(tok: Token) -> Token | None:
                 # under the first one's content; X, not the content's subject, warned
                 speaker = subject(outer) or speaker
     return speaker
+
+
+def _controller(tok: Token) -> Token | None:
+    """Who does a subjectless complement of a causing verb: "led some allies to worry".
+
+    The governing verb's direct object before ``tok`` when the verb is one of
+    :data:`~.lexicon.CAUSING_VERBS`: PolNeAR names the one led or prompted, not what led
+    them ("The decisive victory led Priebus to declare", "it prompted Anderson Cooper to
+    accuse"). Not a thing pronoun ("could leave it thinking"), nor other verbs with an object
+    and an infinitive, whose object is mostly a thing ("used the comments to urge", "spent
+    more time talking"). Held-out folds of PolNeAR train: see the decision list.
+    """
+    governor = tok.head
+    if governor.lemma_.casefold() not in CAUSING_VERBS:
+        return None
+    for child in governor.children:
+        if (
+            child.dep_ == "dobj"
+            and child.i < tok.i
+            and child.pos_ in ("NOUN", "PROPN", "PRON")
+            and child.lower_ not in _THING_WORDS
+            and same_para(child, tok)
+        ):
+            return child
+    return None
+
+
+#: Pronouns that stand for a thing, never a speaker.
+_THING_WORDS = frozenset({"it", "this", "that", "these", "those", "which", "what"})
 
 
 def _author(pobj: Token) -> Token:
