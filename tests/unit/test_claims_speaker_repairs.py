@@ -157,7 +157,6 @@ def test_the_one_led_to_speak_speaks(claims_of):
 
 def test_a_thing_used_to_speak_does_not_speak(claims_of):
     found = claims_of(
-        "The vote was close.\n\n"
-        "The senator used the comments to argue that the race was over."
+        "The vote was close.\n\nThe senator used the comments to argue that the race was over."
     )
     assert _speaker_of(found, "the race was over") != "the comments"

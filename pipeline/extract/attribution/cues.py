@@ -116,10 +116,10 @@ def speaker_of(tok: Token) -> Token | None:
 
     A participle describing a name has no subject of its own: the name speaks ("skittish
     Democrats contemplating", "NATO saying"). Only a name: a common noun there is as often a
-    thing ("legal papers opposing", "the other side knowing"). Not the object of a causing
-    verb ("led the journalist to fear"), though it is the one who fears: PolNeAR credits the
-    governing verb's subject there, and on the first 200 training articles taking the object
-    cost 0.2 points of speaker accuracy.
+    thing ("legal papers opposing", "the other side knowing"). The object of a causing verb
+    does its complement ("led the journalist to fear": :func:`_controller`); the object of
+    any verb with an infinitive does not (on the first 200 training articles taking it cost
+    0.2 points of speaker accuracy: "used the comments to urge" is the subject's).
     """
     speaker = subject(tok)
     if speaker is None and tok.dep_ == "acl" and tok.tag_ == "VBG":
