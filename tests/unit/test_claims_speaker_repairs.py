@@ -160,3 +160,12 @@ def test_a_thing_used_to_speak_does_not_speak(claims_of):
         "The vote was close.\n\nThe senator used the comments to argue that the race was over."
     )
     assert _speaker_of(found, "the race was over") != "the comments"
+
+
+def test_a_participle_after_a_report_is_the_reporters(claims_of):
+    found = claims_of(
+        "The vote was close.\n\n"
+        "Carson said he plans to present a strategy after Christmas, insisting that the "
+        "current leaders are too concerned about the polls."
+    )
+    assert _speaker_of(found, "too concerned about the polls") == "Carson"

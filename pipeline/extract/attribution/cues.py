@@ -134,16 +134,30 @@ def speaker_of(tok: Token) -> Token | None:
             speaker = subject(governor)
             outer = governor.head
             if (
-                tok.dep_ == "conj"
+                (
+                    (tok.dep_ == "conj" and tok.lemma_.casefold() in CUE_LEMMAS)
+                    or (_set_off_participle(tok) and outer.i < governor.i)
+                )
                 and governor.dep_ == "ccomp"
-                and tok.lemma_.casefold() in CUE_LEMMAS
                 and outer.lemma_.casefold() in CUE_LEMMAS
                 and same_para(outer, tok)
             ):
-                # "X said it would ... and warned ...": the parser hangs the second cue
-                # under the first one's content; X, not the content's subject, warned
+                # "X said it would ... and warned ...", "X has indicated he would ...,
+                # vowing to ...": the parser hangs the second cue under the first one's
+                # content; X, not the content's subject, warned or vowed
                 speaker = subject(outer) or speaker
     return speaker
+
+
+def _set_off_participle(tok: Token) -> bool:
+    """Whether ``tok`` is a participle adjunct after a comma: "..., vowing to ..."."""
+    return (
+        tok.dep_ == "advcl"
+        and tok.tag_ == "VBG"
+        and tok.i > 0
+        and tok.doc[tok.i - 1].text == ","
+        and not any(c.dep_ in ("nsubj", "aux") for c in tok.children)
+    )
 
 
 def _controller(tok: Token) -> Token | None:
