@@ -169,3 +169,12 @@ def test_a_participle_after_a_report_is_the_reporters(claims_of):
         "current leaders are too concerned about the polls."
     )
     assert _speaker_of(found, "too concerned about the polls") == "Carson"
+
+
+def test_who_reports_inside_a_relative_clause_speaks(claims_of):
+    found = claims_of(
+        "The plan was announced on Tuesday.\n\n"
+        "The policy changes, which officials said will go into effect in the next few months, "
+        "will not apply to all families."
+    )
+    assert _speaker_of(found, "go into effect") == "officials"

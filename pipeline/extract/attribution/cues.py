@@ -149,6 +149,25 @@ def speaker_of(tok: Token) -> Token | None:
     return speaker
 
 
+def _relative_reporter(verb: Token, speaker: Token) -> bool:
+    """Whether ``speaker`` reports inside a relative clause: "which officials said will go".
+
+    The content runs from the relative pronoun, before the reporter, so it holds the
+    reporter's own subject; that subject still speaks (PolNeAR: "officials", with "which"
+    and "will go ..." as content).
+    """
+    return (
+        verb.dep_ == "relcl"
+        and speaker.head.i == verb.i
+        and speaker.dep_ == "nsubj"
+        and speaker.i < verb.i
+        and any(
+            c.dep_ == "nsubj" and c.lower_ in RELATIVE_PRONOUNS and c.i < speaker.i
+            for c in verb.subtree
+        )
+    )
+
+
 def _set_off_participle(tok: Token) -> bool:
     """Whether ``tok`` is a participle adjunct after a comma: "..., vowing to ..."."""
     return (
@@ -438,6 +457,7 @@ def match_cues(
             and content is not None
             and content[0] <= speaker.idx < content[1]
             and not outer
+            and not _relative_reporter(tok, speaker)
         ):
             # the "speaker" is what was said ("questioning the integrity of ..."): the subject
             # of an enclosing clause speaks, if any
