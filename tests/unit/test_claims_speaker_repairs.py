@@ -178,3 +178,11 @@ def test_who_reports_inside_a_relative_clause_speaks(claims_of):
         "will not apply to all families."
     )
     assert _speaker_of(found, "go into effect") == "officials"
+
+
+def test_a_name_before_a_subjectless_verb_speaks(fallback_of):
+    text = (
+        "Alarmed by the unrest in Nevada, Senator Harry Reid, the minority leader, said that "
+        "he spoke with Mr. Sanders on Tuesday."
+    )
+    assert fallback_of(text, "said") == "Reid"

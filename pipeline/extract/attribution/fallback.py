@@ -53,6 +53,8 @@ def fallback_speaker(cue: Cue) -> Token | None:
     elif tok.dep_ in _CONTROLLED | {"acl"}:
         governor = tok.head.head if tok.head.dep_ == "prep" else tok.head
         speaker = _chain_subject(governor, tok) if same_para(governor, tok) else None
+    elif tok.tag_ in _FINITE and subject(tok) is None:
+        speaker = _name_before(tok)
     else:
         return None
     if speaker is None or speaker.lower_ in RELATIVE_PRONOUNS or not same_para(speaker, tok):
@@ -60,6 +62,30 @@ def fallback_speaker(cue: Cue) -> Token | None:
     if cue.content is not None and cue.content[0] <= speaker.idx < cue.content[1]:
         return None
     return speaker
+
+
+#: Finite verb tags: a verb that should have a subject of its own.
+_FINITE = frozenset({"VBD", "VBZ", "VBP"})
+
+#: Entity types of the names that may speak.
+_NAMES = frozenset({"PERSON", "ORG", "NORP", "GPE"})
+
+
+def _name_before(verb: Token) -> Token | None:
+    """The name right before a finite cue the parser gave no subject, with no verb between.
+
+    "Senator Harry Reid, the minority leader, said that ..." parsed with "Reid" hung on an
+    earlier noun: the last name before the verb in its sentence, when only its apposition
+    and punctuation lie between.
+    """
+    sent_start = verb.sent.start
+    for i in range(verb.i - 1, sent_start - 1, -1):
+        tok = verb.doc[i]
+        if tok.pos_ in ("VERB", "AUX") or not same_para(tok, verb):
+            return None
+        if tok.ent_type_ in _NAMES and tok.pos_ == "PROPN":
+            return tok
+    return None
 
 
 def _chain_subject(governor: Token, tok: Token) -> Token | None:
