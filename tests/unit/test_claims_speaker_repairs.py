@@ -186,3 +186,12 @@ def test_a_name_before_a_subjectless_verb_speaks(fallback_of):
         "he spoke with Mr. Sanders on Tuesday."
     )
     assert fallback_of(text, "said") == "Reid"
+
+
+def test_an_expletive_it_is_no_speaker(claims_of):
+    found = claims_of(
+        "The race is close.\n\n"
+        "It is difficult to predict how the attacks will affect the primary in South Carolina."
+    )
+    hits = [c for c in found if "the attacks will affect" in c.content]
+    assert all(c.speaker is None for c in hits)

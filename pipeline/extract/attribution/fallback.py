@@ -21,6 +21,42 @@ from pipeline.extract.tokens import same_para, subject
 _CONTROLLED = frozenset({"advcl", "xcomp", "conj", "pcomp"})
 
 
+#: Subjects that stand for no one when a predicate adjective or noun follows them: "it's
+#: hard to know", "it is premature to assume", "It means acknowledging".
+_EXPLETIVES = frozenset({"it", "there"})
+
+
+def spoken_by(cue: Cue) -> Token | None:
+    """The speaker token of a cue that made a claim: its own, or :func:`fallback_speaker`'s.
+
+    An expletive "it" the patterns took from the governing clause of a subjectless cue is
+    no one: "it's hard to imagine ...", "it is premature to assume ...", "It means
+    acknowledging that ..." (PolNeAR names no source). Only where the governor is "be" with
+    a predicate adjective or noun, or "mean": elsewhere "it" is mostly a thing that speaks
+    ("it declined, citing legal risks"). Held-out folds of PolNeAR train: 11 right speakers
+    gained, none lost; dev unchanged.
+    """
+    speaker = cue.speaker
+    if speaker is None:
+        return fallback_speaker(cue)
+    verb = cue.verb
+    governor = verb.head
+    if (
+        speaker.lower_ in _EXPLETIVES
+        and speaker.head.i == governor.i != verb.i
+        and verb.dep_ in ("xcomp", "ccomp", "advcl")
+        and (
+            governor.lemma_ == "mean"
+            or (
+                governor.lemma_ == "be"
+                and any(c.dep_ in ("acomp", "attr") for c in governor.children)
+            )
+        )
+    ):
+        return None
+    return speaker
+
+
 def fallback_speaker(cue: Cue) -> Token | None:
     """Who voices a cue the patterns gave no speaker: the doer of the clause it hangs in.
 
