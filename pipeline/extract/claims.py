@@ -48,7 +48,7 @@ from pipeline.extract.attribution.cues import (
     match_cues,
     narration_outside_quotes,
 )
-from pipeline.extract.attribution.fallback import fallback_speaker
+from pipeline.extract.attribution.fallback import spoken_by
 from pipeline.extract.attribution.lexicon import CUE_LEMMAS, LEXICON, OBJECT_CUE_LEMMAS, Lexicon
 from pipeline.extract.attribution.model import CueJudge, default_model
 from pipeline.extract.attribution.quotes import (
@@ -288,7 +288,7 @@ def extract_claims(
     for start, end, direct, cue in raw:
         speaker = via_ref = source = None
         s_start = s_end = None
-        said_by = cue.speaker if cue.speaker is not None else fallback_speaker(cue)
+        said_by = spoken_by(cue)
         if said_by is not None:
             s_start, s_end = char_span(mention_tokens(said_by))
             speaker = text[s_start:s_end]

@@ -145,3 +145,53 @@ def test_who_was_asked_is_not_who_asked(claims_of):
         "Asked by reporters whether he would sign it, the governor said he had not decided."
     )
     assert _speaker_of(found, "whether he would sign") == "reporters"
+
+
+def test_the_one_led_to_speak_speaks(claims_of):
+    found = claims_of(
+        "The vote was close.\n\n"
+        "The decisive victory led the party chairman to declare that the race was over."
+    )
+    assert _speaker_of(found, "the race was over") == "the party chairman"
+
+
+def test_a_thing_used_to_speak_does_not_speak(claims_of):
+    found = claims_of(
+        "The vote was close.\n\nThe senator used the comments to argue that the race was over."
+    )
+    assert _speaker_of(found, "the race was over") != "the comments"
+
+
+def test_a_participle_after_a_report_is_the_reporters(claims_of):
+    found = claims_of(
+        "The vote was close.\n\n"
+        "Carson said he plans to present a strategy after Christmas, insisting that the "
+        "current leaders are too concerned about the polls."
+    )
+    assert _speaker_of(found, "too concerned about the polls") == "Carson"
+
+
+def test_who_reports_inside_a_relative_clause_speaks(claims_of):
+    found = claims_of(
+        "The plan was announced on Tuesday.\n\n"
+        "The policy changes, which officials said will go into effect in the next few months, "
+        "will not apply to all families."
+    )
+    assert _speaker_of(found, "go into effect") == "officials"
+
+
+def test_a_name_before_a_subjectless_verb_speaks(fallback_of):
+    text = (
+        "Alarmed by the unrest in Nevada, Senator Harry Reid, the minority leader, said that "
+        "he spoke with Mr. Sanders on Tuesday."
+    )
+    assert fallback_of(text, "said") == "Reid"
+
+
+def test_an_expletive_it_is_no_speaker(claims_of):
+    found = claims_of(
+        "The race is close.\n\n"
+        "It is difficult to predict how the attacks will affect the primary in South Carolina."
+    )
+    hits = [c for c in found if "the attacks will affect" in c.content]
+    assert all(c.speaker is None for c in hits)

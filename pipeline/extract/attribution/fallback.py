@@ -21,6 +21,42 @@ from pipeline.extract.tokens import same_para, subject
 _CONTROLLED = frozenset({"advcl", "xcomp", "conj", "pcomp"})
 
 
+#: Subjects that stand for no one when a predicate adjective or noun follows them: "it's
+#: hard to know", "it is premature to assume", "It means acknowledging".
+_EXPLETIVES = frozenset({"it", "there"})
+
+
+def spoken_by(cue: Cue) -> Token | None:
+    """The speaker token of a cue that made a claim: its own, or :func:`fallback_speaker`'s.
+
+    An expletive "it" the patterns took from the governing clause of a subjectless cue is
+    no one: "it's hard to imagine ...", "it is premature to assume ...", "It means
+    acknowledging that ..." (PolNeAR names no source). Only where the governor is "be" with
+    a predicate adjective or noun, or "mean": elsewhere "it" is mostly a thing that speaks
+    ("it declined, citing legal risks"). Held-out folds of PolNeAR train: 11 right speakers
+    gained, none lost; dev unchanged.
+    """
+    speaker = cue.speaker
+    if speaker is None:
+        return fallback_speaker(cue)
+    verb = cue.verb
+    governor = verb.head
+    if (
+        speaker.lower_ in _EXPLETIVES
+        and speaker.head.i == governor.i != verb.i
+        and verb.dep_ in ("xcomp", "ccomp", "advcl")
+        and (
+            governor.lemma_ == "mean"
+            or (
+                governor.lemma_ == "be"
+                and any(c.dep_ in ("acomp", "attr") for c in governor.children)
+            )
+        )
+    ):
+        return None
+    return speaker
+
+
 def fallback_speaker(cue: Cue) -> Token | None:
     """Who voices a cue the patterns gave no speaker: the doer of the clause it hangs in.
 
@@ -53,6 +89,8 @@ def fallback_speaker(cue: Cue) -> Token | None:
     elif tok.dep_ in _CONTROLLED | {"acl"}:
         governor = tok.head.head if tok.head.dep_ == "prep" else tok.head
         speaker = _chain_subject(governor, tok) if same_para(governor, tok) else None
+    elif tok.tag_ in _FINITE and subject(tok) is None:
+        speaker = _name_before(tok)
     else:
         return None
     if speaker is None or speaker.lower_ in RELATIVE_PRONOUNS or not same_para(speaker, tok):
@@ -60,6 +98,30 @@ def fallback_speaker(cue: Cue) -> Token | None:
     if cue.content is not None and cue.content[0] <= speaker.idx < cue.content[1]:
         return None
     return speaker
+
+
+#: Finite verb tags: a verb that should have a subject of its own.
+_FINITE = frozenset({"VBD", "VBZ", "VBP"})
+
+#: Entity types of the names that may speak.
+_NAMES = frozenset({"PERSON", "ORG", "NORP", "GPE"})
+
+
+def _name_before(verb: Token) -> Token | None:
+    """The name right before a finite cue the parser gave no subject, with no verb between.
+
+    "Senator Harry Reid, the minority leader, said that ..." parsed with "Reid" hung on an
+    earlier noun: the last name before the verb in its sentence, when only its apposition
+    and punctuation lie between.
+    """
+    sent_start = verb.sent.start
+    for i in range(verb.i - 1, sent_start - 1, -1):
+        tok = verb.doc[i]
+        if tok.pos_ in ("VERB", "AUX") or not same_para(tok, verb):
+            return None
+        if tok.ent_type_ in _NAMES and tok.pos_ == "PROPN":
+            return tok
+    return None
 
 
 def _chain_subject(governor: Token, tok: Token) -> Token | None:

@@ -44,6 +44,10 @@ DOER_PREPOSITIONS: frozenset[str] = frozenset(_SPEAKERS["doer_prepositions"])
 #: she said ..."): the asker is the speaker, and is mostly unnamed.
 ADDRESSEE_VERBS: frozenset[str] = frozenset(_SPEAKERS["addressee_verbs"])
 
+#: Verbs whose object does the complement they govern ("led some allies to worry", "prompted
+#: NATO to order", "left some to question"): the object speaks, not the verb's subject.
+CAUSING_VERBS: frozenset[str] = frozenset(_SPEAKERS["causing_verbs"])
+
 
 @dataclass(frozen=True, slots=True)
 class Lexicon:
