@@ -73,7 +73,6 @@ __all__ = [
     "Interval",
     "Match",
     "Verdict",
-    "ambiguous",
     "confused",
     "counted_key",
     "decide",
@@ -223,7 +222,7 @@ def decide(
         a: One figure.
         b: The other.
         settings: Interval tolerances.
-        unclear: One of them is :func:`ambiguous` in its article, rivals unknown.
+        unclear: One of them has rivals in its article, which are not given.
         rivals_a: The other values ``a``'s article gives for its frame (:func:`rivals`).
         rivals_b: The same for ``b``.
     """
@@ -244,14 +243,15 @@ def decide(
             return Verdict(False, None, span_a, span_b)
         clash = disjoint and gap(span_a, span_b) <= settings.untied_ratio
         return Verdict(clash, untied if clash else None, span_a, span_b)
-    told_twice = (
-        disjoint
-        and gap(span_a, span_b) <= settings.untied_ratio
-        and not confused(a, rivals_a, b, settings)
-        and not confused(b, rivals_b, a, settings)
-    )
-    if unclear and not match.tied and not told_twice:
-        return Verdict(False, match, span_a, span_b)
+    if unclear and not match.tied:  # told twice, or not compared (reads every rival: only here)
+        told_twice = (
+            disjoint
+            and gap(span_a, span_b) <= settings.untied_ratio
+            and not confused(a, rivals_a, b, settings)
+            and not confused(b, rivals_b, a, settings)
+        )
+        if not told_twice:
+            return Verdict(False, match, span_a, span_b)
     clash = disjoint and gap(span_a, span_b) <= settings.max_ratio
     return Verdict(clash, match, span_a, span_b)
 
@@ -319,15 +319,6 @@ def rivals(
                 out.setdefault(a.figure_id, []).append(b)
                 out.setdefault(b.figure_id, []).append(a)
     return {figure_id: tuple(found) for figure_id, found in out.items()}
-
-
-def ambiguous(views: Sequence[FigureView], settings: ConflictSettings) -> set[str]:
-    """Figures whose own article gives another, incompatible value for the same frame.
-
-    The figures that have :func:`rivals`; :func:`confused` says which other outlet's
-    figures such a figure may be confused with.
-    """
-    return set(rivals(views, settings))
 
 
 def confused(
@@ -420,7 +411,7 @@ def find_conflicts(
         for i, (_, _, a, row_a) in enumerate(members):
             for _, _, b, row_b in members[i + 1 :]:
                 if a.article_id == b.article_id:
-                    continue  # an article does not disagree with itself here (see ambiguous)
+                    continue  # an article does not disagree with itself here (see rivals)
                 verdict = decide(
                     a,
                     b,

@@ -314,21 +314,21 @@ def test_nationality_modifiers_come_from_the_gazetteers_demonyms():
 
 
 def test_only_confusable_values_make_a_figure_ambiguous_in_its_article():
-    from pipeline.across.conflicts import ambiguous
+    from pipeline.across.conflicts import rivals
 
     settings = ConflictSettings()
     toll = _view("275", 275, "npr", counted="people", event="kill")
     # "between 80,000 and 100,000 people" in the same article: no count of a few hundred is
     # taken for it, so the toll is compared as it stands
     crowd = replace(_view("90,000", 90_000, "npr", counted="people"), figure_id="f_crowd")
-    assert ambiguous([toll, crowd], settings) == set()
+    assert set(rivals([toll, crowd], settings)) == set()
     # "43 killed" beside "275 killed", 6.4 times apart: a figure within twofold of one is
     # at least 1.6 times off the other, so no other outlet's figure is taken for both
     police = replace(_view("43", 43, "npr", counted="people", event="kill"), figure_id="f_43")
-    assert ambiguous([toll, police], settings) == set()
+    assert set(rivals([toll, police], settings)) == set()
     # "150 killed" beside "275 killed": another outlet's "about 200" could be either
     close = replace(_view("150", 150, "npr", counted="people", event="kill"), figure_id="f_150")
-    assert ambiguous([toll, close], settings) == {toll.figure_id, close.figure_id}
+    assert set(rivals([toll, close], settings)) == {toll.figure_id, close.figure_id}
 
 
 def test_a_less_precise_value_may_be_the_more_precise_one_cut_short():
