@@ -214,7 +214,7 @@ def _is_difference(noun: Token, event: Token | None) -> bool:
         lemma = event.lemma_.lower()
         if lemma in sets["lead_events"]:
             return True
-        if lemma in sets["change_events"] or lemma in _change_verbs():
+        if _changes(lemma):
             return False
     level = noun.head if noun.dep_ == "pobj" else None
     return not (level is not None and level.lower_ in sets["level_preps"])
@@ -225,6 +225,11 @@ def _change_verbs() -> frozenset[str]:
     """Verbs of rising and falling (the figure lexicon's, ``[verbs]`` of qualifiers.toml)."""
     words = figure_lexicon()
     return words.up_verbs | words.down_verbs
+
+
+def _changes(lemma: str) -> bool:
+    """A verb of change by lemma: the frames' ``change_events`` or the figure lexicon's."""
+    return lemma in word_sets()["change_events"] or lemma in _change_verbs()
 
 
 def _counts_its_own_kind(doc: Doc, span: Span, noun: Token | None) -> bool:
@@ -283,8 +288,7 @@ def _level_of_change(anchor: Token, noun: Token | None) -> str | None:
 
 def _moves(verb: Token) -> bool:
     """A verb of change: of the lexicons, or any verb with "up" or "down" ("ticked up")."""
-    lemma = verb.lemma_.lower()
-    if lemma in word_sets()["change_events"] or lemma in _change_verbs():
+    if _changes(verb.lemma_.lower()):
         return True
     return any(c.dep_ == "prt" and c.lower_ in ("up", "down") for c in verb.children)
 
