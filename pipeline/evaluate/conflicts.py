@@ -110,13 +110,17 @@ def run(
 
     Returns:
         ``{"p", "r", "f1", "tp", "predicted", "gold", "pairs", "found", "read": {...},
-        "check": {...}, "read_misses": {reason: n}, "learned_baseline": {...}, "strata":
+        "check": {...}, "read_misses": {reason: n}, "read_same_misses": {check: n},
+        "learned_baseline": {...}, "strata":
         {stratum: {..., "read": {...},
         "check": {...}}}}``: the whole file at the top level, each half below, and the same
         for each stratum (the judged set is stratified, so precision and recall hold per
         stratum; recall is over the judged candidates). ``read_misses`` counts the read
         half's missed conflicts by the check that turned them down (:func:`miss_reason`;
-        never the check half's); ``learned_baseline`` the grouped cross-validation of a
+        never the check half's); ``read_same_misses`` the read half's pairs of one quantity
+        (whatever their values) whose frames do not match, by the check that failed
+        (:func:`same_miss_reason`): a larger sample of where the frames lose recall than the
+        few missed conflicts; ``learned_baseline`` the grouped cross-validation of a
         model learned from the read half (:mod:`pipeline.evaluate.conflict_baseline`).
     """
     settings = settings or ConflictSettings()
@@ -133,6 +137,7 @@ def run(
     decisions: dict[str, bool] = {}
     same: dict[str, bool] = {}
     read_misses: dict[str, int] = {}
+    read_same_misses: dict[str, int] = {}
     read_judged: list[conflict_baseline.Judged] = []
     found = 0
     for pair in pairs:
@@ -174,6 +179,9 @@ def run(
                     conflict=bool(pair["conflict"]),
                 )
             )
+        if pair["same_quantity"] and verdict.match is None and pair["id"] in read:
+            why = same_miss_reason(views[0], views[1], settings)
+            read_same_misses[why] = read_same_misses.get(why, 0) + 1
         if pair["conflict"] and not verdict.conflict and pair["id"] in read:
             why = miss_reason(views[0], views[1], verdict, settings, unclear=unclear)
             read_misses[why] = read_misses.get(why, 0) + 1
@@ -206,6 +214,7 @@ def run(
         **{name: scored(halves[name]) for name in HALVES},
         "found": found,
         "read_misses": dict(sorted(read_misses.items())),
+        "read_same_misses": dict(sorted(read_same_misses.items())),
         "learned_baseline": conflict_baseline.cross_validate(
             read_judged,
             gold_conflicts=sum(1 for p in pairs if p["id"] in read and p["conflict"]),
@@ -260,11 +269,19 @@ def miss_reason(
     return "values: too far apart"
 
 
+def same_miss_reason(a: FigureView, b: FigureView, settings: ConflictSettings) -> str:
+    """The frame check that turns down a pair of one quantity (``read_same_misses``)."""
+    compared = compare(a, b, max_uncertain=settings.max_uncertain)
+    return compared.check if isinstance(compared, Mismatch) else "other"
+
+
 def _print(result: dict) -> None:
     print(f"pairs: {result['pairs']}  (both figures found: {result['found']})")
     _print_halves(result, indent="")
     misses = ", ".join(f"{why} {n}" for why, n in result.get("read_misses", {}).items())
     print(f"read half's missed conflicts by reason: {misses or 'none'}")
+    same = ", ".join(f"{why} {n}" for why, n in result.get("read_same_misses", {}).items())
+    print(f"read half's unmatched pairs of one quantity by check: {same or 'none'}")
     if "learned_baseline" in result:
         base = result["learned_baseline"]
         conflict, same = base["conflict"], base["same_quantity"]

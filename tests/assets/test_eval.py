@@ -145,3 +145,5 @@ def test_conflicts_eval_decides_judged_pairs_with_the_stages_code(eval_env, caps
     # a stratified set is scored per stratum too (the first pairs are the initial sample)
     assert sum(stratum["pairs"] for stratum in metrics["strata"].values()) == 6
     assert {"read", "check"} <= set(metrics["strata"]["initial"])
+    # the read half's pairs of one quantity whose frames do not match, counted by check
+    assert sum(metrics["read_same_misses"].values()) <= metrics["read"]["same_quantity"]["gold"]
