@@ -10,10 +10,12 @@ from rapidfuzz import fuzz
 
 from pipeline.across.claim_groups import ClaimGroupSettings, _similar, group_claims, normalise
 from pipeline.across.conflicts import (
+    ConflictSettings,
     FigureView,
     Interval,
     counted_key,
     decide,
+    figure_interval,
     find_conflicts,
     interval,
     time_key,
@@ -308,6 +310,19 @@ def test_figures_that_disagree_across_a_story_conflict():
 def _view(text, value, change, outlet, **frame):
     row = _figure("f_" + outlet + text, "a_" + outlet, text, value, change, "troops", **frame)
     return FigureView.from_row(row, outlet, DAY)
+
+
+def test_up_to_after_a_verb_with_the_particle_up_is_the_level_not_a_bound():
+    """CNN's "ticked up to 7.6%" and NPR's "rose to 7.6 percent" agree: one level."""
+    settings = ConflictSettings()
+    moved = _view("up to 7.6%", 7.6, "<", "CNN", event="tick up")
+    assert figure_interval(moved, settings) == Interval(7.6, 7.6)
+    level = _view("7.6 percent", 7.6, "=", "NPR", event="rise")
+    assert not decide(moved, level).conflict
+    # a bound stays a bound: "carried up to 30 rounds", "up to 30" with no particle "up"
+    bound = _view("up to 30", 30.0, "<", "AP", event="carry")
+    span = figure_interval(bound, settings)
+    assert span is not None and math.isinf(span.low) and span.high == 30.0
 
 
 def test_left_behind_is_not_deployed():
