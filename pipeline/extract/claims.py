@@ -56,6 +56,7 @@ from pipeline.extract.attribution.quotes import (
     find_quotes,
     in_quotation,
     paragraph_boundaries,
+    short_sentence,
     standalone,
 )
 from pipeline.extract.attribution.relays import find_relays, inner_cue, relay_of
@@ -244,6 +245,8 @@ def extract_claims(
             last = (quote.start, quote.end, True, near)
             raw.append(last)
             last_ci = None
+        elif last is not None and same_para and short_sentence(text, quote):
+            raw[-1] = last = (last[0], quote.end, last[2], last[3])  # “A,” X said. “Yes.”
         elif last is not None and same_para and resumes(text, last[1], quote, last[3]):
             raw[-1] = last = (last[0], quote.end, last[2], last[3])
         elif last is not None and same_para and within_attribution(doc, quote, last[3]):

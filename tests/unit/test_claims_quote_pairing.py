@@ -83,3 +83,26 @@ def test_a_dashed_name_alone_with_a_full_stop_signs_the_quotation(claims_of):
         "- Elizabeth Warren.\n\nThe claim is hard to check."
     )
     assert "Warren" in _speaker_of(found, "new tariff")
+
+
+def test_a_cue_with_its_own_content_after_a_full_stop_does_not_take_the_quotation(claims_of):
+    # the quotation closes its sentence with a full stop; the next sentence's verb reports
+    # something else ("hopes that ..."), so the quotation stays with the running speaker
+    found = claims_of(
+        "“We will enter the next recession without that consensus,” said Josh Bivens, an "
+        "economist. “Nobody wants to talk about stimulus now.” Bivens hopes Democrats do not "
+        "make the same mistake this time around."
+    )
+    quoted = [c for c in found if "Nobody wants" in c.content]
+    assert quoted and all(c.cue != "hopes" for c in quoted)
+    assert "Bivens" in _speaker_of(found, "Nobody wants")
+    assert "Democrats do not make" in "".join(c.content for c in found if c.cue == "hopes")
+
+
+def test_a_short_quoted_sentence_continues_the_quotation_before_it(claims_of):
+    found = claims_of(
+        _LEAD + "“There was carnage on the road,” the driver said. “Bodies everywhere.”"
+    )
+    quoted = [c for c in found if "carnage" in c.content]
+    assert len(quoted) == 1 and "Bodies everywhere" in quoted[0].content
+    assert "driver" in (quoted[0].speaker or "")
