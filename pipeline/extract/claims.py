@@ -215,7 +215,13 @@ def extract_claims(
                 same_para
                 and last_ci == ci
                 and last is not None
-                and text[: quote.open].rstrip()[-1:] in (",", ":", "—", "-")
+                and (
+                    text[: quote.open].rstrip()[-1:] in (",", ":", "—", "-")
+                    or (  # “A,” X said in Santa Monica, Calif. “B.”: a token's full stop
+                        text[: quote.open].rstrip()[-1:] == "."
+                        and last[1] <= cues[ci].cue[0] < quote.open
+                    )
+                )
             ):
                 raw[-1] = last = (last[0], quote.end, last[2], last[3])
                 continue

@@ -106,3 +106,15 @@ def test_a_short_quoted_sentence_continues_the_quotation_before_it(claims_of):
     quoted = [c for c in found if "carnage" in c.content]
     assert len(quoted) == 1 and "Bodies everywhere" in quoted[0].content
     assert "driver" in (quoted[0].speaker or "")
+
+
+def test_a_run_resumes_after_an_attribution_ending_in_an_abbreviation(claims_of):
+    # the full stop of "Calif." is part of the token, so the second quotation touches the
+    # cue's clause; the run "“A,” X said .... “B.”" is one claim, as after any full stop
+    found = claims_of(
+        _LEAD + "“They would be wrong,” Mark Briggs, a spokesman for the mayor, said in an "
+        "interview on Sunday in Santa Monica, Calif. “The reality is that this goes to the "
+        "council.”"
+    )
+    quoted = [c for c in found if "would be wrong" in c.content]
+    assert len(quoted) == 1 and "goes to the council" in quoted[0].content
