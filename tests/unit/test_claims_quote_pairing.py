@@ -118,3 +118,24 @@ def test_a_run_resumes_after_an_attribution_ending_in_an_abbreviation(claims_of)
     )
     quoted = [c for c in found if "would be wrong" in c.content]
     assert len(quoted) == 1 and "goes to the council" in quoted[0].content
+
+
+def test_a_named_reporter_between_two_quotations_takes_the_second(claims_of):
+    # one paragraph (the normalised body joins single-newline paragraphs): a sentence of
+    # another named reporter stands between the run and the next quotation
+    found = claims_of(
+        _LEAD + "“The tariff is a disaster for our farmers,” Senator Ruth Park said. The "
+        "spokesman for the governor said the state would appeal the ruling. “We will win "
+        "this case in the higher court.”"
+    )
+    assert "spokesman" in _speaker_of(found, "higher court")
+    assert not any("disaster" in c.content and "higher court" in c.content for c in found)
+
+
+def test_a_pronoun_between_two_quotations_keeps_the_run(claims_of):
+    found = claims_of(
+        _LEAD + "“The tariff is a disaster for our farmers,” Senator Ruth Park said. She "
+        "said the state would appeal the ruling. “We will win this case in the higher court.”"
+    )
+    quoted = [c for c in found if "disaster" in c.content]
+    assert len(quoted) == 1 and "higher court" in quoted[0].content
