@@ -11,6 +11,7 @@ field they bound.
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -252,6 +253,8 @@ def extract_claims(
             last = (quote.start, quote.end, True, near)
             raw.append(last)
             last_ci = None
+        elif last is not None and same_para and last[2] and _tail_of_run(doc, last[1], quote, cues):
+            raw[-1] = last = (last[0], quote.end, last[2], last[3])
         elif last is not None and same_para and short_sentence(text, quote):
             raw[-1] = last = (last[0], quote.end, last[2], last[3])  # “A,” X said. “Yes.”
         elif last is not None and same_para and resumes(text, last[1], quote, last[3]):
@@ -326,6 +329,32 @@ def extract_claims(
             source=source,
             via=via_ref,
         )
+
+
+def _tail_of_run(doc: Doc, after: int, quote: Quote, cues: list[Cue]) -> bool:
+    """A quotation closing the sentence right after a run's, with no verb before it.
+
+    Why: "“A,” Trump said. Instead, “he just acts like a defeated man.”", "... he said outside
+    the building. But “Donald Trump's candidacy is strengthened ...”": the gold merges the
+    quotation into the run, as a stand-alone one. Only where the words opening its sentence
+    (at most 40 characters) hold no cue and no verb: "The council voted against “...”" is
+    the writer's. Held-out folds of PolNeAR train: 4 direct quotes gained, none lost.
+    """
+    text = doc_text(doc)
+    between = text[after : quote.open]
+    stops = [m.end() for m in re.finditer(r"[.!?][ \u00a0]", between)]
+    if len(between) > 160 or not stops:
+        return False
+    lead = after + stops[-1]
+    if quote.open - lead > 40:
+        return False
+    inner = text[quote.start : quote.end].rstrip()
+    if inner[-1:] not in (".", "!", "?") or len(inner.split()) < 3:
+        return False
+    if any(lead <= c.cue[0] < quote.open for c in cues):
+        return False
+    words = doc.char_span(lead, quote.open, alignment_mode="expand")
+    return words is not None and not any(t.pos_ == "VERB" for t in words)
 
 
 def _another_speaker(near: Cue, running: Cue) -> bool:

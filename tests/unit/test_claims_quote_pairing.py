@@ -139,3 +139,21 @@ def test_a_pronoun_between_two_quotations_keeps_the_run(claims_of):
     )
     quoted = [c for c in found if "disaster" in c.content]
     assert len(quoted) == 1 and "higher court" in quoted[0].content
+
+
+def test_a_quotation_closing_the_next_sentence_continues_the_run(claims_of):
+    found = claims_of(
+        _LEAD + "“He is supposed to be a cheerleader for this city,” the governor said. "
+        "Instead, “he just acts like a defeated man.”"
+    )
+    quoted = [c for c in found if "cheerleader" in c.content]
+    assert len(quoted) == 1 and "defeated man" in quoted[0].content
+
+
+def test_a_quotation_after_another_verb_in_the_next_sentence_is_not_the_run(claims_of):
+    found = claims_of(
+        _LEAD + "“He is supposed to be a cheerleader for this city,” the governor said. "
+        "The council voted against “a plan that nobody wanted.”"
+    )
+    quoted = [c for c in found if "cheerleader" in c.content]
+    assert quoted and all("nobody wanted" not in c.content for c in quoted)
