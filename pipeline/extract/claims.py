@@ -11,6 +11,7 @@ field they bound.
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -56,6 +57,7 @@ from pipeline.extract.attribution.quotes import (
     find_quotes,
     in_quotation,
     paragraph_boundaries,
+    short_sentence,
     standalone,
 )
 from pipeline.extract.attribution.relays import find_relays, inner_cue, relay_of
@@ -214,7 +216,13 @@ def extract_claims(
                 same_para
                 and last_ci == ci
                 and last is not None
-                and text[: quote.open].rstrip()[-1:] in (",", ":", "—", "-")
+                and (
+                    text[: quote.open].rstrip()[-1:] in (",", ":", "—", "-")
+                    or (  # “A,” X said in Santa Monica, Calif. “B.”: a token's full stop
+                        text[: quote.open].rstrip()[-1:] == "."
+                        and last[1] <= cues[ci].cue[0] < quote.open
+                    )
+                )
             ):
                 raw[-1] = last = (last[0], quote.end, last[2], last[3])
                 continue
@@ -225,13 +233,14 @@ def extract_claims(
         elif last is not None and standalone(text, quote):
             near = preceding_cue(cues, quote)
             if (
-                not same_para
-                and near is not None
+                near is not None
                 and near is not last[3]
                 and _between(text, last[1], near, quote)
+                and (not same_para or _another_speaker(near, last[3]))
             ):
                 # "..., Schiff said. “...”": a cue after the last quotation, in this quotation's
-                # paragraph, names the speaker nearer than the running one
+                # paragraph (in the run's own paragraph: another named reporter's sentence),
+                # names the speaker nearer than the running one
                 last = (quote.start, quote.end, True, near)
                 raw.append(last)
                 last_ci = None
@@ -244,6 +253,10 @@ def extract_claims(
             last = (quote.start, quote.end, True, near)
             raw.append(last)
             last_ci = None
+        elif last is not None and same_para and last[2] and _tail_of_run(doc, last[1], quote, cues):
+            raw[-1] = last = (last[0], quote.end, last[2], last[3])
+        elif last is not None and same_para and short_sentence(text, quote):
+            raw[-1] = last = (last[0], quote.end, last[2], last[3])  # “A,” X said. “Yes.”
         elif last is not None and same_para and resumes(text, last[1], quote, last[3]):
             raw[-1] = last = (last[0], quote.end, last[2], last[3])
         elif last is not None and same_para and within_attribution(doc, quote, last[3]):
@@ -316,6 +329,52 @@ def extract_claims(
             source=source,
             via=via_ref,
         )
+
+
+def _tail_of_run(doc: Doc, after: int, quote: Quote, cues: list[Cue]) -> bool:
+    """A quotation closing the sentence right after a run's, with no verb before it.
+
+    Why: "“A,” Trump said. Instead, “he just acts like a defeated man.”", "... he said outside
+    the building. But “Donald Trump's candidacy is strengthened ...”": the gold merges the
+    quotation into the run, as a stand-alone one. Only where the words opening its sentence
+    (at most 40 characters) hold no cue and no verb: "The council voted against “...”" is
+    the writer's. Held-out folds of PolNeAR train: 4 direct quotes gained, none lost.
+    """
+    text = doc_text(doc)
+    between = text[after : quote.open]
+    stops = [m.end() for m in re.finditer(r"[.!?][ \u00a0]", between)]
+    if len(between) > 160 or not stops:
+        return False
+    lead = after + stops[-1]
+    if quote.open - lead > 40:
+        return False
+    inner = text[quote.start : quote.end].rstrip()
+    if inner[-1:] not in (".", "!", "?") or len(inner.split()) < 3:
+        return False
+    if any(lead <= c.cue[0] < quote.open for c in cues):
+        return False
+    words = doc.char_span(lead, quote.open, alignment_mode="expand")
+    return words is not None and not any(t.pos_ == "VERB" for t in words)
+
+
+def _another_speaker(near: Cue, running: Cue) -> bool:
+    """A cue heading a sentence of its own, with a named speaker other than the running one's.
+
+    Why: in "“A,” X said. Y's spokesman said Z. “B.”" the named reporter between the two
+    quotations is nearer than the run's speaker; often a paragraph break the normalised body
+    joined stood before Y. Not a pronoun ("He didn't suggest retaliation." is mostly the
+    running speaker), nor a cue inside the run's sentence or a subordinate clause ("after de
+    Blasio stated", "who said"), where the run goes on. Held-out folds of PolNeAR train: see
+    the decision list.
+    """
+    return (
+        near.verb.dep_ == "ROOT"
+        and near.verb.sent.start != running.verb.sent.start
+        and near.speaker is not None
+        and near.speaker.pos_ != "PRON"
+        and running.speaker is not None
+        and near.speaker.lower_ != running.speaker.lower_
+    )
 
 
 def _between(text: str, after: int, cue: Cue, quote: Quote) -> bool:

@@ -150,10 +150,6 @@ def _is_person_ref(ref: SourceRef) -> bool:
     return ref.kind in _INDIVIDUAL_KINDS and (ref.kind != "military" or " " in ref.name)
 
 
-#: Pronouns that never stand for a person ("its decision", "it said").
-_THING_PRONOUNS = frozenset({"it", "its", "which"})
-
-
 def _is_named_person(ent: Span) -> bool:
     """Whether a person entity names someone: the tagger also marks "the Moon" and "the Gateway".
 

@@ -18,11 +18,11 @@ from dataclasses import replace
 
 from spacy.tokens import Token
 
+from pipeline.extract.attribution.lexicon import NON_PERSON_PRONOUNS
 from pipeline.extract.doccache import doc_ents, doc_text, entity_at
 from pipeline.extract.speaker_names import (
     _OFFICES,
     _PRONOUN_GENDER,
-    _THING_PRONOUNS,
     ANONYMOUS_HEADS,
     DOCUMENT_HEADS,
     _is_named_person,
@@ -172,7 +172,7 @@ def resolve_speaker(
                 candidates = agreeing or candidates
         else:
             bodies = [c for c in candidates if not _is_person_ref(c[1])]
-            candidates = bodies if bodies or lower in _THING_PRONOUNS else candidates
+            candidates = bodies if bodies or lower in NON_PERSON_PRONOUNS else candidates
         if candidates:
             _, ref = max(candidates, key=lambda c: c[0])
             return replace(ref, surface=surface)

@@ -83,3 +83,77 @@ def test_a_dashed_name_alone_with_a_full_stop_signs_the_quotation(claims_of):
         "- Elizabeth Warren.\n\nThe claim is hard to check."
     )
     assert "Warren" in _speaker_of(found, "new tariff")
+
+
+def test_a_cue_with_its_own_content_after_a_full_stop_does_not_take_the_quotation(claims_of):
+    # the quotation closes its sentence with a full stop; the next sentence's verb reports
+    # something else ("hopes that ..."), so the quotation stays with the running speaker
+    found = claims_of(
+        "“We will enter the next recession without that consensus,” said Josh Bivens, an "
+        "economist. “Nobody wants to talk about stimulus now.” Bivens hopes Democrats do not "
+        "make the same mistake this time around."
+    )
+    quoted = [c for c in found if "Nobody wants" in c.content]
+    assert quoted and all(c.cue != "hopes" for c in quoted)
+    assert "Bivens" in _speaker_of(found, "Nobody wants")
+    assert "Democrats do not make" in "".join(c.content for c in found if c.cue == "hopes")
+
+
+def test_a_short_quoted_sentence_continues_the_quotation_before_it(claims_of):
+    found = claims_of(
+        _LEAD + "“There was carnage on the road,” the driver said. “Bodies everywhere.”"
+    )
+    quoted = [c for c in found if "carnage" in c.content]
+    assert len(quoted) == 1 and "Bodies everywhere" in quoted[0].content
+    assert "driver" in (quoted[0].speaker or "")
+
+
+def test_a_run_resumes_after_an_attribution_ending_in_an_abbreviation(claims_of):
+    # the full stop of "Calif." is part of the token, so the second quotation touches the
+    # cue's clause; the run "“A,” X said .... “B.”" is one claim, as after any full stop
+    found = claims_of(
+        _LEAD + "“They would be wrong,” Mark Briggs, a spokesman for the mayor, said in an "
+        "interview on Sunday in Santa Monica, Calif. “The reality is that this goes to the "
+        "council.”"
+    )
+    quoted = [c for c in found if "would be wrong" in c.content]
+    assert len(quoted) == 1 and "goes to the council" in quoted[0].content
+
+
+def test_a_named_reporter_between_two_quotations_takes_the_second(claims_of):
+    # one paragraph (the normalised body joins single-newline paragraphs): a sentence of
+    # another named reporter stands between the run and the next quotation
+    found = claims_of(
+        _LEAD + "“The tariff is a disaster for our farmers,” Senator Ruth Park said. The "
+        "spokesman for the governor said the state would appeal the ruling. “We will win "
+        "this case in the higher court.”"
+    )
+    assert "spokesman" in _speaker_of(found, "higher court")
+    assert not any("disaster" in c.content and "higher court" in c.content for c in found)
+
+
+def test_a_pronoun_between_two_quotations_keeps_the_run(claims_of):
+    found = claims_of(
+        _LEAD + "“The tariff is a disaster for our farmers,” Senator Ruth Park said. She "
+        "said the state would appeal the ruling. “We will win this case in the higher court.”"
+    )
+    quoted = [c for c in found if "disaster" in c.content]
+    assert len(quoted) == 1 and "higher court" in quoted[0].content
+
+
+def test_a_quotation_closing_the_next_sentence_continues_the_run(claims_of):
+    found = claims_of(
+        _LEAD + "“He is supposed to be a cheerleader for this city,” the governor said. "
+        "Instead, “he just acts like a defeated man.”"
+    )
+    quoted = [c for c in found if "cheerleader" in c.content]
+    assert len(quoted) == 1 and "defeated man" in quoted[0].content
+
+
+def test_a_quotation_after_another_verb_in_the_next_sentence_is_not_the_run(claims_of):
+    found = claims_of(
+        _LEAD + "“He is supposed to be a cheerleader for this city,” the governor said. "
+        "The council voted against “a plan that nobody wanted.”"
+    )
+    quoted = [c for c in found if "cheerleader" in c.content]
+    assert quoted and all("nobody wanted" not in c.content for c in quoted)

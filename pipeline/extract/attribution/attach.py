@@ -2,8 +2,10 @@
 
 Rules: a quotation attaches to the cue whose clause it touches across punctuation only
 ("“...,” X said", "X said: “...”"), though a cue after a colon-opened quotation that ends
-its sentence does not take it; a name between a quotation and its verb repairs the
-speaker; a quotation woven into reported speech yields the clause, not the quotation.
+its sentence does not take it, nor does a cue after a quotation closed by a full stop that
+reports content of its own ("“A.” Bivens hopes Democrats ..."); a name between a quotation
+and its verb repairs the speaker; a quotation woven into reported speech yields the clause,
+not the quotation.
 """
 
 from __future__ import annotations
@@ -122,7 +124,17 @@ def _inverted_speaker(verb: Token, quote: Quote) -> Token | None:
 def attach_quotes(
     doc: Doc, quotes: list[Quote], cues: list[Cue], *, skip: frozenset[int] = frozenset()
 ) -> dict[int, int]:
-    """Map quote index -> cue index for quotes that sit right next to a cue clause."""
+    """Map quote index -> cue index for quotes that sit right next to a cue clause.
+
+    A cue after a quotation that does not end in ",", "—", "-", "!" or "?" (mostly a full
+    stop) does not take it when the cue has content of its own after the quotation:
+    "“... stimulus.” Bivens hopes Democrats do not make the same mistake", "“...” Zimmerman
+    wrote in the auction description that he plans ..." (often across a paragraph break the
+    normalised body joined). Such a quotation continues the run before it or takes the
+    running speaker. On PolNeAR train the rule's cases named the gold speaker 1 time in 30;
+    a comma-final quotation's following cue with content of its own names it 92 times in
+    125, and stays.
+    """
     text = doc_text(doc)
     attached: dict[int, int] = {}
     # A cue's clause does not depend on the quote: built once per cue, not once per pair (it
@@ -149,6 +161,8 @@ def attach_quotes(
                     continue
                 if opened_by_colon and text[quote.end - 1 : quote.end] != ",":
                     continue  # "X interjected: “Is it?” Y said.": the colon's clause speaks
+                if prio == 1 and cue.content is not None and cue.content[0] >= quote.close:
+                    continue  # "“A.” Bivens hopes Democrats ...": the verb reports its own
             else:
                 near = [t.idx + len(t) for t in clause if t.idx < quote.open]
                 if not near:

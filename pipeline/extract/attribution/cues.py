@@ -35,6 +35,7 @@ from pipeline.extract.attribution.lexicon import (
     LEXICON,
     OBJECT_CUE_LEMMAS,
     RAISING_VERBS,
+    THING_OBJECTS,
     WEAK_CUES,
     Lexicon,
 )
@@ -197,15 +198,11 @@ def _controller(tok: Token) -> Token | None:
             child.dep_ == "dobj"
             and child.i < tok.i
             and child.pos_ in ("NOUN", "PROPN", "PRON")
-            and child.lower_ not in _THING_WORDS
+            and child.lower_ not in THING_OBJECTS
             and same_para(child, tok)
         ):
             return child
     return None
-
-
-#: Pronouns that stand for a thing, never a speaker.
-_THING_WORDS = frozenset({"it", "this", "that", "these", "those", "which", "what"})
 
 
 def _author(pobj: Token) -> Token:

@@ -12,18 +12,13 @@ from __future__ import annotations
 from spacy.tokens import Token
 
 from pipeline.extract.attribution.cues import Cue, addressed_participle, speaker_of
-from pipeline.extract.attribution.lexicon import DOER_PREPOSITIONS
+from pipeline.extract.attribution.lexicon import DOER_PREPOSITIONS, EXPLETIVES
 from pipeline.extract.speaker_names import RELATIVE_PRONOUNS
 from pipeline.extract.tokens import same_para, subject
 
 #: Dependencies of a subjectless clause whose doer is its governor's subject: a participle
 #: or infinitive adjunct ("..., pointing to X and saying that ..."), a coordinated verb.
 _CONTROLLED = frozenset({"advcl", "xcomp", "conj", "pcomp"})
-
-
-#: Subjects that stand for no one when a predicate adjective or noun follows them: "it's
-#: hard to know", "it is premature to assume", "It means acknowledging".
-_EXPLETIVES = frozenset({"it", "there"})
 
 
 def spoken_by(cue: Cue) -> Token | None:
@@ -42,7 +37,7 @@ def spoken_by(cue: Cue) -> Token | None:
     verb = cue.verb
     governor = verb.head
     if (
-        speaker.lower_ in _EXPLETIVES
+        speaker.lower_ in EXPLETIVES
         and speaker.head.i == governor.i != verb.i
         and verb.dep_ in ("xcomp", "ccomp", "advcl")
         and (

@@ -48,6 +48,23 @@ ADDRESSEE_VERBS: frozenset[str] = frozenset(_SPEAKERS["addressee_verbs"])
 #: NATO to order", "left some to question"): the object speaks, not the verb's subject.
 CAUSING_VERBS: frozenset[str] = frozenset(_SPEAKERS["causing_verbs"])
 
+#: Pronouns that stand for a thing, never a speaker, as the object of a causing verb ("could
+#: leave it thinking"): :func:`~.cues._controller` does not take them.
+THING_OBJECTS: frozenset[str] = frozenset(_SPEAKERS["thing_objects"])
+
+#: Subjects that never introduce a quotation as its speaker ("Wait, it gets better:", "Here
+#: is what he said:"): :func:`~.signatures.colon_intro` takes no speaker from them.
+COLON_NON_SPEAKERS: frozenset[str] = frozenset(_SPEAKERS["colon_non_speakers"])
+
+#: Subjects that stand for no one when a predicate adjective or noun follows them: "it's hard
+#: to know", "it is premature to assume", "It means acknowledging" (:func:`~.fallback.spoken_by`).
+EXPLETIVES: frozenset[str] = frozenset(_SPEAKERS["expletives"])
+
+#: Pronouns that never stand for a person ("its decision", "it said"): resolved to an
+#: organisation or thing mentioned before, never to a person
+#: (:func:`pipeline.extract.speakers.resolve_speaker`).
+NON_PERSON_PRONOUNS: frozenset[str] = frozenset(_SPEAKERS["non_person_pronouns"])
+
 
 @dataclass(frozen=True, slots=True)
 class Lexicon:

@@ -14,6 +14,7 @@ from spacy.tokens import Doc, Span, Token
 
 from pipeline.extract.attribution.content import trim
 from pipeline.extract.attribution.cues import Cue
+from pipeline.extract.attribution.lexicon import COLON_NON_SPEAKERS
 from pipeline.extract.attribution.quotes import Quote, quote_starts_clause
 from pipeline.extract.doccache import doc_text
 from pipeline.extract.tokens import same_para, subject
@@ -191,10 +192,6 @@ def from_intro(doc: Doc, quote: Quote) -> Cue | None:
     return Cue((match.start(1), match.end(1)), speaker, None, None, verb, False, "colon", "from")
 
 
-#: Subjects that never introduce a quotation as its speaker ("Wait, it gets better:").
-_NO_SPEAKER = frozenset({"it", "this", "that", "there", "what", "which", "here"})
-
-
 def colon_intro(doc: Doc, quote: Quote) -> Cue | None:
     """The clause or label a colon opens a quotation with, where no reporting verb governs it.
 
@@ -274,7 +271,7 @@ def _clause_speaker(colon: Token, line_start: int) -> Token | None:
     if speaker is None:
         objects = [c for c in verb.children if c.dep_ in ("dobj", "attr") and c.pos_ == "PROPN"]
         speaker = objects[0] if objects else None
-    if speaker is None or speaker.lower_ in _NO_SPEAKER or speaker.i > colon.i:
+    if speaker is None or speaker.lower_ in COLON_NON_SPEAKERS or speaker.i > colon.i:
         return None
     return speaker
 
