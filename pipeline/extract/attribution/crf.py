@@ -39,6 +39,7 @@ from pathlib import Path
 
 from spacy.tokens import Doc, Token
 
+from pipeline.extract.attribution.content import trim
 from pipeline.extract.attribution.cues import (
     Cue,
     addressed_participle,
@@ -59,6 +60,7 @@ from pipeline.extract.attribution.tagging import (
     token_range,
     token_table,
 )
+from pipeline.extract.doccache import doc_text
 from pipeline.extract.tokens import subject
 
 #: The committed taggers: one crfsuite file per tagger beside the claims model, whose JSON
@@ -303,7 +305,11 @@ def _log_probability(tagger: object, labels: Sequence[str]) -> float:
 def _tagged_instead(
     doc: Doc, tagger: object, cue: tuple[int, int], content: tuple[int, int]
 ) -> tuple[int, int] | None:
-    """The content tagger's run for a rule claim whose span it finds far less likely, or none."""
+    """The content tagger's run for a rule claim whose span it finds far less likely, or none.
+
+    None, too, when the run matches the span by the eval's test: the rule's span then stands
+    (the two differ by a full stop or an aside, and the rules' spans are the trimmed ones).
+    """
     table = token_table(doc)
     cue_tokens = token_range(table, *cue)
     span = token_range(table, *content)
@@ -324,7 +330,10 @@ def _tagged_instead(
         return None
     marginal = tagger.marginal  # type: ignore[attr-defined]
     first, end = max(runs, key=lambda r: sum(1.0 - marginal("O", i) for i in range(*r)))
-    return int(table.idx[w_start + first]), int(table.ends[w_start + end - 1])
+    tagged = trim(
+        doc_text(doc), int(table.idx[w_start + first]), int(table.ends[w_start + end - 1])
+    )
+    return None if _same(tagged, content) else tagged
 
 
 def _same(a: tuple[int, int], b: tuple[int, int]) -> bool:
