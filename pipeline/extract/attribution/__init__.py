@@ -139,6 +139,27 @@ tables were then relearned on all 840 training articles, see :data:`LEXICON`):
   (0.732 / 0.698). Without it: merging content runs the tagger splits by up to four tokens
   (no change); a learned speaker inside its own content dropped to the fallback (speaker
   accuracy 0.935 / 0.913 -> 0.933 / 0.911).
+* Content spans, session 21 (issue 25). What limits content F1, on held-out fold 0 of
+  PolNeAR train (taggers learned on the other four fifths): of 4,093 gold attributions 1,266
+  were missed, 857 of them with no prediction overlapping at all (676 of these: the cue tagger
+  never tags the gold cue; 406 contents under five words, PolNeAR's beliefs and stances: "is
+  no fan of Trump", "supporters ... Sanders") and 415 overlapped by a prediction with the
+  wrong span (rule claims 274: 124 too long, 129 too short, 21 shifted; learned 86; direct
+  quotations 49). Of 3,843 predictions 963 were wrong: 631 overlap a gold content (spans),
+  363 none. Kept: the content tagger trained to convergence (c1 0.3, 200 iterations, see
+  :data:`pipeline.learn.claims_crf.PARAMS`: gold-cue content match 0.701 -> 0.750) and asked
+  to doubt the rules' reported spans (:func:`.crf.doubted_contents`): where its run and a
+  rule's span disagree (a sixth of the rule claims) each is right about as often as the other,
+  and the tagger's probability of the rule's span picks the likelier one. Folds 0 / 1 content
+  F1 0.7189 / - -> 0.7211 / 0.7009 (the better tagger alone: 0.7173 / 0.6969). FOLDS_DEV.
+  Measured and rejected: the doubt over the taggers' whole window (one sentence before, two
+  after: 0.7211 / 0.7009, a third slower) or the cue's sentence alone (0.7185 / 0.6994); a
+  logistic regression over the two spans' probabilities and lengths instead of one margin
+  (in-sample on fold 0 +45 against +39, fold 1 +42 against +40 claims: not worth a model);
+  dropping learned claims whose content run is unsure (mean P(not O) under 0.7: 47 dropped,
+  16 right, at the break-even); more token features for the content tagger (neighbours'
+  words and dependencies, the head's dependency and side, a comma before, the sentence's
+  edges: match 0.754 against 0.750, a model 1.8 times the size).
 * Speakers, session 20 (issue 25). Measured on the five held-out folds of PolNeAR train
   exactly as ``newsledger train claims`` scores them (fold taggers learned on the other four
   fifths, the judge refit per fold, threshold 0.45), then on the dev read and check halves.
