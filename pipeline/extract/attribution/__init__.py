@@ -139,27 +139,6 @@ tables were then relearned on all 840 training articles, see :data:`LEXICON`):
   (0.732 / 0.698). Without it: merging content runs the tagger splits by up to four tokens
   (no change); a learned speaker inside its own content dropped to the fallback (speaker
   accuracy 0.935 / 0.913 -> 0.933 / 0.911).
-* Content spans, session 21 (issue 25). What limits content F1, on held-out fold 0 of
-  PolNeAR train (taggers learned on the other four fifths): of 4,093 gold attributions 1,266
-  were missed, 857 of them with no prediction overlapping at all (676 of these: the cue tagger
-  never tags the gold cue; 406 contents under five words, PolNeAR's beliefs and stances: "is
-  no fan of Trump", "supporters ... Sanders") and 415 overlapped by a prediction with the
-  wrong span (rule claims 274: 124 too long, 129 too short, 21 shifted; learned 86; direct
-  quotations 49). Of 3,843 predictions 963 were wrong: 631 overlap a gold content (spans),
-  363 none. Kept: the content tagger trained to convergence (c1 0.3, 200 iterations, see
-  :data:`pipeline.learn.claims_crf.PARAMS`: gold-cue content match 0.701 -> 0.750) and asked
-  to doubt the rules' reported spans (:func:`.crf.doubted_contents`): where its run and a
-  rule's span disagree (a sixth of the rule claims) each is right about as often as the other,
-  and the tagger's probability of the rule's span picks the likelier one. Folds 0 / 1 content
-  F1 0.7189 / - -> 0.7211 / 0.7009 (the better tagger alone: 0.7173 / 0.6969). FOLDS_DEV.
-  Measured and rejected: the doubt over the taggers' whole window (one sentence before, two
-  after: 0.7211 / 0.7009, a third slower) or the cue's sentence alone (0.7185 / 0.6994); a
-  logistic regression over the two spans' probabilities and lengths instead of one margin
-  (in-sample on fold 0 +45 against +39, fold 1 +42 against +40 claims: not worth a model);
-  dropping learned claims whose content run is unsure (mean P(not O) under 0.7: 47 dropped,
-  16 right, at the break-even); more token features for the content tagger (neighbours'
-  words and dependencies, the head's dependency and side, a comma before, the sentence's
-  edges: match 0.754 against 0.750, a model 1.8 times the size).
 * Speakers, session 20 (issue 25). Measured on the five held-out folds of PolNeAR train
   exactly as ``newsledger train claims`` scores them (fold taggers learned on the other four
   fifths, the judge refit per fold, threshold 0.45), then on the dev read and check halves.
@@ -192,4 +171,32 @@ tables were then relearned on all 840 training articles, see :data:`LEXICON`):
   participle's object never taken as one (9 gained, 49 lost: the object inside the content
   made the patterns climb to the clause's subject, which was right); "what" as a relative
   opening a reporter's clause (no change).
+* Content spans, session 21 (issue 25). What limits content F1, on held-out fold 0 of
+  PolNeAR train (taggers learned on the other four fifths): of 4,093 gold attributions 1,266
+  were missed, 857 of them with no prediction overlapping at all (676 of these: the cue tagger
+  never tags the gold cue; 406 contents under five words, PolNeAR's beliefs and stances: "is
+  no fan of Trump", "supporters ... Sanders") and 415 overlapped by a prediction with the
+  wrong span (rule claims 274: 124 too long, 129 too short, 21 shifted; learned 86; direct
+  quotations 49). Of 3,843 predictions 963 were wrong: 631 overlap a gold content (spans),
+  363 none. Kept: the content tagger trained to convergence (c1 0.3, 200 iterations, see
+  :data:`pipeline.learn.claims_crf.PARAMS`: gold-cue content match 0.701 -> 0.750) and asked
+  to doubt the rules' reported spans (:func:`.crf.doubted_contents`): where its run and a
+  rule's span disagree (a sixth of the rule claims) each is right about as often as the
+  other, and the tagger's probability of the rule's span picks the likelier. Fold 0 / 1
+  content F1 (shipped judge) 0.7173 / 0.6969 with the better tagger alone (0.7189 on fold 0
+  with the old one), 0.7211 / 0.6996 with the doubt. Retrained, the five folds: content F1
+  0.6943 -> 0.6995, direct-quote recall 0.9415 -> 0.9415, speaker accuracy 0.9092 -> 0.9066;
+  dev read / check content F1 0.721 / 0.698 -> 0.723 / 0.721 (exact 0.572 / 0.557 -> 0.573 /
+  0.577), direct-quote recall 0.948 / 0.963 -> 0.948 / 0.957, speaker accuracy 0.940 / 0.919
+  -> 0.935 / 0.915; extraction about 30,000 words/s against 41,700 (the doubt tags most
+  rule claims' sentences). Measured and rejected (fold 0 / 1, before runs matching the rule
+  span were left out): the doubt over the taggers' whole window (0.7211 / 0.7009, extraction
+  two fifths slower than the cue's sentence and the next: 0.7217 / 0.7003) or over the cue's
+  sentence alone (0.7185 / 0.6994); with the old 40-iteration tagger (fold 0 0.7172, below
+  0.7189 without); a logistic regression over the two spans' probabilities and lengths in
+  place of one margin (switches gaining 45 / 42 claims net against 39 / 40: not worth a
+  model); dropping learned claims whose content run is unsure (mean P(not O) under 0.7: 47
+  dropped, 16 right, at the break-even); more token features for the content tagger
+  (neighbours' words and dependencies, the head's dependency and side, a comma before, the
+  sentence's edges: match 0.754 against 0.750, a model 1.8 times the size).
 """
