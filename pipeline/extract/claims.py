@@ -42,7 +42,12 @@ from pipeline.extract.attribution.attach import (
     resumes,
     within_attribution,
 )
-from pipeline.extract.attribution.crf import Taggers, default_taggers, learned_cues
+from pipeline.extract.attribution.crf import (
+    Taggers,
+    default_taggers,
+    doubted_contents,
+    learned_cues,
+)
 from pipeline.extract.attribution.cues import (
     Cue,
     extra_candidates,
@@ -288,7 +293,7 @@ def extract_claims(
         raw.append((start, end, False, cue))
     raw.sort(key=lambda r: (r[0], r[1]))
     if taggers:
-        raw = _with_learned(doc, raw, taggers)
+        raw = _with_learned(doc, doubted_contents(doc, raw, taggers), taggers)
     if turns:
         # a turn is direct speech: a cue inside it is the speaker's own narration, which is
         # not attributed, as a cue inside a quotation is not

@@ -1,6 +1,7 @@
 """The learned attribution taggers: token features, the link step, and their place in claims."""
 
 import json
+import math
 from pathlib import Path
 
 import pytest
@@ -218,3 +219,56 @@ def test_a_learned_cue_without_a_source_takes_the_likeliest_source_noun():
     assert found is not None and found.text == "Leamer"
     probs[leamer] = SOURCE_MARGINAL / 2  # too unsure: no speaker
     assert _likeliest_source(doc, _Marginals(probs), 0, len(doc)) is None
+
+
+class _Labelling:
+    """A stand-in content tagger whose best labelling tags ``run`` (token indices in the window).
+
+    Its best labelling has probability ``best``; every other labelling ``other``.
+    """
+
+    def __init__(self, run: tuple[int, int], best: float, other: float) -> None:
+        self.run, self.best, self.other = run, best, other
+        self.labels: list[str] = []
+
+    def tag(self, features: list[list[str]]) -> list[str]:
+        first, end = self.run
+        self.labels = [
+            "B" if i == first else "I" if first < i < end else "O" for i in range(len(features))
+        ]
+        return self.labels
+
+    def probability(self, labels: list[str]) -> float:
+        return self.best if list(labels) == self.labels else self.other
+
+    def marginal(self, label: str, i: int) -> float:
+        assert label == "O"
+        return 0.0 if self.labels[i] != "O" else 1.0
+
+
+def test_a_rule_span_the_content_tagger_doubts_gives_way_to_its_run(doc):
+    from types import SimpleNamespace
+
+    from pipeline.extract.attribution.crf import RULE_DOUBT, Taggers, doubted_contents
+
+    said = TEXT.index("said")
+    cue = SimpleNamespace(cue=(said, said + 4))
+    rule = (TEXT.index("the budget"), TEXT.index(" would pass"))  # "the budget": too short
+    table = token_table(doc)
+    run = token_range(table, TEXT.index("the budget"), TEXT.index("."))
+    assert run is not None
+    wanted = (TEXT.index("the budget"), TEXT.index("."))
+
+    def retagged(best: float, *, direct: bool = False, others=()) -> tuple[int, int]:
+        tagger = _Labelling(run, best, 1.0)
+        taggers = Taggers(cue=None, content=tagger, source=None, lemmas=frozenset())
+        raw = [(*rule, direct, cue), *others]
+        out = doubted_contents(doc, raw, taggers)  # type: ignore[arg-type]
+        return next((s, e) for s, e, _, c in out if c is cue)
+
+    doubt = math.exp(RULE_DOUBT)
+    assert retagged(doubt * 2) == wanted  # far likelier than the rule's span: the run
+    assert retagged(doubt / 2) == rule  # not likely enough: the rule's span stands
+    assert retagged(doubt * 2, direct=True) == rule  # a quotation keeps its marks' span
+    other = (*wanted, False, SimpleNamespace(cue=(0, 7)))
+    assert retagged(doubt * 2, others=[other]) == rule  # the run is another claim's content

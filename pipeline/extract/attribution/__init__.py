@@ -202,4 +202,32 @@ tables were then relearned on all 840 training articles, see :data:`LEXICON`):
   own not taking the first (2 gained, 1 lost); a learned or rule cue under "seem" or
   "appear" having no speaker, as the gold mostly gives such cues none (7 speakers gained,
   14 lost: the nested reporting verb keeps its source there).
+* Content spans, session 21 (issue 25). What limits content F1, on held-out fold 0 of
+  PolNeAR train (taggers learned on the other four fifths): of 4,093 gold attributions 1,266
+  were missed, 857 of them with no prediction overlapping at all (676 of these: the cue tagger
+  never tags the gold cue; 406 contents under five words, PolNeAR's beliefs and stances: "is
+  no fan of Trump", "supporters ... Sanders") and 415 overlapped by a prediction with the
+  wrong span (rule claims 274: 124 too long, 129 too short, 21 shifted; learned 86; direct
+  quotations 49). Of 3,843 predictions 963 were wrong: 631 overlap a gold content (spans),
+  363 none. Kept: the content tagger trained to convergence (c1 0.3, 200 iterations, see
+  :data:`pipeline.learn.claims_crf.PARAMS`: gold-cue content match 0.701 -> 0.750) and asked
+  to doubt the rules' reported spans (:func:`.crf.doubted_contents`): where its run and a
+  rule's span disagree (a sixth of the rule claims) each is right about as often as the
+  other, and the tagger's probability of the rule's span picks the likelier. Fold 0 / 1
+  content F1 (shipped judge) 0.7173 / 0.6969 with the better tagger alone (0.7189 on fold 0
+  with the old one), 0.7211 / 0.6996 with the doubt. Retrained, the five folds: content F1
+  0.6943 -> 0.6995, direct-quote recall 0.9415 -> 0.9415, speaker accuracy 0.9092 -> 0.9066;
+  dev read / check content F1 0.721 / 0.698 -> 0.723 / 0.721 (exact 0.572 / 0.557 -> 0.573 /
+  0.577), direct-quote recall 0.948 / 0.963 -> 0.948 / 0.957, speaker accuracy 0.940 / 0.919
+  -> 0.935 / 0.915; extraction about 30,000 words/s against 41,700 (the doubt tags most
+  rule claims' sentences). Measured and rejected (fold 0 / 1, before runs matching the rule
+  span were left out): the doubt over the taggers' whole window (0.7211 / 0.7009, extraction
+  two fifths slower than the cue's sentence and the next: 0.7217 / 0.7003) or over the cue's
+  sentence alone (0.7185 / 0.6994); with the old 40-iteration tagger (fold 0 0.7172, below
+  0.7189 without); a logistic regression over the two spans' probabilities and lengths in
+  place of one margin (switches gaining 45 / 42 claims net against 39 / 40: not worth a
+  model); dropping learned claims whose content run is unsure (mean P(not O) under 0.7: 47
+  dropped, 16 right, at the break-even); more token features for the content tagger
+  (neighbours' words and dependencies, the head's dependency and side, a comma before, the
+  sentence's edges: match 0.754 against 0.750, a model 1.8 times the size).
 """

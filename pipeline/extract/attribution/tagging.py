@@ -325,54 +325,62 @@ def span_features(
             break
     branches = _branches(table, anchor, start, end)
     cue_sent = int(table.sent[anchor])
-    cue_quote = int(table.quoted[anchor])
+    cue_quote = str(int(table.quoted[anchor]))
     cue_lemma = table.lemma[anchor]
-    sent = table.sent.tolist()
-    para = table.para.tolist()
-    quoted = table.quoted.tolist()
-    cue_para = para[anchor]
-    lemma, tag = table.lemma, table.tag
-    out = []
-    for k, i in enumerate(range(start, end)):
-        if i < c_first:
-            side, distance = "L", c_first - i
-        elif i >= c_end:
-            side, distance = "R", i - c_end + 1
+    cue_para = int(table.para[anchor])
+    # column by column over the window (as :func:`cue_features`): the rules' claims are
+    # tagged too (:func:`~.crf.doubted_contents`), so this runs for most cues
+    n = end - start
+    sides = ["L"] * max(0, min(c_first, end) - start)
+    sides += ["C"] * max(0, min(c_end, end) - max(c_first, start))
+    sides += ["R"] * (n - len(sides))
+    dists = [
+        side + _bucket(c_first - i if side == "L" else i - c_end + 1 if side == "R" else 0)
+        for side, i in zip(sides, range(start, end), strict=True)
+    ]
+    quoted = [str(q) for q in table.quoted[start:end].tolist()]
+    tag = table.tag[start:end]
+    lower = table.lower[start:end]
+    cols = [
+        ["b"] * n,
+        ["side=" + x for x in sides],
+        ["dist=" + x for x in dists],
+        ["br=" + x for x in branches],
+        ["brs=" + x + "|" + y for x, y in zip(branches, sides, strict=True)],
+        ["brl=" + x + "|" + cue_lemma for x in branches],
+        [_SENT_OFFSET[max(-2, min(2, x - cue_sent))] for x in table.sent[start:end].tolist()],
+        ["para=True" if x == cue_para else "para=False" for x in table.para[start:end].tolist()],
+        ["q=" + x + "|" + cue_quote for x in quoted],
+        ["qs=" + x + "|" + y for x, y in zip(quoted, sides, strict=True)],
+        ["t=" + x for x in tag],
+        ["d=" + x for x in table.dep[start:end]],
+        ["s=" + x for x in table.shape[start:end]],
+        ["e=" + x for x in table.ent[start:end]],
+        ["cl=" + cue_lemma] * n,
+        ["cls=" + cue_lemma + "|" + x for x in sides],
+    ]
+    out = [list(row) for row in zip(*cols, strict=True)]
+    pos, lemma = table.pos[start:end], table.lemma[start:end]
+    for k, feats in enumerate(out):
+        if tag[k] in _PUNCT_TAGS:
+            feats.append("w=" + lower[k])
+            feats.append("ws=" + lower[k] + "|" + sides[k])
+        elif pos[k] in _FUNCTION_POS:
+            feats.append("w=" + lower[k])
         else:
-            side, distance = "C", 0
-        branch = branches[k]
-        feats = [
-            "b",
-            "side=" + side,
-            "dist=" + side + _bucket(distance),
-            "br=" + branch,
-            "brs=" + branch + "|" + side,
-            "brl=" + branch + "|" + cue_lemma,
-            "sent=" + str(max(-2, min(2, sent[i] - cue_sent))),
-            "para=" + str(para[i] == cue_para),
-            "q=" + str(quoted[i]) + "|" + str(cue_quote),
-            "qs=" + str(quoted[i]) + "|" + side,
-            "t=" + tag[i],
-            "d=" + table.dep[i],
-            "s=" + table.shape[i],
-            "e=" + table.ent[i],
-            "cl=" + cue_lemma,
-            "cls=" + cue_lemma + "|" + side,
-        ]
-        if tag[i] in (".", ",", ":", "``", "''", "-LRB-", "-RRB-", "HYPH", "NFP"):
-            feats.append("w=" + table.lower[i])
-            feats.append("ws=" + table.lower[i] + "|" + side)
-        elif table.pos[i] in ("PRON", "ADP", "SCONJ", "DET", "CCONJ", "AUX", "PART"):
-            feats.append("w=" + table.lower[i])
-        else:
-            feats.append("l=" + lemma[i])
-        for off in (-1, 1):
-            j = i + off
-            if start <= j < end:
-                feats.append(f"t{off}={tag[j]}")
-                feats.append(f"br{off}={branches[k + off]}")
-        out.append(feats)
+            feats.append("l=" + lemma[k])
+        if k > 0:
+            feats.append("t-1=" + tag[k - 1])
+            feats.append("br-1=" + branches[k - 1])
+        if k + 1 < n:
+            feats.append("t1=" + tag[k + 1])
+            feats.append("br1=" + branches[k + 1])
     return out
+
+
+_SENT_OFFSET = {d: f"sent={d}" for d in range(-2, 3)}
+_PUNCT_TAGS = frozenset({".", ",", ":", "``", "''", "-LRB-", "-RRB-", "HYPH", "NFP"})
+_FUNCTION_POS = frozenset({"PRON", "ADP", "SCONJ", "DET", "CCONJ", "AUX", "PART"})
 
 
 def sentence_window(
