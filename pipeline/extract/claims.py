@@ -69,6 +69,7 @@ from pipeline.extract.attribution.relays import find_relays, inner_cue, relay_of
 from pipeline.extract.attribution.signatures import (
     colon_intro,
     dash_byline,
+    digest_excerpt,
     from_intro,
     headline_cue,
     preceding_cue,
@@ -210,6 +211,7 @@ def extract_claims(
                 or from_intro(doc, quote)
                 or colon_intro(doc, quote)
                 or trailing_attribution(doc, quote)
+                or digest_excerpt(doc, quote)
             )
             if signed is not None:
                 cues.append(signed)
@@ -258,6 +260,8 @@ def extract_claims(
             last = (quote.start, quote.end, True, near)
             raw.append(last)
             last_ci = None
+        elif last is not None and same_para and last[2] and _coordinated(text, last[1], quote):
+            raw[-1] = last = (last[0], quote.end, last[2], last[3])  # “A,” and “B.”
         elif last is not None and same_para and last[2] and _tail_of_run(doc, last[1], quote, cues):
             raw[-1] = last = (last[0], quote.end, last[2], last[3])
         elif last is not None and same_para and short_sentence(text, quote):
@@ -334,6 +338,19 @@ def extract_claims(
             source=source,
             via=via_ref,
         )
+
+
+_COORDINATED = re.compile(r"[”\"]?[ \u00a0]*,?[ \u00a0]*(?:and|or)[ \u00a0]*,?[ \u00a0]*")
+
+
+def _coordinated(text: str, after: int, quote: Quote) -> bool:
+    """A quotation joined to the run's last one by "and" or "or" alone (“A,” and, “B.”).
+
+    Why: "telling the crowd, “I'm a negotiator like you, folks,” and, “Is there anyone ...?”",
+    "The crowd chanted back, "Send them home," and "Build the wall."": one cue, one claim in
+    the gold; the second quotation neither opens a sentence nor touches a cue, so it was lost.
+    """
+    return _COORDINATED.fullmatch(text, after, quote.open) is not None
 
 
 def _tail_of_run(doc: Doc, after: int, quote: Quote, cues: list[Cue]) -> bool:

@@ -157,3 +157,39 @@ def test_a_quotation_after_another_verb_in_the_next_sentence_is_not_the_run(clai
     )
     quoted = [c for c in found if "cheerleader" in c.content]
     assert quoted and all("nobody wanted" not in c.content for c in quoted)
+
+
+def test_a_quotation_joined_by_and_continues_the_run(claims_of):
+    found = claims_of(
+        _LEAD + "The mayor teased the council, telling the room, “I’m a builder like you, folks,” "
+        "and, “Is there anyone here who doesn’t want a new bridge?” The room laughed."
+    )
+    quoted = [c for c in found if "builder like you" in c.content]
+    assert len(quoted) == 1 and "new bridge" in quoted[0].content and quoted[0].is_direct
+
+
+def test_an_opening_mark_typed_as_a_closing_one_ends_the_quotation(claims_of):
+    found = claims_of(
+        _LEAD + "“It is unusual,“ said Larry Noble, an attorney with the Legal Center. "
+        "“It is a hard thing to pull off without stepping over one line.”"
+    )
+    quoted = [c for c in found if c.content.startswith("It is unusual")]
+    assert quoted and quoted[0].is_direct and "Noble" in (quoted[0].speaker or "")
+
+
+def test_narration_after_a_comma_introduced_quotation_is_not_its_content(claims_of):
+    found = claims_of(
+        _LEAD + "Soon after the vote, Canova wrote to his 20,000 Twitter followers, “It is time "
+        "to end her political career for good,” and shared a link to his fundraising page."
+    )
+    quoted = [c for c in found if "political career" in c.content]
+    assert quoted and quoted[0].is_direct and "shared a link" not in quoted[0].content
+
+
+def test_a_digest_excerpt_under_its_headline_is_a_quotation(claims_of):
+    found = claims_of(
+        _LEAD + "CITY BUDGET LEAVES PARKS WITHOUT STAFF “The city council passed a budget on "
+        "Tuesday that cuts the parks department by a third.” [Ledger.]\n\nMore news follows."
+    )
+    quoted = [c for c in found if "cuts the parks department" in c.content]
+    assert quoted and quoted[0].is_direct and quoted[0].cue == "[Ledger.]"

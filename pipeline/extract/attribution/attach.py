@@ -267,8 +267,25 @@ def quote_or_clause(text: str, quote: Quote, cue: Cue) -> tuple[int, int, bool, 
         start, end = cue.content
         if text[: quote.open].rstrip()[-1:] == ":":
             pass  # "X declared the need for ...: “...”": the quotation is the claim
+        elif _introduced_whole(text, quote, start):
+            pass  # "X wrote, “A,” and shared a link": what follows is the narration's
         elif start <= quote.start and quote.end <= end + 1:
             outside = text[start : quote.open] + " " + text[quote.close : end]
             if len(re.findall(r"\w+", outside)) >= 3:
                 return (start, max(end, quote.end), False, cue)
     return (quote.start, quote.end, True, cue)
+
+
+def _introduced_whole(text: str, quote: Quote, start: int) -> bool:
+    """A quotation a comma introduces and its own comma closes, with nothing of it before.
+
+    Why: in "Canova wrote to his followers, “It's time to end her career,” and shared a
+    link", "According to Woodward, “...,” presumably meaning ..." and "X interjected, “...,”
+    who proceeded to ..." the parse hangs the narration after the quotation on the cue's
+    content, which made the claim a clause; the quotation alone is what was said.
+    """
+    return (
+        not re.search(r"\w", text[start : quote.open])
+        and text[: quote.open].rstrip(" \u00a0")[-1:] == ","
+        and text[quote.end - 1 : quote.end] == ","
+    )

@@ -64,6 +64,21 @@ def _is_opening_straight(text: str, i: int) -> bool:
     return prev.isspace() or prev in "([{—–-:/\u00a0"
 
 
+def _typed_close(text: str, i: int, style: str) -> bool:
+    """An opening curly mark typed where a closing one belongs: “It's unusual,“ said X.
+
+    Why: right after a comma, full stop, "?" or "!" and before a space, a “ inside an open
+    curly quotation can only close it (a nested quotation opens after a space); left open,
+    the quotation ran on over its attribution into the next one.
+    """
+    return (
+        style == "curly"
+        and text[i] == "“"
+        and text[i - 1 : i] in (",", ".", "?", "!")
+        and text[i + 1 : i + 2] in (" ", "\u00a0", "\n", "")
+    )
+
+
 def _mark_style(mark: str) -> str:
     return "straight" if mark == '"' else "double" if mark in ("''", "``") else "curly"
 
@@ -103,7 +118,7 @@ def find_quotes(text: str, *, min_chars: int = 1) -> list[Quote]:
                 else:
                     opened = (i, i + len(mark), style)
                 pending = None
-            elif mark not in OPEN_QUOTES and mark != "``":
+            elif (mark not in OPEN_QUOTES and mark != "``") or _typed_close(text, i, opened[2]):
                 if i - opened[1] >= min_chars:
                     quotes.append(Quote(opened[0], opened[1], i, i + len(mark)))
                 opened = None

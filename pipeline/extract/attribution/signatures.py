@@ -1,9 +1,10 @@
 """Attributions without a verb: headline labels, transcript turns, dashed signatures.
 
 Rules: "Sanders: Clinton needs ..." headlines, "PENCE: ..." turns of a transcript, a quotation
-signed "— Name" on its line or the next, a quotation a colon opens ("X fired back: “...”") or
-a short clause follows ("“...,” X barked") whatever the verb, and the running speaker a
-stand-alone quotation inherits from the nearest cue before it.
+signed "— Name" on its line or the next, a digest's quoted excerpt under its headline
+("HEADLINE “...” [WaPo.]"), a quotation a colon opens ("X fired back: “...”") or a short
+clause follows ("“...,” X barked") whatever the verb, and the running speaker a stand-alone
+quotation inherits from the nearest cue before it.
 """
 
 from __future__ import annotations
@@ -329,3 +330,35 @@ def _first_noun_run(words: Span) -> Token | None:
         elif run is not None:
             break
     return run
+
+
+_CITED = re.compile(r"[ \u00a0]*\[[^\]\n]{1,40}\][ \u00a0]*(?:\n|$)")
+
+
+def digest_excerpt(doc: Doc, quote: Quote) -> Cue | None:
+    """A news digest's item: a capitalised headline, a quoted excerpt, a bracketed outlet.
+
+    Why: "UN: PEACEKEEPERS PAYING 13-YEAR-OLDS FOR SEX “The United Nations has been ...”
+    [WaPo.]" (a morning newsletter's list of stories) quotes the story the headline names;
+    no verb governs the excerpt, so it was no claim at all. The gold credits the headline
+    (PolNeAR train: 6 of 7 such items). The excerpt must follow the headline on its line and
+    the bracket must end the paragraph.
+    """
+    text = doc_text(doc)
+    cited = _CITED.match(text, quote.close)
+    if cited is None:
+        return None
+    line_start = text.rfind("\n", 0, quote.open) + 1
+    headline = text[line_start : quote.open]
+    if not re.search(r"[A-Z]{2}", headline) or re.search(r"[a-z]", headline):
+        return None
+    words = doc.char_span(line_start, quote.open, alignment_mode="contract")
+    if words is None or not len(words):
+        return None
+    speaker = next((t for t in reversed(words) if not t.is_punct and not t.is_space), None)
+    bracket = text[quote.close : cited.end()].strip(" \u00a0\n")
+    start = text.index(bracket, quote.close)
+    mark = doc.char_span(start, start + 1, alignment_mode="expand")
+    if speaker is None or mark is None or not len(mark):
+        return None
+    return Cue((start, start + len(bracket)), speaker, None, None, mark[0], False, "colon", "[")
