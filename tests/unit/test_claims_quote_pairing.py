@@ -193,3 +193,12 @@ def test_a_digest_excerpt_under_its_headline_is_a_quotation(claims_of):
     )
     quoted = [c for c in found if "cuts the parks department" in c.content]
     assert quoted and quoted[0].is_direct and quoted[0].cue == "[Ledger.]"
+
+
+def test_a_quotation_inside_a_quotation_with_the_same_marks_does_not_end_it(claims_of):
+    found = claims_of(
+        _LEAD + "“I would rather live in what he calls “hell” than live in a city he runs,” "
+        "the councilwoman said."
+    )
+    quoted = [c for c in found if "rather live" in c.content]
+    assert quoted and quoted[0].is_direct and "city he runs" in quoted[0].content

@@ -64,6 +64,22 @@ def _is_opening_straight(text: str, i: int) -> bool:
     return prev.isspace() or prev in "([{—–-:/\u00a0"
 
 
+def _closes_later(para: str, after: int) -> bool:
+    """Whether a closing curly mark follows in ``para`` before any curly mark opening anew.
+
+    Why: a quotation quoting with the same marks ("“I’d rather live in what he calls “hell”
+    than live in a world where he is president.”") closed at the inner quotation's end, and
+    the rest of it, left without an opening mark, was lost. The inner mark closes the inner
+    quotation only when another closing mark follows in the paragraph.
+    """
+    for match in re.finditer(r"[“”]", para[after:]):
+        if match.group() == "”":
+            return True
+        if para[after + match.start() - 1 : after + match.start()].isspace():
+            return False
+    return False
+
+
 def _typed_close(text: str, i: int, style: str) -> bool:
     """An opening curly mark typed where a closing one belongs: “It's unusual,“ said X.
 
@@ -101,6 +117,7 @@ def find_quotes(text: str, *, min_chars: int = 1) -> list[Quote]:
         base = pos
         pos += len(para) + 1
         opened: tuple[int, int, str] | None = None
+        inner = False  # a quotation opened inside a curly one with the same marks
         for match in _MARK.finditer(para):
             i, mark = base + match.start(), match.group()
             style = _mark_style(mark)
@@ -118,7 +135,13 @@ def find_quotes(text: str, *, min_chars: int = 1) -> list[Quote]:
                 else:
                     opened = (i, i + len(mark), style)
                 pending = None
+            elif mark == "“" and opened[2] == "curly" and text[i - 1 : i].isspace():
+                inner = True
             elif (mark not in OPEN_QUOTES and mark != "``") or _typed_close(text, i, opened[2]):
+                if inner and _closes_later(para, match.end()):
+                    inner = False  # “... what he calls “hell” than ...”: the inner one closes
+                    continue
+                inner = False
                 if i - opened[1] >= min_chars:
                     quotes.append(Quote(opened[0], opened[1], i, i + len(mark)))
                 opened = None
