@@ -497,3 +497,26 @@ def test_a_noun_that_names_no_event_is_not_one(nlp):
 def test_a_phrasal_verb_of_change_has_a_level_before(nlp, sentence, figure, role):
     # "ticked up to 7.6% from 7.5%" moves as "rose" does: 7.5% is the level it came from
     assert frame_of(nlp, sentence, figure).role == role
+
+
+@pytest.mark.parametrize(
+    ("sentence", "figure", "time"),
+    [
+        ("The unemployment rate rose to 7.6% in May from 7.5% in April.", "7.5%", "April"),
+        ("The unemployment rate rose to 7.6% in May from 7.5% in April.", "7.6%", "May"),
+        (
+            "The economy added 69,000 jobs in May, and only 77,000 jobs were created in April.",
+            "77,000",
+            "April",
+        ),
+        (
+            "Unemployment fell to 7.7 percent in November, from 7.9 percent in October.",
+            "7.9 percent",
+            "October",
+        ),
+    ],
+)
+def test_the_nearest_date_is_the_figures_time(nlp, sentence, figure, time):
+    # the noun's and its preposition's date before the event's, the event's before the
+    # clause it is joined to; of two on one word, the nearer: not the sentence's first date
+    assert frame_of(nlp, sentence, figure).time == time
