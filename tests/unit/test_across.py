@@ -391,3 +391,12 @@ def test_untied_frames_are_one_count_told_twice_but_not_one_share_or_amount():
         row.update(kind="percent", unit="percent")
         drops.append(FigureView.from_row(row, outlet, DAY))
     assert not decide(*drops).conflict
+
+
+def test_a_groups_rate_is_not_the_whole_rate():
+    """The Washington Times' "unemployment rate for blacks fell to 5.9 percent" vs CNN's 3.8%."""
+    group = _view(
+        "5.9 percent", 5.9, "=", "WT", event="fall", holder="unemployment rate for blacks"
+    )
+    whole = _view("3.8%", 3.8, "=", "CNN", event="fall", holder="unemployment rate")
+    assert not decide(group, whole).conflict

@@ -520,3 +520,18 @@ def test_the_nearest_date_is_the_figures_time(nlp, sentence, figure, time):
     # the noun's and its preposition's date before the event's, the event's before the
     # clause it is joined to; of two on one word, the nearer: not the sentence's first date
     assert frame_of(nlp, sentence, figure).time == time
+
+
+@pytest.mark.parametrize(
+    ("sentence", "figure", "holder"),
+    [
+        ("The unemployment rate for blacks fell to 5.9 percent.", "5.9 percent", "for blacks"),
+        ("The jobless rate for teenagers was 24 percent.", "24 percent", "for teenagers"),
+        ("The unemployment rate fell to 3.8%.", "3.8%", "unemployment rate"),
+        ("Support for the bill reached 60 percent.", "60 percent", "support"),
+    ],
+)
+def test_a_rate_for_a_group_keeps_the_group_in_its_holder(nlp, sentence, figure, holder):
+    # "the unemployment rate for blacks" is another quantity than "the unemployment rate": the
+    # holders end in other words, so they do not agree; "support for the bill" names no group
+    assert (frame_of(nlp, sentence, figure).holder or "").endswith(holder)
