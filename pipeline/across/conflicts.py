@@ -126,8 +126,6 @@ def figure_interval(figure: FigureView, settings: ConflictSettings) -> Interval 
     if is_vague(figure):
         return None
     change = "=" if figure.change in ("up", "down") else figure.change
-    if change == "<" and _particle_then_limit(figure):
-        change = "="  # "ticked up to 7.6%": the level it went to, not a bound under it
     if change == "=" and (figure.event or "").split(" ")[0] in _above_events():
         change = ">"  # "Texas surpassed 5,000 new cases"
     value = figure.value
@@ -155,20 +153,6 @@ def figure_interval(figure: FigureView, settings: ConflictSettings) -> Interval 
     # A reader does not split hairs at a bound: "more than 50" and "50 or more" agree, and
     # news often writes "more than" for "at least"; only a rounded value's upper end is open.
     return Interval(span.low, span.high, high_open=span.high_open and not math.isinf(span.high))
-
-
-def _particle_then_limit(figure: FigureView) -> bool:
-    """The figure's "up to" begins with its event's particle ("ticked up" + "to 7.6%").
-
-    The figure extractor reads "up to" as a bound ("up to 30 rounds"); after a verb whose
-    particle is that "up" (the frame's event, "tick up"), it is the level the verb went to,
-    as the frame's role already says (:mod:`pipeline.extract.frame_roles`).
-    """
-    event = (figure.event or "").split(" ")
-    words = figure.text.lower().split()
-    if len(event) < 2 or not words or words[0] != event[-1]:
-        return False
-    return any(words[: len(p)] == list(p) for p in lexicon()["limit_before"])
 
 
 def _level_now(figure: FigureView) -> float | None:

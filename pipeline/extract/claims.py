@@ -43,10 +43,12 @@ from pipeline.extract.attribution.attach import (
     within_attribution,
 )
 from pipeline.extract.attribution.crf import (
+    MIN_LEARNED_CONTENT,
     Taggers,
     default_taggers,
     doubted_contents,
     learned_cues,
+    same_content,
 )
 from pipeline.extract.attribution.cues import (
     Cue,
@@ -409,23 +411,22 @@ def _with_learned(
 ) -> list[tuple[int, int, bool, Cue]]:
     """``raw`` (sorted) with the claims of the cues the learned taggers add beyond the rules'.
 
-    A learned claim whose content matches a rule claim's by the eval's test (overlap of at
-    least half the longer span) says the same thing and is dropped.
+    A learned claim whose content matches a rule claim's by the eval's test
+    (:func:`~.attribution.crf.same_content`) says the same thing and is dropped.
     """
     added = []
     starts = [r[0] for r in raw]
     for cue in learned_cues(doc, taggers, [r[3].cue for r in raw]):
         assert cue.content is not None
         start, end = cue.content
-        if end - start < 8:
+        if end - start < MIN_LEARNED_CONTENT:
             continue
         k = bisect.bisect_left(starts, end) - 1
         duplicate = False
         # a match overlaps by half the longer span, so the rule claim is at most twice as long
         # and starts at most two lengths before: a short walk back, however long the article
         while k >= 0 and raw[k][0] >= start - 2 * (end - start):
-            overlap = min(end, raw[k][1]) - max(start, raw[k][0])
-            if overlap * 2 >= max(end - start, raw[k][1] - raw[k][0]):
+            if same_content((start, end), (raw[k][0], raw[k][1])):
                 duplicate = True
                 break
             k -= 1

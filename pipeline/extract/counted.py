@@ -249,7 +249,11 @@ def _head_unit(doc: Doc, num: Num, head: Token) -> UnitInfo | None:
 
 
 def qualifier_before(doc: Doc, i: int) -> tuple[str, int] | None:
-    """Longest qualifier phrase ending just before token ``i``: (change, first token index)."""
+    """Longest qualifier phrase ending just before token ``i``: (change, first token index).
+
+    An "up to" whose "up" belongs to the verb before it ("ticked up to 7.6%") is no qualifier:
+    the figure is the level the verb reached (:func:`up_is_particle`).
+    """
     if i == 0:
         return None
     lex = lexicon()
@@ -258,9 +262,22 @@ def qualifier_before(doc: Doc, i: int) -> tuple[str, int] | None:
             continue
         words = tuple(t.lower_ for t in doc[i - size : i])
         change = lex.qualifiers_before.get(words)
-        if change is not None:
+        if change is not None and not (words[0] == "up" and up_is_particle(doc, i - size)):
             return change, i - size
     return None
+
+
+def up_is_particle(doc: Doc, i: int) -> bool:
+    """Whether the "up" at token ``i`` is the particle of a verb of rising right before it.
+
+    "edged up to 8.2 percent", "went up to 5 percent": the verb moved the figure up to a level.
+    Read from the verb's lemma (``up_particle_verbs`` of the figure lexicon), not the parse,
+    which tags these "up"s as particles, adverbs or number modifiers alike.
+    """
+    if i == 0 or doc[i].lower_ != "up":
+        return False
+    verb = doc[i - 1]
+    return verb.pos_ in ("VERB", "AUX") and verb.lemma_.lower() in lexicon().up_particle_verbs
 
 
 _CLIMB_DEPS = frozenset({"pobj", "prep", "attr", "acomp", "advmod", "dobj", "npadvmod", "prt"})

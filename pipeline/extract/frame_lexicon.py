@@ -42,6 +42,8 @@ _SET_NAMES = (
     "time_relations",
     "vague_counts",
     "level_preps",
+    "group_preps",
+    "group_nouns",
 )
 
 

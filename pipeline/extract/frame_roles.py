@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from functools import cache
 from typing import TYPE_CHECKING
 
+from pipeline.extract.counted import up_is_particle
 from pipeline.extract.frame_lexicon import lexicon, word_sets
 from pipeline.extract.lexicon import lexicon as figure_lexicon
 
@@ -192,9 +193,10 @@ def figure_role(
 
 
 def _moved_up_to(doc: Doc, span: Span) -> bool:
-    """In "edged up to 8.2 percent", "up" is the particle of a verb of change: no limit."""
-    ups = [t for t in doc[max(span.start - 2, 0) : span.end] if t.lower_ == "up"]
-    return any(t.dep_ == "prt" and t.head.pos_ in ("VERB", "AUX") for t in ups)
+    """In "edged up to 8.2 percent", "up" is the particle of a verb of rising: no limit."""
+    return any(
+        up_is_particle(doc, t.i) for t in doc[max(span.start - 2, 0) : span.end] if t.lower_ == "up"
+    )
 
 
 def _is_difference(noun: Token, event: Token | None) -> bool:

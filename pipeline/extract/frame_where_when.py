@@ -125,18 +125,24 @@ def _deictic(event: Token) -> str | None:
 
 
 def figure_time(argument: Token, event: Token | None, inside: set[int]) -> str | None:
-    """A DATE or TIME entity attached to the counted noun or the event (not the figure)."""
+    """A DATE or TIME entity attached to the counted noun or the event (not the figure).
+
+    The nearest owner's date wins, whatever comes first in the sentence: the noun's, then the
+    event's, then those of the clauses it is joined to ("added 69,000 jobs in May, and 77,000
+    were created in April": 77,000 is April's); of two dates on one owner, the one nearer the
+    figure ("rose to 7.6% in May from 7.5% in April", both on "rose").
+    """
     owners = _owners(argument, event)
+    if event is not None:
+        owners = [argument, event, *(o for o in owners[1:] if o.i != event.i)]
+    if argument.dep_ == "pobj":  # "from 7.5% in April": the date on the figure's preposition
+        owners.insert(1, argument.head)
     doc = argument.doc
-    for ent in _times(doc):
-        if any(t.i in inside for t in ent):
-            continue
-        root = ent.root
-        through_prep = root.head.dep_ == "prep"
-        if any(o.i == root.head.i or (through_prep and o.i == root.head.head.i) for o in owners):
-            return ent.text
-        if root.dep_ in ("npadvmod", "tmod") and any(o.i == root.head.i for o in owners):
-            return ent.text
+    times = [ent for ent in _times(doc) if not any(t.i in inside for t in ent)]
+    for owner in owners:
+        found = [ent for ent in times if _time_on(ent, owner)]
+        if found:
+            return min(found, key=lambda ent: abs(ent.root.i - argument.i)).text
     # "in 1992, when he ordered 4,500 troops": the clause hangs off the date
     if event is not None and event.dep_ in ("relcl", "advcl") and event.head.ent_type_ == "DATE":
         named = _entity_text(event.head, _TIME_LABELS)
@@ -166,6 +172,18 @@ def figure_time(argument: Token, event: Token | None, inside: set[int]) -> str |
                         return doc[child.i : ent.end].text
                     return ent.text
     return _subject_date(argument, inside) or _lead_clause_date(event, inside) or adverb
+
+
+def _time_on(ent: Span, owner: Token) -> bool:
+    """Whether the date ``ent`` hangs on ``owner``.
+
+    Directly, through a preposition, or as a bare noun phrase of time ("killed 14 people
+    Monday").
+    """
+    root = ent.root
+    if owner.i == root.head.i:
+        return True
+    return root.head.dep_ == "prep" and owner.i == root.head.head.i
 
 
 @lru_cache(maxsize=8)

@@ -357,7 +357,32 @@ def _holder(argument: Token, event: Token | None) -> str | None:
         return None  # the figure's own phrase ("the 30,000 emails that are missing")
     if found.lower_ in _sets()["person_pronouns"]:
         return _person_before(found)
-    return _compact(found)
+    name = _compact(found)
+    group = _group_of(found)
+    return f"{name} {group}" if name and group else name
+
+
+def _group_of(holder: Token) -> str | None:
+    """The group a holder is restricted to: "for blacks" of "the unemployment rate for blacks".
+
+    A rate or share for one group is another quantity than the whole's ("the jobless rate"):
+    the group is kept in the holder, so the names no longer agree (they end in other words).
+    A group is a nationality or people's group entity (NORP) or a noun of ``group_nouns``
+    after a preposition of ``group_preps``; "support for the bill" names no group.
+    """
+    sets = _sets()
+    for prep in holder.children:
+        if prep.dep_ != "prep" or prep.lower_ not in sets["group_preps"]:
+            continue
+        pobj = next((c for c in prep.children if c.dep_ == "pobj"), None)
+        if pobj is None:
+            continue
+        if pobj.ent_type_ == "NORP" or pobj.lemma_.lower() in sets["group_nouns"]:
+            words = [t for t in pobj.subtree if t.dep_ not in ("det", "punct", "relcl")]
+            relative = {t.i for c in pobj.children if c.dep_ == "relcl" for t in c.subtree}
+            kept = [t.text for t in words if t.i not in relative]
+            return f"{prep.lower_} {' '.join(kept)}"
+    return None
 
 
 #: How many sentences before a pronoun's own one are read for the person it stands for.

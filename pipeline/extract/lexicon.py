@@ -103,6 +103,7 @@ class Lexicon:
     same_currency: dict[str, int]
     up_verbs: frozenset[str]
     down_verbs: frozenset[str]
+    up_particle_verbs: frozenset[str]
     label_words: frozenset[str]
     label_words_capitalised: frozenset[str]
     index_names: frozenset[str]
@@ -353,6 +354,8 @@ def lexicon() -> Lexicon:
         },
         up_verbs=frozenset(qualifiers["verbs"]["up"]),
         down_verbs=frozenset(qualifiers["verbs"]["down"]),
+        up_particle_verbs=frozenset(qualifiers["verbs"]["up"])
+        | frozenset(qualifiers["verbs"]["up_particle"]),
         label_words=frozenset(nots["label_words"]["words"]),
         label_words_capitalised=frozenset(nots["label_words_capitalised"]["words"]),
         index_names=frozenset(nots["index_names"]["words"]),

@@ -313,9 +313,13 @@ def _view(text, value, change, outlet, **frame):
 
 
 def test_up_to_after_a_verb_with_the_particle_up_is_the_level_not_a_bound():
-    """CNN's "ticked up to 7.6%" and NPR's "rose to 7.6 percent" agree: one level."""
+    """CNN's "ticked up to 7.6%" and NPR's "rose to 7.6 percent" agree: one level.
+
+    The figure extractor reads that "up to" as the verb's particle, not a qualifier
+    (``test_figures.py``), so the figure is "7.6%", change "=".
+    """
     settings = ConflictSettings()
-    moved = _view("up to 7.6%", 7.6, "<", "CNN", event="tick up")
+    moved = _view("7.6%", 7.6, "=", "CNN", event="tick up")
     assert figure_interval(moved, settings) == Interval(7.6, 7.6)
     level = _view("7.6 percent", 7.6, "=", "NPR", event="rise")
     assert not decide(moved, level).conflict
@@ -387,3 +391,12 @@ def test_untied_frames_are_one_count_told_twice_but_not_one_share_or_amount():
         row.update(kind="percent", unit="percent")
         drops.append(FigureView.from_row(row, outlet, DAY))
     assert not decide(*drops).conflict
+
+
+def test_a_groups_rate_is_not_the_whole_rate():
+    """The Washington Times' "unemployment rate for blacks fell to 5.9 percent" vs CNN's 3.8%."""
+    group = _view(
+        "5.9 percent", 5.9, "=", "WT", event="fall", holder="unemployment rate for blacks"
+    )
+    whole = _view("3.8%", 3.8, "=", "CNN", event="fall", holder="unemployment rate")
+    assert not decide(group, whole).conflict

@@ -58,6 +58,8 @@ SENTENCES = {
     "glued fractions": "The bolt is 1/2″ wide and weighs 3/4kg.",
     "ambiguous head": "The hotel in Yerevan charged 20,000 Armenian drams for a night.",
     "halved groups": "Half a dozen men, a half dozen women and nearly half a million dollars.",
+    "up to": "The rate ticked up to 7.6%, gas edged up to $3.50 and sales went up to 5 percent; "
+    "workers make up to $15 an hour and face up to 10 years.",
     "falling pairs": "Smith won 49.5 percent to 48.9 percent. The bill passed by a margin of 52 "
     "to 48. Some 20 to 30 people came. The rate fell from 6 percent to 5 percent.",
 }
@@ -329,6 +331,16 @@ def test_scores_standards_models_indexes_labels_are_not_figures(sentence_figures
 def test_number_words_of_any_length_and_cents(sentence_figures):
     _, figs = sentence_figures["spelled"]
     assert [(f.value, f.unit) for f in figs] == [(3965.95, "dollar")]
+
+
+def test_up_to_after_a_verb_of_rising_is_the_level_reached(sentence_figures):
+    """ "ticked up to 7.6%": "up" is the verb's particle, the figure the level; "make up to $15"
+    and "face up to 10 years" stay bounds (the parser tags all these "up"s alike)."""
+    _, figs = sentence_figures["up to"]
+    for text in ("7.6%", "$3.50", "5 percent"):
+        assert _find(figs, text).change == "="
+    assert _find(figs, "up to $15 an hour").change == "<"
+    assert _find(figs, "up to 10 years").change == "<"
 
 
 def test_opposite_bounds_make_one_range(sentence_figures):

@@ -497,3 +497,41 @@ def test_a_noun_that_names_no_event_is_not_one(nlp):
 def test_a_phrasal_verb_of_change_has_a_level_before(nlp, sentence, figure, role):
     # "ticked up to 7.6% from 7.5%" moves as "rose" does: 7.5% is the level it came from
     assert frame_of(nlp, sentence, figure).role == role
+
+
+@pytest.mark.parametrize(
+    ("sentence", "figure", "time"),
+    [
+        ("The unemployment rate rose to 7.6% in May from 7.5% in April.", "7.5%", "April"),
+        ("The unemployment rate rose to 7.6% in May from 7.5% in April.", "7.6%", "May"),
+        (
+            "The economy added 69,000 jobs in May, and only 77,000 jobs were created in April.",
+            "77,000",
+            "April",
+        ),
+        (
+            "Unemployment fell to 7.7 percent in November, from 7.9 percent in October.",
+            "7.9 percent",
+            "October",
+        ),
+    ],
+)
+def test_the_nearest_date_is_the_figures_time(nlp, sentence, figure, time):
+    # the noun's and its preposition's date before the event's, the event's before the
+    # clause it is joined to; of two on one word, the nearer: not the sentence's first date
+    assert frame_of(nlp, sentence, figure).time == time
+
+
+@pytest.mark.parametrize(
+    ("sentence", "figure", "holder"),
+    [
+        ("The unemployment rate for blacks fell to 5.9 percent.", "5.9 percent", "for blacks"),
+        ("The jobless rate for teenagers was 24 percent.", "24 percent", "for teenagers"),
+        ("The unemployment rate fell to 3.8%.", "3.8%", "unemployment rate"),
+        ("Support for the bill reached 60 percent.", "60 percent", "support"),
+    ],
+)
+def test_a_rate_for_a_group_keeps_the_group_in_its_holder(nlp, sentence, figure, holder):
+    # "the unemployment rate for blacks" is another quantity than "the unemployment rate": the
+    # holders end in other words, so they do not agree; "support for the bill" names no group
+    assert (frame_of(nlp, sentence, figure).holder or "").endswith(holder)

@@ -290,6 +290,11 @@ def learned_cues(doc: Doc, taggers: Taggers, taken: Sequence[tuple[int, int]]) -
 #: 0.7173 / 0.6969 without, 0.7211 / 0.7009 at 3, 0.7206 / 0.7021 at 5.
 RULE_DOUBT = 3.0
 
+#: The shortest content, in characters, that a learned span may give a claim: a shorter run is
+#: a fragment of the tagger's labelling (a pronoun, a stray word), not something reported. It
+#: holds both for the cues the taggers add and for the runs that replace a doubted rule span.
+MIN_LEARNED_CONTENT = 8
+
 #: The window the doubt reads: the cue's sentence and the next one (in the paragraph), not the
 #: taggers' wider :data:`~.tagging.BEFORE` / :data:`~.tagging.AFTER`. The rules' claims are
 #: many, and featurising the wider window for each cut extraction speed by two fifths; folds
@@ -334,11 +339,15 @@ def _tagged_instead(
     tagged = trim(
         doc_text(doc), int(table.idx[w_start + first]), int(table.ends[w_start + end - 1])
     )
-    return None if _same(tagged, content) else tagged
+    return None if same_content(tagged, content) else tagged
 
 
-def _same(a: tuple[int, int], b: tuple[int, int]) -> bool:
-    """The eval's match test: overlap of at least half the longer span."""
+def same_content(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    """The eval's match test: overlap of at least half the longer span.
+
+    Two claims whose contents pass it say the same thing (they would match the same gold
+    claim), so the extractor keeps one of them.
+    """
     overlap = min(a[1], b[1]) - max(a[0], b[0])
     return overlap * 2 >= max(a[1] - a[0], b[1] - b[0])
 
@@ -364,8 +373,8 @@ def doubted_contents(
             tagged = _tagged_instead(doc, taggers.content, cue.cue, (start, end))
             if (
                 tagged is not None
-                and tagged[1] - tagged[0] >= 8
-                and not any(_same(tagged, (r[0], r[1])) for j, r in enumerate(raw) if j != k)
+                and tagged[1] - tagged[0] >= MIN_LEARNED_CONTENT
+                and not any(same_content(tagged, (r[0], r[1])) for j, r in enumerate(raw) if j != k)
             ):
                 start, end = tagged
         out.append((start, end, direct, cue))
