@@ -378,9 +378,13 @@ def _group_of(holder: Token) -> str | None:
         if pobj is None:
             continue
         if pobj.ent_type_ == "NORP" or pobj.lemma_.lower() in sets["group_nouns"]:
-            words = [t for t in pobj.subtree if t.dep_ not in ("det", "punct", "relcl")]
-            relative = {t.i for c in pobj.children if c.dep_ == "relcl" for t in c.subtree}
-            kept = [t.text for t in words if t.i not in relative]
+            # the group's noun and what stands before it ("college educated white women"),
+            # not the phrases after it ("Democrats in House races among ...")
+            kept = [
+                t.text
+                for t in pobj.subtree
+                if t.i <= pobj.i and t.dep_ not in ("det", "punct", "poss", "case")
+            ]
             return f"{prep.lower_} {' '.join(kept)}"
     return None
 
