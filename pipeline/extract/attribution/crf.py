@@ -290,10 +290,11 @@ def learned_cues(doc: Doc, taggers: Taggers, taken: Sequence[tuple[int, int]]) -
 #: 0.7173 / 0.6969 without, 0.7211 / 0.7009 at 3, 0.7206 / 0.7021 at 5.
 RULE_DOUBT = 3.0
 
-#: The shortest content, in characters, that a learned span may give a claim: a shorter run is
-#: a fragment of the tagger's labelling (a pronoun, a stray word), not something reported. It
-#: holds both for the cues the taggers add and for the runs that replace a doubted rule span.
-MIN_LEARNED_CONTENT = 8
+#: The shortest run, in characters, that may replace a doubted rule span: a shorter one is a
+#: fragment of the tagger's labelling (a pronoun, a stray word), not what the rule's cue
+#: reports. (A claim of a cue the taggers add may be shorter:
+#: :data:`pipeline.extract.claims.LEARNED_MIN_CHARS`.)
+MIN_RETAGGED_CONTENT = 8
 
 #: The window the doubt reads: the cue's sentence and the next one (in the paragraph), not the
 #: taggers' wider :data:`~.tagging.BEFORE` / :data:`~.tagging.AFTER`. The rules' claims are
@@ -373,7 +374,7 @@ def doubted_contents(
             tagged = _tagged_instead(doc, taggers.content, cue.cue, (start, end))
             if (
                 tagged is not None
-                and tagged[1] - tagged[0] >= MIN_LEARNED_CONTENT
+                and tagged[1] - tagged[0] >= MIN_RETAGGED_CONTENT
                 and not any(same_content(tagged, (r[0], r[1])) for j, r in enumerate(raw) if j != k)
             ):
                 start, end = tagged
