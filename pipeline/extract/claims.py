@@ -47,6 +47,7 @@ from pipeline.extract.attribution.crf import (
     default_taggers,
     doubted_contents,
     learned_cues,
+    tagged_speaker,
 )
 from pipeline.extract.attribution.cues import (
     Cue,
@@ -307,6 +308,8 @@ def extract_claims(
         speaker = via_ref = source = None
         s_start = s_end = None
         said_by = spoken_by(cue)
+        if said_by is None and taggers and cue.frame != "learned":
+            said_by = tagged_speaker(doc, cue, taggers)
         if said_by is not None:
             s_start, s_end = char_span(mention_tokens(said_by))
             speaker = text[s_start:s_end]
