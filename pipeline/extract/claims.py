@@ -48,6 +48,7 @@ from pipeline.extract.attribution.crf import (
     doubted_contents,
     learned_cues,
     same_content,
+    tagged_speaker,
 )
 from pipeline.extract.attribution.cues import (
     Cue,
@@ -312,6 +313,8 @@ def extract_claims(
         speaker = via_ref = source = None
         s_start = s_end = None
         said_by = spoken_by(cue)
+        if said_by is None and taggers and cue.frame != "learned":
+            said_by = tagged_speaker(doc, cue, taggers)
         if said_by is not None:
             s_start, s_end = char_span(mention_tokens(said_by))
             speaker = text[s_start:s_end]

@@ -272,3 +272,40 @@ def test_a_rule_span_the_content_tagger_doubts_gives_way_to_its_run(doc):
     assert retagged(doubt * 2, direct=True) == rule  # a quotation keeps its marks' span
     other = (*wanted, False, SimpleNamespace(cue=(0, 7)))
     assert retagged(doubt * 2, others=[other]) == rule  # the run is another claim's content
+
+
+class _Tagged:
+    """A stand-in source tagger that tags tokens ``first:end`` of a one-sentence doc."""
+
+    def __init__(self, first: int, end: int) -> None:
+        self.first, self.end = first, end
+
+    def tag(self, features: list[list[str]]) -> list[str]:
+        return [
+            "B" if i == self.first else "I" if self.first < i < self.end else "O"
+            for i in range(len(features))
+        ]
+
+
+def test_a_rule_cue_without_a_speaker_takes_the_source_taggers_run():
+    from types import SimpleNamespace
+    from typing import Any
+
+    from pipeline.extract.attribution.crf import tagged_speaker
+    from pipeline.extract.attribution.cues import Cue
+    from pipeline.nlp import load_nlp
+
+    def cue_of(doc, word):
+        verb = next(t for t in doc if t.text == word)
+        return Cue((verb.idx, verb.idx + len(verb)), None, None, None, verb, False, "verb")
+
+    def taggers(first: int, end: int) -> Any:
+        return SimpleNamespace(source=_Tagged(first, end))
+
+    doc = load_nlp()("The board, after a long debate, announced a new plan.")
+    found = tagged_speaker(doc, cue_of(doc, "announced"), taggers(0, 2))
+    assert found is not None and found.text == "board"
+    assert tagged_speaker(doc, cue_of(doc, "announced"), taggers(-1, -1)) is None
+    # a passive's subject is what is spoken of, whatever the tagger says
+    passive = load_nlp()("The plan was announced on Monday by the board.")
+    assert tagged_speaker(passive, cue_of(passive, "announced"), taggers(0, 2)) is None

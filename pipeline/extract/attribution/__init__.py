@@ -277,4 +277,21 @@ tables were then relearned on all 840 training articles, see :data:`LEXICON`):
   31,000 words/s either way. Measured and
   rejected: the L-BFGS cue tagger trained to convergence (c1 0.3, 200 iterations: fold 0
   0.7167; cue recall 0.717 at precision 0.826).
+* Speakers, session 22 (issue 25). Measured on held-out folds 0 and 1 of PolNeAR train as
+  ``newsledger train claims`` scores them (fold taggers as trained, the judge refit per fold),
+  then on the dev read and check halves. Kept: the source tagger trained to convergence (c1
+  0.3, 200 iterations, see :data:`pipeline.learn.claims_crf.PARAMS`): gold-cue source match
+  0.834 / 0.837 -> 0.856 / 0.855 on folds 0 / 1, a model half the size; end to end it names
+  only learned cues' speakers, folds 0+1 speaker accuracy 0.9142 -> 0.9156 (478 -> 470 wrong,
+  four fewer matched claims as more raising verbs lose their tagged source), dev read / check
+  0.936 / 0.915 -> 0.935 / 0.917. A rule cue the patterns and the fallback leave without a
+  speaker takes the head of the source tagger's nearest run (:func:`.crf.tagged_speaker`;
+  not passives or asked participles): folds 0+1 0.9156 -> 0.9165, dev read / check 0.935 /
+  0.917 -> 0.938 / 0.917, content unchanged. Measured and rejected: the source tagger doubting
+  the rules' speakers where they differ (fold 0: its run right 33 times, the rules' 218; with
+  a margin of its own log probability over the rules' span of 3, 5 or 8: 18 / 54, 12 / 24,
+  7 / 7); :data:`.crf.SOURCE_MARGINAL` 0.05 or 0.2 with the new tagger (472 and 471 wrong
+  against 470 at 0.1); a tagged source run headed by a verb giving its first noun phrase as
+  speaker (no matched claim changed). Of 478 wrong speakers on folds 0+1 before, 367 were rule
+  claims' (190 a claim whose cue is not the gold cue) and 111 learned ones'.
 """
