@@ -268,6 +268,8 @@ def learned_cues(doc: Doc, taggers: Taggers, taken: Sequence[tuple[int, int]]) -
         run = _best_run(taggers.content, features)
         if run is None:
             continue
+        if not any(t.pos_ in CONTENT_POS for t in doc[w_start + run[0] : w_start + run[1]]):
+            continue  # "Thank you": a pronoun or a function word alone reports nothing
         content = (int(table.idx[w_start + run[0]]), int(table.ends[w_start + run[1] - 1]))
         source = _nearest_run(taggers.source, features, anchor - w_start)
         if source is not None:
@@ -313,6 +315,11 @@ def learned_cues(doc: Doc, taggers: Taggers, taken: Sequence[tuple[int, int]]) -
 #: 44; at 8, 26 and 40; always switching, 4 and 5. End to end (fold 0 / fold 1 content F1):
 #: 0.7173 / 0.6969 without, 0.7211 / 0.7009 at 3, 0.7206 / 0.7021 at 5.
 RULE_DOUBT = 3.0
+
+#: Parts of speech of which a learned cue's content run needs one: a run of pronouns and
+#: function words ("Thank you", "said it") reports nothing. Learned claims may be as short as
+#: :data:`pipeline.extract.claims.LEARNED_MIN_CHARS` (3), so "you" would pass on length alone.
+CONTENT_POS = frozenset({"NOUN", "PROPN", "VERB", "ADJ", "NUM"})
 
 #: The shortest run, in characters, that may replace a doubted rule span: a shorter one is a
 #: fragment of the tagger's labelling (a pronoun, a stray word), not what the rule's cue
