@@ -183,16 +183,25 @@ def cached_docs(warehouse: Warehouse, article_ids: Sequence[str]) -> list:
     """The spaCy docs the pipeline cached for ``article_ids``, in order (for baselines/timing).
 
     Baselines run on the same parse as our extractors, and extraction speed is timed over
-    cached parses, as the pipeline's extraction stage runs.
+    cached parses, as the pipeline's extraction stage runs: the stage hands each doc the body
+    it was parsed from as its text (:func:`~pipeline.nlp.extraction_windows`), and so do these.
     """
-    from pipeline.nlp import restore_doc
+    from pipeline.extract.doccache import remember_text
+    from pipeline.nlp import restore_doc, text_length
 
     frame = warehouse.frame(
         """
-        SELECT a.article_id, d.doc FROM articles a JOIN nlp_docs d USING (content_hash)
+        SELECT a.article_id, d.doc, a.body FROM articles a JOIN nlp_docs d USING (content_hash)
         WHERE a.article_id IN (SELECT unnest(?::VARCHAR[]))
         """,
         [list(article_ids)],
     )
-    blobs = dict(frame.iter_rows())
-    return [restore_doc(blobs[article_id]) for article_id in article_ids]
+    cached = {article_id: (blob, body) for article_id, blob, body in frame.iter_rows()}
+    docs = []
+    for article_id in article_ids:
+        blob, body = cached[article_id]
+        doc = restore_doc(blob)
+        if len(body) == text_length(doc):
+            remember_text(doc, body)
+        docs.append(doc)
+    return docs

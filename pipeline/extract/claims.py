@@ -64,6 +64,7 @@ from pipeline.extract.attribution.quotes import (
     find_quotes,
     in_quotation,
     paragraph_boundaries,
+    sentence_words,
     short_sentence,
     standalone,
 )
@@ -262,13 +263,7 @@ def extract_claims(
             last = (quote.start, quote.end, True, near)
             raw.append(last)
             last_ci = None
-        elif last is not None and same_para and last[2] and _coordinated(text, last[1], quote):
-            raw[-1] = last = (last[0], quote.end, last[2], last[3])  # “A,” and “B.”
-        elif last is not None and same_para and last[2] and _tail_of_run(doc, last[1], quote, cues):
-            raw[-1] = last = (last[0], quote.end, last[2], last[3])
-        elif last is not None and same_para and short_sentence(text, quote):
-            raw[-1] = last = (last[0], quote.end, last[2], last[3])  # “A,” X said. “Yes.”
-        elif last is not None and same_para and resumes(text, last[1], quote, last[3]):
+        elif last is not None and same_para and _continues_run(doc, last, quote, cues):
             raw[-1] = last = (last[0], quote.end, last[2], last[3])
         elif last is not None and same_para and within_attribution(doc, quote, last[3]):
             continue  # a title or nickname inside the attribution: “...,” X said on “Today.”
@@ -347,6 +342,26 @@ def extract_claims(
 _COORDINATED = re.compile(r"[”\"]?[ \u00a0]*,?[ \u00a0]*(?:and|or)[ \u00a0]*,?[ \u00a0]*")
 
 
+def _continues_run(
+    doc: Doc, last: tuple[int, int, bool, Cue], quote: Quote, cues: list[Cue]
+) -> bool:
+    """A quotation with no cue of its own, in the run's paragraph, that the run takes in.
+
+    Why: one test per way a run goes on, asked in this order: “A,” and “B.” after a direct
+    run (:func:`_coordinated`); a sentence's closing quotation with no verb before it
+    (:func:`_tail_of_run`); a one- or two-word sentence (“A,” X said. “Yes.”); a resumption
+    after an aside (:func:`~pipeline.extract.attribution.attach.resumes`).
+    """
+    text = doc_text(doc)
+    after, direct, cue = last[1], last[2], last[3]
+    return (
+        (direct and _coordinated(text, after, quote))
+        or (direct and _tail_of_run(doc, after, quote, cues))
+        or short_sentence(text, quote)
+        or resumes(text, after, quote, cue)
+    )
+
+
 def _coordinated(text: str, after: int, quote: Quote) -> bool:
     """A quotation joined to the run's last one by "and" or "or" alone (“A,” and, “B.”).
 
@@ -374,8 +389,7 @@ def _tail_of_run(doc: Doc, after: int, quote: Quote, cues: list[Cue]) -> bool:
     lead = after + stops[-1]
     if quote.open - lead > 40:
         return False
-    inner = text[quote.start : quote.end].rstrip()
-    if inner[-1:] not in (".", "!", "?") or len(inner.split()) < 3:
+    if sentence_words(text, quote) < 3:
         return False
     if any(lead <= c.cue[0] < quote.open for c in cues):
         return False

@@ -208,10 +208,15 @@ def short_sentence(text: str, quote: Quote) -> bool:
     into the quotation before it (PolNeAR train: 8 merged, 1 with a cue of its own).
     """
     before = text[: quote.open].rstrip(" \u00a0")
+    return bool(before) and before[-1] in '.!?"”' and 0 < sentence_words(text, quote) < 3
+
+
+def sentence_words(text: str, quote: Quote) -> int:
+    """The number of words of a quotation that ends its own sentence, else 0.
+
+    Why: a quotation closing on its own ".", "?" or "!" is a sentence of speech; how many words
+    it has decides which rule may join it to the run before it (:func:`short_sentence` under
+    three, ``claims._tail_of_run`` three or more).
+    """
     inner = text[quote.start : quote.end].rstrip()
-    return (
-        bool(before)
-        and before[-1] in '.!?"”'
-        and 0 < len(inner.split()) < 3
-        and inner[-1:] in (".", "?", "!")
-    )
+    return len(inner.split()) if inner[-1:] in (".", "?", "!") else 0
