@@ -243,24 +243,53 @@ def _work(
     from pipeline.assemble import ClaimSpan
 
     ids = chunk["article_id"].to_list()
+    # The chunk's keys are each query's driving side (the hash join's build), so DuckDB looks
+    # up the chunk's rows: joining the tables first would build a hash table of every cached
+    # doc and read every body at each chunk, a cost (and a high-water mark of this process's
+    # memory) that grew with the warehouse, not the chunk.
     found = warehouse.frame(
         """
-        SELECT a.article_id, a.body, a.outlet, d.doc, q.message AS parse_error
-        FROM articles a
-        LEFT JOIN nlp_docs d ON d.content_hash = a.content_hash AND d.model = ?
-        LEFT JOIN quarantine q
-          ON q.stage = 'nlp' AND q.article_id = a.article_id AND q.content_hash = a.content_hash
-        WHERE a.article_id IN (SELECT unnest(?::VARCHAR[]))
+        SELECT a.article_id, a.body, a.outlet, a.content_hash
+        FROM (SELECT unnest(?::VARCHAR[]) AS article_id) k
+        JOIN articles a USING (article_id)
         """,
-        [_model(), ids],
+        [ids],
     )
-    by_id = {row[0]: row[1:] for row in found.iter_rows()}
+    docs = dict(
+        warehouse.frame(
+            """
+            SELECT d.content_hash, d.doc
+            FROM (SELECT DISTINCT unnest(?::VARCHAR[]) AS content_hash) k
+            JOIN nlp_docs d USING (content_hash)
+            WHERE d.model = ?
+            """,
+            [chunk["content_hash"].to_list(), _model()],
+        ).iter_rows()
+    )
+    errors = dict(
+        warehouse.frame(
+            """
+            SELECT q.article_id, q.message
+            FROM (SELECT unnest(?::VARCHAR[]) AS article_id) k
+            JOIN quarantine q USING (article_id)
+            JOIN articles a USING (article_id)
+            WHERE q.stage = 'nlp' AND q.content_hash = a.content_hash
+            """,
+            [ids],
+        ).iter_rows()
+    )
+    by_id = {
+        article_id: (body, outlet, docs.get(content_hash), errors.get(article_id))
+        for article_id, body, outlet, content_hash in found.iter_rows()
+    }
     claims: dict[str, list[ClaimSpan]] = {}
     if needs_claims:
         stored = warehouse.frame(
             """
-            SELECT claim_id, article_id, content_start, content_end FROM claims
-            WHERE article_id IN (SELECT unnest(?::VARCHAR[])) ORDER BY claim_id
+            SELECT c.claim_id, c.article_id, c.content_start, c.content_end
+            FROM (SELECT unnest(?::VARCHAR[]) AS article_id) k
+            JOIN claims c USING (article_id)
+            ORDER BY c.claim_id
             """,
             [ids],
         )
