@@ -111,6 +111,9 @@ def passive_agent(verb: Token) -> Token | None:
 #: Entity types of names that speak (people, groups, organisations, governments).
 _SPEAKING_ENTITIES = frozenset({"PERSON", "NORP", "ORG", "GPE"})
 
+#: Entity types of a time, which never speaks.
+_WHEN = frozenset({"DATE", "TIME"})
+
 
 def speaker_of(tok: Token) -> Token | None:
     """The speaker of a verb cue: its subject, or its governor's ("..., saying that").
@@ -148,6 +151,23 @@ def speaker_of(tok: Token) -> Token | None:
                 # content; X, not the content's subject, warned or vowed
                 speaker = subject(outer) or speaker
     return speaker
+
+
+def _counted_subject(verb: Token) -> Token | None:
+    """A share of people the parser hung on the verb as a number: "About 4 in 10 say ...".
+
+    The last number before the verb with nothing but its own modifiers between ("Six in 10
+    say", "more than 4 in 10 said"); its subtree is the speaker mention.
+    """
+    for child in verb.children:
+        if (
+            child.dep_ == "nummod"
+            and child.pos_ == "NUM"
+            and child.right_edge.i == verb.i - 1
+            and same_para(child, verb)
+        ):
+            return child
+    return None
 
 
 def _relative_reporter(verb: Token, speaker: Token) -> bool:
@@ -382,7 +402,7 @@ def match_cues(
         if not (comp_ok or obj_ok or prep_ok):
             continue
         cue = (tok.idx, tok.idx + len(tok))
-        speaker = subject(tok)
+        speaker = subject(tok) or _counted_subject(tok)
         via: Token | None = None
         addressed = addressed_participle(tok)
         if addressed:
@@ -402,7 +422,8 @@ def match_cues(
             via, speaker = speaker, source
             cue = (tok.idx, frm.idx + len(frm))
         if speaker is None and not addressed:
-            # inverted "..., said X" parsed with X as an object
+            # inverted "..., said X" parsed with X as an object; not a date or time ("John
+            # Kasich said Saturday that ..." parsed with "Kasich" hung elsewhere)
             speaker = next(
                 (
                     c
@@ -410,6 +431,7 @@ def match_cues(
                     if c.dep_ in ("dobj", "attr", "npadvmod")
                     and c.i > tok.i
                     and c.pos_ in ("PROPN", "NOUN")
+                    and c.ent_type_ not in _WHEN
                     and same_para(c, tok)
                 ),
                 None,
