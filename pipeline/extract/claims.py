@@ -193,9 +193,14 @@ def extract_claims(
     cues = repair_speakers(doc, quotes, narration_outside_quotes(match_cues(doc), quotes))
     relays = find_relays(cues)
     attached = attach_quotes(doc, quotes, cues)
-    # A relay that took a quotation passes it on and makes no claim of its own; one reporting
-    # a clause ("Bloomberg says its reporting has found that ...") is the outlet's claim too
-    quoting_relays = {ci for ci in attached.values() if ci in relays}
+    # A relay that took a quotation, or quoted someone as saying, passes the words on and makes
+    # no claim of its own; one reporting a clause ("Bloomberg says its reporting has found
+    # that ...") is the outlet's claim too
+    quoting_relays = {ci for ci in attached.values() if ci in relays} | {
+        ci
+        for ci, outlet in relays.items()
+        if any(other.via is not None and other.via.i == outlet.i for other in cues)
+    }
     for qi, ci in list(attached.items()):
         if ci in relays:  # "He emphasized that “...,” notes AP": the quote is He's, AP relays
             inner = inner_cue(ci, cues, relays)
