@@ -421,9 +421,9 @@ def match_cues(
                 continue
             via, speaker = speaker, source
             cue = (tok.idx, frm.idx + len(frm))
+        dated = False
         if speaker is None and not addressed:
-            # inverted "..., said X" parsed with X as an object; not a date or time ("John
-            # Kasich said Saturday that ..." parsed with "Kasich" hung elsewhere)
+            # inverted "..., said X" parsed with X as an object
             speaker = next(
                 (
                     c
@@ -431,14 +431,17 @@ def match_cues(
                     if c.dep_ in ("dobj", "attr", "npadvmod")
                     and c.i > tok.i
                     and c.pos_ in ("PROPN", "NOUN")
-                    and c.ent_type_ not in _WHEN
                     and same_para(c, tok)
                 ),
                 None,
             )
+            if speaker is not None and speaker.ent_type_ in _WHEN:
+                # a date or time is no speaker ("John Kasich said Saturday that ..." parsed
+                # with "Kasich" hung elsewhere); the cue stays, for the later repairs
+                speaker, dated = None, True
         if speaker is None and lemma in CUE_LEMMAS and not addressed:
             speaker = _adjacent_name(tok)
-        if speaker is None and not (addressed and speaker_of(tok) is not None):
+        if speaker is None and not dated and not (addressed and speaker_of(tok) is not None):
             continue  # (an addressed cue stays the cue it was, without the addressee)
         if lemma == "tell":
             recipient = next((c for c in tok.children if c.dep_ in ("dobj", "dative")), None)
