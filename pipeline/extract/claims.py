@@ -194,6 +194,14 @@ def extract_claims(
     cues = repair_speakers(doc, quotes, narration_outside_quotes(match_cues(doc), quotes))
     relays = find_relays(cues)
     attached = attach_quotes(doc, quotes, cues)
+    # A relay that took a quotation, or quoted someone as saying, passes the words on and makes
+    # no claim of its own; one reporting a clause ("Bloomberg says its reporting has found
+    # that ...") is the outlet's claim too
+    quoting_relays = {ci for ci in attached.values() if ci in relays} | {
+        ci
+        for ci, outlet in relays.items()
+        if any(other.via is not None and other.via.i == outlet.i for other in cues)
+    }
     for qi, ci in list(attached.items()):
         if ci in relays:  # "He emphasized that “...,” notes AP": the quote is He's, AP relays
             inner = inner_cue(ci, cues, relays)
@@ -276,7 +284,7 @@ def extract_claims(
     if judge is not None:
         cues.extend(extra_candidates(doc, cues, lemmas=getattr(judge, "lemmas", None)))
     for ci, cue in enumerate(cues):
-        if ci in used_cues or cue.content is None or ci in relays:
+        if ci in used_cues or cue.content is None or ci in quoting_relays:
             continue
         start, end = cue.content
         if end - start < 8:
@@ -317,7 +325,11 @@ def extract_claims(
             history.append((s_start, source))
         ci = position.get(id(cue))
         via_tok = (
-            cue.via or (relays.get(ci) if ci is not None else None) or relay_of(cue, cues, relays)
+            cue.via
+            if ci in relays
+            else cue.via
+            or (relays.get(ci) if ci is not None else None)
+            or relay_of(cue, cues, relays)
         )
         if via_tok is not None:
             v_start, v_end = char_span(mention_tokens(via_tok))

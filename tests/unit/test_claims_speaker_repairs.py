@@ -195,3 +195,30 @@ def test_an_expletive_it_is_no_speaker(claims_of):
     )
     hits = [c for c in found if "the attacks will affect" in c.content]
     assert all(c.speaker is None for c in hits)
+
+
+def test_a_share_hung_on_the_verb_as_a_number_speaks(claims_of):
+    found = claims_of(
+        "The poll was taken last week.\n\n"
+        "About 4 in 10 say they want the next president to have more liberal policies."
+    )
+    assert _speaker_of(found, "more liberal policies") == "About 4 in 10"
+
+
+def test_a_date_after_the_verb_is_no_inverted_speaker(claims_of):
+    found = claims_of(
+        "The race tightened.\n\n"
+        "In John Kasich said Saturday that allowing immigrants to stay was not out of step "
+        "with Americans."
+    )
+    assert _speaker_of(found, "out of step") == "John Kasich"
+
+
+def test_an_outlet_reporting_a_clause_makes_a_claim_of_its_own(claims_of):
+    found = claims_of(
+        "The meeting went on.\n\n"
+        "Bloomberg says its deeper reporting has found that the entities are still under "
+        "Mr. Kamprad's control."
+    )
+    outlet = [c for c in found if c.cue == "says" and "deeper reporting" in c.content]
+    assert outlet and outlet[0].speaker == "Bloomberg" and outlet[0].via is None

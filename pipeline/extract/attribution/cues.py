@@ -111,6 +111,9 @@ def passive_agent(verb: Token) -> Token | None:
 #: Entity types of names that speak (people, groups, organisations, governments).
 _SPEAKING_ENTITIES = frozenset({"PERSON", "NORP", "ORG", "GPE"})
 
+#: Entity types of a time, which never speaks.
+_WHEN = frozenset({"DATE", "TIME"})
+
 
 def speaker_of(tok: Token) -> Token | None:
     """The speaker of a verb cue: its subject, or its governor's ("..., saying that").
@@ -148,6 +151,23 @@ def speaker_of(tok: Token) -> Token | None:
                 # content; X, not the content's subject, warned or vowed
                 speaker = subject(outer) or speaker
     return speaker
+
+
+def _counted_subject(verb: Token) -> Token | None:
+    """A share of people the parser hung on the verb as a number: "About 4 in 10 say ...".
+
+    The last number before the verb with nothing but its own modifiers between ("Six in 10
+    say", "more than 4 in 10 said"); its subtree is the speaker mention.
+    """
+    for child in verb.children:
+        if (
+            child.dep_ == "nummod"
+            and child.pos_ == "NUM"
+            and child.right_edge.i == verb.i - 1
+            and same_para(child, verb)
+        ):
+            return child
+    return None
 
 
 def _relative_reporter(verb: Token, speaker: Token) -> bool:
@@ -382,7 +402,7 @@ def match_cues(
         if not (comp_ok or obj_ok or prep_ok):
             continue
         cue = (tok.idx, tok.idx + len(tok))
-        speaker = subject(tok)
+        speaker = subject(tok) or _counted_subject(tok)
         via: Token | None = None
         addressed = addressed_participle(tok)
         if addressed:
@@ -401,6 +421,7 @@ def match_cues(
                 continue
             via, speaker = speaker, source
             cue = (tok.idx, frm.idx + len(frm))
+        dated = False
         if speaker is None and not addressed:
             # inverted "..., said X" parsed with X as an object
             speaker = next(
@@ -414,9 +435,13 @@ def match_cues(
                 ),
                 None,
             )
+            if speaker is not None and speaker.ent_type_ in _WHEN:
+                # a date or time is no speaker ("John Kasich said Saturday that ..." parsed
+                # with "Kasich" hung elsewhere); the cue stays, for the later repairs
+                speaker, dated = None, True
         if speaker is None and lemma in CUE_LEMMAS and not addressed:
             speaker = _adjacent_name(tok)
-        if speaker is None and not (addressed and speaker_of(tok) is not None):
+        if speaker is None and not dated and not (addressed and speaker_of(tok) is not None):
             continue  # (an addressed cue stays the cue it was, without the addressee)
         if lemma == "tell":
             recipient = next((c for c in tok.children if c.dep_ in ("dobj", "dative")), None)
