@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -284,7 +284,9 @@ def extract_claims(
     if judge is not None:
         cues.extend(extra_candidates(doc, cues, lemmas=getattr(judge, "lemmas", None)))
     for ci, cue in enumerate(cues):
-        if ci in used_cues or cue.content is None or ci in quoting_relays:
+        if cue.content is None or ci in quoting_relays:
+            continue
+        if ci in used_cues and not _own_content_too(cue, raw):
             continue
         start, end = cue.content
         if end - start < 8:
@@ -427,6 +429,19 @@ def _another_speaker(near: Cue, running: Cue) -> bool:
         and running.speaker is not None
         and near.speaker.lower_ != running.speaker.lower_
     )
+
+
+def _own_content_too(cue: Cue, raw: Sequence[tuple[int, int, bool, Cue]]) -> bool:
+    """Whether a cue that took a quotation also makes a claim of its own content after it.
+
+    Why: “... only one strong conservative is in a position to win,” adding that B; ''a
+    disgrace,'' blaming Bloomberg: PolNeAR makes the cue's own complement a claim as well.
+    Only content after the cue that no claim overlaps. Held-out folds 0 and 1 of PolNeAR train
+    (judge refit): 26 more claims, 19 of them right, content F1 0.7158 -> 0.7170.
+    """
+    assert cue.content is not None
+    start, end = cue.content
+    return start >= cue.cue[1] and not any(min(e, end) > max(s, start) for s, e, _, _ in raw)
 
 
 def _between(text: str, after: int, cue: Cue, quote: Quote) -> bool:

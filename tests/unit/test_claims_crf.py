@@ -309,3 +309,26 @@ def test_a_rule_cue_without_a_speaker_takes_the_source_taggers_run():
     # a passive's subject is what is spoken of, whatever the tagger says
     passive = load_nlp()("The plan was announced on Monday by the board.")
     assert tagged_speaker(passive, cue_of(passive, "announced"), taggers(0, 2)) is None
+
+
+def test_a_tagged_run_drops_its_leading_preposition_and_trailing_aside():
+    """PolNeAR's cue takes "about"; its content stops before ", which ..." and ", but X ...".
+
+    A verb coordinated without a subject of its own stays ("would fail and cost jobs").
+    """
+    from pipeline.nlp import load_nlp
+
+    nlp = load_nlp()
+    doc = nlp("He talks about the wall, which voters like.")
+    talks = next(t.i for t in doc if t.text == "talks")
+    about = next(t.i for t in doc if t.text == "about")
+    first, end = crf.tidied(doc, about, len(doc) - 1, talks)
+    assert doc[first:end].text == "the wall"
+    doc = nlp("She argued that taxes should fall, but Democrats have pushed for action.")
+    argued = next(t.i for t in doc if t.text == "argued")
+    first, end = crf.tidied(doc, argued + 1, len(doc) - 1, argued)
+    assert doc[first:end].text == "that taxes should fall"
+    doc = nlp("She argued that the plan would fail and cost jobs.")
+    argued = next(t.i for t in doc if t.text == "argued")
+    first, end = crf.tidied(doc, argued + 1, len(doc) - 1, argued)
+    assert doc[first:end].text == "that the plan would fail and cost jobs"

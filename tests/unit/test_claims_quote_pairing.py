@@ -202,3 +202,14 @@ def test_a_quotation_inside_a_quotation_with_the_same_marks_does_not_end_it(clai
     )
     quoted = [c for c in found if "rather live" in c.content]
     assert quoted and quoted[0].is_direct and "city he runs" in quoted[0].content
+
+
+def test_a_cue_that_took_a_quotation_also_reports_its_own_complement(claims_of):
+    """“A,” adding that B: the quotation is the cue's, and so is B, as a claim of its own."""
+    found = claims_of(
+        "Obama said there is still “more work to do,” noting that growth slowed in China and "
+        "Europe."
+    )
+    own = [c for c in found if c.content.startswith("that growth slowed")]
+    assert len(own) == 1 and own[0].cue == "noting" and not own[0].is_direct
+    assert any("more work to do" in c.content and c.is_direct for c in found)
