@@ -233,10 +233,20 @@ def tagged_speaker(doc: Doc, cue: Cue, taggers: Taggers) -> Token | None:
         return None
     w_start, w_end = sentence_window(table, cue_tokens, before=BEFORE, after=AFTER)
     features = span_features(table, cue_tokens, w_start, w_end)
-    run = _nearest_run(taggers.source, features, cue_anchor(table, *cue_tokens) - w_start)
+    return _nearest_source(doc, taggers, features, w_start, cue_anchor(table, *cue_tokens))
+
+
+def _nearest_source(
+    doc: Doc, taggers: Taggers, features: list[list[str]], w_start: int, anchor: int
+) -> Token | None:
+    """The head word of the source tagger's run nearest the cue word ``anchor``, or none.
+
+    ``features`` are the window's from ``w_start`` (:func:`~.tagging.span_features`).
+    """
+    run = _nearest_run(taggers.source, features, anchor - w_start)
     if run is None:
         return None
-    return doc[cue_anchor(table, w_start + run[0], w_start + run[1])]
+    return doc[cue_anchor(token_table(doc), w_start + run[0], w_start + run[1])]
 
 
 #: Dependencies of a phrase that, set off by a comma or a dash at the end of a tagged content
@@ -326,14 +336,12 @@ def learned_cues(doc: Doc, taggers: Taggers, taken: Sequence[tuple[int, int]]) -
         run = _best_run(taggers.content, features)
         if run is None:
             continue
-        run = tidied(doc, w_start + run[0], w_start + run[1], anchor)
-        run = (run[0] - w_start, run[1] - w_start)
-        if not any(t.pos_ in CONTENT_POS for t in doc[w_start + run[0] : w_start + run[1]]):
+        r_first, r_end = tidied(doc, w_start + run[0], w_start + run[1], anchor)
+        if not any(t.pos_ in CONTENT_POS for t in doc[r_first:r_end]):
             continue  # "Thank you": a pronoun or a function word alone reports nothing
-        content = (int(table.idx[w_start + run[0]]), int(table.ends[w_start + run[1] - 1]))
-        source = _nearest_run(taggers.source, features, anchor - w_start)
-        if source is not None:
-            tagged = doc[cue_anchor(table, w_start + source[0], w_start + source[1])]
+        content = (int(table.idx[r_first]), int(table.ends[r_end - 1]))
+        tagged = _nearest_source(doc, taggers, features, w_start, anchor)
+        if tagged is not None:
             speaker = learned_speaker(doc[anchor], tagged)
         elif table.lemma[anchor] in RAISING_VERBS:
             continue  # "the war appears to be ...": the writer's hedge, no one's claim
