@@ -509,13 +509,24 @@ def extraction_windows(
         return
     second = next(iterator, None)
     if second is None and text_length(first) <= WINDOW_CHARS:
-        if body is not None and len(body) == text_length(first):
-            remember_text(first, body)
+        if body is not None:
+            remember_body(first, body)
         yield first
         return
     for part in (first, *(() if second is None else (second,)), *iterator):
         yield from _windows_of(part, offset, limit)
         offset += len(part.text)
+
+
+def remember_body(doc: Doc, body: str) -> None:
+    """Give ``doc`` the body it was parsed from as its text, when it is that whole body.
+
+    Extractors read ``doc.text``, which spaCy builds token by token on every call (about 2 ms
+    an article); the body is the same string. A doc that is one window of a longer body keeps
+    spaCy's own text.
+    """
+    if len(body) == text_length(doc):
+        remember_text(doc, body)
 
 
 def text_length(doc: Doc) -> int:

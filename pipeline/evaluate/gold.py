@@ -186,8 +186,7 @@ def cached_docs(warehouse: Warehouse, article_ids: Sequence[str]) -> list:
     cached parses, as the pipeline's extraction stage runs: the stage hands each doc the body
     it was parsed from as its text (:func:`~pipeline.nlp.extraction_windows`), and so do these.
     """
-    from pipeline.extract.doccache import remember_text
-    from pipeline.nlp import restore_doc, text_length
+    from pipeline.nlp import remember_body, restore_doc
 
     frame = warehouse.frame(
         """
@@ -201,7 +200,6 @@ def cached_docs(warehouse: Warehouse, article_ids: Sequence[str]) -> list:
     for article_id in article_ids:
         blob, body = cached[article_id]
         doc = restore_doc(blob)
-        if len(body) == text_length(doc):
-            remember_text(doc, body)
+        remember_body(doc, body)
         docs.append(doc)
     return docs

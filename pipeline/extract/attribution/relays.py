@@ -3,11 +3,10 @@
 Rules: a cue whose speaker is a news agency or outlet and that governs, or is governed by,
 another cue with a speaker relays it and becomes the ``via`` of the claim it reports. A relay
 that took a quotation ("“...,” notes AP") or quoted someone as saying passes the words on and
-yields no claim of its own; one
-that reports a clause ("Bloomberg says its reporting has found that ...", "The AP reported
-that, according to X, ...") is also the outlet's own claim, as PolNeAR annotates it (86 of
-the 106 relays in PolNeAR train have a gold attribution on the relay cue, its source the
-outlet).
+yields no claim of its own; one that reports a clause ("Bloomberg says its reporting has found
+that ...", "The AP reported that, according to X, ...") is also the outlet's own claim, as
+PolNeAR annotates it (86 of the 106 relays in PolNeAR train have a gold attribution on the
+relay cue, its source the outlet).
 """
 
 from __future__ import annotations
