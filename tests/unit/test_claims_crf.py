@@ -332,3 +332,18 @@ def test_a_tagged_run_drops_its_leading_preposition_and_trailing_aside():
     argued = next(t.i for t in doc if t.text == "argued")
     first, end = crf.tidied(doc, argued + 1, len(doc) - 1, argued)
     assert doc[first:end].text == "that the plan would fail and cost jobs"
+
+
+def test_a_raising_verb_is_a_claim_only_of_someone_it_raises():
+    from pipeline.extract.attribution.crf import raised_someone
+    from pipeline.nlp import load_nlp
+
+    nlp = load_nlp()
+    for text, someone in (
+        ("Ted Cruz seemed lost at the debate.", True),
+        ("He appeared to lose his temper.", True),
+        ("The more than 16-year-old Afghan war appears to be in full swing.", False),
+        ("The idea seems to sit behind obstacles.", False),
+    ):
+        verb = next(t for t in nlp(text) if t.lemma_ in ("seem", "appear"))
+        assert raised_someone(verb) is someone, text

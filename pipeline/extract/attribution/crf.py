@@ -307,6 +307,29 @@ def tidied(doc: Doc, first: int, end: int, cue: int) -> tuple[int, int]:
     return first, without_aside(doc, first, end, cue)
 
 
+#: Entity types of a raising verb's subject that make its clause a claim (:func:`raised_someone`).
+RAISED_ENTITIES = frozenset({"PERSON", "NORP", "ORG"})
+
+#: Personal pronouns that, as a raising verb's subject, make its clause a claim ("he seemed
+#: rattled"); closed-class words, like :mod:`pipeline.extract.speakers`' pronoun sets.
+RAISED_PEOPLE = frozenset({"he", "she", "they", "i", "we", "you"})
+
+
+def raised_someone(verb: Token) -> bool:
+    """Whether a raising verb's subject is someone: a person, group or organisation.
+
+    Why: PolNeAR marks the writer's reading of a person's manner or intent as an attribution
+    ("Cruz seemed lost", "Clinton appeared to have the most to gain", "Republicans appear to
+    be salivating": the whole clause is the content, no source), while a thing's state ("The
+    more than 16-year-old Afghan war appears to be in full swing", the seeds) is the writer's
+    own narration. Names by entity type and personal pronouns (:data:`RAISED_PEOPLE`).
+    """
+    subj = subject(verb)
+    if subj is None:
+        return False
+    return subj.ent_type_ in RAISED_ENTITIES or subj.lower_ in RAISED_PEOPLE
+
+
 def learned_cues(doc: Doc, taggers: Taggers, taken: Sequence[tuple[int, int]]) -> list[Cue]:
     """Cues the cue tagger finds beyond ``taken`` (character spans of the rules' cues).
 
@@ -343,7 +366,7 @@ def learned_cues(doc: Doc, taggers: Taggers, taken: Sequence[tuple[int, int]]) -
         tagged = _nearest_source(doc, taggers, features, w_start, anchor)
         if tagged is not None:
             speaker = learned_speaker(doc[anchor], tagged)
-        elif table.lemma[anchor] in RAISING_VERBS:
+        elif table.lemma[anchor] in RAISING_VERBS and not raised_someone(doc[anchor]):
             continue  # "the war appears to be ...": the writer's hedge, no one's claim
         else:
             speaker = _rule_speaker(doc[anchor])
