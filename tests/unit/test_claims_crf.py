@@ -347,3 +347,13 @@ def test_a_raising_verb_is_a_claim_only_of_someone_it_raises():
     ):
         verb = next(t for t in nlp(text) if t.lemma_ in ("seem", "appear"))
         assert raised_someone(verb) is someone, text
+
+
+def test_a_raised_claim_is_the_whole_clause_from_its_subject():
+    from pipeline.extract.attribution.crf import raised_clause
+    from pipeline.nlp import load_nlp
+
+    text = "But Ms. Kelly seemed certain to leave."
+    doc = load_nlp()(text)
+    start, end = raised_clause(next(t for t in doc if t.lemma_ == "seem"))
+    assert text[start:end] == "Ms. Kelly seemed certain to leave"

@@ -39,7 +39,7 @@ from pathlib import Path
 
 from spacy.tokens import Doc, Token
 
-from pipeline.extract.attribution.content import trim
+from pipeline.extract.attribution.content import pruned, span_of, trim
 from pipeline.extract.attribution.cues import (
     Cue,
     addressed_participle,
@@ -322,12 +322,34 @@ def raised_someone(verb: Token) -> bool:
     ("Cruz seemed lost", "Clinton appeared to have the most to gain", "Republicans appear to
     be salivating": the whole clause is the content, no source), while a thing's state ("The
     more than 16-year-old Afghan war appears to be in full swing", the seeds) is the writer's
-    own narration. Names by entity type and personal pronouns (:data:`RAISED_PEOPLE`).
+    own narration. Names by entity type or as proper nouns (the parse leaves "Cruz" without
+    a type), and personal pronouns (:data:`RAISED_PEOPLE`).
     """
     subj = subject(verb)
     if subj is None:
         return False
-    return subj.ent_type_ in RAISED_ENTITIES or subj.lower_ in RAISED_PEOPLE
+    return subj.ent_type_ in RAISED_ENTITIES or subj.pos_ == "PROPN" or subj.lower_ in RAISED_PEOPLE
+
+
+def raised_clause(verb: Token) -> tuple[int, int]:
+    """The content of a raising verb that :func:`raised_someone`: its clause from the subject.
+
+    Why: PolNeAR's content is the whole clause, subject and verb included ("Cruz seemed
+    lost", "Ms. Kelly seemed certain to leave"), not the complement the content tagger
+    runs over; words before the subject ("But", "Along the way,") are not in it, nor a
+    trailing aside or a coordinated clause with a subject of its own.
+    """
+    subj = subject(verb)
+    start = subj.left_edge.i if subj is not None else verb.i
+    cut = len(verb.doc)
+    for child in verb.children:
+        if child.i > verb.i and child.dep_ == "conj" and subject(child) is not None:
+            ccs = [c.i for c in verb.children if c.dep_ == "cc" and verb.i < c.i < child.i]
+            cut = min(cut, child.left_edge.i, *ccs)
+    tokens = [t for t in pruned(verb, verb) if start <= t.i < cut]
+    while len(tokens) > 1 and (tokens[-1].is_punct or tokens[-1].dep_ == "cc"):
+        tokens.pop()
+    return span_of(tokens, verb.doc) or (verb.idx, verb.idx + len(verb))
 
 
 def learned_cues(doc: Doc, taggers: Taggers, taken: Sequence[tuple[int, int]]) -> list[Cue]:
@@ -356,13 +378,17 @@ def learned_cues(doc: Doc, taggers: Taggers, taken: Sequence[tuple[int, int]]) -
         anchor = cue_anchor(table, first, end)
         w_start, w_end = sentence_window(table, (first, end), before=BEFORE, after=AFTER)
         features = span_features(table, (first, end), w_start, w_end)
-        run = _best_run(taggers.content, features)
-        if run is None:
-            continue
-        r_first, r_end = tidied(doc, w_start + run[0], w_start + run[1], anchor)
-        if not any(t.pos_ in CONTENT_POS for t in doc[r_first:r_end]):
-            continue  # "Thank you": a pronoun or a function word alone reports nothing
-        content = (int(table.idx[r_first]), int(table.ends[r_end - 1]))
+        raised = table.lemma[anchor] in RAISING_VERBS and raised_someone(doc[anchor])
+        if raised:
+            content = raised_clause(doc[anchor])
+        else:
+            run = _best_run(taggers.content, features)
+            if run is None:
+                continue
+            r_first, r_end = tidied(doc, w_start + run[0], w_start + run[1], anchor)
+            if not any(t.pos_ in CONTENT_POS for t in doc[r_first:r_end]):
+                continue  # "Thank you": a pronoun or a function word alone reports nothing
+            content = (int(table.idx[r_first]), int(table.ends[r_end - 1]))
         tagged = _nearest_source(doc, taggers, features, w_start, anchor)
         if tagged is not None:
             speaker = learned_speaker(doc[anchor], tagged)
