@@ -310,9 +310,12 @@ def tidied(doc: Doc, first: int, end: int, cue: int) -> tuple[int, int]:
 #: Entity types of a raising verb's subject that make its clause a claim (:func:`raised_someone`).
 RAISED_ENTITIES = frozenset({"PERSON", "NORP", "ORG"})
 
-#: Personal pronouns that, as a raising verb's subject, make its clause a claim ("he seemed
-#: rattled"); closed-class words, like :mod:`pipeline.extract.speakers`' pronoun sets.
-RAISED_PEOPLE = frozenset({"he", "she", "they", "i", "we", "you"})
+#: Personal and indefinite pronouns for people that, as a raising verb's subject, make its
+#: clause a claim ("he seemed rattled", "others appeared ready to abandon him"); closed-class
+#: words, like :mod:`pipeline.extract.speakers`' pronoun sets.
+RAISED_PEOPLE = frozenset(
+    {"he", "she", "they", "i", "we", "you", "others", "many", "some", "most", "few", "everyone"}
+)
 
 
 def raised_someone(verb: Token) -> bool:
