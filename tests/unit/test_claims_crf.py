@@ -342,6 +342,8 @@ def test_a_raising_verb_is_a_claim_only_of_someone_it_raises():
     for text, someone in (
         ("Ted Cruz seemed lost at the debate.", True),
         ("He appeared to lose his temper.", True),
+        ("Others appeared ready to abandon him.", True),
+        ("The donors appear to have ties to the movement.", True),
         ("The more than 16-year-old Afghan war appears to be in full swing.", False),
         ("The idea seems to sit behind obstacles.", False),
     ):

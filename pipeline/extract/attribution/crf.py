@@ -326,12 +326,19 @@ def raised_someone(verb: Token) -> bool:
     be salivating": the whole clause is the content, no source), while a thing's state ("The
     more than 16-year-old Afghan war appears to be in full swing", the seeds) is the writer's
     own narration. Names by entity type or as proper nouns (the parse leaves "Cruz" without
-    a type), and personal pronouns (:data:`RAISED_PEOPLE`).
+    a type), personal pronouns (:data:`RAISED_PEOPLE`), and plural common nouns, in the news
+    mostly groups of people ("Mr. Trump's voters also appeared to turn out", "All the donors
+    appear to have ties"; held-out train folds: 17 more claims, 12 right).
     """
     subj = subject(verb)
     if subj is None:
         return False
-    return subj.ent_type_ in RAISED_ENTITIES or subj.pos_ == "PROPN" or subj.lower_ in RAISED_PEOPLE
+    return (
+        subj.ent_type_ in RAISED_ENTITIES
+        or subj.pos_ == "PROPN"
+        or subj.tag_ == "NNS"
+        or subj.lower_ in RAISED_PEOPLE
+    )
 
 
 def raised_clause(verb: Token) -> tuple[int, int]:
