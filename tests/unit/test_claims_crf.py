@@ -359,3 +359,16 @@ def test_a_raised_claim_is_the_whole_clause_from_its_subject():
     doc = load_nlp()(text)
     start, end = raised_clause(next(t for t in doc if t.lemma_ == "seem"))
     assert text[start:end] == "Ms. Kelly seemed certain to leave"
+
+
+def test_it_appears_that_is_the_writers_inference_a_claim_it_seems_clear_is_not():
+    from pipeline.extract.attribution.crf import _it_appears
+    from pipeline.nlp import load_nlp
+
+    nlp = load_nlp()
+    for text, inference in (
+        ("It appears that the game was not boring to everyone.", True),
+        ("It seems clear.", False),
+    ):
+        verb = next(t for t in nlp(text) if t.lemma_ in ("seem", "appear"))
+        assert _it_appears(verb) is inference, text

@@ -341,6 +341,21 @@ def raised_someone(verb: Token) -> bool:
     )
 
 
+def _it_appears(verb: Token) -> bool:
+    """An expletive subject and a clause ("It appears (that) X"): X the writer's inference.
+
+    Why: PolNeAR marks these as it marks the raised claims (content X, cue "it appears"); the
+    seeds' "the war appears to be" has a subject of its own. Held-out train folds, tagged
+    raising cues with a content run: 17 more claims, 9 right.
+    """
+    subj = subject(verb)
+    return (
+        subj is not None
+        and subj.lower_ == "it"
+        and any(c.dep_ == "ccomp" and c.i > verb.i for c in verb.children)
+    )
+
+
 def raised_clause(verb: Token) -> tuple[int, int]:
     """The content of a raising verb that :func:`raised_someone`: its clause from the subject.
 
@@ -402,7 +417,11 @@ def learned_cues(doc: Doc, taggers: Taggers, taken: Sequence[tuple[int, int]]) -
         tagged = _nearest_source(doc, taggers, features, w_start, anchor)
         if tagged is not None:
             speaker = learned_speaker(doc[anchor], tagged)
-        elif table.lemma[anchor] in RAISING_VERBS and not raised_someone(doc[anchor]):
+        elif (
+            table.lemma[anchor] in RAISING_VERBS
+            and not raised_someone(doc[anchor])
+            and not _it_appears(doc[anchor])
+        ):
             continue  # "the war appears to be ...": the writer's hedge, no one's claim
         else:
             speaker = _rule_speaker(doc[anchor])
