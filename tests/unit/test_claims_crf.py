@@ -372,3 +372,14 @@ def test_it_appears_that_is_the_writers_inference_a_claim_it_seems_clear_is_not(
     ):
         verb = next(t for t in nlp(text) if t.lemma_ in ("seem", "appear"))
         assert _it_appears(verb) is inference, text
+
+
+def test_it_appears_that_claims_the_clause_not_the_words_around_the_cue():
+    from pipeline.extract.attribution.crf import _inferred_clause
+    from pipeline.nlp import load_nlp
+
+    text = "It appears, though, that the game was not boring to everyone."
+    doc = load_nlp()(text)
+    span = _inferred_clause(next(t for t in doc if t.lemma_ == "appear"))
+    assert span is not None
+    assert text[span[0] : span[1]] == "that the game was not boring to everyone"

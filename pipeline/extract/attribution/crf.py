@@ -377,6 +377,18 @@ def raised_clause(verb: Token) -> tuple[int, int]:
     return span_of(tokens, verb.doc) or (verb.idx, verb.idx + len(verb))
 
 
+def _inferred_clause(verb: Token) -> tuple[int, int] | None:
+    """The clause "It appears (that) X" infers: X (with its "that"), without trailing asides.
+
+    Why: the content tagger's run there is often the words around the cue ("It appears,
+    though"), while the parse gives the clause.
+    """
+    comp = next((c for c in verb.children if c.dep_ == "ccomp" and c.i > verb.i), None)
+    if comp is None or not _it_appears(verb):
+        return None
+    return span_of(pruned(comp, verb), verb.doc)
+
+
 def learned_cues(doc: Doc, taggers: Taggers, taken: Sequence[tuple[int, int]]) -> list[Cue]:
     """Cues the cue tagger finds beyond ``taken`` (character spans of the rules' cues).
 
@@ -403,9 +415,11 @@ def learned_cues(doc: Doc, taggers: Taggers, taken: Sequence[tuple[int, int]]) -
         anchor = cue_anchor(table, first, end)
         w_start, w_end = sentence_window(table, (first, end), before=BEFORE, after=AFTER)
         features = span_features(table, (first, end), w_start, w_end)
-        raised = table.lemma[anchor] in RAISING_VERBS and raised_someone(doc[anchor])
-        if raised:
+        raising = table.lemma[anchor] in RAISING_VERBS
+        if raising and raised_someone(doc[anchor]):
             content = raised_clause(doc[anchor])
+        elif raising and (clause := _inferred_clause(doc[anchor])) is not None:
+            content = clause
         else:
             run = _best_run(taggers.content, features)
             if run is None:
