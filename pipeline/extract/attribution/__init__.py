@@ -390,13 +390,14 @@ tables were then relearned on all 840 training articles, see :data:`LEXICON`):
   plural nouns 0.7190; "it appears that" with the tagger's run 0.7191, with its clause 0.7193.
   Dev read 0.738 / 0.948 / 0.942 -> 0.739 / 0.948 / 0.942, check 0.714 / 0.963 / 0.920 ->
   0.715 / 0.963 / 0.920 (content F1 / direct-quote recall / speaker accuracy). Measured and
-  rejected: requiring someone also of a raising cue with a tagged source (folds 0+1 0.7183 ->
-  0.7181: 2 right claims lost); raising verbs with such subjects that the cue tagger leaves
-  untagged, found by their lemma (0.7185 -> 0.7180: 18 more claims, 3 right); a rule span's
-  trailing aside (:func:`.crf.without_aside`) cut where the content tagger finds the cut
-  labelling likelier than the span's (margin 0: 0.7185 -> 0.7183; margin 2: unchanged); a
-  table of the verb's prepositions an object cue's content should stop before (on folds 2-4,
-  for each first trailing preposition of the verb, the content with it matched the gold more
-  often than without it, for every preposition with more than 3 cases: "as" 99 to 2, "for" 65
-  to 2, "in" 39 to 10).
+  rejected: the whole clause also for a tagged raising cue whose subject is a thing (kept for
+  its tagged source: folds 0+1 unchanged, 0.7193); requiring someone also of a raising cue
+  with a tagged source (folds 0+1 0.7183 -> 0.7181: 2 right claims lost); raising verbs with
+  such subjects that the cue tagger leaves untagged, found by their lemma (0.7185 -> 0.7180:
+  18 more claims, 3 right); a rule span's trailing aside (:func:`.crf.without_aside`) cut
+  where the content tagger finds the cut labelling likelier than the span's (margin 0: 0.7185
+  -> 0.7183; margin 2: unchanged); a table of the verb's prepositions an object cue's content
+  should stop before (on folds 2-4, for each first trailing preposition of the verb, the
+  content with it matched the gold more often than without it, for every preposition with more
+  than 3 cases: "as" 99 to 2, "for" 65 to 2, "in" 39 to 10).
 """
