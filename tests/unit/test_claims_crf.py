@@ -332,3 +332,54 @@ def test_a_tagged_run_drops_its_leading_preposition_and_trailing_aside():
     argued = next(t.i for t in doc if t.text == "argued")
     first, end = crf.tidied(doc, argued + 1, len(doc) - 1, argued)
     assert doc[first:end].text == "that the plan would fail and cost jobs"
+
+
+def test_a_raising_verb_is_a_claim_only_of_someone_it_raises():
+    from pipeline.extract.attribution.crf import raised_someone
+    from pipeline.nlp import load_nlp
+
+    nlp = load_nlp()
+    for text, someone in (
+        ("Ted Cruz seemed lost at the debate.", True),
+        ("He appeared to lose his temper.", True),
+        ("Others appeared ready to abandon him.", True),
+        ("The donors appear to have ties to the movement.", True),
+        ("The more than 16-year-old Afghan war appears to be in full swing.", False),
+        ("The idea seems to sit behind obstacles.", False),
+    ):
+        verb = next(t for t in nlp(text) if t.lemma_ in ("seem", "appear"))
+        assert raised_someone(verb) is someone, text
+
+
+def test_a_raised_claim_is_the_whole_clause_from_its_subject():
+    from pipeline.extract.attribution.crf import raised_clause
+    from pipeline.nlp import load_nlp
+
+    text = "But Ms. Kelly seemed certain to leave."
+    doc = load_nlp()(text)
+    start, end = raised_clause(next(t for t in doc if t.lemma_ == "seem"))
+    assert text[start:end] == "Ms. Kelly seemed certain to leave"
+
+
+def test_it_appears_that_is_the_writers_inference_a_claim_it_seems_clear_is_not():
+    from pipeline.extract.attribution.crf import _it_appears
+    from pipeline.nlp import load_nlp
+
+    nlp = load_nlp()
+    for text, inference in (
+        ("It appears that the game was not boring to everyone.", True),
+        ("It seems clear.", False),
+    ):
+        verb = next(t for t in nlp(text) if t.lemma_ in ("seem", "appear"))
+        assert _it_appears(verb) is inference, text
+
+
+def test_it_appears_that_claims_the_clause_not_the_words_around_the_cue():
+    from pipeline.extract.attribution.crf import _inferred_clause
+    from pipeline.nlp import load_nlp
+
+    text = "It appears, though, that the game was not boring to everyone."
+    doc = load_nlp()(text)
+    span = _inferred_clause(next(t for t in doc if t.lemma_ == "appear"))
+    assert span is not None
+    assert text[span[0] : span[1]] == "that the game was not boring to everyone"
