@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
+from pipeline.doc_spill import DocSpill
 from pipeline.tables import to_frame
 from pipeline.work import (
     ArticleWork,
@@ -139,6 +140,8 @@ def run_pass(
     )
     model = nlp.model_name()
     versions = {s.name: f"{s.version}+{model}" for s in stages}
+    spill = DocSpill(warehouse)
+    spill.flush()  # docs a killed pass left on disk: their bodies are not parsed again
     todo = _pending(warehouse, stages, versions, model, parse=parse)
     report.cached = warehouse.count("nlp_docs")
     report.total = todo.height
@@ -165,10 +168,12 @@ def run_pass(
             )
             getters = _submit(engine, batches)
             if queued is not None:
-                _store(warehouse, queued, stages, versions, model, report, started, on_progress)
+                _store(
+                    warehouse, spill, queued, stages, versions, model, report, started, on_progress
+                )
             queued = (chunk, batches, getters)
         if queued is not None:
-            _store(warehouse, queued, stages, versions, model, report, started, on_progress)
+            _store(warehouse, spill, queued, stages, versions, model, report, started, on_progress)
     except BaseException as exc:
         if engine_cm is not None:
             engine_cm.__exit__(type(exc), exc, exc.__traceback__)  # type: ignore[attr-defined]
@@ -177,6 +182,8 @@ def run_pass(
     finally:
         if engine_cm is not None:
             engine_cm.__exit__(None, None, None)  # type: ignore[attr-defined]
+    # The workers are gone: the docs go into the cache now, not while they held their memory.
+    spill.flush()
     report.seconds = round(time.perf_counter() - started, 3)
     return report
 
@@ -407,6 +414,7 @@ def _combine(parts: Sequence[BatchResult]) -> BatchResult:
 
 def _store(
     warehouse: Warehouse,
+    spill: DocSpill,
     queued: Queued,
     stages: Sequence[PassStage],
     versions: dict[str, str],
@@ -430,7 +438,8 @@ def _store(
     hashes = dict(chunk.select("article_id", "content_hash").iter_rows())
     with warehouse.transaction():
         if docs:
-            warehouse.store_docs(
+            # Into a file before the chunk's rows commit (see pipeline.doc_spill).
+            spill.add(
                 pl.DataFrame(
                     {
                         "content_hash": [d.content_hash for d in docs],
