@@ -20,6 +20,7 @@ pending, with the error, and the pass goes on.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -28,7 +29,7 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
-from pipeline.doc_spill import DocSpill
+from pipeline.pass_journal import ChunkWrites, PassJournal, StageWrites
 from pipeline.tables import to_frame
 from pipeline.work import (
     ArticleWork,
@@ -140,8 +141,8 @@ def run_pass(
     )
     model = nlp.model_name()
     versions = {s.name: f"{s.version}+{model}" for s in stages}
-    spill = DocSpill(warehouse)
-    spill.flush()  # docs a killed pass left on disk: their bodies are not parsed again
+    journal = PassJournal(warehouse)
+    journal.flush()  # what a killed pass left on disk: resumed, not redone
     todo = _pending(warehouse, stages, versions, model, parse=parse)
     report.cached = warehouse.count("nlp_docs")
     report.total = todo.height
@@ -169,21 +170,34 @@ def run_pass(
             getters = _submit(engine, batches)
             if queued is not None:
                 _store(
-                    warehouse, spill, queued, stages, versions, model, report, started, on_progress
+                    warehouse,
+                    journal,
+                    queued,
+                    stages,
+                    versions,
+                    model,
+                    report,
+                    started,
+                    on_progress,
                 )
             queued = (chunk, batches, getters)
         if queued is not None:
-            _store(warehouse, spill, queued, stages, versions, model, report, started, on_progress)
+            _store(
+                warehouse, journal, queued, stages, versions, model, report, started, on_progress
+            )
     except BaseException as exc:
         if engine_cm is not None:
             engine_cm.__exit__(type(exc), exc, exc.__traceback__)  # type: ignore[attr-defined]
             engine_cm = None
+        if isinstance(exc, Exception):  # the chunks done so far count (a kill leaves them too)
+            with contextlib.suppress(Exception):
+                journal.flush()
         raise
     finally:
         if engine_cm is not None:
             engine_cm.__exit__(None, None, None)  # type: ignore[attr-defined]
-    # The workers are gone: the docs go into the cache now, not while they held their memory.
-    spill.flush()
+    # The workers are gone: the chunks go into DuckDB now, not while they held their memory.
+    journal.flush()
     report.seconds = round(time.perf_counter() - started, 3)
     return report
 
@@ -414,7 +428,7 @@ def _combine(parts: Sequence[BatchResult]) -> BatchResult:
 
 def _store(
     warehouse: Warehouse,
-    spill: DocSpill,
+    journal: PassJournal,
     queued: Queued,
     stages: Sequence[PassStage],
     versions: dict[str, str],
@@ -436,49 +450,49 @@ def _store(
     docs: list[ParsedDoc] = [doc for r in results for doc in r.docs]
     failures: list[Failure] = [f for r in results for f in r.failures]
     hashes = dict(chunk.select("article_id", "content_hash").iter_rows())
-    with warehouse.transaction():
-        if docs:
-            # Into a file before the chunk's rows commit (see pipeline.doc_spill).
-            spill.add(
-                pl.DataFrame(
-                    {
-                        "content_hash": [d.content_hash for d in docs],
-                        "model": [model] * len(docs),
-                        "doc": [d.blob for d in docs],
-                    },
-                    schema={"content_hash": pl.String, "model": pl.String, "doc": pl.Binary},
-                )
-            )
-        parsed = chunk.filter(
+    writes = ChunkWrites(
+        docs=pl.DataFrame(
+            {
+                "content_hash": [d.content_hash for d in docs],
+                "model": [model] * len(docs),
+                "doc": [d.blob for d in docs],
+            },
+            schema={"content_hash": pl.String, "model": pl.String, "doc": pl.Binary},
+        )
+    )
+    if "nlp" in report.quarantined:
+        writes.parsed = chunk.filter(
             pl.col("content_hash").is_in([d.content_hash for d in docs])
             | pl.col("article_id").is_in([f.article_id for f in failures if f.stage == "nlp"])
-        )
-        if parsed.height and "nlp" in report.quarantined:
-            nlp_failed = _quarantine_rows(failures, "nlp", hashes, model)
-            warehouse.replace_quarantine("nlp", parsed["article_id"].to_list(), nlp_failed)
-            report.quarantined["nlp"] += nlp_failed.height
-        for stage in stages:
-            processed = chunk.filter(pl.col("stages").list.contains(stage.name))
-            if not processed.height:
-                continue
-            frames = {
-                table: _table(results, table).filter(
-                    pl.col("article_id").is_in(processed["article_id"])
-                )
-                for table in stage.spec.tables
-            }
-            warehouse.replace_stage_rows(
+        ).select("article_id", "content_hash")
+        writes.nlp_failed = _quarantine_rows(failures, "nlp", hashes, model)
+        report.quarantined["nlp"] += writes.nlp_failed.height
+    for stage in stages:
+        processed = chunk.filter(pl.col("stages").list.contains(stage.name))
+        if not processed.height:
+            continue
+        frames = {
+            table: _table(results, table).filter(
+                pl.col("article_id").is_in(processed["article_id"])
+            )
+            for table in stage.spec.tables
+        }
+        failed = _quarantine_rows(failures, stage.name, hashes, versions[stage.name])
+        writes.stages.append(
+            StageWrites(
                 stage.name,
                 versions[stage.name],
                 processed.select("article_id", "content_hash"),
                 frames,
+                failed,
             )
-            failed = _quarantine_rows(failures, stage.name, hashes, versions[stage.name])
-            warehouse.replace_quarantine(stage.name, processed["article_id"].to_list(), failed)
-            report.quarantined[stage.name] += failed.height
-            report.handled[stage.name] += processed.height
-            for table, frame in frames.items():
-                report.rows[table] += frame.height
+        )
+        report.quarantined[stage.name] += failed.height
+        report.handled[stage.name] += processed.height
+        for table, frame in frames.items():
+            report.rows[table] += frame.height
+    # Committed once the workers are gone (see pipeline.pass_journal).
+    journal.add(writes)
     report.parsed += len(docs)
     report.words += sum(d.words for d in docs)
     report.articles += chunk.height
