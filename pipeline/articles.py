@@ -9,9 +9,11 @@ redoes its own stage alone, from the cached docs, and never re-runs spaCy.
 
 The pass reads the pending articles chunk by chunk (memory stays bounded by a chunk however
 much is pending), sends each chunk's batches to the engine (:mod:`pipeline.engine`), hands the
-next chunk to the workers before it stores the current one, and commits each chunk in one
-transaction: docs, rows, ``stage_state`` and quarantine together. Only this process touches
-the warehouse.
+next chunk to the workers before it stores the current one, and journals each chunk's writes
+(docs, rows, ``stage_state`` and quarantine together) to files beside the warehouse, which it
+commits chunk by chunk, each in one transaction, once the workers have exited
+(:mod:`pipeline.pass_journal`: DuckDB would hold every appended row in this process while the
+workers hold theirs). Only this process touches the warehouse.
 
 A batch that fails as a whole (its worker died three times: Dask's ``allowed-failures``) is
 retried article by article; an article that fails alone is quarantined at every stage it had
