@@ -9,9 +9,11 @@ redoes its own stage alone, from the cached docs, and never re-runs spaCy.
 
 The pass reads the pending articles chunk by chunk (memory stays bounded by a chunk however
 much is pending), sends each chunk's batches to the engine (:mod:`pipeline.engine`), hands the
-next chunk to the workers before it stores the current one, and commits each chunk in one
-transaction: docs, rows, ``stage_state`` and quarantine together. Only this process touches
-the warehouse.
+next chunk to the workers before it stores the current one, and journals each chunk's writes
+(docs, rows, ``stage_state`` and quarantine together) to files beside the warehouse, which it
+commits chunk by chunk, each in one transaction, once the workers have exited
+(:mod:`pipeline.pass_journal`: DuckDB would hold every appended row in this process while the
+workers hold theirs). Only this process touches the warehouse.
 
 A batch that fails as a whole (its worker died three times: Dask's ``allowed-failures``) is
 retried article by article; an article that fails alone is quarantined at every stage it had
@@ -20,6 +22,7 @@ pending, with the error, and the pass goes on.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -28,6 +31,7 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
+from pipeline.pass_journal import ChunkWrites, PassJournal, StageWrites
 from pipeline.tables import to_frame
 from pipeline.work import (
     ArticleWork,
@@ -139,6 +143,8 @@ def run_pass(
     )
     model = nlp.model_name()
     versions = {s.name: f"{s.version}+{model}" for s in stages}
+    journal = PassJournal(warehouse)
+    journal.flush()  # what a killed pass left on disk: resumed, not redone
     todo = _pending(warehouse, stages, versions, model, parse=parse)
     report.cached = warehouse.count("nlp_docs")
     report.total = todo.height
@@ -165,18 +171,35 @@ def run_pass(
             )
             getters = _submit(engine, batches)
             if queued is not None:
-                _store(warehouse, queued, stages, versions, model, report, started, on_progress)
+                _store(
+                    warehouse,
+                    journal,
+                    queued,
+                    stages,
+                    versions,
+                    model,
+                    report,
+                    started,
+                    on_progress,
+                )
             queued = (chunk, batches, getters)
         if queued is not None:
-            _store(warehouse, queued, stages, versions, model, report, started, on_progress)
+            _store(
+                warehouse, journal, queued, stages, versions, model, report, started, on_progress
+            )
     except BaseException as exc:
         if engine_cm is not None:
             engine_cm.__exit__(type(exc), exc, exc.__traceback__)  # type: ignore[attr-defined]
             engine_cm = None
+        if isinstance(exc, Exception):  # the chunks done so far count (a kill leaves them too)
+            with contextlib.suppress(Exception):
+                journal.flush()
         raise
     finally:
         if engine_cm is not None:
             engine_cm.__exit__(None, None, None)  # type: ignore[attr-defined]
+    # The workers are gone: the chunks go into DuckDB now, not while they held their memory.
+    journal.flush()
     report.seconds = round(time.perf_counter() - started, 3)
     return report
 
@@ -407,6 +430,7 @@ def _combine(parts: Sequence[BatchResult]) -> BatchResult:
 
 def _store(
     warehouse: Warehouse,
+    journal: PassJournal,
     queued: Queued,
     stages: Sequence[PassStage],
     versions: dict[str, str],
@@ -428,48 +452,49 @@ def _store(
     docs: list[ParsedDoc] = [doc for r in results for doc in r.docs]
     failures: list[Failure] = [f for r in results for f in r.failures]
     hashes = dict(chunk.select("article_id", "content_hash").iter_rows())
-    with warehouse.transaction():
-        if docs:
-            warehouse.store_docs(
-                pl.DataFrame(
-                    {
-                        "content_hash": [d.content_hash for d in docs],
-                        "model": [model] * len(docs),
-                        "doc": [d.blob for d in docs],
-                    },
-                    schema={"content_hash": pl.String, "model": pl.String, "doc": pl.Binary},
-                )
-            )
-        parsed = chunk.filter(
+    writes = ChunkWrites(
+        docs=pl.DataFrame(
+            {
+                "content_hash": [d.content_hash for d in docs],
+                "model": [model] * len(docs),
+                "doc": [d.blob for d in docs],
+            },
+            schema={"content_hash": pl.String, "model": pl.String, "doc": pl.Binary},
+        )
+    )
+    if "nlp" in report.quarantined:
+        writes.parsed = chunk.filter(
             pl.col("content_hash").is_in([d.content_hash for d in docs])
             | pl.col("article_id").is_in([f.article_id for f in failures if f.stage == "nlp"])
-        )
-        if parsed.height and "nlp" in report.quarantined:
-            nlp_failed = _quarantine_rows(failures, "nlp", hashes, model)
-            warehouse.replace_quarantine("nlp", parsed["article_id"].to_list(), nlp_failed)
-            report.quarantined["nlp"] += nlp_failed.height
-        for stage in stages:
-            processed = chunk.filter(pl.col("stages").list.contains(stage.name))
-            if not processed.height:
-                continue
-            frames = {
-                table: _table(results, table).filter(
-                    pl.col("article_id").is_in(processed["article_id"])
-                )
-                for table in stage.spec.tables
-            }
-            warehouse.replace_stage_rows(
+        ).select("article_id", "content_hash")
+        writes.nlp_failed = _quarantine_rows(failures, "nlp", hashes, model)
+        report.quarantined["nlp"] += writes.nlp_failed.height
+    for stage in stages:
+        processed = chunk.filter(pl.col("stages").list.contains(stage.name))
+        if not processed.height:
+            continue
+        frames = {
+            table: _table(results, table).filter(
+                pl.col("article_id").is_in(processed["article_id"])
+            )
+            for table in stage.spec.tables
+        }
+        failed = _quarantine_rows(failures, stage.name, hashes, versions[stage.name])
+        writes.stages.append(
+            StageWrites(
                 stage.name,
                 versions[stage.name],
                 processed.select("article_id", "content_hash"),
                 frames,
+                failed,
             )
-            failed = _quarantine_rows(failures, stage.name, hashes, versions[stage.name])
-            warehouse.replace_quarantine(stage.name, processed["article_id"].to_list(), failed)
-            report.quarantined[stage.name] += failed.height
-            report.handled[stage.name] += processed.height
-            for table, frame in frames.items():
-                report.rows[table] += frame.height
+        )
+        report.quarantined[stage.name] += failed.height
+        report.handled[stage.name] += processed.height
+        for table, frame in frames.items():
+            report.rows[table] += frame.height
+    # Committed once the workers are gone (see pipeline.pass_journal).
+    journal.add(writes)
     report.parsed += len(docs)
     report.words += sum(d.words for d in docs)
     report.articles += chunk.height

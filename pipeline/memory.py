@@ -27,16 +27,24 @@ _MADV_DONTNEED = 4
 def _libc() -> ctypes.CDLL | None:
     if not sys.platform.startswith("linux"):
         return None
-    name = ctypes.util.find_library("c")
-    if name is None:
-        return None
     try:
-        libc = ctypes.CDLL(name, use_errno=True)
+        # glibc's soname first: ``find_library`` runs ``ldconfig`` in a forked child, which
+        # counts a copy of the caller's whole RSS (a worker's ~400 MiB) while it lives.
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+    except OSError:
+        name = ctypes.util.find_library("c")
+        if name is None:
+            return None
+        try:
+            libc = ctypes.CDLL(name, use_errno=True)
+        except OSError:
+            return None
+    try:
         libc.madvise.argtypes = (ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int)
         libc.madvise.restype = ctypes.c_int
         libc.malloc_trim.argtypes = (ctypes.c_size_t,)
         libc.malloc_trim.restype = ctypes.c_int
-    except (OSError, AttributeError):  # not glibc (musl has no malloc_trim)
+    except AttributeError:  # not glibc (musl has no malloc_trim)
         return None
     return libc
 

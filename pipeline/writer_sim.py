@@ -2,9 +2,10 @@
 
 Workers scale out; the warehouse has one writer. This pushes made-up results (the row counts
 and doc sizes of real news, per article) through :func:`pipeline.articles._store`, the code that
-commits a chunk in a real pass, into a fresh DuckDB file, and reports the articles per second
-the writer alone sustains. Nothing is parsed: it measures the ceiling the writer puts on any
-number of workers. ``newsledger bench --writer N`` runs it.
+commits a chunk in a real pass (to the pass's journal, flushed at the end as a pass does), into
+a fresh DuckDB file, and reports the articles per second the writer alone sustains. Nothing is
+parsed: it measures the ceiling the writer puts on any number of workers.
+``newsledger bench --writer N`` runs it.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import polars as pl
 
 from pipeline import articles as passes
 from pipeline.ids import content_hash, row_id
+from pipeline.pass_journal import PassJournal
 from pipeline.tables import to_frame
 from pipeline.warehouse import Warehouse, connect
 from pipeline.work import BatchResult, ParsedDoc, StageSpec, _ipc
@@ -91,6 +93,7 @@ def simulate(path: Path, articles: int, *, seed: int = 7) -> WriterReport:
             rows={t: 0 for s in stages for t in s.spec.tables},
         )
         blob = os.urandom(DOC_BYTES)  # incompressible, like a compressed DocBin
+        journal = PassJournal(warehouse)
         started = time.perf_counter()
         for first in range(0, articles, passes.CHUNK_SIZE):
             chunk_ids = ids[first : first + passes.CHUNK_SIZE]
@@ -104,6 +107,7 @@ def simulate(path: Path, articles: int, *, seed: int = 7) -> WriterReport:
             result = _result(chunk, blob, rng)
             passes._store(
                 warehouse,
+                journal,
                 (chunk, [None], [lambda result=result: result]),  # type: ignore[list-item]
                 stages,
                 versions,
@@ -112,6 +116,7 @@ def simulate(path: Path, articles: int, *, seed: int = 7) -> WriterReport:
                 started,
                 None,
             )
+        journal.flush()  # as a pass does once its workers are gone
         seconds = time.perf_counter() - started
         rows = sum(report.rows.values())
     finally:
