@@ -18,7 +18,9 @@ pass's first flush commits the folders a killed pass left (so a re-run resumes, 
 redo them). Committing a chunk twice (killed between its commit and its deletion) replaces
 rows by the same rows. A leftover chunk's rows of an article whose body has changed since are
 dropped (its body hash is not the article's), so they never outlive the body they came from;
-its docs (keyed by body hash) are kept. A warehouse in memory commits each chunk at once.
+its docs (keyed by body hash) are kept. A pass's own chunks skip that test: only this process
+writes the warehouse while it runs, so their bodies cannot have changed. A warehouse in memory
+commits each chunk at once.
 """
 
 from __future__ import annotations
@@ -178,6 +180,12 @@ class PassJournal:
         self.warehouse = warehouse
         self.folder = journal_folder(warehouse)
         self._next = 0
+        #: Chunks a killed pass left: only theirs may hold rows of a body changed since.
+        self._leftovers = (
+            {p.name for p in self._chunks()}
+            if self.folder is not None and self.folder.is_dir()
+            else set()
+        )
 
     def add(self, writes: ChunkWrites) -> None:
         """Keep a chunk's writes (committed at once for a warehouse in memory)."""
@@ -210,10 +218,13 @@ class PassJournal:
         error: Exception | None = None
         for chunk in chunks:
             try:
-                ChunkWrites.load(chunk).commit(self.warehouse, current_only=True)
+                ChunkWrites.load(chunk).commit(
+                    self.warehouse, current_only=chunk.name in self._leftovers
+                )
             except Exception as exc:  # dropped (its articles stay pending), raised below
                 error = error or exc
             shutil.rmtree(chunk)
+            self._leftovers.discard(chunk.name)  # the names start again at 1 after a flush
         shutil.rmtree(self.folder)  # and any temporary folder a kill left half written
         self._next = 0
         if error is not None:
