@@ -22,7 +22,8 @@ numpy (two ``maximum`` calls over strided views) instead of thinc's ``ops.maxout
 also records which piece won, for a backward pass that inference never runs: on the model's
 shapes that loop took ~4.5 ns a value, numpy's ``maximum`` ~0.6. A maximum picks one of its
 inputs, so the output is the same bits (every cached doc byte-identical on 200 AllSides
-articles); about 8% of the annotation's CPU saved.
+articles); about 7% of the model's CPU saved (tagger, parser and NER, 5.77 -> 5.37 CPU s
+on 60 articles).
 """
 
 from __future__ import annotations

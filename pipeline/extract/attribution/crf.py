@@ -415,10 +415,15 @@ def learned_cues(doc: Doc, taggers: Taggers, taken: Sequence[tuple[int, int]]) -
         anchor = cue_anchor(table, first, end)
         w_start, w_end = sentence_window(table, (first, end), before=BEFORE, after=AFTER)
         features = span_features(table, (first, end), w_start, w_end)
+        verb = doc[anchor]
         raising = table.lemma[anchor] in RAISING_VERBS
-        if raising and raised_someone(doc[anchor]):
-            content = raised_clause(doc[anchor])
-        elif raising and (clause := _inferred_clause(doc[anchor])) is not None:
+        raised = raising and raised_someone(verb)
+        # "the war appears to be ...": the writer's hedge, no one's claim, unless a source is
+        # tagged; "It appears that X" is the writer's inference, a claim
+        hedge = raising and not raised and not _it_appears(verb)
+        if raised:
+            content = raised_clause(verb)
+        elif raising and (clause := _inferred_clause(verb)) is not None:
             content = clause
         else:
             run = _best_run(taggers.content, features)
@@ -430,22 +435,18 @@ def learned_cues(doc: Doc, taggers: Taggers, taken: Sequence[tuple[int, int]]) -
             content = (int(table.idx[r_first]), int(table.ends[r_end - 1]))
         tagged = _nearest_source(doc, taggers, features, w_start, anchor)
         if tagged is not None:
-            speaker = learned_speaker(doc[anchor], tagged)
-        elif (
-            table.lemma[anchor] in RAISING_VERBS
-            and not raised_someone(doc[anchor])
-            and not _it_appears(doc[anchor])
-        ):
-            continue  # "the war appears to be ...": the writer's hedge, no one's claim
+            speaker = learned_speaker(verb, tagged)
+        elif hedge:
+            continue
         else:
-            speaker = _rule_speaker(doc[anchor])
+            speaker = _rule_speaker(verb)
             if speaker is None:
                 speaker = _likeliest_source(doc, taggers.source, w_start, w_end)
-        if is_passive(doc[anchor]) or addressed_participle(doc[anchor]):
+        if is_passive(verb) or addressed_participle(verb):
             # the subject is spoken of or asked, as with the rules' cues ("Asked if ..., the
             # candidate said"): held-out folds 0 and 1, asked: 2 right speakers gained, none lost
-            speaker = _by_agent(doc[anchor])
-        elif table.lemma[anchor] in RAISING_VERBS:
+            speaker = _by_agent(verb)
+        elif raising:
             # "X seems to ...", with a tagged source: still the writer's hedge about X, which
             # PolNeAR leaves without a source (held-out folds 0 and 1 of train: 3 right
             # speakers gained, none lost)
@@ -456,7 +457,7 @@ def learned_cues(doc: Doc, taggers: Taggers, taken: Sequence[tuple[int, int]]) -
                 speaker=speaker,
                 via=None,
                 content=content,
-                verb=doc[anchor],
+                verb=verb,
                 weak=False,
                 frame="learned",
                 key=table.lemma[anchor],
