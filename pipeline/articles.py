@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
-from pipeline.pass_journal import ChunkWrites, PassJournal, StageWrites
+from pipeline.pass_journal import ChunkWrites, ParseWrites, PassJournal, StageWrites
 from pipeline.tables import to_frame
 from pipeline.work import (
     ArticleWork,
@@ -463,12 +463,14 @@ def _store(
         )
     )
     if "nlp" in report.quarantined:
-        writes.parsed = chunk.filter(
-            pl.col("content_hash").is_in([d.content_hash for d in docs])
-            | pl.col("article_id").is_in([f.article_id for f in failures if f.stage == "nlp"])
-        ).select("article_id", "content_hash")
-        writes.nlp_failed = _quarantine_rows(failures, "nlp", hashes, model)
-        report.quarantined["nlp"] += writes.nlp_failed.height
+        writes.parse = ParseWrites(
+            articles=chunk.filter(
+                pl.col("content_hash").is_in([d.content_hash for d in docs])
+                | pl.col("article_id").is_in([f.article_id for f in failures if f.stage == "nlp"])
+            ).select("article_id", "content_hash"),
+            failed=_quarantine_rows(failures, "nlp", hashes, model),
+        )
+        report.quarantined["nlp"] += writes.parse.failed.height
     for stage in stages:
         processed = chunk.filter(pl.col("stages").list.contains(stage.name))
         if not processed.height:

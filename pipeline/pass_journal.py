@@ -55,15 +55,23 @@ class StageWrites:
 
 
 @dataclass(slots=True)
+class ParseWrites:
+    """The parse's outcome for a chunk: which articles it handled, and which failed."""
+
+    #: ``article_id`` and ``content_hash`` of the articles parsed (or failing to).
+    articles: pl.DataFrame
+    #: The ``nlp`` quarantine rows of those that failed.
+    failed: pl.DataFrame
+
+
+@dataclass(slots=True)
 class ChunkWrites:
     """Everything a chunk writes, committed in one transaction."""
 
     #: New docs (``content_hash``, ``model``, ``doc``).
     docs: pl.DataFrame
-    #: ``article_id`` and ``content_hash`` of the articles parsed (or failing to), with the
-    #: ``nlp`` quarantine rows of those that failed; None when the doc cache is not selected.
-    parsed: pl.DataFrame | None = None
-    nlp_failed: pl.DataFrame | None = None
+    #: None when the doc cache is not selected.
+    parse: ParseWrites | None = None
     stages: list[StageWrites] = field(default_factory=list)
 
     def commit(self, warehouse: Warehouse, *, current_only: bool = False) -> None:
@@ -78,9 +86,9 @@ class ChunkWrites:
             if current_only:
                 self._keep_current(warehouse)
             warehouse.store_docs(self.docs)
-            if self.parsed is not None and self.nlp_failed is not None and self.parsed.height:
+            if self.parse is not None and self.parse.articles.height:
                 warehouse.replace_quarantine(
-                    "nlp", self.parsed["article_id"].to_list(), self.nlp_failed
+                    "nlp", self.parse.articles["article_id"].to_list(), self.parse.failed
                 )
             for stage in self.stages:
                 if not stage.processed.height:
@@ -93,7 +101,7 @@ class ChunkWrites:
                 )
 
     def _keep_current(self, warehouse: Warehouse) -> None:
-        keys = [self.parsed] if self.parsed is not None else []
+        keys = [self.parse.articles] if self.parse is not None else []
         keys += [stage.processed for stage in self.stages]
         if not keys:
             return
@@ -111,8 +119,8 @@ class ChunkWrites:
         def keep(frame: pl.DataFrame) -> pl.DataFrame:
             return frame.filter(pl.col("article_id").is_in(ids.implode()))
 
-        if self.parsed is not None and self.nlp_failed is not None:
-            self.parsed, self.nlp_failed = keep(self.parsed), keep(self.nlp_failed)
+        if self.parse is not None:
+            self.parse = ParseWrites(keep(self.parse.articles), keep(self.parse.failed))
         for stage in self.stages:
             stage.processed, stage.failed = keep(stage.processed), keep(stage.failed)
             stage.tables = {name: keep(frame) for name, frame in stage.tables.items()}
@@ -121,15 +129,15 @@ class ChunkWrites:
         """Write to ``folder`` (created; its parent must exist)."""
         folder.mkdir()
         meta: dict[str, object] = {
-            "parsed": self.parsed is not None,
+            "parsed": self.parse is not None,
             "stages": [
                 {"name": s.name, "version": s.version, "tables": list(s.tables)}
                 for s in self.stages
             ],
         }
         frames = {"docs": self.docs}
-        if self.parsed is not None and self.nlp_failed is not None:
-            frames |= {"parsed": self.parsed, "nlp_failed": self.nlp_failed}
+        if self.parse is not None:
+            frames |= {"parsed": self.parse.articles, "nlp_failed": self.parse.failed}
         for i, stage in enumerate(self.stages):
             frames |= {f"s{i}-processed": stage.processed, f"s{i}-failed": stage.failed}
             frames |= {f"s{i}-t-{name}": frame for name, frame in stage.tables.items()}
@@ -145,11 +153,9 @@ class ChunkWrites:
             return pl.read_ipc(folder / f"{name}.arrow", memory_map=False)
 
         meta = json.loads((folder / _META).read_text())
-        parsed = meta["parsed"]
         return cls(
             docs=read("docs"),
-            parsed=read("parsed") if parsed else None,
-            nlp_failed=read("nlp_failed") if parsed else None,
+            parse=ParseWrites(read("parsed"), read("nlp_failed")) if meta["parsed"] else None,
             stages=[
                 StageWrites(
                     name=stage["name"],

@@ -5,7 +5,13 @@ import polars as pl
 import pytest
 
 from pipeline import articles, nlp, warehouse_schema
-from pipeline.pass_journal import ChunkWrites, PassJournal, StageWrites, journal_folder
+from pipeline.pass_journal import (
+    ChunkWrites,
+    ParseWrites,
+    PassJournal,
+    StageWrites,
+    journal_folder,
+)
 from pipeline.tables import to_frame
 from pipeline.warehouse import Warehouse
 from pipeline.warehouse_connect import connect
@@ -48,7 +54,7 @@ def _writes(docs: pl.DataFrame, *articles_: tuple[str, str], location: bool = Tr
     stage = StageWrites(
         "locations", "v1", processed, {"locations": table}, to_frame("quarantine", [])
     )
-    return ChunkWrites(docs, processed, to_frame("quarantine", []), [stage])
+    return ChunkWrites(docs, ParseWrites(processed, to_frame("quarantine", [])), [stage])
 
 
 def _cached(warehouse: Warehouse) -> dict[str, bytes]:
