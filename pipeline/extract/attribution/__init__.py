@@ -429,7 +429,9 @@ tables were then relearned on all 840 training articles, see :data:`LEXICON`):
   verb's object cue ("faced criticism from rivals", "draws criticism") voiced by its "from" object
   or no one (4 gained, 2 lost; it needs a verb table, which would sit in the digest's data); the
   reporting clause's subject also for finite coordinated verbs (2 gained, 1 lost) or for governors
-  that are open complements (no change); a possessive pronoun speaker of a nominal cue replaced by
-  the subject of the verb the noun hangs on ("Sanders has toned down his criticism": 6 gained, 7
-  lost, PolNeAR naming "his" as often).
+  that are open complements (no change), or for a sentence-opening participle before its governor
+  (no change); a possessive pronoun speaker of a nominal cue replaced by the subject of the verb the
+  noun hangs on ("Sanders has toned down his criticism": 6 gained, 7 lost, PolNeAR naming "his" as
+  often); no speaker where the speaker word lies inside the claim's content (734 lost: a quotation
+  run's content spans its own "he said").
 """
