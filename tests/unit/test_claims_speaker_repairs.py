@@ -222,3 +222,39 @@ def test_an_outlet_reporting_a_clause_makes_a_claim_of_its_own(claims_of):
     )
     outlet = [c for c in found if c.cue == "says" and "deeper reporting" in c.content]
     assert outlet and outlet[0].speaker == "Bloomberg" and outlet[0].via is None
+
+
+def test_the_object_of_a_participle_is_no_speaker(claims_of):
+    found = claims_of(
+        "The vote is on Friday.\n\n"
+        "In the meantime, Trump's congressional allies have been trying to shore up support "
+        "among their colleagues, while urging his critics to pipe down."
+    )
+    assert _speaker_of(found, "pipe down") == "Trump's congressional allies"
+
+
+def test_the_object_of_a_coordinated_verb_is_no_speaker(claims_of):
+    found = claims_of(
+        "The rally ended late.\n\n"
+        "Donald Trump joked about taxes, declined to affirm his support for the bill, and told "
+        "his audience they would not back him because he did not want their money."
+    )
+    assert _speaker_of(found, "would not back him") == "Donald Trump"
+
+
+def test_a_participle_hung_on_the_reported_clause_is_the_reporters(claims_of):
+    found = claims_of(
+        "The debate was tense.\n\n"
+        "Mr. Trump questioned why Mr. Khan's wife did not speak at the convention, implying "
+        "that she was forbidden from doing so."
+    )
+    assert _speaker_of(found, "forbidden from doing so") == "Mr. Trump"
+
+
+def test_a_participle_after_a_reported_clause_climbs_past_its_pronoun(claims_of):
+    found = claims_of(
+        "The vote is next week.\n\n"
+        "Most of the vulnerable Senate Republicans have said they would support Trump, while "
+        "emphasizing that it is not an endorsement."
+    )
+    assert _speaker_of(found, "not an endorsement") == "Most of the vulnerable Senate Republicans"
