@@ -63,7 +63,6 @@ from pipeline.learn import (
     library_versions,
     read_jsonl,
     require_gold_warehouse,
-    word_classes,
     write_atomic,
 )
 from pipeline.learn.claims_crf import TaggerArticle, tagger_article
@@ -386,7 +385,6 @@ def learning_code() -> tuple[tuple[ModuleType, ...], tuple[Path, ...]]:
     modules = (
         _self(),
         claims_crf,
-        word_classes,
         extract_claims,
         *components,
         tokens,

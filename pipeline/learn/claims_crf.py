@@ -27,13 +27,7 @@ from pathlib import Path
 
 import numpy
 
-from pipeline.extract.attribution.crf import (
-    TAGGERS,
-    Taggers,
-    classes_path,
-    read_classes,
-    tagger_path,
-)
+from pipeline.extract.attribution.crf import TAGGERS, Taggers, tagger_path
 from pipeline.extract.attribution.tagging import (
     AFTER,
     BEFORE,
@@ -44,7 +38,6 @@ from pipeline.extract.attribution.tagging import (
     span_features,
     token_table,
 )
-from pipeline.learn.word_classes import learn_classes, write_classes
 
 #: A lemma heads a cue this often in the training articles, and in this share of the times it
 #: occurs, before its sentences are tagged. Measured on fold 0 of train (cue tokens F1): a
@@ -191,17 +184,12 @@ def train_taggers(articles: Sequence[TaggerArticle], card: Path) -> dict[str, ob
     """Train the three taggers on ``articles``, written beside ``card``; their card section.
 
     Returns:
-        ``{"lemmas": [...], "files": {name: sha256}, "classes": sha256, "params": PARAMS}``,
-        what the claims model JSON keeps under ``taggers`` (:func:`~pipeline.extract.
-        attribution.crf.default_taggers` reads the lemmas from it; ``classes`` is the digest
-        of the word classes written beside the taggers, :mod:`.word_classes`).
+        ``{"lemmas": [...], "files": {name: sha256}, "params": PARAMS}``, what the claims
+        model JSON keeps under ``taggers`` (:func:`~pipeline.extract.attribution.crf.
+        default_taggers` reads the lemmas from it).
     """
     lemmas = cue_lemmas(articles)
     wanted = frozenset(lemmas)
-    classes_file = classes_path(card)
-    classes_file.parent.mkdir(parents=True, exist_ok=True)
-    write_classes(learn_classes(article.table for article in articles), classes_file)
-    classes = read_classes(classes_file)
     trainers = {name: _trainer(name) for name in TAGGERS}
     for article in articles:
         table = article.table
@@ -212,7 +200,7 @@ def train_taggers(articles: Sequence[TaggerArticle], card: Path) -> dict[str, ob
             labels[first + 1 : end] = ["I"] * (end - first - 1)
         for start, end in table.sent_bounds:
             if any(lemma in wanted for lemma in table.lemma[start:end]):
-                trainers["cue"].append(cue_features(table, start, end, classes), labels[start:end])
+                trainers["cue"].append(cue_features(table, start, end), labels[start:end])
         for gold in article.golds:
             if gold.content is None:
                 continue
@@ -228,8 +216,7 @@ def train_taggers(articles: Sequence[TaggerArticle], card: Path) -> dict[str, ob
         _seed_shuffle()
         trainer.train(str(path))
         files[name] = hashlib.sha256(path.read_bytes()).hexdigest()
-    classes_digest = hashlib.sha256(classes_file.read_bytes()).hexdigest()
-    return {"lemmas": lemmas, "files": files, "classes": classes_digest, "params": PARAMS}
+    return {"lemmas": lemmas, "files": files, "params": PARAMS}
 
 
 def load(card: Path, section: dict[str, object]) -> Taggers:

@@ -32,8 +32,8 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -89,7 +89,6 @@ class Taggers:
     content: object
     source: object
     lemmas: frozenset[str]
-    classes: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
     def load(cls, card: Path, lemmas: Iterable[str]) -> Taggers:
@@ -101,20 +100,7 @@ class Taggers:
             tagger = pycrfsuite.Tagger()  # pyright: ignore[reportAttributeAccessIssue]
             tagger.open(str(tagger_path(card, name)))
             opened.append(tagger)
-        return cls(*opened, lemmas=frozenset(lemmas), classes=read_classes(classes_path(card)))
-
-
-def classes_path(card: Path) -> Path:
-    """Where the cue tagger's word classes live beside ``card`` (``claims-classes.tsv``)."""
-    return card.with_name(f"{card.stem}-classes.tsv")
-
-
-def read_classes(path: Path) -> dict[str, str]:
-    """The ``lemma<TAB>class`` lines of ``path`` ({} when there is no such file)."""
-    if not path.exists():
-        return {}
-    pairs = (line.split("\t") for line in path.read_text(encoding="utf-8").splitlines())
-    return {word: cls for word, cls in pairs}
+        return cls(*opened, lemmas=frozenset(lemmas))
 
 
 @lru_cache(maxsize=1)
@@ -142,7 +128,7 @@ def tag_cues(doc: Doc, taggers: Taggers) -> list[tuple[int, int]]:
     for start, end in table.sent_bounds:
         if lemmas.isdisjoint(table.lemma[start:end]) or quoted[start:end].min() > 0:
             continue
-        labels = taggers.cue.tag(cue_features(table, start, end, taggers.classes))  # type: ignore[attr-defined]
+        labels = taggers.cue.tag(cue_features(table, start, end))  # type: ignore[attr-defined]
         out.extend((start + a, start + b) for a, b in spans_of(labels))
     return out
 

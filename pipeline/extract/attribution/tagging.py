@@ -20,7 +20,7 @@ Two feature sets:
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from operator import itemgetter
@@ -198,17 +198,12 @@ def token_table(doc: Doc) -> TokenTable:
     )
 
 
-def cue_features(
-    table: TokenTable, start: int, end: int, classes: Mapping[str, str] | None = None
-) -> list[tuple[str, ...]]:
+def cue_features(table: TokenTable, start: int, end: int) -> list[tuple[str, ...]]:
     """Features of the tokens ``start:end`` (a sentence) for the cue tagger.
 
     Built column by column over the sentence (one comprehension per feature, then one zip):
     a third of the time of a loop per token, and the cue tagger reads most sentences. A window
-    position past the sentence's edge reads "#". With ``classes`` (lemma -> distributional
-    class, :mod:`pipeline.learn.word_classes`), the classes of the token, its head and its
-    clausal complement stand beside their lemmas, so that a word seldom seen as a cue in
-    training borrows what its class learned.
+    position past the sentence's edge reads "#".
     """
     lemma = table.lemma[start:end]
     tag = table.tag[start:end]
@@ -252,8 +247,6 @@ def cue_features(
         ["p2=" + x for x in padded_pos[4 : n + 4]],
         ["bi=" + x + "_" + y for x, y in zip(lemma, padded[3 : n + 3], strict=True)],
     ]
-    if classes:
-        cols.extend(_class_columns(table, start, end, classes, governs, subjects))
     if int(table.para[start]) == 0:
         cols.append(["para0"] * n)
     out = list(zip(*cols, strict=True))
@@ -263,32 +256,6 @@ def cue_features(
 
 
 _QUOTED = ("0", "1", "2")
-_COMPLEMENTS = frozenset({"ccomp", "xcomp"})
-
-
-def _class_columns(
-    table: TokenTable,
-    start: int,
-    end: int,
-    classes: Mapping[str, str],
-    governs: Sequence[str],
-    subjects: Sequence[str],
-) -> list[list[str]]:
-    """The class features of :func:`cue_features` ("?" for a lemma without a class)."""
-    lemma = table.lemma
-    heads = table.head[start:end].tolist()
-    own = [classes.get(x, "?") for x in lemma[start:end]]
-    comp = ["-"] * (end - start)
-    for i, (h, d) in enumerate(zip(heads, table.dep[start:end], strict=True), start):
-        if d in _COMPLEMENTS and h != i and start <= h < end:
-            comp[h - start] = own[i - start]
-    return [
-        ["c=" + x for x in own],
-        ["hc=" + classes.get(lemma[h], "?") for h in heads],
-        ["cc=" + x for x in comp],
-        ["cg=" + x + "|" + y for x, y in zip(own, governs, strict=True)],
-        ["csj=" + x + "|" + y for x, y in zip(own, subjects, strict=True)],
-    ]
 
 
 def _bucket(n: int) -> str:
