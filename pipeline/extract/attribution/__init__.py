@@ -434,4 +434,31 @@ tables were then relearned on all 840 training articles, see :data:`LEXICON`):
   noun hangs on ("Sanders has toned down his criticism": 6 gained, 7 lost, PolNeAR naming "his" as
   often); no speaker where the speaker word lies inside the claim's content (734 lost: a quotation
   run's content spans its own "he said").
+* Cue recall, session 25 (issue 25; measured, nothing kept). Folds 0+1 of train, scored as
+  ``newsledger train claims`` does (judge fit per fold, threshold 0.45; content and source
+  taggers the fold's own, cue tagger retrained per variant): baseline content F1 0.7193,
+  direct-quote recall 0.9545, speaker accuracy 0.9184; cue tagger gold-cue recall / precision
+  0.717 / 0.853 on fold 0. Ceiling first: every gold cue the rules miss handed to
+  :func:`.crf.learned_cues` beside the tagger's own gives 0.7724 (+923 matched of +1,352
+  claims); only those whose lemma headed a cue fewer than 10 times in the fold's training
+  0.7453, only the others 0.7486. So cue recall is worth up to 5 points, half of it in the
+  rare tail, which is idiosyncratic ("weighed in on", "watched", "would prohibit", "sued",
+  "the perception of"; 179 gold cues on fold 0 whose lemma never headed a training cue, 15
+  tagged), and half in frequent lemmas left untagged in context ("be" as root 54, "have" 15,
+  "in" 24, ":" 18). Rejected: distributional word classes as cue features (lemma contexts
+  over the parses of the fold's training articles: dependency to the head and its lemma,
+  children's dependencies and lemmas, neighbours; PPMI with smoothed contexts, the top 100
+  eigenvectors of the context Gram matrix, k-means++ with a fixed seed; 4,266 lemmas, the
+  "say" class holding acknowledge, allege, argue, assert, claim, concede, insist, warn,
+  suggest), features the token's class, its head's, its ccomp/xcomp's, and class x governed
+  children and class x subject kind: 200 classes, fold 0 cue recall / precision 0.718 /
+  0.848, content F1 0.7178 (-0.15; 7,826 claims, 2 more matched), speaker 0.9191; 50
+  classes, the first three features only, 0.723 / 0.852 and 0.7193 (unchanged); 200 classes
+  with the token's own lemma features dropped from a quarter of the training tokens (to make
+  the classes carry weight), 0.723 / 0.842 and 0.7172. Learning the classes cost 30-85 s per
+  fold. Also rejected: tagging a token whose marginal P(B) >= 0.3 beside the Viterbi runs
+  (0.7188: 20 more claims, 3 right). The code (``pipeline/learn/word_classes.py``, the
+  ``classes`` file beside the taggers with its digest in the card) is in the branch history
+  (cues16, 7ec2c0a, reverted); a better cue tagger needs a stronger discriminator in context,
+  not wider lexical reach.
 """
