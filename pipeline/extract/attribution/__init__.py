@@ -461,4 +461,33 @@ tables were then relearned on all 840 training articles, see :data:`LEXICON`):
   ``classes`` file beside the taggers with its digest in the card) is in the branch history
   (cues16, 7ec2c0a, reverted); a better cue tagger needs a stronger discriminator in context,
   not wider lexical reach.
+* Learned cues without a content run, session 25 (issue 25). Held-out folds of PolNeAR train as
+  ``newsledger train claims`` scores them (fold taggers of session 23, the judge refit per fold);
+  before: folds 0+1 7,787 claims, 5,684 matched, content F1 / direct-quote recall / speaker
+  accuracy 0.7193 / 0.9545 / 0.9207, folds 2-4 11,199 / 7,971, 0.7032 / 0.9510 / 0.9136. Of the
+  157 gold attributions on folds 0+1 whose cue the cue tagger tags yet no claim's cue overlaps,
+  94 have no content run (the cue a root verb 54 times, a relative clause 11, a participle 7,
+  an adverbial clause 6), 22 a run without a content word, 13 are the writer's hedge, 5 overlap
+  a rule cue, 23 go later (under 3 characters, or a rule claim's duplicate); the gold contents
+  of the 94 are short objects ("hammered Bush", "trashed Comey"), prepositional objects ("lashed
+  out at Khan"), passive or experiencer subjects ("Pigs are considered unclean", "His behavior
+  has angered ..."), seldom a clause. Measured and rejected: such a cue taking the rules'
+  content for its shape (:mod:`.content`: its clausal complement with
+  :func:`~.content.second_complement`, else its direct object, else its "of/about/..." object
+  by :func:`~.content.prep_content`, else :func:`~.content.outer_content`), the clause alone
+  (folds 0+1 0.7193 -> 0.7194: 9 more claims, 4 more matched; folds 2-4 0.7032 -> 0.7030: 17
+  more, 4 matched), with the object (0.7188: 59 more, 17 matched), with the governing clause
+  too (0.7182); each gated by the content tagger, kept only when its no-content labelling of
+  the window is at most M (natural log) likelier than the span's: clause M 3 0.7195, object
+  M 2 / 3 / 5 0.7192 / 0.7194 / 0.7193, clause or prepositional object M 3 0.7196 (22 more,
+  10 matched) but folds 2-4 0.7029 (20 more, 3 matched), clause, object or prepositional
+  object M 3 0.7195 / 0.7029. On folds 2-4 the candidates are right 25-30% of the time at any
+  margin, below the F1 / 2 (0.36) a claim needs to raise F1; direct-quote recall never moved,
+  speaker accuracy moved by at most 0.0002 (the matched additions' speakers 9 of 10 right).
+  Gated instead by the fold's judge (:mod:`.model`, the candidate given the rules' frame for
+  its shape; measured by handing the judge to :func:`.crf.learned_cues`, which would take a
+  change to :mod:`pipeline.extract.claims`, in the claims digest): at its threshold 0.45 3
+  more claims, 1 matched (0.7193); at 0.3 folds 0+1 0.7194 (7 more, 3 matched), folds 2-4
+  0.7031 (4 more, none matched); at 0.15 0.7197 (25 more, 12 matched) and 0.7029 (25 more, 5
+  matched). The gain on folds 0+1 never carries to folds 2-4.
 """
