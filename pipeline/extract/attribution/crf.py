@@ -47,7 +47,7 @@ from pipeline.extract.attribution.cues import (
     passive_agent,
     speaker_of,
 )
-from pipeline.extract.attribution.lexicon import RAISING_VERBS
+from pipeline.extract.attribution.lexicon import RAISED_PEOPLE, RAISING_VERBS
 from pipeline.extract.attribution.model import MODEL_PATH
 from pipeline.extract.attribution.tagging import (
     AFTER,
@@ -325,13 +325,6 @@ def tidied(doc: Doc, first: int, end: int, cue: int) -> tuple[int, int]:
 #: Entity types of a raising verb's subject that make its clause a claim (:func:`raised_someone`).
 RAISED_ENTITIES = frozenset({"PERSON", "NORP", "ORG"})
 
-#: Personal and indefinite pronouns for people that, as a raising verb's subject, make its
-#: clause a claim ("he seemed rattled", "others appeared ready to abandon him"); closed-class
-#: words, like :mod:`pipeline.extract.speakers`' pronoun sets.
-RAISED_PEOPLE = frozenset(
-    {"he", "she", "they", "i", "we", "you", "others", "many", "some", "most", "few", "everyone"}
-)
-
 
 def raised_someone(verb: Token) -> bool:
     """Whether a raising verb's subject is someone: a person, group or organisation.
@@ -341,9 +334,9 @@ def raised_someone(verb: Token) -> bool:
     be salivating": the whole clause is the content, no source), while a thing's state ("The
     more than 16-year-old Afghan war appears to be in full swing", the seeds) is the writer's
     own narration. Names by entity type or as proper nouns (the parse leaves "Cruz" without
-    a type), personal pronouns (:data:`RAISED_PEOPLE`), and plural common nouns, in the news
-    mostly groups of people ("Mr. Trump's voters also appeared to turn out", "All the donors
-    appear to have ties"; held-out train folds: 17 more claims, 12 right).
+    a type), personal pronouns (:data:`~.lexicon.RAISED_PEOPLE`), and plural common nouns, in
+    the news mostly groups of people ("Mr. Trump's voters also appeared to turn out", "All the
+    donors appear to have ties"; held-out train folds: 17 more claims, 12 right).
     """
     subj = subject(verb)
     if subj is None:
