@@ -20,7 +20,6 @@ Two feature sets:
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -266,78 +265,24 @@ def _bucket(n: int) -> str:
     return str(n if n < 4 else 4 if n < 8 else 8 if n < 16 else 16 if n < 32 else 32)
 
 
-@dataclass(frozen=True, slots=True)
-class _SpanColumns:
-    """A table's columns of :func:`span_features` that do not depend on the cue (built once)."""
-
-    table: TokenTable  # held so that the ``id`` keying the cache stays this table's
-    heads: list[int]
-    tag: tuple[str, ...]
-    dep: tuple[str, ...]
-    shape: tuple[str, ...]
-    ent: tuple[str, ...]
-    word: tuple[str, ...]
-    punct: tuple[int, ...]
-    tag_before: tuple[str, ...]
-    tag_after: tuple[str, ...]
-
-
-_SPAN_COLUMNS: dict[int, _SpanColumns] = {}
-
-
-def _span_columns(table: TokenTable) -> _SpanColumns:
-    """The cue-free columns of ``table`` (kept for the last few tables, like ``token_table``).
-
-    Why: the content tagger reads a window for most cues, the rules' too
-    (:func:`~.crf.doubted_contents`), and the same tokens' "t=..." strings were joined anew
-    for each: a third of :func:`span_features`' time.
-    """
-    cached = _SPAN_COLUMNS.get(id(table))
-    if cached is not None and cached.table is table:
-        return cached
-    lex = [
-        "w=" + w if t in _PUNCT_TAGS or p in _FUNCTION_POS else "l=" + m
-        for w, m, t, p in zip(table.lower, table.lemma, table.tag, table.pos, strict=True)
-    ]
-    cached = _SpanColumns(
-        table=table,
-        heads=table.head.tolist(),
-        tag=tuple("t=" + x for x in table.tag),
-        dep=tuple("d=" + x for x in table.dep),
-        shape=tuple("s=" + x for x in table.shape),
-        ent=tuple("e=" + x for x in table.ent),
-        word=tuple(lex),
-        punct=tuple(i for i, t in enumerate(table.tag) if t in _PUNCT_TAGS),
-        tag_before=tuple("t-1=" + x for x in table.tag),
-        tag_after=tuple("t1=" + x for x in table.tag),
-    )
-    if len(_SPAN_COLUMNS) >= 4:
-        _SPAN_COLUMNS.pop(next(iter(_SPAN_COLUMNS)))
-    _SPAN_COLUMNS[id(table)] = cached
-    return cached
-
-
 def _branches(table: TokenTable, cue: int, start: int, end: int) -> list[str]:
     """Per token of ``start:end``, where it hangs relative to ``cue`` in the parse.
 
-    "under:DEP" when the cue is an ancestor (at most :data:`_MAX_DEPTH` levels up) and DEP the
-    label of the cue's child on the path; "above:DEP" when the token is an ancestor of the cue
-    (as near), DEP the label of its child on the way down; "cue" for the cue; "apart"
-    otherwise (another branch of the sentence or another sentence). Each token's walk up
-    stops at the first token already placed (tokens share most of their paths).
+    "under:DEP" when the cue is an ancestor and DEP the label of the cue's child on the path;
+    "above:DEP" when the token is an ancestor of the cue, DEP the label of its child on the way
+    down; "cue" for the cue; "apart" otherwise (another branch of the sentence or another
+    sentence).
     """
-    head = _span_columns(table).heads
+    head = table.head
     dep = table.dep
     above: dict[int, str] = {}
     node, below = cue, "cue"
     for _ in range(_MAX_DEPTH):
         above[node] = below
-        parent = head[node]
+        parent = int(head[node])
         if parent == node:
             break
         below, node = dep[node], parent
-    # token -> ("under:DEP", levels below the cue), or None where the cue is no ancestor
-    under: dict[int, tuple[str, int] | None] = {}
     out = []
     for i in range(start, end):
         if i == cue:
@@ -346,23 +291,16 @@ def _branches(table: TokenTable, cue: int, start: int, end: int) -> list[str]:
         if i in above:
             out.append("above:" + above[i])
             continue
-        path: list[int] = []
-        node = i
-        while node not in under:
-            parent = head[node]
+        node, found = i, ""
+        for _ in range(_MAX_DEPTH):
+            parent = int(head[node])
+            if parent == node:
+                break
             if parent == cue:
-                under[node] = ("under:" + dep[node], 1)
+                found = "under:" + dep[node]
                 break
-            if parent == node or len(path) > len(head):  # the root (or a broken parse)
-                under[node] = None
-                break
-            path.append(node)
             node = parent
-        found = under[node]
-        for step, walked in enumerate(reversed(path), 1):
-            under[walked] = None if found is None else (found[0], found[1] + step)
-        placed = under[i]
-        out.append(placed[0] if placed is not None and placed[1] <= _MAX_DEPTH else "apart")
+        out.append(found or "apart")
     return out
 
 
@@ -387,7 +325,6 @@ def span_features(
         if not (c_first <= h < c_end) or h == i:
             anchor = i
             break
-    columns = _span_columns(table)
     branches = _branches(table, anchor, start, end)
     cue_sent = int(table.sent[anchor])
     cue_quote = str(int(table.quoted[anchor]))
@@ -400,14 +337,16 @@ def span_features(
     sides += ["C"] * max(0, min(c_end, end) - max(c_first, start))
     sides += ["R"] * (n - len(sides))
     dists = [
-        _DISTS[side][min(32, c_first - i if side == "L" else i - c_end + 1 if side == "R" else 0)]
+        side + _bucket(c_first - i if side == "L" else i - c_end + 1 if side == "R" else 0)
         for side, i in zip(sides, range(start, end), strict=True)
     ]
     quoted = [str(q) for q in table.quoted[start:end].tolist()]
+    tag = table.tag[start:end]
+    lower = table.lower[start:end]
     cols = [
         ["b"] * n,
         ["side=" + x for x in sides],
-        dists,
+        ["dist=" + x for x in dists],
         ["br=" + x for x in branches],
         ["brs=" + x + "|" + y for x, y in zip(branches, sides, strict=True)],
         ["brl=" + x + "|" + cue_lemma for x in branches],
@@ -415,32 +354,33 @@ def span_features(
         ["para=True" if x == cue_para else "para=False" for x in table.para[start:end].tolist()],
         ["q=" + x + "|" + cue_quote for x in quoted],
         ["qs=" + x + "|" + y for x, y in zip(quoted, sides, strict=True)],
-        columns.tag[start:end],
-        columns.dep[start:end],
-        columns.shape[start:end],
-        columns.ent[start:end],
+        ["t=" + x for x in tag],
+        ["d=" + x for x in table.dep[start:end]],
+        ["s=" + x for x in table.shape[start:end]],
+        ["e=" + x for x in table.ent[start:end]],
         ["cl=" + cue_lemma] * n,
         ["cls=" + cue_lemma + "|" + x for x in sides],
-        columns.word[start:end],  # the lemma, or the word of punctuation and function words
     ]
     out = [list(row) for row in zip(*cols, strict=True)]
-    lower = table.lower
-    for i in columns.punct[bisect_left(columns.punct, start) : bisect_left(columns.punct, end)]:
-        out[i - start].append("ws=" + lower[i] + "|" + sides[i - start])
-    before = zip(
-        columns.tag_before[start : end - 1], ["br-1=" + x for x in branches[:-1]], strict=True
-    )
-    for feats, (t, br) in zip(out[1:], before, strict=True):
-        feats += (t, br)
-    after = zip(columns.tag_after[start + 1 : end], ["br1=" + x for x in branches[1:]], strict=True)
-    for feats, (t, br) in zip(out, after, strict=False):
-        feats += (t, br)
+    pos, lemma = table.pos[start:end], table.lemma[start:end]
+    for k, feats in enumerate(out):
+        if tag[k] in _PUNCT_TAGS:
+            feats.append("w=" + lower[k])
+            feats.append("ws=" + lower[k] + "|" + sides[k])
+        elif pos[k] in _FUNCTION_POS:
+            feats.append("w=" + lower[k])
+        else:
+            feats.append("l=" + lemma[k])
+        if k > 0:
+            feats.append("t-1=" + tag[k - 1])
+            feats.append("br-1=" + branches[k - 1])
+        if k + 1 < n:
+            feats.append("t1=" + tag[k + 1])
+            feats.append("br1=" + branches[k + 1])
     return out
 
 
 _SENT_OFFSET = {d: f"sent={d}" for d in range(-2, 3)}
-#: "dist=" features by side and distance to the cue (0-32; a farther word reads as 32).
-_DISTS = {side: tuple(f"dist={side}{_bucket(d)}" for d in range(33)) for side in "LCR"}
 _PUNCT_TAGS = frozenset({".", ",", ":", "``", "''", "-LRB-", "-RRB-", "HYPH", "NFP"})
 _FUNCTION_POS = frozenset({"PRON", "ADP", "SCONJ", "DET", "CCONJ", "AUX", "PART"})
 
