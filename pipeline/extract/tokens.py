@@ -44,7 +44,9 @@ def para_ids(doc: Doc) -> tuple[int, ...]:
 def subtree(tok: Token, anchor: Token | None = None) -> list[Token]:
     """Subtree of ``tok`` restricted to the paragraph of ``anchor`` (default ``tok``)."""
     anchor = anchor or tok
-    return [t for t in tok.subtree if same_para(t, anchor) and not t.is_space]
+    ids = para_ids(tok.doc)  # once, not per word (same_para looks the doc's ids up each time)
+    para = ids[anchor.i]
+    return [t for t in tok.subtree if ids[t.i] == para and not t.is_space]
 
 
 def char_span(tokens: list[Token]) -> tuple[int, int]:

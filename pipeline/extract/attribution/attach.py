@@ -11,6 +11,7 @@ not the quotation.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import replace
 
 from spacy.tokens import Doc, Token
@@ -140,7 +141,10 @@ def attach_quotes(
     # A cue's clause does not depend on the quote: built once per cue, not once per pair (it
     # walks subtrees; per pair it was a third of claim extraction). Only the clause's words
     # outside the quote are read below: those after its close or before its open.
-    clauses: dict[int, list[Token]] = {}
+    # Kept as the sorted offsets of the clause's words and the running largest end among them,
+    # so that the nearest word on either side of a quotation is a bisection, not a scan of the
+    # clause per (quotation, cue) pair.
+    clauses: dict[int, tuple[list[int], list[int]]] = {}
     for qi, quote in enumerate(quotes):
         best: tuple[int, int, int, int] | None = None  # (priority, gap, verb distance, cue)
         opened_by_colon = text[: quote.open].rstrip(" \u00a0")[-1:] == ":"
@@ -150,12 +154,13 @@ def attach_quotes(
                 continue
             clause = clauses.get(ci)
             if clause is None:
-                clause = clauses[ci] = _cue_clause(cue)
+                clause = clauses[ci] = _offsets(_cue_clause(cue))
+            starts, reach_ends = clause
             if verb.idx >= quote.close:
-                near = [t.idx for t in clause if t.idx >= quote.close]
-                if not near or names_a_work(text, quote):
+                k = bisect_left(starts, quote.close)  # the clause's first word after the close
+                if k == len(starts) or names_a_work(text, quote):
                     continue
-                gap = text[quote.close : min(near)]
+                gap = text[quote.close : starts[k]]
                 prio = 0 if text[quote.end - 1 : quote.end] in ",—-!?" else 1
                 if not (quote_starts_clause(text, quote) or prio == 0):
                     continue
@@ -164,10 +169,10 @@ def attach_quotes(
                 if prio == 1 and cue.content is not None and cue.content[0] >= quote.close:
                     continue  # "“A.” Bivens hopes Democrats ...": the verb reports its own
             else:
-                near = [t.idx + len(t) for t in clause if t.idx < quote.open]
-                if not near:
+                k = bisect_left(starts, quote.open)  # the clause's words before the open
+                if k == 0:
                     continue
-                gap = text[max(near) : quote.open]
+                gap = text[reach_ends[k - 1] : quote.open]
                 prio = 0 if gap.strip() == ":" else 1
                 if not gap.strip() and not quote_ends_clause(text, quote):
                     continue
@@ -182,6 +187,16 @@ def attach_quotes(
         if best is not None:
             attached[qi] = best[3]
     return attached
+
+
+def _offsets(clause: list[Token]) -> tuple[list[int], list[int]]:
+    """The clause's word offsets, sorted, and per prefix of them the largest word end."""
+    starts, reach_ends, reach = [], [], 0
+    for start, end in sorted((t.idx, t.idx + len(t)) for t in clause):
+        reach = max(reach, end)
+        starts.append(start)
+        reach_ends.append(reach)
+    return starts, reach_ends
 
 
 def aside_between_quotes(

@@ -58,27 +58,27 @@ def pruned(root: Token, anchor: Token) -> list[Token]:
     doc = root.doc
     cut = len(doc)
     last = max((t.i for t in root.subtree if not t.is_punct and not t.is_space), default=root.i)
+    root_i = root.i
     for tok in root.subtree:
-        if tok == root or tok.i <= tok.head.i or not tok.i > root.i:
+        i = tok.i
+        dep = tok.dep_  # asked first: most words are none of the cut's dependencies
+        if i <= root_i or dep not in _CUT_DEPS or i <= tok.head.i:
             continue
-        after_comma = doc[tok.left_edge.i - 1].text in (",", ";", "--", "—") or (
-            doc[tok.left_edge.i - 1].dep_ == "cc" and doc[tok.left_edge.i - 2].text == ","
-        )
         second_cue = (  # "said he would review it and warned ...": the speaker's next claim
-            tok.dep_ == "conj"
+            dep == "conj"
             and tok.head == root
             and tok.pos_ == "VERB"
             and tok.lemma_.casefold() in CUE_LEMMAS
             and not any(c.dep_ in ("nsubj", "nsubjpass") for c in tok.children)
         )
         if (
-            tok.dep_ == "parataxis"
+            dep == "parataxis"
             or second_cue
             or (
-                tok.dep_ in ("relcl", "appos", "acl", "advcl")
-                and after_comma
-                and not (tok.dep_ == "advcl" and _qualifies(tok))
-                and not (tok.dep_ != "advcl" and tok.right_edge.i < last - 1)
+                dep in _ASIDE_DEPS
+                and _after_comma(doc, tok.left_edge.i)
+                and not (dep == "advcl" and _qualifies(tok))
+                and not (dep != "advcl" and tok.right_edge.i < last - 1)
             )
         ):
             cut = min(cut, tok.left_edge.i)
@@ -86,6 +86,19 @@ def pruned(root: Token, anchor: Token) -> list[Token]:
     while tokens and (tokens[-1].is_punct or tokens[-1].dep_ == "cc"):
         tokens.pop()
     return tokens or [root]
+
+
+#: Dependencies of a word after the root that may cut the content: an aside set off by a comma
+#: (:data:`_ASIDE_DEPS`), a parataxis, a coordinated second cue.
+_ASIDE_DEPS = frozenset({"relcl", "appos", "acl", "advcl"})
+_CUT_DEPS = _ASIDE_DEPS | {"parataxis", "conj"}
+
+
+def _after_comma(doc: Doc, start: int) -> bool:
+    """Whether the phrase starting at token ``start`` follows a comma (or ", and")."""
+    return doc[start - 1].text in (",", ";", "--", "—") or (
+        doc[start - 1].dep_ == "cc" and doc[start - 2].text == ","
+    )
 
 
 _QUALIFYING_MARKS = frozenset({"when", "because", "if", "since", "unless"})

@@ -47,11 +47,12 @@ from pipeline.extract.attribution.cues import (
     passive_agent,
     speaker_of,
 )
-from pipeline.extract.attribution.lexicon import RAISING_VERBS
+from pipeline.extract.attribution.lexicon import RAISED_PEOPLE, RAISING_VERBS
 from pipeline.extract.attribution.model import MODEL_PATH
 from pipeline.extract.attribution.tagging import (
     AFTER,
     BEFORE,
+    TokenTable,
     cue_anchor,
     cue_features,
     sentence_window,
@@ -133,7 +134,7 @@ def tag_cues(doc: Doc, taggers: Taggers) -> list[tuple[int, int]]:
     return out
 
 
-def _best_run(tagger: object, features: list[list[str]]) -> tuple[int, int] | None:
+def _best_run(tagger: object, features: Sequence) -> tuple[int, int] | None:
     """The tagged run with the largest summed marginal probability of not being O."""
     labels = tagger.tag(features)  # type: ignore[attr-defined]
     runs = spans_of(labels)
@@ -143,7 +144,7 @@ def _best_run(tagger: object, features: list[list[str]]) -> tuple[int, int] | No
     return max(runs, key=lambda r: sum(1.0 - marginal("O", i) for i in range(*r)))
 
 
-def _nearest_run(tagger: object, features: list[list[str]], cue: int) -> tuple[int, int] | None:
+def _nearest_run(tagger: object, features: Sequence, cue: int) -> tuple[int, int] | None:
     runs = spans_of(tagger.tag(features))  # type: ignore[attr-defined]
     if not runs:
         return None
@@ -233,20 +234,34 @@ def tagged_speaker(doc: Doc, cue: Cue, taggers: Taggers) -> Token | None:
         return None
     w_start, w_end = sentence_window(table, cue_tokens, before=BEFORE, after=AFTER)
     features = span_features(table, cue_tokens, w_start, w_end)
-    return _nearest_source(doc, taggers, features, w_start, cue_anchor(table, *cue_tokens))
+    anchor = cue_anchor(table, *cue_tokens)
+    return _nearest_source(doc, table, taggers, features, w_start, anchor)
 
 
 def _nearest_source(
-    doc: Doc, taggers: Taggers, features: list[list[str]], w_start: int, anchor: int
+    doc: Doc, table: TokenTable, taggers: Taggers, features: Sequence, w_start: int, anchor: int
 ) -> Token | None:
     """The head word of the source tagger's run nearest the cue word ``anchor``, or none.
 
-    ``features`` are the window's from ``w_start`` (:func:`~.tagging.span_features`).
+    ``features`` are the window's from ``w_start`` (:func:`~.tagging.span_features`), as
+    lists or as crfsuite items (:func:`_items`); ``table`` is ``doc``'s token table.
     """
     run = _nearest_run(taggers.source, features, anchor - w_start)
     if run is None:
         return None
-    return doc[cue_anchor(token_table(doc), w_start + run[0], w_start + run[1])]
+    return doc[cue_anchor(table, w_start + run[0], w_start + run[1])]
+
+
+def _items(features: list[list[str]]) -> Sequence:
+    """``features`` converted once to a crfsuite item sequence, for taggers that read it twice.
+
+    Why: crfsuite copies every feature string into its own sequence on each ``tag`` call; that
+    copy is half the cost of tagging, and a learned cue's window is read by the content and the
+    source tagger alike. Same features, same tags: only the copy is shared.
+    """
+    import pycrfsuite
+
+    return pycrfsuite.ItemSequence(features)  # pyright: ignore[reportAttributeAccessIssue]
 
 
 #: Dependencies of a phrase that, set off by a comma or a dash at the end of a tagged content
@@ -310,13 +325,6 @@ def tidied(doc: Doc, first: int, end: int, cue: int) -> tuple[int, int]:
 #: Entity types of a raising verb's subject that make its clause a claim (:func:`raised_someone`).
 RAISED_ENTITIES = frozenset({"PERSON", "NORP", "ORG"})
 
-#: Personal and indefinite pronouns for people that, as a raising verb's subject, make its
-#: clause a claim ("he seemed rattled", "others appeared ready to abandon him"); closed-class
-#: words, like :mod:`pipeline.extract.speakers`' pronoun sets.
-RAISED_PEOPLE = frozenset(
-    {"he", "she", "they", "i", "we", "you", "others", "many", "some", "most", "few", "everyone"}
-)
-
 
 def raised_someone(verb: Token) -> bool:
     """Whether a raising verb's subject is someone: a person, group or organisation.
@@ -326,9 +334,9 @@ def raised_someone(verb: Token) -> bool:
     be salivating": the whole clause is the content, no source), while a thing's state ("The
     more than 16-year-old Afghan war appears to be in full swing", the seeds) is the writer's
     own narration. Names by entity type or as proper nouns (the parse leaves "Cruz" without
-    a type), personal pronouns (:data:`RAISED_PEOPLE`), and plural common nouns, in the news
-    mostly groups of people ("Mr. Trump's voters also appeared to turn out", "All the donors
-    appear to have ties"; held-out train folds: 17 more claims, 12 right).
+    a type), personal pronouns (:data:`~.lexicon.RAISED_PEOPLE`), and plural common nouns, in
+    the news mostly groups of people ("Mr. Trump's voters also appeared to turn out", "All the
+    donors appear to have ties"; held-out train folds: 17 more claims, 12 right).
     """
     subj = subject(verb)
     if subj is None:
@@ -414,7 +422,8 @@ def learned_cues(doc: Doc, taggers: Taggers, taken: Sequence[tuple[int, int]]) -
             continue  # a rule cue overlaps: the rules' claim stands
         anchor = cue_anchor(table, first, end)
         w_start, w_end = sentence_window(table, (first, end), before=BEFORE, after=AFTER)
-        features = span_features(table, (first, end), w_start, w_end)
+        # converted for crfsuite once: the content and the source tagger read the same window
+        features = _items(span_features(table, (first, end), w_start, w_end))
         verb = doc[anchor]
         raising = table.lemma[anchor] in RAISING_VERBS
         raised = raising and raised_someone(verb)
@@ -433,7 +442,7 @@ def learned_cues(doc: Doc, taggers: Taggers, taken: Sequence[tuple[int, int]]) -
             if not any(t.pos_ in CONTENT_POS for t in doc[r_first:r_end]):
                 continue  # "Thank you": a pronoun or a function word alone reports nothing
             content = (int(table.idx[r_first]), int(table.ends[r_end - 1]))
-        tagged = _nearest_source(doc, taggers, features, w_start, anchor)
+        tagged = _nearest_source(doc, table, taggers, features, w_start, anchor)
         if tagged is not None:
             speaker = learned_speaker(verb, tagged)
         elif hedge:

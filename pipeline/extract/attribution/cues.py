@@ -10,6 +10,7 @@ is the subject, with the repairs documented on each helper.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 import numpy
 from spacy.attrs import LEMMA, LOWER, POS
@@ -319,21 +320,28 @@ def _poll_cue(tok: Token) -> Cue | None:
 def _candidate_words(doc: Doc, lemmas: frozenset[str] | None) -> list[int]:
     """Indices of the words :func:`match_cues` may take: a noun, a verb, "in", "accord".
 
-    Why: read from the doc's arrays (each distinct lemma folded once), so that the other two
-    thirds of the words never become ``Token`` objects (building one per word was a tenth of
-    the claims stage's time).
+    Why: read from the doc's arrays (each distinct lemma folded once, for both of an article's
+    calls), so that the other two thirds of the words never become ``Token`` objects (building
+    one per word was a tenth of the claims stage's time).
     """
     if not len(doc):
         return []
+    folded, which, wanted = _candidate_columns(doc)
+    if lemmas is not None:  # not in place: the mask is cached
+        wanted = wanted & numpy.array([lemma in lemmas for lemma in folded], dtype=bool)[which]
+    return numpy.flatnonzero(wanted).tolist()
+
+
+@lru_cache(maxsize=4)
+def _candidate_columns(doc: Doc) -> tuple[list[str], numpy.ndarray, numpy.ndarray]:
+    """Folded distinct lemmas, each word's index into them, the word mask (memoised)."""
     strings = doc.vocab.strings
     columns = doc.to_array([LEMMA, LOWER, POS])
     distinct, which = numpy.unique(columns[:, 0], return_inverse=True)
     folded = [strings[int(lemma_id)].casefold() for lemma_id in distinct]
     wanted = numpy.isin(columns[:, 2], _CUE_POS) | (columns[:, 1] == _IN)
     wanted |= numpy.array([lemma == "accord" for lemma in folded], dtype=bool)[which]
-    if lemmas is not None:
-        wanted &= numpy.array([lemma in lemmas for lemma in folded], dtype=bool)[which]
-    return numpy.flatnonzero(wanted).tolist()
+    return folded, which, wanted
 
 
 #: Parts of speech of the words that can head a cue (besides "in" and "accord").

@@ -60,6 +60,11 @@ COLON_NON_SPEAKERS: frozenset[str] = frozenset(_SPEAKERS["colon_non_speakers"])
 #: to know", "it is premature to assume", "It means acknowledging" (:func:`~.fallback.spoken_by`).
 EXPLETIVES: frozenset[str] = frozenset(_SPEAKERS["expletives"])
 
+#: Personal and indefinite pronouns for people that, as a raising verb's subject, make its
+#: clause a claim ("he seemed rattled", "others appeared ready to abandon him";
+#: :func:`~.crf.raised_someone`).
+RAISED_PEOPLE: frozenset[str] = frozenset(_SPEAKERS["raised_people"])
+
 #: Pronouns that never stand for a person ("its decision", "it said"): resolved to an
 #: organisation or thing mentioned before, never to a person
 #: (:func:`pipeline.extract.speakers.resolve_speaker`).

@@ -20,7 +20,7 @@ Two feature sets:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from operator import itemgetter
@@ -130,19 +130,21 @@ def token_table(doc: Doc) -> TokenTable:
     arr = doc.to_array(_ATTRS) if n else numpy.zeros((0, len(_ATTRS)), numpy.uint64)
     ints = arr.astype(numpy.int64)  # HEAD is a signed offset stored in the uint64 array
 
-    def words(column: int) -> tuple[str, ...]:
-        # each distinct string looked up once, then gathered in C (itemgetter over indices)
+    def words(column: int, mapped: Callable[[str], str] | None = None) -> tuple[str, ...]:
+        # each distinct string looked up (and ``mapped``) once, then gathered in C (itemgetter
+        # over indices): lowering the lemmas and shaping the words per token was a fifth of this
         keys, inverse = numpy.unique(arr[:, column], return_inverse=True)
         names = [strings[key] if key else "" for key in keys.tolist()]
+        if mapped is not None:
+            names = [mapped(name) for name in names]
         if n < 2:
             return tuple(names[i] for i in inverse.tolist())
         return itemgetter(*inverse.tolist())(names)
 
     lower = words(0)
-    lemma = tuple(w.lower() for w in words(1))
+    lemma = words(1, str.lower)
     dep = words(4)
     head = numpy.arange(n, dtype=numpy.int64) + ints[:, 5]
-    texts = words(10)  # not Token.text: a Token object per word cost more than the rest
     idx = ints[:, 8]
     ends = idx + ints[:, 11]
     sent_start = ints[:, 9] == 1
@@ -184,7 +186,7 @@ def token_table(doc: Doc) -> TokenTable:
         tag=words(3),
         dep=dep,
         ent=ent,
-        shape=tuple(_shape(t) for t in texts),
+        shape=words(10, _shape),  # ORTH: not Token.text, a Token per word cost more
         head=head,
         idx=idx,
         ends=ends,
