@@ -138,8 +138,11 @@ def _best_run(tagger: object, features: Sequence) -> tuple[int, int] | None:
     """The tagged run with the largest summed marginal probability of not being O."""
     labels = tagger.tag(features)  # type: ignore[attr-defined]
     runs = spans_of(labels)
-    if not runs:
-        return None
+    return _likeliest_run(tagger, runs) if runs else None
+
+
+def _likeliest_run(tagger: object, runs: Sequence[tuple[int, int]]) -> tuple[int, int]:
+    """Of the runs of the tagger's last tagging, the one most likely not O (summed marginals)."""
     marginal = tagger.marginal  # type: ignore[attr-defined]
     return max(runs, key=lambda r: sum(1.0 - marginal("O", i) for i in range(*r)))
 
@@ -536,8 +539,7 @@ def _tagged_instead(
     rule[span[0] - w_start + 1 : span[1] - w_start] = ["I"] * (span[1] - span[0] - 1)
     if _log_probability(tagger, labels) - _log_probability(tagger, rule) <= RULE_DOUBT:
         return None
-    marginal = tagger.marginal  # type: ignore[attr-defined]
-    first, end = max(runs, key=lambda r: sum(1.0 - marginal("O", i) for i in range(*r)))
+    first, end = _likeliest_run(tagger, runs)
     first, end = tidied(doc, w_start + first, w_start + end, cue_anchor(table, *cue_tokens))
     tagged = trim(doc_text(doc), int(table.idx[first]), int(table.ends[end - 1]))
     if content[0] <= tagged[0] and tagged[1] <= content[1]:
