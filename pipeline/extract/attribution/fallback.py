@@ -113,9 +113,7 @@ def _reporting_subject(cue: Cue, speaker: Token) -> Token | None:
     reporter = subject(node)
     if reporter is None or reporter.i > verb.i or not same_para(reporter, verb):
         return None
-    if cue.content is not None and cue.content[0] <= reporter.idx < cue.content[1]:
-        return None
-    return reporter
+    return None if _inside_content(cue, reporter) else reporter
 
 
 def fallback_speaker(cue: Cue) -> Token | None:
@@ -156,7 +154,7 @@ def fallback_speaker(cue: Cue) -> Token | None:
         return None
     if speaker is None or speaker.lower_ in RELATIVE_PRONOUNS or not same_para(speaker, tok):
         return None
-    if cue.content is not None and cue.content[0] <= speaker.idx < cue.content[1]:
+    if _inside_content(cue, speaker):
         return None
     return speaker
 
@@ -204,3 +202,8 @@ def _chain_subject(governor: Token, tok: Token) -> Token | None:
         if not same_para(node, tok):
             return None
     return None
+
+
+def _inside_content(cue: Cue, token: Token) -> bool:
+    """Whether ``token`` lies inside the cue's content: a word of what is said is no speaker."""
+    return cue.content is not None and cue.content[0] <= token.idx < cue.content[1]
