@@ -185,7 +185,7 @@ def test_a_learned_cue_with_a_subject_takes_it_over_the_tagged_source():
 
 def test_a_passive_learned_cue_is_voiced_by_its_agent_or_by_no_one():
     from pipeline.extract.attribution.crf import _by_agent
-    from pipeline.extract.attribution.cues import is_passive
+    from pipeline.extract.attribution.cue_speakers import is_passive
     from pipeline.nlp import load_nlp
 
     doc = load_nlp()("He was invited to speak. The change was seen by some as a demotion.")

@@ -7,6 +7,8 @@ In the style of spaCy's pipeline components, one job each, data passed on as fro
 - :mod:`.lexicon`: which reporting words are cues in which frame. Data tables, learned as
   counts from PolNeAR train (``learn_lexicon`` in :mod:`pipeline.evaluate.claims`).
 - :mod:`.cues`: cue candidates over the parse, with speaker token and content. Rules.
+- :mod:`.cue_speakers`: who voices a cue where its subject is missing or is not the speaker
+  (a participle's governing clause, a passive's agent, a nominal cue's possessor). Rules.
 - :mod:`.content`: content spans around a cue. Rules over the parse.
 - :mod:`.model`: which candidates beyond the hand-listed cues make a claim. Learned: a
   logistic regression trained by ``newsledger train claims`` (:mod:`pipeline.learn.claims`).
@@ -150,7 +152,7 @@ tables were then relearned on all 840 training articles, see :data:`LEXICON`):
   cues, a quotation attached elsewhere), which a speaker rule alone rarely repairs. Kept, each
   with content F1 within 0.0001 of before: the object of a causing verb does its
   subjectless complement ("led some allies to worry", "prompted NATO to order";
-  :func:`.cues._controller`, verbs in ``speakers.json``: 10 gained, none lost); a
+  :func:`.cue_speakers._controller`, verbs in ``speakers.json``: 10 gained, none lost); a
   participle set off after a reported clause is the reporter's ("Carson said he plans ...,
   insisting that": 17 gained, 2 lost); a reporter inside a relative clause keeps its own
   subject though the content, opened by the relative pronoun, holds it ("which officials
@@ -316,7 +318,7 @@ tables were then relearned on all 840 training articles, see :data:`LEXICON`):
   lost, 2 more claims matched); a date or time after the verb is never its inverted speaker,
   the cue staying without one for the later repairs ("John Kasich said Saturday that": 4
   gained, none lost); a share the parser hung on the verb as a number is its speaker ("About
-  4 in 10 say ...", :func:`.cues._counted_subject`: 1 gained). Together folds 0+1 0.9171 ->
+  4 in 10 say ...", :func:`.cue_speakers.counted_subject`: 1 gained). Together folds 0+1 0.9171 ->
   0.9186 (457 wrong among 5,612), content F1 0.7277 / 0.7003 -> 0.7283 / 0.7007; all five
   folds (taggers retrained per fold on the current code, scored as the retrain scores them)
   0.7057 / 0.9513 / 0.9133 -> 0.7059 / 0.9513 / 0.9148 (1,169 -> 1,149 wrong; fold 2 alone

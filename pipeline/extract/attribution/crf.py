@@ -40,13 +40,13 @@ from pathlib import Path
 from spacy.tokens import Doc, Token
 
 from pipeline.extract.attribution.content import pruned, span_of, trim
-from pipeline.extract.attribution.cues import (
-    Cue,
+from pipeline.extract.attribution.cue_speakers import (
     addressed_participle,
     is_passive,
     passive_agent,
     speaker_of,
 )
+from pipeline.extract.attribution.cues import Cue
 from pipeline.extract.attribution.lexicon import RAISED_PEOPLE, RAISING_VERBS
 from pipeline.extract.attribution.model import MODEL_PATH
 from pipeline.extract.attribution.tagging import (

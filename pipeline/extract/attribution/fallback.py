@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from spacy.tokens import Token
 
-from pipeline.extract.attribution.cues import Cue, addressed_participle, speaker_of
+from pipeline.extract.attribution.cue_speakers import addressed_participle, speaker_of
+from pipeline.extract.attribution.cues import Cue
 from pipeline.extract.attribution.lexicon import CAUSING_VERBS, DOER_PREPOSITIONS, EXPLETIVES
 from pipeline.extract.speaker_names import RELATIVE_PRONOUNS
 from pipeline.extract.tokens import same_para, subject

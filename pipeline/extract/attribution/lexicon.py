@@ -49,7 +49,7 @@ ADDRESSEE_VERBS: frozenset[str] = frozenset(_SPEAKERS["addressee_verbs"])
 CAUSING_VERBS: frozenset[str] = frozenset(_SPEAKERS["causing_verbs"])
 
 #: Pronouns that stand for a thing, never a speaker, as the object of a causing verb ("could
-#: leave it thinking"): :func:`~.cues._controller` does not take them.
+#: leave it thinking"): :func:`~.cue_speakers._controller` does not take them.
 THING_OBJECTS: frozenset[str] = frozenset(_SPEAKERS["thing_objects"])
 
 #: Subjects that never introduce a quotation as its speaker ("Wait, it gets better:", "Here
