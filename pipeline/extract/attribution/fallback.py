@@ -1,5 +1,9 @@
 """Speakers for cues the patterns left without one: the doer of the clause the cue hangs in.
 
+Also the words the patterns took for a speaker that speak for no one: a dateline or a time
+zone the parser made the subject (:func:`past_label`), a speaker that is the whole content
+(:func:`names_content`).
+
 Used only after a cue made a claim (the claims' assembly in :mod:`pipeline.extract.claims`):
 no cue candidate, and so no training example of the learned judge or taggers, reads it. That
 is why it lives apart from :mod:`.cues`: the claims model's code digest
