@@ -1,5 +1,9 @@
 """Speakers for cues the patterns left without one: the doer of the clause the cue hangs in.
 
+Also the words the patterns took for a speaker that speak for no one: a dateline or a time
+zone the parser made the subject (:func:`past_label`), a speaker that is the whole content
+(:func:`names_content`).
+
 Used only after a cue made a claim (the claims' assembly in :mod:`pipeline.extract.claims`):
 no cue candidate, and so no training example of the learned judge or taggers, reads it. That
 is why it lives apart from :mod:`.cues`: the claims model's code digest
@@ -9,13 +13,17 @@ learn, and a change here, downstream of them, does not make the model stale.
 
 from __future__ import annotations
 
+import re
+
 from spacy.tokens import Token
 
 from pipeline.extract.attribution.cue_speakers import addressed_participle, speaker_of
 from pipeline.extract.attribution.cues import Cue
 from pipeline.extract.attribution.lexicon import CAUSING_VERBS, DOER_PREPOSITIONS, EXPLETIVES
+from pipeline.extract.doccache import doc_text
 from pipeline.extract.speaker_names import RELATIVE_PRONOUNS
-from pipeline.extract.tokens import same_para, subject
+from pipeline.extract.speakers import mention_tokens
+from pipeline.extract.tokens import char_span, same_para, subject
 
 #: Dependencies of a subjectless clause whose doer is its governor's subject: a participle
 #: or infinitive adjunct ("..., pointing to X and saying that ..."), a coordinated verb.
@@ -23,6 +31,29 @@ _CONTROLLED = frozenset({"advcl", "xcomp", "conj", "pcomp"})
 
 
 def spoken_by(cue: Cue) -> Token | None:
+    """The speaker token of a cue that made a claim, less the words that are no speaker.
+
+    :func:`_spoken_by` names the token; a label set off before the clause stands aside for
+    the apposition the parser hung on it (:func:`_set_off_label`), and a speaker whose noun
+    phrase is the whole content is none (:func:`names_content`).
+    """
+    speaker = _spoken_by(cue)
+    if speaker is not None:
+        speaker = past_label(speaker)
+    return None if speaker is None or names_content(cue, speaker) else speaker
+
+
+def past_label(speaker: Token) -> Token | None:
+    """``speaker``, or the apposition past it where it is a label set off before the clause.
+
+    The apposition the parser hung on a dateline or time zone (:func:`_set_off_label`) is the
+    clause's real subject; without one, no one speaks.
+    """
+    label = _set_off_label(speaker)
+    return speaker if label is None else _apposition_after(speaker, label)
+
+
+def _spoken_by(cue: Cue) -> Token | None:
     """The speaker token of a cue that made a claim: its own, or :func:`fallback_speaker`'s.
 
     An expletive "it" the patterns took from the governing clause of a subjectless cue is
@@ -208,3 +239,75 @@ def _chain_subject(governor: Token, tok: Token) -> Token | None:
 def _inside_content(cue: Cue, token: Token) -> bool:
     """Whether ``token`` lies inside the cue's content: a word of what is said is no speaker."""
     return cue.content is not None and cue.content[0] <= token.idx < cue.content[1]
+
+
+#: A paragraph's opening dateline: a place, perhaps a state or country after a comma, perhaps
+#: the wire or outlet in brackets, then a dash ("WASHINGTON (AP) —", "Boston (CNN) –",
+#: "NEW YORK —", "Austin, Texas -").
+_DATELINE = re.compile(
+    r"[A-Z][\w.'’]*(?:[ \u00a0][A-Z][\w.'’]*){0,3}"
+    r"(?:,[ \u00a0][A-Z][\w.]*(?:[ \u00a0][A-Z][\w.]*)?)?"
+    r"[ \u00a0]*(?:\([^()\n]{1,40}\)[ \u00a0]*)?(?:—|–|--?)[ \u00a0]"
+)
+
+#: A time zone written after a clock time ("At 12:11 a.m. ET, ..."): ET, EST, PDT, GMT, UTC.
+_TIME_ZONE = re.compile(r"(?:[ECMP][SD]?T|GMT|UTC)")
+
+#: Entity types of a dateline's place.
+_PLACES = frozenset({"GPE", "LOC", "FAC"})
+
+
+def _set_off_label(speaker: Token) -> int | None:
+    """Where the clause begins after a label the parser took for the speaker, if it is one.
+
+    Why: the parser makes the subject of the first clause of a paragraph out of its dateline
+    ("Washington (CNN) - House Speaker John Boehner and President Barack Obama spoke ..."),
+    and out of a time zone after a clock time ("At 12:11 a.m. ET, Obama's re-election campaign
+    put out a statement"), hanging the real subject on it as an apposition. Neither a place
+    before a dash opening the paragraph nor a time zone is anyone who speaks. Returns the
+    character offset after the label (after the dateline's dash), or ``None``.
+    """
+    doc = speaker.doc
+    if _TIME_ZONE.fullmatch(speaker.text) and speaker.i > 0:
+        before = doc[speaker.i - 1]
+        if before.ent_type_ == "TIME" and speaker.ent_type_ != "TIME":
+            return speaker.idx + len(speaker.text)
+    if speaker.ent_type_ not in _PLACES and speaker.ent_type_:
+        return None
+    text = doc_text(doc)
+    start = text.rfind("\n", 0, speaker.idx) + 1
+    found = _DATELINE.match(text, start)
+    if found is None or not found.end() > speaker.idx:
+        return None
+    # a place in capitals, or with its wire in brackets ("Commerce, Michigan (CNN) -", which
+    # the model tags no place); "Democrats -- most notably Reid --" is an aside, not a dateline
+    if ")" in found.group(0):
+        return found.end()
+    place = found.group(0).split("(")[0].strip(" ,\u00a0—–-")
+    return found.end() if speaker.ent_type_ and place.isupper() else None
+
+
+def _apposition_after(label: Token, after: int) -> Token | None:
+    """The last apposition hung on ``label`` past character ``after``: the clause's subject."""
+    found = [c for c in label.children if c.dep_ == "appos" and c.idx >= after]
+    return found[-1] if found else None
+
+
+def names_content(cue: Cue, speaker: Token) -> bool:
+    """Whether the speaker's noun phrase is the whole content: then it says nothing.
+
+    Why: "Got a question? Ask Ken Rudin", "Read the audit report", "... where politicians,
+    special interests meet": the cue's object or subject was taken for both what is said
+    and who says it (AllSides, first 1,000 articles: 30 claims, none a reader would keep).
+    The speaker word itself must lie in the content: a mention the parse ran on past its
+    word ("Trump defended eminent domain", cue "defended") still names the right speaker.
+    """
+    return cue.content is not None and names_span(cue.content, speaker)
+
+
+def names_span(content: tuple[int, int], speaker: Token) -> bool:
+    """:func:`names_content` for a content span (character offsets)."""
+    if not content[0] <= speaker.idx < content[1]:
+        return False
+    start, end = char_span(mention_tokens(speaker))
+    return start <= content[0] and content[1] <= end
