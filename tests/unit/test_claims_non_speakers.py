@@ -9,73 +9,51 @@ import pytest
 
 from pipeline.extract.attribution.cues import Cue
 from pipeline.extract.attribution.fallback import names_content, past_label
-from pipeline.extract.claims import extract_claims
 
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="module")
-def nlp():
-    from pipeline.nlp import load_nlp
-
-    return load_nlp()
-
-
-@pytest.fixture(scope="module")
-def claims_of(nlp):
-    def run(text: str):
-        return list(extract_claims(nlp(text), taggers=False))
-
-    return run
-
-
-def _speaker_of(found, needle):
-    hits = [c for c in found if needle in c.content]
-    assert hits, f"no claim containing {needle!r} in {[c.content for c in found]}"
-    return hits[0].speaker
-
-
-def test_a_dateline_with_its_wire_is_no_speaker(claims_of):
-    found = claims_of(
+def test_a_dateline_with_its_wire_is_no_speaker(rule_claims_of):
+    found = rule_claims_of(
         "Washington (CNN) – Republican Rep. Mike Rogers, chairman of the House Intelligence "
         "Committee, argued Sunday that the United States lost all of its leverage in Syria."
     )
-    assert _speaker_of(found, "lost all of its leverage") == "Republican Rep. Mike Rogers"
+    assert found.speaker_of("lost all of its leverage") == "Republican Rep. Mike Rogers"
 
 
-def test_a_dateline_in_capitals_is_no_speaker(claims_of):
-    found = claims_of(
+def test_a_dateline_in_capitals_is_no_speaker(rule_claims_of):
+    found = rule_claims_of(
         "INDIANAPOLIS - Ted Cruz, who badly needs a win in the primary, said on Friday that "
         "the governor's support would help him in the state."
     )
-    speaker = _speaker_of(found, "would help him")
+    speaker = found.speaker_of("would help him")
     assert speaker is not None and "Cruz" in speaker
 
 
-def test_a_dateline_without_an_apposition_leaves_no_speaker(nlp):
-    doc = nlp("WASHINGTON (AP) — Congress left town on Friday.")
+def test_a_dateline_without_an_apposition_leaves_no_speaker(english):
+    doc = english("WASHINGTON (AP) — Congress left town on Friday.")
     assert doc[0].text == "WASHINGTON"
     assert past_label(doc[0]) is None
 
 
-def test_a_subject_set_off_by_dashes_is_no_dateline(claims_of):
-    found = claims_of(
+def test_a_subject_set_off_by_dashes_is_no_dateline(rule_claims_of):
+    found = rule_claims_of(
         "Democrats -- most notably Senate Majority Leader Harry Reid -- have said for months "
         "that he should release his tax returns."
     )
-    assert _speaker_of(found, "release his tax returns") == "Democrats"
+    assert found.speaker_of("release his tax returns") == "Democrats"
 
 
-def test_a_time_zone_is_no_speaker(claims_of):
-    found = claims_of(
+def test_a_time_zone_is_no_speaker(rule_claims_of):
+    found = rule_claims_of(
         "At 12:11 a.m. ET, Obama's re-election campaign put out a statement, accusing Romney "
         "of taking a political swipe during the crisis."
     )
-    assert _speaker_of(found, "political swipe") == "Obama's re-election campaign"
+    assert found.speaker_of("political swipe") == "Obama's re-election campaign"
 
 
-def test_a_place_in_a_sentence_still_speaks(nlp):
-    doc = nlp("Washington said on Friday that the talks would resume.")
+def test_a_place_in_a_sentence_still_speaks(english):
+    doc = english("Washington said on Friday that the talks would resume.")
     kept = past_label(doc[0])
     assert kept is not None and kept.i == 0
 
@@ -94,15 +72,15 @@ def _cue(doc, verb: int, speaker: int, content: tuple[int, int]) -> Cue:
     )
 
 
-def test_a_speaker_that_is_the_whole_content_says_nothing(nlp):
-    doc = nlp("Got a question? Ask Ken Rudin: he answers every week.")
+def test_a_speaker_that_is_the_whole_content_says_nothing(english):
+    doc = english("Got a question? Ask Ken Rudin: he answers every week.")
     ask = next(t.i for t in doc if t.text == "Ask")
     rudin = next(t.i for t in doc if t.text == "Rudin")
     assert names_content(_cue(doc, ask, rudin, (rudin - 1, rudin + 1)), doc[rudin])
 
 
-def test_a_speaker_inside_a_longer_content_still_speaks(nlp):
-    doc = nlp("And, he said, there is grassroots support for his positions.")
+def test_a_speaker_inside_a_longer_content_still_speaks(english):
+    doc = english("And, he said, there is grassroots support for his positions.")
     said = next(t.i for t in doc if t.text == "said")
     he = next(t.i for t in doc if t.text == "he")
     assert not names_content(_cue(doc, said, he, (0, len(doc) - 1)), doc[he])
