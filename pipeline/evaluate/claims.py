@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING
 
 from spacy.tokens import Doc
 
+from pipeline.evaluate.claims_speed import extraction_speed
 from pipeline.evaluate.gold import (
     HALVES,
     GoldArticle,
@@ -446,31 +447,6 @@ def run(
     return result
 
 
-def extraction_speed(docs: Sequence[Doc]) -> dict[str, float]:
-    """Words per second of claim extraction (claims and source-mention rows) over ``docs``.
-
-    Timed as the claims stage runs: over the pipeline's cached parses, one article at a time,
-    speaker resolution and row assembly included; the models (the cue judge and the taggers)
-    are loaded before the clock starts, as the stage loads them once per worker.
-    """
-    from pipeline.assemble import claim_rows
-    from pipeline.extract.attribution.crf import default_taggers
-    from pipeline.extract.attribution.model import default_model
-
-    default_model()
-    default_taggers()
-    words = sum(1 for doc in docs for tok in doc if not (tok.is_punct or tok.is_space))
-    started = time.perf_counter()
-    for n, doc in enumerate(docs):
-        claim_rows(f"a{n}", doc)
-    seconds = time.perf_counter() - started
-    return {
-        "words": words,
-        "seconds": round(seconds, 3),
-        "words_per_second": round(words / seconds),
-    }
-
-
 def _train_folds() -> dict | None:
     """The cross-validated scores on the training articles, as the committed model records."""
     from pipeline.extract.attribution.model import default_model
@@ -508,7 +484,8 @@ def _print(result: dict) -> None:
     speed = result["speed"]
     print(
         f"{'speed':>26}  {speed['words_per_second']:,} words/s over cached parses"
-        f" ({speed['words']:,} words in {speed['seconds']:.2f} s)"
+        f" ({speed['words']:,} words, median of {len(speed['passes'])} passes of"
+        f" {speed['seconds']:.2f} s; passes {' / '.join(f'{r:,}' for r in speed['passes'])})"
     )
 
 
