@@ -47,7 +47,7 @@ from pipeline.extract.attribution.cue_speakers import (
     speaker_of,
 )
 from pipeline.extract.attribution.cues import Cue
-from pipeline.extract.attribution.fallback import names_content, names_span, past_label
+from pipeline.extract.attribution.fallback import names_span, no_label_or_content
 from pipeline.extract.attribution.lexicon import RAISED_PEOPLE, RAISING_VERBS
 from pipeline.extract.attribution.model import MODEL_PATH
 from pipeline.extract.attribution.tagging import (
@@ -239,11 +239,9 @@ def tagged_speaker(doc: Doc, cue: Cue, taggers: Taggers) -> Token | None:
     w_start, w_end = sentence_window(table, cue_tokens, before=BEFORE, after=AFTER)
     features = span_features(table, cue_tokens, w_start, w_end)
     anchor = cue_anchor(table, *cue_tokens)
-    speaker = _nearest_source(doc, table, taggers, features, w_start, anchor)
-    if speaker is not None:  # "Damascus, Syria (CNN) -- Saying ...": a dateline is no one
-        speaker = past_label(speaker)
-    # "Got a question? Ask Ken Rudin": a source run that is the whole content says nothing
-    return None if speaker is None or names_content(cue, speaker) else speaker
+    # "Damascus, Syria (CNN) -- Saying ...": a dateline is no one; "Got a question? Ask Ken
+    # Rudin": a source run that is the whole content says nothing
+    return no_label_or_content(cue, _nearest_source(doc, table, taggers, features, w_start, anchor))
 
 
 def _nearest_source(

@@ -37,7 +37,15 @@ def spoken_by(cue: Cue) -> Token | None:
     the apposition the parser hung on it (:func:`_set_off_label`), and a speaker whose noun
     phrase is the whole content is none (:func:`names_content`).
     """
-    speaker = _spoken_by(cue)
+    return no_label_or_content(cue, _spoken_by(cue))
+
+
+def no_label_or_content(cue: Cue, speaker: Token | None) -> Token | None:
+    """``speaker`` past a set-off label (:func:`past_label`), or none if it names the content.
+
+    The one test of a non-speaker both speaker paths apply: the patterns' (:func:`spoken_by`)
+    and the learned source tagger's (:func:`~.crf.tagged_speaker`).
+    """
     if speaker is not None:
         speaker = past_label(speaker)
     return None if speaker is None or names_content(cue, speaker) else speaker
