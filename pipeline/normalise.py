@@ -177,6 +177,9 @@ _LINE_RULES: tuple[tuple[str, re.Pattern[str], str], ...] = (
             r"|(?:sign up|subscribe) (?:now|today|here)\.?"
             r"|get breaking news alerts and special reports\b.{0,200}"
             r"|thank you for signing up\b.{0,200}"
+            # a prompt that asks to sign up and names "your inbox" ("Get the Monitor Stories
+            # you care about delivered to your inbox. By signing up, you agree to ...")
+            r"|(?=.*\b(?:sign(?:ing)? up|subscribe)\b).{0,200}\byour inbox\b.{0,200}"
         ),
         "newsletter or subscription prompt",
     ),
@@ -346,6 +349,11 @@ def _strip_inline_more_news(blocks: list[list[str]], removed: list[Removal]) -> 
     return [*blocks[:-1], last] if last else blocks[:-1]
 
 
+#: A page's label run into the first line of the summary it heads (CNN's "Story highlights").
+_LEAD_LABEL = re.compile(r"story highlights\s*:?\s+(?=\S)", re.IGNORECASE)
+_LEAD_LABEL_REASON = "section label before the lead ('Story highlights')"
+
+
 def _strip_lead(
     title: str | None, blocks: list[list[str]], removed: list[Removal]
 ) -> list[list[str]]:
@@ -363,6 +371,12 @@ def _strip_lead(
         elif len(head) <= _MAX_RULE_LINE and _DATELINE.match(head):
             removed.append(Removal("dateline", head, "relative dateline at the start"))
             changed = True
+        elif label := _LEAD_LABEL.match(head):
+            # the label goes, the summary it heads stays: "Story highlights Holder assigns
+            # prosecutors to investigate leaks" made "Story" the speaker of "highlights"
+            removed.append(Removal("media_label", label.group(0).strip(), _LEAD_LABEL_REASON))
+            blocks = [[head[label.end() :], *first[1:]], *blocks[1:]]
+            continue
         if changed:
             blocks = [first[1:], *blocks[1:]] if len(first) > 1 else blocks[1:]
     return blocks

@@ -172,6 +172,23 @@ def test_related_heading_followed_by_prose_keeps_the_prose():
     assert body == "Intro.\n\nThis is a real sentence that continues the story at length."
 
 
+def test_a_sign_up_prompt_naming_your_inbox_is_a_newsletter_line():
+    text = (
+        "First paragraph.\n\nGet the Monitor Stories you care about delivered to your inbox. "
+        "By signing up, you agree to our Privacy Policy.\n\nLast paragraph."
+    )
+    body, removed = normalise_body("T", text)
+    assert body == "First paragraph.\n\nLast paragraph."
+    assert removal_kinds(removed) == ("newsletter",)
+
+
+def test_a_label_run_into_the_lead_loses_the_label_and_keeps_the_summary():
+    text = "Story highlights Holder assigns prosecutors to investigate leaks\n\nThe story."
+    body, removed = normalise_body("T", text)
+    assert body == "Holder assigns prosecutors to investigate leaks\n\nThe story."
+    assert [(r.kind, r.text) for r in removed] == [("media_label", "Story highlights")]
+
+
 def test_real_sentences_mentioning_boilerplate_words_are_kept():
     sentences = [
         "Follow-up talks on Twitter's future were held on Monday.",
@@ -184,6 +201,8 @@ def test_real_sentences_mentioning_boilerplate_words_are_kept():
         "Share prices rose 3 percent.",
         "Readers can follow the case on Twitter, the court said in a statement.",
         "Years ago, the town was deserted.",
+        "Mike's name won't appear on the Playbook hitting your inbox, and the campaign goes on.",
+        "Key points of the bill were debated on Monday.",
     ]
     body, removed = normalise_body("Title", "\n\n".join(sentences))
     assert removed == ()
