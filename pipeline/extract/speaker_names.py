@@ -31,117 +31,25 @@ from pipeline.link.sources import (
 #: Relative pronouns that stand for the head noun of their clause ("officials who said ...").
 RELATIVE_PRONOUNS = frozenset({"who", "that", "which", "whom"})
 
-#: Heads of unnamed source phrases ("officials", "a senior official", "contractors").
-ANONYMOUS_HEADS = frozenset(
-    [
-        "official",
-        "source",
-        "contractor",
-        "aide",
-        "diplomat",
-        "person",
-        "people",
-        "analyst",
-        "expert",
-        "resident",
-        "witness",
-        "spokesman",
-        "spokeswoman",
-        "spokesperson",
-        "officer",
-        "lawmaker",
-        "member",
-        "staffer",
-        "employee",
-        "insider",
-        "adviser",
-        "advisor",
-        "observer",
-        "investigator",
-        "authority",
-        "leader",
-        "representative",
-        "commander",
-        "soldier",
-        "reporter",
-        "correspondent",
-        "activist",
-        "critic",
-        "supporter",
-        "economist",
-        "strategist",
-        "democrat",
-        "republican",
-        "operative",
-        "executive",
-        "manager",
-        "worker",
-        "doctor",
-        "colleague",
-        "friend",
-        # people named by what they are or do: "the candidate", "the businessman"
-        "candidate",
-        "nominee",
-        "runner",
-        "challenger",
-        "incumbent",
-        "opponent",
-        "voter",
-        "man",
-        "woman",
-        "businessman",
-        "businesswoman",
-        "actor",
-        "actress",
-        "lawyer",
-        "attorney",
-        "professor",
-        "scientist",
-        "researcher",
-        "author",
-        "writer",
-    ]
+#: Head lemmas of speaker phrases that name no one, a data table
+#: (``attribution/data/source_heads.json``, whose ``_doc`` says what each list holds).
+_SOURCE_HEADS: dict[str, list[str]] = json.loads(
+    (Path(__file__).parent / "attribution" / "data" / "source_heads.json").read_text("utf-8")
 )
 
-#: Heads of documents cited as sources ("a statement", "the report", "a poll").
-DOCUMENT_HEADS = frozenset(
-    [
-        "statement",
-        "release",
-        "report",
-        "document",
-        "letter",
-        "memo",
-        "study",
-        "survey",
-        "poll",
-        "analysis",
-        "filing",
-        "transcript",
-        "tweet",
-        "article",
-        "data",
-        "figure",
-        "record",
-        "cable",
-        "email",
-        "video",
-        "book",
-        "ad",
-        "post",
-        "communique",
-        # what shows rather than says: "Video footage shows", "the statistics suggest"
-        "footage",
-        "image",
-        "photo",
-        "photograph",
-        "picture",
-        "statistic",
-        "evidence",
-        "version",
-        "draft",
-    ]
+#: Heads of unnamed source phrases ("officials", "a senior official", "contractors"), people
+#: named by what they are or do ("the candidate"), shares of a group ("47% say", "a majority
+#: of voters") and quantities of people ("many", "no one"): all anonymous sources.
+ANONYMOUS_HEADS = frozenset(
+    _SOURCE_HEADS["anonymous"]
+    + _SOURCE_HEADS["anonymous_roles"]
+    + _SOURCE_HEADS["shares"]
+    + _SOURCE_HEADS["quantifiers"]
 )
+
+#: Heads of documents cited as sources ("a statement", "the report", "a poll"), and of what
+#: shows rather than says ("Video footage shows").
+DOCUMENT_HEADS = frozenset(_SOURCE_HEADS["documents"] + _SOURCE_HEADS["shows"])
 
 _INDIVIDUAL_KINDS = frozenset({"politician", "official", "person", "military"})
 
