@@ -8,7 +8,7 @@ speaker tests of :mod:`pipeline.extract.attribution.fallback`, through the parse
 import pytest
 
 from pipeline.extract.attribution.cues import Cue
-from pipeline.extract.attribution.fallback import names_content, past_label
+from pipeline.extract.attribution.fallback import names_content, no_label_or_content, past_label
 
 pytestmark = pytest.mark.slow
 
@@ -84,3 +84,20 @@ def test_a_speaker_inside_a_longer_content_still_speaks(english):
     said = next(t.i for t in doc if t.text == "said")
     he = next(t.i for t in doc if t.text == "he")
     assert not names_content(_cue(doc, said, he, (0, len(doc) - 1)), doc[he])
+
+
+def test_an_article_determining_the_cue_noun_is_no_speaker(english):
+    doc = english("Romney made a ridiculous pledge to create 12 million jobs in four years.")
+    pledge = next(t.i for t in doc if t.text == "pledge")
+    article = next(t.i for t in doc if t.text == "a")
+    cue = _cue(doc, pledge, article, (pledge + 1, len(doc) - 1))
+    assert no_label_or_content(cue, doc[article]) is None
+
+
+def test_an_article_gives_way_to_the_noun_it_determines(english):
+    doc = english("The spokesman made it clear, in a statement, that the talks had failed.")
+    made = next(t.i for t in doc if t.text == "made")
+    the = next(t.i for t in doc if t.text == "The")
+    cue = _cue(doc, made, the, (made + 1, len(doc) - 1))
+    speaker = no_label_or_content(cue, doc[the])
+    assert speaker is not None and speaker.text == "spokesman"
