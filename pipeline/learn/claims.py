@@ -394,7 +394,7 @@ def learning_code() -> tuple[tuple[ModuleType, ...], tuple[Path, ...]]:
         gold,
     )
     tables = tuple(sorted((Path(attribution.__file__).parent / "data").glob("*.json")))
-    return modules, tables
+    return modules, (*tables, sources.ALIASES_FILE)
 
 
 def learning_digest() -> str:

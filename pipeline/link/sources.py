@@ -11,11 +11,13 @@ table.
 from __future__ import annotations
 
 import re
+import tomllib
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 from pipeline.ids import stable_id
 
@@ -77,49 +79,12 @@ class Source:
 # Alias table: agencies, major outlets and international bodies.
 # --------------------------------------------------------------------------------------------
 
-_ALIAS_TABLE: tuple[tuple[str, str, tuple[str, ...]], ...] = (
-    ("The Associated Press", "news_agency", ("ap", "associated press", "the ap", "a.p.")),
-    ("Reuters", "news_agency", ("reuters", "thomson reuters")),
-    (
-        "Agence France-Presse",
-        "news_agency",
-        ("afp", "agence france-presse", "agence france presse"),
-    ),
-    ("United Press International", "news_agency", ("upi", "united press international")),
-    ("Bloomberg", "news_agency", ("bloomberg", "bloomberg news")),
-    ("Xinhua", "news_agency", ("xinhua", "xinhua news agency")),
-    ("TASS", "news_agency", ("tass", "itar-tass")),
-    ("Interfax", "news_agency", ("interfax",)),
-    ("NBC News", "media", ("nbc", "nbc news")),
-    ("CBS News", "media", ("cbs", "cbs news")),
-    ("ABC News", "media", ("abc news",)),
-    ("CNN", "media", ("cnn",)),
-    ("Fox News", "media", ("fox news", "fox")),
-    ("MSNBC", "media", ("msnbc",)),
-    ("NPR", "media", ("npr", "national public radio")),
-    ("BBC", "media", ("bbc", "bbc news", "british broadcasting corporation")),
-    ("Al Jazeera", "media", ("al jazeera", "al-jazeera", "aljazeera")),
-    ("The New York Times", "media", ("new york times", "nyt")),
-    ("The Washington Post", "media", ("washington post",)),
-    ("The Wall Street Journal", "media", ("wall street journal", "wsj")),
-    ("New York Post", "media", ("new york post",)),
-    ("Politico", "media", ("politico",)),
-    ("The Guardian", "media", ("guardian",)),
-    ("Breitbart News", "media", ("breitbart", "breitbart news")),
-    ("Oil Price", "media", ("oil price", "oilprice", "oilprice.com")),
-    ("United Nations", "international_org", ("un", "u.n.", "united nations")),
-    ("NATO", "international_org", ("nato", "north atlantic treaty organization")),
-    ("European Union", "international_org", ("eu", "e.u.", "european union")),
-    ("World Health Organization", "international_org", ("who", "world health organization")),
-    ("International Monetary Fund", "international_org", ("imf", "international monetary fund")),
-    ("World Bank", "international_org", ("world bank",)),
-    ("Human Rights Watch", "ngo", ("hrw", "human rights watch")),
-    ("Amnesty International", "ngo", ("amnesty", "amnesty international")),
-    ("International Committee of the Red Cross", "ngo", ("icrc", "red cross")),
-    ("The White House", "government", ("white house",)),
-    ("The Pentagon", "military", ("pentagon",)),
-    ("U.S. State Department", "government", ("state department", "us state department")),
-    ("The Kremlin", "government", ("kremlin",)),
+#: The alias table, a data file (``data/source_aliases.toml``): canonical name, kind and the
+#: names each body goes by.
+ALIASES_FILE = Path(__file__).parent / "data" / "source_aliases.toml"
+_ALIAS_TABLE: tuple[tuple[str, str, tuple[str, ...]], ...] = tuple(
+    (body["name"], body["kind"], tuple(body["aliases"]))
+    for body in tomllib.loads(ALIASES_FILE.read_text("utf-8"))["body"]
 )
 
 _QUOTE_TRANS = str.maketrans({"’": "'", "‘": "'", "`": "'", "–": "-", "—": "-", "‐": "-"})
