@@ -221,10 +221,10 @@ def resolve_speaker(
     if alias is not None:
         return make_ref(alias[0], alias[1], description, surface)
     refs = [r for _, r in history]
-    reporter = _outlet_person(head, start, end)
+    reporter = _outlet_person(head, start, end) or _named_after_role(head, start, end)
     if reporter is not None:  # "NPR's Philip Reeves": the person, the outlet their role
-        name_start, outlet = reporter
-        bare, titles = strip_titles(doc_text(doc)[name_start:end])
+        name_start, name_end, outlet = reporter
+        bare, titles = strip_titles(doc_text(doc)[name_start:name_end])
         name = _person_name(bare, refs, doc)
         base = _cited_person(refs, name)
         if base is not None:
@@ -302,8 +302,8 @@ def resolve_speaker(
 _NEWS_KINDS = frozenset({"media", "news_agency"})
 
 
-def _outlet_person(head: Token, start: int, end: int) -> tuple[int, str] | None:
-    """Where the name begins in "Outlet's First Last", and the outlet's name, if it is one.
+def _outlet_person(head: Token, start: int, end: int) -> tuple[int, int, str] | None:
+    """Where the name is in "Outlet's First Last", and the outlet's name, if it is one.
 
     Why: the small model tags "NPR's Philip Reeves" and "ABC News' Jake Tapper" as one
     organisation, or only "Jay" of "Weekly Standard's Jay Cost" as a person, so journalists
@@ -333,4 +333,37 @@ def _outlet_person(head: Token, start: int, end: int) -> tuple[int, str] | None:
     is_news = kind in _NEWS_KINDS
     if not is_news and not any(t.ent_type_ == "PERSON" for t in names):
         return None
-    return names.start_char, known[0] if known is not None else re.sub(r"^[Tt]he\s+", "", outlet)
+    owner_name = known[0] if known is not None else re.sub(r"^[Tt]he\s+", "", outlet)
+    return names.start_char, names.end_char, owner_name
+
+
+def _named_after_role(head: Token, start: int, end: int) -> tuple[int, int, str] | None:
+    """Where the name is in "a role, First Last", and the role, if the mention is so.
+
+    Why: "one of their lawyers, David Boies", "spokesman for Mr. Boehner, Michael Steel" and
+    "one alleged victim of priest sex abuse, Michael Duran" named sources after the whole
+    phrase, anonymous or organisations, apart from the person named alone elsewhere; where the
+    parser hangs the name on the role as an apposition, the mention is the role alone and the
+    source was that role. The name must be a person entity of two words or more right after a
+    comma, ending the mention or set off as the role's apposition, and the role before the
+    comma must hold a common noun and no list ("GOP conservatives including Ted Cruz of Texas,
+    Kelly Ayotte" is a list, not a role). This mirrors "X, a doctor, said" (:func:`_description`).
+    """
+    doc = head.doc
+    ent = next((e for e in doc_ents(doc) if e.end_char == end and e.start_char > start), None)
+    if ent is None and head.pos_ in ("NOUN", "NUM"):  # "one of their lawyers, David Boies"
+        named = next((c for c in head.children if c.dep_ == "appos" and c.i > head.i), None)
+        ent = entity_at(named) if named is not None and same_para(named, head) else None
+        end = ent.start_char if ent is not None else end
+    if ent is None or ent.label_ != "PERSON" or len(ent) < 2 or ent.start == 0:
+        return None
+    comma = doc[ent.start - 1]
+    if comma.text != "," or comma.idx <= start or comma.idx > end:
+        return None
+    before = doc.char_span(start, comma.idx, alignment_mode="expand")
+    if before is None:
+        return None
+    role = doc[before.start : comma.i]
+    if not any(t.pos_ == "NOUN" for t in role) or any(t.text in (",", "and") for t in role):
+        return None
+    return ent.start_char, ent.end_char, re.sub(r"^(?:the|a|an)\s+", "", role.text, flags=re.I)

@@ -95,3 +95,34 @@ def test_a_paragraph_label_is_no_part_of_the_speaker(
     rule_claims_of: Callable, text: str, speaker: str
 ) -> None:
     assert rule_claims_of(text)[0].speaker == speaker
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "role"),
+    [
+        (
+            "One of their lawyers, David Boies, said the ruling was wrong.",
+            "David Boies",
+            "One of their lawyers",
+        ),
+        (
+            "A spokesman for Mr. Boehner, Michael Steel, said the talks had stalled.",
+            "Michael Steel",
+            "spokesman for Mr. Boehner",
+        ),
+    ],
+)
+def test_a_role_then_a_name_is_the_person_in_that_role(
+    rule_claims_of: Callable, text: str, name: str, role: str
+) -> None:
+    claim = rule_claims_of(text)[0]
+    assert claim.source is not None
+    assert (claim.source.name, claim.source.description) == (name, role)
+
+
+def test_a_list_of_people_is_no_role_and_name(rule_claims_of: Callable) -> None:
+    claim = rule_claims_of(
+        "GOP conservatives including Ted Cruz of Texas, Kelly Ayotte of New Hampshire and "
+        "Lindsey Graham of South Carolina said the deal was bad."
+    )[0]
+    assert claim.source is not None and claim.source.name.startswith("GOP conservatives")
