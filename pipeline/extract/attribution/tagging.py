@@ -20,10 +20,12 @@ Two feature sets:
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from operator import itemgetter
+from pathlib import Path
 
 import numpy
 from spacy.attrs import (
@@ -200,6 +202,34 @@ def token_table(doc: Doc) -> TokenTable:
     )
 
 
+#: WordNet 3.0's lexicographer classes of single-word verbs and nouns (nouns: a few classes
+#: only), by first sense: ``scripts/wordnet_classes.py`` writes the table.
+WORDNET_PATH = Path(__file__).parent / "data" / "wordnet_classes.json"
+
+
+@lru_cache(maxsize=1)
+def wordnet_classes() -> dict[str, dict[str, tuple[str, ...]]]:
+    """``{"verb": {lemma: classes}, "noun": {...}}``, each lemma's classes first sense first."""
+    data = json.loads(WORDNET_PATH.read_text("utf-8"))
+    return {pos: {k: tuple(v.split()) for k, v in data[pos].items()} for pos in ("verb", "noun")}
+
+
+_WN_POS = {"VERB": "verb", "NOUN": "noun"}
+
+
+@lru_cache(maxsize=65536)
+def wordnet_features(lemma: str, pos: str, prefix: str) -> tuple[str, ...]:
+    """The features of a word's WordNet classes: each class, and the first sense's apart."""
+    kind = _WN_POS.get(pos)
+    if kind is None:
+        return ()
+    found = wordnet_classes()[kind].get(lemma)
+    if not found:
+        return (prefix + kind[0] + "=none",)
+    short = kind[0]
+    return (prefix + "1" + short + "=" + found[0], *(prefix + short + "=" + c for c in found))
+
+
 def cue_features(table: TokenTable, start: int, end: int) -> list[tuple[str, ...]]:
     """Features of the tokens ``start:end`` (a sentence) for the cue tagger.
 
@@ -252,6 +282,13 @@ def cue_features(table: TokenTable, start: int, end: int) -> list[tuple[str, ...
     if int(table.para[start]) == 0:
         cols.append(["para0"] * n)
     out = list(zip(*cols, strict=True))
+    # WordNet classes of the word and of its head: a reporting word never seen heading a
+    # cue in training ("lashed out", "sued") still looks like one
+    pos = table.pos[start:end]
+    out = [
+        row + wordnet_features(x, p, "wn") + wordnet_features(hl, table.pos[h], "hwn")
+        for row, x, p, hl, h in zip(out, lemma, pos, head_lemma, heads, strict=True)
+    ]
     if out:
         out[0] = (*out[0], "first")
     return out
