@@ -202,8 +202,8 @@ def token_table(doc: Doc) -> TokenTable:
     )
 
 
-#: WordNet 3.0's lexicographer classes of single-word verbs and nouns (nouns: a few classes
-#: only), by first sense: ``scripts/wordnet_classes.py`` writes the table.
+#: WordNet 3.0's lexicographer classes of single-word verbs, by first sense:
+#: :mod:`pipeline.learn.wordnet_classes` writes the table.
 WORDNET_PATH = Path(__file__).parent / "data" / "wordnet_classes.json"
 
 
@@ -211,10 +211,10 @@ WORDNET_PATH = Path(__file__).parent / "data" / "wordnet_classes.json"
 def wordnet_classes() -> dict[str, dict[str, tuple[str, ...]]]:
     """``{"verb": {lemma: classes}, "noun": {...}}``, each lemma's classes first sense first."""
     data = json.loads(WORDNET_PATH.read_text("utf-8"))
-    return {pos: {k: tuple(v.split()) for k, v in data[pos].items()} for pos in ("verb", "noun")}
+    return {"verb": {k: tuple(v.split()) for k, v in data["verb"].items()}}
 
 
-_WN_POS = {"VERB": "verb", "NOUN": "noun"}
+_WN_POS = {"VERB": "verb"}
 
 
 @lru_cache(maxsize=65536)
