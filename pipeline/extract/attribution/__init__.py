@@ -598,36 +598,34 @@ tables were then relearned on all 840 training articles, see :data:`LEXICON`):
   thousand tokens, against 134 ms to annotate them).
 * WordNet lexicographer classes for the cue tagger, session 27 (issue 25): kept, verbs only
   (:func:`.tagging.wordnet_features`, the table ``data/wordnet_classes.json`` written by
-  :mod:`pipeline.learn.wordnet_classes`). Hypothesis: an external lexicon reaches cue lemmas
-  never seen heading a training cue (fold 0: 179 such gold cues, 145 of them in sentences the lemma gate already tags, so the
-  gate is not what misses them). WordNet 3.0's index.sense (single-word verbs, all 15 classes;
-  nouns, only communication, cognition, feeling and act), classes ordered by sense number, as
-  cue-tagger features (each class and the first sense's, by coarse part of speech). Held-out
-  folds as ``newsledger train claims`` scores them (fold taggers learned on the other four
-  fifths, the judge refit, threshold 0.50; content F1 / direct-quote recall / speaker
-  accuracy). Folds 0+1, baseline 0.7195 / 0.9545 / 0.9213 (the perceptron's shuffle seeded 2
-  or 3 instead of 1: 0.7193, 0.7183): the word's classes 0.7201 / 0.9545 / 0.9223; the word's
-  and its head's 0.7214 / 0.9536 / 0.9228 (seed 2: 0.7214); verbs only 0.7210 / 0.9545 /
-  0.9224; the first class conjoined with what the word governs, its dependency and its
-  subject 0.7203 (alone 0.7195); the gate widened to the 1,148 verbs whose first sense is
-  verb.communication 0.7205 (with the head's classes 0.7208, verbs only 0.7211); the cue
-  lemma's classes given to the content and source taggers too 0.7189. Folds 2-4 (the two
-  chosen, scored once), baseline 0.7034 / 0.9510 / 0.9134 (seed 2: 0.7036): word and head
-  0.7056 / 0.9505 / 0.9134, verbs only 0.7056 / 0.9505 / 0.9134; all five 0.7100 / 0.9523 /
-  0.9167 -> 0.7121 / 0.9517 / 0.9173 (per fold 0.7347 0.7041 0.6980 0.7228 0.6862 -> 0.7378
-  0.7049 0.7009 0.7242 0.6883). Cue-tagger gold-cue recall / precision per fold 0.710 / 0.848,
-  0.679 / 0.816, 0.688 / 0.835, 0.715 / 0.847, 0.669 / 0.809 -> 0.717 / 0.851, 0.686 / 0.821,
-  0.694 / 0.835, 0.723 / 0.845, 0.679 / 0.814; never-seen-lemma gold cues tagged 51 -> 82 of
-  836. Extraction over PolNeAR dev's cached parses about 38,900 -> 35,600 words/s. Kept,
-  though folds 0+1 gained +0.0019, a hair under the +0.002 bar set before measuring: the gain
-  is on every one of the five folds (twice the spread of the perceptron's shuffle seeds on
-  folds 0+1), it comes from words never seen as cues, which is what the unseen test articles
-  hold, and the two direct quotations lost are a show's title and a crowd's chant, which no
-  reader would call a quotation of someone. Small all the same: cue recall rises about 0.7
-  points a fold, matched claims on folds 0+1 only 5,677 -> 5,697. Verbs only, because the
-  nouns scored the same (all five folds 0.7119 against 0.7121) for a table twice the size
-  and twice the extra features: with nouns the eval's extraction speed over PolNeAR dev's
-  cached parses fell from 33,322 to 30,813 words/s on one machine back to back (floor 30,000),
+  :mod:`pipeline.learn.wordnet_classes`). Hypothesis: an external lexicon reaches cue lemmas never
+  seen heading a training cue (fold 0: 179 such gold cues, 145 of them in sentences the lemma gate
+  already tags, so the gate is not what misses them). WordNet 3.0's index.sense (single-word verbs,
+  all 15 classes; nouns, only communication, cognition, feeling and act), classes ordered by sense
+  number, as cue-tagger features (each class and the first sense's, by coarse part of speech).
+  Held-out folds as ``newsledger train claims`` scores them (fold taggers learned on the other four
+  fifths, the judge refit, threshold 0.50; content F1 / direct-quote recall / speaker accuracy).
+  Folds 0+1, baseline 0.7195 / 0.9545 / 0.9213 (the perceptron's shuffle seeded 2 or 3 instead of 1:
+  0.7193, 0.7183): the word's classes 0.7201 / 0.9545 / 0.9223; the word's and its head's 0.7214 /
+  0.9536 / 0.9228 (seed 2: 0.7214); verbs only 0.7210 / 0.9545 / 0.9224; the first class conjoined
+  with what the word governs, its dependency and its subject 0.7203 (alone 0.7195); the gate widened
+  to the 1,148 verbs whose first sense is verb.communication 0.7205 (with the head's classes 0.7208,
+  verbs only 0.7211); the cue lemma's classes given to the content and source taggers too 0.7189.
+  Folds 2-4 (the two chosen, scored once), baseline 0.7034 / 0.9510 / 0.9134 (seed 2: 0.7036): word
+  and head 0.7056 / 0.9505 / 0.9134, verbs only 0.7056 / 0.9505 / 0.9134; all five 0.7100 / 0.9523 /
+  0.9167 -> 0.7121 / 0.9517 / 0.9173 (per fold 0.7347 0.7041 0.6980 0.7228 0.6862 -> 0.7378 0.7049
+  0.7009 0.7242 0.6883). Cue-tagger gold-cue recall / precision per fold 0.710 / 0.848, 0.679 /
+  0.816, 0.688 / 0.835, 0.715 / 0.847, 0.669 / 0.809 -> 0.717 / 0.851, 0.686 / 0.821, 0.694 / 0.835,
+  0.723 / 0.845, 0.679 / 0.814; never-seen-lemma gold cues tagged 51 -> 82 of 836. Extraction over
+  PolNeAR dev's cached parses about 38,900 -> 35,600 words/s. Kept, though folds 0+1 gained +0.0019,
+  a hair under the +0.002 bar set before measuring: the gain is on every one of the five folds
+  (twice the spread of the perceptron's shuffle seeds on folds 0+1), it comes from words never seen
+  as cues, which is what the unseen test articles hold, and the two direct quotations lost are a
+  show's title and a crowd's chant, which no reader would call a quotation of someone. Small all the
+  same: cue recall rises about 0.7 points a fold, matched claims on folds 0+1 only 5,677 -> 5,697.
+  Verbs only, because the nouns scored the same (all five folds 0.7119 against 0.7121) for a table
+  twice the size and twice the extra features: with nouns the eval's extraction speed over PolNeAR
+  dev's cached parses fell from 33,322 to 30,813 words/s on one machine back to back (floor 30,000),
   verbs only 33,345. The shipped model is retrained with this and the session's speaker and
   normalisation changes together (the closing note has its folds).
 """
