@@ -409,12 +409,6 @@ def test_footage_is_a_document_and_an_unnamed_president_anonymous(text, cue, kin
     assert c.source.kind == kind
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the cue tagger retrained on the current parses (newsledger train claims, issue 25) "
-    "tags the adjective 'unhappy' as a cue, a learned claim with no speaker over 'economic "
-    "news for a president ...'; the stale model it replaced did not",
-)
 @pytest.mark.slow
 def test_an_unhappy_economic_news_is_no_claim():
     text = (
