@@ -223,13 +223,13 @@ def resolve_speaker(
     refs = [r for _, r in history]
     reporter = _outlet_person(head, start, end) or _named_after_role(head, start, end)
     if reporter is not None:  # "NPR's Philip Reeves": the person, the outlet their role
-        name_start, name_end, outlet = reporter
+        name_start, name_end, written_role = reporter
         bare, titles = strip_titles(doc_text(doc)[name_start:name_end])
         name = _person_name(bare, refs, doc)
         base = _cited_person(refs, name)
         if base is not None:
             return replace(base, surface=surface)
-        role = description or outlet
+        role = description or written_role
         return make_ref(name, person_kind(titles, role), role, surface, individual=True)
     if outlet and normalise_name(surface) == normalise_name(outlet):
         return make_ref(outlet, "media", description, surface)
