@@ -28,10 +28,8 @@ from pathlib import Path
 
 OUT = Path(__file__).resolve().parents[1] / "extract" / "attribution" / "data"
 
-#: Noun classes kept: none (see the module docstring).
-NOUN_CLASSES: frozenset[str] = frozenset()
-
-_POS = {"2": "verb"}
+#: ``ss_type`` of a verb sense in a WordNet sense key (nouns are left out: see the docstring).
+_VERB = "2"
 
 
 def classes(dict_dir: Path) -> dict[str, dict[str, str]]:
@@ -40,25 +38,21 @@ def classes(dict_dir: Path) -> dict[str, dict[str, str]]:
     for line in (dict_dir / "lexnames").read_text("utf-8").splitlines():
         number, name, _ = line.split()
         lexnames[number.zfill(2)] = name.split(".", 1)[1]
-    senses: dict[str, dict[str, dict[str, int]]] = {"verb": {}}
+    verbs: dict[str, dict[str, int]] = {}
     for line in (dict_dir / "index.sense").read_text("utf-8").splitlines():
         key, _offset, number, _count = line.split()
         lemma, rest = key.split("%", 1)
         ss_type, lex_filenum = rest.split(":")[:2]
-        pos = _POS.get(ss_type)
-        if pos is None or "_" in lemma or not lemma.replace("-", "").isalpha():
+        if ss_type != _VERB or "_" in lemma or not lemma.replace("-", "").isalpha():
             continue
         name = lexnames[lex_filenum]
-        if pos == "noun" and name not in NOUN_CLASSES:
-            continue
-        ranks = senses[pos].setdefault(lemma.lower(), {})
+        ranks = verbs.setdefault(lemma.lower(), {})
         ranks[name] = min(ranks.get(name, 1 << 30), int(number))
     return {
-        pos: {
+        "verb": {
             lemma: " ".join(sorted(ranks, key=lambda n: (ranks[n], n)))
-            for lemma, ranks in sorted(table.items())
+            for lemma, ranks in sorted(verbs.items())
         }
-        for pos, table in senses.items()
     }
 
 
