@@ -143,6 +143,9 @@ _LINE_RULES: tuple[tuple[str, re.Pattern[str], str], ...] = (
             r"|related\s*:\s*.{1,200}"
             r"|more on this(?:\.{3}|…)?|read more\s*:?(?:\s+.{1,200})?|see also\s*:\s*.{0,200}"
             r"|special coverage\s*:\s*.{1,150}"
+            # a parenthesised link to the outlet's own story between two paragraphs
+            # ("( Also on POLITICO: What is sequestration?)")
+            r"|\(\s*also (?:on|from|at|in) [\w .'&-]{1,40}\s*:.{1,200}\)"
             r"|you (?:may|might) also (?:like|be interested in)\s*:?"
         ),
         "related-links heading or link line",
@@ -286,7 +289,20 @@ def _strip_edges(lines: list[str]) -> list[str]:
     return lines[start:end]
 
 
+#: A sign-up form scraped whole into one line. Its validation message ("Invalid email address.
+#: Please re-enter.") says it is a form, not prose; The New York Times' runs to 543 characters,
+#: past the line rules' bound, and its "Thank you for subscribing" and "View all New York Times
+#: newsletters" made claims.
+_SIGNUP_FORM = re.compile(
+    r"^(?=.*\binvalid e-?mail address\.\s+please\b)(?=.*\b(?:newsletters?|subscrib\w*|sign up)\b)"
+    r".{0,900}$",
+    re.IGNORECASE,
+)
+
+
 def _line_rule(line: str) -> tuple[str, str] | None:
+    if _SIGNUP_FORM.match(line):
+        return "newsletter", "newsletter sign-up form"
     if len(line) > _MAX_RULE_LINE:
         return None
     for kind, pattern, reason in _LINE_RULES:

@@ -182,6 +182,28 @@ def test_a_sign_up_prompt_naming_your_inbox_is_a_newsletter_line():
     assert removal_kinds(removed) == ("newsletter",)
 
 
+def test_a_sign_up_form_scraped_into_one_long_line_is_a_newsletter_line():
+    form = (
+        "Newsletter Sign Up Continue reading the main story Please verify you're not a robot by "
+        "clicking the box. Invalid email address. Please re-enter. You must select a newsletter "
+        "to subscribe to. Sign Up You will receive emails containing news content , updates and "
+        "promotions from The New York Times. You may opt-out at any time. You agree to receive "
+        "occasional updates and special offers for The New York Times's products and services. "
+        "Thank you for subscribing. An error has occurred. Please try again later. View all New "
+        "York Times newsletters."
+    )
+    body, removed = normalise_body("T", f"First paragraph.\n\n{form}\n\nLast paragraph.")
+    assert body == "First paragraph.\n\nLast paragraph."
+    assert removal_kinds(removed) == ("newsletter",)
+
+
+def test_a_parenthesised_link_to_the_outlets_own_story_is_a_related_link():
+    text = "First paragraph.\n\n( Also on POLITICO: What is sequestration?)\n\nLast paragraph."
+    body, removed = normalise_body("T", text)
+    assert body == "First paragraph.\n\nLast paragraph."
+    assert removal_kinds(removed) == ("related_links",)
+
+
 def test_a_label_run_into_the_lead_loses_the_label_and_keeps_the_summary():
     text = "Story highlights Holder assigns prosecutors to investigate leaks\n\nThe story."
     body, removed = normalise_body("T", text)
@@ -203,6 +225,9 @@ def test_real_sentences_mentioning_boilerplate_words_are_kept():
         "Years ago, the town was deserted.",
         "Mike's name won't appear on the Playbook hitting your inbox, and the campaign goes on.",
         "Key points of the bill were debated on Monday.",
+        "Also on the program: U.N. Secretary-General Ban Ki-Moon and President Obama.",
+        "(Also in the race: a former school teacher, who entered in June.) Polls open at 7.",
+        "An invalid email address kept the newsletter from reaching subscribers, she said.",
     ]
     body, removed = normalise_body("Title", "\n\n".join(sentences))
     assert removed == ()
