@@ -18,7 +18,7 @@ from pathlib import Path
 from spacy.tokens import Doc, Span, Token
 
 from pipeline.extract.doccache import doc_ents, doc_text, entity_at
-from pipeline.extract.tokens import char_span, same_para
+from pipeline.extract.tokens import char_span, para_start, same_para
 from pipeline.link.sources import (
     SourceRef,
     ends_with_name,
@@ -85,8 +85,7 @@ def _outside_quotation(ent: Span, pronoun_start: int) -> bool:
         if char in "”»":
             return False
         if char == '"':
-            para_start = text.rfind("\n", 0, ent.start_char) + 1
-            return text.count('"', para_start, ent.start_char) % 2 == 0
+            return text.count('"', para_start(text, ent.start_char), ent.start_char) % 2 == 0
     return True
 
 

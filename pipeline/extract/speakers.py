@@ -41,12 +41,14 @@ from pipeline.extract.speaker_names import (
 from pipeline.extract.speaker_names import (
     _separates as _separates,
 )
-from pipeline.extract.tokens import char_span, same_para, subtree
+from pipeline.extract.tokens import char_span, para_start, same_para, subtree
 from pipeline.link.sources import (
+    NEWS_KINDS,
     PRONOUNS,
     SourceRef,
     lookup_alias,
     make_ref,
+    named_kind,
     normalise_name,
     organisation_kind,
     person_kind,
@@ -124,7 +126,7 @@ def _cut_label(tokens: list[Token], head: Token) -> list[Token]:
 def _opens_paragraph(token: Token) -> bool:
     """Whether nothing but spaces comes before ``token`` in its paragraph."""
     text = doc_text(token.doc)
-    start = text.rfind("\n", 0, token.idx) + 1
+    start = para_start(text, token.idx)
     return not text[start : token.idx].strip()
 
 
@@ -299,9 +301,6 @@ def resolve_speaker(
     return make_ref(bare_np, organisation_kind(bare_np), description, surface)
 
 
-_NEWS_KINDS = frozenset({"media", "news_agency"})
-
-
 def _outlet_person(head: Token, start: int, end: int) -> tuple[int, int, str] | None:
     """Where the name is in "Outlet's First Last", and the outlet's name, if it is one.
 
@@ -328,12 +327,10 @@ def _outlet_person(head: Token, start: int, end: int) -> tuple[int, int, str] | 
     if not all(t.pos_ == "PROPN" and t.text[:1].isupper() and t.text[1:].islower() for t in names):
         return None
     outlet = doc_text(head.doc)[owner.left_edge.idx : case.idx]
-    known = lookup_alias(outlet)
-    kind = known[1] if known is not None else organisation_kind(outlet)
-    is_news = kind in _NEWS_KINDS
-    if not is_news and not any(t.ent_type_ == "PERSON" for t in names):
+    canonical, kind = named_kind(outlet)
+    if kind not in NEWS_KINDS and not any(t.ent_type_ == "PERSON" for t in names):
         return None
-    owner_name = known[0] if known is not None else re.sub(r"^[Tt]he\s+", "", outlet)
+    owner_name = canonical or re.sub(r"^[Tt]he\s+", "", outlet)
     return names.start_char, names.end_char, owner_name
 
 

@@ -16,6 +16,11 @@ from spacy.tokens import Doc, Token
 from pipeline.extract.doccache import doc_text
 
 
+def para_start(text: str, offset: int) -> int:
+    """Offset where the paragraph holding ``offset`` starts (one line of a normalised body)."""
+    return text.rfind("\n", 0, offset) + 1
+
+
 def same_para(a: Token, b: Token) -> bool:
     """True when no newline separates the two tokens."""
     ids = para_ids(a.doc)

@@ -410,6 +410,20 @@ def organisation_kind(name: str) -> str:
     return "organisation"
 
 
+#: The kinds of a news outlet or agency.
+NEWS_KINDS = frozenset({"media", "news_agency"})
+
+
+def named_kind(surface: str) -> tuple[str | None, str]:
+    """Canonical name and kind of the body ``surface`` names, the name ``None`` when unknown.
+
+    The alias table's entry when it holds the name ("AP": the Associated Press, a news agency),
+    else no canonical name and the kind the words of the name give ("Weekly Standard": media).
+    """
+    known = lookup_alias(surface)
+    return known if known is not None else (None, organisation_kind(surface))
+
+
 def kind_family(kind: str, *, individual: bool = False) -> str:
     """Coarse family that keys the id: persons, bodies, anonymous sources and documents.
 

@@ -56,7 +56,7 @@ from pipeline.extract.doccache import doc_text
 from pipeline.extract.speaker_names import RELATIVE_PRONOUNS
 from pipeline.extract.speakers import mention_tokens
 from pipeline.extract.tokens import char_span, same_para, subject
-from pipeline.link.sources import lookup_alias, organisation_kind
+from pipeline.link.sources import NEWS_KINDS, named_kind
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,11 +78,9 @@ class Cue:
 def is_media_like(token: Token) -> bool:
     """Whether the mention headed by ``token`` names a news agency or outlet."""
     start, end = char_span(mention_tokens(token))
-    surface = doc_text(token.doc)[start:end]
-    alias = lookup_alias(surface)
-    if alias is not None:
-        return alias[1] in ("news_agency", "media")
-    return token.pos_ == "PROPN" and organisation_kind(surface) == "media"
+    canonical, kind = named_kind(doc_text(token.doc)[start:end])
+    # a name the alias table does not hold counts by its words only when the head is a name
+    return kind in NEWS_KINDS and (canonical is not None or token.pos_ == "PROPN")
 
 
 def narration_outside_quotes(

@@ -23,7 +23,7 @@ from pipeline.extract.attribution.lexicon import CAUSING_VERBS, DOER_PREPOSITION
 from pipeline.extract.doccache import doc_text
 from pipeline.extract.speaker_names import RELATIVE_PRONOUNS
 from pipeline.extract.speakers import mention_tokens
-from pipeline.extract.tokens import char_span, same_para, subject
+from pipeline.extract.tokens import char_span, para_start, same_para, subject
 
 #: Dependencies of a subjectless clause whose doer is its governor's subject: a participle
 #: or infinitive adjunct ("..., pointing to X and saying that ..."), a coordinated verb.
@@ -303,7 +303,7 @@ def _set_off_label(speaker: Token) -> int | None:
     if speaker.ent_type_ not in _PLACES and speaker.ent_type_:
         return None
     text = doc_text(doc)
-    start = text.rfind("\n", 0, speaker.idx) + 1
+    start = para_start(text, speaker.idx)
     found = _DATELINE.match(text, start)
     if found is None or not found.end() > speaker.idx:
         return None

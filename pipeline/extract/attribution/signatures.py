@@ -18,7 +18,7 @@ from pipeline.extract.attribution.cues import Cue
 from pipeline.extract.attribution.lexicon import COLON_NON_SPEAKERS
 from pipeline.extract.attribution.quotes import Quote, quote_starts_clause
 from pipeline.extract.doccache import doc_text
-from pipeline.extract.tokens import same_para, subject
+from pipeline.extract.tokens import para_start, same_para, subject
 
 _HEADLINE_LABEL = re.compile(r"^([A-Z][\w.’'-]*(?: [A-Z][\w.’'-]*){0,3}): +(?=\S)")
 
@@ -131,11 +131,10 @@ def _signature_name(doc: Doc, quote: Quote, name_start: int) -> Token | None:
     text = doc_text(doc)
     line_end = text.find("\n", name_start)
     line = text[name_start : line_end if line_end >= 0 else len(text)]
-    para_start = text.rfind("\n", 0, quote.open) + 1
     para_end = text.find("\n", quote.close)
     after = text[quote.close : para_end if para_end >= 0 else len(text)]
     if (
-        text[para_start : quote.open].strip()
+        text[para_start(text, quote.open) : quote.open].strip()
         or after.strip(" \u00a0.,")
         or _CREDIT_LINE.search(line)
     ):
@@ -179,7 +178,7 @@ def from_intro(doc: Doc, quote: Quote) -> Cue | None:
     head).
     """
     text = doc_text(doc)
-    line_start = text.rfind("\n", 0, quote.open) + 1
+    line_start = para_start(text, quote.open)
     match = _FROM_INTRO.search(text, max(0, line_start - 1), quote.open)
     if match is None:
         return None
@@ -215,7 +214,7 @@ def colon_intro(doc: Doc, quote: Quote) -> Cue | None:
     colon = doc.char_span(len(before) - 1, len(before), alignment_mode="expand")
     if colon is None or not len(colon):
         return None
-    line_start = before.rfind("\n") + 1
+    line_start = para_start(before, len(before))
     label = _label_speaker(doc, line_start, len(before) - 1)
     speaker = label or _clause_speaker(colon[0], line_start)
     if speaker is None:
@@ -348,7 +347,7 @@ def digest_excerpt(doc: Doc, quote: Quote) -> Cue | None:
     cited = _CITED.match(text, quote.close)
     if cited is None:
         return None
-    line_start = text.rfind("\n", 0, quote.open) + 1
+    line_start = para_start(text, quote.open)
     headline = text[line_start : quote.open]
     if not re.search(r"[A-Z]{2}", headline) or re.search(r"[a-z]", headline):
         return None

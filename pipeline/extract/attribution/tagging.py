@@ -208,26 +208,25 @@ WORDNET_PATH = Path(__file__).parent / "data" / "wordnet_classes.json"
 
 
 @lru_cache(maxsize=1)
-def wordnet_classes() -> dict[str, dict[str, tuple[str, ...]]]:
-    """``{"verb": {lemma: classes}, "noun": {...}}``, each lemma's classes first sense first."""
+def wordnet_verb_classes() -> dict[str, tuple[str, ...]]:
+    """``{lemma: classes}`` of single-word verbs, each lemma's classes first sense first."""
     data = json.loads(WORDNET_PATH.read_text("utf-8"))
-    return {"verb": {k: tuple(v.split()) for k, v in data["verb"].items()}}
-
-
-_WN_POS = {"VERB": "verb"}
+    return {k: tuple(v.split()) for k, v in data["verb"].items()}
 
 
 @lru_cache(maxsize=65536)
 def wordnet_features(lemma: str, pos: str, prefix: str) -> tuple[str, ...]:
-    """The features of a word's WordNet classes: each class, and the first sense's apart."""
-    kind = _WN_POS.get(pos)
-    if kind is None:
+    """The features of a verb's WordNet classes: each class, and the first sense's apart.
+
+    Only verbs have classes here (nouns scored the same for twice the table, see the package
+    docstring); any other part of speech has no feature, a verb WordNet lacks has ``v=none``.
+    """
+    if pos != "VERB":
         return ()
-    found = wordnet_classes()[kind].get(lemma)
+    found = wordnet_verb_classes().get(lemma)
     if not found:
-        return (prefix + kind[0] + "=none",)
-    short = kind[0]
-    return (prefix + "1" + short + "=" + found[0], *(prefix + short + "=" + c for c in found))
+        return (prefix + "v=none",)
+    return (prefix + "1v=" + found[0], *(prefix + "v=" + c for c in found))
 
 
 def cue_features(table: TokenTable, start: int, end: int) -> list[tuple[str, ...]]:
