@@ -54,6 +54,7 @@ def claim_rows(article_id: str, doc: Doc, *, outlet: str | None = None) -> dict[
                 "content_end": claim.content_end,
                 "is_direct": claim.is_direct,
                 "via_source_id": claim.via.source_id if claim.via else None,
+                "method": claim.method,
             }
         )
         for role, ref in (("speaker", claim.source), ("via", claim.via)):

@@ -66,6 +66,7 @@ SCHEMAS: dict[str, dict[str, pl.DataType | type[pl.DataType]]] = {
         "content_end": pl.Int32,
         "is_direct": pl.Boolean,
         "via_source_id": pl.String,
+        "method": pl.String,
     },
     "source_mentions": {
         "claim_id": pl.String,

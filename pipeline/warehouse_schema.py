@@ -98,7 +98,8 @@ CREATE TABLE IF NOT EXISTS claims (
     content_start INTEGER NOT NULL,
     content_end   INTEGER NOT NULL,
     is_direct     BOOLEAN NOT NULL,
-    via_source_id VARCHAR
+    via_source_id VARCHAR,
+    method        VARCHAR
 );
 CREATE TABLE IF NOT EXISTS source_mentions (
     claim_id      VARCHAR NOT NULL,
@@ -246,6 +247,9 @@ MIGRATIONS = (
     # How a place is mentioned (name, demonym, ...); the locations stage's new version
     # re-extracts every article, so no row keeps the null.
     "ALTER TABLE locations ADD COLUMN IF NOT EXISTS mention VARCHAR",
+    # Which part found a claim's cue (rules, judged, tagged); the claims stage's new version
+    # re-extracts every article, so no row keeps the null.
+    "ALTER TABLE claims ADD COLUMN IF NOT EXISTS method VARCHAR",
 )
 
 

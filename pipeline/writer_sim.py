@@ -155,6 +155,7 @@ def _result(chunk: pl.DataFrame, blob: bytes, rng: random.Random) -> BatchResult
                     "content_start": n * 100,
                     "content_end": n * 100 + 80,
                     "is_direct": True,
+                    "method": "rules",
                 }
             )
             mentions.append(

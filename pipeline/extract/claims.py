@@ -130,6 +130,14 @@ __all__ = [
 ]
 
 
+#: Which part of the extractor found a claim's cue, as ``Claim.method`` and the ``claims``
+#: table's ``method`` say: a quotation or a hand-listed reporting word, with its content and
+#: speaker by rules over the parse (``"rules"``); a reporting word beyond the lists that the
+#: learned judge admitted (``"judged"``, :mod:`.attribution.model`); a cue the learned
+#: sequence tagger found where the rules found none (``"tagged"``, :mod:`.attribution.crf`).
+METHODS = ("rules", "judged", "tagged")
+
+
 @dataclass(frozen=True, slots=True)
 class Claim:
     """One attributed statement.
@@ -147,6 +155,8 @@ class Claim:
         is_direct: True for quotations, False for reported speech.
         source: The resolved speaker.
         via: The relay ("told the Associated Press", "NBC News learned from", "notes AP").
+        method: Which part found the cue (:data:`METHODS`): ``"rules"``, ``"judged"`` or
+            ``"tagged"``. The learned parts reach further and are right less often.
     """
 
     speaker: str | None
@@ -161,6 +171,7 @@ class Claim:
     is_direct: bool
     source: SourceRef | None
     via: SourceRef | None
+    method: str = "rules"
 
 
 def extract_claims(
@@ -345,6 +356,7 @@ def extract_claims(
             is_direct=direct,
             source=source,
             via=via_ref,
+            method="tagged" if cue.frame == "learned" else "judged" if cue.judged else "rules",
         )
 
 

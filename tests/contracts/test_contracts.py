@@ -84,6 +84,7 @@ VALID = {
             "content_end": _span("Over 5,000 U.S. troops are in Mosul")[1],
             "is_direct": False,
             "via_source_id": None,
+            "method": "rules",
         }
     ],
     "figures": [

@@ -16,7 +16,7 @@ from pipeline.extract.attribution.tagging import (
     token_range,
     token_table,
 )
-from pipeline.extract.claims import extract_claims
+from pipeline.extract.claims import METHODS, extract_claims
 from pipeline.learn import read_jsonl
 from pipeline.nlp import annotate
 
@@ -118,6 +118,19 @@ def test_learned_claims_add_to_the_rules_and_keep_offsets(doc, fixture_taggers):
     for claim in both:
         assert TEXT[claim.content_start : claim.content_end] == claim.content
         assert TEXT[claim.cue_start : claim.cue_end] == claim.cue
+
+
+def test_each_claim_says_which_part_found_its_cue():
+    (doc,) = annotate(
+        [
+            "Pyongyang still denies responsibility for the sinking of the warship. "
+            "Grubbs conceded a modest edge in Iowa, the campaign said."
+        ]
+    )
+    methods = {claim.cue: claim.method for claim in extract_claims(doc)}
+    assert methods == {"still denies": "tagged", "said": "rules"}  # the committed taggers
+    assert {claim.method for claim in extract_claims(doc, taggers=False)} == {"rules"}
+    assert set(methods.values()) <= set(METHODS)
 
 
 def test_learned_cues_skip_the_rules_cues(doc, fixture_taggers):

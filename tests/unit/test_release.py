@@ -98,6 +98,7 @@ def _rows() -> dict[str, list[dict]]:
             "content_start": ts,
             "content_end": te,
             "is_direct": False,
+            "method": "rules",
         }
     ]
     sources = [{"source_id": "s1", "name": "Officials", "kind": "anonymous", "aliases": ["x"]}]
