@@ -44,6 +44,7 @@ from pipeline.evaluate.gold import (
     cached_docs,
     gold_articles,
 )
+from pipeline.extract.claims import METHODS
 from pipeline.nlp import parse
 
 if TYPE_CHECKING:
@@ -59,6 +60,7 @@ class Pred:
 
     content: tuple[int, int]
     speaker: tuple[int, int] | None
+    method: str | None = None  # the claims row's ``method``; None for a baseline's
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,6 +153,24 @@ _WORDS = re.compile(r"\w+")
 _STRIP = " \t\r\n\"“”'‘’.,;:!?—–-()"
 
 
+def by_method(golds: Sequence[Sequence[Gold]], preds: Sequence[Sequence[Pred]]) -> dict:
+    """How often each ``method``'s claims match a gold attribution, and scores without the tagger's.
+
+    What a user filtering on the ``method`` column gets (the README's "Claims" paragraph).
+    """
+    counts = {method: [0, 0] for method in METHODS}
+    for gold, pred in zip(golds, preds, strict=True):
+        for p in pred:
+            if p.method in counts:
+                counts[p.method][0] += 1
+                counts[p.method][1] += any(matches(p.content, g.content) for g in gold)
+    untagged = [[p for p in pred if p.method != "tagged"] for pred in preds]
+    return {
+        method: {"predicted": n, "right": right, "precision": round(right / n, 4) if n else 0.0}
+        for method, (n, right) in counts.items()
+    } | {"without_tagged": score(golds, untagged)["content"]}
+
+
 def _trimmed(text: str, span: tuple[int, int]) -> tuple[int, int]:
     """``span`` without surrounding spaces, quotation marks and punctuation."""
     start, end = span
@@ -222,7 +242,7 @@ def warehouse_predictions(
     """The ``claims`` rows per gold id, offsets mapped back into the gold text."""
     frame = warehouse.frame(
         """
-        SELECT article_id, content_start, content_end, speaker_start, speaker_end
+        SELECT article_id, content_start, content_end, speaker_start, speaker_end, method
         FROM claims ORDER BY article_id, content_start, content_end
         """
     )
@@ -236,8 +256,9 @@ def warehouse_predictions(
             Pred(
                 mapped(c_start, c_end),
                 mapped(s_start, s_end) if s_start is not None and s_end is not None else None,
+                method,
             )
-            for c_start, c_end, s_start, s_end in by_article.get(article.article_id, [])
+            for c_start, c_end, s_start, s_end, method in by_article.get(article.article_id, [])
         ]
     return out
 
@@ -436,6 +457,9 @@ def run(
         **{name: scored(predicted, halves[name]) for name in HALVES},
         "textacy_direct_quotations": scored(baseline, all_ids)
         | {"articles_per_second": round(len(docs) / max(base_seconds, 1e-9), 1)},
+        "by_method": by_method(
+            [golds[i] for i in all_ids], [predicted.get(i, []) for i in all_ids]
+        ),
         "speed": extraction_speed(docs),
         "train_folds": _train_folds(),
     }
@@ -481,6 +505,16 @@ def _print(result: dict) -> None:
             f"  speaker accuracy {folds['speaker_accuracy']:.3f}"
             f"  ({folds['folds']}-fold, {folds['articles']} articles, from the model file)"
         )
+    methods = result["by_method"]
+    untagged = methods["without_tagged"]
+    print(
+        f"{'by method':>26}  "
+        + "  ".join(
+            f"{m} P {methods[m]['precision']:.3f} ({methods[m]['right']}/{methods[m]['predicted']})"
+            for m in METHODS
+        )
+        + f"; without tagged P {untagged['p']:.3f} R {untagged['r']:.3f} F1 {untagged['f1']:.3f}"
+    )
     speed = result["speed"]
     print(
         f"{'speed':>26}  {speed['words_per_second']:,} words/s over cached parses"

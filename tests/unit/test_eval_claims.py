@@ -1,6 +1,6 @@
 """The claims eval's protocols: half overlap (the README's), exact, start and token overlap."""
 
-from pipeline.evaluate.claims import Gold, Pred, errors, protocols, score
+from pipeline.evaluate.claims import Gold, Pred, by_method, errors, protocols, score
 
 TEXT = "Officials said “the bridge is safe,” and engineers disputed the finding on Monday."
 
@@ -26,6 +26,23 @@ def test_exact_start_and_overlap_side_by_side():
     assert overlap["p"] == 1.0 and overlap["r"] == round(6 / 8, 4)
     half = score([golds], [preds])
     assert half["content"]["f1"] == 1.0 and half["speaker_accuracy"] == 1.0
+
+
+def test_precision_by_method_and_the_scores_without_the_taggers_claims():
+    golds = [
+        Gold(_span("“the bridge is safe,”"), (_span("Officials"),), True),
+        Gold(_span("the finding on Monday"), (_span("engineers"),), False),
+    ]
+    preds = [
+        Pred(_span("the bridge is safe"), _span("Officials"), "rules"),
+        Pred(_span("the finding on Monday"), _span("engineers"), "tagged"),
+        Pred(_span("Officials said"), None, "tagged"),  # matches nothing
+    ]
+    methods = by_method([golds], [preds])
+    assert methods["rules"] == {"predicted": 1, "right": 1, "precision": 1.0}
+    assert methods["judged"] == {"predicted": 0, "right": 0, "precision": 0.0}
+    assert methods["tagged"] == {"predicted": 2, "right": 1, "precision": 0.5}
+    assert methods["without_tagged"] == {"p": 1.0, "r": 0.5, "f1": round(2 / 3, 4)}
 
 
 def test_a_prediction_matching_nothing_counts_against_every_protocol():
