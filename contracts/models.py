@@ -142,8 +142,8 @@ class Claims(StrictModel):
         isin=list(CLAIM_METHODS),
         description="Which part found the cue: 'rules' (a quotation or a listed reporting word), "
         "'judged' (a reporting word beyond the lists, admitted by the learned judge) or 'tagged' "
-        "(the learned tagger's). On PolNeAR dev 'tagged' claims are right about half as often; "
-        "filter them out for precision.",
+        "(the learned tagger's). 'tagged' claims reach further and are right less often "
+        "(newsledger eval claims prints each method's precision): filter them out for precision.",
     )
 
     @pa.dataframe_check
