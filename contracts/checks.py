@@ -38,6 +38,7 @@ REFERENCES: dict[str, tuple[tuple[str, str, str], ...]] = {
     "locations": (("article_id", "articles", "article_id"),),
     "quarantine": (("article_id", "articles", "article_id"),),
     "articles": (("duplicate_of", "articles", "article_id"),),
+    "sources": (("same_as", "sources", "source_id"),),
     "claim_groups": (
         ("claim_id", "claims", "claim_id"),
         ("article_id", "articles", "article_id"),

@@ -25,7 +25,7 @@ FIGURE_KINDS = KINDS
 
 CONTRACT_VERSIONS: dict[str, str] = {
     "articles": "1.1.0",
-    "sources": "1.0.0",
+    "sources": "1.1.0",
     "claims": "1.1.0",
     "figures": "1.1.0",
     "locations": "1.1.0",
@@ -115,6 +115,12 @@ class Sources(StrictModel):
         nullable=True, description="Role as described in the text (apposition)."
     )
     aliases: _TEXT_LIST = pa.Field(description="Surface forms seen in the corpus.")
+    same_as: _TEXT = pa.Field(
+        nullable=True,
+        description="For a person named by surname only ('Obama'), the full-name source the "
+        "corpus shows it to be ('Barack Obama'), when one full name with that surname is cited "
+        "far more than any other; join on coalesce(same_as, source_id) for one id per person.",
+    )
 
 
 class Claims(StrictModel):

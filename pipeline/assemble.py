@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
@@ -197,10 +198,16 @@ def _shifted(record: T, base: int, fields: Sequence[str]) -> T:
 
 
 def source_rows(mentions: Iterable[Row]) -> Iterator[Row]:
-    """Rows of ``sources``: one canonical entity per ``source_id`` across the corpus."""
+    """Rows of ``sources``: one canonical entity per ``source_id`` across the corpus.
+
+    A surname-only person's row also names the full-name source the corpus shows it to be
+    (``same_as``, :mod:`pipeline.link.same_person`).
+    """
+    from pipeline.link.same_person import same_person
     from pipeline.link.sources import SourceRef, merge_sources
 
-    refs = (
+    rows = list(mentions)
+    refs = [
         SourceRef(
             source_id=str(m["source_id"]),
             name=str(m["name"]),
@@ -208,13 +215,18 @@ def source_rows(mentions: Iterable[Row]) -> Iterator[Row]:
             description=m["description"],  # type: ignore[arg-type]
             surface=str(m["surface"]),
         )
-        for m in mentions
-    )
-    for source in merge_sources(refs):
+        for m in rows
+    ]
+    sources = merge_sources(refs)
+    cited_in = {(str(m["source_id"]), str(m["article_id"])) for m in rows}
+    citing = Counter(source_id for source_id, _ in cited_in)
+    same_as = same_person(sources, Counter(ref.source_id for ref in refs), citing)
+    for source in sources:
         yield {
             "source_id": source.source_id,
             "name": source.name,
             "kind": source.kind,
             "description": source.description,
             "aliases": list(source.aliases),
+            "same_as": same_as.get(source.source_id),
         }

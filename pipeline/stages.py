@@ -268,6 +268,7 @@ def build_sources(warehouse: Warehouse) -> Rebuild:
     since it last wrote, and its code is the same.
     """
     from pipeline import assemble, tables
+    from pipeline.link import same_person
     from pipeline.link import sources as sources_module
 
     def build() -> dict[str, int]:
@@ -276,7 +277,7 @@ def build_sources(warehouse: Warehouse) -> Rebuild:
         warehouse.replace_table("sources", frame)
         return {"rows": frame.height}
 
-    version = modules_version(assemble, sources_module, tables, ids)
+    version = modules_version(assemble, sources_module, same_person, tables, ids)
     return warehouse.rebuild("sources", SOURCES_COLUMNS, version, build)
 
 

@@ -84,6 +84,7 @@ SCHEMAS: dict[str, dict[str, pl.DataType | type[pl.DataType]]] = {
         "kind": pl.String,
         "description": pl.String,
         "aliases": pl.List(pl.String),
+        "same_as": pl.String,
     },
     "figures": {
         "figure_id": pl.String,

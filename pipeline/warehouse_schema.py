@@ -117,7 +117,8 @@ CREATE TABLE IF NOT EXISTS sources (
     name          VARCHAR NOT NULL,
     kind          VARCHAR NOT NULL,
     description   VARCHAR,
-    aliases       VARCHAR[] NOT NULL
+    aliases       VARCHAR[] NOT NULL,
+    same_as       VARCHAR
 );
 CREATE TABLE IF NOT EXISTS figures (
     figure_id     VARCHAR PRIMARY KEY,
@@ -250,6 +251,9 @@ MIGRATIONS = (
     # Which part found a claim's cue (rules, judged, tagged); the claims stage's new version
     # re-extracts every article, so no row keeps the null.
     "ALTER TABLE claims ADD COLUMN IF NOT EXISTS method VARCHAR",
+    # The full-name source a surname-only person stands for; the sources stage's new version
+    # rebuilds the table.
+    "ALTER TABLE sources ADD COLUMN IF NOT EXISTS same_as VARCHAR",
 )
 
 

@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 import polars as pl
 import pytest
 
-from contracts.checks import check_table, check_warehouse_table
+from contracts.checks import check_table, check_warehouse_table, related_tables
 from contracts.models import MODELS
 from pipeline.tables import SCHEMAS, to_frame
 from pipeline.warehouse import Warehouse, connect
@@ -66,6 +66,7 @@ VALID = {
             "kind": "military",
             "description": "a spokesman",
             "aliases": ["Col. Ryan Dillon"],
+            "same_as": None,
         }
     ],
     "claims": [
@@ -242,6 +243,16 @@ def test_sources_must_cover_every_cited_source():
     claims = to_frame("claims", [{**VALID["claims"][0], "via_source_id": "s_unknown"}])
     result = check_table("sources", to_frame("sources", VALID["sources"]), {"claims": claims})
     assert any("via_source_id" in problem for problem in result.problems)
+
+
+def test_a_surname_source_points_only_to_a_source_that_exists():
+    assert related_tables("sources") == ("claims", "sources")  # the warehouse passes both
+    claims = to_frame("claims", VALID["claims"])
+    linked = to_frame("sources", [{**VALID["sources"][0], "same_as": "s_1"}])  # key exists
+    assert check_table("sources", linked, {"claims": claims, "sources": linked}).passed
+    dangling = to_frame("sources", [{**VALID["sources"][0], "same_as": "s_missing"}])
+    result = check_table("sources", dangling, {"claims": claims, "sources": dangling})
+    assert any("same_as" in problem for problem in result.problems)
 
 
 def test_strict_rejects_unknown_columns():

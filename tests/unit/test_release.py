@@ -101,7 +101,15 @@ def _rows() -> dict[str, list[dict]]:
             "method": "rules",
         }
     ]
-    sources = [{"source_id": "s1", "name": "Officials", "kind": "anonymous", "aliases": ["x"]}]
+    sources = [
+        {
+            "source_id": "s1",
+            "name": "Officials",
+            "kind": "anonymous",
+            "aliases": ["x"],
+            "same_as": None,
+        }
+    ]
     start, end = _span("a1", "40")
     figures = [
         {
