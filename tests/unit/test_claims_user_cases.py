@@ -104,6 +104,18 @@ def test_a_surname_resolves_to_the_full_name_given_before(claims_of):
     assert claim.source is not None and claim.source.name == "Bernard Sanders"
 
 
+def test_a_surname_used_alone_before_a_full_name_with_it_is_not_that_person(claims_of):
+    text = (
+        "President Obama spoke on Monday. Obama praised the plan. Obama met aides. "
+        "Obama left at noon. Obama returned later. Obama waved.\n\n"
+        "He appeared with first lady Michelle Obama at the dinner.\n\n"
+        "“We will not give up on this bill,” Obama said."
+    )
+    _doc, found = claims_of(text)
+    claim = _with(found, "We will not give up")
+    assert claim.source is not None and claim.source.name == "Obama"
+
+
 def test_a_nickname_resolves_to_the_full_name_given_before(claims_of):
     text = (
         "Senator Bernard Sanders spoke in Iowa on Sunday.\n\n"
