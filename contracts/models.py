@@ -12,7 +12,7 @@ from typing import Annotated
 import pandera.polars as pa
 import polars as pl
 
-from pipeline.extract.claims import METHODS as CLAIM_METHODS
+from pipeline.extract.claim_method import METHODS as CLAIM_METHODS
 from pipeline.extract.figures import CHANGES, KINDS
 from pipeline.extract.frames import ROLES as FRAME_ROLES
 from pipeline.link.geocode import MENTION_FORMS

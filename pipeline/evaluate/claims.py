@@ -44,7 +44,7 @@ from pipeline.evaluate.gold import (
     cached_docs,
     gold_articles,
 )
-from pipeline.extract.claims import METHODS
+from pipeline.extract.claim_method import METHODS
 from pipeline.nlp import parse
 
 if TYPE_CHECKING:

@@ -130,14 +130,6 @@ __all__ = [
 ]
 
 
-#: Which part of the extractor found a claim's cue, as ``Claim.method`` and the ``claims``
-#: table's ``method`` say: a quotation or a hand-listed reporting word, with its content and
-#: speaker by rules over the parse (``"rules"``); a reporting word beyond the lists that the
-#: learned judge admitted (``"judged"``, :mod:`.attribution.model`); a cue the learned
-#: sequence tagger found where the rules found none (``"tagged"``, :mod:`.attribution.crf`).
-METHODS = ("rules", "judged", "tagged")
-
-
 @dataclass(frozen=True, slots=True)
 class Claim:
     """One attributed statement.
@@ -155,8 +147,9 @@ class Claim:
         is_direct: True for quotations, False for reported speech.
         source: The resolved speaker.
         via: The relay ("told the Associated Press", "NBC News learned from", "notes AP").
-        method: Which part found the cue (:data:`METHODS`): ``"rules"``, ``"judged"`` or
-            ``"tagged"``. The learned parts reach further and are right less often.
+        method: Which part found the cue (:data:`~pipeline.extract.claim_method.METHODS`):
+            ``"rules"``, ``"judged"`` or ``"tagged"``. The learned parts reach further and are
+            right less often.
     """
 
     speaker: str | None

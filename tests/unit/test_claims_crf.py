@@ -16,7 +16,8 @@ from pipeline.extract.attribution.tagging import (
     token_range,
     token_table,
 )
-from pipeline.extract.claims import METHODS, extract_claims
+from pipeline.extract.claim_method import METHODS
+from pipeline.extract.claims import extract_claims
 from pipeline.learn import read_jsonl
 from pipeline.nlp import annotate
 
