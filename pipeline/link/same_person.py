@@ -8,7 +8,9 @@ as they are (an id never depends on other articles); ``sources.same_as`` points 
 source to the full name the corpus makes plain, when it does:
 
 - the surname source is a person (any person kind) named by one word, not a country's name
-  ("Israel said" taken for a person is not Steve Israel), cited in at least
+  ("Israel said" taken for a person is not Steve Israel) nor a title ("Judge allows ..." in a
+  headline), not written with both a man's and a woman's title ("Mr. Clinton" and "Mrs.
+  Clinton" are two people under one surname), cited in at least
   :data:`MIN_ARTICLES` articles: a surname a few articles use alone is as often another
   person of that name never named in full (James Cole, not Tom Cole; Hal Rogers, not Mike
   Rogers);
@@ -30,7 +32,7 @@ from functools import lru_cache
 
 import pycountry
 
-from pipeline.link.sources import PERSON_KINDS, Source, normalise_name
+from pipeline.link.sources import PERSON_KINDS, Source, is_title, normalise_name
 
 #: The fewest mentions a full name needs to stand for its surname across the corpus.
 MIN_MENTIONS = 5
@@ -50,7 +52,9 @@ def same_person(
         mentions: Mentions per source id (as speaker or relay).
         articles: Articles citing each source id.
     """
-    words = {s.source_id: normalise_name(s.name).split() for s in sources if s.kind in PERSON_KINDS}
+    persons = [s for s in sources if s.kind in PERSON_KINDS]
+    words = {s.source_id: normalise_name(s.name).split() for s in persons}
+    aliases = {s.source_id: s.aliases for s in persons}
     opening: dict[str, int] = defaultdict(int)
     by_surname: dict[str, list[tuple[int, str]]] = defaultdict(list)
     for source_id, name in sorted(words.items()):
@@ -64,6 +68,8 @@ def same_person(
             or not by_surname.get(name[0])
             or articles.get(source_id, 0) < MIN_ARTICLES
             or _is_country(name[0])
+            or is_title(name[0])
+            or len(_title_genders(aliases[source_id])) > 1
         ):
             continue
         (most, top), *rest = sorted(by_surname[name[0]], key=lambda c: (-c[0], c[1]))
@@ -71,6 +77,20 @@ def same_person(
         if most >= MIN_MENTIONS and most >= DOMINANCE * rival:
             linked[source_id] = top
     return linked
+
+
+#: Titles that say a person's sex, by the sex they say.
+_GENDERED_TITLES = {"mr": "m", "mrs": "f", "ms": "f", "miss": "f"}
+
+
+def _title_genders(aliases: Iterable[str]) -> set[str]:
+    """The sexes the titles in a source's surfaces say ("Mr. Clinton", "Mrs. Clinton": both)."""
+    return {
+        _GENDERED_TITLES[word]
+        for alias in aliases
+        for word in (w.rstrip(".,").casefold() for w in alias.split())
+        if word in _GENDERED_TITLES
+    }
 
 
 @lru_cache(maxsize=4096)

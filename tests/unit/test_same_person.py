@@ -4,8 +4,10 @@ from pipeline.link.same_person import same_person
 from pipeline.link.sources import Source
 
 
-def _person(source_id: str, name: str, kind: str = "politician") -> Source:
-    return Source(source_id, name, kind, None, ())
+def _person(
+    source_id: str, name: str, kind: str = "politician", aliases: tuple[str, ...] = ()
+) -> Source:
+    return Source(source_id, name, kind, None, aliases)
 
 
 def test_a_surname_links_to_the_full_name_the_corpus_cites_far_more_than_any_other():
@@ -43,6 +45,20 @@ def test_a_given_name_a_country_or_a_surname_few_articles_use_is_not_linked():
     mentions = {"s_rand": 39, "s_ryan": 101, "s_steve": 40, "s_tom": 36}
     articles = {"s_paul": 9, "s_israel": 9, "s_cole": 1}
     assert same_person(sources, mentions, articles) == {}
+
+
+def test_a_title_or_a_surname_written_with_both_sexes_titles_is_not_linked():
+    sources = [
+        _person("s_clinton", "Clinton", aliases=("Mr. Clinton", "Mrs. Clinton")),
+        _person("s_hillary", "Hillary Clinton"),
+        _person("s_judge", "Judge", kind="person"),
+        _person("s_mark", "Mark Judge"),
+        _person("s_trump", "Trump", aliases=("Mr. Trump", "The younger Mr. Trump")),
+        _person("s_donald", "Donald Trump"),
+    ]
+    mentions = {"s_hillary": 944, "s_mark": 9, "s_donald": 5030}
+    articles = {"s_clinton": 40, "s_judge": 3, "s_trump": 400}
+    assert same_person(sources, mentions, articles) == {"s_trump": "s_donald"}
 
 
 def test_only_persons_are_linked():
