@@ -116,6 +116,37 @@ def test_a_surname_used_alone_before_a_full_name_with_it_is_not_that_person(clai
     assert claim.source is not None and claim.source.name == "Obama"
 
 
+def test_a_reporting_verb_opening_the_sentence_is_no_part_of_the_name(claims_of):
+    # the tagger reads "Said Obama" as one person; "Said Obama" then took every later "Obama"
+    text = (
+        "President Barack Obama spoke in Washington on Monday about Syria.\n\n"
+        "Said Obama: “What I have said consistently is that the chemical weapons are a "
+        "problem.”\n\n"
+        "Late last month, Obama said he would seek a vote in Congress."
+    )
+    _doc, found = claims_of(text)
+    for needle in ("What I have said", "he would seek a vote"):
+        claim = _with(found, needle)
+        assert claim.source is not None and claim.source.name == "Barack Obama"
+
+
+@pytest.mark.parametrize(
+    "headline",
+    ["Update at 2:38 p.m. ET. Obama Lays Out Plan:", "Obama Commemorates The March On Washington"],
+)
+def test_a_name_in_a_headline_case_line_is_no_full_name(claims_of, headline):
+    # the tagger takes the headline's verb into the name ("Obama Lays"), which then stood
+    # for every "Obama" of the article as a given name
+    text = (
+        f"{headline}\n\n"
+        "In an address at Georgetown University, President Obama laid out a plan.\n\n"
+        "“We have a moral obligation to act,” Obama said."
+    )
+    _doc, found = claims_of(text)
+    claim = _with(found, "We have a moral obligation")
+    assert claim.source is not None and claim.source.name == "Obama"
+
+
 def test_a_nickname_resolves_to_the_full_name_given_before(claims_of):
     text = (
         "Senator Bernard Sanders spoke in Iowa on Sunday.\n\n"

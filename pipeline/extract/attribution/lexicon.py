@@ -65,6 +65,11 @@ EXPLETIVES: frozenset[str] = frozenset(_SPEAKERS["expletives"])
 #: :func:`~.crf.raised_someone`).
 RAISED_PEOPLE: frozenset[str] = frozenset(_SPEAKERS["raised_people"])
 
+#: Reporting verbs that open a sentence before a name ("Said Obama: ...", "Says Trump"), which
+#: the tagger takes into the person entity: never the first word of a name
+#: (:func:`pipeline.extract.speaker_names.name_tokens`).
+NAME_OPENING_VERBS: frozenset[str] = frozenset(_SPEAKERS["name_opening_verbs"])
+
 #: Pronouns that never stand for a person ("its decision", "it said"): resolved to an
 #: organisation or thing mentioned before, never to a person
 #: (:func:`pipeline.extract.speakers.resolve_speaker`).
