@@ -20,7 +20,7 @@ from typing import Literal
 
 from spacy.tokens import Doc, Token
 
-from pipeline.extract import attribution, speaker_names, speakers
+from pipeline.extract import attribution, person_names, speaker_names, speakers
 from pipeline.extract.attribution import (
     attach,
     content,
@@ -98,6 +98,7 @@ COMPONENTS: tuple[ModuleType, ...] = (
     fallback,
     lexicon,
     model,
+    person_names,
     quotes,
     relays,
     signatures,

@@ -18,9 +18,18 @@ from pathlib import Path
 
 from spacy.tokens import Doc, Span, Token
 
-from pipeline.extract.attribution.lexicon import NAME_OPENING_VERBS
 from pipeline.extract.doccache import doc_ents, doc_text, entity_at
-from pipeline.extract.tokens import char_span, para_start, same_para
+from pipeline.extract.person_names import (
+    KNOWN_BEFORE_FULL_NAME,
+    POSSESSIVES,
+    after_opening_verb,
+    first_uses,
+    joined,
+    name_tokens,
+    named_persons,
+    named_persons_by_surname,
+)
+from pipeline.extract.tokens import para_start, same_para
 from pipeline.link.sources import (
     SourceRef,
     ends_with_name,
@@ -160,7 +169,7 @@ def _name_titles_role(head: Token, start: int, end: int) -> tuple[str, tuple[str
     role needs a noun that is not a title: "Rep." is a title only, "defensive" no role.
     """
     doc = head.doc
-    start = _after_opening_verb(doc, start, end)
+    start = after_opening_verb(doc, start, end)
     ent = entity_at(head)
     if (
         ent is None
@@ -170,8 +179,8 @@ def _name_titles_role(head: Token, start: int, end: int) -> tuple[str, tuple[str
     ):
         bare, titles = strip_titles(doc_text(doc)[start:end])
         return bare, titles, None
-    name_tokens, ent_titles = _name_tokens(ent)
-    bare = _joined(name_tokens)
+    tokens, ent_titles = name_tokens(ent)
+    bare = joined(tokens)
     first = ent.start
     while first > 0 and doc[first - 1].idx >= start:
         first -= 1
@@ -180,63 +189,14 @@ def _name_titles_role(head: Token, start: int, end: int) -> tuple[str, tuple[str
     prefix = prefix[cut:]
     while prefix and prefix[0].lower_ in ("the", "a", "an"):
         prefix = prefix[1:]
-    while prefix and prefix[-1].lower_ in _POSSESSIVES:  # "Fox's Megyn Kelly": the role is "Fox"
+    while prefix and prefix[-1].lower_ in POSSESSIVES:  # "Fox's Megyn Kelly": the role is "Fox"
         prefix = prefix[:-1]
     titles = tuple(t.text.rstrip(".").casefold() for t in prefix if is_title(t.text))
     has_role = any(
         t.pos_ in ("NOUN", "PROPN") and t.text[:1].isalpha() and not is_title(t.text)
         for t in prefix
     )
-    return bare, titles + ent_titles, _joined(prefix) if has_role else None
-
-
-_POSSESSIVES = frozenset({"'s", "’s", "'", "’"})
-
-
-def _name_tokens(ent: Span) -> tuple[list[Token], tuple[str, ...]]:
-    """A person entity's tokens without leading titles or a possessive, and the titles.
-
-    A reporting verb opening the sentence is no part of the name: the tagger takes "Said" of
-    "Said Obama: ..." into the entity, and "Said Obama" became a full name that every later
-    "Obama" went to (15 claims in the first 1,000 AllSides articles).
-    """
-    tokens = [t for t in ent if not t.is_space]
-    if len(tokens) > 1 and tokens[0].lower_ in NAME_OPENING_VERBS and _opens_sentence(tokens[0]):
-        tokens.pop(0)
-    titles: list[str] = []
-    while len(tokens) > 1 and is_title(tokens[0].text):
-        titles.append(tokens.pop(0).text.rstrip(".").casefold())
-    while len(tokens) > 1 and tokens[-1].lower_ in _POSSESSIVES:
-        tokens.pop()
-    return tokens, tuple(titles)
-
-
-def _after_opening_verb(doc: Doc, start: int, end: int) -> int:
-    """Where a mention's name begins: after a reporting verb that opens its sentence."""
-    span = doc.char_span(start, end, alignment_mode="expand")
-    if span is None or len(span) < 2:
-        return start
-    first = span[0]
-    if first.lower_ in NAME_OPENING_VERBS and _opens_sentence(first):
-        return span[1].idx
-    return start
-
-
-def _opens_sentence(token: Token) -> bool:
-    """Whether ``token`` is the first word of its sentence or of its line.
-
-    The parser does not always end a sentence at a paragraph break.
-    """
-    doc = token.doc
-    if all(t.is_space for t in doc[token.sent.start : token.i]):
-        return True
-    text = doc_text(doc)
-    return not text[para_start(text, token.idx) : token.idx].strip()
-
-
-def _joined(tokens: list[Token]) -> str:
-    """The text from the first token to the last, with runs of whitespace made one space."""
-    return " ".join(doc_text(tokens[0].doc)[slice(*char_span(tokens))].split())
+    return bare, titles + ent_titles, joined(prefix) if has_role else None
 
 
 def _separates(token: Token) -> bool:
@@ -343,7 +303,7 @@ def _office_holders(doc: Doc) -> dict[str, tuple[tuple[int, str, frozenset[str],
     for ent in doc_ents(doc):
         if ent.label_ != "PERSON" or ent.start == 0:
             continue
-        tokens, inside = _name_tokens(ent)
+        tokens, inside = name_tokens(ent)
         before = doc[ent.start - 1]
         titles = (*inside, before.text.rstrip(".").casefold()) if before.is_title else inside
         context = frozenset(t.lower_ for t in doc[max(ent.start - 4, 0) : ent.start])
@@ -354,7 +314,7 @@ def _office_holders(doc: Doc) -> dict[str, tuple[tuple[int, str, frozenset[str],
         for title in titles:
             office = _OFFICE_ABBREVIATIONS.get(title, title)
             if office in _OFFICES and "vice" not in context:
-                holder = (ent.start_char, _joined(tokens), context, of_body)
+                holder = (ent.start_char, joined(tokens), context, of_body)
                 found.setdefault(office, []).append(holder)
     return {office: tuple(holders) for office, holders in found.items()}
 
@@ -383,7 +343,8 @@ def _person_name(name: str, refs: list[SourceRef], doc: Doc) -> str:
     must have at least twice the mentions of any other, or the surname stays as written: with
     Bill and Chelsea Clinton named once each, "Mr. Clinton" is no guess.
 
-    A full name given only after the surname has been used alone :data:`KNOWN_BEFORE_FULL_NAME`
+    A full name given only after the surname has been used alone
+    :data:`~pipeline.extract.person_names.KNOWN_BEFORE_FULL_NAME`
     times is someone else: news names a person in full on first reference, and "President
     Obama" said throughout before "first lady Michelle Obama" made every later "Obama said"
     Michelle's.
@@ -392,9 +353,9 @@ def _person_name(name: str, refs: list[SourceRef], doc: Doc) -> str:
     key = normalise_name(bare).split()
     if not key:
         return bare
-    named = _named_persons_by_surname(doc).get(key[-1], ())
+    named = named_persons_by_surname(doc).get(key[-1], ())
     cited = (r.name for r in refs if _is_person_ref(r) and normalise_name(r.name).endswith(key[-1]))
-    first_named, alone = _first_uses(doc)
+    first_named, alone = first_uses(doc)
     uses = alone.get(key[-1], ())
     matches = [
         full
@@ -431,145 +392,6 @@ def _by_first_name(bare: str, key: list[str], doc: Doc) -> str:
     if len(key) != 1:
         return bare
     given = {key[0], *_NICKNAMES.get(key[0], ())}
-    persons = {full for full in _named_persons(doc) if len(normalise_name(full).split()) > 1}
+    persons = {full for full in named_persons(doc) if len(normalise_name(full).split()) > 1}
     found = sorted(full for full in persons if normalise_name(full).split()[0] in given)
     return found[0] if len(found) == 1 else bare
-
-
-@lru_cache(maxsize=8)
-def _full_name_mentions(doc: Doc) -> tuple[tuple[str, tuple[Token, ...]], ...]:
-    """Each mention of a person by a full name, in the article's order, with its name tokens.
-
-    Titles are stripped. Only names made of proper nouns count: the tagger also marks
-    "Certainly Donald Trump", "Weak - Rubio" and "Trump v. Trump" as persons. Nor does a name
-    in a line set in headline case that runs on into the headline's words, unless the article
-    also gives it in prose: the tagger takes the verbs of "President Obama Commemorates The
-    March On Washington" and "Obama Hails Growth, But Says ..." into the name, and "Obama
-    Commemorates" became the full name every "Obama" of the article went to. A name that ends
-    its headline-case line or is followed by a parenthesis or lowercase word stays: captions,
-    lists and interview labels ("Director of the CIA: Rep. Mike Pompeo", "Angelo Carusone
-    (MSNBC via YouTube)", "Rasmus Kleis Nielsen").
-    """
-    headline_lines = _headline_case_lines(doc)
-    found: list[tuple[str, tuple[Token, ...], bool]] = []
-    for ent in doc_ents(doc):
-        if ent.label_ != "PERSON":
-            continue
-        tokens, _ = _name_tokens(ent)
-        if len(tokens) < 2 or not all(_name_word(t) for t in tokens):
-            continue
-        doubtful = bool(headline_lines) and _runs_on_in_headline(tokens[-1], headline_lines)
-        found.append((_joined(tokens), tuple(tokens), doubtful))
-    in_prose = {name for name, _, doubtful in found if not doubtful}
-    return tuple(
-        (name, tokens) for name, tokens, doubtful in found if not doubtful or name in in_prose
-    )
-
-
-@lru_cache(maxsize=8)
-def _named_persons(doc: Doc) -> tuple[str, ...]:
-    """The full names of :func:`_full_name_mentions`, once per mention."""
-    return tuple(name for name, _ in _full_name_mentions(doc))
-
-
-#: Words of four letters or more that a line needs, all capitalised and this many of them not
-#: in capitals throughout, to be set in headline case ("Obama Lays Out Plan:": Obama, Lays,
-#: Plan). A line in capitals is a transcript's label ("ROBERT SIEGEL, HOST:").
-_HEADLINE_WORDS = 3
-_LONG_WORD = re.compile(r"[^\W\d_][\w'’-]{3,}")
-
-
-@lru_cache(maxsize=8)
-def _headline_case_lines(doc: Doc) -> tuple[tuple[int, int], ...]:
-    """The (start, end) of each line whose words of four letters or more are all capitalised.
-
-    Headlines, subheads, captions and list items inside a body; prose has lowercase verbs.
-    """
-    text = doc_text(doc)
-    lines: list[tuple[int, int]] = []
-    start = 0
-    for line in text.split("\n"):
-        words = _LONG_WORD.findall(line)
-        if (
-            all(w[0].isupper() for w in words)
-            and sum(not w.isupper() for w in words) >= _HEADLINE_WORDS
-        ):
-            lines.append((start, start + len(line)))
-        start += len(line) + 1
-    return tuple(lines)
-
-
-def _runs_on_in_headline(last: Token, lines: tuple[tuple[int, int], ...]) -> bool:
-    """Whether a name ending at ``last`` runs on in a headline-case line.
-
-    That is, a capitalised word follows it there, or a comma and a capitalised word that begins
-    no entity: the headline goes on ("Obama Lays Out ...", "Obama Hails Growth, But Says ...").
-    """
-    at = bisect.bisect_right(lines, last.idx, key=lambda line: line[0]) - 1
-    if at < 0 or last.idx > lines[at][1]:
-        return False
-    following = last.nbor() if last.i + 1 < len(last.doc) else None
-    if following is None or following.idx >= lines[at][1] or following.is_space:
-        return False
-    if following.text == "," and following.i + 1 < len(last.doc):
-        # a list of names ("Joe Biden, Kamala Harris, Julián Castro") does not run on
-        following = following.nbor()
-        if following.ent_iob_ == "B":  # the tagger's type is no matter: "Tulsi Gabbard" ORG
-            return False
-    return following.text[:1].isupper()
-
-
-#: How often a surname may be used alone before a full name with it is given for that full
-#: name still to be who the surname stands for: a caption or a lead may say "President Obama"
-#: a few times before "President Barack Obama". First 1,000 AllSides articles, persons as
-#: ``coalesce(sources.same_as, source_id)``: at 5, 155 claims move to the right person (85
-#: from Michelle Obama to Barack Obama, 36 from "Team Obama", Ann Romney's to Mitt Romney) and
-#: about 20 go from a full name to its unlinked surname, the same person ("Mr. Clinton" in an
-#: article naming Bill Clinton late); at 3, 174 right and about 85 to a surname.
-KNOWN_BEFORE_FULL_NAME = 5
-
-
-@lru_cache(maxsize=8)
-def _first_uses(doc: Doc) -> tuple[dict[str, int], dict[str, tuple[int, ...]]]:
-    """Where each full name is first given, and where each of their surnames is used alone.
-
-    By character offset. The full names are :func:`_named_persons`'; a surname is alone in any
-    capitalised token outside them ("Obama" of "President Obama").
-    """
-    first_named: dict[str, int] = {}
-    inside: set[int] = set()
-    for name, tokens in _full_name_mentions(doc):
-        first_named.setdefault(name, tokens[0].idx)
-        inside.update(t.i for t in tokens)
-    surnames = {normalise_name(name).split()[-1] for name in first_named}
-    alone: dict[str, list[int]] = {}
-    for token in doc:
-        if token.i in inside or not token.text[:1].isupper():
-            continue
-        word = normalise_name(token.text)
-        if word in surnames:
-            alone.setdefault(word, []).append(token.idx)
-    return first_named, {word: tuple(offsets) for word, offsets in alone.items()}
-
-
-@lru_cache(maxsize=8)
-def _named_persons_by_surname(doc: Doc) -> dict[str, tuple[str, ...]]:
-    """:func:`_named_persons` by the last word of the normalised name, in the article's order.
-
-    Why: a surname is looked up for every person mention; scanning every named person each
-    time took 5% of claim extraction.
-    """
-    index: dict[str, list[str]] = {}
-    for name in _named_persons(doc):
-        index.setdefault(normalise_name(name).split()[-1], []).append(name)
-    return {surname: tuple(names) for surname, names in index.items()}
-
-
-_NAME_PARTICLES = frozenset(
-    {"al", "bin", "da", "de", "del", "der", "di", "du", "la", "le", "van", "von"}
-)
-
-
-def _name_word(token: Token) -> bool:
-    """Whether a token can be part of a person's name: a capitalised proper noun or a particle."""
-    return token.pos_ == "PROPN" and (token.text[:1].isupper() or token.text in _NAME_PARTICLES)

@@ -67,7 +67,7 @@ RAISED_PEOPLE: frozenset[str] = frozenset(_SPEAKERS["raised_people"])
 
 #: Reporting verbs that open a sentence before a name ("Said Obama: ...", "Says Trump"), which
 #: the tagger takes into the person entity: never the first word of a name
-#: (:func:`pipeline.extract.speaker_names.name_tokens`).
+#: (:func:`pipeline.extract.person_names.name_tokens`).
 NAME_OPENING_VERBS: frozenset[str] = frozenset(_SPEAKERS["name_opening_verbs"])
 
 #: Pronouns that never stand for a person ("its decision", "it said"): resolved to an
