@@ -31,7 +31,7 @@ class Removal:
     Attributes:
         kind: What it was: "repeated_title", "photo_credit", "photo_caption", "related_links",
             "more_news", "comment_prompt", "share_prompt", "newsletter", "advertisement",
-            "dateline", "copyright", "media_label", "navigation".
+            "dateline", "copyright", "media_label", "navigation", "hover_card".
         text: The removed text, as it stood after character repair.
         reason: Why it was removed (which rule).
     """
@@ -365,6 +365,37 @@ def _strip_inline_more_news(blocks: list[list[str]], removed: list[Removal]) -> 
     return [*blocks[:-1], last] if last else blocks[:-1]
 
 
+#: A name's hover card run into the text (The Hill): the name as shown, then the card, that
+#: is the full name glued to the first of a few headlines, up to " MORE". The card's full
+#: name ends with the shown name's last word: "President Trump Donald John TrumpSessions
+#: says ... MORE is looking for", "Hillary Clinton Hillary Diane Rodham Clinton2020 Democrats
+#: ... MORE's poll numbers", "Bill Clinton William (Bill) Jefferson ClintonGOP ... MORE". The
+#: tagger read "Trump Donald" as a person, who took 241 claims of the 4,004 AllSides articles
+#: from Donald Trump, and the cards' headlines made claims of their own.
+_HOVER_CARD = re.compile(
+    r"\b(?P<last>[A-Z][\w'’-]+)(?P<card> (?:\(?[A-Z][\w.'’-]*\)?\s){0,4}(?P=last)"
+    r"(?=[A-Z0-9'\"‘“(])[^\n]{0,900}? MORE\b)"
+)
+
+
+def _strip_hover_cards(blocks: list[list[str]], removed: list[Removal]) -> list[list[str]]:
+    """Cut every name's hover card out of its line, leaving the name as shown."""
+    out: list[list[str]] = []
+    for block in blocks:
+        lines = []
+        for line in block:
+            if " MORE" in line:
+                for hit in _HOVER_CARD.finditer(line):
+                    removed.append(Removal("hover_card", hit.group("card").strip(), _HOVER_REASON))
+                line = _HOVER_CARD.sub(r"\g<last>", line)
+            lines.append(line)
+        out.append(lines)
+    return out
+
+
+_HOVER_REASON = "a name's hover card run into the text ('Donald John Trump<headlines> MORE')"
+
+
 #: A page's label run into the first line of the summary it heads (CNN's "Story highlights").
 _LEAD_LABEL = re.compile(r"story highlights\s*:?\s+(?=\S)", re.IGNORECASE)
 _LEAD_LABEL_REASON = "section label before the lead ('Story highlights')"
@@ -488,6 +519,7 @@ def normalise_body(title: str | None, text: str) -> tuple[str, tuple[Removal, ..
     blocks = _strip_galleries(blocks, removed)
     blocks = _strip_related_tail(blocks, removed)
     blocks = _strip_inline_more_news(blocks, removed)
+    blocks = _strip_hover_cards(blocks, removed)
     blocks = _strip_lines(blocks, removed)
     # Removing lines can uncover a repeated title or dateline (e.g. after an ad marker).
     blocks = _strip_lead(clean_line(title), blocks, removed)

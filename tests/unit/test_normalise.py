@@ -204,6 +204,35 @@ def test_a_parenthesised_link_to_the_outlets_own_story_is_a_related_link():
     assert removal_kinds(removed) == ("related_links",)
 
 
+def test_a_names_hover_card_run_into_the_text_is_cut_and_the_name_kept():
+    # The Hill: the full name glued to a few headlines, up to " MORE"
+    text = (
+        "President Trump Donald John TrumpSessions says he still supports Trump despite ouster"
+        " as AG Giuliani consulted with Manafort on Ukraine info: report MORE is looking for"
+        " fast action.\n\n"
+        "None of Hillary Clinton Hillary Diane Rodham Clinton2020 Democrats make play for"
+        " veterans' votes MORE's emails were found, said Sen. Rand Paul Randal (Rand) Howard"
+        " PaulSenate GOP waves Trump off early motion MORE (R-Ky.)."
+    )
+    body, removed = normalise_body(None, text)
+    assert body == (
+        "President Trump is looking for fast action.\n\n"
+        "None of Hillary Clinton's emails were found, said Sen. Rand Paul (R-Ky.)."
+    )
+    assert removal_kinds(removed) == ("hover_card",) * 3
+    assert [r.text[:17] for r in removed] == [
+        "Donald John Trump",
+        "Hillary Diane Rod",
+        "Randal (Rand) How",
+    ]
+
+
+def test_a_name_repeated_before_more_in_prose_is_no_hover_card():
+    text = "Obama met Obama supporters in Ohio. He wants MORE jobs, said Obama Obama."
+    body, removed = normalise_body(None, text)
+    assert body == text and not removed
+
+
 def test_a_label_run_into_the_lead_loses_the_label_and_keeps_the_summary():
     text = "Story highlights Holder assigns prosecutors to investigate leaks\n\nThe story."
     body, removed = normalise_body("T", text)
