@@ -8,7 +8,6 @@ used alone before it. Rules, not learned.
 
 from __future__ import annotations
 
-import bisect
 import re
 from functools import lru_cache
 
@@ -16,7 +15,7 @@ from spacy.tokens import Doc, Span, Token
 
 from pipeline.extract.attribution.lexicon import NAME_OPENING_VERBS
 from pipeline.extract.doccache import doc_ents, doc_text
-from pipeline.extract.tokens import char_span, para_start
+from pipeline.extract.tokens import char_span, para_start, same_para
 from pipeline.link.sources import is_title, normalise_name
 
 #: Possessive endings the tagger leaves on a name ("Obama's").
@@ -113,36 +112,34 @@ _LONG_WORD = re.compile(r"[^\W\d_][\w'’-]{3,}")
 
 
 @lru_cache(maxsize=8)
-def _headline_case_lines(doc: Doc) -> tuple[tuple[int, int], ...]:
-    """The (start, end) of each line whose words of four letters or more are all capitalised.
+def _headline_case_lines(doc: Doc) -> frozenset[int]:
+    """Where each line starts whose words of four letters or more are all capitalised.
 
     Headlines, subheads, captions and list items inside a body; prose has lowercase verbs.
     """
-    text = doc_text(doc)
-    lines: list[tuple[int, int]] = []
+    starts: set[int] = set()
     start = 0
-    for line in text.split("\n"):
+    for line in doc_text(doc).split("\n"):
         words = _LONG_WORD.findall(line)
         if (
             all(w[0].isupper() for w in words)
             and sum(not w.isupper() for w in words) >= _HEADLINE_WORDS
         ):
-            lines.append((start, start + len(line)))
+            starts.add(start)
         start += len(line) + 1
-    return tuple(lines)
+    return frozenset(starts)
 
 
-def _runs_on_in_headline(last: Token, lines: tuple[tuple[int, int], ...]) -> bool:
+def _runs_on_in_headline(last: Token, headline_starts: frozenset[int]) -> bool:
     """Whether a name ending at ``last`` runs on in a headline-case line.
 
     That is, a capitalised word follows it there, or a comma and a capitalised word that begins
     no entity: the headline goes on ("Obama Lays Out ...", "Obama Hails Growth, But Says ...").
     """
-    at = bisect.bisect_right(lines, last.idx, key=lambda line: line[0]) - 1
-    if at < 0 or last.idx > lines[at][1]:
+    if para_start(doc_text(last.doc), last.idx) not in headline_starts:
         return False
     following = last.nbor() if last.i + 1 < len(last.doc) else None
-    if following is None or following.idx >= lines[at][1] or following.is_space:
+    if following is None or following.is_space or not same_para(last, following):
         return False
     if following.text == "," and following.i + 1 < len(last.doc):
         # a list of names ("Joe Biden, Kamala Harris, Julián Castro") does not run on
