@@ -378,22 +378,20 @@ _HOVER_CARD = re.compile(
 )
 
 
+_HOVER_REASON = "a name's hover card run into the text ('Donald John Trump<headlines> MORE')"
+
+
 def _strip_hover_cards(blocks: list[list[str]], removed: list[Removal]) -> list[list[str]]:
     """Cut every name's hover card out of its line, leaving the name as shown."""
-    out: list[list[str]] = []
-    for block in blocks:
-        lines = []
-        for line in block:
-            if " MORE" in line:
-                for hit in _HOVER_CARD.finditer(line):
-                    removed.append(Removal("hover_card", hit.group("card").strip(), _HOVER_REASON))
-                line = _HOVER_CARD.sub(r"\g<last>", line)
-            lines.append(line)
-        out.append(lines)
-    return out
 
+    def cut(hit: re.Match[str]) -> str:
+        removed.append(Removal("hover_card", hit.group("card").strip(), _HOVER_REASON))
+        return hit.group("last")
 
-_HOVER_REASON = "a name's hover card run into the text ('Donald John Trump<headlines> MORE')"
+    return [
+        [_HOVER_CARD.sub(cut, line) if " MORE" in line else line for line in block]
+        for block in blocks
+    ]
 
 
 #: A page's label run into the first line of the summary it heads (CNN's "Story highlights").
