@@ -31,6 +31,7 @@ from pipeline.extract.person_names import (
 )
 from pipeline.extract.tokens import para_start, same_para
 from pipeline.link.sources import (
+    TITLE_SEX,
     SourceRef,
     ends_with_name,
     expand_surname,
@@ -100,13 +101,17 @@ def _outside_quotation(ent: Span, pronoun_start: int) -> bool:
     return True
 
 
-_PRONOUN_GENDER = {"he": 1, "him": 1, "his": 1, "she": -1, "her": -1}
-_TITLES_BY_GENDER = {"Mr": 1, "Mrs": -1, "Ms": -1, "Miss": -1}
-_TITLED_SURNAME = re.compile(r"\b(Mrs|Ms|Miss|Mr)\.? ([A-Z][\w-]*(?:['’][A-Z][\w-]*)?)")
+#: The sex a personal pronoun says, as :data:`~pipeline.link.sources.TITLE_SEX` writes it.
+_PRONOUN_SEX = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f"}
+_TITLED_SURNAME = re.compile(
+    r"\b("
+    + "|".join(sorted((title.capitalize() for title in TITLE_SEX), key=lambda t: (-len(t), t)))
+    + r")\.? ([A-Z][\w-]*(?:['’][A-Z][\w-]*)?)"
+)
 
 
-def _title_gender(text: str, name: str) -> int:
-    """1 when the article calls ``name`` "Mr.", -1 for "Mrs.", "Ms." or "Miss", else 0.
+def _title_sex(text: str, name: str) -> str | None:
+    """ "m" when the article calls ``name`` "Mr.", "f" for "Mrs.", "Ms." or "Miss", else None.
 
     Why: "he" and "she" took the last person cited, whoever it was. Where an outlet titles
     surnames on second reference ("Mrs. Clinton"), the title rules out half the candidates.
@@ -114,16 +119,16 @@ def _title_gender(text: str, name: str) -> int:
     are now right that were wrong, 1 is now wrong, and the rest are wrong either way.
     """
     words = name.split()
-    return _titled_surnames(text).get(words[-1], 0) if words else 0
+    return _titled_surnames(text).get(words[-1]) if words else None
 
 
 @lru_cache(maxsize=8)
-def _titled_surnames(text: str) -> dict[str, int]:
-    """Each surname the article titles, with its gender (0 when titled both ways)."""
-    found: dict[str, set[int]] = {}
+def _titled_surnames(text: str) -> dict[str, str | None]:
+    """Each surname the article titles, with the sex its titles say (None when both)."""
+    found: dict[str, set[str]] = {}
     for title, surname in _TITLED_SURNAME.findall(text):
-        found.setdefault(surname, set()).add(_TITLES_BY_GENDER[title])
-    return {name: genders.pop() if len(genders) == 1 else 0 for name, genders in found.items()}
+        found.setdefault(surname, set()).add(TITLE_SEX[title.casefold()])
+    return {name: sexes.pop() if len(sexes) == 1 else None for name, sexes in found.items()}
 
 
 def _relative_antecedent(head: Token) -> Token | None:

@@ -22,7 +22,7 @@ from pipeline.extract.attribution.lexicon import NON_PERSON_PRONOUNS
 from pipeline.extract.doccache import doc_ents, doc_text, entity_at
 from pipeline.extract.speaker_names import (
     _OFFICES,
-    _PRONOUN_GENDER,
+    _PRONOUN_SEX,
     ANONYMOUS_HEADS,
     DOCUMENT_HEADS,
     _is_named_person,
@@ -33,7 +33,7 @@ from pipeline.extract.speaker_names import (
     _person_name,
     _relative_antecedent,
     _surname_of_known_person,
-    _title_gender,
+    _title_sex,
 )
 from pipeline.extract.speaker_names import (
     RELATIVE_PRONOUNS as RELATIVE_PRONOUNS,
@@ -202,10 +202,10 @@ def resolve_speaker(
                     candidates.append((ent.start_char, make_ref(name, "person", None, ent.text)))
                     break
             candidates = [c for c in candidates if _is_person_ref(c[1])]
-            gender = _PRONOUN_GENDER.get(lower)
-            if gender is not None:
+            sex = _PRONOUN_SEX.get(lower)
+            if sex is not None:
                 text = doc_text(doc)
-                agreeing = [c for c in candidates if _title_gender(text, c[1].name) != -gender]
+                agreeing = [c for c in candidates if _title_sex(text, c[1].name) in (None, sex)]
                 candidates = agreeing or candidates
         else:
             bodies = [c for c in candidates if not _is_person_ref(c[1])]

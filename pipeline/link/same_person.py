@@ -32,7 +32,7 @@ from functools import lru_cache
 
 import pycountry
 
-from pipeline.link.sources import PERSON_KINDS, Source, is_title, normalise_name
+from pipeline.link.sources import PERSON_KINDS, TITLE_SEX, Source, is_title, normalise_name
 
 #: The fewest mentions a full name needs to stand for its surname across the corpus.
 MIN_MENTIONS = 5
@@ -69,7 +69,7 @@ def same_person(
             or articles.get(source_id, 0) < MIN_ARTICLES
             or _is_country(name[0])
             or is_title(name[0])
-            or len(_title_genders(aliases[source_id])) > 1
+            or len(_title_sexes(aliases[source_id])) > 1
         ):
             continue
         (most, top), *rest = sorted(by_surname[name[0]], key=lambda c: (-c[0], c[1]))
@@ -79,17 +79,13 @@ def same_person(
     return linked
 
 
-#: Titles that say a person's sex, by the sex they say.
-_GENDERED_TITLES = {"mr": "m", "mrs": "f", "ms": "f", "miss": "f"}
-
-
-def _title_genders(aliases: Iterable[str]) -> set[str]:
+def _title_sexes(aliases: Iterable[str]) -> set[str]:
     """The sexes the titles in a source's surfaces say ("Mr. Clinton", "Mrs. Clinton": both)."""
     return {
-        _GENDERED_TITLES[word]
+        TITLE_SEX[word]
         for alias in aliases
         for word in (w.rstrip(".,").casefold() for w in alias.split())
-        if word in _GENDERED_TITLES
+        if word in TITLE_SEX
     }
 
 

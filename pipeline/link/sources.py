@@ -251,6 +251,13 @@ def lookup_alias(text: str) -> tuple[str, str] | None:
     return _ALIASES.get(key)
 
 
+#: Titles that say a person's sex, by the sex they say ("Mr." a man; "Mrs.", "Ms.", "Miss" a
+#: woman). One table for its two readers: which of "he" and "she" a titled surname can stand
+#: for (:mod:`pipeline.extract.speaker_names`), and whether a surname titled both ways is two
+#: people (:mod:`pipeline.link.same_person`).
+TITLE_SEX = {"mr": "m", "mrs": "f", "ms": "f", "miss": "f"}
+
+
 def strip_titles(name: str) -> tuple[str, tuple[str, ...]]:
     """Split leading honorifics and ranks off a personal name.
 

@@ -462,20 +462,20 @@ def test_she_skips_a_man_the_article_calls_mr():
     assert c.source.name == "Clinton"
 
 
-def test_title_gender_reads_the_articles_own_titles():
-    from pipeline.extract.speakers import _title_gender
+def test_title_sex_reads_the_articles_own_titles():
+    from pipeline.extract.speakers import _title_sex
 
     text = (
         "Mr. Sanders spoke. Mrs. Clinton and Ms. Warren listened. Mr. Kelly and Mrs. Kelly left. "
         "Mr. O'Donnell read Ms Lee's note."
     )
-    assert _title_gender(text, "Bernie Sanders") == 1
-    assert _title_gender(text, "Lawrence O'Donnell") == 1
-    assert _title_gender(text, "Lee") == -1  # no period, and a possessive after
-    assert _title_gender(text, "Hillary Clinton") == -1
-    assert _title_gender(text, "Warren") == -1
-    assert _title_gender(text, "Kelly") == 0  # both: unknown
-    assert _title_gender(text, "Donald Trump") == 0  # never titled
+    assert _title_sex(text, "Bernie Sanders") == "m"
+    assert _title_sex(text, "Lawrence O'Donnell") == "m"
+    assert _title_sex(text, "Lee") == "f"  # no period, and a possessive after
+    assert _title_sex(text, "Hillary Clinton") == "f"
+    assert _title_sex(text, "Warren") == "f"
+    assert _title_sex(text, "Kelly") is None  # both: unknown
+    assert _title_sex(text, "Donald Trump") is None  # never titled
 
 
 @pytest.mark.parametrize(
