@@ -372,9 +372,17 @@ def _strip_inline_more_news(blocks: list[list[str]], removed: list[Removal]) -> 
 #: ... MORE's poll numbers", "Bill Clinton William (Bill) Jefferson ClintonGOP ... MORE". The
 #: tagger read "Trump Donald" as a person, who took 241 claims of the 4,004 AllSides articles
 #: from Donald Trump, and the cards' headlines made claims of their own.
+#:
+#: Some cards are spaced, not glued: "Speaker Paul Ryan Paul Davis Ryan Retirees should say
+#: ... MORE". There the card repeats the shown name's first and last words with a space after
+#: it, and the shown name is two words long ("Joe Biden Joe Biden Parnas: ... MORE"), and
+#: its headlines run 40 characters or more: a name said twice in prose ("New York New York
+#: state wants MORE") is no card.
 _HOVER_CARD = re.compile(
-    r"\b(?P<last>[A-Z][\w'’-]+)(?P<card> (?:\(?[A-Z][\w.'’-]*\)?\s){0,4}(?P=last)"
+    r"\b(?:(?P<last>[A-Z][\w'’-]+)(?P<card> (?:\(?[A-Z][\w.'’-]*\)?\s){0,4}(?P=last)"
     r"(?=[A-Z0-9'\"‘“(])[^\n]{0,900}? MORE\b)"
+    r"|(?P<shown>(?P<first>[A-Z][\w'’-]+) (?P<surname>[A-Z][\w'’-]+))"
+    r"(?P<spaced> (?P=first)(?: \(?[A-Z][\w.'’-]*\)?){0,3} (?P=surname) [^\n]{40,900}? MORE\b))"
 )
 
 
@@ -385,8 +393,10 @@ def _strip_hover_cards(blocks: list[list[str]], removed: list[Removal]) -> list[
     """Cut every name's hover card out of its line, leaving the name as shown."""
 
     def cut(hit: re.Match[str]) -> str:
-        removed.append(Removal("hover_card", hit.group("card").strip(), _HOVER_REASON))
-        return hit.group("last")
+        glued = hit.group("card") is not None
+        card = hit.group("card") if glued else hit.group("spaced")
+        removed.append(Removal("hover_card", card.strip(), _HOVER_REASON))
+        return hit.group("last") if glued else hit.group("shown")
 
     return [
         [_HOVER_CARD.sub(cut, line) if " MORE" in line else line for line in block]

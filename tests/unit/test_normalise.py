@@ -227,8 +227,23 @@ def test_a_names_hover_card_run_into_the_text_is_cut_and_the_name_kept():
     ]
 
 
+def test_a_spaced_hover_card_is_cut_and_the_name_kept():
+    # The Hill, where the card's full name is not glued to its first headline
+    text = (
+        "Speaker Paul Ryan Paul Davis Ryan Retirees should say 'no thanks' to Romney's plan"
+        " DC's liaison to rock 'n' roll MORE said no. Former Vice President Joe Biden Joe Biden"
+        " Parnas: U.S. ambassador to Ukraine removed MORE led."
+    )
+    body, removed = normalise_body(None, text)
+    assert body == "Speaker Paul Ryan said no. Former Vice President Joe Biden led."
+    assert [r.text[:15] for r in removed] == ["Paul Davis Ryan", "Joe Biden Parna"]
+
+
 def test_a_name_repeated_before_more_in_prose_is_no_hover_card():
-    text = "Obama met Obama supporters in Ohio. He wants MORE jobs, said Obama Obama."
+    text = (
+        "Obama met Obama supporters in Ohio. He wants MORE jobs, said Obama Obama. New York"
+        " New York state wants MORE."
+    )
     body, removed = normalise_body(None, text)
     assert body == text and not removed
 
