@@ -67,6 +67,10 @@ def mention_tokens(head: Token) -> list[Token]:
         if ent is not None:
             left = [t for t in head.lefts if t.dep_ in ("det", "compound", "amod", "poss")]
             start = min([ent.start, *(t.left_edge.i for t in left)])
+            role = head.head
+            if head.dep_ == "appos" and role.i == ent.start - 1 and role.ent_type_ != "PERSON":
+                # "Former Vice President Joe Biden": the parser hung the name on its role
+                start = min(start, role.left_edge.i)
             tokens = [t for t in head.doc[start : max(ent.end, head.i + 1)] if same_para(t, head)]
             return _cut_label(_cut_parenthetical(tokens, head), head)
     skip = {"appos", "relcl", "punct", "cc", "conj", "acl", "advcl", "parataxis"}

@@ -209,3 +209,18 @@ def test_transcript_turns_are_claims_of_their_labels(claims_of):
     assert _with(found, "Will you vote against it").speaker == "HOST"
     assert _with(found, "I will vote against it").speaker == "SMITH"
     assert not [c for c in found if c.speaker == "I"]
+
+
+def test_a_role_run_into_a_name_gives_the_name_as_speaker(claims_of):
+    # The parser makes the role the subject and hangs the name on it as an apposition
+    text = (
+        "Former Vice President Joe Biden on Wednesday said he supports the impeachment.\n\n"
+        "Senate Minority Leader Chuck Schumer, D-N.Y., said the bill was dead."
+    )
+    _doc, found = claims_of(text)
+    biden = _with(found, "he supports the impeachment")
+    assert biden.speaker == "Former Vice President Joe Biden"
+    assert biden.source is not None and biden.source.name == "Joe Biden"
+    schumer = _with(found, "the bill was dead")
+    assert schumer.source is not None and schumer.source.name == "Chuck Schumer"
+
