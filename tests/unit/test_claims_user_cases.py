@@ -224,3 +224,24 @@ def test_a_role_run_into_a_name_gives_the_name_as_speaker(claims_of):
     schumer = _with(found, "the bill was dead")
     assert schumer.source is not None and schumer.source.name == "Chuck Schumer"
 
+
+def test_a_surname_written_after_a_title_is_no_given_name(claims_of):
+    # "Trump said" is not the "Trump Tower" the tagger made a person: "Mr. Trump's" says
+    # that Trump is a surname here
+    text = (
+        "By the time Ms. Hewson returned to Trump Tower last week, she was singing from "
+        "Mr. Trump’s song sheet.\n\n"
+        "Trump said the deal would cut costs."
+    )
+    _doc, found = claims_of(text)
+    claim = _with(found, "the deal would cut costs")
+    assert claim.source is not None and claim.source.name == "Trump"
+    # a family name first, the full name titled too: "Xi said" is still Xi Jinping's
+    text = (
+        "Chinese President Xi Jinping arrived on Monday. President Xi, who met Obama, was calm."
+        "\n\nXi said the talks were good."
+    )
+    _doc, found = claims_of(text)
+    claim = _with(found, "the talks were good")
+    assert claim.source is not None and claim.source.name == "Xi Jinping"
+
