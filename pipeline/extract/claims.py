@@ -13,7 +13,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from types import ModuleType
 from typing import Literal
@@ -81,7 +81,12 @@ from pipeline.extract.attribution.signatures import (
     transcript_cues,
 )
 from pipeline.extract.doccache import doc_text
-from pipeline.extract.speakers import mention_tokens, resolve_speaker
+from pipeline.extract.speakers import (
+    WRITER_PRONOUNS,
+    enclosing_voice,
+    mention_tokens,
+    resolve_speaker,
+)
 from pipeline.extract.tokens import char_span
 from pipeline.link.sources import SourceRef
 
@@ -321,6 +326,7 @@ def extract_claims(
 
     position = {id(cue): ci for ci, cue in enumerate(cues)}  # not list.index: linear per doc
     history: list[tuple[int, SourceRef]] = []
+    voiced: list[tuple[int, int, SourceRef]] = []  # each claim's content and source so far
     for start, end, direct, cue in raw:
         speaker = via_ref = source = None
         s_start = s_end = None
@@ -331,12 +337,16 @@ def extract_claims(
             s_start, s_end = char_span(mention_tokens(said_by))
             speaker = text[s_start:s_end]
             source = resolve_speaker(s_start, s_end, said_by, history, outlet)
+            if speaker.casefold() in WRITER_PRONOUNS:  # "I": whoever speaks the words it is in
+                source = _voiced(enclosing_voice(voiced, cue.cue[0]), speaker) or source
             history.append((s_start, source))
         via_tok = _relayed_by(cue, position.get(id(cue)), cues, relays)
         if via_tok is not None:
             v_start, v_end = char_span(mention_tokens(via_tok))
             via_ref = resolve_speaker(v_start, v_end, via_tok, history, outlet)
         c_start, c_end = cue.cue
+        if source is not None:
+            voiced.append((start, end, source))
         yield Claim(
             speaker=speaker,
             speaker_start=s_start,
@@ -352,6 +362,11 @@ def extract_claims(
             via=via_ref,
             method="tagged" if cue.frame == "learned" else "judged" if cue.judged else "rules",
         )
+
+
+def _voiced(voice: SourceRef | None, surface: str) -> SourceRef | None:
+    """``voice`` as written ``surface`` ("I"), or none."""
+    return replace(voice, surface=surface) if voice is not None else None
 
 
 _COORDINATED = re.compile(r"[”\"]?[ \u00a0]*,?[ \u00a0]*(?:and|or)[ \u00a0]*,?[ \u00a0]*")

@@ -245,3 +245,26 @@ def test_a_surname_written_after_a_title_is_no_given_name(claims_of):
     claim = _with(found, "the talks were good")
     assert claim.source is not None and claim.source.name == "Xi Jinping"
 
+
+def test_i_outside_quotations_is_the_writer_not_the_last_person_cited(claims_of):
+    text = (
+        "Senator Paul Begala told CNN that the party had lost its way.\n\n"
+        "I think something similar has been at the root of the party's troubles."
+    )
+    _doc, found = claims_of(text)
+    claim = _with(found, "something similar has been at the root")
+    assert claim.speaker == "I"
+    assert claim.source is not None and claim.source.kind == "anonymous"
+
+
+def test_i_in_words_attributed_after_them_is_their_speaker(claims_of):
+    # "I" is whoever speaks the words it is in, though that speaker is named after it
+    text = (
+        "The poll was published by the Pew Research Center on Monday.\n\n"
+        "I think the plan will pass in the spring, Senator Maria Lopez said on Sunday."
+    )
+    _doc, found = claims_of(text)
+    nested = [c for c in found if c.speaker == "I"]
+    assert nested, [c.content for c in found]
+    assert all(c.source is not None and c.source.name == "Maria Lopez" for c in nested)
+
