@@ -79,6 +79,7 @@ from pipeline.extract.attribution.signatures import (
     preceding_cue,
     trailing_attribution,
     transcript_cues,
+    turn_label,
 )
 from pipeline.extract.doccache import doc_text
 from pipeline.extract.speakers import (
@@ -327,6 +328,7 @@ def extract_claims(
     position = {id(cue): ci for ci, cue in enumerate(cues)}  # not list.index: linear per doc
     history: list[tuple[int, SourceRef]] = []
     voiced: list[tuple[int, int, SourceRef]] = []  # each claim's content and source so far
+    turn_cues = {id(turn) for turn in turns}
     for start, end, direct, cue in raw:
         speaker = via_ref = source = None
         s_start = s_end = None
@@ -334,7 +336,8 @@ def extract_claims(
         if said_by is None and taggers and cue.frame != "learned":
             said_by = tagged_speaker(doc, cue, taggers)
         if said_by is not None:
-            s_start, s_end = char_span(mention_tokens(said_by))
+            label = turn_label(text, cue.cue[0]) if id(cue) in turn_cues else None
+            s_start, s_end = label or char_span(mention_tokens(said_by))
             speaker = text[s_start:s_end]
             source = resolve_speaker(s_start, s_end, said_by, history, outlet)
             if speaker.casefold() in WRITER_PRONOUNS:  # "I": whoever speaks the words it is in

@@ -162,6 +162,17 @@ def _description(head: Token) -> str | None:
 
 _PERSON_PRONOUNS = frozenset({"he", "she", "i", "him", "her", "his", "my", "me"})
 
+#: A name in capitals of two to five words, as a transcript labels its speakers.
+_CAPITALS_LABEL = re.compile(r"[A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ’'.-]+(?: [A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ’'.-]+){1,4}")
+
+
+def _opens_label(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` opens its paragraph as a label ("AMY GOODMAN:", "X, HOST:")."""
+    return text[end : end + 1] in (":", ",") and not text[para_start(text, start) : start].strip(
+        '"“ '
+    )
+
+
 #: First-person pronouns that, outside any quotation, stand for the writer.
 #:
 #: Why: "I" and "me" took the last person cited, like "he". In columns, letters and analyses
@@ -265,6 +276,12 @@ def resolve_speaker(
     if alias is not None:
         return make_ref(alias[0], alias[1], description, surface)
     refs = [r for _, r in history]
+    if _CAPITALS_LABEL.fullmatch(surface) and _opens_label(doc_text(doc), start, end):
+        # a transcript's speaker label ("AMY GOODMAN:"), which the tagger leaves untagged:
+        # a person, named as the prose would name them ("Amy Goodman")
+        bare, titles = strip_titles(surface.title())
+        name = _person_name(bare, refs, doc)
+        return make_ref(name, person_kind(titles, description), description, surface)
     reporter = _outlet_person(head, start, end) or _named_after_role(head, start, end)
     if reporter is not None:  # "NPR's Philip Reeves": the person, the outlet their role
         name_start, name_end, written_role = reporter

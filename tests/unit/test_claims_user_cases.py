@@ -225,27 +225,6 @@ def test_a_role_run_into_a_name_gives_the_name_as_speaker(claims_of):
     assert schumer.source is not None and schumer.source.name == "Chuck Schumer"
 
 
-def test_a_surname_written_after_a_title_is_no_given_name(claims_of):
-    # "Trump said" is not the "Trump Tower" the tagger made a person: "Mr. Trump's" says
-    # that Trump is a surname here
-    text = (
-        "By the time Ms. Hewson returned to Trump Tower last week, she was singing from "
-        "Mr. Trump’s song sheet.\n\n"
-        "Trump said the deal would cut costs."
-    )
-    _doc, found = claims_of(text)
-    claim = _with(found, "the deal would cut costs")
-    assert claim.source is not None and claim.source.name == "Trump"
-    # a family name first, the full name titled too: "Xi said" is still Xi Jinping's
-    text = (
-        "Chinese President Xi Jinping arrived on Monday. President Xi, who met Obama, was calm."
-        "\n\nXi said the talks were good."
-    )
-    _doc, found = claims_of(text)
-    claim = _with(found, "the talks were good")
-    assert claim.source is not None and claim.source.name == "Xi Jinping"
-
-
 def test_i_outside_quotations_is_the_writer_not_the_last_person_cited(claims_of):
     text = (
         "Senator Paul Begala told CNN that the party had lost its way.\n\n"
@@ -268,3 +247,43 @@ def test_i_in_words_attributed_after_them_is_their_speaker(claims_of):
     assert nested, [c.content for c in found]
     assert all(c.source is not None and c.source.name == "Maria Lopez" for c in nested)
 
+
+def test_a_surname_written_after_a_title_is_no_given_name(claims_of):
+    # "Trump said" is not the "Trump Tower" the tagger made a person: "Mr. Trump's" says
+    # that Trump is a surname here
+    text = (
+        "By the time Ms. Hewson returned to Trump Tower last week, she was singing from "
+        "Mr. Trump’s song sheet.\n\n"
+        "Trump said the deal would cut costs."
+    )
+    _doc, found = claims_of(text)
+    claim = _with(found, "the deal would cut costs")
+    assert claim.source is not None and claim.source.name == "Trump"
+    # a family name first, the full name titled too: "Xi said" is still Xi Jinping's
+    text = (
+        "Chinese President Xi Jinping arrived on Monday. President Xi, who met Obama, was calm."
+        "\n\nXi said the talks were good."
+    )
+    _doc, found = claims_of(text)
+    claim = _with(found, "the talks were good")
+    assert claim.source is not None and claim.source.name == "Xi Jinping"
+
+
+def test_full_name_labels_open_the_turns_of_a_transcript(claims_of):
+    text = (
+        "This is a rush transcript.\n\n"
+        "AMY GOODMAN: For more, we are joined by David Sirota. I wanted to ask you about "
+        "the selection.\n\n"
+        "DAVID SIROTA: The campaign announced this in the last 36 hours. I think it is an "
+        "important appointment.\n\n"
+        "AMY GOODMAN: What does it mean for the campaign?\n\n"
+        "SEE ALSO: Clinton picks Salazar for the transition team in Denver.\n\n"
+        "SEE ALSO: Another story about the campaign and its choices."
+    )
+    _doc, found = claims_of(text)
+    turn = _with(found, "I think it is an important appointment")
+    assert turn.speaker == "DAVID SIROTA" and turn.cue == ":"
+    assert turn.source is not None and turn.source.name == "David Sirota"
+    assert _with(found, "What does it mean").source.name == "Amy Goodman"
+    assert not [c for c in found if c.speaker == "I"]  # the turns' narration is theirs
+    assert not [c for c in found if c.speaker and "SEE" in c.speaker]

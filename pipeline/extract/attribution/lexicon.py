@@ -70,6 +70,11 @@ RAISED_PEOPLE: frozenset[str] = frozenset(_SPEAKERS["raised_people"])
 #: (:func:`pipeline.extract.person_names.name_tokens`).
 NAME_OPENING_VERBS: frozenset[str] = frozenset(_SPEAKERS["name_opening_verbs"])
 
+#: Words of a page's rubrics in capitals ("SEE ALSO:", "FILE PHOTO:", "SPECIAL COVERAGE:",
+#: "JUST IN:"), which a transcript's speaker label ("AMY GOODMAN:") never holds
+#: (:func:`~.signatures.transcript_cues`).
+RUBRIC_WORDS: frozenset[str] = frozenset(_SPEAKERS["rubric_words"])
+
 #: Pronouns that never stand for a person ("its decision", "it said"): resolved to an
 #: organisation or thing mentioned before, never to a person
 #: (:func:`pipeline.extract.speakers.resolve_speaker`).

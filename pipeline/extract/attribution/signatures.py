@@ -15,7 +15,7 @@ from spacy.tokens import Doc, Span, Token
 
 from pipeline.extract.attribution.content import trim
 from pipeline.extract.attribution.cues import Cue
-from pipeline.extract.attribution.lexicon import COLON_NON_SPEAKERS
+from pipeline.extract.attribution.lexicon import COLON_NON_SPEAKERS, RUBRIC_WORDS
 from pipeline.extract.attribution.quotes import Quote, quote_starts_clause
 from pipeline.extract.doccache import doc_text
 from pipeline.extract.tokens import para_start, same_para, subject
@@ -45,33 +45,65 @@ def headline_cue(doc: Doc) -> Cue | None:
     return Cue(cue, label.root, None, content, colon[0], False, "colon", ":", False)
 
 
-_SPEAKER_LABEL = re.compile(r"^[\"“]?([A-Z][A-Z’'-]{2,}): +(?=\S)", re.MULTILINE)
+#: Capitals, accented ones included ("JUAN GONZÁLEZ").
+_CAPS = "A-ZÀ-ÖØ-Þ"
+_SPEAKER_LABEL = re.compile(
+    rf"^[\"“]?(?P<label>[{_CAPS}][{_CAPS}’'-]{{2,}}"
+    rf"|[{_CAPS}][{_CAPS}’'.-]+(?: [{_CAPS}][{_CAPS}’'.-]+){{1,3}})"
+    rf"(?:, [{_CAPS}][{_CAPS}’'. -]+)?: +(?=\S)",
+    re.MULTILINE,
+)
 
 
 def transcript_cues(doc: Doc) -> list[Cue]:
     """Turns of an interview transcript: paragraphs opened by a capitalised speaker label.
 
-    Why: "PENCE: Well, look, ..." attributes the whole turn; a label counts only when it opens
-    at least two paragraphs of the article, which tells a transcript from a one-off rubric
-    ("UPDATE:", "CORRECTION:").
+    Why: "PENCE: Well, look, ..." attributes the whole turn. An article is a transcript when
+    one label (by its last word) opens at least two of its paragraphs, which tells it from a
+    one-off rubric ("UPDATE:", "CORRECTION:"); then every label opens a turn, a guest's one
+    answer too. A label may be a full name and a role ("AMY GOODMAN:",
+    "ROBERT SIEGEL, HOST:", then "SIEGEL:"), but holds no rubric's word
+    (:data:`~.lexicon.RUBRIC_WORDS`): "SEE ALSO:" and "FILE PHOTO:" repeat too. Before
+    full-name labels were read, every turn of a Democracy Now or NPR transcript (AllSides
+    4k: 177 articles) was the narration of no one: its "I think" took the last person
+    cited, whoever was speaking.
     """
     text = doc_text(doc)
-    matches = list(_SPEAKER_LABEL.finditer(text))
+    matches = [
+        m
+        for m in _SPEAKER_LABEL.finditer(text)
+        if not any(word.casefold() in RUBRIC_WORDS for word in m.group("label").split())
+    ]
     counts: dict[str, int] = {}
     for match in matches:
-        counts[match.group(1)] = counts.get(match.group(1), 0) + 1
+        surname = match.group("label").split()[-1]
+        counts[surname] = counts.get(surname, 0) + 1
+    if not counts or max(counts.values()) < 2:
+        return []
     out = []
     for match in matches:
-        if counts[match.group(1)] < 2:
-            continue
         end = text.find("\n", match.end())
         content = trim(text, match.end(), len(text) if end < 0 else end)
-        label = doc.char_span(match.start(1), match.end(1), alignment_mode="expand")
+        label = doc.char_span(match.start("label"), match.end("label"), alignment_mode="expand")
         if label is None or len(text[content[0] : content[1]].split()) < 3:
             continue
-        cue = (match.end(1), match.end(1) + 1)
+        colon = text.rindex(":", match.start(), match.end())
+        cue = (colon, colon + 1)
         out.append(Cue(cue, label.root, None, content, label.root, False, "colon", ":", False))
     return out
+
+
+def turn_label(text: str, colon: int) -> tuple[int, int] | None:
+    """The speaker label of the turn whose colon is at ``colon`` ("AMY GOODMAN"), as a span.
+
+    Why: the turn's speaker is the whole label. The parse of a line in capitals is erratic,
+    and the noun phrase of its head was "SEN" of "SEN. LINDSEY GRAHAM:" or "AMY" of "AMY
+    GOODMAN:".
+    """
+    match = _SPEAKER_LABEL.match(text, para_start(text, colon))
+    if match is None or text.rindex(":", match.start(), match.end()) != colon:
+        return None
+    return match.start("label"), match.end("label")
 
 
 _DASH_BYLINE = re.compile(r"^[ \u00a0]*(\n[ \u00a0\n]*)?[―—–-]+[ \u00a0]*(?=[A-Z])")
