@@ -111,7 +111,9 @@ _TITLED_SURNAME = re.compile(
 
 
 def _title_sex(text: str, name: str) -> str | None:
-    """ "m" when the article calls ``name`` "Mr.", "f" for "Mrs.", "Ms." or "Miss", else None.
+    """The sex the article's titles give ``name``: "m" for "Mr.", "f" for "Mrs.", "Ms.", "Miss".
+
+    None when the article never titles the surname, or titles it both ways.
 
     Why: "he" and "she" took the last person cited, whoever it was. Where an outlet titles
     surnames on second reference ("Mrs. Clinton"), the title rules out half the candidates.
