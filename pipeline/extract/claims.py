@@ -74,12 +74,14 @@ from pipeline.extract.attribution.signatures import (
     colon_intro,
     dash_byline,
     digest_excerpt,
+    embedded_tweets,
     from_intro,
     headline_cue,
     preceding_cue,
     trailing_attribution,
     transcript_cues,
     turn_label,
+    tweet_author,
 )
 from pipeline.extract.doccache import doc_text
 from pipeline.extract.speakers import (
@@ -294,6 +296,8 @@ def extract_claims(
     if headline is not None:
         cues.append(headline)
     cues.extend(turns)
+    tweets = embedded_tweets(doc)
+    cues.extend(tweets)
     if judge is not None:
         cues.extend(extra_candidates(doc, cues, lemmas=getattr(judge, "lemmas", None)))
     for ci, cue in enumerate(cues):
@@ -329,6 +333,7 @@ def extract_claims(
     history: list[tuple[int, SourceRef]] = []
     voiced: list[tuple[int, int, SourceRef]] = []  # each claim's content and source so far
     turn_cues = {id(turn) for turn in turns}
+    tweet_cues = {id(tweet) for tweet in tweets}
     for start, end, direct, cue in raw:
         speaker = via_ref = source = None
         s_start = s_end = None
@@ -336,13 +341,20 @@ def extract_claims(
         if said_by is None and taggers and cue.frame != "learned":
             said_by = tagged_speaker(doc, cue, taggers)
         if said_by is not None:
-            label = turn_label(text, cue.cue[0]) if id(cue) in turn_cues else None
+            label = (
+                turn_label(text, cue.cue[0])
+                if id(cue) in turn_cues
+                else tweet_author(text, cue.cue[0])
+                if id(cue) in tweet_cues
+                else None
+            )
             s_start, s_end = label or char_span(mention_tokens(said_by))
             speaker = text[s_start:s_end]
             source = resolve_speaker(s_start, s_end, said_by, history, outlet)
             if speaker.casefold() in WRITER_PRONOUNS:  # "I": whoever speaks the words it is in
                 source = _voiced(enclosing_voice(voiced, cue.cue[0]), speaker) or source
-            history.append((s_start, source))
+            if id(cue) not in tweet_cues:  # a tweet's account is no antecedent of the prose's "he"
+                history.append((s_start, source))
         via_tok = _relayed_by(cue, position.get(id(cue)), cues, relays)
         if via_tok is not None:
             v_start, v_end = char_span(mention_tokens(via_tok))

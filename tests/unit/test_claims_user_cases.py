@@ -287,3 +287,24 @@ def test_full_name_labels_open_the_turns_of_a_transcript(claims_of):
     assert _with(found, "What does it mean").source.name == "Amy Goodman"
     assert not [c for c in found if c.speaker == "I"]  # the turns' narration is theirs
     assert not [c for c in found if c.speaker and "SEE" in c.speaker]
+
+
+def test_an_embedded_tweet_is_a_claim_of_its_account(claims_of):
+    text = (
+        "The White House is disappointed.\n\n"
+        "3 Republicans and 48 Democrats let the American people down. As I said from the "
+        "beginning, let ObamaCare implode, then deal. Watch! — Donald J. Trump "
+        "(@realDonaldTrump) July 28, 2017\n\n"
+        "St. Louis Police Chief Sam Dotson taking a selfie with a protestor. This is a CHANGED "
+        "atmosphere. #Ferguson pic.twitter.com/Jm51iZXdvz — Yamiche Alcindor (@Yamiche) "
+        "August 14, 2014"
+    )
+    _doc, found = claims_of(text)
+    tweet = _with(found, "let the American people down")
+    assert tweet.speaker == "Donald J. Trump" and tweet.cue == "—"
+    assert tweet.content.startswith("3 Republicans") and tweet.content.endswith("Watch!")
+    nested = _with(found, "let ObamaCare implode")
+    assert nested.source is not None and nested.source.name == "Donald J. Trump"
+    other = _with(found, "taking a selfie")
+    assert other.source is not None and other.source.name == "Yamiche Alcindor"
+    assert other.content.endswith("#Ferguson")  # not the picture's link
