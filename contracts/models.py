@@ -25,7 +25,7 @@ FIGURE_KINDS = KINDS
 
 CONTRACT_VERSIONS: dict[str, str] = {
     "articles": "1.1.0",
-    "sources": "1.1.0",
+    "sources": "1.2.0",
     "claims": "1.1.0",
     "figures": "1.1.0",
     "locations": "1.1.0",
@@ -119,7 +119,8 @@ class Sources(StrictModel):
         nullable=True,
         description="For a person named by surname only ('Obama'), the full-name source the "
         "corpus shows it to be ('Barack Obama'), when one full name with that surname is cited "
-        "far more than any other; join on coalesce(same_as, source_id) for one id per person.",
+        "far more than any other; for a name with a middle initial ('Donald J. Trump'), the "
+        "same name without it; join on coalesce(same_as, source_id) for one id per person.",
     )
 
 

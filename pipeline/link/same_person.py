@@ -45,7 +45,10 @@ MIN_ARTICLES = 3
 def same_person(
     sources: Iterable[Source], mentions: Mapping[str, int], articles: Mapping[str, int]
 ) -> dict[str, str]:
-    """``{surname source id: full-name source id}`` for the surnames the corpus settles.
+    """``{surname or initialled source id: full-name source id}``, as the corpus settles them.
+
+    A name with a middle initial links to the same name without it (:func:`_initialled`),
+    whose mentions it then adds to when the surnames are weighed.
 
     Args:
         sources: The merged sources (:func:`~pipeline.link.sources.merge_sources`).
@@ -55,13 +58,18 @@ def same_person(
     persons = [s for s in sources if s.kind in PERSON_KINDS]
     words = {s.source_id: normalise_name(s.name).split() for s in persons}
     aliases = {s.source_id: s.aliases for s in persons}
+    linked = _initialled(words, mentions)
+    counts: dict[str, int] = defaultdict(
+        int
+    )  # an initialled name's mentions count as its plain one's
+    for source_id in words:
+        counts[linked.get(source_id, source_id)] += mentions.get(source_id, 0)
     opening: dict[str, int] = defaultdict(int)
     by_surname: dict[str, list[tuple[int, str]]] = defaultdict(list)
     for source_id, name in sorted(words.items()):
-        if len(name) > 1:
-            by_surname[name[-1]].append((mentions.get(source_id, 0), source_id))
-            opening[name[0]] += mentions.get(source_id, 0)
-    linked: dict[str, str] = {}
+        if len(name) > 1 and source_id not in linked:
+            by_surname[name[-1]].append((counts[source_id], source_id))
+            opening[name[0]] += counts[source_id]
     for source_id, name in sorted(words.items()):
         if (
             len(name) != 1
@@ -76,6 +84,35 @@ def same_person(
         rival = sum(count for count, _ in rest) + opening.get(name[0], 0)
         if most >= MIN_MENTIONS and most >= DOMINANCE * rival:
             linked[source_id] = top
+    return linked
+
+
+def _initialled(words: Mapping[str, list[str]], mentions: Mapping[str, int]) -> dict[str, str]:
+    """``{initialled source id: plain source id}``: "Donald J. Trump" is "Donald Trump".
+
+    Why: outlets that write a middle initial ("Donald J. Trump", "John A. Boehner", the
+    signature of an embedded tweet) made a second person of the same name: on all 4,004
+    AllSides articles 131 such names with 1,298 claims, "Donald J. Trump" 500 of them. A name
+    with one-letter middle words links to the same name without them, when that plain name is
+    a person source mentioned at least as often, and no other initials give the same plain
+    name ("George W. Bush" and "George H. W. Bush" are two people; "George Bush" stays apart).
+    """
+    plain_of: dict[str, tuple[str, ...]] = {}
+    for source_id, name in words.items():
+        if len(name) > 2 and any(len(word) == 1 for word in name[1:-1]):
+            plain_of[source_id] = (name[0], *(w for w in name[1:-1] if len(w) > 1), name[-1])
+    variants: dict[tuple[str, ...], list[str]] = defaultdict(list)
+    for source_id, plain in plain_of.items():
+        variants[plain].append(source_id)
+    by_words = {tuple(name): source_id for source_id, name in words.items()}
+    linked = {}
+    for plain, initialled in sorted(variants.items()):
+        target = by_words.get(plain)
+        if target is None or len(initialled) != 1:
+            continue
+        (source_id,) = initialled
+        if mentions.get(target, 0) >= mentions.get(source_id, 0):
+            linked[source_id] = target
     return linked
 
 

@@ -67,3 +67,22 @@ def test_only_persons_are_linked():
         _person("s_full", "Jane Reuters"),
     ]
     assert same_person(sources, {"s_full": 50}, {"s_org": 20}) == {}
+
+
+def test_a_middle_initial_links_to_the_same_name_without_it():
+    sources = [
+        _person("s_dj", "Donald J. Trump"),
+        _person("s_d", "Donald Trump"),
+        _person("s_trump", "Trump"),
+        _person("s_gw", "George W. Bush"),
+        _person("s_ghw", "George H. W. Bush"),
+        _person("s_g", "George Bush"),
+        _person("s_rj", "Richard J. Durbin"),
+        _person("s_r", "Richard Durbin"),
+    ]
+    mentions = {"s_dj": 500, "s_d": 4900, "s_trump": 900, "s_gw": 79, "s_ghw": 10, "s_g": 200}
+    mentions |= {"s_rj": 13, "s_r": 6}
+    linked = same_person(sources, mentions, {"s_trump": 40})
+    # two initials give "George Bush": two people, no link; the plain "Richard Durbin" is
+    # mentioned less than the initialled one, which stays the name
+    assert linked == {"s_dj": "s_d", "s_trump": "s_d"}
