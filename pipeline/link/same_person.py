@@ -59,9 +59,8 @@ def same_person(
     words = {s.source_id: normalise_name(s.name).split() for s in persons}
     aliases = {s.source_id: s.aliases for s in persons}
     linked = _initialled(words, mentions)
-    counts: dict[str, int] = defaultdict(
-        int
-    )  # an initialled name's mentions count as its plain one's
+    # an initialled name's mentions count as its plain one's
+    counts: dict[str, int] = defaultdict(int)
     for source_id in words:
         counts[linked.get(source_id, source_id)] += mentions.get(source_id, 0)
     opening: dict[str, int] = defaultdict(int)
@@ -97,13 +96,11 @@ def _initialled(words: Mapping[str, list[str]], mentions: Mapping[str, int]) -> 
     a person source mentioned at least as often, and no other initials give the same plain
     name ("George W. Bush" and "George H. W. Bush" are two people; "George Bush" stays apart).
     """
-    plain_of: dict[str, tuple[str, ...]] = {}
+    variants: dict[tuple[str, ...], list[str]] = defaultdict(list)  # plain name: initialled ids
     for source_id, name in words.items():
         if len(name) > 2 and any(len(word) == 1 for word in name[1:-1]):
-            plain_of[source_id] = (name[0], *(w for w in name[1:-1] if len(w) > 1), name[-1])
-    variants: dict[tuple[str, ...], list[str]] = defaultdict(list)
-    for source_id, plain in plain_of.items():
-        variants[plain].append(source_id)
+            plain = (name[0], *(word for word in name[1:-1] if len(word) > 1), name[-1])
+            variants[plain].append(source_id)
     by_words = {tuple(name): source_id for source_id, name in words.items()}
     linked = {}
     for plain, initialled in sorted(variants.items()):
