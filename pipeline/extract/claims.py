@@ -13,7 +13,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 from typing import Literal
@@ -86,7 +86,7 @@ from pipeline.extract.attribution.signatures import (
 from pipeline.extract.doccache import doc_text
 from pipeline.extract.speakers import (
     WRITER_PRONOUNS,
-    enclosing_voice,
+    first_person,
     mention_tokens,
     resolve_speaker,
 )
@@ -203,9 +203,8 @@ def extract_claims(
     # each turn's paragraph pairs across turns, so a "quotation" holding a label is dropped.
     turns = transcript_cues(doc)
     labels = [turn.cue[0] for turn in turns]
-    quotes = [
-        q for q in find_quotes(text, min_chars=2) if not any(q.open <= at < q.end for at in labels)
-    ]
+    paired = find_quotes(text, min_chars=2)
+    quotes = [q for q in paired if not any(q.open <= at < q.end for at in labels)]
     cues = repair_speakers(doc, quotes, narration_outside_quotes(match_cues(doc), quotes))
     relays = find_relays(cues)
     attached = attach_quotes(doc, quotes, cues)
@@ -351,8 +350,8 @@ def extract_claims(
             s_start, s_end = label or char_span(mention_tokens(said_by))
             speaker = text[s_start:s_end]
             source = resolve_speaker(s_start, s_end, said_by, history, outlet)
-            if speaker.casefold() in WRITER_PRONOUNS:  # "I": whoever speaks the words it is in
-                source = _voiced(enclosing_voice(voiced, cue.cue[0]), speaker) or source
+            if speaker.casefold() in WRITER_PRONOUNS:
+                source = first_person(speaker, s_start, cue.cue[0], voiced, paired) or source
             if id(cue) not in tweet_cues:  # a tweet's account is no antecedent of the prose's "he"
                 history.append((s_start, source))
         via_tok = _relayed_by(cue, position.get(id(cue)), cues, relays)
@@ -377,11 +376,6 @@ def extract_claims(
             via=via_ref,
             method="tagged" if cue.frame == "learned" else "judged" if cue.judged else "rules",
         )
-
-
-def _voiced(voice: SourceRef | None, surface: str) -> SourceRef | None:
-    """``voice`` as written ``surface`` ("I"), or none."""
-    return replace(voice, surface=surface) if voice is not None else None
 
 
 _COORDINATED = re.compile(r"[”\"]?[ \u00a0]*,?[ \u00a0]*(?:and|or)[ \u00a0]*,?[ \u00a0]*")

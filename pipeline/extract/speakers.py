@@ -16,12 +16,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import replace
-from functools import lru_cache
 
 from spacy.tokens import Token
 
 from pipeline.extract.attribution.lexicon import NON_PERSON_PRONOUNS
-from pipeline.extract.attribution.quotes import Quote, find_quotes, in_quotation
+from pipeline.extract.attribution.quotes import Quote, in_quotation
 from pipeline.extract.doccache import doc_ents, doc_text, entity_at
 from pipeline.extract.speaker_names import (
     _OFFICES,
@@ -183,12 +182,21 @@ def _opens_label(text: str, start: int, end: int) -> bool:
 #: writer speaks, whom the text does not name: the claim keeps "I" as an anonymous source.
 #: Inside one ("“I want to be that champion,” she said") the speaker is resolved as before.
 #: Either way, a claim inside another claim's words is that claim's speaker's
-#: (:func:`enclosing_voice`).
+#: (:func:`first_person`).
 WRITER_PRONOUNS = frozenset({"i", "me", "my"})
 
 
-def enclosing_voice(voiced: Sequence[tuple[int, int, SourceRef]], offset: int) -> SourceRef | None:
-    """The source of the innermost claim whose content holds ``offset`` (a nested cue's).
+def first_person(
+    surface: str,
+    start: int,
+    cue: int,
+    voiced: Sequence[tuple[int, int, SourceRef]],
+    quotes: list[Quote],
+) -> SourceRef | None:
+    """Who a first-person speaker ``surface`` at ``start`` is, or None to resolve it as a pronoun.
+
+    The speaker of the innermost claim so far (``voiced``: content span and source) whose
+    content holds the cue at ``cue``; else, outside all of ``quotes``, the writer.
 
     Why: "I" is whoever speaks the words it is in. "“Everyday Americans need a champion, and I
     want to be that champion,” she said" nests a claim of "I want" in Hillary Clinton's
@@ -196,14 +204,13 @@ def enclosing_voice(voiced: Sequence[tuple[int, int, SourceRef]], offset: int) -
     Salazar's reported words. Resolved as a pronoun, that "I" took the last person cited
     before it ("ORC Poll"), wherever its own speaker was named after it.
     """
-    inside = [(end - start, ref) for start, end, ref in voiced if start <= offset < end]
-    return min(inside, key=lambda pair: pair[0])[1] if inside else None
-
-
-@lru_cache(maxsize=8)
-def _quotations(text: str) -> list[Quote]:
-    """The article's quotations (:func:`~.attribution.quotes.find_quotes`), once per text."""
-    return find_quotes(text, min_chars=2)
+    inside = [(end - begin, ref) for begin, end, ref in voiced if begin <= cue < end]
+    if inside:
+        return replace(min(inside, key=lambda pair: pair[0])[1], surface=surface)
+    if not in_quotation(quotes, start):
+        # "I think ..." outside any quotation is the writer's: not the last person cited
+        return make_ref(surface, "anonymous", None, surface)
+    return None
 
 
 def _cited_person(refs: list[SourceRef], name: str) -> SourceRef | None:
@@ -236,9 +243,6 @@ def resolve_speaker(
         resolved = resolve_speaker(a_start, a_end, antecedent, history, outlet)
         return replace(resolved, surface=surface)
     description = _description(head)
-    if lower in WRITER_PRONOUNS and not in_quotation(_quotations(doc_text(doc)), start):
-        # "I think ..." outside any quotation is the writer's: not the last person cited
-        return make_ref(surface, "anonymous", None, surface)
     if lower in PRONOUNS or head.pos_ == "PRON":
         want_person = lower in _PERSON_PRONOUNS
         candidates = [(pos, ref) for pos, ref in history if pos < start]
